@@ -1,0 +1,54 @@
+package io.calbridge.calendly;
+
+import io.calbridge.calendly.internal.Wiring;
+import io.javalin.config.JavalinState;
+import io.javalin.config.Key;
+import io.javalin.plugin.Plugin;
+import java.util.function.Consumer;
+
+/**
+ * The Calendly integration as one Javalin 7 plugin.
+ *
+ * <pre>{@code
+ * Javalin.create(config -> config.registerPlugin(new CalendlyPlugin(c -> {
+ *     c.publicBaseUrl = "https://app.example.com";
+ *     c.dataSource = dataSource;
+ *     // host interfaces, master key, ... see CalendlyConfig
+ * })));
+ * }</pre>
+ *
+ * <p>The configuration is checked when the plugin is constructed; a missing or impossible setting
+ * throws {@link IllegalArgumentException} naming the setting and what to put there. Once Javalin
+ * starts, the plugin applies its own migrations (unless disabled), registers its routes, starts the
+ * webhook worker, and stops everything when the server stops.
+ */
+public final class CalendlyPlugin extends Plugin<CalendlyConfig> {
+    /** The plugin's runtime operations, for the host: {@code app.unsafe.appDataManager.get(OPERATIONS)}. */
+    public static final Key<CalendlyOperations> OPERATIONS = new Key<>("calbridge.calendly.operations");
+
+    private final Wiring.Settings settings;
+    private Wiring wiring;
+
+    public CalendlyPlugin(Consumer<CalendlyConfig> userConfig) {
+        super(userConfig, new CalendlyConfig());
+        this.settings = Wiring.Settings.validate(pluginConfig);
+    }
+
+    @Override
+    public void onInitialize(JavalinState state) {
+        wiring = new Wiring(settings);
+        state.appData(OPERATIONS, wiring.operations());
+    }
+
+    @Override
+    public void onStart(JavalinState state) {
+        wiring.registerRoutes(state.routes);
+        state.events.serverStarted(wiring::start);
+        state.events.serverStopping(wiring::stop);
+    }
+
+    @Override
+    public String name() {
+        return "calendly";
+    }
+}

@@ -1,0 +1,50 @@
+package io.calbridge.calendly;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.calbridge.testing.TestDatabase;
+import io.javalin.Javalin;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class CalendlyPluginTest {
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.empty();
+
+    @Test
+    void refusesToStartWithoutPublicBaseUrlAndSaysWhatToSet() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new CalendlyPlugin(c -> c.dataSource = db.dataSource()));
+        assertTrue(e.getMessage().startsWith("publicBaseUrl is required"), e.getMessage());
+    }
+
+    @Test
+    void refusesARoutePrefixWithATrailingSlash() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new CalendlyPlugin(c -> {
+            c.publicBaseUrl = "https://app.example.com";
+            c.dataSource = db.dataSource();
+            c.routePrefix = "/x/";
+        }));
+        assertTrue(e.getMessage().contains("routePrefix"), e.getMessage());
+    }
+
+    @Test
+    void migratesItsOwnTablesWhenRegistered() {
+        Javalin app = Javalin.create(config -> config.registerPlugin(new CalendlyPlugin(c -> {
+            c.publicBaseUrl = "https://app.example.com";
+            c.dataSource = db.dataSource();
+        })));
+        try {
+            app.start(0);
+            int tables = DSL.using(db.dataSource(), org.jooq.SQLDialect.POSTGRES)
+                    .fetchCount(DSL.table(DSL.name("information_schema", "tables")),
+                            DSL.field(DSL.name("table_schema")).eq(db.schema())
+                                    .and(DSL.field(DSL.name("table_name"), String.class).like("calendly\\_%")));
+            assertEquals(10, tables, "the plugin's nine tables and its schema-history table");
+        } finally {
+            app.stop();
+        }
+    }
+}
