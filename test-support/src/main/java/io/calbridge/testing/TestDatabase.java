@@ -146,6 +146,11 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
         return new HikariDataSource(config);
     }
 
+    /** The test server's JDBC URL opening {@code schema}. */
+    public static String withSchemaUrl(String schema) {
+        return withSchema(PostgresServer.get().jdbcUrl(), schema);
+    }
+
     static String withSchema(String jdbcUrl, String schema) {
         return jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }

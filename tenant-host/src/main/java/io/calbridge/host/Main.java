@@ -1,0 +1,81 @@
+package io.calbridge.host;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.calbridge.db.Migrations;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts tenant-host: configuration, database (embedded unless DATABASE_URL), migrations, web app. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        HostConfig config;
+        try {
+            config = HostConfig.load(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("tenant-host: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if ("json".equalsIgnoreCase(config.logFormat())) {
+            System.setProperty("logback.configurationFile", "logback-json.xml");
+        }
+        Logger log = LoggerFactory.getLogger(Main.class);
+        log.info("starting tenant-host {}: {}", version(), config.describe());
+
+        EmbeddedDatabase embedded = null;
+        HikariConfig pool = new HikariConfig();
+        pool.setPoolName("tenant-host");
+        pool.setMaximumPoolSize(10);
+        if (config.databaseUrl() == null) {
+            embedded = EmbeddedDatabase.start(config.dataDir());
+            pool.setJdbcUrl(embedded.jdbcUrl());
+            pool.setUsername("postgres");
+        } else {
+            JdbcUrls.Parsed parsed = JdbcUrls.parse(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+            pool.setJdbcUrl(parsed.jdbcUrl());
+            pool.setUsername(parsed.user());
+            pool.setPassword(parsed.password());
+        }
+        HikariDataSource dataSource = new HikariDataSource(pool);
+        for (Migrations set : Migrations.values()) {
+            var result = set.migrate(dataSource, null);
+            log.info("migrations {}: {} applied, now at version {}", set.name().toLowerCase(java.util.Locale.ROOT),
+                    result.migrationsExecuted, result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion);
+        }
+
+        HostApp app = new HostApp(dataSource, config.publicBaseUrl(), version()).start(config.port());
+        log.info("tenant-host is up on http://localhost:{} (health: /health)", app.port());
+
+        EmbeddedDatabase finalEmbedded = embedded;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.stop();
+            dataSource.close();
+            if (finalEmbedded != null) {
+                try {
+                    finalEmbedded.close();
+                } catch (IOException e) {
+                    log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+                }
+            }
+        }, "tenant-host-shutdown"));
+    }
+
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("/tenant-host-version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+}
