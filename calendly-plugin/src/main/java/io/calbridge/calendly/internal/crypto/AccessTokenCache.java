@@ -41,6 +41,11 @@ public final class AccessTokenCache {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
                 .expireAfter(new UntilTokenExpiry(clock))
+                // Caffeine measures expiry on the same clock as the token's expiry instant.
+                .ticker(() -> {
+                    Instant now = clock.instant();
+                    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+                })
                 .recordStats()
                 .build();
     }
@@ -97,7 +102,9 @@ public final class AccessTokenCache {
         return cache.stats();
     }
 
+    /** Approximate number of cached tokens, after pending expirations are applied. */
     public long estimatedSize() {
+        cache.cleanUp();
         return cache.estimatedSize();
     }
 
