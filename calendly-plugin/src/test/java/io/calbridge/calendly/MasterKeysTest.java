@@ -30,7 +30,7 @@ class MasterKeysTest {
 
     @Test
     void environmentWithoutAKey_failsSayingWhatToSet() {
-        var e = assertThrows(IllegalArgumentException.class, () -> MasterKeys.fromEnvironment(Map.<String, String>of()::get));
+        var e = assertThrows(IllegalArgumentException.class, () -> MasterKeys.fromEnvironment(Map.<String, String>of()));
 
         assertTrue(e.getMessage().contains("CALBRIDGE_MASTER_KEY ") && e.getMessage().contains("CALBRIDGE_MASTER_KEY_FILE"), e.getMessage());
         assertTrue(e.getMessage().contains("tinkey create-keyset --key-template AES256_GCM"), e.getMessage());
@@ -40,7 +40,7 @@ class MasterKeysTest {
     void environmentWithBothVariables_isRefused() {
         var env = Map.of("CALBRIDGE_MASTER_KEY", MasterKeys.newKeysetJson(), "CALBRIDGE_MASTER_KEY_FILE", "/x.json");
 
-        var e = assertThrows(IllegalArgumentException.class, () -> MasterKeys.fromEnvironment(env::get));
+        var e = assertThrows(IllegalArgumentException.class, () -> MasterKeys.fromEnvironment(env));
 
         assertTrue(e.getMessage().startsWith("Both CALBRIDGE_MASTER_KEY and CALBRIDGE_MASTER_KEY_FILE are set"), e.getMessage());
     }
@@ -49,8 +49,8 @@ class MasterKeysTest {
     void keysetInTheVariable_givesAWorkingKeyWithAStableId() throws Exception {
         String json = MasterKeys.newKeysetJson();
 
-        MasterKey first = MasterKeys.fromEnvironment(Map.of("CALBRIDGE_MASTER_KEY", json)::get);
-        MasterKey second = MasterKeys.fromEnvironment(Map.of("CALBRIDGE_MASTER_KEY", "\n" + json + "\n")::get);
+        MasterKey first = MasterKeys.fromEnvironment(Map.of("CALBRIDGE_MASTER_KEY", json));
+        MasterKey second = MasterKeys.fromEnvironment(Map.of("CALBRIDGE_MASTER_KEY", "\n" + json + "\n"));
 
         assertEquals(first.id(), second.id());
         assertTrue(first.id().matches("tink:\\d+"), first.id());
@@ -65,7 +65,7 @@ class MasterKeysTest {
         String json = MasterKeys.newKeysetJson();
         Path file = Files.writeString(dir.resolve("kek.json"), json);
 
-        MasterKey key = MasterKeys.fromEnvironment(Map.of("CALBRIDGE_MASTER_KEY_FILE", file.toString())::get);
+        MasterKey key = MasterKeys.fromEnvironment(Map.of("CALBRIDGE_MASTER_KEY_FILE", file.toString()));
 
         assertEquals(MasterKeys.fromKeysetJson(json).id(), key.id());
     }
