@@ -1,6 +1,7 @@
 package io.calbridge.host;
 
 import io.calbridge.calendly.CalendlyPlugin;
+import io.calbridge.calendly.MasterKey;
 import io.javalin.Javalin;
 import io.javalin.http.ContentType;
 import java.net.URI;
@@ -13,13 +14,14 @@ import javax.sql.DataSource;
 public final class HostApp {
     private final Javalin javalin;
 
-    public HostApp(DataSource dataSource, URI publicBaseUrl, String version) {
+    public HostApp(DataSource dataSource, URI publicBaseUrl, MasterKey masterKey, String version) {
         Health health = new Health(dataSource, version);
         this.javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.registerPlugin(new CalendlyPlugin(c -> {
                 c.publicBaseUrl = publicBaseUrl.toString();
                 c.dataSource = dataSource;
+                c.masterKey = masterKey;
             }));
             config.routes.get("/health", ctx -> {
                 Health.Report report = health.check();

@@ -2,6 +2,8 @@ package io.calbridge.host;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.calbridge.calendly.MasterKey;
+import io.calbridge.calendly.MasterKeys;
 import io.calbridge.db.Migrations;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +30,14 @@ public final class Main {
         }
         Logger log = LoggerFactory.getLogger(Main.class);
         log.info("starting tenant-host {}: {}", version(), config.describe());
+        MasterKey masterKey;
+        try {
+            masterKey = masterKey(config);
+        } catch (IllegalArgumentException e) {
+            System.err.println("tenant-host: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
 
         EmbeddedDatabase embedded = null;
         HikariConfig pool = new HikariConfig();
@@ -50,7 +60,7 @@ public final class Main {
                     result.migrationsExecuted, result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion);
         }
 
-        HostApp app = new HostApp(dataSource, config.publicBaseUrl(), version()).start(config.port());
+        HostApp app = new HostApp(dataSource, config.publicBaseUrl(), masterKey, version()).start(config.port());
         log.info("tenant-host is up on http://localhost:{} (health: /health)", app.port());
 
         EmbeddedDatabase finalEmbedded = embedded;
@@ -65,6 +75,21 @@ public final class Main {
                 }
             }
         }, "tenant-host-shutdown"));
+    }
+
+    /** The configured master key, or a development key kept in DATA_DIR (the plugin logs a loud warning). */
+    static MasterKey masterKey(HostConfig config) {
+        if (config.masterKey() != null || config.masterKeyFile() != null) {
+            java.util.Map<String, String> values = new java.util.HashMap<>();
+            if (config.masterKey() != null) {
+                values.put(MasterKeys.ENV_KEYSET, config.masterKey());
+            }
+            if (config.masterKeyFile() != null) {
+                values.put(MasterKeys.ENV_KEYSET_FILE, config.masterKeyFile());
+            }
+            return MasterKeys.fromEnvironment(values);
+        }
+        return MasterKeys.development(config.dataDir().resolve("dev-master-key.json"));
     }
 
     static String version() {
