@@ -176,7 +176,7 @@ public final class AdminRoutes {
         }
         JsonNode answers = b.path("answers");
         if (answers.isObject()) {
-            answers.fields().forEachRemaining(e -> r.answer(e.getKey(), e.getValue().asText()));
+            answers.properties().forEach(e -> r.answer(e.getKey(), e.getValue().asText()));
         } else if (answers.isArray()) {
             for (JsonNode a : answers) {
                 r.answer(a.path("question").asText(), a.path("answer").asText());
@@ -268,7 +268,7 @@ public final class AdminRoutes {
                     f.questions.stream().map(q -> q.name()).toList());
         }
         Map<String, String> answers = new LinkedHashMap<>();
-        b.path("answers").fields().forEachRemaining(e -> answers.put(e.getKey(), e.getValue().asText()));
+        b.path("answers").properties().forEach(e -> answers.put(e.getKey(), e.getValue().asText()));
         BookingRequest booking = b.hasNonNull("booking") ? bookingRequest(b.get("booking")) : null;
         ObjectNode o = CalendlyJson.object();
         o.put("uri", sb.submitRoutingForm(form, answers, booking));

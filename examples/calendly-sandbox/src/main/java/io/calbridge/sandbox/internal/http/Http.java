@@ -67,7 +67,7 @@ public final class Http {
         if (ct.startsWith("application/json")) {
             try {
                 JsonNode n = CalendlyJson.mapper().readTree(body == null || body.isBlank() ? "{}" : body);
-                n.fields().forEachRemaining(e -> {
+                n.properties().forEach(e -> {
                     if (e.getValue().isValueNode() && !e.getValue().isNull()) {
                         out.put(e.getKey(), e.getValue().asText());
                     }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -73,9 +72,7 @@ public final class CalendlyJson {
             if (keepsBuiltOrder(style, key, parentKey)) {
                 return node.deepCopy();
             }
-            List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
-            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-            it.forEachRemaining(fields::add);
+            List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(node.properties());
             fields.sort(Map.Entry.comparingByKey());
             ObjectNode out = object();
             for (Map.Entry<String, JsonNode> f : fields) {
