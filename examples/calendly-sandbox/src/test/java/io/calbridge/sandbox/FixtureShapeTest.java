@@ -253,7 +253,7 @@ class FixtureShapeTest {
                         pay.path("currency").asText("USD"));
             }
             if (p.path("reconfirmation").isObject()) {
-                r.reconfirmationRequested(true);
+                r.reconfirmationRequested(true).reconfirmed(p.at("/reconfirmation/confirmed_at").isTextual());
             }
             return r;
         }
