@@ -249,6 +249,40 @@ class ApiListingTest {
     }
 
     @Test
+    void noShowsAndEventCancellationThroughTheApi() {
+        // A host of its own, so that the other tests' counts of the owner's events stay put.
+        SandboxUser carol = sb.createUser(org, "Carol Host", "carol@example.com", Role.USER, "UTC");
+        SandboxEventType carolEt = sb.createEventType(carol, "Carol call", EventKind.SOLO, Duration.ofMinutes(20));
+        Booking b = sb.book(BookingRequest.of(carolEt, "Nora", "nora@example.com", DAY0));
+        var created = TestHttp.postJson(sb.baseUrl() + "/invitee_no_shows", ownerPat, java.util.Map.of("invitee",
+                b.inviteeUri()));
+        assertEquals(201, created.statusCode(), created.body());
+        JsonNode ns = TestHttp.json(created).get("resource");
+        assertEquals(b.inviteeUri(), ns.get("invitee").asText());
+        assertTrue(ns.get("uri").asText().startsWith(sb.baseUrl() + "/invitee_no_shows/"));
+        assertEquals(ns.get("uri").asText(), ok(TestHttp.get(b.inviteeUri(), ownerPat)).at("/resource/no_show/uri").asText());
+        assertEquals(400, TestHttp.postJson(sb.baseUrl() + "/invitee_no_shows", ownerPat, java.util.Map.of("invitee",
+                b.inviteeUri())).statusCode(), "already a no-show");
+        assertEquals(200, TestHttp.get(ns.get("uri").asText(), ownerPat).statusCode());
+        assertEquals(204, TestHttp.delete(ns.get("uri").asText(), ownerPat).statusCode());
+        assertEquals(404, TestHttp.get(ns.get("uri").asText(), ownerPat).statusCode());
+        assertTrue(ok(TestHttp.get(b.inviteeUri(), ownerPat)).at("/resource/no_show").isNull());
+        assertEquals(400, TestHttp.postJson(sb.baseUrl() + "/invitee_no_shows", ownerPat, "{}").statusCode());
+
+        Booking c = sb.book(BookingRequest.of(carolEt, "Otto", "otto@example.com", DAY0.plusSeconds(3600)));
+        var canceled = TestHttp.postJson(c.eventUri() + "/cancellation", ownerPat, java.util.Map.of("reason", "Host sick"));
+        assertEquals(201, canceled.statusCode(), canceled.body());
+        JsonNode cancellation = TestHttp.json(canceled).get("resource");
+        assertEquals("host", cancellation.get("canceler_type").asText());
+        assertEquals("Host sick", cancellation.get("reason").asText());
+        JsonNode ev = ok(TestHttp.get(c.eventUri(), ownerPat)).get("resource");
+        assertEquals("canceled", ev.get("status").asText());
+        assertEquals("canceled", ok(TestHttp.get(c.inviteeUri(), ownerPat)).at("/resource/status").asText());
+        assertEquals(403, TestHttp.postJson(c.eventUri() + "/cancellation", ownerPat, "{}").statusCode(),
+                "already canceled");
+    }
+
+    @Test
     void injectedFaultsAnd429CarryRateLimitHeaders() {
         sb.faults().rateLimitNext(1);
         var limited = TestHttp.get(sb.baseUrl() + "/users/me", ownerPat);
