@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.calbridge.sandbox.internal.json.CalendlyJson;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -459,9 +458,5 @@ class FixtureShapeTest {
     private static String abbreviate(JsonNode n) {
         String s = n.toString();
         return s.length() > 80 ? s.substring(0, 80) + "..." : s;
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }
