@@ -292,6 +292,10 @@ class WebhookDeliveryTest {
             }
             assertEquals(List.of("invitee.created " + first.inviteeUri(), "invitee.created " + moved.inviteeUri(),
                     "invitee.canceled " + first.inviteeUri()), order, "the reordered pair arrives created-first");
+
+            own.advanceTime(Duration.ofHours(3));
+            own.book(BookingRequest.of(et, "Later", "later@example.com", at.plusSeconds(20_000)));
+            assertSigned(r.await("/pairs", 4, WAIT).get(3), OWN_KEY);
         }
     }
 
