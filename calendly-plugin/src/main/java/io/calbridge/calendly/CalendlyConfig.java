@@ -1,5 +1,6 @@
 package io.calbridge.calendly;
 
+import io.calbridge.calendly.spi.HostSecurity;
 import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -8,7 +9,8 @@ import javax.sql.DataSource;
  * What a host sets when it registers {@link CalendlyPlugin}. Fields are read once, when the plugin
  * is constructed; later changes have no effect.
  *
- * <p>Essentials: {@link #publicBaseUrl}, {@link #dataSource}. Everything else has a default.
+ * <p>Essentials: {@link #publicBaseUrl}, {@link #dataSource}, {@link #security}. Everything else has a
+ * default.
  */
 public final class CalendlyConfig {
     /**
@@ -20,6 +22,13 @@ public final class CalendlyConfig {
 
     /** Where the plugin's tables live (a HikariCP pool is a good choice). Required. */
     public DataSource dataSource;
+
+    /**
+     * Who is calling: the plugin asks it on every settings request and answers 401 when it returns
+     * empty, 403 when the caller is not a tenant admin. See {@link HostSecurity} for what the host
+     * must guarantee. Required.
+     */
+    public HostSecurity security;
 
     /** Prefix for every route of the plugin, e.g. {@code "/integrations"}. Default: none. */
     public String routePrefix = "";

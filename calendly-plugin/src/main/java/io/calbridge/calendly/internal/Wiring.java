@@ -2,7 +2,11 @@ package io.calbridge.calendly.internal;
 
 import io.calbridge.calendly.CalendlyConfig;
 import io.calbridge.calendly.CalendlyOperations;
+import io.calbridge.calendly.internal.common.ApiErrors;
 import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.common.ResponseHeaders;
+import io.calbridge.calendly.internal.settings.Access;
+import io.calbridge.calendly.spi.HostSecurity;
 import io.calbridge.db.Migrations;
 import io.javalin.config.RoutesConfig;
 import java.net.URI;
@@ -29,7 +33,8 @@ public final class Wiring {
             Duration signatureFutureSkew,
             int maxWebhookBodyBytes,
             Duration tokenRefreshMargin,
-            Clock clock) {
+            Clock clock,
+            HostSecurity security) {
 
         public static Settings validate(CalendlyConfig c) {
             require(c.publicBaseUrl != null && !c.publicBaseUrl.isBlank(),
@@ -47,11 +52,14 @@ public final class Wiring {
             require(c.tokenRefreshMargin != null && !c.tokenRefreshMargin.isNegative(),
                     "tokenRefreshMargin cannot be negative: " + c.tokenRefreshMargin);
             require(c.clock != null, "clock is required");
+            require(c.security != null, "security is required: a HostSecurity that tells the plugin who calls its settings"
+                    + " routes, e.g. c.security = ctx -> yourLogin(ctx).map(u -> new HostSecurity.Caller(u.tenantId(),"
+                    + " u.userId(), u.isTenantAdmin())); return Optional.empty() for anonymous requests");
             return new Settings(stripSlash(base), c.dataSource, prefix,
                     stripSlash(parseUrl("calendlyApiBaseUrl", c.calendlyApiBaseUrl)),
                     stripSlash(parseUrl("calendlyAuthBaseUrl", c.calendlyAuthBaseUrl)),
                     c.migrate, c.workerThreads, c.signatureTolerance, c.signatureFutureSkew,
-                    c.maxWebhookBodyBytes, c.tokenRefreshMargin, c.clock);
+                    c.maxWebhookBodyBytes, c.tokenRefreshMargin, c.clock, c.security);
         }
 
         private static void requirePositive(String name, Duration d) {
@@ -83,10 +91,12 @@ public final class Wiring {
 
     private final Settings settings;
     private final Db db;
+    private final Access access;
 
     public Wiring(Settings settings) {
         this.settings = settings;
         this.db = new Db(settings.dataSource());
+        this.access = new Access(settings.security());
         if (settings.migrate()) {
             Migrations.CALENDLY.migrate(settings.dataSource(), null);
         }
@@ -98,6 +108,18 @@ public final class Wiring {
     }
 
     public void registerRoutes(RoutesConfig routes) {
+        ApiErrors.register(routes);
+        ResponseHeaders.register(routes, settingsPath(), webhookPath());
+    }
+
+    /** Root of the settings API (connect, callback, disconnect, settings, mappings...). */
+    String settingsPath() {
+        return settings.routePrefix() + "/settings/calendly";
+    }
+
+    /** Root of the webhook endpoint. */
+    String webhookPath() {
+        return settings.routePrefix() + "/api/webhooks/calendly";
     }
 
     public void start() {
@@ -108,5 +130,9 @@ public final class Wiring {
 
     Db db() {
         return db;
+    }
+
+    Access access() {
+        return access;
     }
 }
