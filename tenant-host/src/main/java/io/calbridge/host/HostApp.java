@@ -9,7 +9,6 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.ContentType;
 import java.net.URI;
-import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 
@@ -20,16 +19,19 @@ import org.jooq.DSLContext;
 public final class HostApp {
     private final Javalin javalin;
 
+    /** More routes or plugins, registered after the host's own (tests, demos). */
+    @FunctionalInterface
+    public interface Extension {
+        void register(JavalinConfig config, SecurityConfig security);
+    }
+
     /** Default security settings with a random JWT key (tokens die with the process). */
     public HostApp(DataSource dataSource, URI publicBaseUrl, String version) {
-        this(dataSource, SecuritySettings.defaults(publicBaseUrl), version, config -> {
+        this(dataSource, SecuritySettings.defaults(publicBaseUrl), version, (config, security) -> {
         });
     }
 
-    /**
-     * @param extensions more routes or plugins, registered after the host's own (tests, demos)
-     */
-    public HostApp(DataSource dataSource, SecuritySettings securitySettings, String version, Consumer<JavalinConfig> extensions) {
+    public HostApp(DataSource dataSource, SecuritySettings securitySettings, String version, Extension extension) {
         Health health = new Health(dataSource, version);
         DSLContext dsl = HostDsl.using(dataSource);
         UserDirectory directory = new UserDirectory(dsl);
@@ -49,7 +51,7 @@ public final class HostApp {
                 ctx.status(report.up() ? 200 : 503).json(report.body());
             });
             config.routes.get("/", ctx -> ctx.contentType(ContentType.TEXT_HTML).result(HomePage.render(version, health.check())));
-            extensions.accept(config);
+            extension.register(config, security);
         });
     }
 

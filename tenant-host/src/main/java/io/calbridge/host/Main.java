@@ -70,7 +70,7 @@ public final class Main {
             System.exit(2);
             return;
         }
-        HostApp app = new HostApp(dataSource, security, version(), c -> {
+        HostApp app = new HostApp(dataSource, security, version(), (c, s) -> {
         }).start(config.port());
         log.info("tenant-host is up on http://localhost:{} (health: /health)", app.port());
 

@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.pac4j.core.config.Config;
 import org.pac4j.javalin.CallbackHandler;
-import org.pac4j.javalin.LogoutHandler;
 
 /** The handlers of {@link SecurityConfig}'s routes. */
 final class AuthRoutes {
@@ -24,7 +23,6 @@ final class AuthRoutes {
     private final CurrentUsers users;
     private final CsrfGuard csrf;
     private final CallbackHandler callback;
-    private final LogoutHandler logout;
 
     AuthRoutes(Config pac4j, Logins logins, JwtTokens tokens, CurrentUsers users, CsrfGuard csrf) {
         this.logins = logins;
@@ -32,10 +30,6 @@ final class AuthRoutes {
         this.users = users;
         this.csrf = csrf;
         this.callback = new CallbackHandler(pac4j, SecurityConfig.APP_PATH, true);
-        this.logout = new LogoutHandler(pac4j, SecurityConfig.LOGIN_PATH + "?logged_out");
-        this.logout.destroySession = true;
-        this.logout.localLogout = true;
-        this.logout.centralLogout = false;
     }
 
     /** The login form's target: throttle first (429, the password is not even checked), then pac4j. */
@@ -52,7 +46,8 @@ final class AuthRoutes {
     }
 
     void logout(Context ctx) {
-        logout.handle(ctx);
+        users.logout(ctx);
+        ctx.redirect(SecurityConfig.LOGIN_PATH + "?logged_out", HttpStatus.SEE_OTHER);
     }
 
     /**

@@ -94,6 +94,23 @@ public final class CurrentUsers {
         return find(ctx).orElseThrow();
     }
 
+    /**
+     * Ends the browser session: profiles removed, session invalidated (its CSRF token with it).
+     * Ours rather than javalin-pac4j's LogoutHandler: pac4j's DefaultLogoutLogic keeps a session
+     * registry for central logout in a GuavaStore, and Guava (optional for pac4j-core) is not on
+     * our classpath; we have no central logout to serve.
+     */
+    void logout(Context ctx) {
+        if (ctx.req().getSession(false) != null) {
+            profileManager(new JavalinWebContext(ctx), sessionStore(ctx)).removeProfiles();
+            var session = ctx.req().getSession(false);
+            if (session != null) {
+                session.invalidate();
+            }
+        }
+        ctx.attribute(ATTRIBUTE, null);
+    }
+
     private Optional<UserProfile> sessionProfile(Context ctx) {
         if (ctx.req().getSession(false) == null) {
             return Optional.empty();
