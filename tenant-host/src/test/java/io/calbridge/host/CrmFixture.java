@@ -30,10 +30,9 @@ public final class CrmFixture {
         globexDemoTag = tag(demo, demo.globex, "demo");
 
         jane = contact(demo, demo.acme, "jane@example.com", "Jane Doe", "lead", demo.acmeMember, """
-                {"questions_and_answers":[{"answer":"Run a <b>marathon</b>","position":0,"question":"What do you want to achieve? "}],\
-                "tracking":{"utm_campaign":"spring","utm_source":"newsletter","utm_medium":null}}""");
+                {"What do you want to achieve?":"Run a <b>marathon</b>","utm_campaign":"spring","utm_source":"newsletter","utm_medium":null}""");
         evil = contact(demo, demo.acme, "evil@example.com", "<script>alert(\"x\")</script>", "customer", null,
-                "{\"questions_and_answers\":[{\"question\":\"<img src=x onerror=alert(1)>\",\"answer\":\"</td><script>\"}]}");
+                "{\"<img src=x onerror=alert(1)>\":\"</td><script>\"}");
         gerd = contact(demo, demo.globex, "gerd@globex.example", "Gerd Globex", "lead", demo.globexAdmin, "{}");
 
         dsl.insertInto(CONTACT_TAG).set(CONTACT_TAG.TENANT_ID, demo.acme).set(CONTACT_TAG.CONTACT_ID, jane).set(CONTACT_TAG.TAG_ID, acmeVip).execute();

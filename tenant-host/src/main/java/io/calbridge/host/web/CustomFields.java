@@ -13,11 +13,12 @@ import java.util.Set;
 
 /**
  * A contact's {@code custom_fields} sorted for display: Calendly's questions and answers, UTM
- * parameters, and everything else. Understands the shapes the booking feature may write: answers
- * as {@code [{"question","answer"}]} or {@code {"question": "answer"}} under {@code answers},
- * {@code questions_and_answers} or {@code calendly_answers}; UTM as an object under {@code utm} or
- * {@code tracking}, or as top-level {@code utm_*} keys; any of these also nested under
- * {@code calendly}. Values are text; rendering escapes them.
+ * parameters, and everything else. The booking feature writes a flat object: each question
+ * (trimmed) with its answer, and {@code utm_*} / {@code salesforce_uuid} keys for the tracking
+ * parameters. Also understood: answers as {@code [{"question","answer"}]} or an object under
+ * {@code answers}, {@code questions_and_answers} or {@code calendly_answers}; tracking as an object
+ * under {@code utm} or {@code tracking}; any of these nested under {@code calendly}. Other objects
+ * and arrays are shown as JSON text. Values are text; rendering escapes them.
  */
 record CustomFields(List<Map.Entry<String, String>> answers, Map<String, String> utm, Map<String, String> other) {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,9 +61,13 @@ record CustomFields(List<Map.Entry<String, String>> answers, Map<String, String>
                         utm.put(u.getKey(), text(u.getValue()));
                     }
                 });
-            } else if (lower.startsWith("utm_")) {
+            } else if (lower.startsWith("utm_") || "salesforce_uuid".equals(lower)) {
                 if (!value.isNull()) {
                     utm.put(key, text(value));
+                }
+            } else if (value.isValueNode()) {
+                if (!value.isNull()) {
+                    answers.add(Map.entry(key.strip(), text(value)));
                 }
             } else {
                 other.put(prefix + key, text(value));
