@@ -56,7 +56,7 @@ public final class Main {
 
         if (config.demo()) {
             boolean seeded = DemoData.seedIfEmpty(HostDsl.using(dataSource), new PasswordHasher(PasswordHasher.DEFAULT_ITERATIONS));
-            log.info("demo mode{}: sign in at {}/login as{}", seeded ? " (demo tenants and users created)" : "",
+            log.info("demo mode{}: sign in at {}/login as {}", seeded ? " (demo tenants and users created)" : "",
                     config.publicBaseUrl(), DemoData.describe());
         }
         SecuritySettings security;

@@ -86,14 +86,14 @@ public final class DemoData {
         });
     }
 
-    /** One line per account, for the demo's start-up log. */
+    /** The demo accounts on one line (log events stay one line each), for the demo's start-up log. */
     public static String describe() {
         StringBuilder out = new StringBuilder();
         for (Tenant t : TENANTS) {
             for (User u : t.users()) {
-                out.append(String.format("%n  %-20s %-7s %s", u.email(), u.role(), t.name()));
+                out.append(out.length() == 0 ? "" : ", ").append(u.email()).append(" (").append(u.role()).append(", ").append(t.name()).append(')');
             }
         }
-        return out.append(String.format("%n  password for all: %s", PASSWORD)).toString();
+        return out.append("; password for all: ").append(PASSWORD).toString();
     }
 }
