@@ -12,7 +12,9 @@ import org.pac4j.javalin.JavalinFrameworkParameters;
  * compiled against Javalin 5: when access is refused it calls
  * {@code io.javalin.http.servlet.Task.getSkipIfExceptionOccurred()}, which Javalin 7 no longer has
  * (NoSuchMethodError, so a 500 instead of the redirect). Here the refusal uses Javalin 7's
- * {@link Context#skipRemainingHandlers()}; the decision is still pac4j's security logic.
+ * {@link Context#skipRemainingHandlers()}; the decision is still pac4j's security logic. The rest of
+ * javalin-pac4j works on Javalin 7 and is used as is: {@code CallbackHandler} (login), the web
+ * context, session store and action adapter (see the login tests).
  */
 final class LoginRequired implements Handler {
     private static final Object GRANTED = new Object();
