@@ -1,6 +1,7 @@
 package io.calbridge.calendly;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.calbridge.calendly.spi.HostSecurity;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +11,8 @@ import javax.sql.DataSource;
  * What a host sets when it registers {@link CalendlyPlugin}. Fields are read once, when the plugin
  * is constructed; later changes have no effect.
  *
- * <p>Essentials: {@link #publicBaseUrl}, {@link #dataSource}, {@link #masterKey}. Everything else has a default.
+ * <p>Essentials: {@link #publicBaseUrl}, {@link #dataSource}, {@link #masterKey}, {@link #security}.
+ * Everything else has a default.
  */
 public final class CalendlyConfig {
     /**
@@ -39,6 +41,13 @@ public final class CalendlyConfig {
 
     /** Where to publish metrics (cache statistics, ...), or null for none. Default: none. */
     public MeterRegistry meterRegistry;
+
+    /**
+     * Who is calling: the plugin asks it on every settings request and answers 401 when it returns
+     * empty, 403 when the caller is not a tenant admin. See {@link HostSecurity} for what the host
+     * must guarantee. Required.
+     */
+    public HostSecurity security;
 
     /** Prefix for every route of the plugin, e.g. {@code "/integrations"}. Default: none. */
     public String routePrefix = "";

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calbridge.calendly.spi.HostSecurity;
 import io.calbridge.testing.TestDatabase;
 import io.javalin.Javalin;
+import java.util.Optional;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,6 +16,8 @@ class CalendlyPluginTest {
     @RegisterExtension
     static final TestDatabase db = TestDatabase.empty();
 
+    static final HostSecurity NOBODY = ctx -> Optional.empty();
+
     @Test
     void refusesToStartWithoutPublicBaseUrlAndSaysWhatToSet() {
         var e = assertThrows(IllegalArgumentException.class, () -> new CalendlyPlugin(c -> c.dataSource = db.dataSource()));
@@ -21,10 +25,21 @@ class CalendlyPluginTest {
     }
 
     @Test
+    void refusesToStartWithoutSecurityAndSaysWhatToSet() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new CalendlyPlugin(c -> {
+            c.publicBaseUrl = "https://app.example.com";
+            c.dataSource = db.dataSource();
+            c.masterKey = MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson());
+        }));
+        assertTrue(e.getMessage().startsWith("security is required: a HostSecurity"), e.getMessage());
+    }
+
+    @Test
     void refusesARoutePrefixWithATrailingSlash() {
         var e = assertThrows(IllegalArgumentException.class, () -> new CalendlyPlugin(c -> {
             c.publicBaseUrl = "https://app.example.com";
             c.dataSource = db.dataSource();
+            c.security = NOBODY;
             c.routePrefix = "/x/";
         }));
         assertTrue(e.getMessage().contains("routePrefix"), e.getMessage());
@@ -36,6 +51,7 @@ class CalendlyPluginTest {
             c.publicBaseUrl = "https://app.example.com";
             c.dataSource = db.dataSource();
             c.masterKey = MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson());
+            c.security = NOBODY;
         })));
         try {
             app.start(0);

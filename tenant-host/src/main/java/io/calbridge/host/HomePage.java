@@ -10,16 +10,16 @@ final class HomePage {
         return """
                 <!doctype html>
                 <html lang="en"><head><meta charset="utf-8"><title>tenant-host</title>
-                <style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:3rem auto;padding:0 1rem;line-height:1.5}
-                code{background:#f3f3f3;padding:.1rem .3rem}</style></head>
-                <body>
+                <link rel="stylesheet" href="/static/app.css"></head>
+                <body><main class="narrow">
                 <h1>tenant-host</h1>
                 <p>The reference multi-tenant host for the Calbridge Calendly plugin, version <code>%s</code>.</p>
                 <ul>
                 <li>Status: <strong>%s</strong> (<a href="/health">/health</a>)</li>
                 <li>Database: PostgreSQL %s</li>
                 </ul>
-                </body></html>
+                <p><a href="/app">Open the app</a> (sign in required)</p>
+                </main></body></html>
                 """.formatted(escape(version), health.up() ? "UP" : "DOWN", escape(String.valueOf(db)));
     }
 

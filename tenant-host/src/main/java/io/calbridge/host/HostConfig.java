@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -25,7 +26,11 @@ public record HostConfig(
         int sandboxPort,
         String masterKey,
         String masterKeyFile,
-        String logFormat) {
+        String logFormat,
+        boolean demo,
+        String jwtSecret,
+        Duration jwtTtl,
+        Duration sessionIdle) {
 
     public static HostConfig load(Map<String, String> env) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -47,7 +52,11 @@ public record HostConfig(
                 intValue(values, "SANDBOX_PORT", 7071),
                 blankToNull(values.get("CALBRIDGE_MASTER_KEY")),
                 blankToNull(values.get("CALBRIDGE_MASTER_KEY_FILE")),
-                values.getOrDefault("LOG_FORMAT", "text"));
+                values.getOrDefault("LOG_FORMAT", "text"),
+                Boolean.parseBoolean(values.getOrDefault("DEMO", "true")),
+                blankToNull(values.get("JWT_SECRET")),
+                Duration.ofMinutes(positive(values, "JWT_TTL_MINUTES", 15)),
+                Duration.ofMinutes(positive(values, "SESSION_IDLE_MINUTES", 120)));
     }
 
     private static Map<String, String> readProperties(Path file) {
@@ -74,6 +83,14 @@ public record HostConfig(
         }
     }
 
+    private static int positive(Map<String, String> values, String key, int fallback) {
+        int value = intValue(values, key, fallback);
+        if (value < 1) {
+            throw new IllegalArgumentException(key + " must be at least 1, got " + value);
+        }
+        return value;
+    }
+
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.strip();
     }
@@ -84,6 +101,10 @@ public record HostConfig(
                 + " database=" + (databaseUrl == null ? "embedded (" + dataDir.resolve("pg") + ")" : JdbcUrls.mask(databaseUrl))
                 + " publicBaseUrl=" + publicBaseUrl
                 + " sandbox=" + (sandbox ? "on:" + sandboxPort : "off")
-                + " masterKey=" + (masterKey != null || masterKeyFile != null ? "<set>" : "<development>");
+                + " masterKey=" + (masterKey != null || masterKeyFile != null ? "<set>" : "<development>")
+                + " demo=" + demo
+                + " jwtSecret=" + (jwtSecret != null ? "<set>" : demo ? "<development>" : "<missing>")
+                + " jwtTtl=" + jwtTtl.toMinutes() + "m"
+                + " sessionIdle=" + sessionIdle.toMinutes() + "m";
     }
 }

@@ -5,6 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.MasterKeys;
 import io.calbridge.db.Migrations;
+import io.calbridge.host.demo.DemoData;
+import io.calbridge.host.security.JwtKey;
+import io.calbridge.host.security.PasswordHasher;
+import io.calbridge.host.security.SecuritySettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -60,7 +64,25 @@ public final class Main {
                     result.migrationsExecuted, result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion);
         }
 
-        HostApp app = new HostApp(dataSource, config.publicBaseUrl(), masterKey, version()).start(config.port());
+        if (config.demo()) {
+            boolean seeded = DemoData.seedIfEmpty(HostDsl.using(dataSource), new PasswordHasher(PasswordHasher.DEFAULT_ITERATIONS));
+            log.info("demo mode{}: sign in at {}/login as {}", seeded ? " (demo tenants and users created)" : "",
+                    config.publicBaseUrl(), DemoData.describe());
+        }
+        SecuritySettings security;
+        try {
+            security = SecuritySettings.defaults(config.publicBaseUrl())
+                    .withJwtKey(JwtKey.load(config.jwtSecret(), config.dataDir(), config.demo()))
+                    .withJwtTtl(config.jwtTtl())
+                    .withSessionIdle(config.sessionIdle());
+        } catch (IllegalArgumentException e) {
+            System.err.println("tenant-host: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        HostApp app = new HostApp(dataSource, security, masterKey, version(), plugin -> {
+        }, (c, s) -> {
+        }).start(config.port());
         log.info("tenant-host is up on http://localhost:{} (health: /health)", app.port());
 
         EmbeddedDatabase finalEmbedded = embedded;

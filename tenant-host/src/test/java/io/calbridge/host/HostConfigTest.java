@@ -33,6 +33,26 @@ class HostConfigTest {
     }
 
     @Test
+    void securityDefaults_demoModeWithDevelopmentJwtSecret_andTheSecretIsNeverDescribed() {
+        HostConfig defaults = HostConfig.load(Map.of());
+        HostConfig production = HostConfig.load(Map.of("DEMO", "false", "JWT_SECRET", "s3cret-s3cret-s3cret-s3cret-s3cret",
+                "JWT_TTL_MINUTES", "5", "SESSION_IDLE_MINUTES", "30"));
+
+        assertTrue(defaults.demo());
+        assertNull(defaults.jwtSecret());
+        assertEquals(java.time.Duration.ofMinutes(15), defaults.jwtTtl());
+        assertEquals(java.time.Duration.ofHours(2), defaults.sessionIdle());
+        assertTrue(defaults.describe().contains("jwtSecret=<development>"), defaults.describe());
+        assertFalse(production.demo());
+        assertEquals(java.time.Duration.ofMinutes(5), production.jwtTtl());
+        assertEquals(java.time.Duration.ofMinutes(30), production.sessionIdle());
+        assertFalse(production.describe().contains("s3cret"), production.describe());
+        assertTrue(production.describe().contains("jwtSecret=<set>"));
+        var e = assertThrows(IllegalArgumentException.class, () -> HostConfig.load(Map.of("JWT_TTL_MINUTES", "0")));
+        assertEquals("JWT_TTL_MINUTES must be at least 1, got 0", e.getMessage());
+    }
+
+    @Test
     void aBadNumberIsNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> HostConfig.load(Map.of("PORT", "seventy")));
         assertEquals("PORT must be a number, got 'seventy'", e.getMessage());

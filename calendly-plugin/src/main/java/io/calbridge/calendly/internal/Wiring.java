@@ -10,6 +10,11 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.crypto.SecretUnavailableException;
 import io.calbridge.calendly.internal.crypto.TenantKeyring;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.calbridge.calendly.internal.common.ApiErrors;
+import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.common.ResponseHeaders;
+import io.calbridge.calendly.internal.settings.Access;
+import io.calbridge.calendly.spi.HostSecurity;
 import io.calbridge.db.Migrations;
 import io.javalin.config.RoutesConfig;
 import java.net.URI;
@@ -44,7 +49,8 @@ public final class Wiring {
             Clock clock,
             MasterKey masterKey,
             List<MasterKey> previousMasterKeys,
-            MeterRegistry meterRegistry) {
+            MeterRegistry meterRegistry,
+            HostSecurity security) {
 
         public static Settings validate(CalendlyConfig c) {
             require(c.publicBaseUrl != null && !c.publicBaseUrl.isBlank(),
@@ -68,12 +74,15 @@ public final class Wiring {
                     + "MasterKeys.fromKms(...); for local development only, MasterKeys.development(Path)");
             require(c.previousMasterKeys != null && c.previousMasterKeys.stream().allMatch(java.util.Objects::nonNull),
                     "previousMasterKeys cannot be null or contain null: use List.of() for none");
+            require(c.security != null, "security is required: a HostSecurity that tells the plugin who calls its settings"
+                    + " routes, e.g. c.security = ctx -> yourLogin(ctx).map(u -> new HostSecurity.Caller(u.tenantId(),"
+                    + " u.userId(), u.isTenantAdmin())); return Optional.empty() for anonymous requests");
             return new Settings(stripSlash(base), c.dataSource, prefix,
                     stripSlash(parseUrl("calendlyApiBaseUrl", c.calendlyApiBaseUrl)),
                     stripSlash(parseUrl("calendlyAuthBaseUrl", c.calendlyAuthBaseUrl)),
                     c.migrate, c.workerThreads, c.signatureTolerance, c.signatureFutureSkew,
                     c.maxWebhookBodyBytes, c.tokenRefreshMargin, c.clock,
-                    c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry);
+                    c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry, c.security);
         }
 
         private static void requirePositive(String name, Duration d) {
@@ -107,10 +116,12 @@ public final class Wiring {
     private final Db db;
     private final TenantKeyring keyring;
     private Thread rotationResumer;
+    private final Access access;
 
     public Wiring(Settings settings) {
         this.settings = settings;
         this.db = new Db(settings.dataSource());
+        this.access = new Access(settings.security());
         if (settings.migrate()) {
             Migrations.CALENDLY.migrate(settings.dataSource(), null);
         }
@@ -157,6 +168,18 @@ public final class Wiring {
     }
 
     public void registerRoutes(RoutesConfig routes) {
+        ApiErrors.register(routes);
+        ResponseHeaders.register(routes, settingsPath(), webhookPath());
+    }
+
+    /** Root of the settings API (connect, callback, disconnect, settings, mappings...). */
+    String settingsPath() {
+        return settings.routePrefix() + "/settings/calendly";
+    }
+
+    /** Root of the webhook endpoint. */
+    String webhookPath() {
+        return settings.routePrefix() + "/api/webhooks/calendly";
     }
 
     public void start() {
@@ -185,5 +208,9 @@ public final class Wiring {
 
     Db db() {
         return db;
+    }
+
+    Access access() {
+        return access;
     }
 }

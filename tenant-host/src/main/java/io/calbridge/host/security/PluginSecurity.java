@@ -1,0 +1,23 @@
+package io.calbridge.host.security;
+
+import io.calbridge.calendly.spi.HostSecurity;
+import io.javalin.http.Context;
+import java.util.Optional;
+
+/**
+ * tenant-host's {@link HostSecurity} for the Calendly plugin: the caller is {@link CurrentUsers}'
+ * answer (session or bearer JWT, membership read from the database); tenant admin means role ADMIN
+ * in the tenant the caller acts in.
+ */
+final class PluginSecurity implements HostSecurity {
+    private final CurrentUsers users;
+
+    PluginSecurity(CurrentUsers users) {
+        this.users = users;
+    }
+
+    @Override
+    public Optional<Caller> caller(Context ctx) {
+        return users.find(ctx).map(u -> new Caller(u.tenantId().toString(), u.userId().toString(), u.isAdmin()));
+    }
+}

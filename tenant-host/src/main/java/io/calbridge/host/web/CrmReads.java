@@ -1,0 +1,231 @@
+package io.calbridge.host.web;
+
+import static io.calbridge.db.host.Tables.ACTIVITY;
+import static io.calbridge.db.host.Tables.APP_USER;
+import static io.calbridge.db.host.Tables.CONTACT;
+import static io.calbridge.db.host.Tables.CONTACT_STATUS;
+import static io.calbridge.db.host.Tables.CONTACT_TAG;
+import static io.calbridge.db.host.Tables.LIST_MEMBER;
+import static io.calbridge.db.host.Tables.MAILING_LIST;
+import static io.calbridge.db.host.Tables.TAG;
+import static io.calbridge.db.host.Tables.TASK;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+
+/**
+ * The read side of the pages: every query takes the caller's tenant and filters by it, so a row
+ * of another tenant is simply not found. Single statements, no transactions.
+ */
+final class CrmReads {
+    static final int PAGE_LIMIT = 200;
+
+    record ContactRow(UUID id, String email, String firstName, String lastName, String fullName, String phone,
+            String timezone, String statusCode, String statusLabel, String ownerName, String source,
+            CustomFields customFields, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+        String name() {
+            return displayName(fullName, firstName, lastName, email);
+        }
+    }
+
+    record Named(UUID id, String name) {
+    }
+
+    record ListRow(UUID id, String name, int members, OffsetDateTime createdAt) {
+    }
+
+    record TagRow(UUID id, String name, int contacts) {
+    }
+
+    record MemberRow(UUID contactId, String name, String email, OffsetDateTime since) {
+    }
+
+    record TaskRow(UUID id, String title, String description, OffsetDateTime dueAt, String status, String ownerName,
+            UUID contactId, String contactName) {
+    }
+
+    record ActivityRow(long id, String kind, String summary, String details, OffsetDateTime occurredAt) {
+    }
+
+    record StatusRow(String code, String label) {
+    }
+
+    private final DSLContext dsl;
+
+    CrmReads(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    List<StatusRow> statuses(UUID tenant) {
+        return dsl.select(CONTACT_STATUS.CODE, CONTACT_STATUS.LABEL).from(CONTACT_STATUS)
+                .where(CONTACT_STATUS.TENANT_ID.eq(tenant))
+                .orderBy(CONTACT_STATUS.LABEL)
+                .fetch(r -> new StatusRow(r.value1(), r.value2()));
+    }
+
+    /** Newest first, at most {@link #PAGE_LIMIT}; {@code query} matches email or name, {@code status} the code. */
+    List<ContactRow> contacts(UUID tenant, String query, String status) {
+        Condition where = CONTACT.TENANT_ID.eq(tenant);
+        if (query != null && !query.isBlank()) {
+            String q = query.strip();
+            where = where.and(CONTACT.EMAIL.containsIgnoreCase(q)
+                    .or(CONTACT.FULL_NAME.containsIgnoreCase(q))
+                    .or(CONTACT.FIRST_NAME.containsIgnoreCase(q))
+                    .or(CONTACT.LAST_NAME.containsIgnoreCase(q)));
+        }
+        if (status != null && !status.isBlank()) {
+            where = where.and(CONTACT.STATUS.eq(status));
+        }
+        return contactQuery().where(where).orderBy(CONTACT.CREATED_AT.desc(), CONTACT.ID).limit(PAGE_LIMIT)
+                .fetch(CrmReads::contact);
+    }
+
+    Optional<ContactRow> contact(UUID tenant, UUID id) {
+        return contactQuery().where(CONTACT.TENANT_ID.eq(tenant)).and(CONTACT.ID.eq(id)).fetchOptional(CrmReads::contact);
+    }
+
+    private org.jooq.SelectOnConditionStep<Record> contactQuery() {
+        return dsl.select(CONTACT.fields()).select(CONTACT_STATUS.LABEL, APP_USER.DISPLAY_NAME)
+                .from(CONTACT)
+                .join(CONTACT_STATUS).on(CONTACT_STATUS.TENANT_ID.eq(CONTACT.TENANT_ID)).and(CONTACT_STATUS.CODE.eq(CONTACT.STATUS))
+                .leftJoin(APP_USER).on(APP_USER.ID.eq(CONTACT.OWNER_USER_ID));
+    }
+
+    private static ContactRow contact(Record r) {
+        JSONB custom = r.get(CONTACT.CUSTOM_FIELDS);
+        return new ContactRow(r.get(CONTACT.ID), r.get(CONTACT.EMAIL), r.get(CONTACT.FIRST_NAME), r.get(CONTACT.LAST_NAME),
+                r.get(CONTACT.FULL_NAME), r.get(CONTACT.PHONE), r.get(CONTACT.TIMEZONE), r.get(CONTACT.STATUS),
+                r.get(CONTACT_STATUS.LABEL), r.get(APP_USER.DISPLAY_NAME), r.get(CONTACT.SOURCE),
+                CustomFields.parse(custom == null ? null : custom.data()), r.get(CONTACT.CREATED_AT), r.get(CONTACT.UPDATED_AT));
+    }
+
+    /** Tag names per contact, for the given contacts of the tenant. */
+    Map<UUID, List<Named>> tagsOf(UUID tenant, Collection<UUID> contacts) {
+        Map<UUID, List<Named>> out = new LinkedHashMap<>();
+        if (contacts.isEmpty()) {
+            return out;
+        }
+        dsl.select(CONTACT_TAG.CONTACT_ID, TAG.ID, TAG.NAME).from(CONTACT_TAG)
+                .join(TAG).on(TAG.TENANT_ID.eq(CONTACT_TAG.TENANT_ID)).and(TAG.ID.eq(CONTACT_TAG.TAG_ID))
+                .where(CONTACT_TAG.TENANT_ID.eq(tenant)).and(CONTACT_TAG.CONTACT_ID.in(contacts))
+                .orderBy(TAG.NAME)
+                .forEach(r -> out.computeIfAbsent(r.value1(), k -> new ArrayList<>()).add(new Named(r.value2(), r.value3())));
+        return out;
+    }
+
+    /** List names per contact, for the given contacts of the tenant. */
+    Map<UUID, List<Named>> listsOf(UUID tenant, Collection<UUID> contacts) {
+        Map<UUID, List<Named>> out = new LinkedHashMap<>();
+        if (contacts.isEmpty()) {
+            return out;
+        }
+        dsl.select(LIST_MEMBER.CONTACT_ID, MAILING_LIST.ID, MAILING_LIST.NAME).from(LIST_MEMBER)
+                .join(MAILING_LIST).on(MAILING_LIST.TENANT_ID.eq(LIST_MEMBER.TENANT_ID)).and(MAILING_LIST.ID.eq(LIST_MEMBER.LIST_ID))
+                .where(LIST_MEMBER.TENANT_ID.eq(tenant)).and(LIST_MEMBER.CONTACT_ID.in(contacts))
+                .orderBy(MAILING_LIST.NAME)
+                .forEach(r -> out.computeIfAbsent(r.value1(), k -> new ArrayList<>()).add(new Named(r.value2(), r.value3())));
+        return out;
+    }
+
+    /** The contact's timeline, newest first. */
+    List<ActivityRow> activities(UUID tenant, UUID contact) {
+        return dsl.select(ACTIVITY.ID, ACTIVITY.KIND, ACTIVITY.SUMMARY, ACTIVITY.DETAILS, ACTIVITY.OCCURRED_AT).from(ACTIVITY)
+                .where(ACTIVITY.TENANT_ID.eq(tenant)).and(ACTIVITY.CONTACT_ID.eq(contact))
+                .orderBy(ACTIVITY.OCCURRED_AT.desc(), ACTIVITY.ID.desc())
+                .limit(PAGE_LIMIT)
+                .fetch(r -> new ActivityRow(r.value1(), r.value2(), r.value3(), r.value4() == null ? "{}" : r.value4().data(), r.value5()));
+    }
+
+    List<ListRow> lists(UUID tenant) {
+        var members = DSL.field(DSL.selectCount().from(LIST_MEMBER)
+                .where(LIST_MEMBER.TENANT_ID.eq(MAILING_LIST.TENANT_ID)).and(LIST_MEMBER.LIST_ID.eq(MAILING_LIST.ID)));
+        return dsl.select(MAILING_LIST.ID, MAILING_LIST.NAME, members, MAILING_LIST.CREATED_AT).from(MAILING_LIST)
+                .where(MAILING_LIST.TENANT_ID.eq(tenant))
+                .orderBy(MAILING_LIST.NAME)
+                .fetch(r -> new ListRow(r.value1(), r.value2(), r.value3(), r.value4()));
+    }
+
+    Optional<Named> list(UUID tenant, UUID id) {
+        return dsl.select(MAILING_LIST.ID, MAILING_LIST.NAME).from(MAILING_LIST)
+                .where(MAILING_LIST.TENANT_ID.eq(tenant)).and(MAILING_LIST.ID.eq(id))
+                .fetchOptional(r -> new Named(r.value1(), r.value2()));
+    }
+
+    List<MemberRow> listMembers(UUID tenant, UUID list) {
+        return dsl.select(CONTACT.ID, CONTACT.FULL_NAME, CONTACT.FIRST_NAME, CONTACT.LAST_NAME, CONTACT.EMAIL, LIST_MEMBER.SUBSCRIBED_AT)
+                .from(LIST_MEMBER)
+                .join(CONTACT).on(CONTACT.TENANT_ID.eq(LIST_MEMBER.TENANT_ID)).and(CONTACT.ID.eq(LIST_MEMBER.CONTACT_ID))
+                .where(LIST_MEMBER.TENANT_ID.eq(tenant)).and(LIST_MEMBER.LIST_ID.eq(list))
+                .orderBy(LIST_MEMBER.SUBSCRIBED_AT.desc())
+                .limit(PAGE_LIMIT)
+                .fetch(r -> new MemberRow(r.value1(), displayName(r.value2(), r.value3(), r.value4(), r.value5()), r.value5(), r.value6()));
+    }
+
+    List<TagRow> tags(UUID tenant) {
+        var tagged = DSL.field(DSL.selectCount().from(CONTACT_TAG)
+                .where(CONTACT_TAG.TENANT_ID.eq(TAG.TENANT_ID)).and(CONTACT_TAG.TAG_ID.eq(TAG.ID)));
+        return dsl.select(TAG.ID, TAG.NAME, tagged).from(TAG)
+                .where(TAG.TENANT_ID.eq(tenant))
+                .orderBy(TAG.NAME)
+                .fetch(r -> new TagRow(r.value1(), r.value2(), r.value3()));
+    }
+
+    Optional<Named> tag(UUID tenant, UUID id) {
+        return dsl.select(TAG.ID, TAG.NAME).from(TAG)
+                .where(TAG.TENANT_ID.eq(tenant)).and(TAG.ID.eq(id))
+                .fetchOptional(r -> new Named(r.value1(), r.value2()));
+    }
+
+    List<MemberRow> taggedContacts(UUID tenant, UUID tag) {
+        return dsl.select(CONTACT.ID, CONTACT.FULL_NAME, CONTACT.FIRST_NAME, CONTACT.LAST_NAME, CONTACT.EMAIL, CONTACT_TAG.TAGGED_AT)
+                .from(CONTACT_TAG)
+                .join(CONTACT).on(CONTACT.TENANT_ID.eq(CONTACT_TAG.TENANT_ID)).and(CONTACT.ID.eq(CONTACT_TAG.CONTACT_ID))
+                .where(CONTACT_TAG.TENANT_ID.eq(tenant)).and(CONTACT_TAG.TAG_ID.eq(tag))
+                .orderBy(CONTACT_TAG.TAGGED_AT.desc())
+                .limit(PAGE_LIMIT)
+                .fetch(r -> new MemberRow(r.value1(), displayName(r.value2(), r.value3(), r.value4(), r.value5()), r.value5(), r.value6()));
+    }
+
+    /** Tasks by due time (undated last); {@code status} null for all. */
+    List<TaskRow> tasks(UUID tenant, String status, UUID contact) {
+        Condition where = TASK.TENANT_ID.eq(tenant);
+        if (status != null) {
+            where = where.and(TASK.STATUS.eq(status));
+        }
+        if (contact != null) {
+            where = where.and(TASK.CONTACT_ID.eq(contact));
+        }
+        return dsl.select(TASK.ID, TASK.TITLE, TASK.DESCRIPTION, TASK.DUE_AT, TASK.STATUS, APP_USER.DISPLAY_NAME,
+                        TASK.CONTACT_ID, CONTACT.FULL_NAME, CONTACT.FIRST_NAME, CONTACT.LAST_NAME, CONTACT.EMAIL)
+                .from(TASK)
+                .leftJoin(APP_USER).on(APP_USER.ID.eq(TASK.OWNER_USER_ID))
+                .leftJoin(CONTACT).on(CONTACT.TENANT_ID.eq(TASK.TENANT_ID)).and(CONTACT.ID.eq(TASK.CONTACT_ID))
+                .where(where)
+                .orderBy(TASK.DUE_AT.asc().nullsLast(), TASK.CREATED_AT)
+                .limit(PAGE_LIMIT)
+                .fetch(r -> new TaskRow(r.get(TASK.ID), r.get(TASK.TITLE), r.get(TASK.DESCRIPTION), r.get(TASK.DUE_AT),
+                        r.get(TASK.STATUS), r.get(APP_USER.DISPLAY_NAME), r.get(TASK.CONTACT_ID),
+                        r.get(TASK.CONTACT_ID) == null ? null : displayName(r.get(CONTACT.FULL_NAME), r.get(CONTACT.FIRST_NAME),
+                                r.get(CONTACT.LAST_NAME), r.get(CONTACT.EMAIL))));
+    }
+
+    /** Full name, else first and last name, else the email. */
+    static String displayName(String full, String first, String last, String email) {
+        if (full != null && !full.isBlank()) {
+            return full;
+        }
+        String joined = ((first == null ? "" : first) + " " + (last == null ? "" : last)).strip();
+        return joined.isEmpty() ? email : joined;
+    }
+}

@@ -1,0 +1,100 @@
+package io.calbridge.host.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.calbridge.host.DemoTenants;
+import io.calbridge.host.HostApp;
+import io.calbridge.host.TestBrowser;
+import io.calbridge.testing.TestDatabase;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class SecurityHeadersTest {
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.withAllMigrations();
+
+    static HostApp http;
+    static HostApp https;
+
+    @BeforeAll
+    static void start() {
+        new DemoTenants(db.dataSource());
+        http = new HostApp(db.dataSource(), DemoTenants.settings("http://localhost:7070"), io.calbridge.host.TestKeys.MASTER, "test", plugin -> {
+        }, (c, s) -> {
+        }).start(0);
+        https = new HostApp(db.dataSource(), DemoTenants.settings("https://crm.example.test"), io.calbridge.host.TestKeys.MASTER, "test", plugin -> {
+        }, (c, s) -> {
+        }).start(0);
+    }
+
+    @AfterAll
+    static void stop() {
+        http.stop();
+        https.stop();
+    }
+
+    @Test
+    void pagesApisErrorsAndRedirects_allCarryTheHeaders() {
+        TestBrowser b = new TestBrowser(http.port()).loggedInAs("admin@acme.test");
+        List<HttpResponse<String>> responses = List.of(
+                b.get("/app/contacts"),
+                b.get("/app/contacts/" + java.util.UUID.randomUUID()),
+                b.getJson("/api/me", null),
+                new TestBrowser(http.port()).get("/login"),
+                new TestBrowser(http.port()).get("/app/tasks"),
+                new TestBrowser(http.port()).getJson("/api/me", null),
+                new TestBrowser(http.port()).getJson("/settings/calendly/anything", null),
+                b.get("/"));
+
+        for (HttpResponse<String> r : responses) {
+            String where = r.request().uri() + " " + r.statusCode();
+            String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
+            assertTrue(csp.startsWith("default-src 'self';"), where + " " + csp);
+            assertTrue(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"), where);
+            assertTrue(csp.contains("form-action 'self' https://auth.calendly.com"), where);
+            assertFalse(csp.contains("unsafe-inline"), where);
+            assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""), where);
+            assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElse(""), where);
+            assertEquals("same-origin", r.headers().firstValue("Referrer-Policy").orElse(""), where);
+            assertEquals("no-store", r.headers().firstValue("Cache-Control").orElse(""), where);
+            assertTrue(r.headers().firstValue("Strict-Transport-Security").isEmpty(), "no HSTS over http: " + where);
+        }
+    }
+
+    @Test
+    void staticAssets_areServedWithTheHeaders_andMayBeCached() {
+        HttpResponse<String> css = new TestBrowser(http.port()).get("/static/app.css");
+        HttpResponse<String> js = new TestBrowser(http.port()).get("/static/app.js");
+
+        assertEquals(200, css.statusCode());
+        assertEquals(200, js.statusCode());
+        assertTrue(js.body().contains("X-CSRF-Token"));
+        assertEquals("nosniff", css.headers().firstValue("X-Content-Type-Options").orElse(""));
+        assertFalse(css.headers().firstValue("Cache-Control").orElse("").contains("no-store"));
+    }
+
+    @Test
+    void httpsPublicUrl_addsHstsAndSecureSessionCookies() {
+        HttpResponse<String> r = new TestBrowser(https.port()).get("/login");
+
+        assertEquals("max-age=31536000; includeSubDomains", r.headers().firstValue("Strict-Transport-Security").orElse(""));
+        String cookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("calbridge_session=")).findFirst().orElseThrow();
+        assertTrue(cookie.contains("Secure"), cookie);
+    }
+
+    @Test
+    void noPageHasInlineScriptsOrStyles() {
+        TestBrowser b = new TestBrowser(http.port()).loggedInAs("admin@acme.test");
+        for (String path : List.of("/login", "/", "/app/contacts", "/app/tasks", "/app/lists", "/app/tags", "/app/calendly")) {
+            String body = (path.equals("/login") ? new TestBrowser(http.port()) : b).get(path).body();
+
+            assertFalse(body.contains("<script>") || body.contains("<style") || body.contains(" style=") || body.contains(" onclick="), path);
+        }
+    }
+}
