@@ -2,6 +2,8 @@ package io.calbridge.calendly;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
@@ -47,6 +49,62 @@ public final class CalendlyConfig {
 
     /** Refresh an access token this long before it expires. Default 5 minutes. */
     public Duration tokenRefreshMargin = Duration.ofMinutes(5);
+
+    // --- Connecting Calendly (oauth feature) -------------------------------------------------------
+
+    /**
+     * Client id of the host operator's Calendly OAuth app, for tenants that connect in
+     * {@code PLATFORM_APP} mode. Register the app's redirect URI as
+     * {@code {publicBaseUrl}{routePrefix}/settings/calendly/callback}. Default: none (mode unavailable).
+     */
+    public String platformClientId;
+
+    /** Client secret of the platform OAuth app; required with {@link #platformClientId}. Never logged. */
+    public String platformClientSecret;
+
+    /**
+     * The platform OAuth app's webhook signing key (shown once by Calendly at app creation). Optional:
+     * the plugin passes its own per-integration key when it creates subscriptions. Never logged.
+     */
+    public String platformSigningKey;
+
+    /**
+     * OAuth scopes requested at authorization. Default: what the plugin uses, and nothing more:
+     * {@code users:read scheduled_events:read event_types:read organizations:read webhooks:read
+     * webhooks:write routing_forms:read}.
+     */
+    public List<String> oauthScopes = new ArrayList<>(List.of("users:read", "scheduled_events:read",
+            "event_types:read", "organizations:read", "webhooks:read", "webhooks:write", "routing_forms:read"));
+
+    /**
+     * The host's page where tenants manage the Calendly connection. After the OAuth callback (and a
+     * form-posted connect or disconnect) the browser is sent there with
+     * {@code ?calendly=connected|error|disconnected&reason=...&integration=...}. An absolute URL, or a
+     * path resolved against {@link #publicBaseUrl}. Default: none (a small HTML or JSON answer instead).
+     */
+    public String settingsPageUrl;
+
+    /** Attempts per Calendly call (first try included) on 429, 5xx and network errors. Default 5. */
+    public int calendlyMaxAttempts = 5;
+
+    /**
+     * The longest one Calendly call may spend waiting for retries (429 resets plus backoff). A wait
+     * that would exceed it is not started: the call fails at once. Default 60 seconds.
+     */
+    public Duration calendlyMaxRetryWait = Duration.ofSeconds(60);
+
+    /** TCP connect timeout for calls to Calendly. Default 10 seconds. */
+    public Duration httpConnectTimeout = Duration.ofSeconds(10);
+
+    /** Time allowed for one call to Calendly, from sending to the whole response. Default 30 seconds. */
+    public Duration httpRequestTimeout = Duration.ofSeconds(30);
+
+    /**
+     * How often each node checks webhook subscriptions at Calendly and recreates disabled or missing
+     * ones. Each integration is checked by one node per interval. {@code Duration.ZERO} disables the
+     * check on this node. Default 15 minutes.
+     */
+    public Duration subscriptionCheckInterval = Duration.ofMinutes(15);
 
     /** Time source; tests pass a controllable clock. Default: the system UTC clock. */
     public Clock clock = Clock.systemUTC();
