@@ -79,7 +79,7 @@ final class IntegrationStore {
         return dsl.selectFrom(I)
                 .where(I.TENANT_ID.eq(tenantId)
                         .and(I.CALENDLY_USER_URI.eq(userUri))
-                        .and(I.ID.ne(excluding))
+                        .and(excluding == null ? DSL.trueCondition() : I.ID.ne(excluding))
                         .and(I.STATUS.in(IntegrationStatus.CONNECTED.name(), IntegrationStatus.REAUTHORIZATION_REQUIRED.name())))
                 .orderBy(I.CREATED_AT)
                 .limit(1)
