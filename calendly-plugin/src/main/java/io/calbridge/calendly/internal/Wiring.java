@@ -6,9 +6,15 @@ import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.MasterKeys;
 import io.calbridge.calendly.RotationProgress;
+import io.calbridge.calendly.internal.client.CalendlyClient;
+import io.calbridge.calendly.internal.client.Sleeper;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.crypto.SecretUnavailableException;
 import io.calbridge.calendly.internal.crypto.TenantKeyring;
+import io.calbridge.calendly.internal.oauth.Connections;
+import io.calbridge.calendly.internal.oauth.CurrentUser;
+import io.calbridge.calendly.internal.oauth.OAuthSettings;
+import io.calbridge.calendly.internal.oauth.ReauthorizationListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.calbridge.db.Migrations;
 import io.javalin.config.RoutesConfig;
@@ -44,7 +50,8 @@ public final class Wiring {
             Clock clock,
             MasterKey masterKey,
             List<MasterKey> previousMasterKeys,
-            MeterRegistry meterRegistry) {
+            MeterRegistry meterRegistry,
+            OAuthSettings oauth) {
 
         public static Settings validate(CalendlyConfig c) {
             require(c.publicBaseUrl != null && !c.publicBaseUrl.isBlank(),
@@ -68,12 +75,13 @@ public final class Wiring {
                     + "MasterKeys.fromKms(...); for local development only, MasterKeys.development(Path)");
             require(c.previousMasterKeys != null && c.previousMasterKeys.stream().allMatch(java.util.Objects::nonNull),
                     "previousMasterKeys cannot be null or contain null: use List.of() for none");
-            return new Settings(stripSlash(base), c.dataSource, prefix,
-                    stripSlash(parseUrl("calendlyApiBaseUrl", c.calendlyApiBaseUrl)),
-                    stripSlash(parseUrl("calendlyAuthBaseUrl", c.calendlyAuthBaseUrl)),
+            URI apiBase = stripSlash(parseUrl("calendlyApiBaseUrl", c.calendlyApiBaseUrl));
+            URI authBase = stripSlash(parseUrl("calendlyAuthBaseUrl", c.calendlyAuthBaseUrl));
+            OAuthSettings oauth = OAuthSettings.validate(c, stripSlash(base), prefix, apiBase, authBase);
+            return new Settings(stripSlash(base), c.dataSource, prefix, apiBase, authBase,
                     c.migrate, c.workerThreads, c.signatureTolerance, c.signatureFutureSkew,
                     c.maxWebhookBodyBytes, c.tokenRefreshMargin, c.clock,
-                    c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry);
+                    c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry, oauth);
         }
 
         private static void requirePositive(String name, Duration d) {
@@ -106,6 +114,8 @@ public final class Wiring {
     private final Settings settings;
     private final Db db;
     private final TenantKeyring keyring;
+    private final CalendlyClient calendly;
+    private final Connections connections;
     private Thread rotationResumer;
 
     public Wiring(Settings settings) {
@@ -116,6 +126,12 @@ public final class Wiring {
         }
         this.keyring = TenantKeyring.create(db, settings.masterKey(), settings.previousMasterKeys(), settings.clock(),
                 settings.meterRegistry());
+        this.calendly = new CalendlyClient(settings.oauth().client(), Sleeper.SYSTEM, settings.clock());
+        // Until the host's notification interface (spi) is wired here, a reauthorization is only logged.
+        ReauthorizationListener reauthorization = (tenantId, integrationId, reason) -> {
+        };
+        this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
+                reauthorization, CurrentUser.fromRequestAttributes(), settings.clock());
     }
 
     public CalendlyOperations operations() {
@@ -157,6 +173,7 @@ public final class Wiring {
     }
 
     public void registerRoutes(RoutesConfig routes) {
+        connections.registerRoutes(routes);
     }
 
     public void start() {
@@ -170,9 +187,11 @@ public final class Wiring {
         }, "calbridge-kek-rotation");
         rotationResumer.setDaemon(true);
         rotationResumer.start();
+        connections.start();
     }
 
     public void stop() {
+        connections.stop();
         if (rotationResumer != null) {
             rotationResumer.interrupt();
         }
@@ -181,6 +200,16 @@ public final class Wiring {
     /** Seals and opens every stored secret; see {@link TenantKeyring}. */
     public TenantKeyring keyring() {
         return keyring;
+    }
+
+    /** The Calendly API client; with {@code connections().tokens().credential(id)} for an integration's calls. */
+    public CalendlyClient calendly() {
+        return calendly;
+    }
+
+    /** Connect flow, token source and webhook subscriptions; see {@link Connections}. */
+    public Connections connections() {
+        return connections;
     }
 
     Db db() {

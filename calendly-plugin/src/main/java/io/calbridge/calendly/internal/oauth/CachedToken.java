@@ -10,7 +10,7 @@ import java.time.Instant;
  * @param expiresAt   null for a personal access token (it does not expire)
  * @param refreshedAt when it was obtained; with {@code expiresAt} it gives the token's lifetime
  */
-record CachedToken(Secret token, Instant expiresAt, Instant refreshedAt, long version) {
+record CachedToken(String tenantId, Secret token, Instant expiresAt, Instant refreshedAt, long version) {
 
     /**
      * Still good to hand out: more than the refresh margin before expiry. The margin shrinks to half

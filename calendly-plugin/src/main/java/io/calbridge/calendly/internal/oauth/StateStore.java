@@ -43,11 +43,6 @@ final class StateStore {
                 .execute() == 1;
     }
 
-    /** The verifier is no longer needed once used; the consumed row stays so a replay is named as such. */
-    void forgetVerifier(DSLContext dsl, UUID id) {
-        dsl.update(S).set(S.PKCE_VERIFIER_ENC, new byte[0]).where(S.ID.eq(id)).execute();
-    }
-
     void delete(DSLContext dsl, UUID id) {
         dsl.deleteFrom(S).where(S.ID.eq(id)).execute();
     }

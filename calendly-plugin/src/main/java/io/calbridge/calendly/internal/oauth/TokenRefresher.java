@@ -6,6 +6,7 @@ import io.calbridge.calendly.internal.client.OAuthEndpoints;
 import io.calbridge.calendly.internal.client.TokenResponse;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
+import io.calbridge.calendly.internal.crypto.AccessTokenCache;
 import io.calbridge.calendly.internal.crypto.Purpose;
 import io.calbridge.calendly.internal.crypto.SecretBox;
 import java.time.Clock;
@@ -47,6 +48,8 @@ final class TokenRefresher implements TokenSource {
     /** Calendly: at most 8 token requests per user per minute. */
     static final int TOKEN_REQUESTS_PER_WINDOW = 8;
     static final Duration TOKEN_REQUEST_WINDOW = Duration.ofMinutes(1);
+    /** A personal token does not expire; nodes re-read it this often so a disconnect elsewhere is seen. */
+    static final Duration PERSONAL_TOKEN_CACHE_TIME = Duration.ofMinutes(5);
     /** How long a refresh waits for another node's refresh of the same integration. */
     static final String LOCK_TIMEOUT = "30s";
 
@@ -57,11 +60,11 @@ final class TokenRefresher implements TokenSource {
     private final OAuthSettings settings;
     private final ReauthorizationListener listener;
     private final Clock clock;
-    private final TokenCache cache;
+    private final AccessTokenCache cache;
     private final ConcurrentHashMap<UUID, CompletableFuture<CachedToken>> inFlight = new ConcurrentHashMap<>();
 
     TokenRefresher(Db db, IntegrationStore store, SecretBox box, OAuthEndpoints oauth, OAuthSettings settings,
-                   ReauthorizationListener listener, Clock clock) {
+                   ReauthorizationListener listener, AccessTokenCache cache, Clock clock) {
         this.db = db;
         this.store = store;
         this.box = box;
@@ -69,14 +72,15 @@ final class TokenRefresher implements TokenSource {
         this.settings = settings;
         this.listener = listener;
         this.clock = clock;
-        this.cache = new TokenCache(clock);
+        this.cache = cache;
     }
 
     @Override
     public Secret accessToken(UUID integrationId) {
-        CachedToken cached = cache.get(integrationId);
-        if (cached != null && cached.usable(clock.instant(), settings.tokenRefreshMargin())) {
-            return cached.token();
+        // The cache holds a token only while it is outside the refresh margin (personal tokens: a few minutes).
+        var cached = cache.get(integrationId, settings.tokenRefreshMargin());
+        if (cached.isPresent()) {
+            return cached.get().accessToken();
         }
         return shared(integrationId, () -> load(integrationId)).token();
     }
@@ -113,7 +117,8 @@ final class TokenRefresher implements TokenSource {
         }
         try {
             CachedToken token = work.get();
-            cache.put(id, token);
+            cache.put(token.tenantId(), id, token.token(), token.expiresAt() != null ? token.expiresAt()
+                    : clock.instant().plus(PERSONAL_TOKEN_CACHE_TIME).plus(settings.tokenRefreshMargin()));
             mine.complete(token);
             return token;
         } catch (RuntimeException | Error e) {
@@ -299,7 +304,8 @@ final class TokenRefresher implements TokenSource {
         store.storeRefreshed(dsl, id,
                 box.seal(row.tenantId(), Purpose.ACCESS_TOKEN, id, fresh.accessToken()), fresh.expiresAt(),
                 box.seal(row.tenantId(), Purpose.REFRESH_TOKEN, id, nextRefresh), fresh.scope(), now);
-        return Outcome.of(new CachedToken(fresh.accessToken(), fresh.expiresAt(), now, row.tokenVersion() + 1));
+        return Outcome.of(new CachedToken(row.tenantId(), fresh.accessToken(), fresh.expiresAt(), now,
+                row.tokenVersion() + 1));
     }
 
     /** Moves a connected integration to REAUTHORIZATION_REQUIRED and tells the host; false if another call already did. */
@@ -343,7 +349,8 @@ final class TokenRefresher implements TokenSource {
 
     private CachedToken accessToken(IntegrationRow row) {
         Secret token = box.open(row.tenantId(), Purpose.ACCESS_TOKEN, row.id(), row.accessTokenEnc());
-        return new CachedToken(token, row.accessTokenExpiresAt(), row.tokenRefreshedAt(), row.tokenVersion());
+        return new CachedToken(row.tenantId(), token, row.accessTokenExpiresAt(), row.tokenRefreshedAt(),
+                row.tokenVersion());
     }
 
     private CachedToken personalToken(IntegrationRow row) {
@@ -351,6 +358,6 @@ final class TokenRefresher implements TokenSource {
             throw new NotConnectedException(row.id(), "no personal access token stored");
         }
         Secret token = box.open(row.tenantId(), Purpose.PERSONAL_ACCESS_TOKEN, row.id(), row.accessTokenEnc());
-        return new CachedToken(token, null, row.tokenRefreshedAt(), row.tokenVersion());
+        return new CachedToken(row.tenantId(), token, null, row.tokenRefreshedAt(), row.tokenVersion());
     }
 }
