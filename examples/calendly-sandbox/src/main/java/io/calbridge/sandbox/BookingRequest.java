@@ -1,0 +1,260 @@
+package io.calbridge.sandbox;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An invitee booking an event type, as the Calendly booking page would submit it. Fluent; setters
+ * return {@code this}.
+ *
+ * <pre>{@code
+ * BookingRequest.of(et, "Jane Doe", "jane@example.com", start)
+ *     .timezone("America/New_York").answer("Company?", "Acme").utmSource("google").guest("g@example.com");
+ * }</pre>
+ */
+public final class BookingRequest {
+    private final String eventTypeUri;
+    private final String name;
+    private final String email;
+    private final Instant start;
+    private String timezone = "UTC";
+    private final Map<String, String> answers = new LinkedHashMap<>();
+    private final List<String> guests = new ArrayList<>();
+    private String utmCampaign;
+    private String utmSource;
+    private String utmMedium;
+    private String utmContent;
+    private String utmTerm;
+    private String salesforceUuid;
+    private String textReminderNumber;
+    private boolean singleNameField;
+    private String firstName;
+    private String lastName;
+    private String hostUri;
+    private boolean scheduledByHost;
+    private String routingFormSubmissionUri;
+    private boolean reconfirmationRequested;
+    private String paymentProvider;
+    private double paymentAmount;
+    private String paymentCurrency;
+
+    private BookingRequest(String eventTypeUri, String name, String email, Instant start) {
+        this.eventTypeUri = Objects.requireNonNull(eventTypeUri, "event type");
+        this.name = Objects.requireNonNull(name, "name");
+        this.email = Objects.requireNonNull(email, "email");
+        this.start = Objects.requireNonNull(start, "start");
+    }
+
+    public static BookingRequest of(SandboxEventType eventType, String name, String email, Instant start) {
+        return new BookingRequest(eventType.uri(), name, email, start);
+    }
+
+    /** {@code eventType} is an event type URI or UUID. */
+    public static BookingRequest of(String eventType, String name, String email, Instant start) {
+        return new BookingRequest(eventType, name, email, start);
+    }
+
+    /** The invitee's IANA time zone, e.g. {@code America/New_York}; default UTC. */
+    public BookingRequest timezone(String tz) {
+        this.timezone = Objects.requireNonNull(tz, "timezone");
+        return this;
+    }
+
+    /** An answer to a question; positions follow the event type's questions, else the order given. */
+    public BookingRequest answer(String question, String answer) {
+        answers.put(Objects.requireNonNull(question, "question"), Objects.requireNonNull(answer, "answer"));
+        return this;
+    }
+
+    public BookingRequest guest(String email) {
+        guests.add(Objects.requireNonNull(email, "guest email"));
+        return this;
+    }
+
+    public BookingRequest utmCampaign(String v) {
+        this.utmCampaign = v;
+        return this;
+    }
+
+    public BookingRequest utmSource(String v) {
+        this.utmSource = v;
+        return this;
+    }
+
+    public BookingRequest utmMedium(String v) {
+        this.utmMedium = v;
+        return this;
+    }
+
+    public BookingRequest utmContent(String v) {
+        this.utmContent = v;
+        return this;
+    }
+
+    public BookingRequest utmTerm(String v) {
+        this.utmTerm = v;
+        return this;
+    }
+
+    public BookingRequest salesforceUuid(String v) {
+        this.salesforceUuid = v;
+        return this;
+    }
+
+    public BookingRequest textReminderNumber(String number) {
+        this.textReminderNumber = number;
+        return this;
+    }
+
+    /**
+     * The event type asks for one "Name" field: {@code first_name}/{@code last_name} are null.
+     * Otherwise the name is split at its first space (or use {@link #firstLast}).
+     */
+    public BookingRequest singleNameField(boolean single) {
+        this.singleNameField = single;
+        return this;
+    }
+
+    public BookingRequest firstLast(String first, String last) {
+        this.firstName = first;
+        this.lastName = last;
+        return this;
+    }
+
+    /** Books with another host than the event type's owner (round robin / reassigned). */
+    public BookingRequest host(SandboxUser host) {
+        this.hostUri = host.uri();
+        return this;
+    }
+
+    public BookingRequest host(String hostUri) {
+        this.hostUri = hostUri;
+        return this;
+    }
+
+    /** The host booked on the invitee's behalf: {@code invitee_scheduled_by} = host, {@code scheduling_method: instant_book}. */
+    public BookingRequest scheduledByHost(boolean byHost) {
+        this.scheduledByHost = byHost;
+        return this;
+    }
+
+    /** Links the invitee to a routing form submission ({@code routing_form_submission}). */
+    public BookingRequest routingFormSubmission(String submissionUri) {
+        this.routingFormSubmissionUri = submissionUri;
+        return this;
+    }
+
+    /** Sets {@code reconfirmation: {created_at, confirmed_at: null}}. */
+    public BookingRequest reconfirmationRequested(boolean requested) {
+        this.reconfirmationRequested = requested;
+        return this;
+    }
+
+    /** A paid booking: {@code payment {external_id, provider, amount, currency, terms, successful}}. */
+    public BookingRequest payment(String provider, double amount, String currency) {
+        this.paymentProvider = Objects.requireNonNull(provider, "provider");
+        this.paymentAmount = amount;
+        this.paymentCurrency = Objects.requireNonNull(currency, "currency");
+        return this;
+    }
+
+    public String eventTypeUri() {
+        return eventTypeUri;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String email() {
+        return email;
+    }
+
+    public Instant start() {
+        return start;
+    }
+
+    public String timezone() {
+        return timezone;
+    }
+
+    public Map<String, String> answers() {
+        return new LinkedHashMap<>(answers);
+    }
+
+    public List<String> guests() {
+        return List.copyOf(guests);
+    }
+
+    public String utmCampaign() {
+        return utmCampaign;
+    }
+
+    public String utmSource() {
+        return utmSource;
+    }
+
+    public String utmMedium() {
+        return utmMedium;
+    }
+
+    public String utmContent() {
+        return utmContent;
+    }
+
+    public String utmTerm() {
+        return utmTerm;
+    }
+
+    public String salesforceUuid() {
+        return salesforceUuid;
+    }
+
+    public String textReminderNumber() {
+        return textReminderNumber;
+    }
+
+    public boolean singleNameField() {
+        return singleNameField;
+    }
+
+    public String firstName() {
+        return firstName;
+    }
+
+    public String lastName() {
+        return lastName;
+    }
+
+    public String hostUri() {
+        return hostUri;
+    }
+
+    public boolean scheduledByHost() {
+        return scheduledByHost;
+    }
+
+    public String routingFormSubmissionUri() {
+        return routingFormSubmissionUri;
+    }
+
+    public boolean reconfirmationRequested() {
+        return reconfirmationRequested;
+    }
+
+    public String paymentProvider() {
+        return paymentProvider;
+    }
+
+    public double paymentAmount() {
+        return paymentAmount;
+    }
+
+    public String paymentCurrency() {
+        return paymentCurrency;
+    }
+}

@@ -1,0 +1,124 @@
+package io.calbridge.sandbox;
+
+import io.calbridge.sandbox.internal.http.FaultState;
+import io.calbridge.sandbox.internal.oauth.OAuthService;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Makes the sandbox misbehave on purpose, for resilience tests. Every method returns {@code this}.
+ * API faults apply to the next matching requests; delivery faults to the next first attempts.
+ */
+public final class Faults {
+    private final FaultState state;
+    private final OAuthService oauth;
+
+    Faults(FaultState state, OAuthService oauth) {
+        this.state = state;
+        this.oauth = oauth;
+    }
+
+    /** The next {@code n} API requests (not /oauth, not /_sandbox) are answered with {@code status}. */
+    public Faults failNextApiRequests(int n, int status) {
+        state.failNext(positive(n), status(status), null);
+        return this;
+    }
+
+    /**
+     * The next {@code n} requests whose path starts with {@code pathPrefix} (e.g. "/scheduled_events",
+     * "/oauth/token") are answered with {@code status}.
+     */
+    public Faults failNextApiRequests(int n, int status, String pathPrefix) {
+        state.failNext(positive(n), status(status), Objects.requireNonNull(pathPrefix, "pathPrefix"));
+        return this;
+    }
+
+    /** The next {@code n} API requests get 429 with {@code X-RateLimit-Remaining: 0}, {@code X-RateLimit-Reset: 60}. */
+    public Faults rateLimitNext(int n) {
+        state.failNext(positive(n), 429, null);
+        return this;
+    }
+
+    public Faults rateLimitNext(int n, String pathPrefix) {
+        state.failNext(positive(n), 429, Objects.requireNonNull(pathPrefix, "pathPrefix"));
+        return this;
+    }
+
+    /** The next {@code n} webhook messages are lost: never sent, never retried (logged as DROPPED). */
+    public Faults dropNextDeliveries(int n) {
+        state.dropNext.addAndGet(positive(n));
+        return this;
+    }
+
+    /** The next {@code n} successfully delivered messages are sent a second time, byte-identical but re-signed. */
+    public Faults duplicateNextDeliveries(int n) {
+        state.duplicateNext.addAndGet(positive(n));
+        return this;
+    }
+
+    /** The next {@code n} messages wait {@code delay} before their first attempt (later messages of the same subscription queue behind). */
+    public Faults delayNextDeliveries(int n, Duration delay) {
+        state.delayNext(positive(n), Objects.requireNonNull(delay, "delay"));
+        return this;
+    }
+
+    /** The next reschedule sends its two deliveries in the other order than configured. */
+    public Faults reorderNextReschedule() {
+        state.reorderNextReschedules.incrementAndGet();
+        return this;
+    }
+
+    /** While on, every delivery carries a signature made with a wrong key. */
+    public Faults breakSignatures(boolean broken) {
+        state.breakSignatures.set(broken);
+        return this;
+    }
+
+    /** Every OAuth access token issued so far is expired now (personal access tokens are not touched). */
+    public Faults expireAllAccessTokens() {
+        oauth.expireAllAccessTokens();
+        return this;
+    }
+
+    public Faults expireAccessToken(String accessToken) {
+        if (!oauth.expireAccessToken(accessToken)) {
+            throw new IllegalArgumentException("unknown access token");
+        }
+        return this;
+    }
+
+    /** Revokes a refresh token (and its access token), as a user disconnecting the app would. */
+    public Faults revokeRefreshToken(String refreshToken) {
+        if (!oauth.revokeToken(refreshToken)) {
+            throw new IllegalArgumentException("unknown refresh token");
+        }
+        return this;
+    }
+
+    public Faults revokeAccessToken(String accessToken) {
+        if (!oauth.revokeToken(accessToken)) {
+            throw new IllegalArgumentException("unknown access token");
+        }
+        return this;
+    }
+
+    /** Turns every pending fault off. */
+    public Faults clear() {
+        state.clear();
+        return this;
+    }
+
+    private static int positive(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be >= 1, was " + n);
+        }
+        return n;
+    }
+
+    private static int status(int s) {
+        if (s < 400 || s > 599) {
+            throw new IllegalArgumentException("status must be 4xx or 5xx, was " + s);
+        }
+        return s;
+    }
+}

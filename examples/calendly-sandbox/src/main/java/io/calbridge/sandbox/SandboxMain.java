@@ -1,0 +1,90 @@
+package io.calbridge.sandbox;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs a sandbox standalone until killed.
+ *
+ * <pre>
+ * java -jar calendly-sandbox-&lt;version&gt;-standalone.jar [--port 8089] [--host 127.0.0.1]
+ *      [--public-base-url URL] [--auto-approve] [--time-scale N] [--no-seed]
+ *      [--redirect-uri URI]...
+ * </pre>
+ *
+ * Unless {@code --no-seed} is given it creates a demo organization with an owner and a member, an
+ * OAuth app, a personal access token and two event types, and prints their credentials.
+ */
+public final class SandboxMain {
+    private SandboxMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        // Set before the first logger exists; an embedding application's own logback.xml is never overridden.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "calendly-sandbox-logback.xml");
+        }
+        SandboxOptions o = SandboxOptions.defaults().port(8089);
+        boolean seed = true;
+        List<String> redirectUris = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--port" -> o.port(Integer.parseInt(value(args, ++i, "--port")));
+                case "--host" -> o.host(value(args, ++i, "--host"));
+                case "--public-base-url" -> o.publicBaseUrl(value(args, ++i, "--public-base-url"));
+                case "--auto-approve" -> o.autoApprove(true);
+                case "--time-scale" -> o.timeScale(Double.parseDouble(value(args, ++i, "--time-scale")));
+                case "--no-seed" -> seed = false;
+                case "--redirect-uri" -> redirectUris.add(value(args, ++i, "--redirect-uri"));
+                case "--help", "-h" -> {
+                    System.out.println("usage: SandboxMain [--port 8089] [--host 127.0.0.1] [--public-base-url URL]"
+                            + " [--auto-approve] [--time-scale N] [--no-seed] [--redirect-uri URI]...");
+                    return;
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (try --help)");
+            }
+        }
+        CalendlySandbox sb = CalendlySandbox.start(o);
+        Runtime.getRuntime().addShutdownHook(new Thread(sb::close, "sandbox-shutdown"));
+        System.out.println("Calendly sandbox listening on " + sb.baseUrl() + "  (dashboard: " + sb.baseUrl() + "/_sandbox)");
+        if (seed) {
+            seed(sb, redirectUris.isEmpty() ? List.of("http://localhost:7070/settings/calendly/callback") : redirectUris);
+        }
+        new CountDownLatch(1).await();
+    }
+
+    private static void seed(CalendlySandbox sb, List<String> redirectUris) {
+        SandboxOrganization org = sb.createOrganization("Acme Demo", Plan.STANDARD);
+        SandboxUser owner = sb.createUser(org, "Ada Host", "ada@example.com", Role.OWNER, "Europe/Warsaw");
+        SandboxUser member = sb.createUser(org, "Bob Member", "bob@example.com", Role.USER, "America/New_York");
+        SandboxApp app = sb.createOAuthApp(OAuthAppSpec.of("Demo CRM", redirectUris).defaultUser(owner));
+        String pat = sb.createPersonalAccessToken(owner);
+        SandboxEventType intro = sb.createEventType(owner, "Intro call", EventKind.SOLO, Duration.ofMinutes(30));
+        sb.createEventType(EventTypeSpec.of(member, "Group demo", EventKind.group(5), Duration.ofMinutes(60))
+                .location(LocationKind.ZOOM));
+        Instant start = sb.clock().instant().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS);
+        sb.book(BookingRequest.of(intro, "Jane Doe", "jane@example.com", start).timezone("America/New_York")
+                .answer("Company?", "Acme"));
+        System.out.println("Seeded:");
+        System.out.println("  organization  " + org.uri());
+        System.out.println("  owner         " + owner.uri() + " (" + owner.email() + ")");
+        System.out.println("  member        " + member.uri() + " (" + member.email() + ")");
+        System.out.println("  OAuth app     client_id=" + app.clientId());
+        System.out.println("                client_secret=" + app.clientSecret());
+        System.out.println("                webhook signing key=" + app.signingKey());
+        System.out.println("                redirect URIs " + app.redirectUris());
+        System.out.println("  owner PAT     " + pat);
+        System.out.println("  event type    " + intro.uri());
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args[i];
+    }
+}

@@ -1,0 +1,608 @@
+package io.calbridge.sandbox.internal.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.calbridge.sandbox.internal.booking.Bookings;
+import io.calbridge.sandbox.internal.http.ApiError;
+import io.calbridge.sandbox.internal.http.ApiError.Detail;
+import io.calbridge.sandbox.internal.http.Http;
+import io.calbridge.sandbox.internal.json.Renderer;
+import io.calbridge.sandbox.internal.oauth.Principal;
+import io.calbridge.sandbox.internal.state.Model.EventType;
+import io.calbridge.sandbox.internal.state.Model.Invitee;
+import io.calbridge.sandbox.internal.state.Model.NoShow;
+import io.calbridge.sandbox.internal.state.Model.Org;
+import io.calbridge.sandbox.internal.state.Model.RoutingForm;
+import io.calbridge.sandbox.internal.state.Model.RoutingSubmission;
+import io.calbridge.sandbox.internal.state.Model.ScheduledEvent;
+import io.calbridge.sandbox.internal.state.Model.Subscription;
+import io.calbridge.sandbox.internal.state.Model.User;
+import io.calbridge.sandbox.internal.state.Store;
+import io.calbridge.sandbox.internal.state.Uris;
+import io.calbridge.sandbox.internal.webhook.Subscriptions;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/** The Calendly API v2 endpoints the sandbox serves. Authentication happens in {@code SandboxServer}. */
+public final class ApiRoutes {
+    public static final String PRINCIPAL = "calbridge.sandbox.principal";
+
+    private final Store store;
+    private final Renderer renderer;
+    private final Bookings bookings;
+    private final Subscriptions subscriptions;
+    private final Pager pager = new Pager();
+
+    public ApiRoutes(Store store, Renderer renderer, Bookings bookings, Subscriptions subscriptions) {
+        this.store = store;
+        this.renderer = renderer;
+        this.bookings = bookings;
+        this.subscriptions = subscriptions;
+    }
+
+    public void register(RoutesConfig r) {
+        r.get("/users/me", this::me);
+        r.get("/users/{uuid}", this::user);
+        r.get("/organizations/{uuid}", this::organization);
+        r.get("/organization_memberships", this::memberships);
+        r.get("/organization_memberships/{uuid}", this::membership);
+        r.get("/event_types", this::eventTypes);
+        r.get("/event_types/{uuid}", this::eventType);
+        r.get("/scheduled_events", this::events);
+        r.get("/scheduled_events/{uuid}", this::event);
+        r.get("/scheduled_events/{uuid}/invitees", this::invitees);
+        r.get("/scheduled_events/{uuid}/invitees/{invitee}", this::invitee);
+        r.post("/scheduled_events/{uuid}/cancellation", this::cancelEvent);
+        r.post("/invitee_no_shows", this::createNoShow);
+        r.get("/invitee_no_shows/{uuid}", this::noShow);
+        r.delete("/invitee_no_shows/{uuid}", this::deleteNoShow);
+        r.post("/webhook_subscriptions", this::createSubscription);
+        r.get("/webhook_subscriptions", this::subscriptions);
+        r.get("/webhook_subscriptions/{uuid}", this::subscription);
+        r.delete("/webhook_subscriptions/{uuid}", this::deleteSubscription);
+        r.get("/routing_forms", this::routingForms);
+        r.get("/routing_forms/{uuid}", this::routingForm);
+        r.get("/routing_form_submissions", this::routingSubmissions);
+        r.get("/routing_form_submissions/{uuid}", this::routingSubmission);
+    }
+
+    private static Principal principal(Context ctx) {
+        Principal p = ctx.attribute(PRINCIPAL);
+        if (p == null) {
+            throw ApiError.unauthenticated("The access token is invalid");
+        }
+        return p;
+    }
+
+    private String base() {
+        return renderer.uris().base();
+    }
+
+    // ---- users and organizations ----------------------------------------------------------------
+
+    private void me(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("users:read");
+        synchronized (store) {
+            Http.resource(ctx, 200, renderer.user(store.user(p.userUuid())));
+        }
+    }
+
+    private void user(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("users:read");
+        synchronized (store) {
+            User u = store.users.get(ctx.pathParam("uuid"));
+            if (u == null) {
+                throw ApiError.notFound();
+            }
+            if (!u.orgUuid.equals(caller(p).orgUuid)) {
+                throw ApiError.permissionDenied();
+            }
+            Http.resource(ctx, 200, renderer.user(u));
+        }
+    }
+
+    private void organization(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("organizations:read");
+        synchronized (store) {
+            Org org = store.orgs.get(ctx.pathParam("uuid"));
+            if (org == null) {
+                throw ApiError.notFound();
+            }
+            if (!org.uuid.equals(caller(p).orgUuid)) {
+                throw ApiError.permissionDenied();
+            }
+            Http.resource(ctx, 200, renderer.organization(org));
+        }
+    }
+
+    private void memberships(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("organizations:read");
+        Map<String, List<String>> q = ctx.queryParamMap();
+        String orgRef = Pager.first(q, "organization");
+        String userRef = Pager.first(q, "user");
+        String email = Pager.first(q, "email");
+        if (orgRef == null && userRef == null) {
+            throw ApiError.invalidArguments(List.of(new Detail("organization", "organization or user is required"),
+                    new Detail("user", "organization or user is required")));
+        }
+        List<ObjectNode> rendered;
+        Pager.Page<User> page;
+        synchronized (store) {
+            User caller = caller(p);
+            String orgUuid = orgRef == null ? null : id(orgRef, "organizations", "organization");
+            String userUuid = userRef == null ? null : id(userRef, "users", "user");
+            if (orgUuid != null && !orgUuid.equals(caller.orgUuid)) {
+                throw ApiError.permissionDenied();
+            }
+            if (userUuid != null) {
+                User target = store.users.get(userUuid);
+                if (target == null) {
+                    throw ApiError.invalidArgument("user", "is not a valid user URI");
+                }
+                if (!target.orgUuid.equals(caller.orgUuid)) {
+                    throw ApiError.permissionDenied();
+                }
+            }
+            List<User> all = store.users.values().stream()
+                    .filter(u -> u.orgUuid.equals(caller.orgUuid))
+                    .filter(u -> userUuid == null || u.uuid.equals(userUuid))
+                    .filter(u -> email == null || u.email.equalsIgnoreCase(email))
+                    .sorted(Comparator.comparing((User u) -> u.createdAt).thenComparing(u -> u.uuid))
+                    .toList();
+            page = pager.page(base(), "/organization_memberships", q, all);
+            rendered = page.items().stream().map(renderer::membership).toList();
+        }
+        Http.collection(ctx, rendered, page.pagination());
+    }
+
+    private void membership(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("organizations:read");
+        synchronized (store) {
+            User u = store.userByMembership(ctx.pathParam("uuid")).orElseThrow(ApiError::notFound);
+            if (!u.orgUuid.equals(caller(p).orgUuid)) {
+                throw ApiError.permissionDenied();
+            }
+            Http.resource(ctx, 200, renderer.membership(u));
+        }
+    }
+
+    // ---- event types ----------------------------------------------------------------------------
+
+    private void eventTypes(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("event_types:read");
+        Map<String, List<String>> q = ctx.queryParamMap();
+        String orgRef = Pager.first(q, "organization");
+        String userRef = Pager.first(q, "user");
+        if (orgRef == null && userRef == null) {
+            throw ApiError.invalidArguments(List.of(new Detail("organization", "organization or user is required"),
+                    new Detail("user", "organization or user is required")));
+        }
+        String active = Pager.first(q, "active");
+        if (active != null && !active.equals("true") && !active.equals("false")) {
+            throw ApiError.invalidArgument("active", "must be true or false");
+        }
+        Comparator<EventType> order = eventTypeOrder(Pager.first(q, "sort"));
+        List<ObjectNode> rendered;
+        Pager.Page<EventType> page;
+        synchronized (store) {
+            User caller = caller(p);
+            String orgUuid = orgRef == null ? null : id(orgRef, "organizations", "organization");
+            String userUuid = userRef == null ? null : id(userRef, "users", "user");
+            if (orgUuid != null && !orgUuid.equals(caller.orgUuid)) {
+                throw ApiError.permissionDenied();
+            }
+            if (userUuid != null) {
+                User target = store.users.get(userUuid);
+                if (target == null) {
+                    throw ApiError.invalidArgument("user", "is not a valid user URI");
+                }
+                if (!target.orgUuid.equals(caller.orgUuid)) {
+                    throw ApiError.permissionDenied();
+                }
+            }
+            List<EventType> all = store.eventTypes.values().stream()
+                    .filter(et -> et.deletedAt == null)
+                    .filter(et -> store.user(et.ownerUuid).orgUuid.equals(caller.orgUuid))
+                    .filter(et -> userUuid == null || et.ownerUuid.equals(userUuid))
+                    .filter(et -> active == null || et.active == Boolean.parseBoolean(active))
+                    .sorted(order).toList();
+            page = pager.page(base(), "/event_types", q, all);
+            rendered = page.items().stream().map(et -> renderer.eventType(et, false)).toList();
+        }
+        Http.collection(ctx, rendered, page.pagination());
+    }
+
+    private static Comparator<EventType> eventTypeOrder(String sort) {
+        String s = sort == null ? "name:asc" : sort;
+        String[] parts = s.split(":");
+        Comparator<EventType> c = switch (parts[0]) {
+            case "name" -> Comparator.comparing((EventType e) -> e.name.toLowerCase());
+            case "position" -> Comparator.comparingInt((EventType e) -> e.position);
+            case "created_at" -> Comparator.comparing((EventType e) -> e.createdAt);
+            case "updated_at" -> Comparator.comparing((EventType e) -> e.updatedAt);
+            default -> throw ApiError.invalidArgument("sort", "must be name, position, created_at or updated_at with :asc or :desc");
+        };
+        c = c.thenComparing(e -> e.uuid);
+        if (parts.length > 2 || (parts.length == 2 && !parts[1].equals("asc") && !parts[1].equals("desc"))) {
+            throw ApiError.invalidArgument("sort", "direction must be asc or desc");
+        }
+        return parts.length == 2 && parts[1].equals("desc") ? c.reversed() : c;
+    }
+
+    private void eventType(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("event_types:read");
+        synchronized (store) {
+            EventType et = store.eventTypes.get(ctx.pathParam("uuid"));
+            if (et == null) {
+                throw ApiError.notFound();
+            }
+            if (!store.user(et.ownerUuid).orgUuid.equals(caller(p).orgUuid)) {
+                throw ApiError.permissionDenied();
+            }
+            Http.resource(ctx, 200, renderer.eventType(et, false));
+        }
+    }
+
+    // ---- scheduled events and invitees ----------------------------------------------------------
+
+    private void events(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("scheduled_events:read");
+        Map<String, List<String>> q = ctx.queryParamMap();
+        String orgRef = Pager.first(q, "organization");
+        String userRef = Pager.first(q, "user");
+        if (Pager.first(q, "group") != null) {
+            throw ApiError.invalidArgument("group", "groups are not supported by the sandbox");
+        }
+        if (orgRef == null && userRef == null) {
+            throw ApiError.invalidArguments(List.of(new Detail("organization", "organization or user is required"),
+                    new Detail("user", "organization or user is required")));
+        }
+        String status = Pager.first(q, "status");
+        if (status != null && !status.equals("active") && !status.equals("canceled")) {
+            throw ApiError.invalidArgument("status", "must be active or canceled");
+        }
+        Instant min = instant(q, "min_start_time");
+        Instant max = instant(q, "max_start_time");
+        String inviteeEmail = Pager.first(q, "invitee_email");
+        String sort = Pager.first(q, "sort") == null ? "start_time:asc" : Pager.first(q, "sort");
+        Comparator<ScheduledEvent> order = switch (sort) {
+            case "start_time:asc" -> Comparator.comparing((ScheduledEvent e) -> e.start).thenComparing(e -> e.createdAt);
+            case "start_time:desc" -> Comparator.comparing((ScheduledEvent e) -> e.start)
+                    .thenComparing(e -> e.createdAt).reversed();
+            case "created_at:asc" -> Comparator.comparing((ScheduledEvent e) -> e.createdAt);
+            case "created_at:desc" -> Comparator.comparing((ScheduledEvent e) -> e.createdAt).reversed();
+            default -> throw ApiError.invalidArgument("sort", "must be start_time:asc or start_time:desc");
+        };
+        List<ObjectNode> rendered;
+        Pager.Page<ScheduledEvent> page;
+        synchronized (store) {
+            User caller = caller(p);
+            String orgUuid = orgRef == null ? null : id(orgRef, "organizations", "organization");
+            String userUuid = userRef == null ? null : id(userRef, "users", "user");
+            if (orgUuid != null && (!orgUuid.equals(caller.orgUuid) || !caller.role.isAdmin())) {
+                throw ApiError.permissionDenied();
+            }
+            if (userUuid != null && !userUuid.equals(caller.uuid)) {
+                User target = store.users.get(userUuid);
+                if (target == null) {
+                    throw ApiError.invalidArgument("user", "is not a valid user URI");
+                }
+                if (!caller.role.isAdmin() || !target.orgUuid.equals(caller.orgUuid)) {
+                    throw ApiError.permissionDenied();
+                }
+            }
+            Stream<ScheduledEvent> s = store.events.values().stream();
+            if (orgUuid != null) {
+                s = s.filter(e -> e.orgUuid.equals(orgUuid));
+            }
+            if (userUuid != null) {
+                s = s.filter(e -> e.hostUuids.contains(userUuid));
+            }
+            List<ScheduledEvent> all = s
+                    .filter(e -> status == null || e.status.equals(status))
+                    .filter(e -> min == null || !e.start.isBefore(min))
+                    .filter(e -> max == null || e.start.isBefore(max))
+                    .filter(e -> inviteeEmail == null || store.inviteesOf(e.uuid).stream()
+                            .anyMatch(i -> i.email.equalsIgnoreCase(inviteeEmail)))
+                    .sorted(order).toList();
+            page = pager.page(base(), "/scheduled_events", q, all);
+            rendered = page.items().stream().map(renderer::eventForApi).toList();
+        }
+        Http.collection(ctx, rendered, page.pagination());
+    }
+
+    private static Instant instant(Map<String, List<String>> q, String key) {
+        String v = Pager.first(q, key);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            throw ApiError.invalidArgument(key, "must be a UTC time such as 2020-01-02T03:04:05.678123Z");
+        }
+    }
+
+    private ScheduledEvent visibleEvent(Principal p, String uuid) {
+        ScheduledEvent ev = store.events.get(uuid);
+        if (ev == null) {
+            throw ApiError.notFound();
+        }
+        User caller = caller(p);
+        boolean ok = ev.hostUuids.contains(caller.uuid) || (caller.role.isAdmin() && ev.orgUuid.equals(caller.orgUuid));
+        if (!ok) {
+            throw ApiError.permissionDenied();
+        }
+        return ev;
+    }
+
+    private void event(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("scheduled_events:read");
+        synchronized (store) {
+            Http.resource(ctx, 200, renderer.eventForApi(visibleEvent(p, ctx.pathParam("uuid"))));
+        }
+    }
+
+    private void invitees(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("scheduled_events:read");
+        Map<String, List<String>> q = ctx.queryParamMap();
+        String status = Pager.first(q, "status");
+        if (status != null && !status.equals("active") && !status.equals("canceled")) {
+            throw ApiError.invalidArgument("status", "must be active or canceled");
+        }
+        String email = Pager.first(q, "email");
+        String sort = Pager.first(q, "sort") == null ? "created_at:asc" : Pager.first(q, "sort");
+        Comparator<Invitee> order = Comparator.comparing((Invitee i) -> i.createdAt).thenComparing(i -> i.uuid);
+        if (sort.equals("created_at:desc")) {
+            order = order.reversed();
+        } else if (!sort.equals("created_at:asc")) {
+            throw ApiError.invalidArgument("sort", "must be created_at:asc or created_at:desc");
+        }
+        List<ObjectNode> rendered;
+        Pager.Page<Invitee> page;
+        synchronized (store) {
+            ScheduledEvent ev = visibleEvent(p, ctx.pathParam("uuid"));
+            List<Invitee> all = store.inviteesOf(ev.uuid).stream()
+                    .filter(i -> status == null || i.status.equals(status))
+                    .filter(i -> email == null || i.email.equalsIgnoreCase(email))
+                    .sorted(order).toList();
+            page = pager.page(base(), "/scheduled_events/" + ev.uuid + "/invitees", q, all);
+            rendered = page.items().stream().map(renderer::invitee).toList();
+        }
+        Http.collection(ctx, rendered, page.pagination());
+    }
+
+    private void invitee(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("scheduled_events:read");
+        synchronized (store) {
+            ScheduledEvent ev = visibleEvent(p, ctx.pathParam("uuid"));
+            Invitee inv = store.invitees.get(ctx.pathParam("invitee"));
+            if (inv == null || !inv.eventUuid.equals(ev.uuid)) {
+                throw ApiError.notFound();
+            }
+            Http.resource(ctx, 200, renderer.invitee(inv));
+        }
+    }
+
+    private void cancelEvent(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("scheduled_events:write");
+        JsonNode body = Http.jsonBody(ctx);
+        JsonNode reasonNode = body.get("reason");
+        String reason = reasonNode == null || reasonNode.isNull() ? null : reasonNode.asText();
+        String uuid = ctx.pathParam("uuid");
+        synchronized (store) {
+            ScheduledEvent ev = visibleEvent(p, uuid);
+            if (!"active".equals(ev.status)) {
+                throw new ApiError(403, "Permission Denied", "Event is already canceled", null);
+            }
+        }
+        bookings.cancelEvent(uuid, reason);
+        synchronized (store) {
+            Http.resource(ctx, 201, renderer.cancellation(store.events.get(uuid).cancellation));
+        }
+    }
+
+    // ---- no-shows -------------------------------------------------------------------------------
+
+    private void createNoShow(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("scheduled_events:write");
+        JsonNode body = Http.jsonBody(ctx);
+        String ref = body.hasNonNull("invitee") ? body.get("invitee").asText() : null;
+        if (ref == null || ref.isBlank()) {
+            throw ApiError.invalidArgument("invitee", "is required");
+        }
+        String[] ids = Uris.inviteeIds(ref).orElseThrow(() -> ApiError.invalidArgument("invitee", "must be an invitee URI"));
+        synchronized (store) {
+            Invitee inv = store.invitees.get(ids[1]);
+            if (inv == null) {
+                throw ApiError.notFound();
+            }
+            visibleEvent(p, inv.eventUuid);
+            if (inv.noShowUuid != null) {
+                throw ApiError.invalidArgument("invitee", "is already marked as a no-show");
+            }
+        }
+        NoShow ns = bookings.markNoShow(ids[1]);
+        synchronized (store) {
+            Http.resource(ctx, 201, renderer.noShow(ns));
+        }
+    }
+
+    private NoShow visibleNoShow(Principal p, String uuid) {
+        NoShow ns = store.noShows.get(uuid);
+        if (ns == null) {
+            throw ApiError.notFound();
+        }
+        visibleEvent(p, store.invitees.get(ns.inviteeUuid()).eventUuid);
+        return ns;
+    }
+
+    private void noShow(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("scheduled_events:read");
+        synchronized (store) {
+            Http.resource(ctx, 200, renderer.noShow(visibleNoShow(p, ctx.pathParam("uuid"))));
+        }
+    }
+
+    private void deleteNoShow(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("scheduled_events:write");
+        String uuid = ctx.pathParam("uuid");
+        synchronized (store) {
+            visibleNoShow(p, uuid);
+        }
+        try {
+            bookings.deleteNoShow(uuid);
+        } catch (NoSuchElementException e) {
+            throw ApiError.notFound();
+        }
+        ctx.status(204);
+    }
+
+    // ---- webhook subscriptions ------------------------------------------------------------------
+
+    private void createSubscription(Context ctx) {
+        Principal p = principal(ctx);
+        Subscription s = subscriptions.create(p, Http.jsonBody(ctx));
+        synchronized (store) {
+            ctx.header("Location", renderer.uris().subscription(s.uuid));
+            Http.resource(ctx, 201, renderer.subscription(s));
+        }
+    }
+
+    private void subscriptions(Context ctx) {
+        Principal p = principal(ctx);
+        Map<String, List<String>> q = ctx.queryParamMap();
+        Pager.count(q);
+        List<Subscription> all = subscriptions.list(p, q);
+        synchronized (store) {
+            Pager.Page<Subscription> page = pager.page(base(), "/webhook_subscriptions", q, all);
+            Http.collection(ctx, page.items().stream().map(renderer::subscription).toList(), page.pagination());
+        }
+    }
+
+    private void subscription(Context ctx) {
+        Principal p = principal(ctx);
+        Subscription s = subscriptions.get(p, ctx.pathParam("uuid"));
+        synchronized (store) {
+            Http.resource(ctx, 200, renderer.subscription(s));
+        }
+    }
+
+    private void deleteSubscription(Context ctx) {
+        subscriptions.delete(principal(ctx), ctx.pathParam("uuid"));
+        ctx.status(204);
+    }
+
+    // ---- routing forms --------------------------------------------------------------------------
+
+    private void routingForms(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("routing_forms:read");
+        Map<String, List<String>> q = ctx.queryParamMap();
+        String orgRef = Pager.first(q, "organization");
+        if (orgRef == null) {
+            throw ApiError.invalidArgument("organization", "is required");
+        }
+        synchronized (store) {
+            String orgUuid = id(orgRef, "organizations", "organization");
+            if (!orgUuid.equals(caller(p).orgUuid)) {
+                throw ApiError.permissionDenied();
+            }
+            List<RoutingForm> all = store.routingForms.values().stream().filter(f -> f.orgUuid.equals(orgUuid))
+                    .sorted(Comparator.comparing((RoutingForm f) -> f.createdAt)).toList();
+            Pager.Page<RoutingForm> page = pager.page(base(), "/routing_forms", q, all);
+            Http.collection(ctx, page.items().stream().map(renderer::routingForm).toList(), page.pagination());
+        }
+    }
+
+    private RoutingForm visibleForm(Principal p, String uuid) {
+        RoutingForm f = store.routingForms.get(uuid);
+        if (f == null) {
+            throw ApiError.notFound();
+        }
+        if (!f.orgUuid.equals(caller(p).orgUuid)) {
+            throw ApiError.permissionDenied();
+        }
+        return f;
+    }
+
+    private void routingForm(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("routing_forms:read");
+        synchronized (store) {
+            Http.resource(ctx, 200, renderer.routingForm(visibleForm(p, ctx.pathParam("uuid"))));
+        }
+    }
+
+    private void routingSubmissions(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("routing_forms:read");
+        Map<String, List<String>> q = ctx.queryParamMap();
+        String formRef = Pager.first(q, "form");
+        if (formRef == null) {
+            throw ApiError.invalidArgument("form", "is required");
+        }
+        synchronized (store) {
+            RoutingForm f = visibleForm(p, id(formRef, "routing_forms", "form"));
+            List<RoutingSubmission> all = store.routingSubmissions.values().stream()
+                    .filter(s -> s.formUuid.equals(f.uuid))
+                    .sorted(Comparator.comparing((RoutingSubmission s) -> s.createdAt)).toList();
+            Pager.Page<RoutingSubmission> page = pager.page(base(), "/routing_form_submissions", q, all);
+            Http.collection(ctx, page.items().stream().map(renderer::routingSubmission).toList(), page.pagination());
+        }
+    }
+
+    private void routingSubmission(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("routing_forms:read");
+        synchronized (store) {
+            RoutingSubmission s = store.routingSubmissions.get(ctx.pathParam("uuid"));
+            if (s == null) {
+                throw ApiError.notFound();
+            }
+            visibleForm(p, s.formUuid);
+            Http.resource(ctx, 200, renderer.routingSubmission(s));
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private User caller(Principal p) {
+        return store.user(p.userUuid());
+    }
+
+    private static String id(String ref, String collection, String param) {
+        return Uris.idIn(ref, collection)
+                .orElseThrow(() -> ApiError.invalidArgument(param, "is not a valid " + param + " URI"));
+    }
+
+    static <T> List<ObjectNode> render(List<T> items, Function<T, ObjectNode> f) {
+        List<ObjectNode> out = new ArrayList<>();
+        items.forEach(i -> out.add(f.apply(i)));
+        return out;
+    }
+}

@@ -1,0 +1,274 @@
+package io.calbridge.sandbox.internal.booking;
+
+import io.calbridge.sandbox.EventTypeSpec;
+import io.calbridge.sandbox.Plan;
+import io.calbridge.sandbox.Role;
+import io.calbridge.sandbox.internal.json.Renderer;
+import io.calbridge.sandbox.internal.state.Ids;
+import io.calbridge.sandbox.internal.state.Model.App;
+import io.calbridge.sandbox.internal.state.Model.EventType;
+import io.calbridge.sandbox.internal.state.Model.Org;
+import io.calbridge.sandbox.internal.state.Model.Question;
+import io.calbridge.sandbox.internal.state.Model.RoutingForm;
+import io.calbridge.sandbox.internal.state.Model.RoutingQuestion;
+import io.calbridge.sandbox.internal.state.Model.User;
+import io.calbridge.sandbox.internal.state.SandboxClock;
+import io.calbridge.sandbox.internal.state.Store;
+import io.calbridge.sandbox.internal.state.Uris;
+import io.calbridge.sandbox.internal.webhook.WebhookDispatcher;
+import java.net.URI;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/** Creates the accounts side of the sandbox: organizations, users, OAuth apps, event types, routing forms. */
+public final class Directory {
+    private final Store store;
+    private final SandboxClock clock;
+    private final Renderer renderer;
+    private final WebhookDispatcher dispatcher;
+
+    public Directory(Store store, SandboxClock clock, Renderer renderer, WebhookDispatcher dispatcher) {
+        this.store = store;
+        this.clock = clock;
+        this.renderer = renderer;
+        this.dispatcher = dispatcher;
+    }
+
+    public Org createOrganization(String name, Plan plan) {
+        requireText(name, "organization name");
+        synchronized (store) {
+            Org org = new Org(Ids.uuid(), name, plan == null ? Plan.STANDARD : plan, now());
+            store.orgs.put(org.uuid, org);
+            return org;
+        }
+    }
+
+    public User createUser(String orgRef, String name, String email, Role role, String timezone, boolean legacyId) {
+        requireText(name, "user name");
+        requireText(email, "email");
+        if (!email.contains("@")) {
+            throw new IllegalArgumentException("email '" + email + "' is not an e-mail address");
+        }
+        String tz = timezone == null ? "UTC" : timezone;
+        try {
+            ZoneId.of(tz);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("timezone '" + tz + "' is not an IANA time zone");
+        }
+        synchronized (store) {
+            Org org = org(orgRef);
+            if (store.userByEmail(email).isPresent()) {
+                throw new IllegalStateException("a user with email " + email + " already exists");
+            }
+            String uuid = legacyId ? Ids.legacy() : Ids.uuid();
+            User u = new User(uuid, Ids.uuid(), org.uuid, name, uniqueSlug(slugify(name)), email, tz,
+                    role == null ? Role.USER : role, now());
+            store.users.put(u.uuid, u);
+            return u;
+        }
+    }
+
+    public App createApp(String name, List<String> redirectUris, boolean legacy, boolean nativeClient,
+                         String defaultUserRef) {
+        requireText(name, "app name");
+        if (redirectUris == null || redirectUris.isEmpty()) {
+            throw new IllegalArgumentException("an OAuth app needs at least one redirect URI");
+        }
+        for (String r : redirectUris) {
+            try {
+                URI u = URI.create(r);
+                if (u.getScheme() == null || u.getHost() == null) {
+                    throw new IllegalArgumentException("redirect URI '" + r + "' must be absolute");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("redirect URI '" + r + "' is not a valid absolute URI");
+            }
+        }
+        synchronized (store) {
+            String defaultUser = defaultUserRef == null ? null : user(defaultUserRef).uuid;
+            App app = new App(Ids.base64Url(32), Ids.base64Url(32), Ids.base64Url(32), name, redirectUris, legacy,
+                    nativeClient, defaultUser);
+            store.apps.put(app.clientId, app);
+            return app;
+        }
+    }
+
+    public EventType createEventType(EventTypeSpec spec) {
+        requireText(spec.name(), "event type name");
+        List<WebhookDispatcher.Message> out;
+        EventType et;
+        synchronized (store) {
+            User owner = user(spec.ownerUri());
+            et = new EventType(Ids.uuid(), owner.uuid, now());
+            et.name = spec.name();
+            et.slug = spec.slug() != null ? spec.slug() : uniqueEventSlug(owner.uuid, slugify(spec.name()));
+            et.kind = spec.kind();
+            et.duration = spec.duration();
+            et.location = spec.location();
+            et.locationText = spec.locationText();
+            et.locationAdditionalInfo = spec.locationAdditionalInfo();
+            et.description = spec.description();
+            et.internalNote = spec.internalNote();
+            et.position = (int) store.eventTypes.values().stream().filter(e -> e.ownerUuid.equals(owner.uuid)).count();
+            List<Question> qs = new ArrayList<>();
+            int pos = 0;
+            for (EventTypeSpec.Question q : spec.questions()) {
+                qs.add(new Question(q.name(), q.type(), pos++, q.required(), q.answerChoices()));
+            }
+            et.questions = qs;
+            store.eventTypes.put(et.uuid, et);
+            out = eventTypeWebhook("event_type.created", et);
+        }
+        dispatcher.send(out);
+        return et;
+    }
+
+    public void updateEventType(String ref, String newName, Boolean active) {
+        List<WebhookDispatcher.Message> out;
+        synchronized (store) {
+            EventType et = eventType(ref);
+            if (newName != null) {
+                et.name = newName;
+            }
+            if (active != null) {
+                et.active = active;
+            }
+            et.updatedAt = now();
+            out = eventTypeWebhook("event_type.updated", et);
+        }
+        dispatcher.send(out);
+    }
+
+    public void deleteEventType(String ref) {
+        List<WebhookDispatcher.Message> out;
+        synchronized (store) {
+            EventType et = eventType(ref);
+            Instant now = now();
+            et.active = false;
+            et.deletedAt = now;
+            et.updatedAt = now;
+            out = eventTypeWebhook("event_type.deleted", et);
+        }
+        dispatcher.send(out);
+    }
+
+    private List<WebhookDispatcher.Message> eventTypeWebhook(String event, EventType et) {
+        User owner = store.user(et.ownerUuid);
+        return dispatcher.prepare(event, new WebhookDispatcher.Audience(owner.orgUuid, Set.of(owner.uuid), false),
+                renderer.eventType(et, true), et.updatedAt);
+    }
+
+    public RoutingForm createRoutingForm(String orgRef, String name, List<String> questions) {
+        requireText(name, "routing form name");
+        synchronized (store) {
+            Org org = org(orgRef);
+            List<RoutingQuestion> qs = new ArrayList<>();
+            for (String q : questions) {
+                qs.add(new RoutingQuestion(Ids.uuid(), q, "text"));
+            }
+            RoutingForm f = new RoutingForm(Ids.uuid(), org.uuid, name, qs, now());
+            store.routingForms.put(f.uuid, f);
+            return f;
+        }
+    }
+
+    // ---- lookups (store lock held by caller or taken here) -------------------------------------
+
+    public Org org(String ref) {
+        synchronized (store) {
+            String id = Uris.idIn(ref, "organizations").orElseThrow(() -> notFound("organization", ref));
+            Org o = store.orgs.get(id);
+            if (o == null) {
+                throw notFound("organization", ref);
+            }
+            return o;
+        }
+    }
+
+    /** A user by URI, UUID or e-mail. */
+    public User user(String ref) {
+        synchronized (store) {
+            if (ref != null && ref.contains("@") && !ref.contains("/")) {
+                return store.userByEmail(ref).orElseThrow(() -> notFound("user", ref));
+            }
+            String id = Uris.idIn(ref, "users").orElseThrow(() -> notFound("user", ref));
+            User u = store.users.get(id);
+            if (u == null) {
+                throw notFound("user", ref);
+            }
+            return u;
+        }
+    }
+
+    public EventType eventType(String ref) {
+        synchronized (store) {
+            String id = Uris.idIn(ref, "event_types").orElseThrow(() -> notFound("event type", ref));
+            EventType et = store.eventTypes.get(id);
+            if (et == null) {
+                throw notFound("event type", ref);
+            }
+            return et;
+        }
+    }
+
+    public RoutingForm routingForm(String ref) {
+        synchronized (store) {
+            String id = Uris.idIn(ref, "routing_forms").orElseThrow(() -> notFound("routing form", ref));
+            RoutingForm f = store.routingForms.get(id);
+            if (f == null) {
+                throw notFound("routing form", ref);
+            }
+            return f;
+        }
+    }
+
+    static NoSuchElementException notFound(String what, String ref) {
+        return new NoSuchElementException("no " + what + " '" + ref + "' in this sandbox");
+    }
+
+    private String uniqueSlug(String base) {
+        String slug = base;
+        int n = 2;
+        while (true) {
+            String candidate = slug;
+            if (store.users.values().stream().noneMatch(u -> u.slug.equals(candidate))) {
+                return candidate;
+            }
+            slug = base + "-" + n++;
+        }
+    }
+
+    private String uniqueEventSlug(String ownerUuid, String base) {
+        String slug = base;
+        int n = 2;
+        while (true) {
+            String candidate = slug;
+            if (store.eventTypes.values().stream()
+                    .noneMatch(e -> e.ownerUuid.equals(ownerUuid) && e.slug.equals(candidate))) {
+                return candidate;
+            }
+            slug = base + "-" + n++;
+        }
+    }
+
+    static String slugify(String s) {
+        String slug = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+        return slug.isEmpty() ? "user" : slug;
+    }
+
+    static void requireText(String s, String what) {
+        if (s == null || s.isBlank()) {
+            throw new IllegalArgumentException(what + " must not be empty");
+        }
+    }
+
+    private Instant now() {
+        return io.calbridge.sandbox.internal.state.Times.micro(clock.instant());
+    }
+}

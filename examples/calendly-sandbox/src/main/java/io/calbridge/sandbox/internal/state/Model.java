@@ -1,0 +1,356 @@
+package io.calbridge.sandbox.internal.state;
+
+import io.calbridge.sandbox.Canceler;
+import io.calbridge.sandbox.EventKind;
+import io.calbridge.sandbox.LocationKind;
+import io.calbridge.sandbox.Plan;
+import io.calbridge.sandbox.Role;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The simulated Calendly's mutable state. Every field of every entity is guarded by the {@link Store}
+ * monitor: read and write them only inside {@code synchronized (store)}.
+ */
+public final class Model {
+    private Model() {
+    }
+
+    public static final class Org {
+        public final String uuid;
+        public final Instant createdAt;
+        public String name;
+        public Plan plan;
+        public Instant updatedAt;
+
+        public Org(String uuid, String name, Plan plan, Instant now) {
+            this.uuid = uuid;
+            this.name = name;
+            this.plan = plan;
+            this.createdAt = now;
+            this.updatedAt = now;
+        }
+    }
+
+    public static final class User {
+        public final String uuid;
+        public final String membershipUuid;
+        public final Instant createdAt;
+        public String orgUuid;
+        public String name;
+        public String slug;
+        public String email;
+        public String timezone;
+        public Role role;
+        public Instant updatedAt;
+        public String locale = "en";
+        public String timeNotation = "12h";
+
+        public User(String uuid, String membershipUuid, String orgUuid, String name, String slug, String email,
+                    String timezone, Role role, Instant now) {
+            this.uuid = uuid;
+            this.membershipUuid = membershipUuid;
+            this.orgUuid = orgUuid;
+            this.name = name;
+            this.slug = slug;
+            this.email = email;
+            this.timezone = timezone;
+            this.role = role;
+            this.createdAt = now;
+            this.updatedAt = now;
+        }
+    }
+
+    public static final class App {
+        public final String clientId;
+        public final String clientSecret;
+        public final String signingKey;
+        public final String name;
+        public final List<String> redirectUris;
+        /** Created before scopes existed: a token without requested scopes may use every endpoint. */
+        public final boolean legacy;
+        /** Native (public) client: authenticates with client_id only and must use PKCE. */
+        public final boolean nativeClient;
+        public final String defaultUserUuid;
+
+        public App(String clientId, String clientSecret, String signingKey, String name, List<String> redirectUris,
+                   boolean legacy, boolean nativeClient, String defaultUserUuid) {
+            this.clientId = clientId;
+            this.clientSecret = clientSecret;
+            this.signingKey = signingKey;
+            this.name = name;
+            this.redirectUris = List.copyOf(redirectUris);
+            this.legacy = legacy;
+            this.nativeClient = nativeClient;
+            this.defaultUserUuid = defaultUserUuid;
+        }
+    }
+
+    public static final class AuthCode {
+        public final String code;
+        public final String clientId;
+        public final String userUuid;
+        public final String redirectUri;
+        /** {@code null} when no scope was requested. */
+        public final Set<String> scopes;
+        public final String codeChallenge;
+        public final Instant expiresAt;
+        public boolean used;
+
+        public AuthCode(String code, String clientId, String userUuid, String redirectUri, Set<String> scopes,
+                        String codeChallenge, Instant expiresAt) {
+            this.code = code;
+            this.clientId = clientId;
+            this.userUuid = userUuid;
+            this.redirectUri = redirectUri;
+            this.scopes = scopes;
+            this.codeChallenge = codeChallenge;
+            this.expiresAt = expiresAt;
+        }
+    }
+
+    /**
+     * One issued access token and (for OAuth) its refresh token, like a Doorkeeper token row: revoking
+     * either revokes both.
+     */
+    public static final class Grant {
+        public final String accessToken;
+        public final String refreshToken;
+        public final String clientId;
+        public final String userUuid;
+        /** {@code null} = no scope requested (full access for legacy apps and PATs, none for new apps). */
+        public final Set<String> scopes;
+        public final boolean legacy;
+        public final boolean pat;
+        public final Instant issuedAt;
+        public Instant expiresAt;
+        public boolean revoked;
+        public boolean refreshUsed;
+
+        public Grant(String accessToken, String refreshToken, String clientId, String userUuid, Set<String> scopes,
+                     boolean legacy, boolean pat, Instant issuedAt, Instant expiresAt) {
+            this.accessToken = accessToken;
+            this.refreshToken = refreshToken;
+            this.clientId = clientId;
+            this.userUuid = userUuid;
+            this.scopes = scopes;
+            this.legacy = legacy;
+            this.pat = pat;
+            this.issuedAt = issuedAt;
+            this.expiresAt = expiresAt;
+        }
+    }
+
+    public record Question(String name, String type, int position, boolean required, List<String> answerChoices) {
+        public Question {
+            answerChoices = answerChoices == null ? null : List.copyOf(answerChoices);
+        }
+    }
+
+    public static final class EventType {
+        public final String uuid;
+        public final String ownerUuid;
+        public final Instant createdAt;
+        public String name;
+        public String slug;
+        public EventKind kind;
+        public Duration duration;
+        public LocationKind location;
+        /** Free text of custom/physical locations, phone number of inbound calls. */
+        public String locationText;
+        public String locationAdditionalInfo;
+        public boolean active = true;
+        public Instant updatedAt;
+        public Instant deletedAt;
+        public String color = "#0069ff";
+        public String internalNote;
+        public String description;
+        public int position;
+        public List<Question> questions = new ArrayList<>();
+
+        public EventType(String uuid, String ownerUuid, Instant now) {
+            this.uuid = uuid;
+            this.ownerUuid = ownerUuid;
+            this.createdAt = now;
+            this.updatedAt = now;
+        }
+    }
+
+    public record Cancellation(String canceledBy, Canceler cancelerType, String reason, Instant createdAt) {
+    }
+
+    public static final class Guest {
+        public final String email;
+        public final Instant createdAt;
+        public Instant updatedAt;
+
+        public Guest(String email, Instant createdAt, Instant updatedAt) {
+            this.email = email;
+            this.createdAt = createdAt;
+            this.updatedAt = updatedAt;
+        }
+    }
+
+    public static final class ScheduledEvent {
+        public final String uuid;
+        public final String eventTypeUuid;
+        public final String orgUuid;
+        public final Instant createdAt;
+        public final String calendarExternalId;
+        public String name;
+        public String status = "active";
+        public Instant start;
+        public Instant end;
+        public List<String> hostUuids = new ArrayList<>();
+        public List<Guest> guests = new ArrayList<>();
+        public Instant updatedAt;
+        public Cancellation cancellation;
+        public String meetingNotesPlain;
+        public String meetingNotesHtml;
+        public int limit;
+        /** Zoom meeting id / Teams conference id; generated once so that every render agrees. */
+        public long conferenceId;
+        public String conferenceStatus = "pushed";
+        public String locationText;
+
+        public ScheduledEvent(String uuid, String eventTypeUuid, String orgUuid, Instant now, String calendarExternalId) {
+            this.uuid = uuid;
+            this.eventTypeUuid = eventTypeUuid;
+            this.orgUuid = orgUuid;
+            this.createdAt = now;
+            this.updatedAt = now;
+            this.calendarExternalId = calendarExternalId;
+        }
+    }
+
+    public record Qa(String question, String answer, int position) {
+    }
+
+    /** UTM tracking; always rendered with all six keys in Calendly's fixed order. */
+    public record Tracking(String utmCampaign, String utmSource, String utmMedium, String utmContent, String utmTerm,
+                           String salesforceUuid) {
+        public static final Tracking EMPTY = new Tracking(null, null, null, null, null, null);
+    }
+
+    public record Payment(String externalId, String provider, double amount, String currency, String terms,
+                          boolean successful) {
+    }
+
+    public static final class Invitee {
+        public final String uuid;
+        public final String eventUuid;
+        public final Instant createdAt;
+        public String name;
+        public String firstName;
+        public String lastName;
+        public String email;
+        public String timezone;
+        public String status = "active";
+        public List<Qa> answers = new ArrayList<>();
+        public Tracking tracking = Tracking.EMPTY;
+        public String textReminderNumber;
+        public boolean rescheduled;
+        public String oldInviteeUuid;
+        public String newInviteeUuid;
+        public Cancellation cancellation;
+        public String noShowUuid;
+        public Instant updatedAt;
+        public String scheduledByUserUuid;
+        public String schedulingMethod;
+        public String routingSubmissionUuid;
+        public Payment payment;
+        public Instant reconfirmationCreatedAt;
+        public Instant reconfirmationConfirmedAt;
+
+        public Invitee(String uuid, String eventUuid, Instant now) {
+            this.uuid = uuid;
+            this.eventUuid = eventUuid;
+            this.createdAt = now;
+            this.updatedAt = now;
+        }
+    }
+
+    public record NoShow(String uuid, String inviteeUuid, Instant createdAt) {
+    }
+
+    public static final class Subscription {
+        public final String uuid;
+        public final String callbackUrl;
+        public final List<String> events;
+        public final String scope;
+        public final String orgUuid;
+        public final String userUuid;
+        public final String creatorUuid;
+        /** Caller-supplied key, or {@code null}. */
+        public final String signingKey;
+        /** The OAuth app whose token created it, or {@code null} for a personal access token. */
+        public final String clientId;
+        public final Instant createdAt;
+        public String state = "active";
+        public Instant retryStartedAt;
+        public Instant updatedAt;
+        public Instant lastSuccessAt;
+        public int messagesInRetry;
+
+        public Subscription(String uuid, String callbackUrl, List<String> events, String scope, String orgUuid,
+                            String userUuid, String creatorUuid, String signingKey, String clientId, Instant now) {
+            this.uuid = uuid;
+            this.callbackUrl = callbackUrl;
+            this.events = List.copyOf(events);
+            this.scope = scope;
+            this.orgUuid = orgUuid;
+            this.userUuid = userUuid;
+            this.creatorUuid = creatorUuid;
+            this.signingKey = signingKey;
+            this.clientId = clientId;
+            this.createdAt = now;
+            this.updatedAt = now;
+        }
+    }
+
+    public record RoutingQuestion(String uuid, String name, String type) {
+    }
+
+    public static final class RoutingForm {
+        public final String uuid;
+        public final String orgUuid;
+        public final String name;
+        public final List<RoutingQuestion> questions;
+        public final Instant createdAt;
+
+        public RoutingForm(String uuid, String orgUuid, String name, List<RoutingQuestion> questions, Instant now) {
+            this.uuid = uuid;
+            this.orgUuid = orgUuid;
+            this.name = name;
+            this.questions = List.copyOf(questions);
+            this.createdAt = now;
+        }
+    }
+
+    public record RoutingAnswer(String questionUuid, String question, String answer) {
+    }
+
+    public static final class RoutingSubmission {
+        public final String uuid;
+        public final String formUuid;
+        public final List<RoutingAnswer> answers;
+        public final Tracking tracking;
+        public final Instant createdAt;
+        public String resultEventTypeUuid;
+        public String submitterInviteeUuid;
+        public Instant updatedAt;
+
+        public RoutingSubmission(String uuid, String formUuid, List<RoutingAnswer> answers, Tracking tracking,
+                                 Instant now) {
+            this.uuid = uuid;
+            this.formUuid = formUuid;
+            this.answers = List.copyOf(answers);
+            this.tracking = tracking;
+            this.createdAt = now;
+            this.updatedAt = now;
+        }
+    }
+}

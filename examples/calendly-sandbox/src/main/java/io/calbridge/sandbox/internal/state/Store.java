@@ -1,0 +1,70 @@
+package io.calbridge.sandbox.internal.state;
+
+import io.calbridge.sandbox.internal.state.Model.App;
+import io.calbridge.sandbox.internal.state.Model.AuthCode;
+import io.calbridge.sandbox.internal.state.Model.EventType;
+import io.calbridge.sandbox.internal.state.Model.Grant;
+import io.calbridge.sandbox.internal.state.Model.Invitee;
+import io.calbridge.sandbox.internal.state.Model.NoShow;
+import io.calbridge.sandbox.internal.state.Model.Org;
+import io.calbridge.sandbox.internal.state.Model.RoutingForm;
+import io.calbridge.sandbox.internal.state.Model.RoutingSubmission;
+import io.calbridge.sandbox.internal.state.Model.ScheduledEvent;
+import io.calbridge.sandbox.internal.state.Model.Subscription;
+import io.calbridge.sandbox.internal.state.Model.User;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * All state of one sandbox, in memory. The store object itself is the lock: callers wrap every read
+ * and write in {@code synchronized (store)} so that a booking and its webhook payload see one state.
+ */
+public final class Store {
+    public final Map<String, Org> orgs = new LinkedHashMap<>();
+    public final Map<String, User> users = new LinkedHashMap<>();
+    public final Map<String, App> apps = new LinkedHashMap<>();
+    public final Map<String, AuthCode> codes = new LinkedHashMap<>();
+    public final Map<String, Grant> grantsByAccess = new LinkedHashMap<>();
+    public final Map<String, Grant> grantsByRefresh = new LinkedHashMap<>();
+    public final Map<String, EventType> eventTypes = new LinkedHashMap<>();
+    public final Map<String, ScheduledEvent> events = new LinkedHashMap<>();
+    public final Map<String, Invitee> invitees = new LinkedHashMap<>();
+    public final Map<String, NoShow> noShows = new LinkedHashMap<>();
+    public final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    public final Map<String, RoutingForm> routingForms = new LinkedHashMap<>();
+    public final Map<String, RoutingSubmission> routingSubmissions = new LinkedHashMap<>();
+
+    public Optional<User> userByEmail(String email) {
+        return users.values().stream().filter(u -> u.email.equalsIgnoreCase(email)).findFirst();
+    }
+
+    public Optional<User> userByMembership(String membershipUuid) {
+        return users.values().stream().filter(u -> u.membershipUuid.equals(membershipUuid)).findFirst();
+    }
+
+    public List<Invitee> inviteesOf(String eventUuid) {
+        return invitees.values().stream().filter(i -> i.eventUuid.equals(eventUuid)).toList();
+    }
+
+    public long activeInvitees(String eventUuid) {
+        return invitees.values().stream()
+                .filter(i -> i.eventUuid.equals(eventUuid) && "active".equals(i.status)).count();
+    }
+
+    public User user(String uuid) {
+        User u = users.get(uuid);
+        if (u == null) {
+            throw new IllegalArgumentException("no user " + uuid);
+        }
+        return u;
+    }
+
+    public void addGrant(Grant g) {
+        grantsByAccess.put(g.accessToken, g);
+        if (g.refreshToken != null) {
+            grantsByRefresh.put(g.refreshToken, g);
+        }
+    }
+}

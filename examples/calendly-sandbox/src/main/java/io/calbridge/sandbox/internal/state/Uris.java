@@ -1,0 +1,127 @@
+package io.calbridge.sandbox.internal.state;
+
+import java.util.Optional;
+
+/**
+ * Builds resource URIs on the sandbox's own base URL (so clients can follow them) and reads IDs back
+ * out of URIs that clients send as query parameters.
+ */
+public final class Uris {
+    private volatile String base;
+
+    public void base(String base) {
+        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    public String base() {
+        if (base == null) {
+            throw new IllegalStateException("the sandbox has not started yet");
+        }
+        return base;
+    }
+
+    public String user(String id) {
+        return base() + "/users/" + id;
+    }
+
+    public String organization(String id) {
+        return base() + "/organizations/" + id;
+    }
+
+    public String membership(String id) {
+        return base() + "/organization_memberships/" + id;
+    }
+
+    public String eventType(String id) {
+        return base() + "/event_types/" + id;
+    }
+
+    public String event(String id) {
+        return base() + "/scheduled_events/" + id;
+    }
+
+    public String invitee(String eventId, String inviteeId) {
+        return event(eventId) + "/invitees/" + inviteeId;
+    }
+
+    public String noShow(String id) {
+        return base() + "/invitee_no_shows/" + id;
+    }
+
+    public String subscription(String id) {
+        return base() + "/webhook_subscriptions/" + id;
+    }
+
+    public String routingForm(String id) {
+        return base() + "/routing_forms/" + id;
+    }
+
+    public String routingSubmission(String id) {
+        return base() + "/routing_form_submissions/" + id;
+    }
+
+    public String cancelUrl(String inviteeId) {
+        return base() + "/cancellations/" + inviteeId;
+    }
+
+    public String rescheduleUrl(String inviteeId) {
+        return base() + "/reschedulings/" + inviteeId;
+    }
+
+    public String schedulingUrl(String slug) {
+        return base() + "/" + slug;
+    }
+
+    public String googleMeet(String eventId) {
+        return base() + "/events/" + eventId + "/google_meet";
+    }
+
+    /**
+     * The ID in {@code .../collection/{id}} or the value itself when it is a bare ID. Any host is
+     * accepted so that URIs copied between sandboxes and test data keep working.
+     */
+    public static Optional<String> idIn(String uriOrId, String collection) {
+        if (uriOrId == null || uriOrId.isBlank()) {
+            return Optional.empty();
+        }
+        String s = stripQuery(uriOrId.trim());
+        String marker = "/" + collection + "/";
+        int i = s.lastIndexOf(marker);
+        if (i >= 0) {
+            String rest = s.substring(i + marker.length());
+            int slash = rest.indexOf('/');
+            String id = slash >= 0 ? rest.substring(0, slash) : rest;
+            return id.isEmpty() ? Optional.empty() : Optional.of(id);
+        }
+        if (!s.contains("/") && !s.contains(":")) {
+            return Optional.of(s);
+        }
+        return Optional.empty();
+    }
+
+    /** {@code [eventId, inviteeId]} of {@code .../scheduled_events/{e}/invitees/{i}}. */
+    public static Optional<String[]> inviteeIds(String uri) {
+        if (uri == null) {
+            return Optional.empty();
+        }
+        String s = stripQuery(uri.trim());
+        int i = s.lastIndexOf("/scheduled_events/");
+        if (i < 0) {
+            return Optional.empty();
+        }
+        String[] parts = s.substring(i + "/scheduled_events/".length()).split("/");
+        if (parts.length != 3 || !parts[1].equals("invitees") || parts[0].isEmpty() || parts[2].isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new String[] {parts[0], parts[2]});
+    }
+
+    private static String stripQuery(String s) {
+        int q = s.indexOf('?');
+        String r = q >= 0 ? s.substring(0, q) : s;
+        while (r.endsWith("/")) {
+            r = r.substring(0, r.length() - 1);
+        }
+        return r;
+    }
+}
