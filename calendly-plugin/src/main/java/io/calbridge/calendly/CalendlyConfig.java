@@ -1,14 +1,16 @@
 package io.calbridge.calendly;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
  * What a host sets when it registers {@link CalendlyPlugin}. Fields are read once, when the plugin
  * is constructed; later changes have no effect.
  *
- * <p>Essentials: {@link #publicBaseUrl}, {@link #dataSource}. Everything else has a default.
+ * <p>Essentials: {@link #publicBaseUrl}, {@link #dataSource}, {@link #masterKey}. Everything else has a default.
  */
 public final class CalendlyConfig {
     /**
@@ -20,6 +22,23 @@ public final class CalendlyConfig {
 
     /** Where the plugin's tables live (a HikariCP pool is a good choice). Required. */
     public DataSource dataSource;
+
+    /**
+     * The master key that protects every tenant's stored secrets (client secrets, tokens, signing
+     * keys): see {@link MasterKeys}, e.g. {@code MasterKeys.fromEnvironment()} which reads
+     * {@code CALBRIDGE_MASTER_KEY} or {@code CALBRIDGE_MASTER_KEY_FILE}. Must be the same on every node
+     * and every start. Required.
+     */
+    public MasterKey masterKey;
+
+    /**
+     * Master keys that wrapped tenant data keys before a rotation to {@link #masterKey}; used only to
+     * unwrap, until the rotation ({@link CalendlyOperations#rotateMasterKey}) is done. Default: none.
+     */
+    public List<MasterKey> previousMasterKeys = List.of();
+
+    /** Where to publish metrics (cache statistics, ...), or null for none. Default: none. */
+    public MeterRegistry meterRegistry;
 
     /** Prefix for every route of the plugin, e.g. {@code "/integrations"}. Default: none. */
     public String routePrefix = "";

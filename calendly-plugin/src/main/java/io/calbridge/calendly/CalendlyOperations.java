@@ -1,8 +1,51 @@
 package io.calbridge.calendly;
 
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import java.util.Optional;
+
 /**
  * Runtime operations a host (or an operator through the host) may call on a running plugin.
  * Methods are safe to call from any thread.
  */
 public interface CalendlyOperations {
+
+    /**
+     * Re-wraps every tenant's data key under {@code next}, online, blocking until done. {@code next}
+     * becomes this node's master key at once; the previous one keeps unwrapping until the end. Every
+     * other node must already know {@code next} (as its {@code masterKey}, with the old key in
+     * {@code previousMasterKeys}), and this node's configuration must say the same before its next
+     * start. Resumable: after a crash, call it again with the same key (on any node); a node started
+     * with {@code next} as its master key also resumes an unfinished rotation by itself.
+     *
+     * @return DONE, or RUNNING when interrupted (call again to continue)
+     * @throws IllegalArgumentException when {@code next} does not work
+     * @throws IllegalStateException    when a data key cannot be unwrapped; the rotation is FAILED
+     */
+    RotationProgress rotateMasterKey(MasterKey next);
+
+    /** The latest master-key rotation, as stored (every node sees the same), or empty if there was none. */
+    Optional<RotationProgress> masterKeyRotation();
+
+    /**
+     * Gives one tenant a new data key and re-encrypts its stored secrets with it. Secrets stay
+     * readable throughout. Does nothing for a tenant without secrets.
+     *
+     * @throws IllegalStateException when the tenant was forgotten
+     */
+    void rotateTenantKey(String tenantId);
+
+    /**
+     * Crypto-shreds a tenant (offboarding): destroys its data key so that its stored secrets can never
+     * be decrypted again, by anyone, and nothing new can be stored for it. Irreversible and idempotent.
+     * Other nodes stop using their cached copy of the key within 5 minutes. Backups taken earlier still
+     * hold the key wrapped by the master key: rotate the master key and destroy the old one to make
+     * those unreadable too.
+     */
+    void forgetTenant(String tenantId);
+
+    /** Hit/miss statistics of this node's cache of unwrapped tenant data keys (a snapshot). */
+    CacheStats dataKeyCacheStats();
+
+    /** Hit/miss statistics of this node's cache of decrypted access tokens (a snapshot). */
+    CacheStats accessTokenCacheStats();
 }

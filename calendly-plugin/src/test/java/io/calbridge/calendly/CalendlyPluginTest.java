@@ -35,6 +35,7 @@ class CalendlyPluginTest {
         Javalin app = Javalin.create(config -> config.registerPlugin(new CalendlyPlugin(c -> {
             c.publicBaseUrl = "https://app.example.com";
             c.dataSource = db.dataSource();
+            c.masterKey = MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson());
         })));
         try {
             app.start(0);

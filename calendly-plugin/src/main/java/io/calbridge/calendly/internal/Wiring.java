@@ -2,19 +2,31 @@ package io.calbridge.calendly.internal;
 
 import io.calbridge.calendly.CalendlyConfig;
 import io.calbridge.calendly.CalendlyOperations;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import io.calbridge.calendly.MasterKey;
+import io.calbridge.calendly.MasterKeys;
+import io.calbridge.calendly.RotationProgress;
 import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.crypto.SecretUnavailableException;
+import io.calbridge.calendly.internal.crypto.TenantKeyring;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.calbridge.db.Migrations;
 import io.javalin.config.RoutesConfig;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Constructor wiring of the whole plugin, in one visible place: every feature object is created
  * here and handed what it needs.
  */
 public final class Wiring {
+    private static final Logger log = LoggerFactory.getLogger(Wiring.class);
 
     /** The configuration, checked and frozen. */
     public record Settings(
@@ -29,7 +41,10 @@ public final class Wiring {
             Duration signatureFutureSkew,
             int maxWebhookBodyBytes,
             Duration tokenRefreshMargin,
-            Clock clock) {
+            Clock clock,
+            MasterKey masterKey,
+            List<MasterKey> previousMasterKeys,
+            MeterRegistry meterRegistry) {
 
         public static Settings validate(CalendlyConfig c) {
             require(c.publicBaseUrl != null && !c.publicBaseUrl.isBlank(),
@@ -47,11 +62,18 @@ public final class Wiring {
             require(c.tokenRefreshMargin != null && !c.tokenRefreshMargin.isNegative(),
                     "tokenRefreshMargin cannot be negative: " + c.tokenRefreshMargin);
             require(c.clock != null, "clock is required");
+            require(c.masterKey != null, "masterKey is required: the key that protects tenants' stored secrets. Set "
+                    + "masterKey = MasterKeys.fromEnvironment() and the environment variable " + MasterKeys.ENV_KEYSET
+                    + " (a Tink AEAD keyset in JSON) or " + MasterKeys.ENV_KEYSET_FILE + " (a file holding one), or use "
+                    + "MasterKeys.fromKms(...); for local development only, MasterKeys.development(Path)");
+            require(c.previousMasterKeys != null && c.previousMasterKeys.stream().allMatch(java.util.Objects::nonNull),
+                    "previousMasterKeys cannot be null or contain null: use List.of() for none");
             return new Settings(stripSlash(base), c.dataSource, prefix,
                     stripSlash(parseUrl("calendlyApiBaseUrl", c.calendlyApiBaseUrl)),
                     stripSlash(parseUrl("calendlyAuthBaseUrl", c.calendlyAuthBaseUrl)),
                     c.migrate, c.workerThreads, c.signatureTolerance, c.signatureFutureSkew,
-                    c.maxWebhookBodyBytes, c.tokenRefreshMargin, c.clock);
+                    c.maxWebhookBodyBytes, c.tokenRefreshMargin, c.clock,
+                    c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry);
         }
 
         private static void requirePositive(String name, Duration d) {
@@ -83,6 +105,8 @@ public final class Wiring {
 
     private final Settings settings;
     private final Db db;
+    private final TenantKeyring keyring;
+    private Thread rotationResumer;
 
     public Wiring(Settings settings) {
         this.settings = settings;
@@ -90,10 +114,45 @@ public final class Wiring {
         if (settings.migrate()) {
             Migrations.CALENDLY.migrate(settings.dataSource(), null);
         }
+        this.keyring = TenantKeyring.create(db, settings.masterKey(), settings.previousMasterKeys(), settings.clock(),
+                settings.meterRegistry());
     }
 
     public CalendlyOperations operations() {
         return new CalendlyOperations() {
+            @Override
+            public RotationProgress rotateMasterKey(MasterKey next) {
+                return keyring.rotation().rotateMasterKey(next);
+            }
+
+            @Override
+            public Optional<RotationProgress> masterKeyRotation() {
+                return keyring.rotation().progress();
+            }
+
+            @Override
+            public void rotateTenantKey(String tenantId) {
+                try {
+                    keyring.rotation().rotateTenantKey(tenantId);
+                } catch (SecretUnavailableException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void forgetTenant(String tenantId) {
+                keyring.forgetTenant(tenantId);
+            }
+
+            @Override
+            public CacheStats dataKeyCacheStats() {
+                return keyring.dataKeyCacheStats();
+            }
+
+            @Override
+            public CacheStats accessTokenCacheStats() {
+                return keyring.accessTokens().stats();
+            }
         };
     }
 
@@ -101,9 +160,27 @@ public final class Wiring {
     }
 
     public void start() {
+        // A rotation to this node's master key that a crash interrupted is finished in the background.
+        rotationResumer = new Thread(() -> {
+            try {
+                keyring.rotation().resume();
+            } catch (RuntimeException e) {
+                log.error("Could not resume the master-key rotation: {}", e.getMessage(), e);
+            }
+        }, "calbridge-kek-rotation");
+        rotationResumer.setDaemon(true);
+        rotationResumer.start();
     }
 
     public void stop() {
+        if (rotationResumer != null) {
+            rotationResumer.interrupt();
+        }
+    }
+
+    /** Seals and opens every stored secret; see {@link TenantKeyring}. */
+    public TenantKeyring keyring() {
+        return keyring;
     }
 
     Db db() {

@@ -8,6 +8,7 @@ import io.calbridge.db.calendly.tables.CalendlyBooking;
 import io.calbridge.db.calendly.tables.CalendlyEffectLedger;
 import io.calbridge.db.calendly.tables.CalendlyEventTypeMapping;
 import io.calbridge.db.calendly.tables.CalendlyIntegration;
+import io.calbridge.db.calendly.tables.CalendlyKekRotation;
 import io.calbridge.db.calendly.tables.CalendlyOauthState;
 import io.calbridge.db.calendly.tables.CalendlyTenantKey;
 import io.calbridge.db.calendly.tables.CalendlyWebhookInbox;
@@ -39,6 +40,7 @@ public class Indexes {
     public static final Index CALENDLY_INTEGRATION_ORG_IDX = Internal.createIndex(DSL.name("calendly_integration_org_idx"), CalendlyIntegration.CALENDLY_INTEGRATION, new OrderField[] { CalendlyIntegration.CALENDLY_INTEGRATION.CALENDLY_ORGANIZATION_URI }, false);
     public static final Index CALENDLY_INTEGRATION_TENANT_IDX = Internal.createIndex(DSL.name("calendly_integration_tenant_idx"), CalendlyIntegration.CALENDLY_INTEGRATION, new OrderField[] { CalendlyIntegration.CALENDLY_INTEGRATION.TENANT_ID, CalendlyIntegration.CALENDLY_INTEGRATION.CREATED_AT }, false);
     public static final Index CALENDLY_INTEGRATION_USER_IDX = Internal.createIndex(DSL.name("calendly_integration_user_idx"), CalendlyIntegration.CALENDLY_INTEGRATION, new OrderField[] { CalendlyIntegration.CALENDLY_INTEGRATION.CALENDLY_USER_URI }, false);
+    public static final Index CALENDLY_KEK_ROTATION_RUNNING_IDX = Internal.createIndex(DSL.name("calendly_kek_rotation_running_idx"), CalendlyKekRotation.CALENDLY_KEK_ROTATION, new OrderField[] { CalendlyKekRotation.CALENDLY_KEK_ROTATION.STATE }, true);
     public static final Index CALENDLY_OAUTH_STATE_EXPIRY_IDX = Internal.createIndex(DSL.name("calendly_oauth_state_expiry_idx"), CalendlyOauthState.CALENDLY_OAUTH_STATE, new OrderField[] { CalendlyOauthState.CALENDLY_OAUTH_STATE.EXPIRES_AT }, false);
     public static final Index CALENDLY_OAUTH_STATE_INTEGRATION_IDX = Internal.createIndex(DSL.name("calendly_oauth_state_integration_idx"), CalendlyOauthState.CALENDLY_OAUTH_STATE, new OrderField[] { CalendlyOauthState.CALENDLY_OAUTH_STATE.INTEGRATION_ID }, false);
     public static final Index CALENDLY_TENANT_KEY_KEK_IDX = Internal.createIndex(DSL.name("calendly_tenant_key_kek_idx"), CalendlyTenantKey.CALENDLY_TENANT_KEY, new OrderField[] { CalendlyTenantKey.CALENDLY_TENANT_KEY.KEK_ID }, false);

@@ -5,6 +5,7 @@ package io.calbridge.db.calendly.tables;
 
 
 import io.calbridge.db.calendly.DefaultSchema;
+import io.calbridge.db.calendly.Indexes;
 import io.calbridge.db.calendly.Keys;
 import io.calbridge.db.calendly.tables.records.CalendlyKekRotationRecord;
 
@@ -17,6 +18,7 @@ import java.util.UUID;
 import org.jooq.Check;
 import org.jooq.Condition;
 import org.jooq.Field;
+import org.jooq.Index;
 import org.jooq.Name;
 import org.jooq.PlainSQL;
 import org.jooq.QueryPart;
@@ -137,6 +139,11 @@ public class CalendlyKekRotation extends TableImpl<CalendlyKekRotationRecord> {
     @Override
     public Schema getSchema() {
         return aliased() ? null : DefaultSchema.DEFAULT_SCHEMA;
+    }
+
+    @Override
+    public List<Index> getIndexes() {
+        return Arrays.asList(Indexes.CALENDLY_KEK_ROTATION_RUNNING_IDX);
     }
 
     @Override

@@ -1,0 +1,414 @@
+package io.calbridge.calendly.internal.crypto;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import io.calbridge.calendly.MasterKey;
+import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.common.Secret;
+import io.calbridge.calendly.internal.crypto.DataKeyStore.StoredDataKey;
+import io.calbridge.calendly.internal.crypto.SecretUnavailableException.Reason;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-tenant envelope encryption of every stored secret: the front door of the crypto feature.
+ *
+ * <p>Each tenant has its own data key (DEK), a Tink AES-256-GCM keyset created on first use and stored
+ * only wrapped by the master key (KEK) in {@code calendly_tenant_key}, beside the id of that KEK.
+ * Features call {@link #seal} before writing a {@code *_enc} column and {@link #open} after reading one;
+ * nothing else in the plugin knows that keys exist.
+ *
+ * <h2>Stored ciphertext (a {@code *_enc} column), format version 1</h2>
+ * <pre>
+ * offset  bytes  field
+ * 0       1      format version, 0x01
+ * 1       4      DEK generation that sealed it (big-endian int32); tells a node its cached DEK is stale
+ * 5       5      Tink output prefix: 0x01 and the 4-byte id of the keyset entry that sealed it
+ * 10      12     AES-GCM IV (random)
+ * 22      n      AES-GCM ciphertext of the secret's UTF-8 bytes
+ * 22+n    16     AES-GCM tag
+ * </pre>
+ * 38 bytes of overhead per secret.
+ *
+ * <h2>Associated data (authenticated, not stored)</h2>
+ * <pre>
+ * "calbridge/secret"       16 ASCII bytes
+ * header                   bytes 0..4 of the ciphertext (version and generation cannot be altered)
+ * int32 + UTF-8 bytes      tenant id
+ * int32 + ASCII bytes      {@link Purpose#name()} (never rename a constant: old rows would stop opening)
+ * 16 bytes                 owning row id (UUID, most then least significant bits, big-endian)
+ * </pre>
+ * A ciphertext copied to another tenant, another row or another column therefore fails to open with
+ * {@link Reason#TAMPERED}; it never yields another secret or garbage.
+ *
+ * <h2>Wrapped data key ({@code calendly_tenant_key.wrapped_keyset})</h2>
+ * Tink's encrypted-keyset protobuf ({@link TinkProtoKeysetFormat#serializeEncryptedKeyset}), encrypted
+ * by the KEK with associated data {@code "calbridge/dek/v1" + UTF-8 tenant id}, so a wrapped keyset
+ * moved to another tenant's row does not open either. {@code dek_generation} is the generation of the
+ * keyset's primary key; a tenant-key rotation adds a key, makes it primary and keeps the older ones,
+ * so ciphertexts of any generation open.
+ *
+ * <h2>Caches</h2>
+ * Unwrapped DEKs are cached per node (bounded, for {@link Options#dataKeyCacheTtl()} after loading):
+ * the master key (possibly a remote KMS) is used once per tenant per TTL, not per secret. Decrypted
+ * access tokens live in {@link #accessTokens()}. Both record statistics; neither is ever logged.
+ *
+ * <p>Thread-safe. {@code seal} and {@code open} read or create the tenant's key row through their own
+ * connection (autocommit) when it is not cached, so the pool must have a connection to spare besides
+ * the one a caller's transaction holds. A key created for a transaction that then rolls back stays;
+ * it is harmless.
+ */
+public final class TenantKeyring implements SecretBox {
+    private static final Logger log = LoggerFactory.getLogger(TenantKeyring.class);
+    private static final byte[] PROBE = "calbridge master key probe".getBytes(StandardCharsets.US_ASCII);
+
+    static {
+        try {
+            AeadConfig.register();
+        } catch (GeneralSecurityException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Tuning of the keyring.
+     *
+     * @param dataKeyCacheSize    most unwrapped tenant DEKs kept per node
+     * @param dataKeyCacheTtl     how long a node keeps an unwrapped DEK; also how long another node may
+     *                            still open a shredded tenant's secrets from its cache
+     * @param accessTokenCacheSize most decrypted access tokens kept per node
+     * @param rotationBatchSize   data keys re-wrapped per transaction during a master-key rotation
+     */
+    public record Options(int dataKeyCacheSize, Duration dataKeyCacheTtl, int accessTokenCacheSize, int rotationBatchSize) {
+        public static final Options DEFAULTS = new Options(10_000, Duration.ofMinutes(5), 10_000, 50);
+
+        public Options {
+            if (dataKeyCacheSize < 0) {
+                throw new IllegalArgumentException("dataKeyCacheSize cannot be negative: " + dataKeyCacheSize);
+            }
+            if (dataKeyCacheTtl == null || dataKeyCacheTtl.isNegative() || dataKeyCacheTtl.isZero()) {
+                throw new IllegalArgumentException("dataKeyCacheTtl must be positive: " + dataKeyCacheTtl);
+            }
+            if (accessTokenCacheSize < 0) {
+                throw new IllegalArgumentException("accessTokenCacheSize cannot be negative: " + accessTokenCacheSize);
+            }
+            if (rotationBatchSize < 1) {
+                throw new IllegalArgumentException("rotationBatchSize must be at least 1: " + rotationBatchSize);
+            }
+        }
+    }
+
+    private final Db db;
+    private final MasterKeyRing masterKeys;
+    private final Clock clock;
+    private final Options options;
+    private final DataKeyStore store = new DataKeyStore();
+    private final Cache<String, DataKey> dataKeys;
+    private final AccessTokenCache accessTokens;
+    private final KeyRotation rotation;
+
+    private TenantKeyring(Db db, MasterKeyRing masterKeys, Clock clock, Options options) {
+        this.db = db;
+        this.masterKeys = masterKeys;
+        this.clock = clock;
+        this.options = options;
+        this.dataKeys = Caffeine.newBuilder()
+                .maximumSize(options.dataKeyCacheSize())
+                .expireAfterWrite(options.dataKeyCacheTtl())
+                .recordStats()
+                .build();
+        this.accessTokens = new AccessTokenCache(options.accessTokenCacheSize(), clock);
+        this.rotation = new KeyRotation(this);
+    }
+
+    /**
+     * Builds the keyring and checks the master keys against the database: the primary must encrypt
+     * and decrypt, every master key that wrapped a stored data key must be configured, and must really
+     * open one of them.
+     *
+     * @param previous master keys that may still have wrapped some data keys (during a rotation)
+     * @param metrics  where to publish cache statistics, or null
+     * @throws IllegalStateException with what to configure when a master key is missing or wrong
+     */
+    public static TenantKeyring create(Db db, MasterKey masterKey, Collection<MasterKey> previous, Clock clock,
+                                       MeterRegistry metrics) {
+        return create(db, masterKey, previous, clock, metrics, Options.DEFAULTS);
+    }
+
+    public static TenantKeyring create(Db db, MasterKey masterKey, Collection<MasterKey> previous, Clock clock,
+                                       MeterRegistry metrics, Options options) {
+        Objects.requireNonNull(db, "db");
+        Objects.requireNonNull(masterKey, "masterKey");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(options, "options");
+        var keyring = new TenantKeyring(db, new MasterKeyRing(masterKey, previous == null ? List.of() : previous), clock, options);
+        keyring.verifyMasterKeys();
+        if (metrics != null) {
+            CaffeineCacheMetrics.monitor(metrics, keyring.dataKeys, "calbridge.crypto.data_keys");
+            keyring.accessTokens.bindTo(metrics, "calbridge.crypto.access_tokens");
+        }
+        return keyring;
+    }
+
+    @Override
+    public byte[] seal(String tenantId, Purpose purpose, UUID rowId, Secret plaintext) {
+        requireTenant(tenantId);
+        Objects.requireNonNull(purpose, "purpose");
+        Objects.requireNonNull(rowId, "rowId");
+        Objects.requireNonNull(plaintext, "plaintext");
+        DataKey key = dataKey(tenantId, 0, true);
+        byte[] header = CiphertextFormat.header(key.generation());
+        byte[] bytes = plaintext.revealUtf8();
+        try {
+            return CiphertextFormat.join(header, key.aead().encrypt(bytes, CiphertextFormat.secretAad(header, tenantId, purpose, rowId)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Tink failed to encrypt a " + purpose + " secret of tenant " + tenantId, e);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    @Override
+    public Secret open(String tenantId, Purpose purpose, UUID rowId, byte[] ciphertext) {
+        requireTenant(tenantId);
+        Objects.requireNonNull(purpose, "purpose");
+        Objects.requireNonNull(rowId, "rowId");
+        if (!CiphertextFormat.wellFormed(ciphertext)) {
+            throw tampered(tenantId, purpose, rowId, "it is not a sealed secret (too short or unknown format version)");
+        }
+        DataKey key = dataKey(tenantId, CiphertextFormat.generation(ciphertext), false);
+        byte[] bytes;
+        try {
+            bytes = key.aead().decrypt(CiphertextFormat.tinkPart(ciphertext),
+                    CiphertextFormat.secretAad(ciphertext, tenantId, purpose, rowId));
+        } catch (GeneralSecurityException e) {
+            throw tampered(tenantId, purpose, rowId, "it was altered, or sealed for another tenant, row or column");
+        }
+        try {
+            return Secret.ofUtf8(bytes);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    /** Decrypted access tokens by integration id; see {@link AccessTokenCache}. */
+    public AccessTokenCache accessTokens() {
+        return accessTokens;
+    }
+
+    /** Master-key and tenant-key rotation. */
+    public KeyRotation rotation() {
+        return rotation;
+    }
+
+    /**
+     * Crypto-shreds a tenant: destroys its data key (the row keeps only the date) and empties this
+     * node's caches of it. Every secret ever sealed for the tenant becomes undecryptable, with or
+     * without the master key; {@link #open} then throws {@link Reason#TENANT_SHREDDED} and {@link #seal}
+     * refuses too. Idempotent. Other nodes drop their cached copy within
+     * {@link Options#dataKeyCacheTtl()}. Backups taken earlier still hold the wrapped key: they stay
+     * readable as long as the master key that wrapped it exists (see docs/crypto.md).
+     */
+    public void forgetTenant(String tenantId) {
+        requireTenant(tenantId);
+        db.txRun(dsl -> store.shred(dsl, tenantId, masterKeys.primary().id(), now()));
+        evict(tenantId);
+        log.info("Data key of tenant {} destroyed: its stored secrets can no longer be decrypted", tenantId);
+    }
+
+    /** Unwrapped-DEK cache statistics of this node; a point-in-time snapshot. */
+    public CacheStats dataKeyCacheStats() {
+        return dataKeys.stats();
+    }
+
+    /** The id of the master key that wraps new and re-wrapped data keys on this node. */
+    public String primaryMasterKeyId() {
+        return masterKeys.primary().id();
+    }
+
+    // ---- package-private: used by KeyRotation ----
+
+    Db db() {
+        return db;
+    }
+
+    DataKeyStore store() {
+        return store;
+    }
+
+    MasterKeyRing masterKeys() {
+        return masterKeys;
+    }
+
+    Options options() {
+        return options;
+    }
+
+    OffsetDateTime now() {
+        return OffsetDateTime.now(clock);
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** Drops what this node caches about a tenant: its DEK and its access tokens. */
+    void evict(String tenantId) {
+        dataKeys.invalidate(tenantId);
+        accessTokens.invalidateTenant(tenantId);
+    }
+
+    void evictDataKey(String tenantId) {
+        dataKeys.invalidate(tenantId);
+    }
+
+    KeysetHandle unwrapKeyset(StoredDataKey row) {
+        if (row.shredded()) {
+            throw shredded(row);
+        }
+        MasterKey kek = masterKeys.forId(row.kekId()).orElseThrow(() -> new SecretUnavailableException(
+                Reason.MASTER_KEY_UNAVAILABLE,
+                "The data key of tenant " + row.tenantId() + " is wrapped by master key '" + row.kekId()
+                        + "', which is not configured on this node (known: " + masterKeys.ids()
+                        + "). Add it to previousMasterKeys until the master-key rotation is done.", null));
+        try {
+            return TinkProtoKeysetFormat.parseEncryptedKeyset(row.wrappedKeyset(), kek.aead(),
+                    CiphertextFormat.dataKeyAad(row.tenantId()));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new SecretUnavailableException(Reason.TAMPERED, "The stored data key of tenant " + row.tenantId()
+                    + " does not open with master key '" + row.kekId()
+                    + "': it was altered or moved from another tenant, or that master key is not the one that wrapped it", e);
+        }
+    }
+
+    byte[] wrapKeyset(KeysetHandle keyset, MasterKey kek, String tenantId) {
+        try {
+            return TinkProtoKeysetFormat.serializeEncryptedKeyset(keyset, kek.aead(), CiphertextFormat.dataKeyAad(tenantId));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new SecretUnavailableException(Reason.MASTER_KEY_UNAVAILABLE,
+                    "Master key '" + kek.id() + "' failed to wrap the data key of tenant " + tenantId, e);
+        }
+    }
+
+    static Aead aeadOf(KeysetHandle keyset) {
+        try {
+            return keyset.getPrimitive(RegistryConfiguration.get(), Aead.class);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("A stored data keyset is not an AEAD keyset", e);
+        }
+    }
+
+    // ---- internals ----
+
+    /** The tenant's DEK, at least of {@code minGeneration}; created when missing if {@code create}. */
+    private DataKey dataKey(String tenantId, int minGeneration, boolean create) {
+        DataKey key = dataKeys.get(tenantId, t -> load(t, create));
+        if (key.generation() < minGeneration) {
+            // Sealed after another node rotated this tenant's key: our cached keyset lacks the new key.
+            dataKeys.invalidate(tenantId);
+            key = dataKeys.get(tenantId, t -> load(t, create));
+        }
+        return key;
+    }
+
+    private DataKey load(String tenantId, boolean create) {
+        Optional<StoredDataKey> row = store.find(db.dsl(), tenantId);
+        if (row.isEmpty()) {
+            if (!create) {
+                throw new SecretUnavailableException(Reason.TAMPERED, "Tenant " + tenantId
+                        + " has no data key, so this ciphertext was not sealed for it", null);
+            }
+            MasterKey kek = masterKeys.primary();
+            KeysetHandle fresh;
+            try {
+                fresh = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("Tink cannot generate an AES256_GCM keyset", e);
+            }
+            // Two nodes may get here at once: both insert, one wins, both use the winner's key.
+            if (store.insertIfAbsent(db.dsl(), tenantId, wrapKeyset(fresh, kek, tenantId), kek.id(), now())) {
+                log.info("Created the data key of tenant {} (wrapped by master key {})", tenantId, kek.id());
+            }
+            row = store.find(db.dsl(), tenantId);
+        }
+        StoredDataKey stored = row.orElseThrow(() -> new IllegalStateException("The data key of tenant " + tenantId
+                + " vanished right after it was created"));
+        return new DataKey(aeadOf(unwrapKeyset(stored)), stored.generation());
+    }
+
+    private void verifyMasterKeys() {
+        MasterKey primary = masterKeys.primary();
+        try {
+            byte[] sealed = primary.aead().encrypt(PROBE, PROBE);
+            if (!Arrays.equals(PROBE, primary.aead().decrypt(sealed, PROBE))) {
+                throw new GeneralSecurityException("decrypt returned something else");
+            }
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalStateException("The master key " + primary + " does not work (encrypt then decrypt failed: "
+                    + e.getMessage() + "). Check masterKey: CALBRIDGE_MASTER_KEY / CALBRIDGE_MASTER_KEY_FILE, or the KMS key URI and credentials.", e);
+        }
+        List<String> unknown = new ArrayList<>();
+        for (String kekId : store.activeKekIds(db.dsl())) {
+            if (masterKeys.forId(kekId).isEmpty()) {
+                unknown.add(kekId);
+                continue;
+            }
+            store.anyWrappedBy(db.dsl(), kekId).ifPresent(row -> {
+                try {
+                    unwrapKeyset(row);
+                } catch (SecretUnavailableException e) {
+                    throw new IllegalStateException("The configured master key with id '" + kekId
+                            + "' does not open the data key it is recorded to have wrapped (tenant " + row.tenantId()
+                            + "): it is not the same key material. Set masterKey (CALBRIDGE_MASTER_KEY / CALBRIDGE_MASTER_KEY_FILE / KMS key URI) to the key that was used before.", e);
+                }
+            });
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalStateException("The database holds tenant data keys wrapped by master key(s) " + unknown
+                    + ", which are not configured (configured: " + masterKeys.ids() + "). Set masterKey "
+                    + "(CALBRIDGE_MASTER_KEY / CALBRIDGE_MASTER_KEY_FILE / MasterKeys.fromKms) to that key, or add it to "
+                    + "previousMasterKeys while a master-key rotation finishes.");
+        }
+    }
+
+    private static void requireTenant(String tenantId) {
+        if (tenantId == null || tenantId.isBlank()) {
+            throw new IllegalArgumentException("tenantId is required");
+        }
+    }
+
+    static SecretUnavailableException shredded(StoredDataKey row) {
+        String when = row.shreddedAt() == null ? "an unknown date"
+                : row.shreddedAt().toInstant().truncatedTo(ChronoUnit.SECONDS).toString();
+        return new SecretUnavailableException(Reason.TENANT_SHREDDED,
+                "The secrets of tenant " + row.tenantId() + " were destroyed on " + when
+                        + " (its data key was shredded); they can never be decrypted again", null);
+    }
+
+    private static SecretUnavailableException tampered(String tenantId, Purpose purpose, UUID rowId, String why) {
+        return new SecretUnavailableException(Reason.TAMPERED,
+                "The " + purpose + " secret of row " + rowId + " of tenant " + tenantId + " does not open: " + why, null);
+    }
+}
