@@ -6,7 +6,10 @@ import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_REJECTION;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Json;
+import io.calbridge.calendly.MasterKey;
+import io.calbridge.calendly.MasterKeys;
 import io.calbridge.calendly.internal.common.Secret;
+import io.calbridge.calendly.internal.crypto.TenantKeyring;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -25,8 +28,8 @@ import javax.sql.DataSource;
  */
 final class WebhookHarness implements AutoCloseable {
     final Db db;
-    final TestSecretBox box = new TestSecretBox();
     final MutableClock clock = MutableClock.atNow();
+    final TenantKeyring box;
     final RecordingProcessor processor = new RecordingProcessor();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final TestIntegrations integrations;
@@ -36,11 +39,20 @@ final class WebhookHarness implements AutoCloseable {
 
     WebhookHarness(DataSource dataSource, WebhookSettings settings) {
         this.db = new Db(dataSource);
+        this.box = keyring(db, clock);
         this.integrations = new TestIntegrations(db, box);
         this.webhooks = Webhooks.create(db, box, processor, settings, meters, clock);
         this.app = Javalin.create(config -> webhooks.registerRoutes(config.routes));
         app.start(0);
         webhooks.start();
+    }
+
+    /** One master key for every node of the test JVM, as in production. */
+    static final MasterKey MASTER_KEY = MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson());
+
+    /** The real keyring (feat/crypto). */
+    static TenantKeyring keyring(Db db, java.time.Clock clock) {
+        return TenantKeyring.create(db, MASTER_KEY, List.of(), clock, null);
     }
 
     static WebhookHarness storeOnly(DataSource dataSource) {
