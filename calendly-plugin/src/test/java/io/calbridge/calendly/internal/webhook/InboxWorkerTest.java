@@ -154,7 +154,7 @@ class InboxWorkerTest {
             Instant now = h.clock.instant();
             assertEquals(1, h.db.tx(dsl -> inbox.claim(dsl, "crashing-node", 10, now, now.plus(Duration.ofMinutes(2)))).size());
             h.clock.advance(Duration.ofMinutes(3)); // the node died; its lease runs out
-            assertEquals(1, h.db.tx(dsl -> inbox.reclaimExpired(dsl, h.clock.instant(), MAX_ATTEMPTS)));
+            assertEquals(Integer.valueOf(1), h.db.tx(dsl -> inbox.reclaimExpired(dsl, h.clock.instant(), MAX_ATTEMPTS)));
         }
 
         var row = h.row(id);
