@@ -7,6 +7,11 @@ import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.MasterKeys;
 import io.calbridge.calendly.RotationProgress;
 import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.common.Secret;
+import io.calbridge.calendly.internal.webhook.DeliveryProcessor;
+import io.calbridge.calendly.internal.webhook.WebhookSettings;
+import io.calbridge.calendly.internal.webhook.Webhooks;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.calbridge.calendly.internal.crypto.SecretUnavailableException;
 import io.calbridge.calendly.internal.crypto.TenantKeyring;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,7 +49,8 @@ public final class Wiring {
             Clock clock,
             MasterKey masterKey,
             List<MasterKey> previousMasterKeys,
-            MeterRegistry meterRegistry) {
+            MeterRegistry meterRegistry,
+            WebhookSettings webhooks) {
 
         public static Settings validate(CalendlyConfig c) {
             require(c.publicBaseUrl != null && !c.publicBaseUrl.isBlank(),
@@ -73,7 +79,19 @@ public final class Wiring {
                     stripSlash(parseUrl("calendlyAuthBaseUrl", c.calendlyAuthBaseUrl)),
                     c.migrate, c.workerThreads, c.signatureTolerance, c.signatureFutureSkew,
                     c.maxWebhookBodyBytes, c.tokenRefreshMargin, c.clock,
-                    c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry);
+                    c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry,
+                    webhookSettings(c, prefix));
+        }
+
+        private static WebhookSettings webhookSettings(CalendlyConfig c, String prefix) {
+            require(c.webhookLease != null, "webhookLease is required, e.g. Duration.ofMinutes(2)");
+            require(c.webhookPollInterval != null, "webhookPollInterval is required, e.g. Duration.ofSeconds(1)");
+            var defaults = WebhookSettings.defaults();
+            // WebhookSettings checks the ranges itself and names the knob in its message.
+            return new WebhookSettings(prefix, c.signatureTolerance, c.signatureFutureSkew, c.maxWebhookBodyBytes,
+                    c.platformSigningKey == null || c.platformSigningKey.isBlank() ? null : Secret.of(c.platformSigningKey),
+                    c.workerThreads, c.webhookMaxAttempts, c.webhookLease, c.webhookPollInterval,
+                    defaults.retryBaseDelay(), defaults.retryMaxDelay(), defaults.keyCacheTtl(), c.webhookMetricsPerTenant);
         }
 
         private static void requirePositive(String name, Duration d) {
@@ -106,6 +124,7 @@ public final class Wiring {
     private final Settings settings;
     private final Db db;
     private final TenantKeyring keyring;
+    private final Webhooks webhooks;
     private Thread rotationResumer;
 
     public Wiring(Settings settings) {
@@ -116,6 +135,10 @@ public final class Wiring {
         }
         this.keyring = TenantKeyring.create(db, settings.masterKey(), settings.previousMasterKeys(), settings.clock(),
                 settings.meterRegistry());
+        // Booking processing plugs in here (bookings.processor()); until then deliveries are stored, not processed.
+        DeliveryProcessor deliveryProcessor = null;
+        this.webhooks = Webhooks.create(db, keyring, deliveryProcessor, settings.webhooks(),
+                settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry(), settings.clock());
     }
 
     public CalendlyOperations operations() {
@@ -157,6 +180,7 @@ public final class Wiring {
     }
 
     public void registerRoutes(RoutesConfig routes) {
+        webhooks.registerRoutes(routes);
     }
 
     public void start() {
@@ -170,12 +194,19 @@ public final class Wiring {
         }, "calbridge-kek-rotation");
         rotationResumer.setDaemon(true);
         rotationResumer.start();
+        webhooks.start();
     }
 
     public void stop() {
+        webhooks.stop();
         if (rotationResumer != null) {
             rotationResumer.interrupt();
         }
+    }
+
+    /** Webhook endpoints, inbox, worker; {@code webhooks().operations()} replays and reads the log. */
+    public Webhooks webhooks() {
+        return webhooks;
     }
 
     /** Seals and opens every stored secret; see {@link TenantKeyring}. */
