@@ -65,6 +65,38 @@ public final class CalendlyConfig {
     /** Largest accepted webhook body; larger ones get 413. Default 1 MiB. */
     public int maxWebhookBodyBytes = 1024 * 1024;
 
+    /**
+     * Processing attempts of one webhook delivery before it is dead-lettered (kept, shown in the webhook
+     * log, replayable). Attempts back off exponentially from 15 s to at most 30 min. Default 10.
+     */
+    public int webhookMaxAttempts = 10;
+
+    /**
+     * How long a node keeps a claimed webhook delivery before any node may take it over (a node that
+     * died mid-delivery is noticed after this long). Longer than one delivery's processing. Default 2 minutes.
+     */
+    public Duration webhookLease = Duration.ofMinutes(2);
+
+    /**
+     * How often an idle worker looks for due webhook deliveries. A delivery received by this node is
+     * processed at once; this bounds the wait for retries and for deliveries received by other nodes.
+     * Default 1 second.
+     */
+    public Duration webhookPollInterval = Duration.ofSeconds(1);
+
+    /**
+     * The webhook signing key of the operator's own Calendly OAuth app (shown once when the app was
+     * created), for integrations connected through it (PLATFORM_APP): deliveries signed with it verify
+     * besides the integration's own key. Default: none.
+     */
+    public String platformSigningKey;
+
+    /**
+     * Tag the webhook delivery counter with the tenant id. Only for hosts with few tenants: every tenant
+     * adds time series. Default false.
+     */
+    public boolean webhookMetricsPerTenant = false;
+
     /** Refresh an access token this long before it expires. Default 5 minutes. */
     public Duration tokenRefreshMargin = Duration.ofMinutes(5);
 
@@ -80,11 +112,7 @@ public final class CalendlyConfig {
     /** Client secret of the platform OAuth app; required with {@link #platformClientId}. Never logged. */
     public String platformClientSecret;
 
-    /**
-     * The platform OAuth app's webhook signing key (shown once by Calendly at app creation). Optional:
-     * the plugin passes its own per-integration key when it creates subscriptions. Never logged.
-     */
-    public String platformSigningKey;
+    // platformSigningKey (above, with the webhook settings) belongs to the same platform OAuth app.
 
     /**
      * OAuth scopes requested at authorization. Default: what the plugin uses, and nothing more:

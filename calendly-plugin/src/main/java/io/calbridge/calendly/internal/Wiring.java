@@ -9,6 +9,11 @@ import io.calbridge.calendly.RotationProgress;
 import io.calbridge.calendly.internal.client.CalendlyClient;
 import io.calbridge.calendly.internal.client.Sleeper;
 import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.common.Secret;
+import io.calbridge.calendly.internal.webhook.DeliveryProcessor;
+import io.calbridge.calendly.internal.webhook.WebhookSettings;
+import io.calbridge.calendly.internal.webhook.Webhooks;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.calbridge.calendly.internal.crypto.SecretUnavailableException;
 import io.calbridge.calendly.internal.crypto.TenantKeyring;
 import io.calbridge.calendly.internal.oauth.Connections;
@@ -51,7 +56,8 @@ public final class Wiring {
             MasterKey masterKey,
             List<MasterKey> previousMasterKeys,
             MeterRegistry meterRegistry,
-            OAuthSettings oauth) {
+            OAuthSettings oauth,
+            WebhookSettings webhooks) {
 
         public static Settings validate(CalendlyConfig c) {
             require(c.publicBaseUrl != null && !c.publicBaseUrl.isBlank(),
@@ -81,7 +87,19 @@ public final class Wiring {
             return new Settings(stripSlash(base), c.dataSource, prefix, apiBase, authBase,
                     c.migrate, c.workerThreads, c.signatureTolerance, c.signatureFutureSkew,
                     c.maxWebhookBodyBytes, c.tokenRefreshMargin, c.clock,
-                    c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry, oauth);
+                    c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry, oauth,
+                    webhookSettings(c, prefix));
+        }
+
+        private static WebhookSettings webhookSettings(CalendlyConfig c, String prefix) {
+            require(c.webhookLease != null, "webhookLease is required, e.g. Duration.ofMinutes(2)");
+            require(c.webhookPollInterval != null, "webhookPollInterval is required, e.g. Duration.ofSeconds(1)");
+            var defaults = WebhookSettings.defaults();
+            // WebhookSettings checks the ranges itself and names the knob in its message.
+            return new WebhookSettings(prefix, c.signatureTolerance, c.signatureFutureSkew, c.maxWebhookBodyBytes,
+                    c.platformSigningKey == null || c.platformSigningKey.isBlank() ? null : Secret.of(c.platformSigningKey),
+                    c.workerThreads, c.webhookMaxAttempts, c.webhookLease, c.webhookPollInterval,
+                    defaults.retryBaseDelay(), defaults.retryMaxDelay(), defaults.keyCacheTtl(), c.webhookMetricsPerTenant);
         }
 
         private static void requirePositive(String name, Duration d) {
@@ -116,6 +134,7 @@ public final class Wiring {
     private final TenantKeyring keyring;
     private final CalendlyClient calendly;
     private final Connections connections;
+    private final Webhooks webhooks;
     private Thread rotationResumer;
 
     public Wiring(Settings settings) {
@@ -132,6 +151,10 @@ public final class Wiring {
         };
         this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
                 reauthorization, CurrentUser.fromRequestAttributes(), settings.clock());
+        // Booking processing plugs in here (bookings.processor()); until then deliveries are stored, not processed.
+        DeliveryProcessor deliveryProcessor = null;
+        this.webhooks = Webhooks.create(db, keyring, deliveryProcessor, settings.webhooks(),
+                settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry(), settings.clock());
     }
 
     public CalendlyOperations operations() {
@@ -174,6 +197,7 @@ public final class Wiring {
 
     public void registerRoutes(RoutesConfig routes) {
         connections.registerRoutes(routes);
+        webhooks.registerRoutes(routes);
     }
 
     public void start() {
@@ -188,13 +212,20 @@ public final class Wiring {
         rotationResumer.setDaemon(true);
         rotationResumer.start();
         connections.start();
+        webhooks.start();
     }
 
     public void stop() {
+        webhooks.stop();
         connections.stop();
         if (rotationResumer != null) {
             rotationResumer.interrupt();
         }
+    }
+
+    /** Webhook endpoints, inbox, worker; {@code webhooks().operations()} replays and reads the log. */
+    public Webhooks webhooks() {
+        return webhooks;
     }
 
     /** Seals and opens every stored secret; see {@link TenantKeyring}. */
