@@ -168,20 +168,6 @@ final class Chain {
         return byUri.values().stream().filter(r -> !r.placeholder()).findFirst().orElse(null);
     }
 
-    /** The oldest invitee with a payload on the way back from {@code head}: the original booking. */
-    Booking firstDataRow(Booking head) {
-        Booking first = null;
-        Booking b = head;
-        Set<String> seen = new HashSet<>();
-        while (b != null && seen.add(b.inviteeUri)) {
-            if (!b.placeholder()) {
-                first = b;
-            }
-            b = previous(b);
-        }
-        return first;
-    }
-
     static Invitee payloadOf(Booking b) {
         if (b.payload == null && b.payloadJson != null) {
             try {

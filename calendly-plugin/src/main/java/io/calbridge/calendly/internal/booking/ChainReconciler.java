@@ -455,53 +455,41 @@ final class ChainReconciler {
 
     // ---- timeline ------------------------------------------------------------------------------
 
+    /**
+     * One timeline entry per fact, each built only from its own invitee's payload, so the timeline
+     * reads the same whatever order the deliveries came in: the original booking, each reschedule
+     * (old side: when and why; new side: the new time), a real cancellation, no-shows.
+     */
     private void activities(Context ctx, String contactId, Booking head, boolean canceled) {
-        Chain chain = ctx.chain;
-        Booking first = chain.firstDataRow(head);
-        if (first != null && !ctx.ledger.has("activity:booked")) {
-            Invitee p = Chain.payloadOf(first);
-            Instant at = p.createdAt() != null ? p.createdAt() : ctx.eventAt;
-            activity(ctx, "activity:booked", contactId, new ActivityEntry("calendly.booked",
-                    "Booked " + quoted(p.eventName()) + " for " + TemplateValues.local(p.startTime(), zone(ctx)),
-                    details(p), at));
-        }
-        for (Booking old : chain.rows()) {
-            Booking next = chain.get(old.newInviteeUri);
-            if (old.status != Booking.Status.RESCHEDULED || next == null || next.placeholder()) {
+        ZoneId zone = zone(ctx);
+        for (Booking b : ctx.chain.rows()) {
+            if (b.placeholder()) {
                 continue;
             }
-            String name = "activity:rescheduled@" + old.inviteeId();
-            if (ctx.ledger.has(name)) {
-                continue;
+            Invitee p = Chain.payloadOf(b);
+            String id = b.inviteeId();
+            Instant created = p.createdAt() != null ? p.createdAt() : b.lastEventAt;
+            if (b.oldInviteeUri == null) {
+                once(ctx, "activity:booked@" + id, contactId, () -> new ActivityEntry("calendly.booked",
+                        "Booked " + quoted(b.eventName) + " for " + TemplateValues.local(b.startTime, zone), details(p), created));
+            } else {
+                once(ctx, "activity:rebooked@" + id, contactId, () -> {
+                    Map<String, Object> d = details(p);
+                    d.put("old_invitee", b.oldInviteeUri);
+                    return new ActivityEntry("calendly.rebooked",
+                            "New time for " + quoted(b.eventName) + ": " + TemplateValues.local(b.startTime, zone), d, created);
+                });
             }
-            Invitee np = Chain.payloadOf(next);
-            Instant from = old.placeholder() ? null : old.startTime;
-            String summary = "Rescheduled " + quoted(np.eventName())
-                    + (from == null ? "" : " from " + TemplateValues.local(from, zone(ctx)))
-                    + " to " + TemplateValues.local(np.startTime(), zone(ctx));
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("old_invitee", old.inviteeUri);
-            details.put("new_invitee", next.inviteeUri);
-            details.put("from", from == null ? null : from.toString());
-            details.put("to", np.startTime() == null ? null : np.startTime().toString());
-            details.put("reason", old.cancelReason);
-            details.put("rescheduled_by", old.canceledBy);
-            details.put("host", np.firstHost() == null ? null : np.firstHost().userEmail());
-            Instant at = old.canceledAt != null ? old.canceledAt : np.createdAt() != null ? np.createdAt() : ctx.eventAt;
-            activity(ctx, name, contactId, new ActivityEntry("calendly.rescheduled", summary, details, at));
+            if (b.status == Booking.Status.RESCHEDULED && b.canceledAt != null) {
+                once(ctx, "activity:rescheduled@" + id, contactId, () -> new ActivityEntry("calendly.rescheduled",
+                        "Rescheduled " + quoted(b.eventName) + " from " + TemplateValues.local(b.startTime, zone)
+                                + by(b) + reason(b), cancelDetails(b), b.canceledAt));
+            }
         }
-        if (canceled && !ctx.ledger.has("activity:canceled@" + head.inviteeId())) {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("invitee", head.inviteeUri);
-            details.put("reason", head.cancelReason);
-            details.put("canceled_by", head.canceledBy);
-            details.put("canceler_type", head.cancelerType);
-            details.put("start_time", head.startTime == null ? null : head.startTime.toString());
-            String reason = head.cancelReason == null || head.cancelReason.isBlank() ? "" : ": " + head.cancelReason.strip();
-            String by = head.canceledBy == null ? "" : " by " + head.canceledBy;
-            activity(ctx, "activity:canceled@" + head.inviteeId(), contactId, new ActivityEntry("calendly.canceled",
-                    "Canceled " + quoted(head.eventName) + " (" + TemplateValues.local(head.startTime, zone(ctx)) + ")" + by + reason,
-                    details, head.canceledAt != null ? head.canceledAt : ctx.eventAt));
+        if (canceled) {
+            once(ctx, "activity:canceled@" + head.inviteeId(), contactId, () -> new ActivityEntry("calendly.canceled",
+                    "Canceled " + quoted(head.eventName) + " (" + TemplateValues.local(head.startTime, zone) + ")" + by(head) + reason(head),
+                    cancelDetails(head), head.canceledAt != null ? head.canceledAt : ctx.eventAt));
         }
         for (String name : List.copyOf(ctx.ledger.names())) {
             if (!name.startsWith("noshow@")) {
@@ -509,17 +497,39 @@ final class ChainReconciler {
             }
             ObjectNode entry = ctx.ledger.get(name);
             String id = name.substring("noshow@".length());
-            if (!ctx.ledger.has("activity:noshow@" + id)) {
-                activity(ctx, "activity:noshow@" + id, contactId, new ActivityEntry("calendly.no_show",
-                        "Marked as no-show for " + quoted(head.eventName), Map.of("no_show", id),
-                        Instant.parse(Ledger.text(entry, "at"))));
-            }
-            if (entry.path("undone").asBoolean() && !ctx.ledger.has("activity:noshow_removed@" + id)) {
-                activity(ctx, "activity:noshow_removed@" + id, contactId, new ActivityEntry("calendly.no_show_removed",
+            once(ctx, "activity:noshow@" + id, contactId, () -> new ActivityEntry("calendly.no_show",
+                    "Marked as no-show for " + quoted(head.eventName), Map.of("no_show", id), Instant.parse(Ledger.text(entry, "at"))));
+            if (entry.path("undone").asBoolean()) {
+                once(ctx, "activity:noshow_removed@" + id, contactId, () -> new ActivityEntry("calendly.no_show_removed",
                         "No-show taken back for " + quoted(head.eventName), Map.of("no_show", id),
                         Instant.parse(Ledger.text(entry, "undone_at"))));
             }
         }
+    }
+
+    private void once(Context ctx, String name, String contactId, java.util.function.Supplier<ActivityEntry> entry) {
+        if (!ctx.ledger.has(name)) {
+            activity(ctx, name, contactId, entry.get());
+        }
+    }
+
+    private static String by(Booking b) {
+        return b.canceledBy == null || b.canceledBy.isBlank() ? "" : " by " + b.canceledBy;
+    }
+
+    private static String reason(Booking b) {
+        return b.cancelReason == null || b.cancelReason.isBlank() ? "" : ": " + b.cancelReason.strip();
+    }
+
+    private static Map<String, Object> cancelDetails(Booking b) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("invitee", b.inviteeUri);
+        d.put("new_invitee", b.newInviteeUri);
+        d.put("reason", b.cancelReason);
+        d.put("canceled_by", b.canceledBy);
+        d.put("canceler_type", b.cancelerType);
+        d.put("start_time", b.startTime == null ? null : b.startTime.toString());
+        return d;
     }
 
     private void activity(Context ctx, String name, String contactId, ActivityEntry entry) {
