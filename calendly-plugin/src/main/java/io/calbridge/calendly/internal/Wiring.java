@@ -146,15 +146,14 @@ public final class Wiring {
         this.keyring = TenantKeyring.create(db, settings.masterKey(), settings.previousMasterKeys(), settings.clock(),
                 settings.meterRegistry());
         this.calendly = new CalendlyClient(settings.oauth().client(), Sleeper.SYSTEM, settings.clock());
-        // Until the host's notification interface (spi) is wired here, a reauthorization is only logged.
-        ReauthorizationListener reauthorization = (tenantId, integrationId, reason) -> {
-        };
-        this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
-                reauthorization, CurrentUser.fromRequestAttributes(), settings.clock());
+        // When the host's services are configured: ReauthorizationListener.notifying(host.notifications()).
+        ReauthorizationListener reauthorization = ReauthorizationListener.none();
         // Booking processing plugs in here (bookings.processor()); until then deliveries are stored, not processed.
         DeliveryProcessor deliveryProcessor = null;
         this.webhooks = Webhooks.create(db, keyring, deliveryProcessor, settings.webhooks(),
                 settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry(), settings.clock());
+        this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
+                reauthorization, CurrentUser.fromRequestAttributes(), id -> webhooks.integrationChanged(), settings.clock());
     }
 
     public CalendlyOperations operations() {

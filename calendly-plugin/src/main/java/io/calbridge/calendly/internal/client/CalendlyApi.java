@@ -22,11 +22,25 @@ public final class CalendlyApi {
     private final Transport transport;
     private final URI base;
     private final Credential credential;
+    private final String pageSize;
 
     CalendlyApi(Transport transport, Credential credential) {
+        this(transport, credential, 100);
+    }
+
+    private CalendlyApi(Transport transport, Credential credential, int pageSize) {
         this.transport = transport;
         this.base = transport.options().apiBaseUrl();
         this.credential = credential;
+        this.pageSize = Integer.toString(pageSize);
+    }
+
+    /** The same API asking for {@code count} items per page (1 to 100; default 100, Calendly's maximum). */
+    public CalendlyApi withPageSize(int count) {
+        if (count < 1 || count > 100) {
+            throw new IllegalArgumentException("Calendly pages hold 1 to 100 items: " + count);
+        }
+        return new CalendlyApi(transport, credential, count);
     }
 
     /** {@code GET /users/me}: the user the token belongs to. */
@@ -44,7 +58,7 @@ public final class CalendlyApi {
 
     /** {@code GET /organization_memberships}; give the organization, the user, or both. */
     public Paged<OrganizationMembership> organizationMemberships(String organizationUri, String userUri) {
-        QueryString q = new QueryString().add("organization", organizationUri).add("user", userUri).add("count", "100");
+        QueryString q = new QueryString().add("organization", organizationUri).add("user", userUri).add("count", pageSize);
         return paged(at("/organization_memberships" + q), OrganizationMembership.class);
     }
 
@@ -55,7 +69,7 @@ public final class CalendlyApi {
     /** {@code GET /event_types} of a user or an organization (one of them non-null). */
     public Paged<EventType> eventTypes(String organizationUri, String userUri, Boolean active) {
         QueryString q = new QueryString().add("organization", organizationUri).add("user", userUri)
-                .add("active", active == null ? null : active.toString()).add("count", "100");
+                .add("active", active == null ? null : active.toString()).add("count", pageSize);
         return paged(at("/event_types" + q), EventType.class);
     }
 
@@ -64,7 +78,7 @@ public final class CalendlyApi {
     }
 
     public Paged<ScheduledEvent> scheduledEvents(ScheduledEventQuery query) {
-        return paged(at("/scheduled_events" + query.toQuery()), ScheduledEvent.class);
+        return paged(at("/scheduled_events" + query.toQuery(pageSize)), ScheduledEvent.class);
     }
 
     public Invitee invitee(String inviteeUri) {
@@ -74,7 +88,7 @@ public final class CalendlyApi {
     /** Invitees of one scheduled event; {@code status} ({@code active}/{@code canceled}) may be null. */
     public Paged<Invitee> invitees(String scheduledEventUri, String status) {
         URI event = resolve(scheduledEventUri);
-        QueryString q = new QueryString().add("status", status).add("count", "100");
+        QueryString q = new QueryString().add("status", status).add("count", pageSize);
         return paged(URI.create(stripQuery(event) + "/invitees" + q), Invitee.class);
     }
 
@@ -87,7 +101,7 @@ public final class CalendlyApi {
     }
 
     public Paged<RoutingFormSubmission> routingFormSubmissions(String routingFormUri) {
-        QueryString q = new QueryString().add("form", routingFormUri).add("count", "100");
+        QueryString q = new QueryString().add("form", routingFormUri).add("count", pageSize);
         return paged(at("/routing_form_submissions" + q), RoutingFormSubmission.class);
     }
 
@@ -123,7 +137,7 @@ public final class CalendlyApi {
     /** Subscriptions of a scope: {@code organization}, or {@code user} (then give the user URI). */
     public Paged<WebhookSubscription> webhookSubscriptions(String organizationUri, String scope, String userUri) {
         QueryString q = new QueryString().add("organization", organizationUri).add("scope", scope)
-                .add("user", "user".equals(scope) ? userUri : null).add("count", "100");
+                .add("user", "user".equals(scope) ? userUri : null).add("count", pageSize);
         return paged(at("/webhook_subscriptions" + q), WebhookSubscription.class);
     }
 

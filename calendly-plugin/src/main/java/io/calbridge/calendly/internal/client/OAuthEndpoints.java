@@ -88,8 +88,10 @@ public final class OAuthEndpoints {
                 text(n, "owner"), text(n, "organization"));
     }
 
+    /** RFC 6749 §2.3.1: id and secret are form-encoded before they are joined and Base64-encoded. */
     private static String basic(ClientCredentials client) {
-        String pair = client.clientId() + ":" + client.clientSecret().reveal();
+        String pair = URLEncoder.encode(client.clientId(), StandardCharsets.UTF_8) + ":"
+                + URLEncoder.encode(client.clientSecret().reveal(), StandardCharsets.UTF_8);
         return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -39,7 +39,7 @@ public record ScheduledEventQuery(
         return new ScheduledEventQuery(organization, user, inviteeEmail, status, minStartTime, maxStartTime, newSort);
     }
 
-    QueryString toQuery() {
+    QueryString toQuery(String count) {
         return new QueryString()
                 .add("organization", organization)
                 .add("user", user)
@@ -48,6 +48,6 @@ public record ScheduledEventQuery(
                 .add("min_start_time", minStartTime == null ? null : minStartTime.toString())
                 .add("max_start_time", maxStartTime == null ? null : maxStartTime.toString())
                 .add("sort", sort)
-                .add("count", "100");
+                .add("count", count);
     }
 }

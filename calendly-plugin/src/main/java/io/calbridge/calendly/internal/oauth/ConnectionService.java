@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,9 +106,11 @@ public final class ConnectionService {
     private final SubscriptionManager subscriptions;
     private final OAuthSettings settings;
     private final Clock clock;
+    private final Consumer<UUID> integrationChanged;
 
     ConnectionService(Db db, IntegrationStore store, StateStore states, SecretBox box, CalendlyClient calendly,
-                      TokenRefresher tokens, SubscriptionManager subscriptions, OAuthSettings settings, Clock clock) {
+                      TokenRefresher tokens, SubscriptionManager subscriptions, OAuthSettings settings,
+                      Consumer<UUID> integrationChanged, Clock clock) {
         this.db = db;
         this.store = store;
         this.states = states;
@@ -116,6 +119,7 @@ public final class ConnectionService {
         this.tokens = tokens;
         this.subscriptions = subscriptions;
         this.settings = settings;
+        this.integrationChanged = integrationChanged;
         this.clock = clock;
     }
 
@@ -346,6 +350,7 @@ public final class ConnectionService {
                     store.otherTenantsOnAccount(dsl, tenantId, c.organizationUri(), c.userUri()));
         });
         tokens.invalidate(stored.id());
+        integrationChanged.accept(stored.id());
         List<String> warnings = new ArrayList<>();
         List<String> messages = new ArrayList<>();
         if (!stored.shared().isEmpty()) {
@@ -421,6 +426,7 @@ public final class ConnectionService {
             return row;
         });
         tokens.invalidate(integrationId);
+        integrationChanged.accept(integrationId);
         if (snapshot.status() == IntegrationStatus.DISCONNECTED) {
             return new DisconnectResult(integrationId, IntegrationStatus.DISCONNECTED, true, true, List.of(),
                     List.of("already disconnected"));

@@ -6,6 +6,8 @@ import io.calbridge.calendly.internal.crypto.AccessTokenCache;
 import io.calbridge.calendly.internal.crypto.SecretBox;
 import io.javalin.config.RoutesConfig;
 import java.time.Clock;
+import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,14 +39,19 @@ public final class Connections {
         this.settings = settings;
     }
 
+    /**
+     * @param integrationChanged told after an integration's keys or status changed on this node
+     *                           (connect, disconnect, new signing key), so caches elsewhere can drop it
+     */
     public static Connections create(Db db, SecretBox box, AccessTokenCache tokenCache, CalendlyClient calendly,
                                      OAuthSettings settings, ReauthorizationListener listener, CurrentUser currentUser,
-                                     Clock clock) {
+                                     Consumer<UUID> integrationChanged, Clock clock) {
         IntegrationStore store = new IntegrationStore();
         TokenRefresher tokens = new TokenRefresher(db, store, box, calendly.oauth(), settings, listener, tokenCache, clock);
-        SubscriptionManager subscriptions = new SubscriptionManager(db, store, box, calendly, tokens, settings, clock);
+        SubscriptionManager subscriptions = new SubscriptionManager(db, store, box, calendly, tokens, settings,
+                integrationChanged, clock);
         ConnectionService connections = new ConnectionService(db, store, new StateStore(), box, calendly, tokens,
-                subscriptions, settings, clock);
+                subscriptions, settings, integrationChanged, clock);
         return new Connections(tokens, subscriptions, connections,
                 new ConnectionRoutes(connections, currentUser, settings.settingsPageUrl()), settings);
     }

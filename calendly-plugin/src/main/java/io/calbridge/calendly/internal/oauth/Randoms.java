@@ -1,6 +1,7 @@
 package io.calbridge.calendly.internal.oauth;
 
 import io.calbridge.calendly.internal.common.Secret;
+import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,9 +32,9 @@ final class Randoms {
         return URL.encodeToString(sha256(verifier.reveal().getBytes(StandardCharsets.US_ASCII)));
     }
 
-    /** Last path segment of an integration's webhook URL (the webhook feature resolves it). */
+    /** Last path segment of an integration's webhook URL, in the shape the webhook feature resolves. */
     static String webhookPathToken() {
-        return URL.encodeToString(bytes(32));
+        return WebhookPathTokens.newToken();
     }
 
     /** A webhook signing key as Calendly-side integrations make them: 32 random bytes, hex. */

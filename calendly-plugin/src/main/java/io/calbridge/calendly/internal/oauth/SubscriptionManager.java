@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,15 +64,17 @@ public final class SubscriptionManager {
     private final TokenSource tokens;
     private final OAuthSettings settings;
     private final Clock clock;
+    private final Consumer<UUID> keysChanged;
 
     SubscriptionManager(Db db, IntegrationStore store, SecretBox box, CalendlyClient calendly, TokenSource tokens,
-                        OAuthSettings settings, Clock clock) {
+                        OAuthSettings settings, Consumer<UUID> keysChanged, Clock clock) {
         this.db = db;
         this.store = store;
         this.box = box;
         this.calendly = calendly;
         this.tokens = tokens;
         this.settings = settings;
+        this.keysChanged = keysChanged;
         this.clock = clock;
     }
 
@@ -215,6 +218,7 @@ public final class SubscriptionManager {
             // Calendly may deliver before we store the key as current: let it verify already.
             db.txRun(dsl -> store.stageSigningKey(dsl, row.id(),
                     box.seal(row.tenantId(), Purpose.PREVIOUS_SIGNING_KEY, row.id(), key), now.plus(PREVIOUS_KEY_GRACE)));
+            keysChanged.accept(row.id());
         }
         List<Attempt> attempts = attempts(row, scope, url, key);
         CalendlyApiException last = null;
@@ -305,6 +309,7 @@ public final class SubscriptionManager {
         Instant until = previousUntil;
         db.txRun(dsl -> store.storeSubscription(dsl, row.id(), created.uri(), created.scope(),
                 created.state() == null ? "active" : created.state(), current, prev, until, replaced, now));
+        keysChanged.accept(row.id());
         log.info("Webhook subscription {} ({} scope) set up for Calendly integration {}", created.uri(), created.scope(),
                 row.id());
         return new SubscriptionStatus(row.id(), created.uri(), created.scope(),

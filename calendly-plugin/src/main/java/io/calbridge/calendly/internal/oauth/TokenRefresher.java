@@ -185,17 +185,17 @@ final class TokenRefresher implements TokenSource {
 
     /** What the locked transaction decided; acted on after it committed. */
     private record Outcome(CachedToken token, String reauthorizationReason, boolean tellHost, String tenantId,
-                           RuntimeException failure) {
+                           Instant at, RuntimeException failure) {
         static Outcome of(CachedToken token) {
-            return new Outcome(token, null, false, null, null);
+            return new Outcome(token, null, false, null, null, null);
         }
 
-        static Outcome reauthorization(String reason, boolean tellHost, String tenantId) {
-            return new Outcome(null, reason, tellHost, tenantId, null);
+        static Outcome reauthorization(String reason, boolean tellHost, String tenantId, Instant at) {
+            return new Outcome(null, reason, tellHost, tenantId, at, null);
         }
 
         static Outcome failed(RuntimeException e) {
-            return new Outcome(null, null, false, null, e);
+            return new Outcome(null, null, false, null, null, e);
         }
     }
 
@@ -212,7 +212,7 @@ final class TokenRefresher implements TokenSource {
             if (outcome.tellHost()) {
                 log.warn("Calendly integration {} of tenant {} needs reauthorization: {}", id, outcome.tenantId(),
                         outcome.reauthorizationReason());
-                tell(outcome.tenantId(), id, outcome.reauthorizationReason());
+                tell(outcome.tenantId(), id, outcome.reauthorizationReason(), outcome.at());
             }
             throw new ReauthorizationRequiredException(id, outcome.reauthorizationReason());
         }
@@ -229,7 +229,7 @@ final class TokenRefresher implements TokenSource {
             return Outcome.failed(new NotConnectedException(id, "no such integration"));
         }
         if (row.status() == IntegrationStatus.REAUTHORIZATION_REQUIRED) {
-            return Outcome.reauthorization(row.tokenFailure(), false, row.tenantId());
+            return Outcome.reauthorization(row.tokenFailure(), false, row.tenantId(), null);
         }
         if (row.status() != IntegrationStatus.CONNECTED) {
             return Outcome.failed(new NotConnectedException(id, row.status().name().toLowerCase()));
@@ -261,7 +261,7 @@ final class TokenRefresher implements TokenSource {
         if (row.refreshTokenEnc() == null) {
             String reason = "no refresh token is stored";
             store.markReauthorizationRequired(dsl, id, reason, now);
-            return Outcome.reauthorization(reason, true, row.tenantId());
+            return Outcome.reauthorization(reason, true, row.tenantId(), now);
         }
         ClientCredentials client;
         try {
@@ -292,7 +292,7 @@ final class TokenRefresher implements TokenSource {
                         ? "Calendly refused the refresh token (invalid_grant): it was used or revoked"
                         : "Calendly refused the OAuth app credentials (" + e.oauthError() + ")";
                 store.markReauthorizationRequired(dsl, id, reason, now);
-                return Outcome.reauthorization(reason, true, row.tenantId());
+                return Outcome.reauthorization(reason, true, row.tenantId(), now);
             }
             String failure = e.getMessage();
             store.recordTransientFailure(dsl, id, failure, now);
@@ -310,12 +310,13 @@ final class TokenRefresher implements TokenSource {
 
     /** Moves a connected integration to REAUTHORIZATION_REQUIRED and tells the host; false if another call already did. */
     boolean markReauthorizationRequired(UUID id, String reason) {
+        Instant at = clock.instant();
         String tenant = db.tx(dsl -> {
             IntegrationRow row = store.lock(dsl, id).orElse(null);
             if (row == null || row.status() != IntegrationStatus.CONNECTED) {
                 return null;
             }
-            store.markReauthorizationRequired(dsl, id, reason, clock.instant());
+            store.markReauthorizationRequired(dsl, id, reason, at);
             return row.tenantId();
         });
         cache.invalidate(id);
@@ -323,13 +324,13 @@ final class TokenRefresher implements TokenSource {
             return false;
         }
         log.warn("Calendly integration {} of tenant {} needs reauthorization: {}", id, tenant, reason);
-        tell(tenant, id, reason);
+        tell(tenant, id, reason, at);
         return true;
     }
 
-    private void tell(String tenantId, UUID id, String reason) {
+    private void tell(String tenantId, UUID id, String reason, Instant at) {
         try {
-            listener.reauthorizationRequired(tenantId, id, reason);
+            listener.reauthorizationRequired(tenantId, id, reason, at);
         } catch (RuntimeException e) {
             log.error("The host's reauthorization notification for integration {} failed", id, e);
         }
