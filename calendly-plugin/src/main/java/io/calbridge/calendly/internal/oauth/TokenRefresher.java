@@ -41,7 +41,11 @@ import org.slf4j.LoggerFactory;
 final class TokenRefresher implements TokenSource {
     private static final Logger log = LoggerFactory.getLogger(TokenRefresher.class);
 
-    /** After a refresh, a 401 within this time does not trigger another one (the new token was refused: a refresh would not help). */
+    /**
+     * {@link #onUnauthorized(UUID)} without the refused token does not refresh again within this time
+     * of the last refresh. With the refused token, a refresh happens only if it is still the current
+     * one; the token-request window bounds how often.
+     */
     static final Duration MIN_FORCED_REFRESH_INTERVAL = Duration.ofSeconds(30);
     /** After a failed token request (network, 5xx), the next one waits this long. */
     static final Duration TRANSIENT_FAILURE_BACKOFF = Duration.ofSeconds(10);
@@ -247,8 +251,9 @@ final class TokenRefresher implements TokenSource {
             if (rejected != null && !current.token().equals(rejected)) {
                 return Outcome.of(current);
             }
-            if (row.tokenRefreshedAt() != null && row.tokenRefreshedAt().isAfter(now.minus(MIN_FORCED_REFRESH_INTERVAL))) {
-                return Outcome.of(current); // refreshed moments ago: another refresh would not fix a 401
+            if (rejected == null && row.tokenRefreshedAt() != null
+                    && row.tokenRefreshedAt().isAfter(now.minus(MIN_FORCED_REFRESH_INTERVAL))) {
+                return Outcome.of(current); // a blind "refresh please" moments after a refresh: keep this one
             }
         }
         boolean fallback = !forced && current != null && current.valid(now);
