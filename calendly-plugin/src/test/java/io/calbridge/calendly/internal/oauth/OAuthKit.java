@@ -111,11 +111,13 @@ final class OAuthKit implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final ClientOptions clientOptions;
+    final URI settingsPage;
 
     private OAuthKit(DataSource dataSource, Consumer<SandboxOptions> sandbox, Plan plan, Role role,
-                     ClientOptionsTweak tweak) {
+                     ClientOptionsTweak tweak, String settingsPagePath) {
         port = freePort();
         publicBase = URI.create("http://127.0.0.1:" + port);
+        settingsPage = settingsPagePath == null ? null : URI.create(publicBase + settingsPagePath);
         SandboxOptions options = SandboxOptions.defaults().autoApprove(true).clock(clock);
         sandbox.accept(options);
         sb = CalendlySandbox.start(options);
@@ -149,20 +151,26 @@ final class OAuthKit implements AutoCloseable {
     }
 
     static OAuthKit start(DataSource dataSource) {
-        return new OAuthKit(dataSource, o -> { }, Plan.STANDARD, Role.OWNER, o -> o);
+        return new OAuthKit(dataSource, o -> { }, Plan.STANDARD, Role.OWNER, o -> o, null);
+    }
+
+    /** Browsers are sent to {@code settingsPagePath} after connect, callback and disconnect. */
+    static OAuthKit startWithSettingsPage(DataSource dataSource, Consumer<SandboxOptions> sandbox,
+                                          String settingsPagePath) {
+        return new OAuthKit(dataSource, sandbox, Plan.STANDARD, Role.OWNER, o -> o, settingsPagePath);
     }
 
     static OAuthKit start(DataSource dataSource, Consumer<SandboxOptions> sandbox, Plan plan, Role role) {
-        return new OAuthKit(dataSource, sandbox, plan, role, o -> o);
+        return new OAuthKit(dataSource, sandbox, plan, role, o -> o, null);
     }
 
     static OAuthKit start(DataSource dataSource, ClientOptionsTweak tweak) {
-        return new OAuthKit(dataSource, o -> { }, Plan.STANDARD, Role.OWNER, tweak);
+        return new OAuthKit(dataSource, o -> { }, Plan.STANDARD, Role.OWNER, tweak, null);
     }
 
     OAuthSettings settings() {
         return new OAuthSettings(publicBase, "", new ClientCredentials(platformApp.clientId(),
-                Secret.of(platformApp.clientSecret())), null, SCOPES, null, Duration.ofMinutes(5),
+                Secret.of(platformApp.clientSecret())), null, SCOPES, settingsPage, Duration.ofMinutes(5),
                 Duration.ofMinutes(15), clientOptions);
     }
 
@@ -190,6 +198,12 @@ final class OAuthKit implements AutoCloseable {
                 .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
                 .POST(HttpRequest.BodyPublishers.ofString(form));
         return send(who(b, tenant, user));
+    }
+
+    /** A plain form post (no tenant headers), e.g. the sandbox's consent form. */
+    HttpResponse<String> postTo(URI url, String form) {
+        return send(HttpRequest.newBuilder(url).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
     }
 
     HttpResponse<String> get(URI url, String tenant, String user, boolean json) {
