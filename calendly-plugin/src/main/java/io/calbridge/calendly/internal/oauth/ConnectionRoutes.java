@@ -88,7 +88,7 @@ final class ConnectionRoutes {
             }
             ConnectionService.DisconnectResult r = service.disconnect(caller.tenantId(), id);
             if (!json && settingsPage != null) {
-                ctx.redirect(settingsPage(Map.of("calendly", "disconnected", "integration", id.toString(),
+                ctx.redirect(settingsPage(query("calendly", "disconnected", "integration", id.toString(),
                         "reason", r.problems().isEmpty() ? "" : "calendly_cleanup_incomplete")), HttpStatus.SEE_OTHER);
                 return;
             }
@@ -145,7 +145,7 @@ final class ConnectionRoutes {
 
     private void failed(Context ctx, boolean json, ApiException e) {
         if (!json && settingsPage != null && e.status() != 401) {
-            ctx.redirect(settingsPage(Map.of("calendly", "error", "reason", e.code())), HttpStatus.SEE_OTHER);
+            ctx.redirect(settingsPage(query("calendly", "error", "reason", e.code())), HttpStatus.SEE_OTHER);
             return;
         }
         if (json) {
@@ -234,6 +234,14 @@ final class ConnectionRoutes {
     private static void page(Context ctx, int status, String title, String bodyHtml) {
         ctx.status(status).html("<!doctype html><html><head><meta charset=\"utf-8\"><title>" + html(title)
                 + "</title></head><body><h1>" + html(title) + "</h1>" + bodyHtml + "</body></html>");
+    }
+
+    private static Map<String, String> query(String... keyValues) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put(keyValues[i], keyValues[i + 1]);
+        }
+        return m;
     }
 
     private static Map<String, Object> ordered(Object... keyValues) {
