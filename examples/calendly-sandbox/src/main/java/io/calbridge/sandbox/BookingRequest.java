@@ -38,6 +38,7 @@ public final class BookingRequest {
     private boolean scheduledByHost;
     private String routingFormSubmissionUri;
     private boolean reconfirmationRequested;
+    private boolean reconfirmed;
     private String paymentProvider;
     private double paymentAmount;
     private String paymentCurrency;
@@ -154,6 +155,13 @@ public final class BookingRequest {
         return this;
     }
 
+    /** Sets {@code reconfirmation: {created_at, confirmed_at}} with both times set: the invitee reconfirmed. */
+    public BookingRequest reconfirmed(boolean confirmed) {
+        this.reconfirmed = confirmed;
+        this.reconfirmationRequested |= confirmed;
+        return this;
+    }
+
     /** A paid booking: {@code payment {external_id, provider, amount, currency, terms, successful}}. */
     public BookingRequest payment(String provider, double amount, String currency) {
         this.paymentProvider = Objects.requireNonNull(provider, "provider");
@@ -244,6 +252,10 @@ public final class BookingRequest {
 
     public boolean reconfirmationRequested() {
         return reconfirmationRequested;
+    }
+
+    public boolean reconfirmed() {
+        return reconfirmed;
     }
 
     public String paymentProvider() {

@@ -12,6 +12,8 @@ public enum LocationKind {
     GOOGLE_MEET("google_conference", "google_conference"),
     MICROSOFT_TEAMS("microsoft_teams_conference", "microsoft_teams_conference"),
     INBOUND_CALL("inbound_call", "inbound_call"),
+    /** The invitee types the location: {@code {"location": text, "type": "ask_invitee"}}. */
+    ASK_INVITEE("ask_invitee", "ask_invitee"),
     OUTBOUND_CALL("outbound_call", "outbound_call");
 
     private final String eventTypeKind;

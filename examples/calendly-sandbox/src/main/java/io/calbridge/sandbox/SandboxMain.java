@@ -28,6 +28,16 @@ public final class SandboxMain {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "calendly-sandbox-logback.xml");
         }
+        CalendlySandbox sb = run(args, System.out);
+        if (sb == null) {
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(sb::close, "sandbox-shutdown"));
+        new CountDownLatch(1).await();
+    }
+
+    /** Starts (and seeds) a sandbox as {@code main} would, without blocking; null after {@code --help}. */
+    static CalendlySandbox run(String[] args, java.io.PrintStream out) {
         SandboxOptions o = SandboxOptions.defaults().port(8089);
         boolean seed = true;
         List<String> redirectUris = new ArrayList<>();
@@ -41,23 +51,23 @@ public final class SandboxMain {
                 case "--no-seed" -> seed = false;
                 case "--redirect-uri" -> redirectUris.add(value(args, ++i, "--redirect-uri"));
                 case "--help", "-h" -> {
-                    System.out.println("usage: SandboxMain [--port 8089] [--host 127.0.0.1] [--public-base-url URL]"
+                    out.println("usage: SandboxMain [--port 8089] [--host 127.0.0.1] [--public-base-url URL]"
                             + " [--auto-approve] [--time-scale N] [--no-seed] [--redirect-uri URI]...");
-                    return;
+                    return null;
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (try --help)");
             }
         }
         CalendlySandbox sb = CalendlySandbox.start(o);
-        Runtime.getRuntime().addShutdownHook(new Thread(sb::close, "sandbox-shutdown"));
-        System.out.println("Calendly sandbox listening on " + sb.baseUrl() + "  (dashboard: " + sb.baseUrl() + "/_sandbox)");
+        out.println("Calendly sandbox listening on " + sb.baseUrl() + "  (dashboard: " + sb.baseUrl() + "/_sandbox)");
         if (seed) {
-            seed(sb, redirectUris.isEmpty() ? List.of("http://localhost:7070/settings/calendly/callback") : redirectUris);
+            seed(sb, redirectUris.isEmpty() ? List.of("http://localhost:7070/settings/calendly/callback") : redirectUris,
+                    out);
         }
-        new CountDownLatch(1).await();
+        return sb;
     }
 
-    private static void seed(CalendlySandbox sb, List<String> redirectUris) {
+    private static void seed(CalendlySandbox sb, List<String> redirectUris, java.io.PrintStream out) {
         SandboxOrganization org = sb.createOrganization("Acme Demo", Plan.STANDARD);
         SandboxUser owner = sb.createUser(org, "Ada Host", "ada@example.com", Role.OWNER, "Europe/Warsaw");
         SandboxUser member = sb.createUser(org, "Bob Member", "bob@example.com", Role.USER, "America/New_York");
@@ -69,16 +79,16 @@ public final class SandboxMain {
         Instant start = sb.clock().instant().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS);
         sb.book(BookingRequest.of(intro, "Jane Doe", "jane@example.com", start).timezone("America/New_York")
                 .answer("Company?", "Acme"));
-        System.out.println("Seeded:");
-        System.out.println("  organization  " + org.uri());
-        System.out.println("  owner         " + owner.uri() + " (" + owner.email() + ")");
-        System.out.println("  member        " + member.uri() + " (" + member.email() + ")");
-        System.out.println("  OAuth app     client_id=" + app.clientId());
-        System.out.println("                client_secret=" + app.clientSecret());
-        System.out.println("                webhook signing key=" + app.signingKey());
-        System.out.println("                redirect URIs " + app.redirectUris());
-        System.out.println("  owner PAT     " + pat);
-        System.out.println("  event type    " + intro.uri());
+        out.println("Seeded:");
+        out.println("  organization  " + org.uri());
+        out.println("  owner         " + owner.uri() + " (" + owner.email() + ")");
+        out.println("  member        " + member.uri() + " (" + member.email() + ")");
+        out.println("  OAuth app     client_id=" + app.clientId());
+        out.println("                client_secret=" + app.clientSecret());
+        out.println("                webhook signing key=" + app.signingKey());
+        out.println("                redirect URIs " + app.redirectUris());
+        out.println("  owner PAT     " + pat);
+        out.println("  event type    " + intro.uri());
     }
 
     private static String value(String[] args, int i, String flag) {

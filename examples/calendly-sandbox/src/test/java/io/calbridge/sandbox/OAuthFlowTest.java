@@ -79,7 +79,7 @@ class OAuthFlowTest {
     private static HttpResponse<String> consent(String url, String decision) {
         HttpResponse<String> page = TestHttp.get(url, null);
         assertEquals(200, page.statusCode(), page.body());
-        assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"));
+        assertTrue(page.headers().firstValue("content-type").orElse("").matches("text/html; ?charset=utf-8"));
         assertTrue(page.body().contains("Approve") && page.body().contains("Deny"), page.body());
         Map<String, String> form = new LinkedHashMap<>();
         Matcher m = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">").matcher(page.body());
@@ -306,6 +306,25 @@ class OAuthFlowTest {
                     TestHttp.json(tr).get("access_token").asText()).statusCode());
         } finally {
             sb.autoApprove(false);
+        }
+    }
+
+    @Test
+    void revokedRefreshTokensAndShortenedLifetimes() {
+        sb.accessTokenLifetime(Duration.ofMinutes(5));
+        try {
+            String code = code(owner.uri(), "users:read", null);
+            JsonNode t = TestHttp.json(token(Map.of("grant_type", "authorization_code", "code", code,
+                    "redirect_uri", REDIRECT)));
+            assertEquals(300, t.get("expires_in").asInt());
+            sb.faults().revokeRefreshToken(t.get("refresh_token").asText());
+            HttpResponse<String> r = refresh(t.get("refresh_token").asText());
+            assertEquals(400, r.statusCode());
+            assertEquals("invalid_grant", TestHttp.json(r).get("error").asText());
+            assertEquals(401, TestHttp.get(sb.baseUrl() + "/users/me", t.get("access_token").asText()).statusCode(),
+                    "revoking the refresh token revokes its access token too");
+        } finally {
+            sb.accessTokenLifetime(Duration.ofHours(2));
         }
     }
 

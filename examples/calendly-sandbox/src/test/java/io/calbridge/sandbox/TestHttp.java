@@ -72,6 +72,14 @@ final class TestHttp {
         }
     }
 
+    static JsonNode json(String s) {
+        try {
+            return JSON.readTree(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static String form(Map<String, String> form) {
         StringJoiner j = new StringJoiner("&");
         form.forEach((k, v) -> j.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="

@@ -277,6 +277,25 @@ class WebhookDeliveryTest {
             own.faults().breakSignatures(false);
             AssertionError e = assertThrows(AssertionError.class, () -> assertSigned(forged, OWN_KEY));
             assertTrue(e.getMessage().contains("v1"), e.getMessage());
+
+            var subscription = TestHttp.postJson(own.baseUrl() + "/webhook_subscriptions",
+                    own.createPersonalAccessToken(host), Map.of("url", r.url("/pairs"), "events",
+                            List.of("invitee.created", "invitee.canceled"), "organization", o.uri(),
+                            "scope", "organization", "signing_key", OWN_KEY));
+            assertEquals(201, subscription.statusCode());
+            Booking first = own.book(BookingRequest.of(et, "Pair", "pair@example.com", at.plusSeconds(10_800)));
+            own.faults().reorderNextReschedule();
+            Booking moved = own.reschedule(first.inviteeUri(), at.plusSeconds(14_400));
+            List<String> order = new ArrayList<>();
+            for (Receiver.Received x : r.await("/pairs", 3, WAIT)) {
+                order.add(body(x).get("event").asText() + " " + body(x).at("/payload/uri").asText());
+            }
+            assertEquals(List.of("invitee.created " + first.inviteeUri(), "invitee.created " + moved.inviteeUri(),
+                    "invitee.canceled " + first.inviteeUri()), order, "the reordered pair arrives created-first");
+
+            own.advanceTime(Duration.ofHours(3));
+            own.book(BookingRequest.of(et, "Later", "later@example.com", at.plusSeconds(20_000)));
+            assertSigned(r.await("/pairs", 4, WAIT).get(3), OWN_KEY);
         }
     }
 

@@ -78,6 +78,13 @@ public final class Wiring implements AutoCloseable {
             cfg.router.ignoreTrailingSlashes = true;
             RoutesConfig r = cfg.routes;
             r.before(this::beforeRequest);
+            // Pages carry non-ASCII names; Javalin's html() says only "text/html".
+            r.after(ctx -> {
+                String ct = ctx.res().getContentType();
+                if (ct != null && ct.startsWith("text/html") && !ct.contains("charset")) {
+                    ctx.contentType("text/html; charset=utf-8");
+                }
+            });
             auth.register(r);
             api.register(r);
             extraRoutes.accept(r);

@@ -24,12 +24,10 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.function.Function;
 import java.util.stream.Stream;
 
 /** The Calendly API v2 endpoints the sandbox serves. Authentication happens in {@code SandboxServer}. */
@@ -598,11 +596,5 @@ public final class ApiRoutes {
     private static String id(String ref, String collection, String param) {
         return Uris.idIn(ref, collection)
                 .orElseThrow(() -> ApiError.invalidArgument(param, "is not a valid " + param + " URI"));
-    }
-
-    static <T> List<ObjectNode> render(List<T> items, Function<T, ObjectNode> f) {
-        List<ObjectNode> out = new ArrayList<>();
-        items.forEach(i -> out.add(f.apply(i)));
-        return out;
     }
 }

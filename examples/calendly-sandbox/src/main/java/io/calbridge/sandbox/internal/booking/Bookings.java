@@ -116,6 +116,7 @@ public final class Bookings {
             }
             if (r.reconfirmationRequested()) {
                 inv.reconfirmationCreatedAt = now;
+                inv.reconfirmationConfirmedAt = r.reconfirmed() ? now : null;
             }
             if (r.paymentProvider() != null) {
                 inv.payment = new Payment("ch_" + Ids.hex(12), r.paymentProvider(), r.paymentAmount(),

@@ -237,7 +237,7 @@ public final class Renderer {
         LocationKind kind = et.location;
         ObjectNode l = CalendlyJson.object();
         switch (kind) {
-            case CUSTOM, INBOUND_CALL, OUTBOUND_CALL -> {
+            case CUSTOM, INBOUND_CALL, OUTBOUND_CALL, ASK_INVITEE -> {
                 l.put("location", ev.locationText);
                 l.put("type", kind.eventLocationType());
             }

@@ -198,7 +198,8 @@ public final class OAuthRoutes {
         StringBuilder hidden = new StringBuilder();
         req.params().forEach((k, v) -> hidden.append("<input type=\"hidden\" name=\"").append(escapeHtml(k))
                 .append("\" value=\"").append(escapeHtml(v)).append("\">"));
-        String scope = req.scopes() == null ? "default (everything for legacy apps)" : String.join(", ", req.scopes());
+        String scope = req.scopes() != null ? String.join(", ", req.scopes())
+                : req.app().legacy ? "default (full access: legacy app)" : "none requested (no API access)";
         return "<!doctype html><html><head><meta charset=\"utf-8\"><title>Authorize " + escapeHtml(req.app().name)
                 + " - Calendly sandbox</title></head><body style=\"font-family:sans-serif;max-width:40em;margin:2em auto\">"
                 + "<h1>Calendly sandbox</h1>"

@@ -36,6 +36,15 @@ public final class SandboxClock extends Clock {
         throw new UnsupportedOperationException("the sandbox clock is always UTC");
     }
 
+    /**
+     * The base clock's time without {@link #advance} offsets. Delivery signatures use it: receivers
+     * check {@code t} against their own clock, and moving the sandbox's time to expire tokens must not
+     * make every later delivery look like a replay.
+     */
+    public Instant baseInstant() {
+        return base.instant();
+    }
+
     @Override
     public Instant instant() {
         return base.instant().plus(offset.get());

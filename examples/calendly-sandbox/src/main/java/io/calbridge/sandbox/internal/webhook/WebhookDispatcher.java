@@ -195,7 +195,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             }
             if (FaultState.take(faults.dropNext)) {
                 log.record(new DeliveryAttempt(m.id, m.attempts, uris.subscription(m.subscriptionUuid), m.url, m.event,
-                        Map.of(), m.body, clock.instant(), null, DeliveryOutcome.DROPPED, "dropped by fault injection"));
+                        Map.of(), m.body, clock.baseInstant(), null, DeliveryOutcome.DROPPED, "dropped by fault injection"));
                 return true;
             }
         }
@@ -212,7 +212,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     private DeliveryAttempt post(Message m) {
-        Instant sentAt = clock.instant();
+        Instant sentAt = clock.baseInstant();
         long t = sentAt.getEpochSecond();
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("content-type", "application/json");
