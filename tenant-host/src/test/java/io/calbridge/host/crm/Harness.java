@@ -6,8 +6,6 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.webhook.ProcessingResult;
 import io.calbridge.calendly.spi.HostServices;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -26,7 +24,7 @@ final class Harness {
         this.dataSource = dataSource;
         this.db = new Db(dataSource);
         this.host = host;
-        this.bookings = Bookings.create(db, host, Clock.fixed(Instant.parse("2026-04-20T12:00:00Z"), ZoneOffset.UTC));
+        this.bookings = Bookings.create(db, host, Clock.systemUTC());
     }
 
     /** A tenant whose integration has {@link #standardSettings} stored. */

@@ -61,7 +61,7 @@ public final class BookingProcessor implements DeliveryProcessor {
     public BookingProcessor(Db db, HostServices host, Clock clock) {
         this.db = Objects.requireNonNull(db, "db");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.reconciler = new ChainReconciler(Objects.requireNonNull(host, "host"));
+        this.reconciler = new ChainReconciler(Objects.requireNonNull(host, "host"), clock);
         this.routingForms = new RoutingForms(host, ledgers, settings);
     }
 
@@ -122,15 +122,6 @@ public final class BookingProcessor implements DeliveryProcessor {
     private ProcessingResult applyInvitee(DSLContext dsl, Connection conn, StoredDelivery d, Kind kind, Invitee p,
                                           String payloadJson, Instant eventAt) {
         UUID integrationId = d.integrationId();
-        SettingsStore.Loaded loaded = settings.load(dsl, integrationId, p.eventTypeUri())
-                .orElseThrow(() -> new PermanentProcessingException("The Calendly integration " + integrationId
-                        + " of this delivery no longer exists, so there are no settings to apply it with."));
-        if (!loaded.tenantId().equals(d.tenantId())) {
-            throw new PermanentProcessingException("This delivery was stored for tenant " + d.tenantId()
-                    + " but its integration belongs to another tenant; it was not applied.");
-        }
-        String tenantId = loaded.tenantId();
-
         Set<String> uris = new LinkedHashSet<>();
         uris.add(p.uri());
         if (p.oldInvitee() != null) {
@@ -139,7 +130,15 @@ public final class BookingProcessor implements DeliveryProcessor {
         if (kind == Kind.CANCELED && p.newInvitee() != null) {
             uris.add(p.newInvitee());
         }
-        Locks.lockInvitees(dsl, integrationId, uris);
+        // One round trip: the settings, and the locks on every invitee this delivery touches.
+        SettingsStore.Loaded loaded = settings.load(dsl, integrationId, p.eventTypeUri(), Locks.invitees(integrationId, uris))
+                .orElseThrow(() -> new PermanentProcessingException("The Calendly integration " + integrationId
+                        + " of this delivery no longer exists, so there are no settings to apply it with."));
+        if (!loaded.tenantId().equals(d.tenantId())) {
+            throw new PermanentProcessingException("This delivery was stored for tenant " + d.tenantId()
+                    + " but its integration belongs to another tenant; it was not applied.");
+        }
+        String tenantId = loaded.tenantId();
         Loaded chainState = loadChain(dsl, conn, tenantId, integrationId, uris);
         Chain chain = chainState.chain;
         Ledger ledger = chainState.ledger;
@@ -161,8 +160,8 @@ public final class BookingProcessor implements DeliveryProcessor {
             throw new PermanentProcessingException(explain(e, loaded.policy()), e);
         }
         Instant now = clock.instant();
-        bookings.save(dsl, tenantId, integrationId, chain.rows(), now);
-        ledgers.save(dsl, tenantId, chain.id, chain.id + "/", ledger.writes(), now);
+        LedgerStore.execute(dsl, bookings.save(dsl, tenantId, integrationId, chain.rows(), now),
+                ledgers.save(dsl, tenantId, chain.id, chain.id + "/", ledger.writes(), now));
         return ProcessingResult.PROCESSED;
     }
 

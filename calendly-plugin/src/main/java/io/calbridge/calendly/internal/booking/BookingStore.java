@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
+import org.jooq.Query;
 import org.jooq.impl.DSL;
 
 /** SQL of {@code calendly_booking}. Takes the caller's transaction; opens none. */
@@ -56,11 +57,11 @@ final class BookingStore {
                 .execute();
     }
 
-    /** Inserts or updates the changed rows in one statement. */
-    void save(DSLContext dsl, String tenantId, UUID integrationId, Collection<Booking> bookings, Instant now) {
+    /** The statement that inserts or updates the changed rows, or null when none changed. */
+    Query save(DSLContext dsl, String tenantId, UUID integrationId, Collection<Booking> bookings, Instant now) {
         List<Booking> dirty = bookings.stream().filter(b -> b.dirty).toList();
         if (dirty.isEmpty()) {
-            return;
+            return null;
         }
         OffsetDateTime at = at(now);
         var insert = dsl.insertInto(CALENDLY_BOOKING,
@@ -81,7 +82,7 @@ final class BookingStore {
                     b.payloadJson == null ? null : JSONB.jsonb(b.payloadJson), at(b.lastEventAt),
                     at(b.createdAt == null ? now : b.createdAt), at);
         }
-        insert.onConflict(CALENDLY_BOOKING.INTEGRATION_ID, CALENDLY_BOOKING.INVITEE_URI)
+        return insert.onConflict(CALENDLY_BOOKING.INTEGRATION_ID, CALENDLY_BOOKING.INVITEE_URI)
                 .doUpdate()
                 .set(CALENDLY_BOOKING.CHAIN_ID, DSL.excluded(CALENDLY_BOOKING.CHAIN_ID))
                 .set(CALENDLY_BOOKING.SCHEDULED_EVENT_URI, DSL.excluded(CALENDLY_BOOKING.SCHEDULED_EVENT_URI))
@@ -106,9 +107,7 @@ final class BookingStore {
                 .set(CALENDLY_BOOKING.TASK_REF, DSL.excluded(CALENDLY_BOOKING.TASK_REF))
                 .set(CALENDLY_BOOKING.INVITEE_PAYLOAD, DSL.excluded(CALENDLY_BOOKING.INVITEE_PAYLOAD))
                 .set(CALENDLY_BOOKING.LAST_EVENT_AT, DSL.excluded(CALENDLY_BOOKING.LAST_EVENT_AT))
-                .set(CALENDLY_BOOKING.UPDATED_AT, DSL.excluded(CALENDLY_BOOKING.UPDATED_AT))
-                .execute();
-        dirty.forEach(b -> b.dirty = false);
+                .set(CALENDLY_BOOKING.UPDATED_AT, DSL.excluded(CALENDLY_BOOKING.UPDATED_AT));
     }
 
     static Booking toBooking(CalendlyBookingRecord r) {

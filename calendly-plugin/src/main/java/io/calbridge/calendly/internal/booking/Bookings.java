@@ -23,7 +23,7 @@ public final class Bookings {
         this.processor = new BookingProcessor(db, host, clock);
         this.settings = new SettingsService(db, host, clock);
         this.mappings = new MappingService(db, host, clock);
-        this.dryRun = new DryRun(db, host);
+        this.dryRun = new DryRun(db, host, clock);
     }
 
     public static Bookings create(Db db, HostServices host, Clock clock) {

@@ -7,7 +7,11 @@ import io.calbridge.calendly.spi.ContactRef;
 import io.calbridge.calendly.spi.HostCall;
 import io.calbridge.calendly.spi.HostServices;
 import io.calbridge.calendly.spi.TaskDraft;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -19,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -42,10 +47,19 @@ import java.util.function.Function;
 final class ChainReconciler {
     static final String SOURCE = "calendly";
 
-    private final HostServices host;
+    /** How long a tenant's time zone is reused before the host is asked again. */
+    static final Duration ZONE_TTL = Duration.ofMinutes(1);
 
-    ChainReconciler(HostServices host) {
+    private final HostServices host;
+    private final Cache<String, ZoneId> zones;
+
+    ChainReconciler(HostServices host, Clock clock) {
         this.host = host;
+        this.zones = Caffeine.newBuilder()
+                .expireAfterWrite(ZONE_TTL)
+                .maximumSize(10_000)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .build();
     }
 
     /** Everything one reconciliation needs. */
@@ -261,7 +275,7 @@ final class ChainReconciler {
 
     private ZoneId zone(Context ctx) {
         if (ctx.zone == null) {
-            ctx.zone = host.tenants().timeZone(ctx.read());
+            ctx.zone = zones.get(ctx.tenantId, t -> host.tenants().timeZone(ctx.read()));
         }
         return ctx.zone;
     }

@@ -8,6 +8,7 @@ import io.calbridge.calendly.spi.HostServices;
 import io.calbridge.calendly.spi.TaskDraft;
 import io.calbridge.calendly.spi.TeamMember;
 import io.calbridge.calendly.spi.UnknownReferenceException.Kind;
+import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,10 +35,10 @@ public final class DryRun {
     private final BookingStore bookings = new BookingStore();
     private final ChainReconciler owners;
 
-    public DryRun(Db db, HostServices host) {
+    public DryRun(Db db, HostServices host, Clock clock) {
         this.db = Objects.requireNonNull(db, "db");
         this.host = Objects.requireNonNull(host, "host");
-        this.owners = new ChainReconciler(host);
+        this.owners = new ChainReconciler(host, clock);
     }
 
     /**

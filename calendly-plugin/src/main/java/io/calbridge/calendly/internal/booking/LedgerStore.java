@@ -7,7 +7,10 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Arrays;
+import java.util.Objects;
 import org.jooq.DSLContext;
+import org.jooq.Query;
 import org.jooq.impl.DSL;
 
 /**
@@ -41,10 +44,10 @@ final class LedgerStore {
         return entries;
     }
 
-    /** Writes (inserts or overwrites) these entries in one statement. */
-    void save(DSLContext dsl, String tenantId, UUID chainId, String prefix, Map<String, String> writes, Instant now) {
+    /** The statement that writes (inserts or overwrites) these entries, or null when there are none. */
+    Query save(DSLContext dsl, String tenantId, UUID chainId, String prefix, Map<String, String> writes, Instant now) {
         if (writes.isEmpty()) {
-            return;
+            return null;
         }
         var at = now.atOffset(ZoneOffset.UTC);
         var insert = dsl.insertInto(CALENDLY_EFFECT_LEDGER,
@@ -53,11 +56,20 @@ final class LedgerStore {
         for (var e : writes.entrySet()) {
             insert = insert.values(tenantId, prefix + e.getKey(), chainId, e.getValue(), at);
         }
-        insert.onConflict(CALENDLY_EFFECT_LEDGER.TENANT_ID, CALENDLY_EFFECT_LEDGER.EFFECT_KEY)
+        return insert.onConflict(CALENDLY_EFFECT_LEDGER.TENANT_ID, CALENDLY_EFFECT_LEDGER.EFFECT_KEY)
                 .doUpdate()
                 .set(CALENDLY_EFFECT_LEDGER.RESULT, DSL.excluded(CALENDLY_EFFECT_LEDGER.RESULT))
-                .set(CALENDLY_EFFECT_LEDGER.APPLIED_AT, DSL.excluded(CALENDLY_EFFECT_LEDGER.APPLIED_AT))
-                .execute();
+                .set(CALENDLY_EFFECT_LEDGER.APPLIED_AT, DSL.excluded(CALENDLY_EFFECT_LEDGER.APPLIED_AT));
+    }
+
+    /** Runs the non-null statements in one round trip. */
+    static void execute(DSLContext dsl, Query... queries) {
+        Query[] present = Arrays.stream(queries).filter(Objects::nonNull).toArray(Query[]::new);
+        if (present.length == 1) {
+            present[0].execute();
+        } else if (present.length > 1) {
+            dsl.batch(present).execute();
+        }
     }
 
     /** Removes a chain's entries (after a merge moved what was worth keeping). */

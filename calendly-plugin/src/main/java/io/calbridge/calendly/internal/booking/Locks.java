@@ -24,15 +24,20 @@ final class Locks {
     }
 
     static void lockInvitees(DSLContext dsl, UUID integrationId, Collection<String> uris) {
+        dsl.select(invitees(integrationId, uris)).fetch();
+    }
+
+    /** The lock calls for these invitees, in ascending key order, to put in a select list. */
+    static List<Field<?>> invitees(UUID integrationId, Collection<String> uris) {
         TreeSet<Long> keys = new TreeSet<>();
         for (String uri : uris) {
             keys.add(hash(integrationId + "|" + uri));
         }
         List<Field<?>> calls = new ArrayList<>();
         for (long key : keys) {
-            calls.add(DSL.function("pg_advisory_xact_lock", SQLDataType.OTHER, DSL.val(key)));
+            calls.add(DSL.function("pg_advisory_xact_lock", SQLDataType.OTHER, DSL.val(key)).as("lock" + calls.size()));
         }
-        dsl.select(calls).fetch();
+        return calls;
     }
 
     static void lockChains(DSLContext dsl, Collection<UUID> chainIds) {

@@ -5,6 +5,7 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.spi.HostServices;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -38,7 +39,7 @@ public final class MappingService {
     public EventTypeMapping create(String tenantId, UUID integrationId, MappingInput input) {
         requireIntegration(tenantId, integrationId);
         validate(tenantId, input);
-        Instant now = clock.instant();
+        Instant now = now();
         EventTypeMapping m = new EventTypeMapping(UUID.randomUUID(), integrationId, input.eventTypeUri().strip(),
                 blankToNull(input.eventTypeName()), input.rules(), now, now);
         if (!db.tx(dsl -> store.insertMapping(dsl, tenantId, m))) {
@@ -51,7 +52,7 @@ public final class MappingService {
         EventTypeMapping current = get(tenantId, integrationId, mappingId);
         validate(tenantId, input);
         EventTypeMapping next = new EventTypeMapping(current.id(), integrationId, input.eventTypeUri().strip(),
-                blankToNull(input.eventTypeName()), input.rules(), current.createdAt(), clock.instant());
+                blankToNull(input.eventTypeName()), input.rules(), current.createdAt(), now());
         try {
             db.txRun(dsl -> store.updateMapping(dsl, tenantId, next));
         } catch (org.jooq.exception.IntegrityConstraintViolationException e) {
@@ -77,6 +78,11 @@ public final class MappingService {
         if (store.settings(db.dsl(), tenantId, integrationId).isEmpty()) {
             throw ApiException.notFound("integration");
         }
+    }
+
+    /** PostgreSQL keeps microseconds: what create returns must equal what get reads back. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     private static ApiException conflict(String uri) {

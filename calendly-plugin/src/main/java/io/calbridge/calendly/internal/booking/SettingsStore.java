@@ -11,7 +11,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.ArrayList;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.JSONB;
 
 /** SQL of the booking settings (in {@code calendly_integration.settings}) and the event-type mappings. */
@@ -25,9 +27,21 @@ final class SettingsStore {
     }
 
     Optional<Loaded> load(DSLContext dsl, UUID integrationId, String eventTypeUri) {
+        return load(dsl, integrationId, eventTypeUri, List.of());
+    }
+
+    /**
+     * Loads as {@link #load(DSLContext, UUID, String)} and, in the same round trip, takes these
+     * locks (see {@link Locks#invitees}). What is read here may be older than the locks; anything
+     * that must be read after them needs a statement of its own.
+     */
+    Optional<Loaded> load(DSLContext dsl, UUID integrationId, String eventTypeUri, List<Field<?>> locks) {
         var m = CALENDLY_EVENT_TYPE_MAPPING;
         var i = CALENDLY_INTEGRATION;
-        return dsl.select(i.TENANT_ID, i.SETTINGS, m.asterisk())
+        List<Field<?>> fields = new ArrayList<>(List.of(i.TENANT_ID, i.SETTINGS));
+        fields.addAll(List.of(m.fields()));
+        fields.addAll(locks);
+        return dsl.select(fields)
                 .from(i)
                 .leftJoin(m).on(m.INTEGRATION_ID.eq(i.ID).and(m.EVENT_TYPE_URI.eq(eventTypeUri == null ? "" : eventTypeUri)))
                 .where(i.ID.eq(integrationId))
