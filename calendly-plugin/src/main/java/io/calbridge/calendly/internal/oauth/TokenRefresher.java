@@ -53,7 +53,7 @@ final class TokenRefresher implements TokenSource {
     static final int TOKEN_REQUESTS_PER_WINDOW = 8;
     static final Duration TOKEN_REQUEST_WINDOW = Duration.ofMinutes(1);
     /** A personal token does not expire; nodes re-read it this often so a disconnect elsewhere is seen. */
-    static final Duration PERSONAL_TOKEN_CACHE_TIME = Duration.ofMinutes(5);
+    static final Duration PERSONAL_TOKEN_CACHE_TIME = Duration.ofMinutes(1);
     /** How long a refresh waits for another node's refresh of the same integration. */
     static final String LOCK_TIMEOUT = "30s";
 
