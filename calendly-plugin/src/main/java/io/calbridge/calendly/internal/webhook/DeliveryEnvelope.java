@@ -49,6 +49,11 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
     }
 
     static DeliveryEnvelope parse(byte[] body) throws InvalidPayload {
+        return parse(body, true);
+    }
+
+    /** {@code withOwners=false} skips collecting owner URIs (only the legacy URL needs them). */
+    static DeliveryEnvelope parse(byte[] body, boolean withOwners) throws InvalidPayload {
         JsonNode root;
         try {
             root = Json.mapper().readTree(body);
@@ -73,7 +78,7 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
             throw new InvalidPayload("body has no \"payload\" object");
         }
         return new DeliveryEnvelope(event, instant(root.get("created_at")), dedupeKey(event, root, payload, body),
-                owners(root, payload));
+                withOwners ? owners(root, payload) : Set.of());
     }
 
     /**

@@ -180,7 +180,7 @@ final class WebhookReceiver {
                          Instant receivedAt) {
         DeliveryEnvelope envelope;
         try {
-            envelope = DeliveryEnvelope.parse(body);
+            envelope = DeliveryEnvelope.parse(body, false);
         } catch (DeliveryEnvelope.InvalidPayload e) {
             metrics.delivery("invalid", "invalid_payload", integration.tenantId());
             writer.reject(new WebhookInbox.Rejection(integration.tenantId(), integration.id(), "invalid_payload",

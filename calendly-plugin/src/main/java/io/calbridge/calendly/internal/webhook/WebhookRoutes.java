@@ -70,18 +70,20 @@ final class WebhookRoutes {
         }
     }
 
+    private static final byte[] ACCEPTED = "{\"status\":\"accepted\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] DUPLICATE = "{\"status\":\"duplicate\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private static void answer(Context ctx, WebhookReceiver.Answer answer) throws IOException {
-        Map<String, Object> json = new LinkedHashMap<>();
         if (answer.ok()) {
-            json.put("status", answer.code());
-        } else {
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("code", answer.code());
-            error.put("message", answer.message());
-            json.put("error", error);
+            ctx.status(answer.status()).contentType("application/json")
+                    .result("duplicate".equals(answer.code()) ? DUPLICATE : ACCEPTED);
+            return;
         }
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", answer.code());
+        error.put("message", answer.message());
         ctx.status(answer.status())
                 .contentType("application/json")
-                .result(Json.mapper().writeValueAsBytes(json));
+                .result(Json.mapper().writeValueAsBytes(Map.of("error", error)));
     }
 }

@@ -52,10 +52,46 @@ class WebhookBenchmark {
     static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
     static final String INVITEE = "899e8c60-9931-43be-8ab4-5d0ce9fe7fec";
 
-    record Target(String name, Function<Integer, String> url) {
+    record Target(String name, String applicationName, Function<Integer, String> url) {
     }
 
-    record Result(long requests, long errors, double seconds, long[] latenciesNanos) {
+    /** CPU seconds used by this JVM (server and load generator) and by the PostgreSQL backends of one pool. */
+    record Cpu(double jvm, double postgres) {
+        static Cpu now(String applicationName) {
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            return new Cpu(os.getProcessCpuTime() / 1e9, backendCpuSeconds(applicationName));
+        }
+
+        Cpu minus(Cpu earlier) {
+            return new Cpu(jvm - earlier.jvm, postgres - earlier.postgres);
+        }
+
+        Cpu plus(Cpu other) {
+            return new Cpu(jvm + other.jvm, postgres + other.postgres);
+        }
+
+        /** utime+stime of the backends serving {@code applicationName}; they live as long as the pool. */
+        private static double backendCpuSeconds(String applicationName) {
+            List<Integer> pids = DSL.using(db.dataSource(), org.jooq.SQLDialect.POSTGRES)
+                    .select(DSL.field(DSL.name("pid"), Integer.class))
+                    .from(DSL.table(DSL.name("pg_stat_activity")))
+                    .where(DSL.field(DSL.name("application_name"), String.class).eq(applicationName))
+                    .fetch(0, Integer.class);
+            long ticks = 0;
+            for (int pid : pids) {
+                try {
+                    String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                } catch (Exception e) {
+                    // not readable here (server in a container or elsewhere): report 0
+                }
+            }
+            return ticks / 100.0; // USER_HZ
+        }
+    }
+
+    record Result(long requests, long errors, double seconds, long[] latenciesNanos, Cpu cpu) {
         double throughput() {
             return requests / seconds;
         }
@@ -86,10 +122,11 @@ class WebhookBenchmark {
                 .constraints(DSL.primaryKey("id"))
                 .execute();
 
-        try (HikariDataSource ourPool = db.newPool(POOL); HikariDataSource barePool = db.newPool(POOL)) {
+        try (HikariDataSource ourPool = pool("bench-plugin"); HikariDataSource barePool = pool("bench-bare")) {
+            var meters = new SimpleMeterRegistry();
             var webhooks = Webhooks.create(new Db(ourPool), keyring, null,
                     WebhookSettings.defaults().withWorker(0, 10, WebhookSettings.DEFAULT_LEASE, Duration.ofSeconds(1)),
-                    new SimpleMeterRegistry(), Clock.systemUTC());
+                    meters, Clock.systemUTC());
             Javalin ours = Javalin.create(config -> webhooks.registerRoutes(config.routes)).start(0);
             webhooks.start();
             Javalin bare = Javalin.create(config -> config.routes.post("/bare", ctx -> {
@@ -103,8 +140,8 @@ class WebhookBenchmark {
                 ctx.status(200).contentType("application/json").result("{\"status\":\"accepted\"}");
             })).start(0);
             try {
-                var ourTarget = new Target("plugin endpoint", i -> "http://127.0.0.1:" + ours.port() + WebhookRoutes.PATH + "/" + tenants.get(i).token());
-                var bareTarget = new Target("bare insert", i -> "http://127.0.0.1:" + bare.port() + "/bare");
+                var ourTarget = new Target("plugin endpoint", "bench-plugin", i -> "http://127.0.0.1:" + ours.port() + WebhookRoutes.PATH + "/" + tenants.get(i).token());
+                var bareTarget = new Target("bare insert", "bench-bare", i -> "http://127.0.0.1:" + bare.port() + "/bare");
 
                 run(bareTarget, tenants, template, WARMUP);
                 run(ourTarget, tenants, template, WARMUP);
@@ -117,6 +154,9 @@ class WebhookBenchmark {
                 Result bareAll = merge(bareResults);
                 Result ourAll = merge(ourResults);
                 report(bareAll, ourAll);
+                var batches = meters.get("calendly.webhook.insert.batch").summary();
+                System.out.printf("group commit: %d commits, %.1f deliveries per commit on average, %.0f at most%n%n",
+                        batches.count(), batches.mean(), batches.max());
                 assertEquals(0, ourAll.errors(), "every delivery answered 200");
             } finally {
                 webhooks.stop();
@@ -126,6 +166,19 @@ class WebhookBenchmark {
         }
     }
 
+    /** A pool like a host's, its backends findable by application name. */
+    private static HikariDataSource pool(String applicationName) {
+        var config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(db.jdbcUrl());
+        config.setUsername(db.server().user());
+        config.setPassword(db.server().password());
+        config.setMaximumPoolSize(POOL);
+        config.setMinimumIdle(POOL);
+        config.addDataSourceProperty("ApplicationName", applicationName);
+        config.setPoolName(applicationName);
+        return new HikariDataSource(config);
+    }
+
     private static Result run(Target target, List<TestIntegrations.TestIntegration> tenants, String template, Duration duration)
             throws InterruptedException {
         long end = System.nanoTime() + duration.toNanos();
@@ -133,6 +186,7 @@ class WebhookBenchmark {
         AtomicLong errors = new AtomicLong();
         List<long[]> perThread = new ArrayList<>();
         CountDownLatch done = new CountDownLatch(CONNECTIONS);
+        Cpu cpuBefore = Cpu.now(target.applicationName());
         long started = System.nanoTime();
         for (int c = 0; c < CONNECTIONS; c++) {
             long[][] holder = new long[1][];
@@ -179,8 +233,9 @@ class WebhookBenchmark {
         }
         done.await();
         double seconds = (System.nanoTime() - started) / 1e9;
+        Cpu cpu = Cpu.now(target.applicationName()).minus(cpuBefore);
         long[] all = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-        return new Result(requests.get(), errors.get(), seconds, all);
+        return new Result(requests.get(), errors.get(), seconds, all, cpu);
     }
 
     private static Result merge(List<Result> results) {
@@ -188,7 +243,8 @@ class WebhookBenchmark {
         long errors = results.stream().mapToLong(Result::errors).sum();
         double seconds = results.stream().mapToDouble(Result::seconds).sum();
         long[] all = results.stream().flatMapToLong(r -> Arrays.stream(r.latenciesNanos())).sorted().toArray();
-        return new Result(requests, errors, seconds, all);
+        Cpu cpu = results.stream().map(Result::cpu).reduce(new Cpu(0, 0), Cpu::plus);
+        return new Result(requests, errors, seconds, all, cpu);
     }
 
     private static void report(Result bare, Result ours) throws Exception {
@@ -198,11 +254,13 @@ class WebhookBenchmark {
                 TENANTS, CONNECTIONS, POOL, ROUNDS, MEASURE.toSeconds());
         System.out.printf("machine: nproc=%d, cpu=%s, java=%s%n", Runtime.getRuntime().availableProcessors(), cpu,
                 System.getProperty("java.version"));
-        System.out.printf("%-28s %10s %9s %9s %9s %7s%n", "target", "req/s", "p50 ms", "p99 ms", "requests", "errors");
+        System.out.printf("%-28s %10s %9s %9s %9s %7s %14s %14s%n", "target", "req/s", "p50 ms", "p99 ms", "requests", "errors",
+                "JVM cpu us/req", "PG cpu us/req");
         for (var e : List.of(java.util.Map.entry("bare Javalin+Hikari insert", bare), java.util.Map.entry("plugin endpoint", ours))) {
             Result r = e.getValue();
-            System.out.printf("%-28s %10.0f %9.2f %9.2f %9d %7d%n", e.getKey(), r.throughput(), r.percentileMs(0.50),
-                    r.percentileMs(0.99), r.requests(), r.errors());
+            System.out.printf("%-28s %10.0f %9.2f %9.2f %9d %7d %14.0f %14.0f%n", e.getKey(), r.throughput(), r.percentileMs(0.50),
+                    r.percentileMs(0.99), r.requests(), r.errors(), r.cpu().jvm() * 1e6 / r.requests(),
+                    r.cpu().postgres() * 1e6 / r.requests());
         }
         System.out.printf("ratio plugin/bare throughput: %.2f%n%n", ours.throughput() / bare.throughput());
     }
