@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.calbridge.calendly.spi.HostSecurity;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -73,8 +74,92 @@ public final class CalendlyConfig {
     /** Largest accepted webhook body; larger ones get 413. Default 1 MiB. */
     public int maxWebhookBodyBytes = 1024 * 1024;
 
+    /**
+     * Processing attempts of one webhook delivery before it is dead-lettered (kept, shown in the webhook
+     * log, replayable). Attempts back off exponentially from 15 s to at most 30 min. Default 10.
+     */
+    public int webhookMaxAttempts = 10;
+
+    /**
+     * How long a node keeps a claimed webhook delivery before any node may take it over (a node that
+     * died mid-delivery is noticed after this long). Longer than one delivery's processing. Default 2 minutes.
+     */
+    public Duration webhookLease = Duration.ofMinutes(2);
+
+    /**
+     * How often an idle worker looks for due webhook deliveries. A delivery received by this node is
+     * processed at once; this bounds the wait for retries and for deliveries received by other nodes.
+     * Default 1 second.
+     */
+    public Duration webhookPollInterval = Duration.ofSeconds(1);
+
+    /**
+     * The webhook signing key of the operator's own Calendly OAuth app (shown once when the app was
+     * created), for integrations connected through it (PLATFORM_APP): deliveries signed with it verify
+     * besides the integration's own key. Default: none.
+     */
+    public String platformSigningKey;
+
+    /**
+     * Tag the webhook delivery counter with the tenant id. Only for hosts with few tenants: every tenant
+     * adds time series. Default false.
+     */
+    public boolean webhookMetricsPerTenant = false;
+
     /** Refresh an access token this long before it expires. Default 5 minutes. */
     public Duration tokenRefreshMargin = Duration.ofMinutes(5);
+
+    // --- Connecting Calendly (oauth feature) -------------------------------------------------------
+
+    /**
+     * Client id of the host operator's Calendly OAuth app, for tenants that connect in
+     * {@code PLATFORM_APP} mode. Register the app's redirect URI as
+     * {@code {publicBaseUrl}{routePrefix}/settings/calendly/callback}. Default: none (mode unavailable).
+     */
+    public String platformClientId;
+
+    /** Client secret of the platform OAuth app; required with {@link #platformClientId}. Never logged. */
+    public String platformClientSecret;
+
+    // platformSigningKey (above, with the webhook settings) belongs to the same platform OAuth app.
+
+    /**
+     * OAuth scopes requested at authorization. Default: what the plugin uses, and nothing more:
+     * {@code users:read scheduled_events:read event_types:read organizations:read webhooks:read
+     * webhooks:write routing_forms:read}.
+     */
+    public List<String> oauthScopes = new ArrayList<>(List.of("users:read", "scheduled_events:read",
+            "event_types:read", "organizations:read", "webhooks:read", "webhooks:write", "routing_forms:read"));
+
+    /**
+     * The host's page where tenants manage the Calendly connection. After the OAuth callback (and a
+     * form-posted connect or disconnect) the browser is sent there with
+     * {@code ?calendly=connected|error|disconnected&reason=...&integration=...}. An absolute URL, or a
+     * path resolved against {@link #publicBaseUrl}. Default: none (a small HTML or JSON answer instead).
+     */
+    public String settingsPageUrl;
+
+    /** Attempts per Calendly call (first try included) on 429, 5xx and network errors. Default 5. */
+    public int calendlyMaxAttempts = 5;
+
+    /**
+     * The longest one Calendly call may spend waiting for retries (429 resets plus backoff). A wait
+     * that would exceed it is not started: the call fails at once. Default 60 seconds.
+     */
+    public Duration calendlyMaxRetryWait = Duration.ofSeconds(60);
+
+    /** TCP connect timeout for calls to Calendly. Default 10 seconds. */
+    public Duration httpConnectTimeout = Duration.ofSeconds(10);
+
+    /** Time allowed for one call to Calendly, from sending to the whole response. Default 30 seconds. */
+    public Duration httpRequestTimeout = Duration.ofSeconds(30);
+
+    /**
+     * How often each node checks webhook subscriptions at Calendly and recreates disabled or missing
+     * ones. Each integration is checked by one node per interval. {@code Duration.ZERO} disables the
+     * check on this node. Default 15 minutes.
+     */
+    public Duration subscriptionCheckInterval = Duration.ofMinutes(15);
 
     /** Time source; tests pass a controllable clock. Default: the system UTC clock. */
     public Clock clock = Clock.systemUTC();

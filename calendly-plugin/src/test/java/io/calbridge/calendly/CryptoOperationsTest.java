@@ -28,6 +28,7 @@ class CryptoOperationsTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new CalendlyPlugin(c -> {
             c.publicBaseUrl = "https://app.example.com";
             c.dataSource = db.dataSource();
+            c.security = io.calbridge.calendly.TestSecurity.NOBODY;
         }));
 
         assertTrue(e.getMessage().startsWith("masterKey is required"), e.getMessage());
@@ -44,6 +45,7 @@ class CryptoOperationsTest {
             Javalin app = Javalin.create(config -> config.registerPlugin(new CalendlyPlugin(c -> {
                 c.publicBaseUrl = "https://app.example.com";
                 c.dataSource = otherDb.dataSource();
+                c.security = io.calbridge.calendly.TestSecurity.NOBODY;
                 c.masterKey = MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson());
             })));
             app.start(0).stop();
@@ -63,6 +65,7 @@ class CryptoOperationsTest {
         Javalin app = Javalin.create(config -> config.registerPlugin(new CalendlyPlugin(c -> {
             c.publicBaseUrl = "https://app.example.com";
             c.dataSource = db.dataSource();
+            c.security = io.calbridge.calendly.TestSecurity.NOBODY;
             c.masterKey = first;
         })));
         try {

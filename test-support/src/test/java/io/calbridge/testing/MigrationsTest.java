@@ -67,7 +67,9 @@ class MigrationsTest {
             var result = Migrations.CALENDLY.migrate(ds, schema);
 
             assertTrue(result.success);
-            assertEquals(1, result.migrationsExecuted);
+            assertEquals(Migrations.CALENDLY.flyway(ds, schema).info().applied().length - 1, result.migrationsExecuted,
+                    "every plugin migration ran (the baseline marker aside)");
+            assertTrue(result.migrationsExecuted >= 1);
             assertEquals("kept@example.com", existing.fetchValue("select email from customers"));
             assertEquals(0, existing.fetchCount(CALENDLY_INTEGRATION));
             // only the plugin's tables were added: no host tables

@@ -6,9 +6,20 @@ import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.MasterKeys;
 import io.calbridge.calendly.RotationProgress;
+import io.calbridge.calendly.internal.client.CalendlyClient;
+import io.calbridge.calendly.internal.client.Sleeper;
 import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.common.Secret;
+import io.calbridge.calendly.internal.webhook.DeliveryProcessor;
+import io.calbridge.calendly.internal.webhook.WebhookSettings;
+import io.calbridge.calendly.internal.webhook.Webhooks;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.calbridge.calendly.internal.crypto.SecretUnavailableException;
 import io.calbridge.calendly.internal.crypto.TenantKeyring;
+import io.calbridge.calendly.internal.oauth.Connections;
+import io.calbridge.calendly.internal.oauth.CurrentUser;
+import io.calbridge.calendly.internal.oauth.OAuthSettings;
+import io.calbridge.calendly.internal.oauth.ReauthorizationListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.calbridge.calendly.internal.common.ApiErrors;
 import io.calbridge.calendly.internal.common.Db;
@@ -50,6 +61,8 @@ public final class Wiring {
             MasterKey masterKey,
             List<MasterKey> previousMasterKeys,
             MeterRegistry meterRegistry,
+            OAuthSettings oauth,
+            WebhookSettings webhooks,
             HostSecurity security) {
 
         public static Settings validate(CalendlyConfig c) {
@@ -77,12 +90,25 @@ public final class Wiring {
             require(c.security != null, "security is required: a HostSecurity that tells the plugin who calls its settings"
                     + " routes, e.g. c.security = ctx -> yourLogin(ctx).map(u -> new HostSecurity.Caller(u.tenantId(),"
                     + " u.userId(), u.isTenantAdmin())); return Optional.empty() for anonymous requests");
-            return new Settings(stripSlash(base), c.dataSource, prefix,
-                    stripSlash(parseUrl("calendlyApiBaseUrl", c.calendlyApiBaseUrl)),
-                    stripSlash(parseUrl("calendlyAuthBaseUrl", c.calendlyAuthBaseUrl)),
+            URI apiBase = stripSlash(parseUrl("calendlyApiBaseUrl", c.calendlyApiBaseUrl));
+            URI authBase = stripSlash(parseUrl("calendlyAuthBaseUrl", c.calendlyAuthBaseUrl));
+            OAuthSettings oauth = OAuthSettings.validate(c, stripSlash(base), prefix, apiBase, authBase);
+            return new Settings(stripSlash(base), c.dataSource, prefix, apiBase, authBase,
                     c.migrate, c.workerThreads, c.signatureTolerance, c.signatureFutureSkew,
                     c.maxWebhookBodyBytes, c.tokenRefreshMargin, c.clock,
-                    c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry, c.security);
+                    c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry, oauth,
+                    webhookSettings(c, prefix), c.security);
+        }
+
+        private static WebhookSettings webhookSettings(CalendlyConfig c, String prefix) {
+            require(c.webhookLease != null, "webhookLease is required, e.g. Duration.ofMinutes(2)");
+            require(c.webhookPollInterval != null, "webhookPollInterval is required, e.g. Duration.ofSeconds(1)");
+            var defaults = WebhookSettings.defaults();
+            // WebhookSettings checks the ranges itself and names the knob in its message.
+            return new WebhookSettings(prefix, c.signatureTolerance, c.signatureFutureSkew, c.maxWebhookBodyBytes,
+                    c.platformSigningKey == null || c.platformSigningKey.isBlank() ? null : Secret.of(c.platformSigningKey),
+                    c.workerThreads, c.webhookMaxAttempts, c.webhookLease, c.webhookPollInterval,
+                    defaults.retryBaseDelay(), defaults.retryMaxDelay(), defaults.keyCacheTtl(), c.webhookMetricsPerTenant);
         }
 
         private static void requirePositive(String name, Duration d) {
@@ -115,6 +141,9 @@ public final class Wiring {
     private final Settings settings;
     private final Db db;
     private final TenantKeyring keyring;
+    private final CalendlyClient calendly;
+    private final Connections connections;
+    private final Webhooks webhooks;
     private Thread rotationResumer;
     private final Access access;
 
@@ -127,6 +156,23 @@ public final class Wiring {
         }
         this.keyring = TenantKeyring.create(db, settings.masterKey(), settings.previousMasterKeys(), settings.clock(),
                 settings.meterRegistry());
+        this.calendly = new CalendlyClient(settings.oauth().client(), Sleeper.SYSTEM, settings.clock());
+        // When the host's services are configured: ReauthorizationListener.notifying(host.notifications()).
+        ReauthorizationListener reauthorization = ReauthorizationListener.none();
+        // Booking processing plugs in here (bookings.processor()); until then deliveries are stored, not processed.
+        DeliveryProcessor deliveryProcessor = null;
+        this.webhooks = Webhooks.create(db, keyring, deliveryProcessor, settings.webhooks(),
+                settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry(), settings.clock());
+        this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
+                reauthorization, adminCaller(access), id -> webhooks.integrationChanged(), settings.clock());
+    }
+
+    /** Settings routes act for a tenant admin only: 401 when anonymous, 403 for other members. */
+    private static CurrentUser adminCaller(Access access) {
+        return ctx -> {
+            HostSecurity.Caller caller = access.requireAdmin(ctx);
+            return java.util.Optional.of(new CurrentUser.Caller(caller.tenantId(), caller.userId()));
+        };
     }
 
     public CalendlyOperations operations() {
@@ -170,6 +216,8 @@ public final class Wiring {
     public void registerRoutes(RoutesConfig routes) {
         ApiErrors.register(routes);
         ResponseHeaders.register(routes, settingsPath(), webhookPath());
+        connections.registerRoutes(routes);
+        webhooks.registerRoutes(routes);
     }
 
     /** Root of the settings API (connect, callback, disconnect, settings, mappings...). */
@@ -193,17 +241,36 @@ public final class Wiring {
         }, "calbridge-kek-rotation");
         rotationResumer.setDaemon(true);
         rotationResumer.start();
+        connections.start();
+        webhooks.start();
     }
 
     public void stop() {
+        webhooks.stop();
+        connections.stop();
         if (rotationResumer != null) {
             rotationResumer.interrupt();
         }
     }
 
+    /** Webhook endpoints, inbox, worker; {@code webhooks().operations()} replays and reads the log. */
+    public Webhooks webhooks() {
+        return webhooks;
+    }
+
     /** Seals and opens every stored secret; see {@link TenantKeyring}. */
     public TenantKeyring keyring() {
         return keyring;
+    }
+
+    /** The Calendly API client; with {@code connections().tokens().credential(id)} for an integration's calls. */
+    public CalendlyClient calendly() {
+        return calendly;
+    }
+
+    /** Connect flow, token source and webhook subscriptions; see {@link Connections}. */
+    public Connections connections() {
+        return connections;
     }
 
     Db db() {

@@ -37,6 +37,7 @@ class RotationResumedOnStartTest {
         Javalin app = Javalin.create(config -> config.registerPlugin(new CalendlyPlugin(c -> {
             c.publicBaseUrl = "https://app.example.com";
             c.dataSource = database.dataSource();
+            c.security = io.calbridge.calendly.TestSecurity.NOBODY;
             c.masterKey = newKey;
             c.previousMasterKeys = List.of(oldKey);
         })));

@@ -267,6 +267,26 @@ public class CalendlyIntegration extends TableImpl<CalendlyIntegrationRecord> {
      */
     public final TableField<CalendlyIntegrationRecord, OffsetDateTime> LAST_DELIVERY_AT = createField(DSL.name("last_delivery_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
 
+    /**
+     * The column <code>calendly_integration.token_requests_window_start</code>.
+     */
+    public final TableField<CalendlyIntegrationRecord, OffsetDateTime> TOKEN_REQUESTS_WINDOW_START = createField(DSL.name("token_requests_window_start"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
+
+    /**
+     * The column <code>calendly_integration.token_requests_in_window</code>.
+     */
+    public final TableField<CalendlyIntegrationRecord, Integer> TOKEN_REQUESTS_IN_WINDOW = createField(DSL.name("token_requests_in_window"), SQLDataType.INTEGER.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.INTEGER)), this, "");
+
+    /**
+     * The column <code>calendly_integration.subscription_lease_owner</code>.
+     */
+    public final TableField<CalendlyIntegrationRecord, String> SUBSCRIPTION_LEASE_OWNER = createField(DSL.name("subscription_lease_owner"), SQLDataType.CLOB, this, "");
+
+    /**
+     * The column <code>calendly_integration.subscription_lease_until</code>.
+     */
+    public final TableField<CalendlyIntegrationRecord, OffsetDateTime> SUBSCRIPTION_LEASE_UNTIL = createField(DSL.name("subscription_lease_until"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
+
     private CalendlyIntegration(Name alias, Table<CalendlyIntegrationRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -336,7 +356,7 @@ public class CalendlyIntegration extends TableImpl<CalendlyIntegrationRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.CALENDLY_INTEGRATION_EXPIRY_IDX, Indexes.CALENDLY_INTEGRATION_ORG_IDX, Indexes.CALENDLY_INTEGRATION_TENANT_IDX, Indexes.CALENDLY_INTEGRATION_USER_IDX);
+        return Arrays.asList(Indexes.CALENDLY_INTEGRATION_EXPIRY_IDX, Indexes.CALENDLY_INTEGRATION_ORG_IDX, Indexes.CALENDLY_INTEGRATION_SUBSCRIPTION_CHECK_IDX, Indexes.CALENDLY_INTEGRATION_TENANT_IDX, Indexes.CALENDLY_INTEGRATION_USER_IDX);
     }
 
     @Override

@@ -96,6 +96,11 @@ public class CalendlyWebhookRejection extends TableImpl<CalendlyWebhookRejection
      */
     public final TableField<CalendlyWebhookRejectionRecord, OffsetDateTime> RECEIVED_AT = createField(DSL.name("received_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6).nullable(false).defaultValue(DSL.field(DSL.raw("now()"), SQLDataType.TIMESTAMPWITHTIMEZONE)), this, "");
 
+    /**
+     * The column <code>calendly_webhook_rejection.detail</code>.
+     */
+    public final TableField<CalendlyWebhookRejectionRecord, String> DETAIL = createField(DSL.name("detail"), SQLDataType.CLOB, this, "");
+
     private CalendlyWebhookRejection(Name alias, Table<CalendlyWebhookRejectionRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -165,7 +170,7 @@ public class CalendlyWebhookRejection extends TableImpl<CalendlyWebhookRejection
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.CALENDLY_WEBHOOK_REJECTION_LOG_IDX);
+        return Arrays.asList(Indexes.CALENDLY_WEBHOOK_REJECTION_LOG_IDX, Indexes.CALENDLY_WEBHOOK_REJECTION_RECEIVED_IDX);
     }
 
     @Override

@@ -73,6 +73,11 @@ public class ContactStatus extends TableImpl<ContactStatusRecord> {
      */
     public final TableField<ContactStatusRecord, String> LABEL = createField(DSL.name("label"), SQLDataType.CLOB.nullable(false), this, "");
 
+    /**
+     * The column <code>contact_status.position</code>.
+     */
+    public final TableField<ContactStatusRecord, Integer> POSITION = createField(DSL.name("position"), SQLDataType.INTEGER.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.INTEGER)), this, "");
+
     private ContactStatus(Name alias, Table<ContactStatusRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

@@ -622,6 +622,66 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
         return (OffsetDateTime) get(39);
     }
 
+    /**
+     * Setter for <code>calendly_integration.token_requests_window_start</code>.
+     */
+    public CalendlyIntegrationRecord setTokenRequestsWindowStart(OffsetDateTime value) {
+        set(40, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_integration.token_requests_window_start</code>.
+     */
+    public OffsetDateTime getTokenRequestsWindowStart() {
+        return (OffsetDateTime) get(40);
+    }
+
+    /**
+     * Setter for <code>calendly_integration.token_requests_in_window</code>.
+     */
+    public CalendlyIntegrationRecord setTokenRequestsInWindow(Integer value) {
+        set(41, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_integration.token_requests_in_window</code>.
+     */
+    public Integer getTokenRequestsInWindow() {
+        return (Integer) get(41);
+    }
+
+    /**
+     * Setter for <code>calendly_integration.subscription_lease_owner</code>.
+     */
+    public CalendlyIntegrationRecord setSubscriptionLeaseOwner(String value) {
+        set(42, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_integration.subscription_lease_owner</code>.
+     */
+    public String getSubscriptionLeaseOwner() {
+        return (String) get(42);
+    }
+
+    /**
+     * Setter for <code>calendly_integration.subscription_lease_until</code>.
+     */
+    public CalendlyIntegrationRecord setSubscriptionLeaseUntil(OffsetDateTime value) {
+        set(43, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_integration.subscription_lease_until</code>.
+     */
+    public OffsetDateTime getSubscriptionLeaseUntil() {
+        return (OffsetDateTime) get(43);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -645,7 +705,7 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
     /**
      * Create a detached, initialised CalendlyIntegrationRecord
      */
-    public CalendlyIntegrationRecord(UUID id, String tenantId, String connectionMode, String status, String clientId, byte[] clientSecretEnc, byte[] accessTokenEnc, OffsetDateTime accessTokenExpiresAt, byte[] refreshTokenEnc, Long tokenVersion, OffsetDateTime tokenRefreshedAt, String tokenFailure, OffsetDateTime tokenFailureAt, String scopes, String calendlyUserUri, String calendlyOrganizationUri, String calendlyUserName, String calendlyUserEmail, String calendlyUserTimezone, String calendlyRole, String webhookPathToken, String subscriptionUri, String subscriptionScope, String subscriptionScopeOverride, String subscriptionState, OffsetDateTime subscriptionCheckedAt, String subscriptionError, OffsetDateTime subscriptionGapStartedAt, OffsetDateTime subscriptionRecreatedAt, String routingSubscriptionUri, byte[] signingKeyEnc, byte[] previousSigningKeyEnc, OffsetDateTime previousSigningKeyUntil, JSONB settings, String connectedBy, OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime connectedAt, OffsetDateTime disconnectedAt, OffsetDateTime lastDeliveryAt) {
+    public CalendlyIntegrationRecord(UUID id, String tenantId, String connectionMode, String status, String clientId, byte[] clientSecretEnc, byte[] accessTokenEnc, OffsetDateTime accessTokenExpiresAt, byte[] refreshTokenEnc, Long tokenVersion, OffsetDateTime tokenRefreshedAt, String tokenFailure, OffsetDateTime tokenFailureAt, String scopes, String calendlyUserUri, String calendlyOrganizationUri, String calendlyUserName, String calendlyUserEmail, String calendlyUserTimezone, String calendlyRole, String webhookPathToken, String subscriptionUri, String subscriptionScope, String subscriptionScopeOverride, String subscriptionState, OffsetDateTime subscriptionCheckedAt, String subscriptionError, OffsetDateTime subscriptionGapStartedAt, OffsetDateTime subscriptionRecreatedAt, String routingSubscriptionUri, byte[] signingKeyEnc, byte[] previousSigningKeyEnc, OffsetDateTime previousSigningKeyUntil, JSONB settings, String connectedBy, OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime connectedAt, OffsetDateTime disconnectedAt, OffsetDateTime lastDeliveryAt, OffsetDateTime tokenRequestsWindowStart, Integer tokenRequestsInWindow, String subscriptionLeaseOwner, OffsetDateTime subscriptionLeaseUntil) {
         super(CalendlyIntegration.CALENDLY_INTEGRATION);
 
         setId(id);
@@ -688,6 +748,10 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
         setConnectedAt(connectedAt);
         setDisconnectedAt(disconnectedAt);
         setLastDeliveryAt(lastDeliveryAt);
+        setTokenRequestsWindowStart(tokenRequestsWindowStart);
+        setTokenRequestsInWindow(tokenRequestsInWindow);
+        setSubscriptionLeaseOwner(subscriptionLeaseOwner);
+        setSubscriptionLeaseUntil(subscriptionLeaseUntil);
         resetChangedOnNotNull();
     }
 }

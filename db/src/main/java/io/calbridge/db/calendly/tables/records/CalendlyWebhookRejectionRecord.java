@@ -126,6 +126,21 @@ public class CalendlyWebhookRejectionRecord extends UpdatableRecordImpl<Calendly
         return (OffsetDateTime) get(6);
     }
 
+    /**
+     * Setter for <code>calendly_webhook_rejection.detail</code>.
+     */
+    public CalendlyWebhookRejectionRecord setDetail(String value) {
+        set(7, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_webhook_rejection.detail</code>.
+     */
+    public String getDetail() {
+        return (String) get(7);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -149,7 +164,7 @@ public class CalendlyWebhookRejectionRecord extends UpdatableRecordImpl<Calendly
     /**
      * Create a detached, initialised CalendlyWebhookRejectionRecord
      */
-    public CalendlyWebhookRejectionRecord(Long id, String tenantId, UUID integrationId, String reason, Integer bodyBytes, String remoteAddress, OffsetDateTime receivedAt) {
+    public CalendlyWebhookRejectionRecord(Long id, String tenantId, UUID integrationId, String reason, Integer bodyBytes, String remoteAddress, OffsetDateTime receivedAt, String detail) {
         super(CalendlyWebhookRejection.CALENDLY_WEBHOOK_REJECTION);
 
         setId(id);
@@ -159,6 +174,7 @@ public class CalendlyWebhookRejectionRecord extends UpdatableRecordImpl<Calendly
         setBodyBytes(bodyBytes);
         setRemoteAddress(remoteAddress);
         setReceivedAt(receivedAt);
+        setDetail(detail);
         resetChangedOnNotNull();
     }
 }

@@ -65,6 +65,21 @@ public class ContactStatusRecord extends UpdatableRecordImpl<ContactStatusRecord
         return (String) get(2);
     }
 
+    /**
+     * Setter for <code>contact_status.position</code>.
+     */
+    public ContactStatusRecord setPosition(Integer value) {
+        set(3, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>contact_status.position</code>.
+     */
+    public Integer getPosition() {
+        return (Integer) get(3);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -88,12 +103,13 @@ public class ContactStatusRecord extends UpdatableRecordImpl<ContactStatusRecord
     /**
      * Create a detached, initialised ContactStatusRecord
      */
-    public ContactStatusRecord(UUID tenantId, String code, String label) {
+    public ContactStatusRecord(UUID tenantId, String code, String label, Integer position) {
         super(ContactStatus.CONTACT_STATUS);
 
         setTenantId(tenantId);
         setCode(code);
         setLabel(label);
+        setPosition(position);
         resetChangedOnNotNull();
     }
 }

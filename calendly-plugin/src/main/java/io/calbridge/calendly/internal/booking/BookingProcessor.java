@@ -1,0 +1,297 @@
+package io.calbridge.calendly.internal.booking;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.common.Json;
+import io.calbridge.calendly.internal.webhook.DeliveryProcessor;
+import io.calbridge.calendly.internal.webhook.PermanentProcessingException;
+import io.calbridge.calendly.internal.webhook.ProcessingResult;
+import io.calbridge.calendly.internal.webhook.StoredDelivery;
+import io.calbridge.calendly.spi.HostServices;
+import io.calbridge.calendly.spi.UnknownReferenceException;
+import java.io.IOException;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Function;
+import org.jooq.DSLContext;
+
+/**
+ * Turns stored Calendly deliveries into the host's contacts, list memberships, tags, tasks and
+ * timeline entries. One delivery is one transaction: the invitee rows, the host's effects (when the
+ * host shares the database) and the effect ledger commit together.
+ *
+ * <p>Handles {@code invitee.created}, {@code invitee.canceled} (including the cancel half of a
+ * reschedule), {@code invitee_no_show.created}/{@code .deleted} (also {@code invitee.no_show}) and
+ * {@code routing_form_submission.created}; anything else is {@link ProcessingResult#IGNORED}.
+ * Duplicates and any delivery order end in the same state (see {@link ChainReconciler}). Two workers
+ * on the same invitee or chain wait for each other (advisory locks), on different ones they do not.
+ *
+ * <p>Errors: a body that cannot be read, or a setting that names something the host no longer has,
+ * throws {@link PermanentProcessingException} with a message for the tenant's admin; anything else a
+ * host interface throws propagates, so the delivery is retried.
+ */
+public final class BookingProcessor implements DeliveryProcessor {
+    private static final int MAX_CHAIN_ATTEMPTS = 5;
+
+    enum Kind { CREATED, CANCELED, NO_SHOW, NO_SHOW_DELETED, ROUTING_FORM }
+
+    private final Db db;
+    private final Clock clock;
+    private final BookingStore bookings = new BookingStore();
+    private final LedgerStore ledgers = new LedgerStore();
+    private final SettingsStore settings = new SettingsStore();
+    private final ChainReconciler reconciler;
+    private final RoutingForms routingForms;
+
+    public BookingProcessor(Db db, HostServices host, Clock clock) {
+        this.db = Objects.requireNonNull(db, "db");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.reconciler = new ChainReconciler(Objects.requireNonNull(host, "host"), clock);
+        this.routingForms = new RoutingForms(host, ledgers, settings);
+    }
+
+    static Kind kindOf(String event) {
+        if (event == null) {
+            return null;
+        }
+        return switch (event) {
+            case "invitee.created" -> Kind.CREATED;
+            case "invitee.canceled" -> Kind.CANCELED;
+            case "invitee_no_show.created", "invitee.no_show" -> Kind.NO_SHOW;
+            case "invitee_no_show.deleted" -> Kind.NO_SHOW_DELETED;
+            case "routing_form_submission.created" -> Kind.ROUTING_FORM;
+            default -> null;
+        };
+    }
+
+    @Override
+    public ProcessingResult process(StoredDelivery delivery) {
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(delivery.rawBody());
+        } catch (IOException e) {
+            throw new PermanentProcessingException("The delivery body is not valid JSON, so it cannot be applied. "
+                    + "Calendly always sends JSON; check what is posting to this webhook URL.");
+        }
+        if (root == null || !root.isObject()) {
+            throw new PermanentProcessingException("The delivery body is not a JSON object, so it cannot be applied.");
+        }
+        String event = root.path("event").isTextual() ? root.path("event").asText() : delivery.event();
+        Kind kind = kindOf(event);
+        if (kind == null) {
+            return ProcessingResult.IGNORED;
+        }
+        JsonNode payload = root.get("payload");
+        if (payload == null || !payload.isObject()) {
+            throw new PermanentProcessingException("The " + event + " delivery has no payload object, so there is nothing to apply.");
+        }
+        Instant eventAt = instant(root.path("created_at").asText(null), delivery.receivedAt());
+        if (kind == Kind.ROUTING_FORM) {
+            return db.tx(dsl -> withConnection(dsl, conn -> routingForms.process(dsl, conn, delivery, (ObjectNode) payload, eventAt, clock.instant())));
+        }
+        Invitee invitee;
+        try {
+            invitee = Json.mapper().treeToValue(payload, Invitee.class);
+        } catch (JsonProcessingException e) {
+            throw new PermanentProcessingException("The " + event + " delivery's payload is not an invitee as Calendly "
+                    + "describes it (" + e.getOriginalMessage() + "), so it cannot be applied.");
+        }
+        if (invitee.uri() == null || invitee.uri().isBlank()) {
+            throw new PermanentProcessingException("The " + event + " delivery names no invitee (payload.uri is missing), "
+                    + "so it cannot be matched to a booking.");
+        }
+        String payloadJson = payload.toString();
+        return db.tx(dsl -> withConnection(dsl, conn -> applyInvitee(dsl, conn, delivery, kind, invitee, payloadJson, eventAt)));
+    }
+
+    private ProcessingResult applyInvitee(DSLContext dsl, Connection conn, StoredDelivery d, Kind kind, Invitee p,
+                                          String payloadJson, Instant eventAt) {
+        UUID integrationId = d.integrationId();
+        Set<String> uris = new LinkedHashSet<>();
+        uris.add(p.uri());
+        if (p.oldInvitee() != null) {
+            uris.add(p.oldInvitee());
+        }
+        if (kind == Kind.CANCELED && p.newInvitee() != null) {
+            uris.add(p.newInvitee());
+        }
+        // One round trip: the settings, and the locks on every invitee this delivery touches.
+        SettingsStore.Loaded loaded = settings.load(dsl, integrationId, p.eventTypeUri(), Locks.invitees(integrationId, uris))
+                .orElseThrow(() -> new PermanentProcessingException("The Calendly integration " + integrationId
+                        + " of this delivery no longer exists, so there are no settings to apply it with."));
+        if (!loaded.tenantId().equals(d.tenantId())) {
+            throw new PermanentProcessingException("This delivery was stored for tenant " + d.tenantId()
+                    + " but its integration belongs to another tenant; it was not applied.");
+        }
+        String tenantId = loaded.tenantId();
+        Loaded chainState = loadChain(dsl, conn, tenantId, integrationId, uris);
+        Chain chain = chainState.chain;
+        Ledger ledger = chainState.ledger;
+
+        switch (kind) {
+            case CREATED -> chain.created(p, payloadJson, eventAt);
+            case CANCELED -> chain.canceled(p, payloadJson, eventAt);
+            case NO_SHOW, NO_SHOW_DELETED -> chain.noShow(p, payloadJson, eventAt, kind == Kind.NO_SHOW, undoneNoShows(ledger));
+            default -> throw new IllegalStateException(kind.name());
+        }
+
+        Map<String, Policy> policies = new HashMap<>();
+        policies.put(Objects.toString(p.eventTypeUri(), ""), loaded.policy());
+        Function<String, Policy> policyFor = uri -> policies.computeIfAbsent(Objects.toString(uri, ""),
+                u -> settings.load(dsl, integrationId, u).map(SettingsStore.Loaded::policy).orElse(loaded.policy()));
+        try {
+            reconciler.reconcile(new ChainReconciler.Context(tenantId, conn, chain, ledger, chain.get(p.uri()), policyFor, eventAt));
+        } catch (UnknownReferenceException e) {
+            throw new PermanentProcessingException(explain(e, loaded.policy()), e);
+        }
+        Instant now = clock.instant();
+        LedgerStore.execute(dsl, bookings.save(dsl, tenantId, integrationId, chain.rows(), now),
+                ledgers.save(dsl, tenantId, chain.id, chain.id + "/", ledger.writes(), now));
+        return ProcessingResult.PROCESSED;
+    }
+
+    private record Loaded(Chain chain, Ledger ledger) {
+    }
+
+    /**
+     * Finds the chain of these invitees and locks it. If they belong to two chains (a reschedule
+     * linked two bookings that were first seen apart), the younger chain is merged into the older.
+     */
+    private Loaded loadChain(DSLContext dsl, Connection conn, String tenantId, UUID integrationId, Set<String> uris) {
+        for (int attempt = 0; attempt < MAX_CHAIN_ATTEMPTS; attempt++) {
+            Map<String, Booking> known = bookings.findByUris(dsl, integrationId, uris);
+            if (known.isEmpty()) {
+                return new Loaded(new Chain(UUID.randomUUID(), List.of()), Ledger.empty());
+            }
+            Set<UUID> chainIds = new TreeSet<>();
+            known.values().forEach(b -> chainIds.add(b.chainId));
+            Locks.lockChains(dsl, chainIds);
+            Map<UUID, List<Booking>> rowsByChain = new HashMap<>();
+            for (UUID c : chainIds) {
+                rowsByChain.put(c, bookings.findChain(dsl, integrationId, c));
+            }
+            // While this worker waited for a chain lock, a merge may have moved its rows elsewhere.
+            boolean moved = known.values().stream().anyMatch(b ->
+                    rowsByChain.get(b.chainId).stream().noneMatch(r -> r.id.equals(b.id) && r.chainId.equals(b.chainId)));
+            if (moved) {
+                continue;
+            }
+            UUID winner = known.values().stream()
+                    .min(Comparator.comparing((Booking b) -> b.createdAt).thenComparing(b -> b.id))
+                    .orElseThrow().chainId;
+            Ledger ledger = new Ledger(ledgers.load(dsl, tenantId, winner));
+            List<Booking> rows = new ArrayList<>(rowsByChain.get(winner));
+            for (UUID loser : chainIds) {
+                if (loser.equals(winner)) {
+                    continue;
+                }
+                for (Booking b : rowsByChain.get(loser)) {
+                    b.chainId = winner;
+                    b.changed();
+                    rows.add(b);
+                }
+                mergeLedger(tenantId, conn, loser, ledger, new Ledger(ledgers.load(dsl, tenantId, loser)));
+                ledgers.delete(dsl, tenantId, loser);
+            }
+            return new Loaded(new Chain(winner, rows), ledger);
+        }
+        throw new IllegalStateException("booking chain kept moving while being locked; try again");
+    }
+
+    /** Takes over a merged chain's ledger: sets are joined, a second task is canceled. */
+    private void mergeLedger(String tenantId, Connection conn, UUID loserChain, Ledger winner, Ledger loser) {
+        for (String name : loser.names()) {
+            ObjectNode theirs = loser.get(name);
+            ObjectNode ours = winner.get(name);
+            if (ours == null) {
+                winner.put(name, theirs);
+                continue;
+            }
+            switch (name) {
+                case "lists", "tags", "reschedule_tags", "cancel_tags" -> {
+                    ObjectNode joined = ours.deepCopy();
+                    joined.set("ids", Ledger.array(Ledger.union(Ledger.strings(ours.get("ids")), Ledger.strings(theirs.get("ids")))));
+                    winner.put(name, joined);
+                }
+                case "task" -> {
+                    String theirTask = Ledger.text(theirs, "id");
+                    if (Ledger.text(ours, "id") == null && theirTask != null) {
+                        winner.put(name, theirs);
+                    } else if (theirTask != null && !theirTask.equals(Ledger.text(ours, "id"))
+                            && !"CANCELED".equals(Ledger.text(theirs, "state"))) {
+                        reconciler.cancelSurplusTask(tenantId, conn, loserChain, theirTask);
+                    }
+                }
+                default -> {
+                    // the older chain's result stands
+                }
+            }
+        }
+    }
+
+    private static Set<String> undoneNoShows(Ledger ledger) {
+        Set<String> undone = new HashSet<>();
+        for (String name : ledger.names()) {
+            if (name.startsWith("noshow@") && ledger.get(name).path("undone").asBoolean()) {
+                undone.add(name.substring("noshow@".length()));
+            }
+        }
+        return undone;
+    }
+
+    static String explain(UnknownReferenceException e, Policy policy) {
+        String id = e.id();
+        return switch (e.kind()) {
+            case CONTACT, TASK -> "The " + e.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + id
+                    + " that this booking created earlier no longer exists in the CRM, so this change from Calendly "
+                    + "cannot be applied to it.";
+            default -> {
+                String what = switch (e.kind()) {
+                    case MAILING_LIST -> "Mailing list";
+                    case TAG -> "Tag";
+                    case CONTACT_STATUS -> "Contact status";
+                    default -> "Team member";
+                };
+                yield what + " " + id + " no longer exists, but " + policy.whereIs(e.kind(), id)
+                        + " still names it. Change that setting, then replay this delivery.";
+            }
+        };
+    }
+
+    private static Instant instant(String text, Instant fallback) {
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return fallback;
+        }
+    }
+
+    /** Runs {@code work} with the JDBC connection of the transaction {@code dsl} belongs to. */
+    static <T> T withConnection(DSLContext dsl, Function<Connection, T> work) {
+        var provider = dsl.configuration().connectionProvider();
+        Connection conn = provider.acquire();
+        try {
+            return work.apply(conn);
+        } finally {
+            provider.release(conn);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.calbridge.calendly.internal.booking;
+
+import static io.calbridge.db.calendly.Tables.CALENDLY_BOOKING;
+
+import io.calbridge.db.calendly.tables.records.CalendlyBookingRecord;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.jooq.Query;
+import org.jooq.impl.DSL;
+
+/** SQL of {@code calendly_booking}. Takes the caller's transaction; opens none. */
+final class BookingStore {
+
+    Map<String, Booking> findByUris(DSLContext dsl, UUID integrationId, Collection<String> uris) {
+        Map<String, Booking> found = new LinkedHashMap<>();
+        dsl.selectFrom(CALENDLY_BOOKING)
+                .where(CALENDLY_BOOKING.INTEGRATION_ID.eq(integrationId))
+                .and(CALENDLY_BOOKING.INVITEE_URI.in(uris))
+                .fetch()
+                .forEach(r -> found.put(r.getInviteeUri(), toBooking(r)));
+        return found;
+    }
+
+    List<Booking> findChain(DSLContext dsl, UUID integrationId, UUID chainId) {
+        return dsl.selectFrom(CALENDLY_BOOKING)
+                .where(CALENDLY_BOOKING.CHAIN_ID.eq(chainId))
+                .and(CALENDLY_BOOKING.INTEGRATION_ID.eq(integrationId))
+                .orderBy(CALENDLY_BOOKING.CREATED_AT, CALENDLY_BOOKING.ID)
+                .fetch(BookingStore::toBooking);
+    }
+
+    /** The integration's most recent invitees that have a payload (placeholders left out). */
+    List<Booking> latest(DSLContext dsl, String tenantId, UUID integrationId, int limit) {
+        return dsl.selectFrom(CALENDLY_BOOKING)
+                .where(CALENDLY_BOOKING.INTEGRATION_ID.eq(integrationId))
+                .and(CALENDLY_BOOKING.TENANT_ID.eq(tenantId))
+                .and(CALENDLY_BOOKING.INVITEE_PAYLOAD.isNotNull())
+                .orderBy(CALENDLY_BOOKING.CREATED_AT.desc(), CALENDLY_BOOKING.ID.desc())
+                .limit(limit)
+                .fetch(BookingStore::toBooking);
+    }
+
+    /** Moves every row of chain {@code from} into chain {@code to}. */
+    void moveChain(DSLContext dsl, UUID integrationId, UUID from, UUID to) {
+        dsl.update(CALENDLY_BOOKING)
+                .set(CALENDLY_BOOKING.CHAIN_ID, to)
+                .where(CALENDLY_BOOKING.CHAIN_ID.eq(from))
+                .and(CALENDLY_BOOKING.INTEGRATION_ID.eq(integrationId))
+                .execute();
+    }
+
+    /** The statement that inserts or updates the changed rows, or null when none changed. */
+    Query save(DSLContext dsl, String tenantId, UUID integrationId, Collection<Booking> bookings, Instant now) {
+        List<Booking> dirty = bookings.stream().filter(b -> b.dirty).toList();
+        if (dirty.isEmpty()) {
+            return null;
+        }
+        OffsetDateTime at = at(now);
+        var insert = dsl.insertInto(CALENDLY_BOOKING,
+                CALENDLY_BOOKING.ID, CALENDLY_BOOKING.TENANT_ID, CALENDLY_BOOKING.INTEGRATION_ID, CALENDLY_BOOKING.CHAIN_ID,
+                CALENDLY_BOOKING.INVITEE_URI, CALENDLY_BOOKING.SCHEDULED_EVENT_URI, CALENDLY_BOOKING.EVENT_TYPE_URI,
+                CALENDLY_BOOKING.EVENT_NAME, CALENDLY_BOOKING.EMAIL, CALENDLY_BOOKING.NAME, CALENDLY_BOOKING.STATUS,
+                CALENDLY_BOOKING.START_TIME, CALENDLY_BOOKING.END_TIME, CALENDLY_BOOKING.INVITEE_TIMEZONE,
+                CALENDLY_BOOKING.HOST_USER_URI, CALENDLY_BOOKING.OLD_INVITEE_URI, CALENDLY_BOOKING.NEW_INVITEE_URI,
+                CALENDLY_BOOKING.NO_SHOW, CALENDLY_BOOKING.NO_SHOW_URI, CALENDLY_BOOKING.CANCEL_REASON,
+                CALENDLY_BOOKING.CANCELED_BY, CALENDLY_BOOKING.CANCELER_TYPE, CALENDLY_BOOKING.CANCELED_AT,
+                CALENDLY_BOOKING.CONTACT_REF, CALENDLY_BOOKING.TASK_REF, CALENDLY_BOOKING.INVITEE_PAYLOAD,
+                CALENDLY_BOOKING.LAST_EVENT_AT, CALENDLY_BOOKING.CREATED_AT, CALENDLY_BOOKING.UPDATED_AT);
+        for (Booking b : dirty) {
+            insert = insert.values(b.id, tenantId, integrationId, b.chainId, b.inviteeUri, b.scheduledEventUri,
+                    b.eventTypeUri, b.eventName, b.email, b.name, b.status.name(), at(b.startTime), at(b.endTime),
+                    b.inviteeTimezone, b.hostUserUri, b.oldInviteeUri, b.newInviteeUri, b.noShow, b.noShowUri,
+                    b.cancelReason, b.canceledBy, b.cancelerType, at(b.canceledAt), b.contactRef, b.taskRef,
+                    b.payloadJson == null ? null : JSONB.jsonb(b.payloadJson), at(b.lastEventAt),
+                    at(b.createdAt == null ? now : b.createdAt), at);
+        }
+        return insert.onConflict(CALENDLY_BOOKING.INTEGRATION_ID, CALENDLY_BOOKING.INVITEE_URI)
+                .doUpdate()
+                .set(CALENDLY_BOOKING.CHAIN_ID, DSL.excluded(CALENDLY_BOOKING.CHAIN_ID))
+                .set(CALENDLY_BOOKING.SCHEDULED_EVENT_URI, DSL.excluded(CALENDLY_BOOKING.SCHEDULED_EVENT_URI))
+                .set(CALENDLY_BOOKING.EVENT_TYPE_URI, DSL.excluded(CALENDLY_BOOKING.EVENT_TYPE_URI))
+                .set(CALENDLY_BOOKING.EVENT_NAME, DSL.excluded(CALENDLY_BOOKING.EVENT_NAME))
+                .set(CALENDLY_BOOKING.EMAIL, DSL.excluded(CALENDLY_BOOKING.EMAIL))
+                .set(CALENDLY_BOOKING.NAME, DSL.excluded(CALENDLY_BOOKING.NAME))
+                .set(CALENDLY_BOOKING.STATUS, DSL.excluded(CALENDLY_BOOKING.STATUS))
+                .set(CALENDLY_BOOKING.START_TIME, DSL.excluded(CALENDLY_BOOKING.START_TIME))
+                .set(CALENDLY_BOOKING.END_TIME, DSL.excluded(CALENDLY_BOOKING.END_TIME))
+                .set(CALENDLY_BOOKING.INVITEE_TIMEZONE, DSL.excluded(CALENDLY_BOOKING.INVITEE_TIMEZONE))
+                .set(CALENDLY_BOOKING.HOST_USER_URI, DSL.excluded(CALENDLY_BOOKING.HOST_USER_URI))
+                .set(CALENDLY_BOOKING.OLD_INVITEE_URI, DSL.excluded(CALENDLY_BOOKING.OLD_INVITEE_URI))
+                .set(CALENDLY_BOOKING.NEW_INVITEE_URI, DSL.excluded(CALENDLY_BOOKING.NEW_INVITEE_URI))
+                .set(CALENDLY_BOOKING.NO_SHOW, DSL.excluded(CALENDLY_BOOKING.NO_SHOW))
+                .set(CALENDLY_BOOKING.NO_SHOW_URI, DSL.excluded(CALENDLY_BOOKING.NO_SHOW_URI))
+                .set(CALENDLY_BOOKING.CANCEL_REASON, DSL.excluded(CALENDLY_BOOKING.CANCEL_REASON))
+                .set(CALENDLY_BOOKING.CANCELED_BY, DSL.excluded(CALENDLY_BOOKING.CANCELED_BY))
+                .set(CALENDLY_BOOKING.CANCELER_TYPE, DSL.excluded(CALENDLY_BOOKING.CANCELER_TYPE))
+                .set(CALENDLY_BOOKING.CANCELED_AT, DSL.excluded(CALENDLY_BOOKING.CANCELED_AT))
+                .set(CALENDLY_BOOKING.CONTACT_REF, DSL.excluded(CALENDLY_BOOKING.CONTACT_REF))
+                .set(CALENDLY_BOOKING.TASK_REF, DSL.excluded(CALENDLY_BOOKING.TASK_REF))
+                .set(CALENDLY_BOOKING.INVITEE_PAYLOAD, DSL.excluded(CALENDLY_BOOKING.INVITEE_PAYLOAD))
+                .set(CALENDLY_BOOKING.LAST_EVENT_AT, DSL.excluded(CALENDLY_BOOKING.LAST_EVENT_AT))
+                .set(CALENDLY_BOOKING.UPDATED_AT, DSL.excluded(CALENDLY_BOOKING.UPDATED_AT));
+    }
+
+    static Booking toBooking(CalendlyBookingRecord r) {
+        Booking b = new Booking(r.getId(), r.getInviteeUri(), r.getChainId());
+        b.scheduledEventUri = r.getScheduledEventUri();
+        b.eventTypeUri = r.getEventTypeUri();
+        b.eventName = r.getEventName();
+        b.email = r.getEmail();
+        b.name = r.getName();
+        b.status = Booking.Status.valueOf(r.getStatus());
+        b.startTime = instant(r.getStartTime());
+        b.endTime = instant(r.getEndTime());
+        b.inviteeTimezone = r.getInviteeTimezone();
+        b.hostUserUri = r.getHostUserUri();
+        b.oldInviteeUri = r.getOldInviteeUri();
+        b.newInviteeUri = r.getNewInviteeUri();
+        b.noShow = Boolean.TRUE.equals(r.getNoShow());
+        b.noShowUri = r.getNoShowUri();
+        b.cancelReason = r.getCancelReason();
+        b.canceledBy = r.getCanceledBy();
+        b.cancelerType = r.getCancelerType();
+        b.canceledAt = instant(r.getCanceledAt());
+        b.contactRef = r.getContactRef();
+        b.taskRef = r.getTaskRef();
+        b.payloadJson = r.getInviteePayload() == null ? null : r.getInviteePayload().data();
+        b.lastEventAt = instant(r.getLastEventAt());
+        b.createdAt = instant(r.getCreatedAt());
+        return b;
+    }
+
+    private static Instant instant(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private static OffsetDateTime at(Instant t) {
+        return t == null ? null : t.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,82 @@
+package io.calbridge.calendly.internal.booking;
+
+import static io.calbridge.db.calendly.Tables.CALENDLY_EFFECT_LEDGER;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.Arrays;
+import java.util.Objects;
+import org.jooq.DSLContext;
+import org.jooq.Query;
+import org.jooq.impl.DSL;
+
+/**
+ * SQL of {@code calendly_effect_ledger}: which effects a booking chain has applied to the host, and
+ * their results. A row's key is {@code <chain id>/<effect name>}; callers deal in effect names.
+ */
+final class LedgerStore {
+
+    /** Effect name to result, for one chain. */
+    Map<String, String> load(DSLContext dsl, String tenantId, UUID chainId) {
+        String prefix = chainId + "/";
+        Map<String, String> entries = new HashMap<>();
+        dsl.select(CALENDLY_EFFECT_LEDGER.EFFECT_KEY, CALENDLY_EFFECT_LEDGER.RESULT)
+                .from(CALENDLY_EFFECT_LEDGER)
+                .where(CALENDLY_EFFECT_LEDGER.CHAIN_ID.eq(chainId))
+                .and(CALENDLY_EFFECT_LEDGER.TENANT_ID.eq(tenantId))
+                .fetch()
+                .forEach(r -> entries.put(r.value1().substring(prefix.length()), r.value2()));
+        return entries;
+    }
+
+    /** Effect name to result, for keys outside any chain that start with {@code prefix}. */
+    Map<String, String> loadPrefix(DSLContext dsl, String tenantId, String prefix) {
+        Map<String, String> entries = new HashMap<>();
+        dsl.select(CALENDLY_EFFECT_LEDGER.EFFECT_KEY, CALENDLY_EFFECT_LEDGER.RESULT)
+                .from(CALENDLY_EFFECT_LEDGER)
+                .where(CALENDLY_EFFECT_LEDGER.TENANT_ID.eq(tenantId))
+                .and(CALENDLY_EFFECT_LEDGER.EFFECT_KEY.startsWith(prefix))
+                .fetch()
+                .forEach(r -> entries.put(r.value1().substring(prefix.length()), r.value2()));
+        return entries;
+    }
+
+    /** The statement that writes (inserts or overwrites) these entries, or null when there are none. */
+    Query save(DSLContext dsl, String tenantId, UUID chainId, String prefix, Map<String, String> writes, Instant now) {
+        if (writes.isEmpty()) {
+            return null;
+        }
+        var at = now.atOffset(ZoneOffset.UTC);
+        var insert = dsl.insertInto(CALENDLY_EFFECT_LEDGER,
+                CALENDLY_EFFECT_LEDGER.TENANT_ID, CALENDLY_EFFECT_LEDGER.EFFECT_KEY, CALENDLY_EFFECT_LEDGER.CHAIN_ID,
+                CALENDLY_EFFECT_LEDGER.RESULT, CALENDLY_EFFECT_LEDGER.APPLIED_AT);
+        for (var e : writes.entrySet()) {
+            insert = insert.values(tenantId, prefix + e.getKey(), chainId, e.getValue(), at);
+        }
+        return insert.onConflict(CALENDLY_EFFECT_LEDGER.TENANT_ID, CALENDLY_EFFECT_LEDGER.EFFECT_KEY)
+                .doUpdate()
+                .set(CALENDLY_EFFECT_LEDGER.RESULT, DSL.excluded(CALENDLY_EFFECT_LEDGER.RESULT))
+                .set(CALENDLY_EFFECT_LEDGER.APPLIED_AT, DSL.excluded(CALENDLY_EFFECT_LEDGER.APPLIED_AT));
+    }
+
+    /** Runs the non-null statements in one round trip. */
+    static void execute(DSLContext dsl, Query... queries) {
+        Query[] present = Arrays.stream(queries).filter(Objects::nonNull).toArray(Query[]::new);
+        if (present.length == 1) {
+            present[0].execute();
+        } else if (present.length > 1) {
+            dsl.batch(present).execute();
+        }
+    }
+
+    /** Removes a chain's entries (after a merge moved what was worth keeping). */
+    void delete(DSLContext dsl, String tenantId, UUID chainId) {
+        dsl.deleteFrom(CALENDLY_EFFECT_LEDGER)
+                .where(CALENDLY_EFFECT_LEDGER.CHAIN_ID.eq(chainId))
+                .and(CALENDLY_EFFECT_LEDGER.TENANT_ID.eq(tenantId))
+                .execute();
+    }
+}

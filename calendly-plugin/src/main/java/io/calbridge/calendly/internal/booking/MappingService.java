@@ -1,0 +1,96 @@
+package io.calbridge.calendly.internal.booking;
+
+import io.calbridge.calendly.internal.common.ApiException;
+import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.spi.HostServices;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Event-type mappings of an integration: create, read, replace, delete. Validated like the
+ * settings (400 naming the field); another tenant's integration or mapping answers 404; a second
+ * mapping for the same event type answers 409.
+ */
+public final class MappingService {
+    private final Db db;
+    private final Clock clock;
+    private final SettingsStore store = new SettingsStore();
+    private final Validator validator;
+
+    public MappingService(Db db, HostServices host, Clock clock) {
+        this.db = Objects.requireNonNull(db, "db");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.validator = new Validator(Objects.requireNonNull(host, "host"));
+    }
+
+    public List<EventTypeMapping> list(String tenantId, UUID integrationId) {
+        requireIntegration(tenantId, integrationId);
+        return store.mappings(db.dsl(), tenantId, integrationId);
+    }
+
+    public EventTypeMapping get(String tenantId, UUID integrationId, UUID mappingId) {
+        return store.mapping(db.dsl(), tenantId, integrationId, mappingId).orElseThrow(() -> ApiException.notFound("mapping"));
+    }
+
+    public EventTypeMapping create(String tenantId, UUID integrationId, MappingInput input) {
+        requireIntegration(tenantId, integrationId);
+        validate(tenantId, input);
+        Instant now = now();
+        EventTypeMapping m = new EventTypeMapping(UUID.randomUUID(), integrationId, input.eventTypeUri().strip(),
+                blankToNull(input.eventTypeName()), input.rules(), now, now);
+        if (!db.tx(dsl -> store.insertMapping(dsl, tenantId, m))) {
+            throw conflict(m.eventTypeUri());
+        }
+        return m;
+    }
+
+    public EventTypeMapping update(String tenantId, UUID integrationId, UUID mappingId, MappingInput input) {
+        EventTypeMapping current = get(tenantId, integrationId, mappingId);
+        validate(tenantId, input);
+        EventTypeMapping next = new EventTypeMapping(current.id(), integrationId, input.eventTypeUri().strip(),
+                blankToNull(input.eventTypeName()), input.rules(), current.createdAt(), now());
+        try {
+            db.txRun(dsl -> store.updateMapping(dsl, tenantId, next));
+        } catch (org.jooq.exception.IntegrityConstraintViolationException e) {
+            throw conflict(next.eventTypeUri());
+        }
+        return next;
+    }
+
+    public void delete(String tenantId, UUID integrationId, UUID mappingId) {
+        if (!db.tx(dsl -> store.deleteMapping(dsl, tenantId, integrationId, mappingId))) {
+            throw ApiException.notFound("mapping");
+        }
+    }
+
+    private void validate(String tenantId, MappingInput input) {
+        if (input == null) {
+            throw ApiException.badRequest("missing_body", "send the mapping as a JSON object", null);
+        }
+        validator.mapping(tenantId, input);
+    }
+
+    private void requireIntegration(String tenantId, UUID integrationId) {
+        if (store.settings(db.dsl(), tenantId, integrationId).isEmpty()) {
+            throw ApiException.notFound("integration");
+        }
+    }
+
+    /** PostgreSQL keeps microseconds: what create returns must equal what get reads back. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static ApiException conflict(String uri) {
+        return new ApiException(409, "mapping_exists", "this integration already has a mapping for event type " + uri,
+                "event_type_uri");
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

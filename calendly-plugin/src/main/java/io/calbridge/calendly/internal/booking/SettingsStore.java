@@ -1,0 +1,151 @@
+package io.calbridge.calendly.internal.booking;
+
+import static io.calbridge.db.calendly.Tables.CALENDLY_EVENT_TYPE_MAPPING;
+import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.calbridge.calendly.internal.common.Json;
+import io.calbridge.db.calendly.tables.records.CalendlyEventTypeMappingRecord;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.ArrayList;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.JSONB;
+
+/** SQL of the booking settings (in {@code calendly_integration.settings}) and the event-type mappings. */
+final class SettingsStore {
+
+    /** An integration's tenant and settings, with the mapping for one event type if there is one. */
+    record Loaded(String tenantId, BookingSettings settings, EventTypeMapping mapping) {
+        Policy policy() {
+            return new Policy(settings, mapping);
+        }
+    }
+
+    Optional<Loaded> load(DSLContext dsl, UUID integrationId, String eventTypeUri) {
+        return load(dsl, integrationId, eventTypeUri, List.of());
+    }
+
+    /**
+     * Loads as {@link #load(DSLContext, UUID, String)} and, in the same round trip, takes these
+     * locks (see {@link Locks#invitees}). What is read here may be older than the locks; anything
+     * that must be read after them needs a statement of its own.
+     */
+    Optional<Loaded> load(DSLContext dsl, UUID integrationId, String eventTypeUri, List<Field<?>> locks) {
+        var m = CALENDLY_EVENT_TYPE_MAPPING;
+        var i = CALENDLY_INTEGRATION;
+        List<Field<?>> fields = new ArrayList<>(List.of(i.TENANT_ID, i.SETTINGS));
+        fields.addAll(List.of(m.fields()));
+        fields.addAll(locks);
+        return dsl.select(fields)
+                .from(i)
+                .leftJoin(m).on(m.INTEGRATION_ID.eq(i.ID).and(m.EVENT_TYPE_URI.eq(eventTypeUri == null ? "" : eventTypeUri)))
+                .where(i.ID.eq(integrationId))
+                .fetchOptional(r -> new Loaded(r.get(i.TENANT_ID), parseSettings(r.get(i.SETTINGS)),
+                        r.get(m.ID) == null ? null : toMapping(r.into(m))));
+    }
+
+    /** The integration's settings when it belongs to {@code tenantId}. */
+    Optional<BookingSettings> settings(DSLContext dsl, String tenantId, UUID integrationId) {
+        return dsl.select(CALENDLY_INTEGRATION.SETTINGS)
+                .from(CALENDLY_INTEGRATION)
+                .where(CALENDLY_INTEGRATION.ID.eq(integrationId))
+                .and(CALENDLY_INTEGRATION.TENANT_ID.eq(tenantId))
+                .fetchOptional(r -> parseSettings(r.value1()));
+    }
+
+    boolean saveSettings(DSLContext dsl, String tenantId, UUID integrationId, BookingSettings settings, Instant now) {
+        return dsl.update(CALENDLY_INTEGRATION)
+                .set(CALENDLY_INTEGRATION.SETTINGS, JSONB.jsonb(write(settings)))
+                .set(CALENDLY_INTEGRATION.UPDATED_AT, now.atOffset(ZoneOffset.UTC))
+                .where(CALENDLY_INTEGRATION.ID.eq(integrationId))
+                .and(CALENDLY_INTEGRATION.TENANT_ID.eq(tenantId))
+                .execute() == 1;
+    }
+
+    List<EventTypeMapping> mappings(DSLContext dsl, String tenantId, UUID integrationId) {
+        return dsl.selectFrom(CALENDLY_EVENT_TYPE_MAPPING)
+                .where(CALENDLY_EVENT_TYPE_MAPPING.INTEGRATION_ID.eq(integrationId))
+                .and(CALENDLY_EVENT_TYPE_MAPPING.TENANT_ID.eq(tenantId))
+                .orderBy(CALENDLY_EVENT_TYPE_MAPPING.EVENT_TYPE_NAME.asc().nullsLast(), CALENDLY_EVENT_TYPE_MAPPING.EVENT_TYPE_URI)
+                .fetch(SettingsStore::toMapping);
+    }
+
+    Optional<EventTypeMapping> mapping(DSLContext dsl, String tenantId, UUID integrationId, UUID mappingId) {
+        return dsl.selectFrom(CALENDLY_EVENT_TYPE_MAPPING)
+                .where(CALENDLY_EVENT_TYPE_MAPPING.ID.eq(mappingId))
+                .and(CALENDLY_EVENT_TYPE_MAPPING.INTEGRATION_ID.eq(integrationId))
+                .and(CALENDLY_EVENT_TYPE_MAPPING.TENANT_ID.eq(tenantId))
+                .fetchOptional(SettingsStore::toMapping);
+    }
+
+    /** Inserts the mapping; false when the integration already has one for this event type. */
+    boolean insertMapping(DSLContext dsl, String tenantId, EventTypeMapping m) {
+        return dsl.insertInto(CALENDLY_EVENT_TYPE_MAPPING)
+                .set(CALENDLY_EVENT_TYPE_MAPPING.ID, m.id())
+                .set(CALENDLY_EVENT_TYPE_MAPPING.TENANT_ID, tenantId)
+                .set(CALENDLY_EVENT_TYPE_MAPPING.INTEGRATION_ID, m.integrationId())
+                .set(CALENDLY_EVENT_TYPE_MAPPING.EVENT_TYPE_URI, m.eventTypeUri())
+                .set(CALENDLY_EVENT_TYPE_MAPPING.EVENT_TYPE_NAME, m.eventTypeName())
+                .set(CALENDLY_EVENT_TYPE_MAPPING.MAPPING, JSONB.jsonb(write(m.rules())))
+                .set(CALENDLY_EVENT_TYPE_MAPPING.CREATED_AT, m.createdAt().atOffset(ZoneOffset.UTC))
+                .set(CALENDLY_EVENT_TYPE_MAPPING.UPDATED_AT, m.updatedAt().atOffset(ZoneOffset.UTC))
+                .onConflict(CALENDLY_EVENT_TYPE_MAPPING.INTEGRATION_ID, CALENDLY_EVENT_TYPE_MAPPING.EVENT_TYPE_URI)
+                .doNothing()
+                .execute() == 1;
+    }
+
+    void updateMapping(DSLContext dsl, String tenantId, EventTypeMapping m) {
+        dsl.update(CALENDLY_EVENT_TYPE_MAPPING)
+                .set(CALENDLY_EVENT_TYPE_MAPPING.EVENT_TYPE_URI, m.eventTypeUri())
+                .set(CALENDLY_EVENT_TYPE_MAPPING.EVENT_TYPE_NAME, m.eventTypeName())
+                .set(CALENDLY_EVENT_TYPE_MAPPING.MAPPING, JSONB.jsonb(write(m.rules())))
+                .set(CALENDLY_EVENT_TYPE_MAPPING.UPDATED_AT, m.updatedAt().atOffset(ZoneOffset.UTC))
+                .where(CALENDLY_EVENT_TYPE_MAPPING.ID.eq(m.id()))
+                .and(CALENDLY_EVENT_TYPE_MAPPING.TENANT_ID.eq(tenantId))
+                .execute();
+    }
+
+    boolean deleteMapping(DSLContext dsl, String tenantId, UUID integrationId, UUID mappingId) {
+        return dsl.deleteFrom(CALENDLY_EVENT_TYPE_MAPPING)
+                .where(CALENDLY_EVENT_TYPE_MAPPING.ID.eq(mappingId))
+                .and(CALENDLY_EVENT_TYPE_MAPPING.INTEGRATION_ID.eq(integrationId))
+                .and(CALENDLY_EVENT_TYPE_MAPPING.TENANT_ID.eq(tenantId))
+                .execute() == 1;
+    }
+
+    private static EventTypeMapping toMapping(CalendlyEventTypeMappingRecord r) {
+        MappingRules rules;
+        try {
+            rules = r.getMapping() == null ? MappingRules.none() : Json.mapper().readValue(r.getMapping().data(), MappingRules.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("mapping " + r.getId() + " holds unreadable JSON", e);
+        }
+        return new EventTypeMapping(r.getId(), r.getIntegrationId(), r.getEventTypeUri(), r.getEventTypeName(), rules,
+                r.getCreatedAt().toInstant(), r.getUpdatedAt().toInstant());
+    }
+
+    static BookingSettings parseSettings(JSONB json) {
+        if (json == null) {
+            return BookingSettings.defaults();
+        }
+        try {
+            BookingSettings s = Json.mapper().readValue(json.data(), BookingSettings.class);
+            return s == null ? BookingSettings.defaults() : s;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("calendly_integration.settings holds unreadable JSON", e);
+        }
+    }
+
+    static String write(Object value) {
+        try {
+            return Json.mapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

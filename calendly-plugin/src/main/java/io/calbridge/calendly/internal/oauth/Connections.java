@@ -1,0 +1,106 @@
+package io.calbridge.calendly.internal.oauth;
+
+import io.calbridge.calendly.internal.client.CalendlyClient;
+import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.crypto.AccessTokenCache;
+import io.calbridge.calendly.internal.crypto.SecretBox;
+import io.javalin.config.RoutesConfig;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The oauth feature's front door: builds its parts and hands out {@link #tokens()},
+ * {@link #connections()} and {@link #subscriptions()}; registers the connect, callback and
+ * disconnect routes; runs the periodic subscription check and housekeeping between
+ * {@link #start()} and {@link #stop()}.
+ */
+public final class Connections {
+    private static final Logger log = LoggerFactory.getLogger(Connections.class);
+
+    private final TokenRefresher tokens;
+    private final SubscriptionManager subscriptions;
+    private final ConnectionService connections;
+    private final ConnectionRoutes routes;
+    private final OAuthSettings settings;
+    private ScheduledExecutorService scheduler;
+
+    private Connections(TokenRefresher tokens, SubscriptionManager subscriptions, ConnectionService connections,
+                        ConnectionRoutes routes, OAuthSettings settings) {
+        this.tokens = tokens;
+        this.subscriptions = subscriptions;
+        this.connections = connections;
+        this.routes = routes;
+        this.settings = settings;
+    }
+
+    /**
+     * @param integrationChanged told after an integration's keys or status changed on this node
+     *                           (connect, disconnect, new signing key), so caches elsewhere can drop it
+     */
+    public static Connections create(Db db, SecretBox box, AccessTokenCache tokenCache, CalendlyClient calendly,
+                                     OAuthSettings settings, ReauthorizationListener listener, CurrentUser currentUser,
+                                     Consumer<UUID> integrationChanged, Clock clock) {
+        IntegrationStore store = new IntegrationStore();
+        TokenRefresher tokens = new TokenRefresher(db, store, box, calendly.oauth(), settings, listener, tokenCache, clock);
+        SubscriptionManager subscriptions = new SubscriptionManager(db, store, box, calendly, tokens, settings,
+                integrationChanged, clock);
+        ConnectionService connections = new ConnectionService(db, store, new StateStore(), box, calendly, tokens,
+                subscriptions, settings, integrationChanged, clock);
+        return new Connections(tokens, subscriptions, connections,
+                new ConnectionRoutes(connections, currentUser, settings.settingsPageUrl()), settings);
+    }
+
+    public TokenSource tokens() {
+        return tokens;
+    }
+
+    public ConnectionService connections() {
+        return connections;
+    }
+
+    public SubscriptionManager subscriptions() {
+        return subscriptions;
+    }
+
+    public void registerRoutes(RoutesConfig config) {
+        routes.register(config, settings.routePrefix());
+    }
+
+    /** Starts the periodic subscription check (unless the interval is zero) and housekeeping. */
+    public synchronized void start() {
+        if (settings.subscriptionCheckInterval().isZero() || scheduler != null) {
+            return;
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "calbridge-calendly-subscriptions");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = settings.subscriptionCheckInterval().toMillis();
+        // The first run comes after a short delay so a starting node does not add to its own start-up.
+        scheduler.scheduleWithFixedDelay(this::maintain, Math.min(period, 30_000), period, TimeUnit.MILLISECONDS);
+    }
+
+    public synchronized void stop() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+    }
+
+    /** One round of the periodic work; never throws (a failed round is logged and the next one runs). */
+    public void maintain() {
+        try {
+            connections.purgeAbandoned();
+            subscriptions.checkAll();
+        } catch (RuntimeException e) {
+            log.warn("Calendly subscription check failed: {}", e.getMessage(), e);
+        }
+    }
+}

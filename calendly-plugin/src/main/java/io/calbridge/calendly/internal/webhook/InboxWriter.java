@@ -1,0 +1,329 @@
+package io.calbridge.calendly.internal.webhook;
+
+import io.calbridge.calendly.internal.common.Db;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for the inbox: concurrent requests hand their verified delivery to a queue and wait;
+ * a writer thread takes everything queued (up to a batch) and stores it with one INSERT, which commits
+ * on its own. Under load one commit (one WAL flush) acknowledges many deliveries; alone, a delivery is
+ * written at once (no timer, no added latency). While one writer waits for its commit, the other
+ * collects the next batch.
+ *
+ * <p>A delivery's future completes only after its row is committed (or known to exist already), so the
+ * endpoint acknowledges nothing that could be lost. A failed batch fails the futures it holds (the
+ * endpoint answers 503 and Calendly retries); when the failure is not the database being unreachable,
+ * the batch is retried one delivery at a time so one bad row cannot fail the others.
+ *
+ * <p>Rejections travel the same queue but are best effort: written in batches, dropped beyond a per
+ * integration rate so a flood of forged requests cannot grow the table without bound.
+ */
+final class InboxWriter {
+    private static final Logger log = LoggerFactory.getLogger(InboxWriter.class);
+    static final int MAX_BATCH = 128;
+    private static final int QUEUE_CAPACITY = 10_000;
+    private static final int REJECTIONS_PER_MINUTE = 60;
+    private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+
+    enum Outcome { STORED, DUPLICATE, INTEGRATION_GONE }
+
+    /** What became of one delivery. {@code inboxId} is null unless STORED. */
+    record Result(Outcome outcome, Long inboxId, boolean pending) {
+    }
+
+    /** The queue is full or the writer stopped: answer 503, Calendly will retry. */
+    static final class Overloaded extends RuntimeException {
+        Overloaded(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private sealed interface Op permits Store, Reject {
+    }
+
+    private record Store(WebhookInbox.NewDelivery delivery, CompletableFuture<Result> future) implements Op {
+    }
+
+    private record Reject(WebhookInbox.Rejection rejection) implements Op {
+    }
+
+    private final Db db;
+    private final WebhookInbox inbox;
+    private final Clock clock;
+    private final WebhookMetrics metrics;
+    private final Runnable onStored;
+    private final int writers;
+    private final BlockingQueue<Op> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final AtomicLong outstanding = new AtomicLong();
+    private final Map<UUID, Instant> lastTouched = new ConcurrentHashMap<>();
+    private final Map<UUID, long[]> rejectionWindow = new ConcurrentHashMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+
+    InboxWriter(Db db, WebhookInbox inbox, Clock clock, WebhookMetrics metrics, int writers, Runnable onStored) {
+        this.db = db;
+        this.inbox = inbox;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.writers = writers;
+        this.onStored = onStored;
+    }
+
+    synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        for (int i = 0; i < writers; i++) {
+            Thread t = new Thread(this::run, "calendly-inbox-writer-" + i);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+    }
+
+    /** Stops taking new work, writes what is queued, then ends the threads. */
+    synchronized void stop(Duration grace) {
+        running = false;
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (Thread t : threads) {
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        threads.clear();
+        Op op;
+        while ((op = queue.poll()) != null) {
+            if (op instanceof Store s) {
+                s.future().completeExceptionally(new Overloaded("shutting down"));
+            }
+            outstanding.decrementAndGet();
+        }
+    }
+
+    /** Queues a delivery; the future completes after its commit. Never blocks. */
+    CompletableFuture<Result> store(WebhookInbox.NewDelivery delivery) {
+        CompletableFuture<Result> future = new CompletableFuture<>();
+        if (!running) {
+            future.completeExceptionally(new Overloaded("the webhook inbox is not running"));
+            return future;
+        }
+        outstanding.incrementAndGet();
+        if (!queue.offer(new Store(delivery, future))) {
+            outstanding.decrementAndGet();
+            future.completeExceptionally(new Overloaded("the webhook inbox queue is full"));
+        }
+        return future;
+    }
+
+    /**
+     * Records a rejection, best effort; never blocks, never throws.
+     *
+     * @return false when it was dropped (rate limit, full queue, stopped)
+     */
+    boolean reject(WebhookInbox.Rejection rejection) {
+        if (!running || !withinRejectionRate(rejection.integrationId())) {
+            return false;
+        }
+        outstanding.incrementAndGet();
+        if (!queue.offer(new Reject(rejection))) {
+            outstanding.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Waits until everything queued so far is written (tests, shutdown). */
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (outstanding.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(2);
+        }
+        return true;
+    }
+
+    private void run() {
+        List<Op> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                Op first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | Error e) {
+                log.error("Webhook inbox writer failed unexpectedly", e);
+                for (Op op : batch) {
+                    if (op instanceof Store s) {
+                        s.future().completeExceptionally(e);
+                    }
+                }
+            } finally {
+                outstanding.addAndGet(-batch.size());
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Op> batch) {
+        List<Store> stores = new ArrayList<>(batch.size());
+        List<WebhookInbox.Rejection> rejections = new ArrayList<>();
+        for (Op op : batch) {
+            if (op instanceof Store s) {
+                if (!s.future().isDone()) { // the request gave up waiting: Calendly will retry it
+                    stores.add(s);
+                }
+            } else if (op instanceof Reject r) {
+                rejections.add(r.rejection());
+            }
+        }
+        if (!stores.isEmpty()) {
+            metrics.insertBatch(stores.size());
+            writeStores(stores);
+        }
+        if (!rejections.isEmpty()) {
+            try {
+                inbox.insertRejections(db.dsl(), rejections);
+            } catch (RuntimeException e) {
+                log.warn("Could not record {} webhook rejection(s): {}", rejections.size(), e.toString());
+            }
+        }
+    }
+
+    private void writeStores(List<Store> stores) {
+        List<WebhookInbox.Inserted> inserted;
+        try {
+            inserted = inbox.insertNew(db.dsl(), stores.stream().map(Store::delivery).toList());
+        } catch (RuntimeException e) {
+            if (stores.size() > 1 && !databaseUnreachable(e)) {
+                log.warn("Storing a batch of {} webhook deliveries failed ({}); storing them one by one", stores.size(), e.toString());
+                for (Store s : stores) {
+                    writeStores(List.of(s));
+                }
+            } else {
+                stores.forEach(s -> s.future().completeExceptionally(e));
+            }
+            return;
+        }
+        Map<String, WebhookInbox.Inserted> byKey = new HashMap<>();
+        for (WebhookInbox.Inserted row : inserted) {
+            byKey.put(key(row.integrationId(), row.dedupeKey()), row);
+        }
+        Set<UUID> notInserted = new HashSet<>();
+        for (Store s : stores) {
+            if (!byKey.containsKey(key(s.delivery().integrationId(), s.delivery().dedupeKey()))) {
+                notInserted.add(s.delivery().integrationId());
+            }
+        }
+        Set<UUID> live;
+        try {
+            live = notInserted.isEmpty() ? Set.of() : new HashSet<>(inbox.liveIntegrations(db.dsl(), notInserted));
+        } catch (RuntimeException e) {
+            // The inserted ones are committed; the rest are unknown: let Calendly retry them.
+            live = null;
+            log.warn("Could not tell duplicates from disconnected integrations: {}", e.toString());
+        }
+        boolean anyPending = false;
+        Set<String> answered = new HashSet<>();
+        for (Store s : stores) {
+            String key = key(s.delivery().integrationId(), s.delivery().dedupeKey());
+            WebhookInbox.Inserted row = byKey.get(key);
+            if (row != null && answered.add(key)) {
+                anyPending |= row.pending();
+                s.future().complete(new Result(Outcome.STORED, row.id(), row.pending()));
+            } else if (row != null || (live != null && live.contains(s.delivery().integrationId()))) {
+                s.future().complete(new Result(Outcome.DUPLICATE, null, false));
+            } else if (live != null) {
+                s.future().complete(new Result(Outcome.INTEGRATION_GONE, null, false));
+            } else {
+                s.future().completeExceptionally(new Overloaded("could not confirm the delivery"));
+            }
+        }
+        touch(stores);
+        if (anyPending) {
+            onStored.run();
+        }
+    }
+
+    private void touch(List<Store> stores) {
+        Instant now = clock.instant();
+        Set<UUID> due = new HashSet<>();
+        for (Store s : stores) {
+            UUID id = s.delivery().integrationId();
+            Instant last = lastTouched.get(id);
+            if (last == null || last.plus(TOUCH_EVERY).isBefore(now)) {
+                due.add(id);
+            }
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        try {
+            inbox.touchLastDelivery(db.dsl(), due, now, now.minus(TOUCH_EVERY));
+            due.forEach(id -> lastTouched.put(id, now));
+        } catch (RuntimeException e) {
+            log.debug("Could not update last_delivery_at: {}", e.toString());
+        }
+    }
+
+    private boolean withinRejectionRate(UUID integrationId) {
+        long minute = clock.millis() / 60_000;
+        long[] window = rejectionWindow.computeIfAbsent(integrationId == null ? new UUID(0, 0) : integrationId,
+                id -> new long[] {minute, 0});
+        synchronized (window) {
+            if (window[0] != minute) {
+                window[0] = minute;
+                window[1] = 0;
+            }
+            return ++window[1] <= REJECTIONS_PER_MINUTE;
+        }
+    }
+
+    private static String key(UUID integrationId, String dedupeKey) {
+        return integrationId + "\n" + dedupeKey;
+    }
+
+    /** Connection-level failures: retrying row by row would only wait for the pool again and again. */
+    static boolean databaseUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,152 @@
+package io.calbridge.calendly.internal.webhook;
+
+import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.common.Secret;
+import io.calbridge.calendly.internal.crypto.Purpose;
+import io.calbridge.calendly.internal.crypto.SecretBox;
+import io.calbridge.calendly.internal.crypto.SecretUnavailableException;
+import io.calbridge.db.calendly.tables.records.CalendlyIntegrationRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the integration a delivery is for and opens its signing keys. Lookups by path token are
+ * cached for {@link WebhookSettings#keyCacheTtl()} (positive and negative), so a burst of deliveries
+ * costs no database round trip before the insert; whether the integration is still connected is
+ * checked again by the insert itself.
+ */
+final class IntegrationDirectory {
+    private static final Logger log = LoggerFactory.getLogger(IntegrationDirectory.class);
+    static final String DISCONNECTED = "DISCONNECTED";
+    /** A cached entry is reloaded on a signature mismatch, but not more often than this. */
+    private static final Duration RELOAD_ON_MISMATCH_AFTER = Duration.ofSeconds(1);
+
+    /** The signing keys of an integration cannot be opened now (master key missing, corrupt row). */
+    static final class KeysUnavailable extends RuntimeException {
+        KeysUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    record Entry(Optional<WebhookIntegration> integration, Instant loadedAt) {
+    }
+
+    private final Db db;
+    private final SecretBox secrets;
+    private final Clock clock;
+    private final Cache<String, Entry> byToken;
+
+    IntegrationDirectory(Db db, SecretBox secrets, Clock clock, Duration ttl) {
+        this.db = db;
+        this.secrets = secrets;
+        this.clock = clock;
+        this.byToken = Caffeine.newBuilder()
+                .expireAfterWrite(ttl)
+                .maximumSize(50_000)
+                .build();
+    }
+
+    /** The live (not disconnected) integration behind a path token. */
+    Entry byToken(String token) {
+        return byToken.get(token, this::load);
+    }
+
+    /** Reloads a token's entry unless it was loaded very recently; for a key that may have rotated. */
+    Optional<Entry> reloadIfOlderThanASecond(String token, Entry seen) {
+        if (seen.loadedAt().plus(RELOAD_ON_MISMATCH_AFTER).isAfter(clock.instant())) {
+            return Optional.empty();
+        }
+        Entry fresh = load(token);
+        byToken.put(token, fresh);
+        return Optional.of(fresh);
+    }
+
+    void invalidateAll() {
+        byToken.invalidateAll();
+    }
+
+    private Entry load(String token) {
+        CalendlyIntegrationRecord row = db.dsl().selectFrom(CALENDLY_INTEGRATION)
+                .where(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN.eq(token))
+                .fetchOne();
+        Optional<WebhookIntegration> integration = row == null || DISCONNECTED.equals(row.getStatus())
+                ? Optional.empty()
+                : open(row);
+        return new Entry(integration, clock.instant());
+    }
+
+    /** Live integrations owned by any of these Calendly user or organization URIs (legacy URL). */
+    List<WebhookIntegration> byOwner(Set<String> ownerUris) {
+        if (ownerUris.isEmpty()) {
+            return List.of();
+        }
+        return db.dsl().selectFrom(CALENDLY_INTEGRATION)
+                .where(CALENDLY_INTEGRATION.STATUS.ne(DISCONNECTED))
+                .and(CALENDLY_INTEGRATION.CALENDLY_USER_URI.in(ownerUris)
+                        .or(CALENDLY_INTEGRATION.CALENDLY_ORGANIZATION_URI.in(ownerUris)))
+                .limit(100)
+                .fetch()
+                .stream()
+                .map(this::open)
+                .flatMap(Optional::stream)
+                .toList();
+    }
+
+    private Optional<WebhookIntegration> open(CalendlyIntegrationRecord row) {
+        UUID id = row.getId();
+        String tenant = row.getTenantId();
+        try {
+            Secret current = row.getSigningKeyEnc() == null ? null
+                    : secrets.open(tenant, Purpose.SIGNING_KEY, id, row.getSigningKeyEnc());
+            Secret previous = openPrevious(row);
+            OffsetDateTime until = row.getPreviousSigningKeyUntil();
+            return Optional.of(new WebhookIntegration(id, tenant, row.getConnectionMode(), row.getStatus(),
+                    row.getCalendlyUserUri(), row.getCalendlyOrganizationUri(), current, previous,
+                    until == null ? null : until.toInstant()));
+        } catch (SecretUnavailableException e) {
+            if (e.reason() == SecretUnavailableException.Reason.TENANT_SHREDDED) {
+                return Optional.empty(); // the tenant was forgotten: its webhook no longer exists
+            }
+            throw new KeysUnavailable("signing key of integration " + id + " cannot be opened: " + e.reason(), e);
+        }
+    }
+
+    /**
+     * The previous key is sealed as PREVIOUS_SIGNING_KEY when rotation re-seals it; a rotation that
+     * moved the ciphertext unchanged leaves it sealed as SIGNING_KEY, which is the same secret, so both
+     * are accepted for this column. A previous key that opens neither way only ends the grace period early.
+     */
+    private Secret openPrevious(CalendlyIntegrationRecord row) {
+        byte[] sealed = row.getPreviousSigningKeyEnc();
+        if (sealed == null || row.getPreviousSigningKeyUntil() == null
+                || !clock.instant().isBefore(row.getPreviousSigningKeyUntil().toInstant())) {
+            return null;
+        }
+        try {
+            return secrets.open(row.getTenantId(), Purpose.PREVIOUS_SIGNING_KEY, row.getId(), sealed);
+        } catch (SecretUnavailableException first) {
+            if (first.reason() != SecretUnavailableException.Reason.TAMPERED) {
+                throw first;
+            }
+            try {
+                return secrets.open(row.getTenantId(), Purpose.SIGNING_KEY, row.getId(), sealed);
+            } catch (SecretUnavailableException second) {
+                log.warn("Previous signing key of integration {} does not open ({}); only the current key verifies",
+                        row.getId(), second.reason());
+                return null;
+            }
+        }
+    }
+}

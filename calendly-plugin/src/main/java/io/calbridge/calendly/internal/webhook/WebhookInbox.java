@@ -1,0 +1,385 @@
+package io.calbridge.calendly.internal.webhook;
+
+import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
+import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
+import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_REJECTION;
+import static org.jooq.impl.DSL.exists;
+import static org.jooq.impl.DSL.select;
+import static org.jooq.impl.DSL.selectOne;
+import static org.jooq.impl.DSL.when;
+
+import io.calbridge.db.calendly.tables.CalendlyWebhookInbox;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.ParamType;
+import org.jooq.exception.DataAccessException;
+import org.jooq.Field;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * The durable inbox ({@code calendly_webhook_inbox}) and the rejection log
+ * ({@code calendly_webhook_rejection}). One readable statement per method; callers own transactions.
+ *
+ * <p>Row life: PENDING → (claim) PROCESSING → DONE | IGNORED | PENDING (retry later) | DEAD. A
+ * PROCESSING row whose lease ran out (its node died) goes back to PENDING, or to DEAD when it used up
+ * its attempts. Every update of a claimed row names the claiming node, so a node that lost its lease
+ * cannot overwrite what the new owner wrote.
+ */
+final class WebhookInbox {
+    private static final CalendlyWebhookInbox INBOX = CALENDLY_WEBHOOK_INBOX;
+    static final int MAX_ERROR_LENGTH = 2000;
+
+    enum Status { PENDING, PROCESSING, DONE, IGNORED, DEAD }
+
+    /** A verified delivery about to be stored. {@code handled=false} stores it as IGNORED. */
+    record NewDelivery(
+            String tenantId,
+            UUID integrationId,
+            String event,
+            String dedupeKey,
+            byte[] rawBody,
+            Instant payloadCreatedAt,
+            Instant signatureTimestamp,
+            Instant receivedAt,
+            boolean handled) {
+    }
+
+    /** A refused delivery, recorded without its body. */
+    record Rejection(String tenantId, UUID integrationId, String reason, String detail, int bodyBytes,
+                     String remoteAddress, Instant receivedAt) {
+    }
+
+    record Inserted(long id, UUID integrationId, String dedupeKey, boolean pending) {
+    }
+
+    /**
+     * The hot insert, written in jOOQ and rendered once: rows travel as one array per column through
+     * {@code unnest}, so the text is the same for every batch size and PostgreSQL prepares it once per
+     * connection. Parameters, in order: tenant_id text[], integration_id uuid[], event text[],
+     * dedupe_key text[], raw_body bytea[], payload_created_at timestamptz[], signature_timestamp
+     * timestamptz[], received_at timestamptz[], status text[].
+     */
+    static final String INSERT_NEW_SQL = renderInsertNew();
+
+    private static String renderInsertNew() {
+        Table<?> v = DSL.table("unnest({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8})",
+                        DSL.param("tenant_id", SQLDataType.CLOB.getArrayDataType()),
+                        DSL.param("integration_id", SQLDataType.UUID.getArrayDataType()),
+                        DSL.param("event", SQLDataType.CLOB.getArrayDataType()),
+                        DSL.param("dedupe_key", SQLDataType.CLOB.getArrayDataType()),
+                        DSL.param("raw_body", SQLDataType.BLOB.getArrayDataType()),
+                        DSL.param("payload_created_at", SQLDataType.TIMESTAMPWITHTIMEZONE.getArrayDataType()),
+                        DSL.param("signature_timestamp", SQLDataType.TIMESTAMPWITHTIMEZONE.getArrayDataType()),
+                        DSL.param("received_at", SQLDataType.TIMESTAMPWITHTIMEZONE.getArrayDataType()),
+                        DSL.param("status", SQLDataType.CLOB.getArrayDataType()))
+                .as("v", "tenant_id", "integration_id", "event", "dedupe_key", "raw_body", "payload_created_at",
+                        "signature_timestamp", "received_at", "status");
+        Field<UUID> vIntegration = DSL.field(DSL.name("v", "integration_id"), SQLDataType.UUID);
+        Field<OffsetDateTime> vReceived = DSL.field(DSL.name("v", "received_at"), SQLDataType.TIMESTAMPWITHTIMEZONE);
+        Field<String> vStatus = DSL.field(DSL.name("v", "status"), SQLDataType.CLOB);
+        var query = DSL.using(SQLDialect.POSTGRES, new org.jooq.conf.Settings()
+                        .withRenderSchema(false)
+                        .withRenderQuotedNames(org.jooq.conf.RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED))
+                .insertInto(INBOX, INBOX.TENANT_ID, INBOX.INTEGRATION_ID, INBOX.EVENT, INBOX.DEDUPE_KEY,
+                        INBOX.RAW_BODY, INBOX.PAYLOAD_CREATED_AT, INBOX.SIGNATURE_TIMESTAMP, INBOX.RECEIVED_AT,
+                        INBOX.STATUS, INBOX.NEXT_ATTEMPT_AT, INBOX.PROCESSED_AT)
+                .select(DSL.select(
+                                DSL.field(DSL.name("v", "tenant_id"), SQLDataType.CLOB),
+                                vIntegration,
+                                DSL.field(DSL.name("v", "event"), SQLDataType.CLOB),
+                                DSL.field(DSL.name("v", "dedupe_key"), SQLDataType.CLOB),
+                                DSL.field(DSL.name("v", "raw_body"), SQLDataType.BLOB),
+                                DSL.field(DSL.name("v", "payload_created_at"), SQLDataType.TIMESTAMPWITHTIMEZONE),
+                                DSL.field(DSL.name("v", "signature_timestamp"), SQLDataType.TIMESTAMPWITHTIMEZONE),
+                                vReceived,
+                                vStatus,
+                                vReceived,
+                                when(vStatus.eq(DSL.inline(Status.IGNORED.name())), vReceived))
+                        .from(v)
+                        .where(exists(selectOne().from(CALENDLY_INTEGRATION)
+                                .where(CALENDLY_INTEGRATION.ID.eq(vIntegration))
+                                .and(CALENDLY_INTEGRATION.STATUS.ne(DSL.inline(IntegrationDirectory.DISCONNECTED))))))
+                .onConflictDoNothing()
+                .returningResult(INBOX.ID, INBOX.INTEGRATION_ID, INBOX.DEDUPE_KEY, INBOX.STATUS);
+        return query.getSQL(ParamType.INDEXED);
+    }
+
+    /**
+     * Inserts the deliveries whose integration is still connected; a delivery already stored for its
+     * integration (same dedupe key) is skipped. One statement, so it is atomic even in autocommit.
+     *
+     * <p>Executed through JDBC with driver-built arrays: jOOQ would bind the bytea[] as a text literal
+     * (every body hex-encoded, then parsed back by the server), which cost more CPU than the rest of the
+     * request together. The statement itself is jOOQ's ({@link #INSERT_NEW_SQL}).
+     *
+     * @return the rows actually inserted
+     */
+    List<Inserted> insertNew(DSLContext dsl, List<NewDelivery> deliveries) {
+        int n = deliveries.size();
+        String[] tenants = new String[n];
+        UUID[] integrations = new UUID[n];
+        String[] events = new String[n];
+        String[] keys = new String[n];
+        byte[][] bodies = new byte[n][];
+        String[] createdAt = new String[n];
+        String[] signedAt = new String[n];
+        String[] receivedAt = new String[n];
+        String[] statuses = new String[n];
+        for (int i = 0; i < n; i++) {
+            NewDelivery d = deliveries.get(i);
+            tenants[i] = d.tenantId();
+            integrations[i] = d.integrationId();
+            events[i] = d.event();
+            keys[i] = d.dedupeKey();
+            bodies[i] = d.rawBody();
+            createdAt[i] = d.payloadCreatedAt() == null ? null : d.payloadCreatedAt().toString();
+            signedAt[i] = d.signatureTimestamp() == null ? null : d.signatureTimestamp().toString();
+            receivedAt[i] = d.receivedAt().toString();
+            statuses[i] = (d.handled() ? Status.PENDING : Status.IGNORED).name();
+        }
+        return dsl.connectionResult(c -> {
+            try (PreparedStatement ps = c.prepareStatement(INSERT_NEW_SQL)) {
+                ps.setArray(1, c.createArrayOf("text", tenants));
+                ps.setArray(2, c.createArrayOf("uuid", integrations));
+                ps.setArray(3, c.createArrayOf("text", events));
+                ps.setArray(4, c.createArrayOf("text", keys));
+                ps.setArray(5, c.createArrayOf("bytea", bodies));
+                ps.setArray(6, c.createArrayOf("timestamptz", createdAt));
+                ps.setArray(7, c.createArrayOf("timestamptz", signedAt));
+                ps.setArray(8, c.createArrayOf("timestamptz", receivedAt));
+                ps.setArray(9, c.createArrayOf("text", statuses));
+                List<Inserted> inserted = new ArrayList<>(n);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        inserted.add(new Inserted(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3),
+                                Status.PENDING.name().equals(rs.getString(4))));
+                    }
+                }
+                return inserted;
+            } catch (SQLException e) {
+                throw new DataAccessException("inserting " + n + " webhook deliveries failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Of these integrations, the ones still connected (to tell a duplicate from a disconnected one). */
+    List<UUID> liveIntegrations(DSLContext dsl, Collection<UUID> ids) {
+        return dsl.select(CALENDLY_INTEGRATION.ID).from(CALENDLY_INTEGRATION)
+                .where(CALENDLY_INTEGRATION.ID.in(ids))
+                .and(CALENDLY_INTEGRATION.STATUS.ne(IntegrationDirectory.DISCONNECTED))
+                .fetch(CALENDLY_INTEGRATION.ID);
+    }
+
+    /** Sets last_delivery_at, touching each row at most once per {@code notBefore} window. */
+    void touchLastDelivery(DSLContext dsl, Collection<UUID> ids, Instant now, Instant notBefore) {
+        dsl.update(CALENDLY_INTEGRATION)
+                .set(CALENDLY_INTEGRATION.LAST_DELIVERY_AT, utc(now))
+                .where(CALENDLY_INTEGRATION.ID.in(ids))
+                .and(CALENDLY_INTEGRATION.LAST_DELIVERY_AT.isNull().or(CALENDLY_INTEGRATION.LAST_DELIVERY_AT.lt(utc(notBefore))))
+                .execute();
+    }
+
+    void insertRejections(DSLContext dsl, List<Rejection> rejections) {
+        var insert = dsl.insertInto(CALENDLY_WEBHOOK_REJECTION,
+                CALENDLY_WEBHOOK_REJECTION.TENANT_ID, CALENDLY_WEBHOOK_REJECTION.INTEGRATION_ID,
+                CALENDLY_WEBHOOK_REJECTION.REASON, CALENDLY_WEBHOOK_REJECTION.DETAIL,
+                CALENDLY_WEBHOOK_REJECTION.BODY_BYTES, CALENDLY_WEBHOOK_REJECTION.REMOTE_ADDRESS,
+                CALENDLY_WEBHOOK_REJECTION.RECEIVED_AT);
+        for (Rejection r : rejections) {
+            insert = insert.values(r.tenantId(), r.integrationId(), r.reason(), r.detail(), r.bodyBytes(),
+                    r.remoteAddress(), utc(r.receivedAt()));
+        }
+        insert.execute();
+    }
+
+    /**
+     * Claims up to {@code limit} due rows for {@code node} with {@code FOR UPDATE SKIP LOCKED}, so nodes
+     * never claim the same row, and counts the attempt.
+     */
+    List<StoredDelivery> claim(DSLContext dsl, String node, int limit, Instant now, Instant leaseUntil) {
+        var due = select(INBOX.ID).from(INBOX)
+                .where(INBOX.STATUS.eq(Status.PENDING.name()))
+                .and(INBOX.NEXT_ATTEMPT_AT.le(utc(now)))
+                .orderBy(INBOX.NEXT_ATTEMPT_AT, INBOX.ID)
+                .limit(limit)
+                .forUpdate()
+                .skipLocked();
+        return dsl.update(INBOX)
+                .set(INBOX.STATUS, Status.PROCESSING.name())
+                .set(INBOX.LOCKED_BY, node)
+                .set(INBOX.LOCKED_UNTIL, utc(leaseUntil))
+                .set(INBOX.ATTEMPTS, INBOX.ATTEMPTS.plus(1))
+                .where(INBOX.ID.in(due))
+                .returningResult(INBOX.ID, INBOX.TENANT_ID, INBOX.INTEGRATION_ID, INBOX.EVENT, INBOX.RAW_BODY,
+                        INBOX.ATTEMPTS, INBOX.RECEIVED_AT)
+                .fetch(r -> new StoredDelivery(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(),
+                        r.value7().toInstant()))
+                .stream()
+                .sorted(java.util.Comparator.comparingLong(StoredDelivery::inboxId))
+                .toList();
+    }
+
+    /**
+     * Returns rows whose lease ran out (their node died or stalled) to PENDING, due now; rows that
+     * already used {@code maxAttempts} go to DEAD instead, so a delivery that kills its worker cannot
+     * loop forever.
+     */
+    int reclaimExpired(DSLContext dsl, Instant now, int maxAttempts) {
+        var expired = select(INBOX.ID).from(INBOX)
+                .where(INBOX.STATUS.eq(Status.PROCESSING.name()))
+                .and(INBOX.LOCKED_UNTIL.lt(utc(now)))
+                .limit(1000)
+                .forUpdate()
+                .skipLocked();
+        Field<String> reason = DSL.concat(DSL.val("lease expired: node "), DSL.coalesce(INBOX.LOCKED_BY, DSL.val("?")),
+                DSL.val(" stopped while processing"));
+        return dsl.update(INBOX)
+                .set(INBOX.STATUS, when(INBOX.ATTEMPTS.ge(maxAttempts), Status.DEAD.name()).otherwise(Status.PENDING.name()))
+                .set(INBOX.LAST_ERROR, reason)
+                .set(INBOX.NEXT_ATTEMPT_AT, utc(now))
+                .set(INBOX.PROCESSED_AT, when(INBOX.ATTEMPTS.ge(maxAttempts), utc(now)).otherwise((OffsetDateTime) null))
+                .setNull(INBOX.LOCKED_BY)
+                .setNull(INBOX.LOCKED_UNTIL)
+                .where(INBOX.ID.in(expired))
+                .execute();
+    }
+
+    /** Keeps claimed rows with their node while it works through a long batch. */
+    int extendLease(DSLContext dsl, String node, Collection<Long> ids, Instant until) {
+        return dsl.update(INBOX)
+                .set(INBOX.LOCKED_UNTIL, utc(until))
+                .where(INBOX.ID.in(ids))
+                .and(INBOX.STATUS.eq(Status.PROCESSING.name()))
+                .and(INBOX.LOCKED_BY.eq(node))
+                .execute();
+    }
+
+    /** Finished: DONE, IGNORED or DEAD. False when the row is no longer this node's. */
+    boolean finish(DSLContext dsl, long id, String node, Status status, String error, Instant now, int processingMs) {
+        return dsl.update(INBOX)
+                .set(INBOX.STATUS, status.name())
+                .set(INBOX.LAST_ERROR, truncate(error))
+                .set(INBOX.PROCESSED_AT, utc(now))
+                .set(INBOX.PROCESSING_MS, processingMs)
+                .setNull(INBOX.LOCKED_BY)
+                .setNull(INBOX.LOCKED_UNTIL)
+                .where(INBOX.ID.eq(id))
+                .and(INBOX.STATUS.eq(Status.PROCESSING.name()))
+                .and(INBOX.LOCKED_BY.eq(node))
+                .execute() == 1;
+    }
+
+    /** Failed, to be tried again at {@code nextAttemptAt}. False when the row is no longer this node's. */
+    boolean retryLater(DSLContext dsl, long id, String node, String error, Instant nextAttemptAt, int processingMs) {
+        return dsl.update(INBOX)
+                .set(INBOX.STATUS, Status.PENDING.name())
+                .set(INBOX.LAST_ERROR, truncate(error))
+                .set(INBOX.NEXT_ATTEMPT_AT, utc(nextAttemptAt))
+                .set(INBOX.PROCESSING_MS, processingMs)
+                .setNull(INBOX.LOCKED_BY)
+                .setNull(INBOX.LOCKED_UNTIL)
+                .where(INBOX.ID.eq(id))
+                .and(INBOX.STATUS.eq(Status.PROCESSING.name()))
+                .and(INBOX.LOCKED_BY.eq(node))
+                .execute() == 1;
+    }
+
+    /** Gives claimed rows back untouched (shutdown before they were started): the attempt is not counted. */
+    int release(DSLContext dsl, String node, Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return dsl.update(INBOX)
+                .set(INBOX.STATUS, Status.PENDING.name())
+                .set(INBOX.ATTEMPTS, DSL.greatest(INBOX.ATTEMPTS.minus(1), DSL.val(0)))
+                .setNull(INBOX.LOCKED_BY)
+                .setNull(INBOX.LOCKED_UNTIL)
+                .where(INBOX.ID.in(ids))
+                .and(INBOX.STATUS.eq(Status.PROCESSING.name()))
+                .and(INBOX.LOCKED_BY.eq(node))
+                .execute();
+    }
+
+    /**
+     * Makes one of a tenant's deliveries due again with fresh attempts.
+     *
+     * @return the status it had, or empty when the tenant has no such delivery; PROCESSING is returned
+     *         without any change (it is being worked on right now)
+     */
+    Optional<Status> replay(DSLContext dsl, String tenantId, long id, Instant now) {
+        Optional<Status> current = dsl.select(INBOX.STATUS).from(INBOX)
+                .where(INBOX.ID.eq(id)).and(INBOX.TENANT_ID.eq(tenantId))
+                .forUpdate()
+                .fetchOptional(r -> Status.valueOf(r.value1()));
+        if (current.isPresent() && current.get() != Status.PROCESSING) {
+            dsl.update(INBOX)
+                    .set(INBOX.STATUS, Status.PENDING.name())
+                    .set(INBOX.ATTEMPTS, 0)
+                    .set(INBOX.NEXT_ATTEMPT_AT, utc(now))
+                    .setNull(INBOX.LAST_ERROR)
+                    .setNull(INBOX.PROCESSED_AT)
+                    .setNull(INBOX.PROCESSING_MS)
+                    .setNull(INBOX.LOCKED_BY)
+                    .setNull(INBOX.LOCKED_UNTIL)
+                    .where(INBOX.ID.eq(id))
+                    .execute();
+        }
+        return current;
+    }
+
+    /** Makes every dead-lettered delivery of one integration due again; returns how many. */
+    int replayDead(DSLContext dsl, UUID integrationId, Instant now) {
+        return dsl.update(INBOX)
+                .set(INBOX.STATUS, Status.PENDING.name())
+                .set(INBOX.ATTEMPTS, 0)
+                .set(INBOX.NEXT_ATTEMPT_AT, utc(now))
+                .setNull(INBOX.LAST_ERROR)
+                .setNull(INBOX.PROCESSED_AT)
+                .setNull(INBOX.PROCESSING_MS)
+                .where(INBOX.INTEGRATION_ID.eq(integrationId))
+                .and(INBOX.STATUS.eq(Status.DEAD.name()))
+                .execute();
+    }
+
+    boolean integrationOfTenant(DSLContext dsl, String tenantId, UUID integrationId) {
+        return dsl.fetchExists(CALENDLY_INTEGRATION, CALENDLY_INTEGRATION.ID.eq(integrationId)
+                .and(CALENDLY_INTEGRATION.TENANT_ID.eq(tenantId)));
+    }
+
+    /** Rows per unfinished or dead status, over all tenants: a point-in-time snapshot. */
+    Map<Status, Long> depth(DSLContext dsl) {
+        Map<Status, Long> counts = new EnumMap<>(Status.class);
+        for (Status s : List.of(Status.PENDING, Status.PROCESSING, Status.DEAD)) {
+            counts.put(s, 0L);
+        }
+        dsl.select(INBOX.STATUS, DSL.count()).from(INBOX)
+                .where(INBOX.STATUS.in(Status.PENDING.name(), Status.PROCESSING.name(), Status.DEAD.name()))
+                .groupBy(INBOX.STATUS)
+                .fetch()
+                .forEach(r -> counts.put(Status.valueOf(r.value1()), r.value2().longValue()));
+        return counts;
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static String truncate(String s) {
+        return s == null || s.length() <= MAX_ERROR_LENGTH ? s : s.substring(0, MAX_ERROR_LENGTH - 1) + "…";
+    }
+}

@@ -1,0 +1,257 @@
+package io.calbridge.calendly.internal.webhook;
+
+import io.calbridge.calendly.internal.common.Secret;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jooq.exception.DataAccessException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receiving one delivery, without HTTP: find the integration, verify the signature, parse the
+ * envelope, store, and say what to answer. Nothing is acknowledged before its row is committed.
+ *
+ * <p>Answers: 200 stored or duplicate; 400 correctly signed but not a Calendly envelope (nothing
+ * stored); 401 signature missing, malformed, stale, from the future, or not matching; 404 unknown or
+ * disconnected webhook; 413 body too large; 503 database or key store unavailable (Calendly retries).
+ */
+final class WebhookReceiver {
+    private static final Logger log = LoggerFactory.getLogger(WebhookReceiver.class);
+    /** Calendly gives up on a request after 15 s; answer 503 well before that. */
+    static final Duration STORE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** What to answer. {@code code} is the JSON error code, or "accepted" / "duplicate" for 200. */
+    record Answer(int status, String code, String message) {
+        boolean ok() {
+            return status / 100 == 2;
+        }
+    }
+
+    private final IntegrationDirectory directory;
+    private final SignatureVerifier verifier;
+    private final InboxWriter writer;
+    private final WebhookMetrics metrics;
+    private final Clock clock;
+    private final Secret platformKey;
+    private final int maxBodyBytes;
+
+    WebhookReceiver(IntegrationDirectory directory, SignatureVerifier verifier, InboxWriter writer,
+                    WebhookMetrics metrics, Clock clock, Secret platformKey, int maxBodyBytes) {
+        this.directory = directory;
+        this.verifier = verifier;
+        this.writer = writer;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.platformKey = platformKey;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    /** The per-integration URL: {@code POST .../api/webhooks/calendly/{token}}. */
+    Answer receive(String token, String signatureHeader, byte[] body, String remoteAddress) {
+        Instant receivedAt = clock.instant();
+        if (!WebhookPathTokens.looksValid(token)) {
+            return notFound();
+        }
+        IntegrationDirectory.Entry entry;
+        try {
+            entry = directory.byToken(token);
+        } catch (DataAccessException e) {
+            return unavailable("database_unavailable", "the webhook store is unavailable; retry later", e, null);
+        } catch (IntegrationDirectory.KeysUnavailable e) {
+            return unavailable("signing_key_unavailable", "the signing key cannot be read right now; retry later", e, null);
+        }
+        if (entry.integration().isEmpty()) {
+            return notFound();
+        }
+        WebhookIntegration integration = entry.integration().get();
+        SignatureVerifier.Header verified;
+        try {
+            verified = verifier.verify(signatureHeader, body, integration.keysAt(receivedAt, platformKey));
+        } catch (SignatureRejected first) {
+            Optional<WebhookIntegration> reloaded = first.reason() == SignatureRejected.Reason.MISMATCH
+                    || first.reason() == SignatureRejected.Reason.NO_KEY
+                    ? reloadedAfterKeyChange(token, entry) : Optional.empty();
+            if (reloaded.isEmpty()) {
+                return rejected(integration, first, body.length, remoteAddress, receivedAt);
+            }
+            integration = reloaded.get();
+            try {
+                verified = verifier.verify(signatureHeader, body, integration.keysAt(receivedAt, platformKey));
+            } catch (SignatureRejected again) {
+                return rejected(integration, again, body.length, remoteAddress, receivedAt);
+            }
+        }
+        return store(integration, verified.timestamp(), body, remoteAddress, receivedAt);
+    }
+
+    /**
+     * The seed's single URL ({@code POST .../api/webhooks/calendly}), for hosts that configured it by
+     * hand: accepted only when exactly one live integration owned by the delivery's Calendly user or
+     * organization verifies it. Never routed to an integration whose key did not verify it.
+     */
+    Answer receiveLegacy(String signatureHeader, byte[] body, String remoteAddress) {
+        Instant receivedAt = clock.instant();
+        SignatureVerifier.Header header;
+        try {
+            header = verifier.parseFresh(signatureHeader);
+        } catch (SignatureRejected e) {
+            metrics.delivery("rejected", e.reason().code, null);
+            return new Answer(401, e.reason().code, e.getMessage());
+        }
+        DeliveryEnvelope envelope;
+        try {
+            envelope = DeliveryEnvelope.parse(body);
+        } catch (DeliveryEnvelope.InvalidPayload e) {
+            metrics.delivery("invalid", "invalid_payload", null);
+            return new Answer(400, "invalid_payload", e.getMessage());
+        }
+        List<WebhookIntegration> candidates;
+        try {
+            candidates = directory.byOwner(envelope.ownerUris());
+        } catch (DataAccessException e) {
+            return unavailable("database_unavailable", "the webhook store is unavailable; retry later", e, null);
+        } catch (IntegrationDirectory.KeysUnavailable e) {
+            return unavailable("signing_key_unavailable", "a signing key cannot be read right now; retry later", e, null);
+        }
+        if (candidates.isEmpty()) {
+            metrics.delivery("not_found", "unknown_owner", null);
+            return new Answer(404, "unknown_owner",
+                    "no connected Calendly integration owns this delivery; use the integration's own webhook URL");
+        }
+        List<WebhookIntegration> verified = new ArrayList<>(1);
+        for (WebhookIntegration candidate : candidates) {
+            if (SignatureVerifier.matchesAny(header, body, candidate.keysAt(receivedAt, platformKey))) {
+                verified.add(candidate);
+            }
+        }
+        if (verified.size() == 1) {
+            return store(verified.get(0), header.timestamp(), envelope, body, remoteAddress, receivedAt);
+        }
+        if (verified.isEmpty()) {
+            if (candidates.size() == 1) {
+                return rejected(candidates.get(0), new SignatureRejected(SignatureRejected.Reason.MISMATCH,
+                        "signature does not match the body with the owning integration's signing key"),
+                        body.length, remoteAddress, receivedAt);
+            }
+            metrics.delivery("rejected", SignatureRejected.Reason.MISMATCH.code, null);
+            return new Answer(401, SignatureRejected.Reason.MISMATCH.code,
+                    "signature does not match the body with any owning integration's signing key");
+        }
+        metrics.delivery("rejected", "signature_ambiguous", null);
+        log.warn("Webhook delivery on the shared URL verifies for {} integrations; refused. Use per-integration URLs.",
+                verified.size());
+        return new Answer(401, "signature_ambiguous",
+                "more than one connected integration verifies this delivery; use the integration's own webhook URL");
+    }
+
+    Answer tooLarge(long bytes) {
+        metrics.delivery("too_large", "body_too_large", null);
+        return new Answer(413, "body_too_large",
+                "body of " + (bytes < 0 ? "more than " + maxBodyBytes : bytes) + " bytes exceeds the limit of " + maxBodyBytes + " bytes");
+    }
+
+    Answer unreadable() {
+        metrics.delivery("invalid", "body_unreadable", null);
+        return new Answer(400, "body_unreadable", "the request body could not be read");
+    }
+
+    private Optional<WebhookIntegration> reloadedAfterKeyChange(String token, IntegrationDirectory.Entry seen) {
+        try {
+            return directory.reloadIfOlderThanASecond(token, seen).flatMap(IntegrationDirectory.Entry::integration);
+        } catch (RuntimeException e) {
+            return Optional.empty(); // keep the first verdict; the database problem shows on the insert
+        }
+    }
+
+    private Answer store(WebhookIntegration integration, long signatureTimestamp, byte[] body, String remoteAddress,
+                         Instant receivedAt) {
+        DeliveryEnvelope envelope;
+        try {
+            envelope = DeliveryEnvelope.parse(body, false);
+        } catch (DeliveryEnvelope.InvalidPayload e) {
+            metrics.delivery("invalid", "invalid_payload", integration.tenantId());
+            writer.reject(new WebhookInbox.Rejection(integration.tenantId(), integration.id(), "invalid_payload",
+                    e.getMessage(), body.length, remoteAddress, receivedAt));
+            return new Answer(400, "invalid_payload", e.getMessage());
+        }
+        return store(integration, signatureTimestamp, envelope, body, remoteAddress, receivedAt);
+    }
+
+    private Answer store(WebhookIntegration integration, long signatureTimestamp, DeliveryEnvelope envelope, byte[] body,
+                         String remoteAddress, Instant receivedAt) {
+        var delivery = new WebhookInbox.NewDelivery(integration.tenantId(), integration.id(), envelope.event(),
+                envelope.dedupeKey(), body, envelope.createdAt(), Instant.ofEpochSecond(signatureTimestamp), receivedAt,
+                envelope.handled());
+        CompletableFuture<InboxWriter.Result> future = writer.store(delivery);
+        InboxWriter.Result result;
+        try {
+            result = future.get(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(false);
+            return unavailable("database_unavailable", "storing the delivery took too long; retry later", e, integration.tenantId());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.cancel(false);
+            return unavailable("unavailable", "the server is shutting down; retry later", e, integration.tenantId());
+        } catch (ExecutionException | CancellationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof InboxWriter.Overloaded) {
+                return unavailable("overloaded", cause.getMessage() + "; retry later", null, integration.tenantId());
+            }
+            return unavailable("database_unavailable", "the webhook store is unavailable; retry later", cause, integration.tenantId());
+        }
+        return switch (result.outcome()) {
+            case STORED -> {
+                metrics.delivery("accepted", envelope.handled() ? "none" : "unhandled_event", integration.tenantId());
+                yield new Answer(200, "accepted", envelope.handled() ? "stored" : "stored; event not handled");
+            }
+            case DUPLICATE -> {
+                metrics.delivery("duplicate", "none", integration.tenantId());
+                yield new Answer(200, "duplicate", "already received");
+            }
+            case INTEGRATION_GONE -> {
+                directory.invalidateAll();
+                yield notFound();
+            }
+        };
+    }
+
+    private Answer rejected(WebhookIntegration integration, SignatureRejected e, int bodyBytes, String remoteAddress,
+                            Instant receivedAt) {
+        String code = e.reason().code;
+        metrics.delivery("rejected", code, integration.tenantId());
+        boolean recorded = writer.reject(new WebhookInbox.Rejection(integration.tenantId(), integration.id(), code,
+                e.getMessage(), bodyBytes, remoteAddress, receivedAt));
+        if (recorded) {
+            log.warn("Rejected webhook delivery for integration {} (tenant {}): {} - {}", integration.id(),
+                    integration.tenantId(), code, e.getMessage());
+        }
+        return new Answer(401, code, e.getMessage());
+    }
+
+    private Answer notFound() {
+        metrics.delivery("not_found", "unknown_webhook", null);
+        return new Answer(404, "unknown_webhook", "no connected Calendly integration has this webhook URL");
+    }
+
+    private Answer unavailable(String code, String message, Throwable cause, String tenantId) {
+        metrics.delivery("unavailable", code, tenantId);
+        if (cause != null) {
+            log.warn("Webhook delivery answered 503 ({}): {}", code, cause.toString());
+        }
+        return new Answer(503, code, message);
+    }
+}

@@ -1,0 +1,116 @@
+package io.calbridge.calendly.internal.webhook;
+
+import io.calbridge.calendly.internal.common.Secret;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The webhook feature's knobs, checked once by {@code Wiring.Settings}. Durations are positive unless
+ * stated.
+ *
+ * @param routePrefix          prefix of the plugin's routes ("" or "/x")
+ * @param signatureTolerance   oldest accepted signature timestamp (Calendly's example: 3 minutes)
+ * @param signatureFutureSkew  newest accepted signature timestamp ahead of our clock (zero allowed)
+ * @param maxBodyBytes         larger bodies get 413
+ * @param platformSigningKey   the operator's OAuth-app-wide signing key; also verifies deliveries of
+ *                             PLATFORM_APP integrations. Null when there is none
+ * @param workerThreads        processing threads on this node; 0 stores deliveries but processes none here
+ * @param maxAttempts          processing attempts before a delivery is dead-lettered
+ * @param lease                how long a claimed delivery stays with its node before others may reclaim it
+ * @param pollInterval         how often an idle worker looks for due deliveries (new local deliveries
+ *                             wake it at once)
+ * @param retryBaseDelay       delay after the first failed attempt; doubles per attempt, with jitter
+ * @param retryMaxDelay        the cap of that delay
+ * @param keyCacheTtl          how long a node keeps an integration's decrypted keys and status in memory;
+ *                             a key revoked on another node stops verifying here within this time
+ * @param metricsPerTenant     tag delivery counters with the tenant id (only for few tenants)
+ */
+public record WebhookSettings(
+        String routePrefix,
+        Duration signatureTolerance,
+        Duration signatureFutureSkew,
+        int maxBodyBytes,
+        Secret platformSigningKey,
+        int workerThreads,
+        int maxAttempts,
+        Duration lease,
+        Duration pollInterval,
+        Duration retryBaseDelay,
+        Duration retryMaxDelay,
+        Duration keyCacheTtl,
+        boolean metricsPerTenant) {
+
+    public static final int DEFAULT_MAX_ATTEMPTS = 10;
+    public static final Duration DEFAULT_LEASE = Duration.ofMinutes(2);
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+
+    public WebhookSettings {
+        Objects.requireNonNull(routePrefix, "routePrefix");
+        Objects.requireNonNull(signatureTolerance, "signatureTolerance");
+        Objects.requireNonNull(signatureFutureSkew, "signatureFutureSkew");
+        Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        Objects.requireNonNull(retryBaseDelay, "retryBaseDelay");
+        Objects.requireNonNull(retryMaxDelay, "retryMaxDelay");
+        Objects.requireNonNull(keyCacheTtl, "keyCacheTtl");
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("webhookMaxAttempts must be at least 1: " + maxAttempts);
+        }
+        if (workerThreads < 0) {
+            throw new IllegalArgumentException("workerThreads cannot be negative: " + workerThreads);
+        }
+        if (lease.isNegative() || lease.toMillis() < 1000) {
+            throw new IllegalArgumentException("webhookLease must be at least 1 second: " + lease);
+        }
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("webhookPollInterval must be positive: " + pollInterval);
+        }
+        if (platformSigningKey != null && platformSigningKey.isEmpty()) {
+            platformSigningKey = null;
+        }
+    }
+
+    /** The documented defaults, with no platform key; tests start here. */
+    public static WebhookSettings defaults() {
+        return new WebhookSettings("", Duration.ofMinutes(3), Duration.ofSeconds(30), 1024 * 1024, null,
+                2, DEFAULT_MAX_ATTEMPTS, DEFAULT_LEASE, DEFAULT_POLL_INTERVAL,
+                Duration.ofSeconds(15), Duration.ofMinutes(30), Duration.ofSeconds(10), false);
+    }
+
+    public WebhookSettings withPlatformSigningKey(Secret key) {
+        return new WebhookSettings(routePrefix, signatureTolerance, signatureFutureSkew, maxBodyBytes, key,
+                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant);
+    }
+
+    public WebhookSettings withWorker(int threads, int attempts, Duration leaseTime, Duration poll) {
+        return new WebhookSettings(routePrefix, signatureTolerance, signatureFutureSkew, maxBodyBytes, platformSigningKey,
+                threads, attempts, leaseTime, poll, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant);
+    }
+
+    public WebhookSettings withMaxBodyBytes(int bytes) {
+        return new WebhookSettings(routePrefix, signatureTolerance, signatureFutureSkew, bytes, platformSigningKey,
+                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant);
+    }
+
+    public WebhookSettings withRoutePrefix(String prefix) {
+        return new WebhookSettings(prefix, signatureTolerance, signatureFutureSkew, maxBodyBytes, platformSigningKey,
+                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant);
+    }
+
+    public WebhookSettings withKeyCacheTtl(Duration ttl) {
+        return new WebhookSettings(routePrefix, signatureTolerance, signatureFutureSkew, maxBodyBytes, platformSigningKey,
+                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, ttl, metricsPerTenant);
+    }
+
+    @Override
+    public String toString() {
+        // A record's toString would print the key's toString (***) anyway; say only whether it is set.
+        return "WebhookSettings[routePrefix=" + routePrefix + ", signatureTolerance=" + signatureTolerance
+                + ", signatureFutureSkew=" + signatureFutureSkew + ", maxBodyBytes=" + maxBodyBytes
+                + ", platformSigningKey=" + (platformSigningKey == null ? "<none>" : "<set>")
+                + ", workerThreads=" + workerThreads + ", maxAttempts=" + maxAttempts + ", lease=" + lease
+                + ", pollInterval=" + pollInterval + ", retryBaseDelay=" + retryBaseDelay
+                + ", retryMaxDelay=" + retryMaxDelay + ", keyCacheTtl=" + keyCacheTtl
+                + ", metricsPerTenant=" + metricsPerTenant + "]";
+    }
+}

@@ -1,0 +1,151 @@
+package io.calbridge.calendly.internal.webhook;
+
+import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.crypto.SecretBox;
+import io.javalin.config.RoutesConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The webhook feature's front door: receiving endpoints, the durable inbox with its group-commit
+ * writer, the processing worker, and {@link WebhookOperations} (replay, log).
+ *
+ * <pre>{@code
+ * var webhooks = Webhooks.create(db, secretBox, bookings.processor(), webhookSettings, meterRegistry, clock);
+ * webhooks.registerRoutes(routes);   // POST {prefix}/api/webhooks/calendly/{token} and the legacy URL
+ * webhooks.start();                  // when the server has started
+ * webhooks.stop();                   // when it stops: finishes or releases claimed deliveries
+ * }</pre>
+ *
+ * <p>The host must give the plugin a PostgreSQL DataSource whose pool has room for the writer (two
+ * connections under load) and each worker thread. With a null {@code processor} deliveries are stored
+ * and acknowledged but not processed on this node (they wait, PENDING, for a node that has one).
+ */
+public final class Webhooks {
+    private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
+    private static final Duration SNAPSHOT_MAX_AGE = Duration.ofSeconds(5);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    private final Db db;
+    private final WebhookSettings settings;
+    private final WebhookInbox inbox;
+    private final InboxWriter writer;
+    private final InboxWorker worker;
+    private final WebhookReceiver receiver;
+    private final WebhookRoutes routes;
+    private final WebhookOperations operations;
+    private final IntegrationDirectory directory;
+    private final Clock clock;
+    private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(new Snapshot(new InboxDepth(0, 0, 0), Instant.MIN));
+
+    private record Snapshot(InboxDepth depth, Instant takenAt) {
+    }
+
+    private Webhooks(Db db, SecretBox secrets, DeliveryProcessor processor, WebhookSettings settings,
+                     MeterRegistry meters, Clock clock) {
+        this.db = db;
+        this.settings = settings;
+        this.clock = clock;
+        this.inbox = new WebhookInbox();
+        WebhookMetrics metrics = new WebhookMetrics(meters, settings.metricsPerTenant());
+        this.worker = processor == null ? null
+                : new InboxWorker(db, inbox, processor, metrics, clock, InboxWorker.newNodeId(), settings);
+        this.writer = new InboxWriter(db, inbox, clock, metrics, Integer.getInteger("calbridge.writers", 2), this::wakeWorker);
+        this.directory = new IntegrationDirectory(db, secrets, clock, settings.keyCacheTtl());
+        this.receiver = new WebhookReceiver(directory,
+                new SignatureVerifier(clock, settings.signatureTolerance(), settings.signatureFutureSkew()),
+                writer, metrics, clock, settings.platformSigningKey(), settings.maxBodyBytes());
+        this.routes = new WebhookRoutes(receiver);
+        this.operations = new WebhookOperations(db, inbox, new WebhookLog(), clock, this::wakeWorker);
+        metrics.gauges(() -> depth().pending() + depth().processing(), () -> depth().dead());
+    }
+
+    /**
+     * Builds the feature; nothing runs until {@link #start()}.
+     *
+     * @param processor applies stored deliveries (booking processing); null to store only
+     * @param meters    where the webhook meters go (never null; a SimpleMeterRegistry is fine)
+     */
+    public static Webhooks create(Db db, SecretBox secrets, DeliveryProcessor processor, WebhookSettings settings,
+                                  MeterRegistry meters, Clock clock) {
+        return new Webhooks(Objects.requireNonNull(db, "db"), Objects.requireNonNull(secrets, "secrets"), processor,
+                Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(meters, "meters"),
+                Objects.requireNonNull(clock, "clock"));
+    }
+
+    /** {@code POST {routePrefix}/api/webhooks/calendly/{token}} and {@code POST {routePrefix}/api/webhooks/calendly}. */
+    public void registerRoutes(RoutesConfig routesConfig) {
+        routes.register(routesConfig, settings.routePrefix());
+    }
+
+    /** Starts the inbox writer and, with a processor and {@code workerThreads > 0}, the worker. */
+    public void start() {
+        writer.start();
+        if (worker == null) {
+            log.warn("No DeliveryProcessor wired: webhook deliveries are stored but not processed on this node");
+        } else {
+            worker.start(settings.workerThreads());
+        }
+    }
+
+    /** Writes what is queued, lets running deliveries finish, gives claimed ones back. */
+    public void stop() {
+        if (worker != null) {
+            worker.stop(STOP_GRACE);
+        }
+        writer.stop(STOP_GRACE);
+    }
+
+    public WebhookOperations operations() {
+        return operations;
+    }
+
+    /** The path of an integration's webhook URL below the public base URL, e.g. for subscriptions. */
+    public String webhookPath(String pathToken) {
+        return settings.routePrefix() + WebhookRoutes.PATH + "/" + pathToken;
+    }
+
+    /** A key or status changed on this node (rotation, disconnect): forget cached integrations. */
+    public void integrationChanged() {
+        directory.invalidateAll();
+    }
+
+    InboxWorker worker() {
+        return worker;
+    }
+
+    InboxWriter writer() {
+        return writer;
+    }
+
+    WebhookReceiver receiver() {
+        return receiver;
+    }
+
+    private void wakeWorker() {
+        if (worker != null) {
+            worker.wake();
+        }
+    }
+
+    private InboxDepth depth() {
+        Snapshot current = snapshot.get();
+        Instant now = clock.instant();
+        if (current.takenAt().plus(SNAPSHOT_MAX_AGE).isAfter(now)) {
+            return current.depth();
+        }
+        try {
+            Snapshot fresh = new Snapshot(operations.inboxDepth(), now);
+            snapshot.set(fresh);
+            return fresh.depth();
+        } catch (RuntimeException e) {
+            return current.depth(); // a gauge must not throw; the old value is the best we have
+        }
+    }
+}

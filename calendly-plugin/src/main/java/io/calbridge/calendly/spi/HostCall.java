@@ -1,0 +1,56 @@
+package io.calbridge.calendly.spi;
+
+import java.sql.Connection;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the plugin hands to every host-interface call: whose data, how to recognise a retry, and,
+ * when there is one, the plugin's open transaction.
+ *
+ * <p><b>Idempotency.</b> {@link #idempotencyKey()} is set on every call that changes something. The
+ * plugin derives it from the booking and the effect, so a retry of the same effect (after a crash, a
+ * rolled-back transaction or a timed-out remote call) carries the same key. The host must apply a
+ * key at most once per tenant: a second call with a key it has already applied returns the first
+ * call's result and changes nothing. Keys are at most 200 characters of printable ASCII. Read-only
+ * calls carry {@code null}.
+ *
+ * <p><b>Transaction.</b> {@link #transaction()} is the JDBC connection of the plugin's current
+ * transaction, or empty when the plugin has none (validation, pickers). A host whose tables live in
+ * the same database should run its statements on it, so that its effects commit or roll back
+ * together with the plugin's own bookkeeping; it must not commit, roll back, close it or change its
+ * auto-commit mode. A host on another database or service ignores it and relies on the key.
+ *
+ * @param tenantId       the host's own tenant id, exactly as the host gave it to the plugin; never null
+ * @param idempotencyKey unique per intended effect and tenant; null for reads
+ * @param connection     the plugin's open transaction, or null
+ */
+public record HostCall(String tenantId, String idempotencyKey, Connection connection) {
+    public HostCall {
+        Objects.requireNonNull(tenantId, "tenantId");
+    }
+
+    /** A read outside any transaction. */
+    public static HostCall read(String tenantId) {
+        return new HostCall(tenantId, null, null);
+    }
+
+    /** A change, carrying its key, inside the given transaction (may be null). */
+    public static HostCall effect(String tenantId, String idempotencyKey, Connection transaction) {
+        return new HostCall(tenantId, Objects.requireNonNull(idempotencyKey, "idempotencyKey"), transaction);
+    }
+
+    public Optional<Connection> transaction() {
+        return Optional.ofNullable(connection);
+    }
+
+    /** The same call with another key (a host-side sub-step, or the plugin's next effect). */
+    public HostCall withKey(String key) {
+        return new HostCall(tenantId, key, connection);
+    }
+
+    @Override
+    public String toString() {
+        return "HostCall[tenant=" + tenantId + ", key=" + idempotencyKey + ", inTransaction=" + (connection != null) + "]";
+    }
+}

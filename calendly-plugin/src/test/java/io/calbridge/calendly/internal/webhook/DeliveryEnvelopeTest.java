@@ -1,0 +1,106 @@
+package io.calbridge.calendly.internal.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DeliveryEnvelopeTest {
+
+    static java.util.List<String> fixtures() {
+        return Fixtures.deliveryBodies();
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void everyFixture_parsesWithEventAndOwner(String name) throws Exception {
+        var envelope = DeliveryEnvelope.parse(Fixtures.webhook(name));
+
+        assertTrue(name.startsWith(envelope.event().replace("sample_webhook_data.", "")) || name.contains(envelope.event()), name);
+        assertTrue(envelope.handled());
+        assertFalse(envelope.ownerUris().isEmpty());
+        assertTrue(envelope.dedupeKey().startsWith(envelope.event() + "|https://"), envelope.dedupeKey());
+    }
+
+    @Test
+    void realFixtures_haveDistinctDedupeKeys() throws Exception {
+        Set<String> keys = new HashSet<>();
+        for (String name : Fixtures.deliveryBodies()) {
+            if (!name.contains("docs-example")) {
+                assertTrue(keys.add(DeliveryEnvelope.parse(Fixtures.webhook(name)).dedupeKey()), name);
+            }
+        }
+    }
+
+    @Test
+    void invitee_created_isKeyedByInviteeUri() throws Exception {
+        var e = DeliveryEnvelope.parse(Fixtures.webhook("invitee.created.basic.json"));
+
+        assertEquals("invitee.created|https://api.calendly.com/scheduled_events/7c6376d9-bf8f-430c-ad97-76f4d11024eb/invitees/"
+                + "899e8c60-9931-43be-8ab4-5d0ce9fe7fec", e.dedupeKey());
+        assertEquals(Instant.parse("2026-04-19T20:58:39Z"), e.createdAt());
+        assertTrue(e.ownerUris().contains("https://api.calendly.com/users/537e28e9-3e05-42e0-b7a8-b5b9db9a5e20"));
+        assertTrue(e.ownerUris().contains("https://api.calendly.com/users/c2c5d029-918c-466f-b754-c06fb43266ef"));
+    }
+
+    @Test
+    void retryWithNewEnvelopeTime_keepsTheKey_butCreateAndCancelOfOneInviteeDiffer() throws Exception {
+        String created = new String(Fixtures.webhook("invitee.created.basic.json"), StandardCharsets.UTF_8);
+        String restamped = created.replace("\"created_at\":\"2026-04-19T20:58:39.000000Z\"", "\"created_at\":\"2026-04-19T20:59:40.000000Z\"");
+        String canceled = created.replace("\"event\":\"invitee.created\"", "\"event\":\"invitee.canceled\"")
+                .replace("\"payment\":null", "\"payment\":null,\"cancellation\":{\"canceled_by\":\"x\",\"canceler_type\":\"host\",\"created_at\":\"2026-04-20T10:00:00.000000Z\",\"reason\":null}");
+
+        var original = DeliveryEnvelope.parse(created.getBytes(StandardCharsets.UTF_8));
+        var retry = DeliveryEnvelope.parse(restamped.getBytes(StandardCharsets.UTF_8));
+        var cancel = DeliveryEnvelope.parse(canceled.getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(original.dedupeKey(), retry.dedupeKey());
+        assertNotEquals(original.dedupeKey(), cancel.dedupeKey());
+        assertTrue(cancel.dedupeKey().endsWith("|2026-04-20T10:00:00.000000Z"), cancel.dedupeKey());
+    }
+
+    @Test
+    void noShowMarkedTwice_givesTwoKeys() throws Exception {
+        String template = "{\"created_at\":\"2026-01-01T00:00:00.000000Z\",\"event\":\"invitee_no_show.created\",\"payload\":"
+                + "{\"uri\":\"https://api.calendly.com/scheduled_events/E/invitees/I\",\"no_show\":{\"uri\":\"https://api.calendly.com/invitee_no_shows/%s\"}}}";
+
+        var first = DeliveryEnvelope.parse(String.format(template, "N1").getBytes(StandardCharsets.UTF_8));
+        var second = DeliveryEnvelope.parse(String.format(template, "N2").getBytes(StandardCharsets.UTF_8));
+
+        assertNotEquals(first.dedupeKey(), second.dedupeKey());
+    }
+
+    @Test
+    void noShowDeleted_isKeyedByEnvelopeTime() throws Exception {
+        var e = DeliveryEnvelope.parse(Fixtures.webhook("invitee_no_show.deleted.docs-example.json"));
+
+        assertEquals("invitee_no_show.deleted|https://api.calendly.com/scheduled_events/AAAAAAAAAAAAAAAA/invitees/AAAAAAAAAAAAAAAA"
+                + "|2020-11-23T17:51:19.000000Z", e.dedupeKey());
+    }
+
+    @Test
+    void unknownEvent_isNotHandled_andWithoutUriIsKeyedByBodyHash() throws Exception {
+        var e = DeliveryEnvelope.parse("{\"event\":\"contact.created\",\"payload\":{}}".getBytes(StandardCharsets.UTF_8));
+
+        assertFalse(e.handled());
+        assertTrue(e.dedupeKey().matches("contact\\.created\\|sha256:[0-9a-f]{64}"), e.dedupeKey());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "not json", "[1,2]", "\"text\"", "{}", "{\"event\":\"invitee.created\"}",
+        "{\"event\":\"\",\"payload\":{}}", "{\"event\":5,\"payload\":{}}", "{\"event\":\"invitee.created\",\"payload\":[]}",
+        "{\"payload\":{}}"})
+    void notAnEnvelope_isInvalid(String body) {
+        assertThrows(DeliveryEnvelope.InvalidPayload.class, () -> DeliveryEnvelope.parse(body.getBytes(StandardCharsets.UTF_8)));
+    }
+}

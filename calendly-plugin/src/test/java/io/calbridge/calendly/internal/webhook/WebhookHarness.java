@@ -1,0 +1,160 @@
+package io.calbridge.calendly.internal.webhook;
+
+import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
+import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_REJECTION;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.common.Json;
+import io.calbridge.calendly.MasterKey;
+import io.calbridge.calendly.MasterKeys;
+import io.calbridge.calendly.internal.common.Secret;
+import io.calbridge.calendly.internal.crypto.TenantKeyring;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The webhook feature on a real Javalin server (port 0) and a real PostgreSQL schema, with a real
+ * HTTP client. The worker threads are not started unless asked: tests drive {@code worker().runOnce()}.
+ */
+final class WebhookHarness implements AutoCloseable {
+    final Db db;
+    final MutableClock clock = MutableClock.atNow();
+    final TenantKeyring box;
+    final RecordingProcessor processor = new RecordingProcessor();
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final TestIntegrations integrations;
+    final Webhooks webhooks;
+    final Javalin app;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    WebhookHarness(DataSource dataSource, WebhookSettings settings) {
+        this.db = new Db(dataSource);
+        this.box = keyring(db, clock);
+        this.integrations = new TestIntegrations(db, box);
+        this.webhooks = Webhooks.create(db, box, processor, settings, meters, clock);
+        this.app = Javalin.create(config -> webhooks.registerRoutes(config.routes));
+        app.start(0);
+        webhooks.start();
+    }
+
+    /** One master key for every node of the test JVM, as in production. */
+    static final MasterKey MASTER_KEY = MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson());
+
+    /** The real keyring (feat/crypto). */
+    static TenantKeyring keyring(Db db, java.time.Clock clock) {
+        return TenantKeyring.create(db, MASTER_KEY, List.of(), clock, null);
+    }
+
+    static WebhookHarness storeOnly(DataSource dataSource) {
+        return new WebhookHarness(dataSource, WebhookSettings.defaults().withWorker(0, 3, WebhookSettings.DEFAULT_LEASE,
+                WebhookSettings.DEFAULT_POLL_INTERVAL));
+    }
+
+    String sign(Secret key, byte[] body) {
+        long t = clock.instant().getEpochSecond();
+        return "t=" + t + ",v1=" + SignatureVerifier.sign(key, t, body);
+    }
+
+    HttpResponse<String> post(String path, byte[] body, String signature) {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (signature != null) {
+            request.header(WebhookRoutes.SIGNATURE_HEADER, signature);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    HttpResponse<String> deliver(TestIntegrations.TestIntegration integration, byte[] body, String signature) {
+        return post(WebhookRoutes.PATH + "/" + integration.token(), body, signature);
+    }
+
+    HttpResponse<String> deliverSigned(TestIntegrations.TestIntegration integration, byte[] body) {
+        return deliver(integration, body, sign(integration.key(), body));
+    }
+
+    static String errorCode(HttpResponse<String> response) {
+        try {
+            JsonNode json = Json.mapper().readTree(response.body());
+            return json.path("error").path("code").asText(null);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + response.body(), e);
+        }
+    }
+
+    static String status(HttpResponse<String> response) {
+        try {
+            return Json.mapper().readTree(response.body()).path("status").asText(null);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + response.body(), e);
+        }
+    }
+
+    record InboxRow(long id, String tenantId, UUID integrationId, String event, String dedupeKey, byte[] rawBody,
+                    String status, int attempts, String lastError) {
+    }
+
+    List<InboxRow> inbox(UUID integrationId) {
+        var i = CALENDLY_WEBHOOK_INBOX;
+        return db.dsl().select(i.ID, i.TENANT_ID, i.INTEGRATION_ID, i.EVENT, i.DEDUPE_KEY, i.RAW_BODY, i.STATUS, i.ATTEMPTS,
+                        i.LAST_ERROR)
+                .from(i).where(i.INTEGRATION_ID.eq(integrationId)).orderBy(i.ID)
+                .fetch(r -> new InboxRow(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(),
+                        r.value8(), r.value9()));
+    }
+
+    InboxRow row(long id) {
+        var i = CALENDLY_WEBHOOK_INBOX;
+        return db.dsl().select(i.ID, i.TENANT_ID, i.INTEGRATION_ID, i.EVENT, i.DEDUPE_KEY, i.RAW_BODY, i.STATUS, i.ATTEMPTS,
+                        i.LAST_ERROR)
+                .from(i).where(i.ID.eq(id))
+                .fetchOne(r -> new InboxRow(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(),
+                        r.value8(), r.value9()));
+    }
+
+    /** Rejection reasons recorded for an integration, oldest first (after the writer caught up). */
+    List<String> rejections(UUID integrationId) {
+        flush();
+        var r = CALENDLY_WEBHOOK_REJECTION;
+        return db.dsl().select(r.REASON).from(r).where(r.INTEGRATION_ID.eq(integrationId)).orderBy(r.ID).fetch(r.REASON);
+    }
+
+    void flush() {
+        try {
+            if (!webhooks.writer().awaitIdle(Duration.ofSeconds(10))) {
+                throw new AssertionError("the inbox writer did not catch up");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    double counter(String name, String... tags) {
+        var counter = meters.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Override
+    public void close() {
+        webhooks.stop();
+        app.stop();
+    }
+}

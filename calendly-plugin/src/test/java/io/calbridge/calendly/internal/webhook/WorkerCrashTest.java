@@ -1,0 +1,119 @@
+package io.calbridge.calendly.internal.webhook;
+
+import static io.calbridge.db.calendly.Tables.CALENDLY_EFFECT_LEDGER;
+import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.common.Secret;
+import io.calbridge.testing.TestDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** kill -9 of a worker JVM in the middle of a batch loses nothing and applies nothing twice. */
+class WorkerCrashTest {
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.withPluginMigrations();
+    static final int DELIVERIES = 100;
+
+    @Test
+    void workerKilledMidBatch_afterRestartEveryDeliveryIsAppliedExactlyOnce() throws Exception {
+        Db direct = new Db(db.dataSource());
+        var integration = new TestIntegrations(direct, WebhookHarness.keyring(direct, Clock.systemUTC()))
+                .create("tenant-crash", Secret.of("crash-key"));
+        seed(direct, integration);
+        Path log = Files.createTempFile("worker-main", ".log");
+
+        Process child = new ProcessBuilder(javaBinary(), "-cp", testClasspath(), WorkerMain.class.getName(),
+                db.jdbcUrl(), db.server().user(), db.server().password() == null ? "" : db.server().password(), "child-node")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        int effectsAtKill;
+        int inFlightAtKill;
+        try {
+            awaitEffects(direct, 25, child, log);
+        } finally {
+            child.destroyForcibly();
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        }
+        effectsAtKill = effects(direct);
+        inFlightAtKill = count(direct, "PROCESSING");
+        assertTrue(effectsAtKill < DELIVERIES, "killed before it finished: " + effectsAtKill);
+        assertTrue(inFlightAtKill > 0, "killed while it held claimed rows");
+
+        // The restarted node runs as if the dead node's lease had run out.
+        Clock afterLease = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(2).plusSeconds(5));
+        var settings = WebhookSettings.defaults().withWorker(0, 10, Duration.ofMinutes(2), Duration.ofMillis(1));
+        var restarted = new InboxWorker(direct, new WebhookInbox(), new LedgerProcessor(direct, 0),
+                new WebhookMetrics(new SimpleMeterRegistry(), false), afterLease, "restarted-node", settings);
+        restarted.drain();
+
+        assertEquals(DELIVERIES, count(direct, "DONE"), Files.readString(log));
+        assertEquals(DELIVERIES, effects(direct), "one effect per delivery, none twice");
+        int attempts = direct.dsl().select(org.jooq.impl.DSL.sum(CALENDLY_WEBHOOK_INBOX.ATTEMPTS)).from(CALENDLY_WEBHOOK_INBOX)
+                .fetchOne(0, Integer.class);
+        assertTrue(attempts >= DELIVERIES + inFlightAtKill, "the interrupted deliveries were attempted again: " + attempts);
+    }
+
+    private static void seed(Db direct, TestIntegrations.TestIntegration integration) {
+        List<WebhookInbox.NewDelivery> deliveries = new ArrayList<>();
+        for (int i = 0; i < DELIVERIES; i++) {
+            String body = "{\"event\":\"invitee.created\",\"payload\":{\"uri\":\"https://api.calendly.com/scheduled_events/E/invitees/"
+                    + UUID.randomUUID() + "\"}}";
+            var envelope = parse(body);
+            deliveries.add(new WebhookInbox.NewDelivery(integration.tenantId(), integration.id(), envelope.event(),
+                    envelope.dedupeKey(), body.getBytes(StandardCharsets.UTF_8), null, java.time.Instant.now(),
+                    java.time.Instant.now(), true));
+        }
+        assertEquals(DELIVERIES, new WebhookInbox().insertNew(direct.dsl(), deliveries).size());
+    }
+
+    private static DeliveryEnvelope parse(String body) {
+        try {
+            return DeliveryEnvelope.parse(body.getBytes(StandardCharsets.UTF_8));
+        } catch (DeliveryEnvelope.InvalidPayload e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void awaitEffects(Db direct, int n, Process child, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (effects(direct) < n) {
+            if (!child.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("the worker process did not get going:\n" + Files.readString(log));
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    private static int effects(Db direct) {
+        return direct.dsl().fetchCount(CALENDLY_EFFECT_LEDGER, CALENDLY_EFFECT_LEDGER.TENANT_ID.eq("tenant-crash"));
+    }
+
+    private static int count(Db direct, String status) {
+        return direct.dsl().fetchCount(CALENDLY_WEBHOOK_INBOX, CALENDLY_WEBHOOK_INBOX.STATUS.eq(status));
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String testClasspath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        String cp = surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+        return String.join(File.pathSeparator, cp.split(File.pathSeparator));
+    }
+}

@@ -1,0 +1,149 @@
+package io.calbridge.host.crm;
+
+import static io.calbridge.db.host.Tables.CONTACT;
+import static io.calbridge.db.host.Tables.CONTACT_TAG;
+import static io.calbridge.db.host.Tables.LIST_MEMBER;
+import static io.calbridge.db.host.Tables.MAILING_LIST;
+import static io.calbridge.db.host.Tables.TAG;
+
+import io.calbridge.calendly.spi.Choice;
+import io.calbridge.calendly.spi.HostCall;
+import io.calbridge.calendly.spi.MailingLists;
+import io.calbridge.calendly.spi.UnknownReferenceException;
+import io.calbridge.calendly.spi.UnknownReferenceException.Kind;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/**
+ * {@link MailingLists} on {@code mailing_list}/{@code list_member} and {@code tag}/{@code contact_tag}.
+ * Subscribing and tagging insert only rows whose list or tag and contact belong to the tenant and
+ * skip existing ones (primary keys), so they are idempotent by nature; an id that names nothing of
+ * the tenant is reported without changing anything. Untagging claims its key first, so a retried
+ * untag never removes a tag that was applied again since.
+ */
+final class CrmMailingLists implements MailingLists {
+    private final CrmTx tx;
+
+    CrmMailingLists(CrmTx tx) {
+        this.tx = tx;
+    }
+
+    @Override
+    public void subscribe(HostCall call, String contactId, Collection<String> listIds) {
+        UUID tenant = CrmTx.tenant(call);
+        UUID contact = CrmContacts.contactId(contactId);
+        Set<UUID> ids = ids(listIds, Kind.MAILING_LIST);
+        if (ids.isEmpty()) {
+            return;
+        }
+        tx.run(call, dsl -> {
+            int inserted = dsl.insertInto(LIST_MEMBER, LIST_MEMBER.TENANT_ID, LIST_MEMBER.LIST_ID, LIST_MEMBER.CONTACT_ID)
+                    .select(DSL.select(MAILING_LIST.TENANT_ID, MAILING_LIST.ID, CONTACT.ID)
+                            .from(MAILING_LIST)
+                            .join(CONTACT).on(CONTACT.TENANT_ID.eq(MAILING_LIST.TENANT_ID).and(CONTACT.ID.eq(contact)))
+                            .where(MAILING_LIST.TENANT_ID.eq(tenant)).and(MAILING_LIST.ID.in(ids)))
+                    .onConflictDoNothing()
+                    .execute();
+            if (inserted < ids.size()) {
+                requireAll(dsl, tenant, contactId, contact, ids, listIds, Kind.MAILING_LIST);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void tag(HostCall call, String contactId, Collection<String> tagIds) {
+        UUID tenant = CrmTx.tenant(call);
+        UUID contact = CrmContacts.contactId(contactId);
+        Set<UUID> ids = ids(tagIds, Kind.TAG);
+        if (ids.isEmpty()) {
+            return;
+        }
+        tx.run(call, dsl -> {
+            int inserted = dsl.insertInto(CONTACT_TAG, CONTACT_TAG.TENANT_ID, CONTACT_TAG.CONTACT_ID, CONTACT_TAG.TAG_ID)
+                    .select(DSL.select(TAG.TENANT_ID, CONTACT.ID, TAG.ID)
+                            .from(TAG)
+                            .join(CONTACT).on(CONTACT.TENANT_ID.eq(TAG.TENANT_ID).and(CONTACT.ID.eq(contact)))
+                            .where(TAG.TENANT_ID.eq(tenant)).and(TAG.ID.in(ids)))
+                    .onConflictDoNothing()
+                    .execute();
+            if (inserted < ids.size()) {
+                requireAll(dsl, tenant, contactId, contact, ids, tagIds, Kind.TAG);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void untag(HostCall call, String contactId, Collection<String> tagIds) {
+        UUID tenant = CrmTx.tenant(call);
+        UUID contact = CrmContacts.contactId(contactId);
+        Set<UUID> ids = ids(tagIds, Kind.TAG);
+        if (ids.isEmpty()) {
+            return;
+        }
+        tx.run(call, dsl -> {
+            if (CrmTx.firstTime(dsl, tenant, call)) {
+                dsl.deleteFrom(CONTACT_TAG)
+                        .where(CONTACT_TAG.TENANT_ID.eq(tenant))
+                        .and(CONTACT_TAG.CONTACT_ID.eq(contact))
+                        .and(CONTACT_TAG.TAG_ID.in(ids))
+                        .execute();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<Choice> lists(HostCall call) {
+        UUID tenant = CrmTx.tenant(call);
+        return tx.run(call, dsl -> dsl.select(MAILING_LIST.ID, MAILING_LIST.NAME)
+                .from(MAILING_LIST)
+                .where(MAILING_LIST.TENANT_ID.eq(tenant))
+                .orderBy(MAILING_LIST.NAME)
+                .fetch(r -> new Choice(r.value1().toString(), r.value2())));
+    }
+
+    @Override
+    public List<Choice> tags(HostCall call) {
+        UUID tenant = CrmTx.tenant(call);
+        return tx.run(call, dsl -> dsl.select(TAG.ID, TAG.NAME)
+                .from(TAG)
+                .where(TAG.TENANT_ID.eq(tenant))
+                .orderBy(DSL.lower(TAG.NAME))
+                .fetch(r -> new Choice(r.value1().toString(), r.value2())));
+    }
+
+    private static Set<UUID> ids(Collection<String> ids, Kind kind) {
+        Set<UUID> out = new LinkedHashSet<>();
+        for (String id : ids) {
+            UUID u = CrmTx.uuidOrNull(id);
+            if (u == null) {
+                throw new UnknownReferenceException(kind, id);
+            }
+            out.add(u);
+        }
+        return out;
+    }
+
+    /** Fewer rows went in than asked: either they were there already, or something is missing. */
+    private static void requireAll(DSLContext dsl, UUID tenant, String contactId, UUID contact, Set<UUID> ids,
+                                   Collection<String> asked, Kind kind) {
+        if (!dsl.fetchExists(CONTACT, CONTACT.TENANT_ID.eq(tenant).and(CONTACT.ID.eq(contact)))) {
+            throw new UnknownReferenceException(Kind.CONTACT, contactId);
+        }
+        Set<UUID> found = new LinkedHashSet<>(kind == Kind.TAG
+                ? dsl.select(TAG.ID).from(TAG).where(TAG.TENANT_ID.eq(tenant)).and(TAG.ID.in(ids)).fetch(TAG.ID)
+                : dsl.select(MAILING_LIST.ID).from(MAILING_LIST).where(MAILING_LIST.TENANT_ID.eq(tenant)).and(MAILING_LIST.ID.in(ids)).fetch(MAILING_LIST.ID));
+        for (String id : asked) {
+            if (!found.contains(UUID.fromString(id))) {
+                throw new UnknownReferenceException(kind, id);
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.calbridge.host.crm;
+
+import static io.calbridge.db.host.Tables.HOST_IDEMPOTENCY;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.calbridge.calendly.spi.HostCall;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.jooq.SQLDialect;
+import org.jooq.conf.RenderQuotedNames;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+
+/**
+ * Where a host call's statements run: in the plugin's transaction when the call carries one (host
+ * and plugin share this database), otherwise in a transaction of our own on the host's pool.
+ */
+final class CrmTx {
+    private static final Settings SETTINGS = new Settings()
+            .withRenderSchema(false)
+            .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED)
+            .withExecuteLogging(false);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DSLContext own;
+
+    CrmTx(DataSource dataSource) {
+        this.own = DSL.using(Objects.requireNonNull(dataSource, "dataSource"), SQLDialect.POSTGRES, SETTINGS);
+    }
+
+    <T> T run(HostCall call, Function<DSLContext, T> work) {
+        if (call.connection() != null) {
+            // Never commit, roll back or close it: the plugin owns this transaction.
+            return work.apply(DSL.using(call.connection(), SQLDialect.POSTGRES, SETTINGS));
+        }
+        return own.transactionResult(cfg -> work.apply(cfg.dsl()));
+    }
+
+    /**
+     * Claims the call's idempotency key; false when it was applied before, and the caller must then
+     * change nothing. Calls without a key are always applied.
+     */
+    static boolean firstTime(DSLContext dsl, UUID tenant, HostCall call) {
+        if (call.idempotencyKey() == null) {
+            return true;
+        }
+        return dsl.insertInto(HOST_IDEMPOTENCY)
+                .set(HOST_IDEMPOTENCY.TENANT_ID, tenant)
+                .set(HOST_IDEMPOTENCY.IDEMPOTENCY_KEY, call.idempotencyKey())
+                .onConflictDoNothing()
+                .execute() == 1;
+    }
+
+    static UUID tenant(HostCall call) {
+        return uuid(call.tenantId(), "tenant id");
+    }
+
+    static UUID uuid(String id, String what) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException(what + " is not a uuid: " + id);
+        }
+    }
+
+    /** The id as a uuid, or null when it cannot be one (so it names nothing here). */
+    static UUID uuidOrNull(String id) {
+        try {
+            return id == null ? null : UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    static JSONB json(Object value) {
+        try {
+            return JSONB.jsonb(JSON.writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON-friendly: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The name of the constraint a failed statement violated, or null. */
+    static String violatedConstraint(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null) {
+                return p.getServerErrorMessage().getConstraint();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,145 @@
+package io.calbridge.host.crm;
+
+import static io.calbridge.db.host.Tables.CONTACT;
+
+import io.calbridge.calendly.internal.webhook.StoredDelivery;
+import io.calbridge.testing.TestDatabase;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Bookings per second end to end: stored deliveries fed through BookingProcessor by two worker
+ * threads against tenant-host's real tables (contact, lists, tags, task, activity, booking row,
+ * ledger, all in one transaction per delivery), on a backlog that is there before the clock
+ * starts. Baseline, measured in the same run with the same threads and pool: one bare contact
+ * insert per transaction, the floor any booking pays.
+ *
+ * <p>Run: {@code mvn -Pbenchmark -pl tenant-host -am verify -Dtest=BookingBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false}
+ */
+@Tag("benchmark")
+class BookingBenchmarkTest {
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.withAllMigrations();
+
+    static final int THREADS = 2;
+    static final int WARMUP = 1_500;
+    static final int MEASURED = 6_000;
+
+    @Test
+    void bookingsPerSecond() throws Exception {
+        try (var pool = db.newPool(THREADS + 2)) {
+            Harness h = new Harness(pool);
+            List<TestTenant> tenants = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                tenants.add(h.tenant("America/New_York"));
+            }
+            List<StoredDelivery> warmup = bookings(tenants, WARMUP, "w");
+            List<StoredDelivery> created = bookings(tenants, MEASURED, "m");
+            List<StoredDelivery> mixed = mixed(tenants, MEASURED, "x");
+
+            run(warmup.size(), i -> h.bookings.processor().process(warmup.get(i)));
+            double baseline = rate(MEASURED, bareContactInserts(pool, tenants.get(0)));
+            double bookings = rate(MEASURED, run(created.size(), i -> h.bookings.processor().process(created.get(i))));
+            double deliveries = rate(mixed.size(), run(mixed.size(), i -> h.bookings.processor().process(mixed.get(i))));
+
+            String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
+                    + ", PostgreSQL " + DSL.using(pool, SQLDialect.POSTGRES).fetchValue("show server_version");
+            System.out.printf("%nBooking benchmark (%s, %d worker threads, %d deliveries per run)%n", machine, THREADS, MEASURED);
+            System.out.printf("  baseline: bare contact insert, 1 per transaction  %8.0f /s%n", baseline);
+            System.out.printf("  invitee.created end to end (new bookings)          %8.0f /s  (%.2f x baseline)%n", bookings, bookings / baseline);
+            System.out.printf("  mixed deliveries (create, cancel, reschedule pair, no-show) %8.0f /s  (%.2f x baseline)%n",
+                    deliveries, deliveries / baseline);
+        }
+    }
+
+    /** New bookings of distinct invitees, spread over the tenants. */
+    static List<StoredDelivery> bookings(List<TestTenant> tenants, int n, String prefix) {
+        List<StoredDelivery> out = new ArrayList<>(n);
+        Instant start = Instant.parse("2026-06-01T14:00:00Z");
+        for (int i = 0; i < n; i++) {
+            TestTenant t = tenants.get(i % tenants.size());
+            out.add(t.delivery(InviteeEvent.booking(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
+                    prefix + i + "@bench.example", start.plusSeconds(900L * i)).bytes()));
+        }
+        return out;
+    }
+
+    /** Per booking of ten: 10 creates, 2 cancels, 2 reschedule pairs (4 deliveries), 1 no-show. */
+    static List<StoredDelivery> mixed(List<TestTenant> tenants, int n, String prefix) {
+        List<StoredDelivery> out = new ArrayList<>(n);
+        Instant start = Instant.parse("2026-07-01T14:00:00Z");
+        for (int i = 0; out.size() < n; i++) {
+            TestTenant t = tenants.get(i % tenants.size());
+            InviteeEvent e = InviteeEvent.booking(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
+                    prefix + i + "@bench.example", start.plusSeconds(900L * i));
+            out.add(t.delivery(e.bytes()));
+            Instant at = Instant.parse("2026-06-20T10:00:00Z");
+            switch (i % 10) {
+                case 1, 2 -> out.add(t.delivery(e.copy().canceled("X", "invitee", "busy", at).bytes()));
+                case 3, 4 -> {
+                    InviteeEvent next = InviteeEvent.booking(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
+                            prefix + i + "@bench.example", start.plusSeconds(900L * i + 86_400)).oldInvitee(e.uri()).updatedAt(at.plusSeconds(1));
+                    out.add(t.delivery(e.copy().rescheduledTo(next.uri(), at).bytes()));
+                    out.add(t.delivery(next.bytes()));
+                }
+                case 5 -> out.add(t.delivery(e.copy().noShow("ns-" + i, at).bytes()));
+                default -> {
+                }
+            }
+        }
+        return out.subList(0, n);
+    }
+
+    static long bareContactInserts(javax.sql.DataSource pool, TestTenant t) throws Exception {
+        DSLContext dsl = DSL.using(pool, SQLDialect.POSTGRES);
+        return run(MEASURED, i -> dsl.transaction(cfg -> cfg.dsl().insertInto(CONTACT)
+                .set(CONTACT.ID, UUID.randomUUID())
+                .set(CONTACT.TENANT_ID, t.id)
+                .set(CONTACT.EMAIL, "bare" + i + "-" + UUID.randomUUID() + "@bench.example")
+                .set(CONTACT.FULL_NAME, "Bare Insert")
+                .set(CONTACT.STATUS, "lead")
+                .set(CONTACT.CUSTOM_FIELDS, JSONB.jsonb("{}"))
+                .execute()));
+    }
+
+    /** Runs work(0..n-1) on {@link #THREADS} threads taking items from a shared backlog; nanoseconds. */
+    static long run(int n, IntConsumer work) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(THREADS);
+        try {
+            long t0 = System.nanoTime();
+            List<Future<?>> futures = new ArrayList<>();
+            for (int k = 0; k < THREADS; k++) {
+                futures.add(threads.submit(() -> {
+                    for (int i; (i = next.getAndIncrement()) < n; ) {
+                        work.accept(i);
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            return System.nanoTime() - t0;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    static double rate(int n, long nanos) {
+        return n / (nanos / 1e9);
+    }
+}

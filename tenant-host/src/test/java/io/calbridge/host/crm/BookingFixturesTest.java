@@ -1,0 +1,324 @@
+package io.calbridge.host.crm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.calbridge.calendly.internal.webhook.ProcessingResult;
+import io.calbridge.testing.TestDatabase;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every recorded webhook fixture, processed end to end against tenant-host's real tables, each in
+ * a tenant of its own (zone America/New_York, {@link Harness#standardSettings}).
+ */
+class BookingFixturesTest {
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static Harness h;
+
+    @BeforeAll
+    static void wire() {
+        h = new Harness(db.dataSource());
+    }
+
+    static List<String> deliveries() {
+        return Fixtures.deliveries();
+    }
+
+    @ParameterizedTest
+    @MethodSource("deliveries")
+    void everyFixture_processedTwiceMoreChangesNothing(String fixture) {
+        TestTenant t = h.tenant("America/New_York");
+        ProcessingResult first = h.fixture(t, fixture);
+        List<String> after = h.view(t).snapshot();
+
+        assertEquals(fixture.startsWith("event_type.") ? ProcessingResult.IGNORED : ProcessingResult.PROCESSED, first);
+        assertEquals(first, h.fixture(t, fixture));
+        assertEquals(first, h.fixture(t, fixture));
+        assertEquals(after, h.view(t).snapshot());
+        if (first == ProcessingResult.PROCESSED) {
+            assertEquals(1, h.view(t).contacts().size(), "one contact per invitee");
+            assertEquals(1, h.view(t).tasks().size(), "one task per booking");
+        } else {
+            assertTrue(after.isEmpty(), "ignored deliveries leave nothing behind: " + after);
+        }
+    }
+
+    @Test
+    void basicBooking_becomesContactWithAnswersAndUtm_listsTags_andTaskAtMeetingStart() {
+        TestTenant t = h.tenant("America/New_York");
+
+        assertEquals(ProcessingResult.PROCESSED, h.fixture(t, "invitee.created.basic.json"));
+
+        CrmView v = h.view(t);
+        var c = v.contact("jamie.sample@example.com");
+        assertEquals("Jamie", c.firstName());
+        assertEquals("Sample", c.lastName());
+        assertEquals("Jamie Sample", c.fullName());
+        assertNull(c.phone(), "no text reminder number in this booking");
+        assertEquals("America/Denver", c.timezone());
+        assertEquals("booked", c.status());
+        assertEquals("host-alpha@example.org", c.ownerEmail(), "the Calendly host is on the team");
+        assertEquals("calendly", c.source());
+        assertEquals("+1 555-010-0001", c.fields().get("Phone"), "question text trimmed");
+        assertEquals("Example niche content", c.fields().get("What Kind of Business do you have ?"));
+        assertEquals("@fake.handle.01", c.fields().get("What's your Instagram username? (Example @example.handle)"));
+        assertEquals("8PM Mountain time - Monday, April 20, 2026", c.fields().get("Confirm the selected time and time zone please :"));
+        assertEquals("high_performance_content_strategy", c.fields().get("utm_campaign"));
+        assertEquals("dmteam", c.fields().get("utm_source"));
+        assertEquals("dm", c.fields().get("utm_medium"));
+        assertEquals("dmteam", c.fields().get("utm_content"));
+        assertFalse(c.fields().containsKey("utm_term"), "null UTM values are not stored");
+        assertEquals(10, c.fields().size());
+        assertEquals(Set.of("Newsletter", "Leads"), v.lists(c.email()));
+        assertEquals(Set.of("calendly", "booked"), v.tags(c.email()));
+
+        var task = v.tasks().get(0);
+        assertEquals("Ex-Fit High Performance Content Strategy Meeting with Jamie Sample", task.title());
+        assertEquals(Instant.parse("2026-04-21T02:00:00Z"), task.dueAt(), "due at the meeting's start");
+        assertEquals("OPEN", task.status());
+        assertEquals("host-alpha@example.org", task.ownerEmail());
+        assertEquals(c.email(), task.contactEmail());
+        assertTrue(task.description().startsWith("""
+                Ex-Fit High Performance Content Strategy Meeting on Mon 20 Apr 2026 22:00 EDT
+                Invitee: Jamie Sample <jamie.sample@example.com>
+                Where: http://go.example.com/host-alpha
+
+                Phone: +1 555-010-0001
+                What Kind of Business do you have ?: Example niche content"""), task.description());
+
+        var a = v.activities();
+        assertEquals(1, a.size());
+        assertEquals("calendly.booked", a.get(0).kind());
+        assertEquals("Booked \"Ex-Fit High Performance Content Strategy Meeting\" for Mon 20 Apr 2026 22:00 EDT", a.get(0).summary());
+        assertEquals(Instant.parse("2026-04-19T20:58:38.460659Z"), a.get(0).occurredAt());
+        assertEquals(6, ((List<?>) a.get(0).details().get("answers")).size());
+        assertEquals(Map.of("utm_campaign", "high_performance_content_strategy", "utm_source", "dmteam", "utm_medium", "dm",
+                "utm_content", "dmteam"), a.get(0).details().get("utm"));
+
+        var b = v.bookings().get(0);
+        assertEquals("ACTIVE", b.status());
+        assertEquals(c.id(), b.contactRef());
+        assertEquals(task.id(), b.taskRef());
+    }
+
+    @Test
+    void singleNameFieldZoomBooking_keepsFullNameAndPhone_andFallsBackToDefaultOwner() {
+        TestTenant t = h.tenant("America/New_York");
+
+        h.fixture(t, "invitee.created.zoom.single-name-field.json");
+
+        CrmView v = h.view(t);
+        var c = v.contact("nico.fakename@example.com");
+        assertNull(c.firstName());
+        assertNull(c.lastName());
+        assertEquals("Nico Fakename", c.fullName());
+        assertEquals("+1 555-010-0004", c.phone(), "from text_reminder_number");
+        assertEquals("America/Chicago", c.timezone());
+        assertEquals("owner@tenant.example", c.ownerEmail(), "the Calendly host is not on the team: default owner");
+        assertEquals("Just content creation",
+                c.fields().get("Please share the #1 struggle in your business, so we can come prepared.\n\nBe as specific as possible."));
+        assertEquals("Nico Fakename FB", c.fields().get("What is your Facebook Name?"));
+        assertEquals(2, c.fields().size());
+        var task = v.tasks().get(0);
+        assertEquals("1-1 Momentum Call with Nico Fakename", task.title());
+        assertEquals(Instant.parse("2026-04-20T20:00:00Z"), task.dueAt());
+        assertEquals("owner@tenant.example", task.ownerEmail());
+        assertTrue(task.description().contains("Where: https://us02web.zoom.us/j/85550000001?pwd=FAKEFAKEFAKEFAKEFAKEFAKEFAKE.1"),
+                task.description());
+        assertTrue(task.description().contains("Mon 20 Apr 2026 16:00 EDT"), "tenant zone, not the invitee's: " + task.description());
+    }
+
+    @Test
+    void newSideOfAReschedule_alone_makesOneBookingWithThePlaceholderOfTheOldInvitee() {
+        TestTenant t = h.tenant("America/New_York");
+
+        h.fixture(t, "invitee.created.zoom.with-guest.rescheduled-new.json");
+
+        CrmView v = h.view(t);
+        var c = v.contact("ari@exampleton.example");
+        assertEquals("Ari Exampleton", c.fullName());
+        assertEquals("+1 555-010-0006", c.phone());
+        assertEquals(Set.of("calendly", "booked", "rescheduled"), v.tags(c.email()));
+        var task = v.tasks().get(0);
+        assertEquals("EX FIT call with Coach E with Ari Exampleton", task.title(), "event name's trailing space trimmed");
+        assertEquals(Instant.parse("2026-04-20T19:00:00Z"), task.dueAt());
+        assertEquals("OPEN", task.status());
+        String newUri = "https://api.calendly.com/scheduled_events/1c3ba7ea-5ddb-4b4a-82fb-eb465d4c00c0/invitees/fa178de9-c763-4821-9c74-45e41855af4d";
+        String oldUri = "https://api.calendly.com/scheduled_events/0fefb1b7-c86a-467b-a743-0b0c8be36ca0/invitees/e4d1b4b6-895a-4b2e-bbf1-7ebe5bbe1d7b";
+        var created = v.booking(newUri);
+        var old = v.booking(oldUri);
+        assertEquals("ACTIVE", created.status());
+        assertEquals(oldUri, created.oldInvitee());
+        assertEquals("RESCHEDULED", old.status());
+        assertTrue(old.placeholder());
+        assertEquals(newUri, old.newInvitee());
+        assertEquals(created.chainId(), old.chainId());
+        assertEquals(List.of("calendly.rebooked"), v.activityKinds(c.email()));
+        assertEquals("New time for \"EX FIT call with Coach E\": Mon 20 Apr 2026 15:00 EDT", v.activities().get(0).summary());
+    }
+
+    @Test
+    void googleMeetBookingWithGuest_usesTheJoinUrlAndTheInviteeZone() {
+        TestTenant t = h.tenant("America/New_York");
+
+        h.fixture(t, "invitee.created.google-meet-processing.with-guest.json");
+
+        CrmView v = h.view(t);
+        var c = v.contact("nadia.placeholder@example.com");
+        assertEquals("Nadia Placeholder", c.fullName());
+        assertNull(c.firstName());
+        assertEquals("Asia/Calcutta", c.timezone());
+        assertEquals("asdmsdkjsdjj sdsd", c.fields().get("Please share anything that will help prepare for our meeting."));
+        var task = v.tasks().get(0);
+        assertEquals("30 Minute Meeting with Nadia Placeholder", task.title());
+        assertEquals(Instant.parse("2025-05-22T16:30:00Z"), task.dueAt());
+        assertTrue(task.description().contains("Where: https://calendly.com/events/7ad2d944-a72f-48b8-93f6-10318311cd75/google_meet"));
+        assertEquals(1, v.contacts().size(), "the guest is not an invitee: no contact for them");
+    }
+
+    @Test
+    void docsExampleBooking_withoutNameParts() {
+        TestTenant t = h.tenant("America/New_York");
+
+        h.fixture(t, "invitee.created.docs-example.json");
+
+        var c = h.view(t).contact("test@example.com");
+        assertEquals("John Doe", c.fullName());
+        assertNull(c.firstName());
+        assertEquals("America/New_York", c.timezone());
+        assertEquals(Map.of(), c.fields());
+        var task = h.view(t).tasks().get(0);
+        assertEquals("15 Minute Meeting with John Doe", task.title());
+        assertEquals(Instant.parse("2019-08-24T14:15:22.123456Z"), task.dueAt());
+        assertTrue(task.description().contains("Where: string"), task.description());
+    }
+
+    @Test
+    void cancelByInvitee_beforeItsCreate_stillMakesTheContact_thenCancelsTheTaskTagsAndSetsStatus() {
+        TestTenant t = h.tenant("America/New_York");
+
+        h.fixture(t, "invitee.canceled.by-invitee.json");
+
+        CrmView v = h.view(t);
+        var c = v.contact("dana.testerson@example.com");
+        assertEquals("Dana", c.firstName());
+        assertEquals("canceled", c.status());
+        assertEquals("host-charlie@example.org", c.ownerEmail());
+        assertEquals("dmteam", c.fields().get("utm_source"));
+        assertEquals(Set.of("calendly", "booked", "canceled"), v.tags(c.email()));
+        assertEquals(Set.of("Newsletter", "Leads"), v.lists(c.email()));
+        var task = v.tasks().get(0);
+        assertEquals("CANCELED", task.status(), "canceled, not deleted");
+        assertEquals(Instant.parse("2026-04-09T16:45:00Z"), task.dueAt());
+        var a = v.activities();
+        assertEquals(List.of("calendly.booked", "calendly.canceled"), a.stream().map(CrmView.ActivityRow::kind).toList());
+        assertEquals(Instant.parse("2026-04-09T06:11:59.338822Z"), a.get(0).occurredAt());
+        assertEquals(Instant.parse("2026-04-09T15:30:41.781268Z"), a.get(1).occurredAt());
+        assertEquals("Canceled \"The Complete Strategy Meeting W/ Example-Fitness\" (Thu 9 Apr 2026 12:45 EDT) by Dana Testerson: "
+                + "family emergency, will get with Sam to reschedule", a.get(1).summary());
+        var b = v.bookings().get(0);
+        assertEquals("CANCELED", b.status());
+        assertEquals("family emergency, will get with Sam to reschedule", b.cancelReason());
+        assertEquals("Dana Testerson", b.canceledBy());
+    }
+
+    @Test
+    void cancelByHost_recordsTheHostAsCanceler() {
+        TestTenant t = h.tenant("America/New_York");
+
+        h.fixture(t, "invitee.canceled.by-host.json");
+
+        CrmView v = h.view(t);
+        var c = v.contact("jordan.placeholder@example.com");
+        assertEquals("canceled", c.status());
+        assertEquals("owner@tenant.example", c.ownerEmail(), "Host Delta is not on the team");
+        assertEquals("Host Delta", v.bookings().get(0).canceledBy());
+        assertEquals("unable to make it", v.bookings().get(0).cancelReason());
+        assertEquals("CANCELED", v.tasks().get(0).status());
+        assertTrue(v.activities().get(1).summary().endsWith("by Host Delta: unable to make it"), v.activities().get(1).summary());
+    }
+
+    @Test
+    void docsExampleCancel() {
+        TestTenant t = h.tenant("America/New_York");
+
+        h.fixture(t, "invitee.canceled.docs-example.json");
+
+        CrmView v = h.view(t);
+        assertEquals("canceled", v.contact("test@example.com").status());
+        assertEquals("Meeting Conflict", v.bookings().get(0).cancelReason());
+        assertEquals("CANCELED", v.tasks().get(0).status());
+    }
+
+    @Test
+    void oldSideOfAReschedule_alone_firesNoCancelEffects() {
+        TestTenant t = h.tenant("America/New_York");
+
+        h.fixture(t, "invitee.canceled.reschedule-old.json");
+
+        CrmView v = h.view(t);
+        var c = v.contact("andi.mock@example.com");
+        assertEquals("booked", c.status(), "a reschedule is not a cancellation");
+        assertEquals(Set.of("calendly", "booked", "rescheduled"), v.tags(c.email()));
+        var task = v.tasks().get(0);
+        assertEquals("OPEN", task.status());
+        assertEquals(Instant.parse("2026-04-17T20:00:00Z"), task.dueAt(), "the new time is not known yet");
+        String oldUri = "https://api.calendly.com/scheduled_events/b0c4d91c-3ca3-4976-a8fa-9048e7d25cc9/invitees/8740113b-dac7-4c55-995d-edfe6c07ab3a";
+        String newUri = "https://api.calendly.com/scheduled_events/1d894a9c-6738-4c5a-ad20-3047d4b3565b/invitees/b019eae1-ffbc-48f0-94b3-2b78967936fa";
+        assertEquals("RESCHEDULED", v.booking(oldUri).status());
+        assertTrue(v.booking(newUri).placeholder());
+        assertEquals("ACTIVE", v.booking(newUri).status());
+        assertEquals(List.of("calendly.booked", "calendly.rescheduled"), v.activityKinds(c.email()));
+        assertEquals("Rescheduled \"The Complete Strategy Meeting W/ Example-Fitness\" from Fri 17 Apr 2026 16:00 EDT by Andi Mock: "
+                + "Works better for me to leave more time for the call", v.activities().get(1).summary());
+    }
+
+    @Test
+    void noShowDeletedForAnUnknownInvitee_recordsTheBookingWithoutANoShow() {
+        TestTenant t = h.tenant("America/New_York");
+
+        h.fixture(t, "invitee_no_show.deleted.docs-example.json");
+
+        CrmView v = h.view(t);
+        assertEquals("booked", v.contact("test@example.com").status());
+        assertFalse(v.bookings().get(0).noShow());
+        assertEquals(Set.of("calendly", "booked"), v.tags("test@example.com"));
+    }
+
+    @Test
+    void sampleWebhookData_isAppliedThroughItsPayload() {
+        TestTenant t = h.tenant("America/New_York");
+
+        h.fixture(t, "sample_webhook_data.invitee.created.docs-example.json");
+
+        CrmView v = h.view(t);
+        var c = v.contact("test@example.com");
+        assertEquals("John", c.firstName());
+        assertEquals("+1 404-555-1234", c.phone());
+        assertNull(c.timezone(), "\"string\" is not a time zone");
+        assertEquals("string", c.fields().get("utm_source"));
+        assertEquals("Calendly Office", h.view(t).tasks().get(0).description().lines()
+                .filter(l -> l.startsWith("Where: ")).findFirst().orElseThrow().substring(7));
+    }
+
+    @Test
+    void eventTypeEvents_areIgnored() {
+        TestTenant t = h.tenant("America/New_York");
+
+        assertEquals(ProcessingResult.IGNORED, h.fixture(t, "event_type.created.standard.docs-example.json"));
+
+        assertTrue(h.view(t).bookings().isEmpty());
+        assertEquals(0, h.view(t).ledgerRows());
+    }
+}
