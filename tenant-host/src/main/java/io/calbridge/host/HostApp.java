@@ -3,6 +3,7 @@ package io.calbridge.host;
 import io.calbridge.calendly.CalendlyConfig;
 import io.calbridge.calendly.CalendlyPlugin;
 import io.calbridge.calendly.MasterKey;
+import io.calbridge.host.crm.Crm;
 import io.calbridge.host.security.SecurityConfig;
 import io.calbridge.host.security.SecuritySettings;
 import io.calbridge.host.security.UserDirectory;
@@ -56,6 +57,7 @@ public final class HostApp {
                 c.dataSource = dataSource;
                 c.masterKey = masterKey;
                 c.security = security.hostSecurity();
+                c.host = Crm.hostServices(dataSource);
                 plugin.accept(c);
             }));
             config.routes.get("/health", ctx -> {
