@@ -1,11 +1,14 @@
 package io.calbridge.calendly;
 
-import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import java.util.Optional;
 
 /**
- * Runtime operations a host (or an operator through the host) may call on a running plugin.
- * Methods are safe to call from any thread.
+ * Runtime operations a host (or an operator through the host) may call on a running plugin. Get it
+ * from the Javalin app once it is created: {@code app.unsafe.appDataManager.get(CalendlyPlugin.OPERATIONS)},
+ * or {@code ctx.appData(CalendlyPlugin.OPERATIONS)} in a handler.
+ *
+ * <p>Methods are safe to call from any thread and on any node. They are not exposed over HTTP: a
+ * host that wants an admin endpoint for them writes one behind its own authorisation.
  */
 public interface CalendlyOperations {
 
@@ -17,19 +20,25 @@ public interface CalendlyOperations {
      * start. Resumable: after a crash, call it again with the same key (on any node); a node started
      * with {@code next} as its master key also resumes an unfinished rotation by itself.
      *
-     * @return DONE, or RUNNING when interrupted (call again to continue)
+     * @param next the new master key; must encrypt and decrypt
+     * @return the rotation's progress: DONE, or RUNNING when interrupted (call again to continue)
      * @throws IllegalArgumentException when {@code next} does not work
      * @throws IllegalStateException    when a data key cannot be unwrapped; the rotation is FAILED
      */
     RotationProgress rotateMasterKey(MasterKey next);
 
-    /** The latest master-key rotation, as stored (every node sees the same), or empty if there was none. */
+    /**
+     * The latest master-key rotation, as stored (every node sees the same).
+     *
+     * @return the latest rotation, or empty if there was none
+     */
     Optional<RotationProgress> masterKeyRotation();
 
     /**
      * Gives one tenant a new data key and re-encrypts its stored secrets with it. Secrets stay
      * readable throughout. Does nothing for a tenant without secrets.
      *
+     * @param tenantId the host's tenant id, as the plugin stores it
      * @throws IllegalStateException when the tenant was forgotten
      */
     void rotateTenantKey(String tenantId);
@@ -40,12 +49,22 @@ public interface CalendlyOperations {
      * Other nodes stop using their cached copy of the key within 5 minutes. Backups taken earlier still
      * hold the key wrapped by the master key: rotate the master key and destroy the old one to make
      * those unreadable too.
+     *
+     * @param tenantId the host's tenant id, as the plugin stores it
      */
     void forgetTenant(String tenantId);
 
-    /** Hit/miss statistics of this node's cache of unwrapped tenant data keys (a snapshot). */
-    CacheStats dataKeyCacheStats();
+    /**
+     * Statistics of this node's cache of unwrapped tenant data keys.
+     *
+     * @return a snapshot, counted since this node's plugin started
+     */
+    CacheStatistics dataKeyCacheStats();
 
-    /** Hit/miss statistics of this node's cache of decrypted access tokens (a snapshot). */
-    CacheStats accessTokenCacheStats();
+    /**
+     * Statistics of this node's cache of decrypted access tokens.
+     *
+     * @return a snapshot, counted since this node's plugin started
+     */
+    CacheStatistics accessTokenCacheStats();
 }

@@ -29,6 +29,14 @@ public final class CalendlyPlugin extends Plugin<CalendlyConfig> {
     private final Wiring.Settings settings;
     private Wiring wiring;
 
+    /**
+     * Applies {@code userConfig} to a fresh {@link CalendlyConfig}, checks it and freezes a copy.
+     * Nothing connects to the database or the network yet; that happens when Javalin starts.
+     *
+     * @param userConfig sets the fields of {@link CalendlyConfig}; called once, on this thread
+     * @throws IllegalArgumentException when a required setting is missing or a value is impossible;
+     *                                  the message names the setting and what to put there
+     */
     public CalendlyPlugin(Consumer<CalendlyConfig> userConfig) {
         super(userConfig, new CalendlyConfig());
         this.settings = Wiring.Settings.validate(pluginConfig);

@@ -27,16 +27,24 @@ public interface MasterKey {
      * A stable, non-secret identifier of this key, stored beside every data key it wraps (at most
      * 200 characters). {@link MasterKeys} derives it from the keyset's primary key id
      * ({@code tink:<id>}) or the KMS key URI ({@code kms:<uri>}).
+     *
+     * @return the same value on every node and every start for the same key material
      */
     String id();
 
-    /** The AEAD that wraps (encrypts) and unwraps (decrypts) data keys. */
+    /**
+     * The AEAD that wraps (encrypts) and unwraps (decrypts) data keys.
+     *
+     * @return a thread-safe AEAD; may be the same instance on every call
+     */
     Aead aead();
 
     /**
      * Ids of stored data keys this key can also unwrap, besides {@link #id()}. A Tink keyset that was
      * rotated in place (a new primary key added, the old one kept) still opens what its older primary
      * keys wrapped; its {@code readableIds} lists them all. Default: only {@link #id()}.
+     *
+     * @return the ids this key opens, {@link #id()} included
      */
     default Set<String> readableIds() {
         return Set.of(id());

@@ -69,6 +69,7 @@ public final class MasterKeys {
      * The master key named by the process environment: {@value #ENV_KEYSET} (the keyset JSON itself)
      * or {@value #ENV_KEYSET_FILE} (a path to it). Setting both is refused, so nobody wonders which won.
      *
+     * @return the master key
      * @throws IllegalArgumentException when neither is set or the keyset is not a valid AEAD keyset
      */
     public static MasterKey fromEnvironment() {
@@ -78,6 +79,10 @@ public final class MasterKeys {
     /**
      * As {@link #fromEnvironment()}, reading {@value #ENV_KEYSET} / {@value #ENV_KEYSET_FILE} from the
      * given values instead (a host that merges a properties file with its environment).
+     *
+     * @param values configuration values by name; only the two names above are read
+     * @return the master key
+     * @throws IllegalArgumentException when neither is set or the keyset is not a valid AEAD keyset
      */
     public static MasterKey fromEnvironment(Map<String, String> values) {
         Objects.requireNonNull(values, "values");
@@ -104,7 +109,13 @@ public final class MasterKeys {
                 + " to the path of a file holding one, or configure masterKey = MasterKeys.fromKms(...)");
     }
 
-    /** The master key held by an environment variable (a cleartext Tink JSON keyset). */
+    /**
+     * The master key held by an environment variable (a cleartext Tink JSON keyset).
+     *
+     * @param name the variable's name
+     * @return the master key
+     * @throws IllegalArgumentException when the variable is unset or blank, or not a valid AEAD keyset
+     */
     public static MasterKey fromEnvironmentVariable(String name) {
         Objects.requireNonNull(name, "name");
         String json = System.getenv(name);
@@ -115,7 +126,13 @@ public final class MasterKeys {
         return keyset(json, "environment variable " + name);
     }
 
-    /** The master key held by a file (a cleartext Tink JSON keyset). The file is read once, now. */
+    /**
+     * The master key held by a file (a cleartext Tink JSON keyset). The file is read once, now.
+     *
+     * @param file the keyset file; readable by this process
+     * @return the master key
+     * @throws IllegalArgumentException when the file cannot be read or is not a valid AEAD keyset
+     */
     public static MasterKey fromKeysetFile(Path file) {
         Objects.requireNonNull(file, "file");
         String json;
@@ -132,6 +149,10 @@ public final class MasterKeys {
     /**
      * A master key from a cleartext Tink JSON keyset the host obtained itself (from a secret manager,
      * say). The string is the key: do not log it.
+     *
+     * @param keysetJson a cleartext Tink AEAD keyset in JSON
+     * @return the master key
+     * @throws IllegalArgumentException when the string is not a valid AEAD keyset (the message never quotes it)
      */
     public static MasterKey fromKeysetJson(String keysetJson) {
         Objects.requireNonNull(keysetJson, "keysetJson");
@@ -146,6 +167,9 @@ public final class MasterKeys {
      * {@code getAead} calls {@code transit/encrypt} and {@code transit/decrypt} passing the associated
      * data as {@code context}. The id is {@code kms:<keyUri>}, so keep using the same URI spelling.
      *
+     * @param client a Tink KMS client for the KMS that holds the key, with credentials
+     * @param keyUri the key's URI in that client's syntax, e.g. {@code aws-kms://arn:aws:kms:...}
+     * @return the master key
      * @throws IllegalArgumentException when the client does not support the URI or cannot make an AEAD for it
      */
     public static MasterKey fromKms(KmsClient client, String keyUri) {
@@ -174,6 +198,10 @@ public final class MasterKeys {
      * For local development only: the keyset in {@code file}, generated there (readable by the owner
      * only, where the file system allows) when the file does not exist yet. Logs a WARN every time it is
      * used, because the key that protects every tenant's secrets then sits in cleartext beside the app.
+     *
+     * @param file where the development keyset is kept; created with its parent directories if missing
+     * @return the master key
+     * @throws IllegalArgumentException when the file cannot be created or read
      */
     public static MasterKey development(Path file) {
         Objects.requireNonNull(file, "file");
@@ -191,7 +219,11 @@ public final class MasterKeys {
         return key;
     }
 
-    /** A fresh AES256_GCM keyset as cleartext Tink JSON, suitable for {@value #ENV_KEYSET}. It is a secret. */
+    /**
+     * A fresh AES256_GCM keyset as cleartext Tink JSON, suitable for {@value #ENV_KEYSET}.
+     *
+     * @return the keyset; it is a secret: store it like a password, never log it
+     */
     public static String newKeysetJson() {
         try {
             KeysetHandle handle = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);

@@ -9,7 +9,14 @@ import java.util.UUID;
  * same progress. {@code total} is counted when the rotation starts; data keys created meanwhile by
  * nodes still wrapping with the old key are re-wrapped too, so {@code rewrapped} may end above it.
  *
+ * @param id         the rotation's id
  * @param fromKekId  the master key that was primary when the rotation started (null if unknown)
+ * @param toKekId    the master key every data key is being re-wrapped under
+ * @param status     where the rotation stands
+ * @param total      data keys to re-wrap, counted when the rotation started
+ * @param rewrapped  data keys re-wrapped so far
+ * @param startedAt  when the rotation started
+ * @param updatedAt  when its progress was last stored
  * @param finishedAt null while {@link Status#RUNNING}
  * @param lastError  the latest error (never secret material), null if none
  */
@@ -25,6 +32,7 @@ public record RotationProgress(
         Instant finishedAt,
         String lastError) {
 
+    /** Where a rotation stands. */
     public enum Status {
         /** Data keys are being re-wrapped; calling the rotation again (on any node) resumes it. */
         RUNNING,
@@ -34,6 +42,11 @@ public record RotationProgress(
         FAILED
     }
 
+    /**
+     * Whether the rotation finished.
+     *
+     * @return true when {@link #status()} is {@link Status#DONE}
+     */
     public boolean done() {
         return status == Status.DONE;
     }

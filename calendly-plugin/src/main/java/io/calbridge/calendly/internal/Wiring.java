@@ -3,6 +3,7 @@ package io.calbridge.calendly.internal;
 import io.calbridge.calendly.CalendlyConfig;
 import io.calbridge.calendly.CalendlyOperations;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import io.calbridge.calendly.CacheStatistics;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.MasterKeys;
 import io.calbridge.calendly.RotationProgress;
@@ -205,15 +206,20 @@ public final class Wiring {
             }
 
             @Override
-            public CacheStats dataKeyCacheStats() {
-                return keyring.dataKeyCacheStats();
+            public CacheStatistics dataKeyCacheStats() {
+                return statistics(keyring.dataKeyCacheStats());
             }
 
             @Override
-            public CacheStats accessTokenCacheStats() {
-                return keyring.accessTokens().stats();
+            public CacheStatistics accessTokenCacheStats() {
+                return statistics(keyring.accessTokens().stats());
             }
         };
+    }
+
+    /** Caffeine's numbers in the plugin's own type, so Caffeine stays out of the API. */
+    private static CacheStatistics statistics(CacheStats stats) {
+        return new CacheStatistics(stats.hitCount(), stats.missCount(), stats.loadFailureCount(), stats.evictionCount());
     }
 
     public void registerRoutes(RoutesConfig routes) {

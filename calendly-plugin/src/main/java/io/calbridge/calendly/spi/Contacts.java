@@ -22,27 +22,69 @@ public interface Contacts {
      * the draft has none.
      *
      * <p>Must never create a second contact for the same email, also when two calls race.
+     *
+     * @param call  the tenant, the idempotency key and possibly the plugin's transaction
+     * @param draft what the plugin knows about the contact
+     * @return the contact as it is after the call; {@code created} only on the call that created it
+     * @throws UnknownReferenceException when the draft's status or owner names nothing of the tenant
      */
     ContactRef findOrCreate(HostCall call, ContactDraft draft);
 
-    /** The contact with this email (ignoring case), without changing anything. */
+    /**
+     * The contact with this email (ignoring case), without changing anything.
+     *
+     * @param call  the tenant (a read: no key)
+     * @param email the address to look for
+     * @return the contact, with {@code created} false, or empty when the tenant has none with this email
+     */
     Optional<ContactRef> findByEmail(HostCall call, String email);
 
-    /** Sets the contact's status to one of {@link #statuses(HostCall)}. */
+    /**
+     * Sets the contact's status to one of {@link #statuses(HostCall)}.
+     *
+     * @param call       the tenant and the idempotency key
+     * @param contactId  the host's contact id
+     * @param statusCode a status code ({@link Choice#id()} of {@link #statuses(HostCall)})
+     * @throws UnknownReferenceException when the contact or the status does not exist for the tenant
+     */
     void updateStatus(HostCall call, String contactId, String statusCode);
 
-    /** Sets (or, with null, clears) the contact's owner, a team member id. */
+    /**
+     * Sets (or, with null, clears) the contact's owner, a team member id.
+     *
+     * @param call      the tenant and the idempotency key
+     * @param contactId the host's contact id
+     * @param ownerId   a {@link TeamMember#id()}, or null to clear
+     * @throws UnknownReferenceException when the contact or the team member does not exist for the tenant
+     */
     void updateOwner(HostCall call, String contactId, String ownerId);
 
-    /** Merges these custom fields into the contact's (keys present overwrite, others stay). */
+    /**
+     * Merges these custom fields into the contact's (keys present overwrite, others stay).
+     *
+     * @param call      the tenant and the idempotency key
+     * @param contactId the host's contact id
+     * @param fields    field names to values, never null values
+     * @throws UnknownReferenceException when the contact does not exist for the tenant
+     */
     void updateFields(HostCall call, String contactId, Map<String, String> fields);
 
-    /** Adds one entry to the contact's activity timeline; a repeated key adds nothing. */
+    /**
+     * Adds one entry to the contact's activity timeline; a repeated key adds nothing.
+     *
+     * @param call      the tenant and the idempotency key
+     * @param contactId the host's contact id
+     * @param entry     what happened, and when in Calendly
+     * @throws UnknownReferenceException when the contact does not exist for the tenant
+     */
     void addActivity(HostCall call, String contactId, ActivityEntry entry);
 
     /**
      * The tenant's contact statuses in the order a picker should show them; {@link Choice#id()} is
      * the status code. The first one is the default for new contacts.
+     *
+     * @param call the tenant (a read: no key)
+     * @return the statuses, possibly empty when the host has no statuses (then settings cannot name one)
      */
     List<Choice> statuses(HostCall call);
 }

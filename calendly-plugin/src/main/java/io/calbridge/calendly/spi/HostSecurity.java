@@ -11,15 +11,27 @@ import java.util.Optional;
  * request; {@link Caller#tenantId()} is the tenant the caller acts for (the plugin scopes every
  * lookup to it); {@link Caller#tenantAdmin()} is true only for people allowed to manage the
  * tenant's Calendly integration. Called on the request thread; must not block for long.
+ *
+ * <p>The host also protects the plugin's state-changing settings routes against cross-site request
+ * forgery when it authenticates browsers with cookies (a CSRF token or {@code SameSite} cookies);
+ * the plugin does not. The webhook route ({@code /api/webhooks/calendly/*}) must stay reachable
+ * without a login: Calendly's signature authenticates it.
  */
+@FunctionalInterface
 public interface HostSecurity {
-    /** The authenticated caller, or empty for an anonymous request (the plugin answers 401). */
+
+    /**
+     * Who sends this request.
+     *
+     * @param ctx the request, before the plugin reads its body
+     * @return the authenticated caller, or empty for an anonymous request (the plugin answers 401)
+     */
     Optional<Caller> caller(Context ctx);
 
     /**
      * An authenticated caller.
      *
-     * @param tenantId    the host's tenant id, as the plugin stores it
+     * @param tenantId    the host's tenant id, as the plugin stores it; never blank
      * @param userId      the host's user id (recorded on OAuth states and audit fields)
      * @param tenantAdmin whether the caller may manage the tenant's integrations
      */

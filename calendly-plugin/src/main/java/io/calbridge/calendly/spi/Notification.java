@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param details JSON-friendly values (integration id, delivery id, event name, ...)
  */
 public record Notification(Kind kind, String title, String message, Map<String, Object> details) {
+    /** What happened, for hosts that route notifications by kind. */
     public enum Kind {
         /** Calendly refused the stored tokens: someone must connect the account again. */
         REAUTHORIZATION_REQUIRED,
@@ -23,6 +24,15 @@ public record Notification(Kind kind, String title, String message, Map<String, 
         OTHER
     }
 
+    /**
+     * Checks the required parts; null details become an empty map.
+     *
+     * @param kind what happened
+     * @param title short, for a list or an e-mail subject
+     * @param message what happened and what to do, for people; never contains secrets
+     * @param details JSON-friendly values (integration id, delivery id, event name, ...)
+     * @throws NullPointerException when {@code kind}, {@code title} or {@code message} is null
+     */
     public Notification {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(title, "title");

@@ -6,5 +6,13 @@ package io.calbridge.calendly.spi;
  * so a retried plugin step never notifies twice.
  */
 public interface Notifications {
+
+    /**
+     * Records (or queues) one notification for the tenant's admins.
+     *
+     * @param call         the tenant and the idempotency key (one per incident); the plugin's transaction
+     *                     when there is one
+     * @param notification what happened and what to do
+     */
     void notify(HostCall call, Notification notification);
 }

@@ -11,21 +11,52 @@ package io.calbridge.calendly.spi;
  */
 public class UnknownReferenceException extends RuntimeException {
     /** What kind of thing was not found. */
-    public enum Kind { MAILING_LIST, TAG, CONTACT_STATUS, TEAM_MEMBER, CONTACT, TASK }
+    public enum Kind {
+        /** A mailing list id ({@link MailingLists#lists}). */
+        MAILING_LIST,
+        /** A tag id ({@link MailingLists#tags}). */
+        TAG,
+        /** A status code ({@link Contacts#statuses}). */
+        CONTACT_STATUS,
+        /** A team member id ({@link TeamMembers#list}). */
+        TEAM_MEMBER,
+        /** A contact id ({@link ContactRef#id()}). */
+        CONTACT,
+        /** A task id ({@link Tasks#create}). */
+        TASK
+    }
 
+    /** What kind of thing was not found. */
     private final Kind kind;
+    /** The id that names nothing. */
     private final String id;
 
+    /**
+     * A reference that names nothing of the tenant.
+     *
+     * @param kind what kind of thing the id should name
+     * @param id   the id as the plugin gave it (shown to the tenant admin; never a secret)
+     */
     public UnknownReferenceException(Kind kind, String id) {
         super(kind + " " + id + " does not exist");
         this.kind = kind;
         this.id = id;
     }
 
+    /**
+     * What kind of thing was not found.
+     *
+     * @return the kind
+     */
     public Kind kind() {
         return kind;
     }
 
+    /**
+     * The id that names nothing.
+     *
+     * @return the id as given
+     */
     public String id() {
         return id;
     }
