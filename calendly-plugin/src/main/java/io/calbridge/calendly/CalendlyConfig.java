@@ -85,9 +85,20 @@ public final class CalendlyConfig {
 
     /**
      * Processing attempts of one webhook delivery before it is dead-lettered (kept, shown in the webhook
-     * log, replayable). Attempts back off exponentially from 15 s to at most 30 min. Default 10.
+     * log, replayable). Attempts back off exponentially from {@link #webhookRetryBaseDelay} to at most
+     * {@link #webhookRetryMaxDelay}. Default 10.
      */
     public int webhookMaxAttempts = 10;
+
+    /**
+     * Delay after a webhook delivery's first failed processing attempt (the host's services threw,
+     * the database was down). It doubles per attempt up to {@link #webhookRetryMaxDelay}, with
+     * jitter (each wait is between half and all of the doubled value). Default 15 seconds.
+     */
+    public Duration webhookRetryBaseDelay = Duration.ofSeconds(15);
+
+    /** The longest wait between two processing attempts of one webhook delivery. Default 30 minutes. */
+    public Duration webhookRetryMaxDelay = Duration.ofMinutes(30);
 
     /**
      * How long a node keeps a claimed webhook delivery before any node may take it over (a node that

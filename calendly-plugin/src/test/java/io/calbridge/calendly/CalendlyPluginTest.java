@@ -47,6 +47,20 @@ class CalendlyPluginTest {
     }
 
     @Test
+    void refusesARetryMaxDelayShorterThanTheBaseDelay_namingBothValues() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new CalendlyPlugin(c -> {
+            c.publicBaseUrl = "https://app.example.com";
+            c.dataSource = db.dataSource();
+            c.masterKey = MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson());
+            c.security = NOBODY;
+            c.host = io.calbridge.calendly.TestHost.services();
+            c.webhookRetryBaseDelay = java.time.Duration.ofSeconds(10);
+            c.webhookRetryMaxDelay = java.time.Duration.ofSeconds(5);
+        }));
+        assertEquals("webhookRetryMaxDelay cannot be shorter than webhookRetryBaseDelay (PT10S): PT5S", e.getMessage());
+    }
+
+    @Test
     void migratesItsOwnTablesWhenRegistered() {
         Javalin app = Javalin.create(config -> config.registerPlugin(new CalendlyPlugin(c -> {
             c.publicBaseUrl = "https://app.example.com";

@@ -108,12 +108,17 @@ public final class Wiring {
         private static WebhookSettings webhookSettings(CalendlyConfig c, String prefix) {
             require(c.webhookLease != null, "webhookLease is required, e.g. Duration.ofMinutes(2)");
             require(c.webhookPollInterval != null, "webhookPollInterval is required, e.g. Duration.ofSeconds(1)");
+            require(c.webhookRetryBaseDelay != null && c.webhookRetryBaseDelay.toMillis() > 0,
+                    "webhookRetryBaseDelay must be positive: " + c.webhookRetryBaseDelay);
+            require(c.webhookRetryMaxDelay != null && c.webhookRetryMaxDelay.compareTo(c.webhookRetryBaseDelay) >= 0,
+                    "webhookRetryMaxDelay cannot be shorter than webhookRetryBaseDelay (" + c.webhookRetryBaseDelay + "): "
+                            + c.webhookRetryMaxDelay);
             var defaults = WebhookSettings.defaults();
             // WebhookSettings checks the ranges itself and names the knob in its message.
             return new WebhookSettings(prefix, c.signatureTolerance, c.signatureFutureSkew, c.maxWebhookBodyBytes,
                     c.platformSigningKey == null || c.platformSigningKey.isBlank() ? null : Secret.of(c.platformSigningKey),
                     c.workerThreads, c.webhookMaxAttempts, c.webhookLease, c.webhookPollInterval,
-                    defaults.retryBaseDelay(), defaults.retryMaxDelay(), defaults.keyCacheTtl(), c.webhookMetricsPerTenant);
+                    c.webhookRetryBaseDelay, c.webhookRetryMaxDelay, defaults.keyCacheTtl(), c.webhookMetricsPerTenant);
         }
 
         private static void requirePositive(String name, Duration d) {
