@@ -1,0 +1,35 @@
+package io.calbridge.examples.minimal;
+
+import io.calbridge.calendly.spi.HostCall;
+import io.calbridge.calendly.spi.TenantDirectory;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/** {@link TenantDirectory}: the workspace's time zone; an unreadable one counts as UTC. */
+final class AppWorkspaces implements TenantDirectory {
+    private final HostTx tx;
+
+    AppWorkspaces(HostTx tx) {
+        this.tx = tx;
+    }
+
+    @Override
+    public ZoneId timeZone(HostCall call) {
+        String zone = tx.run(call, c -> {
+            try (PreparedStatement s = c.prepareStatement("select time_zone from workspace where id = ?")) {
+                s.setLong(1, HostTx.workspace(call));
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : "UTC";
+                }
+            }
+        });
+        try {
+            return ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            return ZoneOffset.UTC;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.calbridge.examples.minimal;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.SameSite;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * The app's own pages and API, which existed before the plugin: a home page with the workspace's
+ * contacts, tasks and notes, a login form, and {@code GET /api/contacts}. The only Calendly parts are
+ * the two connect forms, which post to the plugin's route.
+ */
+final class HomePage {
+    private final Users users;
+    private final DataSource dataSource;
+
+    HomePage(Users users, DataSource dataSource) {
+        this.users = users;
+        this.dataSource = dataSource;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/", this::home);
+        routes.post("/login", ctx -> {
+            String token = ctx.formParam("token");
+            if (users.byToken(token).isEmpty()) {
+                ctx.status(HttpStatus.UNAUTHORIZED).html(page("<p>Unknown token.</p>" + LOGIN_FORM));
+                return;
+            }
+            ctx.cookie(new Cookie(Users.COOKIE, token, "/", -1, false, true, null, SameSite.LAX));
+            ctx.redirect("/", HttpStatus.SEE_OTHER);
+        });
+        routes.post("/logout", ctx -> {
+            ctx.removeCookie(Users.COOKIE, "/");
+            ctx.redirect("/", HttpStatus.SEE_OTHER);
+        });
+        routes.get("/api/contacts", ctx -> {
+            Users.User user = users.current(ctx).orElse(null);
+            if (user == null) {
+                ctx.status(HttpStatus.UNAUTHORIZED).json(Map.of("error", "sign in"));
+                return;
+            }
+            ctx.json(rows("select id, email, name, stage, tags::text as tags, owner_id from contacts"
+                    + " where workspace_id = ? order by id", user.workspaceId()));
+        });
+    }
+
+    private static final String LOGIN_FORM = """
+            <form method="post" action="/login"><label>API token <input name="token" size="40"></label>
+            <button>Sign in</button></form>""";
+
+    private void home(Context ctx) {
+        Users.User user = users.current(ctx).orElse(null);
+        if (user == null) {
+            ctx.html(page("<h1>Sign in</h1>" + LOGIN_FORM));
+            return;
+        }
+        StringBuilder html = new StringBuilder("<h1>" + esc(user.name()) + "'s workspace</h1>");
+        String outcome = ctx.queryParam("calendly");
+        if (outcome != null) {
+            html.append("<p><b>Calendly: ").append(esc(outcome)).append(' ')
+                    .append(esc(ctx.queryParamMap().getOrDefault("reason", List.of("")).get(0))).append("</b></p>");
+        }
+        html.append("""
+                <form method="post" action="/logout"><button>Sign out</button></form>
+                <h2>Calendly</h2>
+                <form method="post" action="/settings/calendly/connect"><input type="hidden" name="mode" value="platform_app">
+                <button>Connect Calendly</button></form>
+                <form method="post" action="/settings/calendly/connect"><input type="hidden" name="mode" value="personal_token">
+                <label>or a personal access token <input name="personal_token" size="40"></label> <button>Connect</button></form>
+                """);
+        html.append(table("Contacts", rows("select email, name, stage, tags::text as tags from contacts where workspace_id = ? order by id",
+                user.workspaceId())));
+        html.append(table("Tasks", rows("select title, due_at::text as due, state from tasks where workspace_id = ? order by id",
+                user.workspaceId())));
+        html.append(table("Notes", rows("select occurred_at::text as at, kind, body from notes where workspace_id = ? order by id desc limit 50",
+                user.workspaceId())));
+        ctx.html(page(html.toString()));
+    }
+
+    private List<Map<String, Object>> rows(String sql, long workspaceId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setLong(1, workspaceId);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static String table(String title, List<Map<String, Object>> rows) {
+        StringBuilder html = new StringBuilder("<h2>" + title + "</h2>");
+        if (rows.isEmpty()) {
+            return html.append("<p>none yet</p>").toString();
+        }
+        html.append("<table border=1 cellpadding=4><tr>");
+        rows.get(0).keySet().forEach(k -> html.append("<th>").append(esc(k)).append("</th>"));
+        html.append("</tr>");
+        for (Map<String, Object> row : rows) {
+            html.append("<tr>");
+            row.values().forEach(v -> html.append("<td>").append(esc(String.valueOf(v))).append("</td>"));
+            html.append("</tr>");
+        }
+        return html.append("</table>").toString();
+    }
+
+    private static String page(String body) {
+        return "<!doctype html><meta charset=utf-8><title>embed-minimal</title><body style=\"font-family:sans-serif\">"
+                + body + "</body>";
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+    }
+}
