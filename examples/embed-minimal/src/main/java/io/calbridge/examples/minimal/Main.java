@@ -37,10 +37,11 @@ public final class Main {
         HikariConfig pool = new HikariConfig();
         pool.setMaximumPoolSize(10);
         String databaseUrl = System.getenv("DATABASE_URL");
+        EmbeddedPostgres embedded = null;
         if (databaseUrl == null || databaseUrl.isBlank()) {
-            EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dataDir.resolve("pg"))
+            embedded = EmbeddedPostgres.builder().setDataDirectory(dataDir.resolve("pg"))
                     .setCleanDataDirectory(false).start();
-            pool.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
+            pool.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
         } else {
             pool.setJdbcUrl(databaseUrl);
         }
@@ -68,10 +69,18 @@ public final class Main {
                         + "then press \"Connect Calendly\", book a meeting at %s/_sandbox, and reload the page.%n"
                         + "(a personal access token for the other connect form: %s)%n%n",
                 publicBaseUrl, seeded.adminToken(), sandbox.baseUrl(), sandbox.createPersonalAccessToken(owner));
+        EmbeddedPostgres pg = embedded;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             javalin.stop();
             sandbox.close();
             dataSource.close();
+            if (pg != null) {
+                try {
+                    pg.close();
+                } catch (java.io.IOException e) {
+                    System.err.println("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
+                }
+            }
         }));
     }
 }
