@@ -62,14 +62,12 @@ final class LedgerStore {
                 .set(CALENDLY_EFFECT_LEDGER.APPLIED_AT, DSL.excluded(CALENDLY_EFFECT_LEDGER.APPLIED_AT));
     }
 
-    /** Runs the non-null statements in one round trip. */
-    static void execute(DSLContext dsl, Query... queries) {
-        Query[] present = Arrays.stream(queries).filter(Objects::nonNull).toArray(Query[]::new);
-        if (present.length == 1) {
-            present[0].execute();
-        } else if (present.length > 1) {
-            dsl.batch(present).execute();
-        }
+    /**
+     * Runs the non-null statements, one by one: as prepared statements PostgreSQL plans them once
+     * per connection, which costs less than one round trip for an inlined batch it must parse anew.
+     */
+    static void execute(Query... queries) {
+        Arrays.stream(queries).filter(Objects::nonNull).forEach(Query::execute);
     }
 
     /** Removes a chain's entries (after a merge moved what was worth keeping). */
