@@ -200,7 +200,7 @@ public final class BookingProcessor implements DeliveryProcessor {
             Locks.lockChains(dsl, chainIds);
             Map<UUID, List<Booking>> rowsByChain = new HashMap<>();
             for (UUID c : chainIds) {
-                rowsByChain.put(c, bookings.findChain(dsl, integrationId, c));
+                rowsByChain.put(c, bookings.findChain(dsl, c));
             }
             // While this worker waited for a chain lock, a merge may have moved its rows elsewhere.
             boolean moved = known.values().stream().anyMatch(b ->
