@@ -156,7 +156,7 @@ public final class BookingProcessor implements DeliveryProcessor {
                     + " but its integration belongs to another tenant; it was not applied.");
         }
         String tenantId = loaded.tenantId();
-        Loaded chainState = loadChain(dsl, conn, tenantId, integrationId, uris);
+        Loaded chainState = loadChain(dsl, conn, tenantId, integrationId, uris, p.uri());
         Chain chain = chainState.chain;
         Ledger ledger = chainState.ledger;
 
@@ -189,11 +189,12 @@ public final class BookingProcessor implements DeliveryProcessor {
      * Finds the chain of these invitees and locks it. If they belong to two chains (a reschedule
      * linked two bookings that were first seen apart), the younger chain is merged into the older.
      */
-    private Loaded loadChain(DSLContext dsl, Connection conn, String tenantId, UUID integrationId, Set<String> uris) {
+    private Loaded loadChain(DSLContext dsl, Connection conn, String tenantId, UUID integrationId, Set<String> uris,
+                             String inviteeUri) {
         for (int attempt = 0; attempt < MAX_CHAIN_ATTEMPTS; attempt++) {
             Map<String, Booking> known = bookings.findByUris(dsl, integrationId, uris);
             if (known.isEmpty()) {
-                return new Loaded(new Chain(UUID.randomUUID(), List.of()), Ledger.empty());
+                return new Loaded(new Chain(newChainId(integrationId, inviteeUri), List.of()), Ledger.empty());
             }
             Set<UUID> chainIds = new TreeSet<>();
             known.values().forEach(b -> chainIds.add(b.chainId));
@@ -228,6 +229,19 @@ public final class BookingProcessor implements DeliveryProcessor {
             return new Loaded(new Chain(winner, rows), ledger);
         }
         throw new IllegalStateException("booking chain kept moving while being locked; try again");
+    }
+
+    /**
+     * The id of a chain that a delivery for {@code inviteeUri} starts. Derived, not random: the chain
+     * id is part of every idempotency key the host sees, and when an attempt rolls back (the host's
+     * service failed, or its reply was lost after it applied an effect) the retry must start the same
+     * chain and send the same keys, or a host outside this database would apply the effects twice.
+     * No other chain can have this id: every invitee of the delivery gets a row in the new chain, so a
+     * later delivery for this invitee finds that chain instead of starting one.
+     */
+    static UUID newChainId(UUID integrationId, String inviteeUri) {
+        return UUID.nameUUIDFromBytes(("calbridge-chain\n" + integrationId + "\n" + inviteeUri)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Takes over a merged chain's ledger: sets are joined, a second task is canceled. */

@@ -1,0 +1,21 @@
+package io.calbridge.examples.crm.host;
+
+import io.calbridge.calendly.spi.HostCall;
+import io.calbridge.calendly.spi.Notification;
+import io.calbridge.calendly.spi.Notifications;
+import java.util.Map;
+
+/** {@link Notifications}: posted to the CRM account, where its admins see them. */
+final class RemoteNotifications implements Notifications {
+    private final CrmClient crm;
+
+    RemoteNotifications(CrmClient crm) {
+        this.crm = crm;
+    }
+
+    @Override
+    public void notify(HostCall call, Notification n) {
+        crm.post(call, "/notifications", Map.of("kind", n.kind().name(), "title", n.title(), "message", n.message(),
+                "details", n.details()));
+    }
+}
