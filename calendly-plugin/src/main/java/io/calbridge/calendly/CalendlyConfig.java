@@ -25,7 +25,14 @@ public final class CalendlyConfig {
      */
     public String publicBaseUrl;
 
-    /** Where the plugin's tables live (a HikariCP pool is a good choice). Required. */
+    /**
+     * The PostgreSQL database of the plugin's tables ({@code calendly_*}, in the connections' current
+     * schema). The host's existing pool (a {@code HikariDataSource}, say) is fine: the plugin borrows a
+     * connection per webhook or settings request and one per busy worker thread, and gives it back
+     * when done, so size the pool for the host's own load plus {@link #workerThreads}. When the host's
+     * tables are in the same database, host-interface calls get the plugin's open transaction
+     * ({@link io.calbridge.calendly.spi.HostCall#transaction()}). The plugin never closes it. Required.
+     */
     public DataSource dataSource;
 
     /**
