@@ -2,6 +2,7 @@ package io.calbridge.calendly;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.calbridge.calendly.spi.HostSecurity;
+import io.calbridge.calendly.spi.HostServices;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +13,8 @@ import javax.sql.DataSource;
  * What a host sets when it registers {@link CalendlyPlugin}. Fields are read once, when the plugin
  * is constructed; later changes have no effect.
  *
- * <p>Essentials: {@link #publicBaseUrl}, {@link #dataSource}, {@link #masterKey}, {@link #security}.
+ * <p>Essentials: {@link #publicBaseUrl}, {@link #dataSource}, {@link #masterKey}, {@link #security},
+ * {@link #host}.
  * Everything else has a default.
  */
 public final class CalendlyConfig {
@@ -49,6 +51,13 @@ public final class CalendlyConfig {
      * must guarantee. Required.
      */
     public HostSecurity security;
+
+    /**
+     * The host's CRM side: contacts, mailing lists and tags, tasks, team members, notifications and
+     * tenant time zones. Every booking's effects go through it; see {@link HostServices} for what the
+     * host must guarantee. Required.
+     */
+    public HostServices host;
 
     /** Prefix for every route of the plugin, e.g. {@code "/integrations"}. Default: none. */
     public String routePrefix = "";

@@ -40,6 +40,7 @@ class CalendlyPluginTest {
             c.publicBaseUrl = "https://app.example.com";
             c.dataSource = db.dataSource();
             c.security = NOBODY;
+            c.host = io.calbridge.calendly.TestHost.services();
             c.routePrefix = "/x/";
         }));
         assertTrue(e.getMessage().contains("routePrefix"), e.getMessage());
@@ -52,6 +53,7 @@ class CalendlyPluginTest {
             c.dataSource = db.dataSource();
             c.masterKey = MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson());
             c.security = NOBODY;
+            c.host = io.calbridge.calendly.TestHost.services();
         })));
         try {
             app.start(0);

@@ -29,6 +29,7 @@ class CryptoOperationsTest {
             c.publicBaseUrl = "https://app.example.com";
             c.dataSource = db.dataSource();
             c.security = io.calbridge.calendly.TestSecurity.NOBODY;
+            c.host = io.calbridge.calendly.TestHost.services();
         }));
 
         assertTrue(e.getMessage().startsWith("masterKey is required"), e.getMessage());
@@ -46,6 +47,7 @@ class CryptoOperationsTest {
                 c.publicBaseUrl = "https://app.example.com";
                 c.dataSource = otherDb.dataSource();
                 c.security = io.calbridge.calendly.TestSecurity.NOBODY;
+                c.host = io.calbridge.calendly.TestHost.services();
                 c.masterKey = MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson());
             })));
             app.start(0).stop();
@@ -66,6 +68,7 @@ class CryptoOperationsTest {
             c.publicBaseUrl = "https://app.example.com";
             c.dataSource = db.dataSource();
             c.security = io.calbridge.calendly.TestSecurity.NOBODY;
+            c.host = io.calbridge.calendly.TestHost.services();
             c.masterKey = first;
         })));
         try {

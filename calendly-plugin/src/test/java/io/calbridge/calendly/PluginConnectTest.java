@@ -58,6 +58,7 @@ class PluginConnectTest {
                     c.routePrefix = "/integrations";
                     c.dataSource = db.dataSource();
                     c.security = io.calbridge.calendly.TestSecurity.FROM_ATTRIBUTES;
+                    c.host = io.calbridge.calendly.TestHost.services();
                     c.masterKey = MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson());
                     c.calendlyApiBaseUrl = sb.baseUrl();
                     c.calendlyAuthBaseUrl = sb.baseUrl();

@@ -3,6 +3,8 @@ package io.calbridge.host;
 import io.calbridge.calendly.CalendlyConfig;
 import io.calbridge.calendly.CalendlyPlugin;
 import io.calbridge.calendly.MasterKey;
+import io.calbridge.host.crm.Crm;
+import io.calbridge.host.demo.DemoCalendly;
 import io.calbridge.host.security.SecurityConfig;
 import io.calbridge.host.security.SecuritySettings;
 import io.calbridge.host.security.UserDirectory;
@@ -11,6 +13,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.ContentType;
 import java.net.URI;
+import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -56,6 +59,8 @@ public final class HostApp {
                 c.dataSource = dataSource;
                 c.masterKey = masterKey;
                 c.security = security.hostSecurity();
+                c.host = Crm.hostServices(dataSource);
+                c.settingsPageUrl = "/app/calendly";
                 plugin.accept(c);
             }));
             config.routes.get("/health", ctx -> {
@@ -64,6 +69,7 @@ public final class HostApp {
             });
             config.routes.get("/", ctx -> ctx.contentType(ContentType.TEXT_HTML).result(HomePage.render(version, health.check())));
             extension.register(config, security);
+            config.unsafe.appDataManager.registerIfAbsent(DemoCalendly.BOOKING_PAGE, Optional.empty());
         });
     }
 

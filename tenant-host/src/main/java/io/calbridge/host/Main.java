@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.MasterKeys;
 import io.calbridge.db.Migrations;
+import io.calbridge.host.demo.DemoCalendly;
 import io.calbridge.host.demo.DemoData;
 import io.calbridge.host.security.JwtKey;
 import io.calbridge.host.security.PasswordHasher;
@@ -80,21 +81,42 @@ public final class Main {
             System.exit(2);
             return;
         }
+        DemoCalendly demo = config.sandbox()
+                ? DemoCalendly.start(config.sandboxPort(), config.publicBaseUrl(), false)
+                : null;
+        if (demo != null) {
+            // The connect form posts to the sandbox's consent page.
+            security = security.withFormActionOrigins(java.util.List.of(demo.baseUrl()));
+        }
         HostApp app = new HostApp(dataSource, security, masterKey, version(), plugin -> {
+            if (demo != null) {
+                plugin.calendlyApiBaseUrl = demo.baseUrl();
+                plugin.calendlyAuthBaseUrl = demo.baseUrl();
+                plugin.platformClientId = demo.platformApp().clientId();
+                plugin.platformClientSecret = demo.platformApp().clientSecret();
+                plugin.platformSigningKey = demo.platformApp().signingKey();
+            }
         }, (c, s) -> {
+            if (demo != null) {
+                c.appData(DemoCalendly.BOOKING_PAGE, java.util.Optional.of(demo.bookingPage()));
+            }
         }).start(config.port());
+        if (demo != null) {
+            log.info("demo Calendly: book meetings at {}; personal access token for the 'personal token' mode: "
+                    + "see {}/_sandbox", demo.bookingPage(), demo.baseUrl());
+        }
         log.info("tenant-host is up on http://localhost:{} (health: /health)", app.port());
 
         EmbeddedDatabase finalEmbedded = embedded;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.stop();
-            dataSource.close();
+            // Each step runs even when an earlier one fails: the embedded PostgreSQL must never outlive us.
+            quietly(log, "web server", app::stop);
+            if (demo != null) {
+                quietly(log, "Calendly sandbox", demo::close);
+            }
+            quietly(log, "connection pool", dataSource::close);
             if (finalEmbedded != null) {
-                try {
-                    finalEmbedded.close();
-                } catch (IOException e) {
-                    log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
-                }
+                quietly(log, "embedded PostgreSQL", finalEmbedded::close);
             }
         }, "tenant-host-shutdown"));
     }
@@ -112,6 +134,18 @@ public final class Main {
             return MasterKeys.fromEnvironment(values);
         }
         return MasterKeys.development(config.dataDir().resolve("dev-master-key.json"));
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    private static void quietly(Logger log, String what, Step step) {
+        try {
+            step.run();
+        } catch (Exception | Error e) {
+            log.warn("{} did not stop cleanly: {}", what, e.toString());
+        }
     }
 
     static String version() {

@@ -10,7 +10,6 @@ import io.calbridge.calendly.internal.client.CalendlyClient;
 import io.calbridge.calendly.internal.client.Sleeper;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
-import io.calbridge.calendly.internal.webhook.DeliveryProcessor;
 import io.calbridge.calendly.internal.webhook.WebhookSettings;
 import io.calbridge.calendly.internal.webhook.Webhooks;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -26,6 +25,8 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.ResponseHeaders;
 import io.calbridge.calendly.internal.settings.Access;
 import io.calbridge.calendly.spi.HostSecurity;
+import io.calbridge.calendly.spi.HostServices;
+import io.calbridge.calendly.internal.booking.Bookings;
 import io.calbridge.db.Migrations;
 import io.javalin.config.RoutesConfig;
 import java.net.URI;
@@ -63,7 +64,8 @@ public final class Wiring {
             MeterRegistry meterRegistry,
             OAuthSettings oauth,
             WebhookSettings webhooks,
-            HostSecurity security) {
+            HostSecurity security,
+            HostServices host) {
 
         public static Settings validate(CalendlyConfig c) {
             require(c.publicBaseUrl != null && !c.publicBaseUrl.isBlank(),
@@ -90,6 +92,8 @@ public final class Wiring {
             require(c.security != null, "security is required: a HostSecurity that tells the plugin who calls its settings"
                     + " routes, e.g. c.security = ctx -> yourLogin(ctx).map(u -> new HostSecurity.Caller(u.tenantId(),"
                     + " u.userId(), u.isTenantAdmin())); return Optional.empty() for anonymous requests");
+            require(c.host != null, "host is required: the HostServices (contacts, mailing lists, tasks, team members,"
+                    + " notifications, tenant directory) that booking effects go to, e.g. c.host = new HostServices(...)");
             URI apiBase = stripSlash(parseUrl("calendlyApiBaseUrl", c.calendlyApiBaseUrl));
             URI authBase = stripSlash(parseUrl("calendlyAuthBaseUrl", c.calendlyAuthBaseUrl));
             OAuthSettings oauth = OAuthSettings.validate(c, stripSlash(base), prefix, apiBase, authBase);
@@ -97,7 +101,7 @@ public final class Wiring {
                     c.migrate, c.workerThreads, c.signatureTolerance, c.signatureFutureSkew,
                     c.maxWebhookBodyBytes, c.tokenRefreshMargin, c.clock,
                     c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry, oauth,
-                    webhookSettings(c, prefix), c.security);
+                    webhookSettings(c, prefix), c.security, c.host);
         }
 
         private static WebhookSettings webhookSettings(CalendlyConfig c, String prefix) {
@@ -144,6 +148,7 @@ public final class Wiring {
     private final CalendlyClient calendly;
     private final Connections connections;
     private final Webhooks webhooks;
+    private final Bookings bookings;
     private Thread rotationResumer;
     private final Access access;
 
@@ -157,11 +162,9 @@ public final class Wiring {
         this.keyring = TenantKeyring.create(db, settings.masterKey(), settings.previousMasterKeys(), settings.clock(),
                 settings.meterRegistry());
         this.calendly = new CalendlyClient(settings.oauth().client(), Sleeper.SYSTEM, settings.clock());
-        // When the host's services are configured: ReauthorizationListener.notifying(host.notifications()).
-        ReauthorizationListener reauthorization = ReauthorizationListener.none();
-        // Booking processing plugs in here (bookings.processor()); until then deliveries are stored, not processed.
-        DeliveryProcessor deliveryProcessor = null;
-        this.webhooks = Webhooks.create(db, keyring, deliveryProcessor, settings.webhooks(),
+        ReauthorizationListener reauthorization = ReauthorizationListener.notifying(settings.host().notifications());
+        this.bookings = Bookings.create(db, settings.host(), settings.clock());
+        this.webhooks = Webhooks.create(db, keyring, bookings.processor(), settings.webhooks(),
                 settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry(), settings.clock());
         this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
                 reauthorization, adminCaller(access), id -> webhooks.integrationChanged(), settings.clock());
@@ -279,5 +282,9 @@ public final class Wiring {
 
     Access access() {
         return access;
+    }
+
+    public Bookings bookings() {
+        return bookings;
     }
 }

@@ -13,7 +13,9 @@ import io.calbridge.sandbox.SandboxOrganization;
 import io.calbridge.sandbox.SandboxUser;
 import java.net.URI;
 import java.time.Duration;
+import io.javalin.config.Key;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,12 @@ import org.slf4j.LoggerFactory;
  * restart tenants reconnect (their old tokens are unknown to the new sandbox).
  */
 public final class DemoCalendly implements AutoCloseable {
+    /**
+     * The sandbox's booking page when the demo runs with one, for pages that link to it:
+     * {@code ctx.appData(DemoCalendly.BOOKING_PAGE).ifPresent(url -> ...)}. Always registered by HostApp.
+     */
+    public static final Key<Optional<String>> BOOKING_PAGE = new Key<>("calbridge.demo.booking-page");
+
     private static final Logger log = LoggerFactory.getLogger(DemoCalendly.class);
 
     private final CalendlySandbox sandbox;

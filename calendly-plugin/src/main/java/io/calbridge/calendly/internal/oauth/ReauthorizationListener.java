@@ -27,7 +27,7 @@ public interface ReauthorizationListener {
     }
 
     /** Adapts the host's {@link Notifications}; the idempotency key names the integration and the incident. */
-    static ReauthorizationListener notifying(Notifications notifications) {
+    public static ReauthorizationListener notifying(Notifications notifications) {
         return (tenantId, integrationId, reason, at) -> notifications.notify(
                 HostCall.effect(tenantId, "calendly-reauthorization:" + integrationId + ":" + at.toEpochMilli(), null),
                 new Notification(Notification.Kind.REAUTHORIZATION_REQUIRED,

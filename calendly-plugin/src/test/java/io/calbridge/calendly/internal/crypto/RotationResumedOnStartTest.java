@@ -38,6 +38,7 @@ class RotationResumedOnStartTest {
             c.publicBaseUrl = "https://app.example.com";
             c.dataSource = database.dataSource();
             c.security = io.calbridge.calendly.TestSecurity.NOBODY;
+            c.host = io.calbridge.calendly.TestHost.services();
             c.masterKey = newKey;
             c.previousMasterKeys = List.of(oldKey);
         })));

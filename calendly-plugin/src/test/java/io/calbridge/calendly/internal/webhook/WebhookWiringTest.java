@@ -30,6 +30,7 @@ class WebhookWiringTest {
             c.publicBaseUrl = "https://app.example.com";
             c.dataSource = db.dataSource();
             c.security = io.calbridge.calendly.TestSecurity.NOBODY;
+            c.host = io.calbridge.calendly.TestHost.services();
             c.masterKey = WebhookHarness.MASTER_KEY;
             c.routePrefix = "/calendly";
             c.meterRegistry = meters;
@@ -63,6 +64,7 @@ class WebhookWiringTest {
             c.publicBaseUrl = "https://app.example.com";
             c.dataSource = db.dataSource();
             c.security = io.calbridge.calendly.TestSecurity.NOBODY;
+            c.host = io.calbridge.calendly.TestHost.services();
             c.masterKey = WebhookHarness.MASTER_KEY;
             c.webhookMaxAttempts = 0;
         }));
