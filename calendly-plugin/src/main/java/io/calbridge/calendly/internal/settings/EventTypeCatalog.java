@@ -89,11 +89,6 @@ final class EventTypeCatalog {
         return cache.get(integration.id(), id -> load(integration));
     }
 
-    /** Forgets the cached listing (after a reconnect or disconnect). */
-    void invalidate(UUID integrationId) {
-        cache.invalidate(integrationId);
-    }
-
     private Listing load(HealthStore.Facts integration) {
         try {
             CalendlyApi api = calendly.api(tokens.credential(integration.id()));

@@ -1,6 +1,5 @@
 package io.calbridge.calendly.internal.settings;
 
-import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.oauth.ConnectionMode;
 import io.calbridge.calendly.internal.oauth.IntegrationStatus;
@@ -138,9 +137,5 @@ final class HealthService {
             return List.of();
         }
         return Arrays.stream(stored.strip().split("[\\s,]+")).filter(s -> !s.isEmpty()).sorted().toList();
-    }
-
-    static ApiException notFound() {
-        return SettingsRoutes.integrationNotFound();
     }
 }

@@ -9,7 +9,6 @@ import io.javalin.config.RoutesConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * The settings feature's front door: the JSON API a tenant admin (or the host's settings page)
@@ -42,12 +41,10 @@ public final class SettingsApi {
     }
 
     private final SettingsRoutes routes;
-    private final EventTypeCatalog eventTypes;
     private final String routePrefix;
 
-    private SettingsApi(SettingsRoutes routes, EventTypeCatalog eventTypes, String routePrefix) {
+    private SettingsApi(SettingsRoutes routes, String routePrefix) {
         this.routes = routes;
-        this.eventTypes = eventTypes;
         this.routePrefix = routePrefix;
     }
 
@@ -60,16 +57,11 @@ public final class SettingsApi {
                 bookings.mappings(), bookings.dryRun(), Objects.requireNonNull(webhooks, "webhooks"), eventTypes,
                 new SettingsRoutes.ConnectOptions(options.platformAppAvailable(), options.redirectUri()),
                 new OpenApiDocument(options.publicBaseUrl() + options.routePrefix()));
-        return new SettingsApi(routes, eventTypes, options.routePrefix());
+        return new SettingsApi(routes, options.routePrefix());
     }
 
     /** Registers the settings routes; register the oauth feature's connect/callback/disconnect first. */
     public void registerRoutes(RoutesConfig config) {
         routes.register(config, routePrefix);
-    }
-
-    /** An integration was connected again or disconnected on this node: drop its cached event types. */
-    public void integrationChanged(UUID integrationId) {
-        eventTypes.invalidate(integrationId);
     }
 }
