@@ -66,18 +66,19 @@ final class CrmTasks implements Tasks {
     public void reschedule(HostCall call, String taskId, TaskDraft d) {
         UUID owner = owner(d);
         change(call, taskId, (dsl, tenant, id) -> {
-            int n = dsl.update(TASK)
+            var updated = dsl.update(TASK)
                     .set(TASK.DUE_AT, d.dueAt().atOffset(ZoneOffset.UTC))
                     .set(TASK.TITLE, d.title())
                     .set(TASK.DESCRIPTION, d.description())
                     .set(TASK.OWNER_USER_ID, owner == null ? DSL.castNull(SQLDataType.UUID) : CrmContacts.member(tenant, owner))
                     .set(TASK.UPDATED_AT, DSL.currentOffsetDateTime())
                     .where(TASK.TENANT_ID.eq(tenant)).and(TASK.ID.eq(id))
-                    .execute();
-            if (n == 1 && owner != null && dsl.fetchExists(TASK, TASK.ID.eq(id).and(TASK.OWNER_USER_ID.isNull()))) {
+                    .returning(TASK.OWNER_USER_ID)
+                    .fetchOptional();
+            if (updated.isPresent() && owner != null && updated.get().getOwnerUserId() == null) {
                 throw new UnknownReferenceException(Kind.TEAM_MEMBER, d.ownerId());
             }
-            return n;
+            return updated.isPresent() ? 1 : 0;
         });
     }
 
@@ -99,12 +100,13 @@ final class CrmTasks implements Tasks {
     /** Sets the status where {@code from} holds; a task in another state stays as it is. */
     private void setStatus(HostCall call, String taskId, String status, Condition from) {
         change(call, taskId, (dsl, tenant, id) -> {
-            dsl.update(TASK)
+            int n = dsl.update(TASK)
                     .set(TASK.STATUS, status)
                     .set(TASK.UPDATED_AT, DSL.currentOffsetDateTime())
                     .where(TASK.TENANT_ID.eq(tenant)).and(TASK.ID.eq(id)).and(from)
                     .execute();
-            return dsl.fetchExists(TASK, TASK.TENANT_ID.eq(tenant).and(TASK.ID.eq(id))) ? 1 : 0;
+            // Nothing changed: either the task is in another state (fine) or it is not the tenant's.
+            return n > 0 || dsl.fetchExists(TASK, TASK.TENANT_ID.eq(tenant).and(TASK.ID.eq(id))) ? 1 : 0;
         });
     }
 

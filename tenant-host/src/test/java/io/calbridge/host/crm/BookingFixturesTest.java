@@ -35,7 +35,7 @@ class BookingFixturesTest {
         return Fixtures.deliveries();
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("deliveries")
     void everyFixture_processedTwiceMoreChangesNothing(String fixture) {
         TestTenant t = h.tenant("America/New_York");

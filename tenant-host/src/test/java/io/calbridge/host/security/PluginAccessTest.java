@@ -154,13 +154,11 @@ class PluginAccessTest {
 
     @Test
     void webhookRoutes_areNotCsrfChecked_evenFromABrowserWithASession() {
-        // The plugin's own answer (an unknown webhook token), not tenant-host's CSRF refusal.
-        HttpResponse<String> withSession = acmeAdmin.postJson("/api/webhooks/calendly/tok", "{}", Map.of());
-        HttpResponse<String> without = new TestBrowser(app.port()).postJson("/api/webhooks/calendly/tok", "{}", Map.of());
-
+        // The plugin's own webhook endpoint answers (404: no integration has this token), not the CSRF
+        // filter (403) nor the login (401).
+        var withSession = acmeAdmin.postJson("/api/webhooks/calendly/tok", "{}", Map.of());
         assertEquals(404, withSession.statusCode(), withSession.body());
-        assertEquals(without.statusCode(), withSession.statusCode());
-        assertEquals(without.body(), withSession.body());
+        assertEquals(404, new TestBrowser(app.port()).postJson("/api/webhooks/calendly/tok", "{}", Map.of()).statusCode());
     }
 
     private static String codeOf(HttpResponse<String> r) {

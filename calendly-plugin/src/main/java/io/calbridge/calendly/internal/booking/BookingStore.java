@@ -29,10 +29,13 @@ final class BookingStore {
         return found;
     }
 
-    List<Booking> findChain(DSLContext dsl, UUID integrationId, UUID chainId) {
+    /**
+     * The rows of a chain. Chain ids are random and never shared between integrations, so the chain
+     * alone selects them, through its own index whatever the table's statistics say.
+     */
+    List<Booking> findChain(DSLContext dsl, UUID chainId) {
         return dsl.selectFrom(CALENDLY_BOOKING)
                 .where(CALENDLY_BOOKING.CHAIN_ID.eq(chainId))
-                .and(CALENDLY_BOOKING.INTEGRATION_ID.eq(integrationId))
                 .orderBy(CALENDLY_BOOKING.CREATED_AT, CALENDLY_BOOKING.ID)
                 .fetch(BookingStore::toBooking);
     }
@@ -46,15 +49,6 @@ final class BookingStore {
                 .orderBy(CALENDLY_BOOKING.CREATED_AT.desc(), CALENDLY_BOOKING.ID.desc())
                 .limit(limit)
                 .fetch(BookingStore::toBooking);
-    }
-
-    /** Moves every row of chain {@code from} into chain {@code to}. */
-    void moveChain(DSLContext dsl, UUID integrationId, UUID from, UUID to) {
-        dsl.update(CALENDLY_BOOKING)
-                .set(CALENDLY_BOOKING.CHAIN_ID, to)
-                .where(CALENDLY_BOOKING.CHAIN_ID.eq(from))
-                .and(CALENDLY_BOOKING.INTEGRATION_ID.eq(integrationId))
-                .execute();
     }
 
     /** The statement that inserts or updates the changed rows, or null when none changed. */

@@ -114,7 +114,7 @@ final class RoutingForms {
         } catch (UnknownReferenceException e) {
             throw new PermanentProcessingException(BookingProcessor.explain(e, new Policy(s, null)), e);
         }
-        LedgerStore.execute(dsl, ledgers.save(dsl, d.tenantId(), null, prefix, ledger.writes(), now));
+        LedgerStore.execute(ledgers.save(dsl, d.tenantId(), null, prefix, ledger.writes(), now));
         return ProcessingResult.PROCESSED;
     }
 

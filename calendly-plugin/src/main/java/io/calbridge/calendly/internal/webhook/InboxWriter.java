@@ -18,29 +18,36 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit for the inbox: concurrent requests hand their verified delivery to a queue and wait;
- * a writer thread takes everything queued (up to a batch) and stores it with one INSERT, which commits
- * on its own. Under load one commit (one WAL flush) acknowledges many deliveries; alone, a delivery is
- * written at once (no timer, no added latency). While one writer waits for its commit, the other
- * collects the next batch.
+ * Group commit for the inbox, leader/follower style: a request queues its verified delivery, then
+ * either becomes a leader (at most {@link #LEADERS} at a time) and stores everything queued (up to a
+ * batch) with one INSERT that commits on its own, or waits while a leader stores its delivery with
+ * others. Under load one commit (one WAL flush) acknowledges many deliveries; alone, a delivery is
+ * written at once by its own request thread (no timer, no hand-off to another thread, no added latency).
  *
  * <p>A delivery's future completes only after its row is committed (or known to exist already), so the
  * endpoint acknowledges nothing that could be lost. A failed batch fails the futures it holds (the
  * endpoint answers 503 and Calendly retries); when the failure is not the database being unreachable,
  * the batch is retried one delivery at a time so one bad row cannot fail the others.
  *
- * <p>Rejections travel the same queue but are best effort: written in batches, dropped beyond a per
- * integration rate so a flood of forged requests cannot grow the table without bound.
+ * <p>Rejections are best effort: one background thread writes them in batches, and drops them beyond a
+ * per-integration rate so a flood of forged requests cannot grow the table without bound.
  */
 final class InboxWriter {
     private static final Logger log = LoggerFactory.getLogger(InboxWriter.class);
     static final int MAX_BATCH = 128;
+    /** Batches in flight at once; also the most pool connections the inbox takes for receiving. */
+    static final int LEADERS = 2;
     private static final int QUEUE_CAPACITY = 10_000;
     private static final int REJECTIONS_PER_MINUTE = 60;
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
@@ -58,13 +65,10 @@ final class InboxWriter {
         }
     }
 
-    private sealed interface Op permits Store, Reject {
+    private record Store(WebhookInbox.NewDelivery delivery, CompletableFuture<Result> future) {
     }
 
-    private record Store(WebhookInbox.NewDelivery delivery, CompletableFuture<Result> future) implements Op {
-    }
-
-    private record Reject(WebhookInbox.Rejection rejection) implements Op {
+    private record Reject(WebhookInbox.Rejection rejection) {
     }
 
     private final Db db;
@@ -72,40 +76,45 @@ final class InboxWriter {
     private final Clock clock;
     private final WebhookMetrics metrics;
     private final Runnable onStored;
-    private final int writers;
-    private final BlockingQueue<Op> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final BlockingQueue<Store> stores = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final BlockingQueue<Reject> rejections = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final Semaphore leaders = new Semaphore(LEADERS);
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition progress = lock.newCondition();
+    private long generation;
     private final AtomicLong outstanding = new AtomicLong();
     private final Map<UUID, Instant> lastTouched = new ConcurrentHashMap<>();
     private final Map<UUID, long[]> rejectionWindow = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    InboxWriter(Db db, WebhookInbox inbox, Clock clock, WebhookMetrics metrics, int writers, Runnable onStored) {
+    InboxWriter(Db db, WebhookInbox inbox, Clock clock, WebhookMetrics metrics, Runnable onStored) {
         this.db = db;
         this.inbox = inbox;
         this.clock = clock;
         this.metrics = metrics;
-        this.writers = writers;
         this.onStored = onStored;
     }
 
+    /** Starts the background thread that records rejections (deliveries are written by their requests). */
     synchronized void start() {
         if (running) {
             return;
         }
         running = true;
-        for (int i = 0; i < writers; i++) {
-            Thread t = new Thread(this::run, "calendly-inbox-writer-" + i);
-            t.setDaemon(true);
-            t.start();
-            threads.add(t);
-        }
+        Thread t = new Thread(this::recordRejections, "calendly-webhook-rejections");
+        t.setDaemon(true);
+        t.start();
+        threads.add(t);
     }
 
-    /** Stops taking new work, writes what is queued, then ends the threads. */
+    /** Stops taking new work; what is queued is written by the requests still waiting, or failed. */
     synchronized void stop(Duration grace) {
         running = false;
         long deadline = System.nanoTime() + grace.toNanos();
+        while (!stores.isEmpty() && System.nanoTime() < deadline) {
+            lead(); // deliveries whose requests gave up waiting, or that arrived at the last moment
+        }
         for (Thread t : threads) {
             try {
                 t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
@@ -115,16 +124,16 @@ final class InboxWriter {
             }
         }
         threads.clear();
-        Op op;
-        while ((op = queue.poll()) != null) {
-            if (op instanceof Store s) {
-                s.future().completeExceptionally(new Overloaded("shutting down"));
-            }
+        Store s;
+        while ((s = stores.poll()) != null) {
+            s.future().completeExceptionally(new Overloaded("shutting down"));
             outstanding.decrementAndGet();
         }
+        rejections.forEach(r -> outstanding.decrementAndGet());
+        rejections.clear();
     }
 
-    /** Queues a delivery; the future completes after its commit. Never blocks. */
+    /** Queues a delivery; the future completes after its commit. Never blocks: call {@link #await}. */
     CompletableFuture<Result> store(WebhookInbox.NewDelivery delivery) {
         CompletableFuture<Result> future = new CompletableFuture<>();
         if (!running) {
@@ -132,11 +141,91 @@ final class InboxWriter {
             return future;
         }
         outstanding.incrementAndGet();
-        if (!queue.offer(new Store(delivery, future))) {
+        if (!stores.offer(new Store(delivery, future))) {
             outstanding.decrementAndGet();
             future.completeExceptionally(new Overloaded("the webhook inbox queue is full"));
         }
         return future;
+    }
+
+    /**
+     * Waits for a queued delivery's commit, writing batches meanwhile whenever a leader slot is free
+     * (so the delivery is written by this thread or by another request's thread, never left behind).
+     */
+    Result await(CompletableFuture<Result> future, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!future.isDone()) {
+            long seen;
+            lock.lock();
+            try {
+                seen = generation;
+            } finally {
+                lock.unlock();
+            }
+            if (leaders.tryAcquire()) {
+                try {
+                    lead();
+                } finally {
+                    leaders.release();
+                    signalProgress();
+                }
+                continue;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                throw new TimeoutException("the delivery was not stored in time");
+            }
+            lock.lock();
+            try {
+                // A leader finishing a batch bumps the generation: our delivery may be done, or a slot free.
+                while (generation == seen && !future.isDone() && remaining > 0) {
+                    remaining = progress.awaitNanos(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(50)));
+                    if (generation == seen && !future.isDone() && leaders.availablePermits() > 0) {
+                        break;
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        return future.get();
+    }
+
+    private void signalProgress() {
+        lock.lock();
+        try {
+            generation++;
+            progress.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes one batch of what is queued. Call only while holding a leader permit (or stopping). */
+    private void lead() {
+        List<Store> batch = new ArrayList<>(Math.min(MAX_BATCH, Math.max(1, stores.size())));
+        stores.drainTo(batch, MAX_BATCH);
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            List<Store> live = new ArrayList<>(batch.size());
+            for (Store s : batch) {
+                if (!s.future().isDone()) { // the request gave up waiting: Calendly will retry it
+                    live.add(s);
+                }
+            }
+            if (!live.isEmpty()) {
+                metrics.insertBatch(live.size());
+                writeStores(live);
+            }
+        } catch (RuntimeException | Error e) {
+            log.error("Webhook inbox batch failed unexpectedly", e);
+            batch.forEach(s -> s.future().completeExceptionally(e));
+        } finally {
+            outstanding.addAndGet(-batch.size());
+        }
     }
 
     /**
@@ -149,7 +238,7 @@ final class InboxWriter {
             return false;
         }
         outstanding.incrementAndGet();
-        if (!queue.offer(new Reject(rejection))) {
+        if (!rejections.offer(new Reject(rejection))) {
             outstanding.decrementAndGet();
             return false;
         }
@@ -168,27 +257,22 @@ final class InboxWriter {
         return true;
     }
 
-    private void run() {
-        List<Op> batch = new ArrayList<>(MAX_BATCH);
-        while (running || !queue.isEmpty()) {
+    private void recordRejections() {
+        List<Reject> batch = new ArrayList<>();
+        while (running || !rejections.isEmpty()) {
             try {
-                Op first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Reject first = rejections.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                write(batch);
+                rejections.drainTo(batch, MAX_BATCH - 1);
+                inbox.insertRejections(db.dsl(), batch.stream().map(Reject::rejection).toList());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException | Error e) {
-                log.error("Webhook inbox writer failed unexpectedly", e);
-                for (Op op : batch) {
-                    if (op instanceof Store s) {
-                        s.future().completeExceptionally(e);
-                    }
-                }
+            } catch (RuntimeException e) {
+                log.warn("Could not record {} webhook rejection(s): {}", batch.size(), e.toString());
             } finally {
                 outstanding.addAndGet(-batch.size());
                 batch.clear();
@@ -196,43 +280,18 @@ final class InboxWriter {
         }
     }
 
-    private void write(List<Op> batch) {
-        List<Store> stores = new ArrayList<>(batch.size());
-        List<WebhookInbox.Rejection> rejections = new ArrayList<>();
-        for (Op op : batch) {
-            if (op instanceof Store s) {
-                if (!s.future().isDone()) { // the request gave up waiting: Calendly will retry it
-                    stores.add(s);
-                }
-            } else if (op instanceof Reject r) {
-                rejections.add(r.rejection());
-            }
-        }
-        if (!stores.isEmpty()) {
-            metrics.insertBatch(stores.size());
-            writeStores(stores);
-        }
-        if (!rejections.isEmpty()) {
-            try {
-                inbox.insertRejections(db.dsl(), rejections);
-            } catch (RuntimeException e) {
-                log.warn("Could not record {} webhook rejection(s): {}", rejections.size(), e.toString());
-            }
-        }
-    }
-
-    private void writeStores(List<Store> stores) {
+    private void writeStores(List<Store> batch) {
         List<WebhookInbox.Inserted> inserted;
         try {
-            inserted = inbox.insertNew(db.dsl(), stores.stream().map(Store::delivery).toList());
+            inserted = inbox.insertNew(db.dsl(), batch.stream().map(Store::delivery).toList());
         } catch (RuntimeException e) {
-            if (stores.size() > 1 && !databaseUnreachable(e)) {
-                log.warn("Storing a batch of {} webhook deliveries failed ({}); storing them one by one", stores.size(), e.toString());
-                for (Store s : stores) {
+            if (batch.size() > 1 && !databaseUnreachable(e)) {
+                log.warn("Storing a batch of {} webhook deliveries failed ({}); storing them one by one", batch.size(), e.toString());
+                for (Store s : batch) {
                     writeStores(List.of(s));
                 }
             } else {
-                stores.forEach(s -> s.future().completeExceptionally(e));
+                batch.forEach(s -> s.future().completeExceptionally(e));
             }
             return;
         }
@@ -241,7 +300,7 @@ final class InboxWriter {
             byKey.put(key(row.integrationId(), row.dedupeKey()), row);
         }
         Set<UUID> notInserted = new HashSet<>();
-        for (Store s : stores) {
+        for (Store s : batch) {
             if (!byKey.containsKey(key(s.delivery().integrationId(), s.delivery().dedupeKey()))) {
                 notInserted.add(s.delivery().integrationId());
             }
@@ -256,7 +315,7 @@ final class InboxWriter {
         }
         boolean anyPending = false;
         Set<String> answered = new HashSet<>();
-        for (Store s : stores) {
+        for (Store s : batch) {
             String key = key(s.delivery().integrationId(), s.delivery().dedupeKey());
             WebhookInbox.Inserted row = byKey.get(key);
             if (row != null && answered.add(key)) {
@@ -270,7 +329,7 @@ final class InboxWriter {
                 s.future().completeExceptionally(new Overloaded("could not confirm the delivery"));
             }
         }
-        touch(stores);
+        touch(batch);
         if (anyPending) {
             onStored.run();
         }

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
@@ -198,7 +197,7 @@ final class WebhookReceiver {
         CompletableFuture<InboxWriter.Result> future = writer.store(delivery);
         InboxWriter.Result result;
         try {
-            result = future.get(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            result = writer.await(future, STORE_TIMEOUT);
         } catch (TimeoutException e) {
             future.cancel(false);
             return unavailable("database_unavailable", "storing the delivery took too long; retry later", e, integration.tenantId());

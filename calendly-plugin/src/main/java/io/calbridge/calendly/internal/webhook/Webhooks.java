@@ -56,7 +56,7 @@ public final class Webhooks {
         WebhookMetrics metrics = new WebhookMetrics(meters, settings.metricsPerTenant());
         this.worker = processor == null ? null
                 : new InboxWorker(db, inbox, processor, metrics, clock, InboxWorker.newNodeId(), settings);
-        this.writer = new InboxWriter(db, inbox, clock, metrics, Integer.getInteger("calbridge.writers", 2), this::wakeWorker);
+        this.writer = new InboxWriter(db, inbox, clock, metrics, this::wakeWorker);
         this.directory = new IntegrationDirectory(db, secrets, clock, settings.keyCacheTtl());
         this.receiver = new WebhookReceiver(directory,
                 new SignatureVerifier(clock, settings.signatureTolerance(), settings.signatureFutureSkew()),

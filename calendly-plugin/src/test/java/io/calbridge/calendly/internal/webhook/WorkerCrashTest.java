@@ -37,7 +37,7 @@ class WorkerCrashTest {
         Path log = Files.createTempFile("worker-main", ".log");
 
         Process child = new ProcessBuilder(javaBinary(), "-cp", testClasspath(), WorkerMain.class.getName(),
-                db.jdbcUrl(), db.server().user(), db.server().password() == null ? "" : db.server().password(), "child-node")
+                db.jdbcUrl() + "&ApplicationName=" + CHILD_APP, db.server().user(), db.server().password() == null ? "" : db.server().password(), "child-node")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -49,6 +49,9 @@ class WorkerCrashTest {
             child.destroyForcibly();
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
         }
+        // A killed client's backend may still finish the statement it was running (a commit that marks
+        // rows DONE); count only once PostgreSQL has noticed the client is gone.
+        awaitChildBackendsGone(direct);
         effectsAtKill = effects(direct);
         inFlightAtKill = count(direct, "PROCESSING");
         assertTrue(effectsAtKill < DELIVERIES, "killed before it finished: " + effectsAtKill);
@@ -66,6 +69,21 @@ class WorkerCrashTest {
         int attempts = direct.dsl().select(org.jooq.impl.DSL.sum(CALENDLY_WEBHOOK_INBOX.ATTEMPTS)).from(CALENDLY_WEBHOOK_INBOX)
                 .fetchOne(0, Integer.class);
         assertTrue(attempts >= DELIVERIES + inFlightAtKill, "the interrupted deliveries were attempted again: " + attempts);
+    }
+
+    private static final String CHILD_APP = "worker-crash-child";
+
+    private static void awaitChildBackendsGone(Db direct) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            int alive = direct.dsl().fetchCount(org.jooq.impl.DSL.table(org.jooq.impl.DSL.name("pg_catalog", "pg_stat_activity")),
+                    org.jooq.impl.DSL.field(org.jooq.impl.DSL.name("application_name"), String.class).eq(CHILD_APP));
+            if (alive == 0) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the killed worker's database sessions did not end within 30 s");
     }
 
     private static void seed(Db direct, TestIntegrations.TestIntegration integration) {
