@@ -104,11 +104,12 @@ final class SettingsRoutes {
         Caller caller = access.requireAdmin(ctx);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("integrations", health.list(caller.tenantId()));
-        body.put("connect", Map.of(
-                "modes", connect.platformAppAvailable()
-                        ? List.of("platform_app", "tenant_app", "personal_token") : List.of("tenant_app", "personal_token"),
-                "platform_app_available", connect.platformAppAvailable(),
-                "redirect_uri", connect.redirectUri()));
+        Map<String, Object> modes = new LinkedHashMap<>();
+        modes.put("modes", connect.platformAppAvailable()
+                ? List.of("platform_app", "tenant_app", "personal_token") : List.of("tenant_app", "personal_token"));
+        modes.put("platform_app_available", connect.platformAppAvailable());
+        modes.put("redirect_uri", connect.redirectUri());
+        body.put("connect", modes);
         JsonIo.write(ctx, 200, body);
     }
 
