@@ -20,8 +20,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A person in headless Chromium: signs in to tenant-host as Acme's admin, connects Calendly through
- * the sandbox's consent page (clicking Approve), maps the "Intro call" event type to a list and a
- * tag, books an Intro call on the sandbox's booking page, and watches the contact (with its list
+ * the sandbox's consent page (clicking Approve), saves default settings, maps the "Intro call"
+ * event type to another list and tag, books an Intro call on the sandbox's booking page, and watches the contact (with its list
  * and tag) and the follow-up task appear, then replays the delivery from the webhook log. A
  * screenshot of every step goes to {@code target/e2e-screenshots/}.
  */
@@ -85,7 +85,16 @@ class CalendlyBrowserE2ETest {
         assertTrue(card.getText().contains("working"), card.getText());
         chromium.screenshot("calendly-connected");
 
-        // Map "Intro call": the "Discovery calls" list and the "discovery-call" tag.
+        // Defaults for every event type: the "Newsletter" list and the "calendly" tag.
+        WebElement defaults = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("form.settings-form")));
+        defaults.findElement(By.cssSelector("[data-field=list_ids] input[data-label='Newsletter']")).click();
+        defaults.findElement(By.cssSelector("[data-field=tag_ids] input[data-label='calendly']")).click();
+        scrollTo(defaults.findElement(By.cssSelector("button.save-settings")));
+        defaults.findElement(By.cssSelector("button.save-settings")).click();
+        wait.until(d -> defaults.findElement(By.cssSelector(".form-status")).getText().contains("Settings saved"));
+        chromium.screenshot("defaults-saved");
+
+        // Map "Intro call": the "Discovery calls" list and the "discovery-call" tag instead.
         WebElement intro = wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("form.mapping[data-event-type-name='Intro call']")));
         List<WebElement> overrides = intro.findElements(By.cssSelector("input.override"));
@@ -117,6 +126,7 @@ class CalendlyBrowserE2ETest {
         assertTrue(row.getText().contains("Discovery calls"), row.getText());
         assertTrue(row.getText().contains("discovery-call"), row.getText());
         assertTrue(row.getText().contains("Lead"), "new contacts get the tenant's first status: " + row.getText());
+        assertFalse(row.getText().contains("Newsletter"), "the mapping's lists replace the defaults: " + row.getText());
         assertTrue(contacts.contains("erin@example.com"));
         chromium.screenshot("contact-appeared");
         b.findElement(By.linkText("Erin Example")).click();
