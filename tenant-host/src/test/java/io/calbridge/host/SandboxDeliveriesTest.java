@@ -1,0 +1,165 @@
+package io.calbridge.host;
+
+import static io.calbridge.db.calendly.Tables.CALENDLY_BOOKING;
+import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
+import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
+import static io.calbridge.db.host.Tables.CONTACT;
+import static io.calbridge.db.host.Tables.TASK;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.calbridge.sandbox.Booking;
+import io.calbridge.sandbox.BookingRequest;
+import io.calbridge.sandbox.CalendlySandbox;
+import io.calbridge.sandbox.Canceler;
+import io.calbridge.sandbox.DeliveryAttempt;
+import io.calbridge.sandbox.EventKind;
+import io.calbridge.sandbox.Plan;
+import io.calbridge.sandbox.Role;
+import io.calbridge.sandbox.SandboxEventType;
+import io.calbridge.sandbox.SandboxOptions;
+import io.calbridge.sandbox.SandboxUser;
+import io.calbridge.testing.TestDatabase;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole path over real HTTP: tenant-host connects to the Calendly sandbox through the settings
+ * API, the plugin creates its own webhook subscription, and the sandbox's real signed deliveries
+ * (book, reschedule, no-show, cancel) end up in tenant-host's tables exactly once.
+ */
+class SandboxDeliveriesTest {
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.withAllMigrations();
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient http = HttpClient.newHttpClient();
+    static CalendlySandbox sandbox;
+    static HostApp app;
+    static DemoTenants demo;
+    static SandboxEventType intro;
+    static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        demo = new DemoTenants(db.dataSource());
+        sandbox = CalendlySandbox.start(SandboxOptions.defaults().autoApprove(true));
+        var org = sandbox.createOrganization("Acme on Calendly", Plan.STANDARD);
+        SandboxUser ada = sandbox.createUser(org, "Ada Host", "ada@acme.test", Role.OWNER, "Europe/Warsaw");
+        intro = sandbox.createEventType(ada, "Intro call", EventKind.SOLO, Duration.ofMinutes(30));
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        base = "http://127.0.0.1:" + port;
+        app = new HostApp(db.dataSource(), DemoTenants.settings(base), TestKeys.MASTER, "test", plugin -> {
+            plugin.calendlyApiBaseUrl = sandbox.baseUrl();
+            plugin.calendlyAuthBaseUrl = sandbox.baseUrl();
+        }, (config, security) -> {
+        }).start(port);
+
+        String token = JSON.readTree(post("/api/token", "{\"email\":\"admin@acme.test\",\"password\":\"demo-password\"}", null)
+                .body()).get("access_token").asText();
+        HttpResponse<String> connected = post("/settings/calendly/connect",
+                "{\"mode\":\"personal_token\",\"personal_token\":\"" + sandbox.createPersonalAccessToken(ada) + "\"}", token);
+        assertTrue(connected.statusCode() / 100 == 2, connected.statusCode() + " " + connected.body());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.stop();
+        }
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    static HttpResponse<String> post(String path, String json, String bearer) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void bookRescheduleNoShowAndCancelArriveThroughThePluginsOwnSubscription() throws Exception {
+        DSLContext dsl = demo.dsl;
+        var integration = dsl.selectFrom(CALENDLY_INTEGRATION).where(CALENDLY_INTEGRATION.TENANT_ID.eq(demo.acme.toString()))
+                .fetchSingle();
+        assertEquals("CONNECTED", integration.getStatus());
+        String ownUrl = base + "/api/webhooks/calendly/" + integration.getWebhookPathToken();
+
+        Instant start = Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS);
+        Booking booked = sandbox.book(BookingRequest.of(intro, "Jane Doe", "Jane.Doe@Example.com", start)
+                .timezone("America/New_York").answer("Company?", "Initech").utmSource("newsletter"));
+        await("the contact and its task", () -> tasks(dsl, "jane.doe@example.com").size() == 1);
+        var contact = dsl.selectFrom(CONTACT).where(CONTACT.TENANT_ID.eq(demo.acme)).fetchSingle();
+        assertEquals("Jane Doe", contact.getFullName());
+        JsonNode fields = JSON.readTree(contact.getCustomFields().data());
+        assertTrue(fields.toString().contains("Initech"), fields.toString());
+        assertTrue(fields.toString().contains("newsletter"), fields.toString());
+        assertEquals(start, tasks(dsl, "jane.doe@example.com").get(0).getDueAt().toInstant());
+
+        Instant moved = start.plus(Duration.ofDays(1));
+        Booking rescheduled = sandbox.reschedule(booked.inviteeUri(), moved);
+        await("the task moved", () -> moved.equals(tasks(dsl, "jane.doe@example.com").get(0).getDueAt().toInstant()));
+
+        sandbox.markNoShow(rescheduled.inviteeUri());
+        await("the no-show", () -> Boolean.TRUE.equals(dsl.select(CALENDLY_BOOKING.NO_SHOW).from(CALENDLY_BOOKING)
+                .where(CALENDLY_BOOKING.INVITEE_URI.eq(rescheduled.inviteeUri())).fetchOne(CALENDLY_BOOKING.NO_SHOW)));
+
+        sandbox.cancel(rescheduled.inviteeUri(), Canceler.INVITEE, "Something came up");
+        await("the task canceled", () -> "CANCELED".equals(tasks(dsl, "jane.doe@example.com").get(0).getStatus()));
+
+        // One contact and one task for the whole story: the reschedule moved the task, nothing was duplicated.
+        assertEquals(1, dsl.fetchCount(CONTACT, CONTACT.TENANT_ID.eq(demo.acme)));
+        assertEquals(1, tasks(dsl, "jane.doe@example.com").size());
+        // Every delivery went to the URL the plugin subscribed itself, was accepted, and was processed.
+        sandbox.awaitIdle(Duration.ofSeconds(10));
+        List<DeliveryAttempt> deliveries = sandbox.deliveries();
+        assertTrue(deliveries.size() >= 5, "book, cancel+create of the reschedule, no-show, cancel: " + deliveries);
+        for (DeliveryAttempt d : deliveries) {
+            assertEquals(ownUrl, d.url());
+            assertTrue(d.delivered(), d.toString());
+        }
+        await("the inbox drained", () -> dsl.fetchCount(CALENDLY_WEBHOOK_INBOX,
+                CALENDLY_WEBHOOK_INBOX.STATUS.in("PENDING", "PROCESSING")) == 0);
+        assertEquals(deliveries.size(), dsl.fetchCount(CALENDLY_WEBHOOK_INBOX, CALENDLY_WEBHOOK_INBOX.STATUS.eq("DONE")));
+    }
+
+    private static List<io.calbridge.db.host.tables.records.TaskRecord> tasks(DSLContext dsl, String email) {
+        return dsl.select(TASK.fields()).from(TASK).join(CONTACT).on(CONTACT.ID.eq(TASK.CONTACT_ID))
+                .where(TASK.TENANT_ID.eq(demo.acme)).and(CONTACT.EMAIL.equalIgnoreCase(email))
+                .fetchInto(TASK);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+}
