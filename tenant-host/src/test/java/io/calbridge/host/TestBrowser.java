@@ -25,6 +25,8 @@ public final class TestBrowser {
     private final String base;
     private final CookieManager cookies = new CookieManager();
     private final HttpClient http;
+    private volatile java.util.function.Consumer<HttpResponse<String>> listener = r -> {
+    };
 
     public TestBrowser(int port) {
         this.base = "http://localhost:" + port;
@@ -56,6 +58,28 @@ public final class TestBrowser {
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         headers.forEach(b::header);
         return send(b.build());
+    }
+
+    /**
+     * Any method with an optional JSON body (null for none), {@code Accept: application/json}, and
+     * the session's CSRF token in {@code X-CSRF-Token} when {@code csrf} is non-null.
+     */
+    public HttpResponse<String> json(String method, String path, String jsonBody, String csrf) {
+        HttpRequest.Builder b = request(path).header("Accept", "application/json")
+                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (jsonBody != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (csrf != null) {
+            b.header("X-CSRF-Token", csrf);
+        }
+        return send(b.build());
+    }
+
+    /** Sees every response this browser receives (tests that inspect all bodies, e.g. for secrets). */
+    public TestBrowser onResponse(java.util.function.Consumer<HttpResponse<String>> listener) {
+        this.listener = listener;
+        return this;
     }
 
     /** Opens the login form and submits it, as a person would. */
@@ -100,7 +124,9 @@ public final class TestBrowser {
 
     private HttpResponse<String> send(HttpRequest request) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            listener.accept(response);
+            return response;
         } catch (Exception e) {
             throw new AssertionError("request failed: " + request.uri(), e);
         }

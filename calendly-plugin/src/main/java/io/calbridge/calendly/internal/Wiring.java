@@ -25,6 +25,7 @@ import io.calbridge.calendly.internal.common.ApiErrors;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.ResponseHeaders;
 import io.calbridge.calendly.internal.settings.Access;
+import io.calbridge.calendly.internal.settings.SettingsApi;
 import io.calbridge.calendly.spi.HostSecurity;
 import io.calbridge.calendly.spi.HostServices;
 import io.calbridge.calendly.internal.booking.Bookings;
@@ -155,6 +156,7 @@ public final class Wiring {
     private final Connections connections;
     private final Webhooks webhooks;
     private final Bookings bookings;
+    private final SettingsApi settingsApi;
     private Thread rotationResumer;
     private final Access access;
 
@@ -174,6 +176,10 @@ public final class Wiring {
                 settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry(), settings.clock());
         this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
                 reauthorization, adminCaller(access), id -> webhooks.integrationChanged(), settings.clock());
+        this.settingsApi = SettingsApi.create(db, access, bookings, webhooks.operations(), calendly, connections.tokens(),
+                new SettingsApi.Options(settings.routePrefix(), settings.publicBaseUrl().toString(),
+                        settings.oauth().platform().isPresent(), settings.oauth().redirectUri().toString(),
+                        settings.tokenRefreshMargin()), settings.clock());
     }
 
     /** Settings routes act for a tenant admin only: 401 when anonymous, 403 for other members. */
@@ -230,7 +236,9 @@ public final class Wiring {
     public void registerRoutes(RoutesConfig routes) {
         ApiErrors.register(routes);
         ResponseHeaders.register(routes, settingsPath(), webhookPath());
+        // connect, callback and disconnect first: GET /settings/calendly/callback is not an integration id.
         connections.registerRoutes(routes);
+        settingsApi.registerRoutes(routes);
         webhooks.registerRoutes(routes);
     }
 

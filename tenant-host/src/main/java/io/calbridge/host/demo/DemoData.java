@@ -63,9 +63,12 @@ public final class DemoData {
                 UUID tenantId = UUID.randomUUID();
                 tx.insertInto(TENANT).set(TENANT.ID, tenantId).set(TENANT.SLUG, t.slug()).set(TENANT.NAME, t.name())
                         .set(TENANT.TIMEZONE, t.timezone()).execute();
-                for (String[] s : STATUSES) {
+                for (int i = 0; i < STATUSES.size(); i++) {
+                    // The first status (Lead) is what new contacts get; without positions it would be the
+                    // alphabetically first code, "canceled".
+                    String[] s = STATUSES.get(i);
                     tx.insertInto(CONTACT_STATUS).set(CONTACT_STATUS.TENANT_ID, tenantId).set(CONTACT_STATUS.CODE, s[0])
-                            .set(CONTACT_STATUS.LABEL, s[1]).execute();
+                            .set(CONTACT_STATUS.LABEL, s[1]).set(CONTACT_STATUS.POSITION, i).execute();
                 }
                 for (String list : t.lists()) {
                     tx.insertInto(MAILING_LIST).set(MAILING_LIST.ID, UUID.randomUUID()).set(MAILING_LIST.TENANT_ID, tenantId)

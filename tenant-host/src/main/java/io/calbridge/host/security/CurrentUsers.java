@@ -1,6 +1,7 @@
 package io.calbridge.host.security;
 
 import io.javalin.http.Context;
+import org.slf4j.MDC;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.UnauthorizedResponse;
@@ -43,6 +44,9 @@ public final class CurrentUsers {
         this.directory = directory;
     }
 
+    /** MDC key of the current request's tenant id, printed by both log formats. */
+    public static final String TENANT_MDC_KEY = "tenant_id";
+
     /** The caller, or empty for an anonymous request (or a user who lost the membership). */
     public Optional<CurrentUser> find(Context ctx) {
         Optional<CurrentUser> cached = ctx.attribute(ATTRIBUTE);
@@ -54,6 +58,8 @@ public final class CurrentUsers {
         Optional<CurrentUser> user = profile.flatMap(p -> Profiles.userId(p)
                 .flatMap(userId -> Profiles.tenantId(p).flatMap(tenantId -> directory.currentUser(userId, tenantId, viaBearer))));
         ctx.attribute(ATTRIBUTE, user);
+        // Log lines of the rest of this request carry the tenant (SecurityConfig clears it afterwards).
+        user.ifPresent(u -> MDC.put(TENANT_MDC_KEY, u.tenantId().toString()));
         return user;
     }
 

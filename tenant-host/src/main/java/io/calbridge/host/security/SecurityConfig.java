@@ -2,6 +2,7 @@ package io.calbridge.host.security;
 
 import io.calbridge.calendly.spi.HostSecurity;
 import io.javalin.config.JavalinConfig;
+import org.slf4j.MDC;
 import io.javalin.config.RoutesConfig;
 import jakarta.servlet.SessionTrackingMode;
 import java.util.List;
@@ -83,6 +84,9 @@ public final class SecurityConfig {
         config.jetty.modifyServletContextHandler(handler -> configureSessions(handler.getSessionHandler()));
         RoutesConfig routes = config.routes;
         routes.before(headers::apply);
+        // Jetty reuses threads: no request may inherit the previous one's tenant in its log lines.
+        routes.before(ctx -> MDC.remove(CurrentUsers.TENANT_MDC_KEY));
+        routes.after(ctx -> MDC.remove(CurrentUsers.TENANT_MDC_KEY));
         routes.before(csrf::check);
         LoginRequired loginRequired = new LoginRequired(pac4j, form.getName());
         routes.before(APP_PATH, loginRequired);

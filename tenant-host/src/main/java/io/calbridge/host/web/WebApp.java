@@ -48,6 +48,7 @@ public final class WebApp {
         routes.get("/app/tags/{id}", crm::tag);
         routes.get("/app/tasks", crm::tasks);
         routes.get("/app/calendly", calendly::show);
+        routes.get("/app/calendly/webhooks", calendly::webhooks);
     }
 
     /** The page chrome, for pages added elsewhere. */

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The plugin's settings routes as tenant-host serves them: tenant-host's HostSecurity (session or
  * bearer JWT) answers the plugin's {@link Access} checks, and tenant-host's CSRF filter guards them.
  *
- * <p>The plugin has no settings route of its own yet in this branch, so the routes here are
- * probes built exactly like one (Access.requireAdmin, Access.loadOwned on calendly_integration).
- * When the settings API lands, add its routes to these tests.
+ * <p>The routes here are probes built exactly like a settings route (Access.requireAdmin,
+ * Access.loadOwned on calendly_integration), so that the caller HostSecurity reports can be seen;
+ * {@code io.calbridge.host.settings.SettingsApiTest} calls every real route of the settings API the
+ * same four ways.
  */
 class PluginAccessTest {
     @RegisterExtension

@@ -59,7 +59,8 @@ class PagesTest {
                 new Page("/app/tags", false),
                 new Page("/app/tags/" + crm.acmeVip, false),
                 new Page("/app/tasks", false),
-                new Page("/app/calendly", true));
+                new Page("/app/calendly", true),
+                new Page("/app/calendly/webhooks", true));
     }
 
     /** The pages whose path holds an Acme id, with that id's kind. */

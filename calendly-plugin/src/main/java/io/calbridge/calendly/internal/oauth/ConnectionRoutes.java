@@ -2,6 +2,7 @@ package io.calbridge.calendly.internal.oauth;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.calbridge.calendly.internal.common.ApiErrors;
 import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Json;
 import io.calbridge.calendly.internal.common.Secret;
@@ -149,8 +150,8 @@ final class ConnectionRoutes {
             return;
         }
         if (json) {
-            Map<String, Object> error = ordered("code", e.code(), "message", e.getMessage(), "field", e.field());
-            writeJson(ctx, e.status(), Map.of("error", error));
+            // The same body as every other settings route (no "field" when there is none).
+            ctx.status(e.status()).contentType("application/json").result(ApiErrors.body(e));
         } else {
             page(ctx, e.status(), "Calendly was not connected", "<p>" + html(e.getMessage()) + "</p><p>Reason: <code>"
                     + html(e.code()) + "</code></p>");

@@ -16,6 +16,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Processes stored deliveries, safely with any number of nodes.
@@ -231,6 +232,14 @@ final class InboxWorker {
     }
 
     private void process(StoredDelivery delivery) {
+        // Every log line written while this delivery is handled names its tenant and integration.
+        try (var tenant = MDC.putCloseable("tenant_id", delivery.tenantId());
+                var integration = MDC.putCloseable("integration_id", delivery.integrationId().toString())) {
+            processInContext(delivery);
+        }
+    }
+
+    private void processInContext(StoredDelivery delivery) {
         long started = System.nanoTime();
         if (!DeliveryEnvelope.HANDLED_EVENTS.contains(delivery.event())) {
             finish(delivery, WebhookInbox.Status.IGNORED, null, started); // a replayed unhandled event
