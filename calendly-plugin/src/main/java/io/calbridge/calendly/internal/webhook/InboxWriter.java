@@ -21,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -65,7 +65,36 @@ final class InboxWriter {
         }
     }
 
-    private record Store(WebhookInbox.NewDelivery delivery, CompletableFuture<Result> future) {
+    /** A queued delivery and the request thread waiting for it (woken exactly when it is done). */
+    private static final class Store {
+        final WebhookInbox.NewDelivery delivery;
+        final CompletableFuture<Result> future = new CompletableFuture<>();
+        volatile Thread waiter;
+
+        Store(WebhookInbox.NewDelivery delivery) {
+            this.delivery = delivery;
+        }
+
+        WebhookInbox.NewDelivery delivery() {
+            return delivery;
+        }
+
+        CompletableFuture<Result> future() {
+            return future;
+        }
+    }
+
+    /** A delivery handed to the writer; pass it to {@link #await}. */
+    static final class Ticket {
+        private final Store store;
+
+        private Ticket(Store store) {
+            this.store = store;
+        }
+
+        CompletableFuture<Result> future() {
+            return store.future;
+        }
     }
 
     private record Reject(WebhookInbox.Rejection rejection) {
@@ -79,9 +108,8 @@ final class InboxWriter {
     private final BlockingQueue<Store> stores = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final BlockingQueue<Reject> rejections = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Semaphore leaders = new Semaphore(LEADERS);
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition progress = lock.newCondition();
-    private long generation;
+    /** Requests waiting for their commit that could lead the next batch; woken one at a time. */
+    private final ConcurrentLinkedQueue<Thread> idle = new ConcurrentLinkedQueue<>();
     private final AtomicLong outstanding = new AtomicLong();
     private final Map<UUID, Instant> lastTouched = new ConcurrentHashMap<>();
     private final Map<UUID, long[]> rejectionWindow = new ConcurrentHashMap<>();
@@ -127,48 +155,46 @@ final class InboxWriter {
         Store s;
         while ((s = stores.poll()) != null) {
             s.future().completeExceptionally(new Overloaded("shutting down"));
+            wake(s);
             outstanding.decrementAndGet();
         }
         rejections.forEach(r -> outstanding.decrementAndGet());
         rejections.clear();
     }
 
-    /** Queues a delivery; the future completes after its commit. Never blocks: call {@link #await}. */
-    CompletableFuture<Result> store(WebhookInbox.NewDelivery delivery) {
-        CompletableFuture<Result> future = new CompletableFuture<>();
+    /** Queues a delivery; its future completes after its commit. Never blocks: then call {@link #await}. */
+    Ticket store(WebhookInbox.NewDelivery delivery) {
+        Store store = new Store(delivery);
         if (!running) {
-            future.completeExceptionally(new Overloaded("the webhook inbox is not running"));
-            return future;
+            store.future.completeExceptionally(new Overloaded("the webhook inbox is not running"));
+            return new Ticket(store);
         }
         outstanding.incrementAndGet();
-        if (!stores.offer(new Store(delivery, future))) {
+        if (!stores.offer(store)) {
             outstanding.decrementAndGet();
-            future.completeExceptionally(new Overloaded("the webhook inbox queue is full"));
+            store.future.completeExceptionally(new Overloaded("the webhook inbox queue is full"));
         }
-        return future;
+        return new Ticket(store);
     }
 
     /**
      * Waits for a queued delivery's commit, writing batches meanwhile whenever a leader slot is free
      * (so the delivery is written by this thread or by another request's thread, never left behind).
+     * The thread sleeps until its own delivery is committed or it is asked to lead the next batch.
      */
-    Result await(CompletableFuture<Result> future, Duration timeout)
-            throws InterruptedException, ExecutionException, TimeoutException {
+    Result await(Ticket ticket, Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+        Store store = ticket.store;
+        CompletableFuture<Result> future = store.future;
+        Thread me = Thread.currentThread();
+        store.waiter = me;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!future.isDone()) {
-            long seen;
-            lock.lock();
-            try {
-                seen = generation;
-            } finally {
-                lock.unlock();
-            }
             if (leaders.tryAcquire()) {
                 try {
                     lead();
                 } finally {
                     leaders.release();
-                    signalProgress();
+                    handOff();
                 }
                 continue;
             }
@@ -176,29 +202,37 @@ final class InboxWriter {
             if (remaining <= 0) {
                 throw new TimeoutException("the delivery was not stored in time");
             }
-            lock.lock();
-            try {
-                // A leader finishing a batch bumps the generation: our delivery may be done, or a slot free.
-                while (generation == seen && !future.isDone() && remaining > 0) {
-                    remaining = progress.awaitNanos(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(50)));
-                    if (generation == seen && !future.isDone() && leaders.availablePermits() > 0) {
-                        break;
-                    }
-                }
-            } finally {
-                lock.unlock();
+            idle.add(me);
+            // Re-check after announcing ourselves: a leader that finished just before would not see us.
+            if (!future.isDone() && leaders.availablePermits() == 0) {
+                LockSupport.parkNanos(this, remaining);
             }
+            idle.remove(me);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
+        // We may have been picked to lead just as our own delivery was done: pass that on.
+        if (leaders.availablePermits() > 0) {
+            handOff();
         }
         return future.get();
     }
 
-    private void signalProgress() {
-        lock.lock();
-        try {
-            generation++;
-            progress.signalAll();
-        } finally {
-            lock.unlock();
+    /** A leader slot is free: wake one waiting request to lead the next batch, if work is queued. */
+    private void handOff() {
+        if (!stores.isEmpty()) {
+            Thread next = idle.poll();
+            if (next != null) {
+                LockSupport.unpark(next);
+            }
+        }
+    }
+
+    private static void wake(Store store) {
+        Thread waiter = store.waiter;
+        if (waiter != null) {
+            LockSupport.unpark(waiter);
         }
     }
 
@@ -225,6 +259,7 @@ final class InboxWriter {
             batch.forEach(s -> s.future().completeExceptionally(e));
         } finally {
             outstanding.addAndGet(-batch.size());
+            batch.forEach(InboxWriter::wake);
         }
     }
 

@@ -20,9 +20,11 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** kill -9 of a worker JVM in the middle of a batch loses nothing and applies nothing twice. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // per test: a hang fails it instead of stalling the build
 class WorkerCrashTest {
     @RegisterExtension
     static final TestDatabase db = TestDatabase.withPluginMigrations();
