@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -72,6 +73,15 @@ public final class MasterKeys {
      */
     public static MasterKey fromEnvironment() {
         return fromEnvironment(System::getenv);
+    }
+
+    /**
+     * As {@link #fromEnvironment()}, reading {@value #ENV_KEYSET} / {@value #ENV_KEYSET_FILE} from the
+     * given values instead (a host that merges a properties file with its environment).
+     */
+    public static MasterKey fromEnvironment(Map<String, String> values) {
+        Objects.requireNonNull(values, "values");
+        return fromEnvironment(values::get);
     }
 
     static MasterKey fromEnvironment(Function<String, String> env) {

@@ -199,10 +199,13 @@ public final class KeyRotation {
                         keys.storeRewrapped(dsl, row.tenantId(), keyring.wrapKeyset(keyset, next, row.tenantId()), next.id(), keyring.now());
                     }
                     if (!rows.isEmpty() && !rotations.addRewrapped(dsl, id, rows.size(), keyring.now())) {
-                        return null; // superseded meanwhile: roll back, leave the rest to the newer rotation
+                        throw new Superseded(); // rolls this batch back; the newer rotation takes the rows
                     }
                     return rows.stream().map(StoredDataKey::tenantId).toList();
                 });
+            } catch (Superseded e) {
+                log.warn("Master-key rotation {} was superseded by another rotation; stopping", id);
+                break;
             } catch (SecretUnavailableException e) {
                 keyring.db().txRun(dsl -> rotations.fail(dsl, id, e.getMessage(), keyring.now()));
                 throw new IllegalStateException("Master-key rotation " + id + " to " + next.id() + " stopped: " + e.getMessage(), e);
@@ -210,10 +213,6 @@ public final class KeyRotation {
                 String error = e.getClass().getSimpleName() + ": " + e.getMessage();
                 keyring.db().txRun(dsl -> rotations.recordError(dsl, id, error, keyring.now()));
                 throw e;
-            }
-            if (rewrapped == null) {
-                log.warn("Master-key rotation {} was superseded by another rotation; stopping", id);
-                break;
             }
             batches++;
             rewrapped.forEach(keyring::evictDataKey);
@@ -241,5 +240,12 @@ public final class KeyRotation {
             }
         }
         return rotations.find(keyring.db().dsl(), id).orElseThrow();
+    }
+
+    /** Thrown inside a batch transaction to roll it back when the rotation is no longer the running one. */
+    private static final class Superseded extends RuntimeException {
+        Superseded() {
+            super(null, null, false, false);
+        }
     }
 }

@@ -3,6 +3,8 @@ package io.calbridge.calendly.internal.crypto;
 /**
  * What a secret is for. It is part of the associated data of every ciphertext, so a value sealed as
  * one purpose never opens as another (a refresh token copied into the access-token column fails).
+ * The constant's name is what goes into the associated data: never rename one (stored secrets of that
+ * purpose would stop opening); add new constants freely.
  */
 public enum Purpose {
     CLIENT_SECRET,

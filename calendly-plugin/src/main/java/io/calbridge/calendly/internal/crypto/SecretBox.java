@@ -9,6 +9,19 @@ import java.util.UUID;
  * open (it throws, it never returns garbage).
  *
  * <p>Implemented by {@code TenantKeyring} (per-tenant Tink DEK wrapped by the master key).
+ *
+ * <p>Which row owns a secret (the {@code rowId}), so that every feature seals and opens alike and a
+ * tenant-key rotation can re-seal it:
+ * <ul>
+ *   <li>{@code calendly_integration.*_enc} columns: the integration's {@code id}, with
+ *       {@link Purpose#CLIENT_SECRET}, {@link Purpose#ACCESS_TOKEN} (or {@link Purpose#PERSONAL_ACCESS_TOKEN}
+ *       in {@code access_token_enc} for a personal token), {@link Purpose#REFRESH_TOKEN},
+ *       {@link Purpose#SIGNING_KEY}, {@link Purpose#PREVIOUS_SIGNING_KEY};</li>
+ *   <li>{@code calendly_oauth_state.pkce_verifier_enc}: the state row's {@code id}, {@link Purpose#PKCE_VERIFIER}.</li>
+ * </ul>
+ * Moving a secret to another column (the current signing key becoming the previous one) means
+ * {@code open} with the old purpose, then {@code seal} with the new one; copying the bytes fails to open.
+ * A new {@code *_enc} column must also be listed in {@code TenantSecrets}.
  */
 public interface SecretBox {
     /** Encrypts {@code plaintext} for the given tenant, purpose and owning row id. */

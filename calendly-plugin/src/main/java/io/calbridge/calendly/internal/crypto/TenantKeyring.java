@@ -233,8 +233,9 @@ public final class TenantKeyring implements SecretBox {
      */
     public void forgetTenant(String tenantId) {
         requireTenant(tenantId);
-        db.txRun(dsl -> store.shred(dsl, tenantId, masterKeys.primary().id(), now()));
         evict(tenantId);
+        db.txRun(dsl -> store.shred(dsl, tenantId, masterKeys.primary().id(), now()));
+        evict(tenantId); // again: a read on another thread may have cached the key in between
         log.info("Data key of tenant {} destroyed: its stored secrets can no longer be decrypted", tenantId);
     }
 

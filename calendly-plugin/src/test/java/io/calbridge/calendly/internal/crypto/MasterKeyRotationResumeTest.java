@@ -25,6 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MasterKeyRotationResumeTest {
     @RegisterExtension
     static final TestDatabase database = TestDatabase.withPluginMigrations();
+    @RegisterExtension
+    static final TestDatabase supersededDb = TestDatabase.withPluginMigrations();
 
     private static final TenantKeyring.Options BATCHES_OF_FOUR = new TenantKeyring.Options(1000, Duration.ofMinutes(5), 10, 4);
 
@@ -85,5 +87,32 @@ class MasterKeyRotationResumeTest {
         }
         // Nothing left to resume.
         assertTrue(onlyNewKey.rotation().resume().isEmpty());
+    }
+
+    @Test
+    void rotationToAThirdKeyBeforeTheFirstFinished_supersedesIt_andTakesOverItsRows() {
+        Db db = new Db(supersededDb.dataSource());
+        MasterKey first = newMasterKey();
+        MasterKey second = newMasterKey();
+        MasterKey third = newMasterKey();
+        TenantKeyring node = TenantKeyring.create(db, first, List.of(), Clock.systemUTC(), null, BATCHES_OF_FOUR);
+        List<MasterKeyRotationTest.Stored> stored = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            UUID row = UUID.randomUUID();
+            stored.add(new MasterKeyRotationTest.Stored("s-" + i, row, node.seal("s-" + i, Purpose.CLIENT_SECRET, row, Secret.of("c" + i)), "c" + i));
+        }
+        RotationProgress abandoned = node.rotation().rotateMasterKey(second, 1);
+
+        RotationProgress done = node.rotation().rotateMasterKey(third);
+
+        assertEquals(RotationProgress.Status.DONE, done.status());
+        assertEquals(10, done.rewrapped());
+        RotationProgress old = new RotationStore().find(db.dsl(), abandoned.id()).orElseThrow();
+        assertEquals(RotationProgress.Status.FAILED, old.status());
+        assertEquals("superseded by a rotation to master key " + third.id(), old.lastError());
+        TenantKeyring onlyThird = TenantKeyring.create(db, third, List.of(), Clock.systemUTC(), null);
+        for (var s : stored) {
+            assertEquals(s.plaintext(), onlyThird.open(s.tenantId(), Purpose.CLIENT_SECRET, s.rowId(), s.sealed()).reveal());
+        }
     }
 }
