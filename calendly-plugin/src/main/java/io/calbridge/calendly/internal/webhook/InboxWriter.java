@@ -112,6 +112,7 @@ final class InboxWriter {
     private final ConcurrentLinkedQueue<Thread> idle = new ConcurrentLinkedQueue<>();
     private final AtomicLong outstanding = new AtomicLong();
     private final Map<UUID, Instant> lastTouched = new ConcurrentHashMap<>();
+    private final Set<UUID> touchDue = ConcurrentHashMap.newKeySet();
     private final Map<UUID, long[]> rejectionWindow = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
@@ -124,13 +125,16 @@ final class InboxWriter {
         this.onStored = onStored;
     }
 
-    /** Starts the background thread that records rejections (deliveries are written by their requests). */
+    /**
+     * Starts the background thread that records rejections and last_delivery_at (deliveries themselves
+     * are written by their requests).
+     */
     synchronized void start() {
         if (running) {
             return;
         }
         running = true;
-        Thread t = new Thread(this::recordRejections, "calendly-webhook-rejections");
+        Thread t = new Thread(this::background, "calendly-webhook-background");
         t.setDaemon(true);
         t.start();
         threads.add(t);
@@ -292,17 +296,16 @@ final class InboxWriter {
         return true;
     }
 
-    private void recordRejections() {
+    private void background() {
         List<Reject> batch = new ArrayList<>();
         while (running || !rejections.isEmpty()) {
             try {
                 Reject first = rejections.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                if (first != null) {
+                    batch.add(first);
+                    rejections.drainTo(batch, MAX_BATCH - 1);
+                    inbox.insertRejections(db.dsl(), batch.stream().map(Reject::rejection).toList());
                 }
-                batch.add(first);
-                rejections.drainTo(batch, MAX_BATCH - 1);
-                inbox.insertRejections(db.dsl(), batch.stream().map(Reject::rejection).toList());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -312,6 +315,7 @@ final class InboxWriter {
                 outstanding.addAndGet(-batch.size());
                 batch.clear();
             }
+            touchLastDelivery();
         }
     }
 
@@ -370,23 +374,30 @@ final class InboxWriter {
         }
     }
 
+    /** Notes which integrations' last_delivery_at is due (at most once a minute each); written in the background. */
     private void touch(List<Store> stores) {
         Instant now = clock.instant();
-        Set<UUID> due = new HashSet<>();
         for (Store s : stores) {
             UUID id = s.delivery().integrationId();
             Instant last = lastTouched.get(id);
             if (last == null || last.plus(TOUCH_EVERY).isBefore(now)) {
-                due.add(id);
+                lastTouched.put(id, now);
+                touchDue.add(id);
             }
         }
-        if (due.isEmpty()) {
+    }
+
+    private void touchLastDelivery() {
+        if (touchDue.isEmpty()) {
             return;
         }
+        List<UUID> ids = new ArrayList<>(touchDue);
+        touchDue.removeAll(ids);
+        Instant now = clock.instant();
         try {
-            inbox.touchLastDelivery(db.dsl(), due, now, now.minus(TOUCH_EVERY));
-            due.forEach(id -> lastTouched.put(id, now));
+            inbox.touchLastDelivery(db.dsl(), ids, now, now.minus(TOUCH_EVERY));
         } catch (RuntimeException e) {
+            ids.forEach(lastTouched::remove); // try again with the next delivery
             log.debug("Could not update last_delivery_at: {}", e.toString());
         }
     }

@@ -51,6 +51,8 @@ class WorkerCrashTest {
             child.destroyForcibly();
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
         }
+        // A dead client's last COMMIT may still be executing: measure once its sessions are gone.
+        awaitSessionsGone(direct);
         effectsAtKill = effects(direct);
         inFlightAtKill = count(direct, "PROCESSING");
         assertTrue(effectsAtKill < DELIVERIES, "killed before it finished: " + effectsAtKill);
@@ -98,6 +100,17 @@ class WorkerCrashTest {
                 throw new AssertionError("the worker process did not get going:\n" + Files.readString(log));
             }
             Thread.sleep(2);
+        }
+    }
+
+    private static void awaitSessionsGone(Db direct) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (direct.dsl().fetchCount(org.jooq.impl.DSL.table(org.jooq.impl.DSL.name("pg_stat_activity")),
+                org.jooq.impl.DSL.field(org.jooq.impl.DSL.name("application_name"), String.class).eq(WorkerMain.APPLICATION_NAME)) > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the killed worker's sessions did not end");
+            }
+            Thread.sleep(10);
         }
     }
 
