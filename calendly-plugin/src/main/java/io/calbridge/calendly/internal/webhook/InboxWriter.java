@@ -203,7 +203,9 @@ final class InboxWriter {
         store.waiter = me;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!future.isDone()) {
-            if (leaders.tryAcquire()) {
+            // Lead only when there is something to write: a delivery already taken by a leader in flight
+            // just waits for it (trying again at once would spin on an empty queue).
+            if (!stores.isEmpty() && leaders.tryAcquire()) {
                 try {
                     lead();
                 } finally {
@@ -218,7 +220,7 @@ final class InboxWriter {
             }
             idle.add(me);
             // Re-check after announcing ourselves: a leader that finished just before would not see us.
-            if (!future.isDone() && leaders.availablePermits() == 0) {
+            if (!future.isDone() && (stores.isEmpty() || leaders.availablePermits() == 0)) {
                 LockSupport.parkNanos(this, remaining);
             }
             idle.remove(me);
