@@ -1,7 +1,8 @@
 package io.calbridge.calendly.internal.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.calbridge.calendly.internal.common.Json;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -18,8 +19,10 @@ import java.util.Set;
  * one real event from a retry of it, and the Calendly users and organizations it belongs to.
  * The raw bytes stay the source of truth; this is read from them and never written back.
  *
- * <p>Envelope: {@code {"created_at", "created_by", "event", "payload": {...}}}. Calendly sends no
- * delivery id, so the dedupe key is built from what stays the same when Calendly retries one event and
+ * <p>Envelope: {@code {"created_at", "created_by", "event", "payload": {...}}}. {@code ownerUris} (only
+ * collected for the legacy URL) are the envelope's {@code created_by}, the scheduled event's hosts, an
+ * event type's {@code profile.owner}, and any {@code user}, {@code organization} or {@code owner} field of
+ * the payload. Calendly sends no delivery id, so the dedupe key is built from what stays the same when Calendly retries one event and
  * differs between two real events (see {@link #dedupeKey()}).
  */
 record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<String> ownerUris) {
@@ -52,33 +55,141 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
         return parse(body, true);
     }
 
-    /** {@code withOwners=false} skips collecting owner URIs (only the legacy URL needs them). */
+    /**
+     * Reads the envelope with Jackson's streaming parser, keeping only the fields named below and
+     * skipping the rest token by token (the whole body is still checked to be one JSON object): this
+     * runs for every delivery, and building a tree cost more than the rest of the request.
+     *
+     * @param withOwners whether to collect owner URIs (only the legacy URL needs them)
+     */
     static DeliveryEnvelope parse(byte[] body, boolean withOwners) throws InvalidPayload {
-        JsonNode root;
-        try {
-            root = Json.mapper().readTree(body);
+        Fields f = new Fields(withOwners);
+        try (JsonParser p = Json.mapper().getFactory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new InvalidPayload("body is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (name) {
+                    case "event" -> f.event = text(p, value);
+                    case "created_at" -> f.createdAt = text(p, value);
+                    case "created_by" -> f.owner(text(p, value));
+                    case "payload" -> {
+                        f.payloadSeen = value == JsonToken.START_OBJECT;
+                        if (f.payloadSeen) {
+                            payload(p, f);
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new InvalidPayload("body has data after its JSON object");
+            }
         } catch (JsonProcessingException e) {
             throw new InvalidPayload("body is not JSON (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
             throw new InvalidPayload("body is not JSON");
         }
-        if (root == null || !root.isObject()) {
-            throw new InvalidPayload("body is not a JSON object");
-        }
-        JsonNode eventNode = root.get("event");
-        if (eventNode == null || !eventNode.isTextual() || eventNode.asText().isBlank()) {
+        if (f.event == null || f.event.isBlank()) {
             throw new InvalidPayload("body has no \"event\" name");
         }
-        String event = eventNode.asText();
-        if (event.length() > MAX_EVENT_LENGTH) {
+        if (f.event.length() > MAX_EVENT_LENGTH) {
             throw new InvalidPayload("\"event\" is longer than " + MAX_EVENT_LENGTH + " characters");
         }
-        JsonNode payload = root.get("payload");
-        if (payload == null || !payload.isObject()) {
+        if (!f.payloadSeen) {
             throw new InvalidPayload("body has no \"payload\" object");
         }
-        return new DeliveryEnvelope(event, instant(root.get("created_at")), dedupeKey(event, root, payload, body),
-                withOwners ? owners(root, payload) : Set.of());
+        return new DeliveryEnvelope(f.event, instant(f.createdAt), dedupeKey(f, body), Set.copyOf(f.owners));
+    }
+
+    /** What the receiver keeps of a body. */
+    private static final class Fields {
+        final boolean withOwners;
+        final Set<String> owners = new LinkedHashSet<>();
+        String event;
+        boolean payloadSeen;
+        String createdAt;
+        String uri;
+        String updatedAt;
+        String cancellationCreatedAt;
+        String noShowUri;
+
+        Fields(boolean withOwners) {
+            this.withOwners = withOwners;
+        }
+
+        void owner(String uri) {
+            if (withOwners && uri != null && !uri.isBlank() && owners.size() < 64) {
+                owners.add(uri);
+            }
+        }
+    }
+
+    private static void payload(JsonParser p, Fields f) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (name) {
+                case "uri" -> f.uri = text(p, value);
+                case "updated_at" -> f.updatedAt = text(p, value);
+                case "cancellation" -> f.cancellationCreatedAt = fieldOf(p, value, "created_at");
+                case "no_show" -> f.noShowUri = fieldOf(p, value, "uri");
+                case "user", "organization", "owner" -> f.owner(text(p, value));
+                case "profile" -> f.owner(fieldOf(p, value, "owner"));
+                case "scheduled_event" -> scheduledEvent(p, value, f);
+                default -> p.skipChildren();
+            }
+        }
+    }
+
+    private static void scheduledEvent(JsonParser p, JsonToken value, Fields f) throws IOException {
+        if (value != JsonToken.START_OBJECT || !f.withOwners) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if (name.equals("event_memberships") && v == JsonToken.START_ARRAY) {
+                JsonToken item;
+                while ((item = p.nextToken()) != JsonToken.END_ARRAY) {
+                    f.owner(fieldOf(p, item, "user"));
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    /** The string field {@code name} of the object starting at {@code value}; skips anything else. */
+    private static String fieldOf(JsonParser p, JsonToken value, String name) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return null;
+        }
+        String found = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            if (field.equals(name) && v == JsonToken.VALUE_STRING) {
+                found = p.getText();
+            } else {
+                p.skipChildren();
+            }
+        }
+        return found;
+    }
+
+    private static String text(JsonParser p, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        p.skipChildren();
+        return null;
     }
 
     /**
@@ -96,56 +207,70 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
      *   <li>no {@code payload.uri}: the SHA-256 of the body.</li>
      * </ul>
      */
-    private static String dedupeKey(String event, JsonNode root, JsonNode payload, byte[] body) {
-        String uri = text(payload, "uri");
-        if (uri == null) {
-            return event + "|sha256:" + sha256(body);
+    private static String dedupeKey(Fields f, byte[] body) {
+        if (f.uri == null) {
+            return f.event + "|sha256:" + sha256(body);
         }
-        String discriminator = switch (event) {
+        String discriminator = switch (f.event) {
             case "invitee.created", "routing_form_submission.created" -> "";
-            case "invitee.canceled" -> text(payload.path("cancellation"), "created_at");
-            case "invitee_no_show.created" -> text(payload.path("no_show"), "uri");
-            case "invitee_no_show.deleted" -> text(root, "created_at");
-            default -> text(payload, "updated_at");
+            case "invitee.canceled" -> f.cancellationCreatedAt;
+            case "invitee_no_show.created" -> f.noShowUri;
+            case "invitee_no_show.deleted" -> f.createdAt;
+            default -> f.updatedAt;
         };
-        return event + "|" + uri + (discriminator == null || discriminator.isEmpty() ? "" : "|" + discriminator);
+        return f.event + "|" + f.uri + (discriminator == null || discriminator.isEmpty() ? "" : "|" + discriminator);
     }
 
-    /**
-     * The Calendly user and organization URIs that the delivery claims to belong to: the envelope's
-     * {@code created_by}, the scheduled event's hosts, an event type's owner, and any {@code user} or
-     * {@code organization} field of the payload. Used only by the legacy single URL.
-     */
-    private static Set<String> owners(JsonNode root, JsonNode payload) {
-        Set<String> owners = new LinkedHashSet<>();
-        add(owners, text(root, "created_by"));
-        for (JsonNode membership : payload.path("scheduled_event").path("event_memberships")) {
-            add(owners, text(membership, "user"));
-        }
-        add(owners, text(payload.path("profile"), "owner"));
-        add(owners, text(payload, "user"));
-        add(owners, text(payload, "organization"));
-        add(owners, text(payload, "owner"));
-        return Set.copyOf(owners);
-    }
-
-    private static void add(Set<String> owners, String uri) {
-        if (uri != null && !uri.isBlank() && owners.size() < 64) {
-            owners.add(uri);
-        }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node == null ? null : node.get(field);
-        return value != null && value.isTextual() ? value.asText() : null;
-    }
-
-    private static Instant instant(JsonNode node) {
-        if (node == null || !node.isTextual()) {
+    /** Calendly's {@code 2026-04-19T20:58:39.000000Z}, read without a DateTimeFormatter on the hot path. */
+    static Instant instant(String text) {
+        if (text == null) {
             return null;
         }
+        if (text.length() >= 20 && text.length() <= 30 && text.charAt(4) == '-' && text.charAt(7) == '-'
+                && text.charAt(10) == 'T' && text.charAt(13) == ':' && text.charAt(16) == ':'
+                && text.charAt(text.length() - 1) == 'Z') {
+            try {
+                int hour = digits(text, 11, 13);
+                int minute = digits(text, 14, 16);
+                int second = digits(text, 17, 19);
+                if (hour > 23 || minute > 59 || second > 59) {
+                    return slowInstant(text);
+                }
+                long seconds = java.time.LocalDate.of(digits(text, 0, 4), digits(text, 5, 7), digits(text, 8, 10))
+                        .toEpochDay() * 86_400L + hour * 3600L + minute * 60L + second;
+                int nanos = 0;
+                if (text.charAt(19) == '.') {
+                    String fraction = text.substring(20, text.length() - 1);
+                    if (fraction.isEmpty() || fraction.length() > 9) {
+                        return slowInstant(text);
+                    }
+                    nanos = digits(fraction, 0, fraction.length()) * (int) Math.pow(10, 9 - fraction.length());
+                } else if (text.length() != 20) {
+                    return slowInstant(text);
+                }
+                return Instant.ofEpochSecond(seconds, nanos);
+            } catch (RuntimeException e) {
+                return slowInstant(text);
+            }
+        }
+        return slowInstant(text);
+    }
+
+    private static int digits(String s, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new NumberFormatException(s);
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
+    private static Instant slowInstant(String text) {
         try {
-            return OffsetDateTime.parse(node.asText()).toInstant();
+            return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
             return null;
         }

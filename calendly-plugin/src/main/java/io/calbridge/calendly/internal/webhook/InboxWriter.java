@@ -21,9 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +47,12 @@ import org.slf4j.LoggerFactory;
 final class InboxWriter {
     private static final Logger log = LoggerFactory.getLogger(InboxWriter.class);
     static final int MAX_BATCH = 128;
-    /** Batches in flight at once; also the most pool connections the inbox takes for receiving. */
-    static final int LEADERS = 2;
+    /**
+     * Batches in flight at once; also the most pool connections the inbox takes for receiving. Measured
+     * (docs/webhooks.md): 2 left the database idle between commits on a busy 2-core machine, 4 to 6 beat
+     * one insert per request; more only shrinks batches.
+     */
+    static final int LEADERS = 4;
     private static final int QUEUE_CAPACITY = 10_000;
     private static final int REJECTIONS_PER_MINUTE = 60;
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
@@ -65,7 +70,36 @@ final class InboxWriter {
         }
     }
 
-    private record Store(WebhookInbox.NewDelivery delivery, CompletableFuture<Result> future) {
+    /** A queued delivery and the request thread waiting for it (woken exactly when it is done). */
+    private static final class Store {
+        final WebhookInbox.NewDelivery delivery;
+        final CompletableFuture<Result> future = new CompletableFuture<>();
+        volatile Thread waiter;
+
+        Store(WebhookInbox.NewDelivery delivery) {
+            this.delivery = delivery;
+        }
+
+        WebhookInbox.NewDelivery delivery() {
+            return delivery;
+        }
+
+        CompletableFuture<Result> future() {
+            return future;
+        }
+    }
+
+    /** A delivery handed to the writer; pass it to {@link #await}. */
+    static final class Ticket {
+        private final Store store;
+
+        private Ticket(Store store) {
+            this.store = store;
+        }
+
+        CompletableFuture<Result> future() {
+            return store.future;
+        }
     }
 
     private record Reject(WebhookInbox.Rejection rejection) {
@@ -76,14 +110,16 @@ final class InboxWriter {
     private final Clock clock;
     private final WebhookMetrics metrics;
     private final Runnable onStored;
-    private final BlockingQueue<Store> stores = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    // Lock-free: 32 requests offering while leaders drain made a locked queue the hottest spot.
+    private final ConcurrentLinkedQueue<Store> stores = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
     private final BlockingQueue<Reject> rejections = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Semaphore leaders = new Semaphore(LEADERS);
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition progress = lock.newCondition();
-    private long generation;
+    /** Requests waiting for their commit that could lead the next batch; woken one at a time. */
+    private final ConcurrentLinkedQueue<Thread> idle = new ConcurrentLinkedQueue<>();
     private final AtomicLong outstanding = new AtomicLong();
     private final Map<UUID, Instant> lastTouched = new ConcurrentHashMap<>();
+    private final Set<UUID> touchDue = ConcurrentHashMap.newKeySet();
     private final Map<UUID, long[]> rejectionWindow = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
@@ -96,13 +132,16 @@ final class InboxWriter {
         this.onStored = onStored;
     }
 
-    /** Starts the background thread that records rejections (deliveries are written by their requests). */
+    /**
+     * Starts the background thread that records rejections and last_delivery_at (deliveries themselves
+     * are written by their requests).
+     */
     synchronized void start() {
         if (running) {
             return;
         }
         running = true;
-        Thread t = new Thread(this::recordRejections, "calendly-webhook-rejections");
+        Thread t = new Thread(this::background, "calendly-webhook-background");
         t.setDaemon(true);
         t.start();
         threads.add(t);
@@ -126,49 +165,52 @@ final class InboxWriter {
         threads.clear();
         Store s;
         while ((s = stores.poll()) != null) {
+            queued.decrementAndGet();
             s.future().completeExceptionally(new Overloaded("shutting down"));
+            wake(s);
             outstanding.decrementAndGet();
         }
         rejections.forEach(r -> outstanding.decrementAndGet());
         rejections.clear();
     }
 
-    /** Queues a delivery; the future completes after its commit. Never blocks: call {@link #await}. */
-    CompletableFuture<Result> store(WebhookInbox.NewDelivery delivery) {
-        CompletableFuture<Result> future = new CompletableFuture<>();
+    /** Queues a delivery; its future completes after its commit. Never blocks: then call {@link #await}. */
+    Ticket store(WebhookInbox.NewDelivery delivery) {
+        Store store = new Store(delivery);
         if (!running) {
-            future.completeExceptionally(new Overloaded("the webhook inbox is not running"));
-            return future;
+            store.future.completeExceptionally(new Overloaded("the webhook inbox is not running"));
+            return new Ticket(store);
+        }
+        if (queued.incrementAndGet() > QUEUE_CAPACITY) {
+            queued.decrementAndGet();
+            store.future.completeExceptionally(new Overloaded("the webhook inbox queue is full"));
+            return new Ticket(store);
         }
         outstanding.incrementAndGet();
-        if (!stores.offer(new Store(delivery, future))) {
-            outstanding.decrementAndGet();
-            future.completeExceptionally(new Overloaded("the webhook inbox queue is full"));
-        }
-        return future;
+        stores.add(store);
+        return new Ticket(store);
     }
 
     /**
      * Waits for a queued delivery's commit, writing batches meanwhile whenever a leader slot is free
      * (so the delivery is written by this thread or by another request's thread, never left behind).
+     * The thread sleeps until its own delivery is committed or it is asked to lead the next batch.
      */
-    Result await(CompletableFuture<Result> future, Duration timeout)
-            throws InterruptedException, ExecutionException, TimeoutException {
+    Result await(Ticket ticket, Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+        Store store = ticket.store;
+        CompletableFuture<Result> future = store.future;
+        Thread me = Thread.currentThread();
+        store.waiter = me;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!future.isDone()) {
-            long seen;
-            lock.lock();
-            try {
-                seen = generation;
-            } finally {
-                lock.unlock();
-            }
-            if (leaders.tryAcquire()) {
+            // Lead only when there is something to write: a delivery already taken by a leader in flight
+            // just waits for it (trying again at once would spin on an empty queue).
+            if (!stores.isEmpty() && leaders.tryAcquire()) {
                 try {
                     lead();
                 } finally {
                     leaders.release();
-                    signalProgress();
+                    handOff();
                 }
                 continue;
             }
@@ -176,39 +218,51 @@ final class InboxWriter {
             if (remaining <= 0) {
                 throw new TimeoutException("the delivery was not stored in time");
             }
-            lock.lock();
-            try {
-                // A leader finishing a batch bumps the generation: our delivery may be done, or a slot free.
-                while (generation == seen && !future.isDone() && remaining > 0) {
-                    remaining = progress.awaitNanos(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(50)));
-                    if (generation == seen && !future.isDone() && leaders.availablePermits() > 0) {
-                        break;
-                    }
-                }
-            } finally {
-                lock.unlock();
+            idle.add(me);
+            // Re-check after announcing ourselves: a leader that finished just before would not see us.
+            if (!future.isDone() && (stores.isEmpty() || leaders.availablePermits() == 0)) {
+                LockSupport.parkNanos(this, remaining);
             }
+            idle.remove(me);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
+        // We may have been picked to lead just as our own delivery was done: pass that on.
+        if (leaders.availablePermits() > 0) {
+            handOff();
         }
         return future.get();
     }
 
-    private void signalProgress() {
-        lock.lock();
-        try {
-            generation++;
-            progress.signalAll();
-        } finally {
-            lock.unlock();
+    /** A leader slot is free: wake one waiting request to lead the next batch, if work is queued. */
+    private void handOff() {
+        if (!stores.isEmpty()) {
+            Thread next = idle.poll();
+            if (next != null) {
+                LockSupport.unpark(next);
+            }
+        }
+    }
+
+    private static void wake(Store store) {
+        Thread waiter = store.waiter;
+        if (waiter != null) {
+            LockSupport.unpark(waiter);
         }
     }
 
     /** Writes one batch of what is queued. Call only while holding a leader permit (or stopping). */
     private void lead() {
-        List<Store> batch = new ArrayList<>(Math.min(MAX_BATCH, Math.max(1, stores.size())));
-        stores.drainTo(batch, MAX_BATCH);
+        List<Store> batch = new ArrayList<>();
+        Store next;
+        while (batch.size() < MAX_BATCH && (next = stores.poll()) != null) {
+            batch.add(next);
+        }
         if (batch.isEmpty()) {
             return;
         }
+        queued.addAndGet(-batch.size());
         try {
             List<Store> live = new ArrayList<>(batch.size());
             for (Store s : batch) {
@@ -225,6 +279,7 @@ final class InboxWriter {
             batch.forEach(s -> s.future().completeExceptionally(e));
         } finally {
             outstanding.addAndGet(-batch.size());
+            batch.forEach(InboxWriter::wake);
         }
     }
 
@@ -257,17 +312,16 @@ final class InboxWriter {
         return true;
     }
 
-    private void recordRejections() {
+    private void background() {
         List<Reject> batch = new ArrayList<>();
         while (running || !rejections.isEmpty()) {
             try {
                 Reject first = rejections.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                if (first != null) {
+                    batch.add(first);
+                    rejections.drainTo(batch, MAX_BATCH - 1);
+                    inbox.insertRejections(db.dsl(), batch.stream().map(Reject::rejection).toList());
                 }
-                batch.add(first);
-                rejections.drainTo(batch, MAX_BATCH - 1);
-                inbox.insertRejections(db.dsl(), batch.stream().map(Reject::rejection).toList());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -277,6 +331,7 @@ final class InboxWriter {
                 outstanding.addAndGet(-batch.size());
                 batch.clear();
             }
+            touchLastDelivery();
         }
     }
 
@@ -335,23 +390,30 @@ final class InboxWriter {
         }
     }
 
+    /** Notes which integrations' last_delivery_at is due (at most once a minute each); written in the background. */
     private void touch(List<Store> stores) {
         Instant now = clock.instant();
-        Set<UUID> due = new HashSet<>();
         for (Store s : stores) {
             UUID id = s.delivery().integrationId();
             Instant last = lastTouched.get(id);
             if (last == null || last.plus(TOUCH_EVERY).isBefore(now)) {
-                due.add(id);
+                lastTouched.put(id, now);
+                touchDue.add(id);
             }
         }
-        if (due.isEmpty()) {
+    }
+
+    private void touchLastDelivery() {
+        if (touchDue.isEmpty()) {
             return;
         }
+        List<UUID> ids = new ArrayList<>(touchDue);
+        touchDue.removeAll(ids);
+        Instant now = clock.instant();
         try {
-            inbox.touchLastDelivery(db.dsl(), due, now, now.minus(TOUCH_EVERY));
-            due.forEach(id -> lastTouched.put(id, now));
+            inbox.touchLastDelivery(db.dsl(), ids, now, now.minus(TOUCH_EVERY));
         } catch (RuntimeException e) {
+            ids.forEach(lastTouched::remove); // try again with the next delivery
             log.debug("Could not update last_delivery_at: {}", e.toString());
         }
     }

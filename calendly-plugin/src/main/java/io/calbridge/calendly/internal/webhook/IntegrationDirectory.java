@@ -2,8 +2,8 @@ package io.calbridge.calendly.internal.webhook;
 
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
@@ -46,21 +46,24 @@ final class IntegrationDirectory {
     private final Db db;
     private final SecretBox secrets;
     private final Clock clock;
-    private final Cache<String, Entry> byToken;
+    private final LoadingCache<String, Entry> byToken;
 
     IntegrationDirectory(Db db, SecretBox secrets, Clock clock, Duration ttl) {
         this.db = db;
         this.secrets = secrets;
         this.clock = clock;
+        // Entries are refreshed in the background after half their life, so a busy webhook never waits
+        // for a lookup; one not used for a whole TTL is loaded again on its next delivery.
         this.byToken = Caffeine.newBuilder()
                 .expireAfterWrite(ttl)
+                .refreshAfterWrite(ttl.dividedBy(2))
                 .maximumSize(50_000)
-                .build();
+                .build(this::load);
     }
 
     /** The live (not disconnected) integration behind a path token. */
     Entry byToken(String token) {
-        return byToken.get(token, this::load);
+        return byToken.get(token);
     }
 
     /** Reloads a token's entry unless it was loaded very recently; for a key that may have rotated. */

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.jooq.exception.DataAccessException;
@@ -194,16 +193,16 @@ final class WebhookReceiver {
         var delivery = new WebhookInbox.NewDelivery(integration.tenantId(), integration.id(), envelope.event(),
                 envelope.dedupeKey(), body, envelope.createdAt(), Instant.ofEpochSecond(signatureTimestamp), receivedAt,
                 envelope.handled());
-        CompletableFuture<InboxWriter.Result> future = writer.store(delivery);
+        InboxWriter.Ticket ticket = writer.store(delivery);
         InboxWriter.Result result;
         try {
-            result = writer.await(future, STORE_TIMEOUT);
+            result = writer.await(ticket, STORE_TIMEOUT);
         } catch (TimeoutException e) {
-            future.cancel(false);
+            ticket.future().cancel(false);
             return unavailable("database_unavailable", "storing the delivery took too long; retry later", e, integration.tenantId());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            future.cancel(false);
+            ticket.future().cancel(false);
             return unavailable("unavailable", "the server is shutting down; retry later", e, integration.tenantId());
         } catch (ExecutionException | CancellationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();

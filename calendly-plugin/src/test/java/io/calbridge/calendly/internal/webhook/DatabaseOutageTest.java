@@ -12,10 +12,13 @@ import io.calbridge.testing.TestDatabase;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The database goes away under a running endpoint, then comes back. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // per test: a hang fails it instead of stalling the build
 class DatabaseOutageTest {
     @RegisterExtension
     static final TestDatabase db = TestDatabase.withPluginMigrations();

@@ -97,6 +97,20 @@ class DeliveryEnvelopeTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"2026-04-19T20:58:39.000000Z", "2026-04-19T20:58:38.460659Z", "2019-08-24T14:15:22Z",
+        "2019-08-24T14:15:22.1Z", "2024-02-29T23:59:59.999999999Z", "2026-04-19T20:58:39+02:00", "1970-01-01T00:00:00Z"})
+    void envelopeTimes_readAsJavaTimeWould(String text) {
+        assertEquals(java.time.OffsetDateTime.parse(text).toInstant(), DeliveryEnvelope.instant(text));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2026-13-19T20:58:39Z", "2026-04-19T24:00:00Z", "2026-02-30T10:00:00Z", "yesterday",
+        "2026-04-19T2x:58:39Z"})
+    void unreadableEnvelopeTimes_areNull(String text) {
+        assertEquals(null, DeliveryEnvelope.instant(text));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"", "not json", "[1,2]", "\"text\"", "{}", "{\"event\":\"invitee.created\"}",
         "{\"event\":\"\",\"payload\":{}}", "{\"event\":5,\"payload\":{}}", "{\"event\":\"invitee.created\",\"payload\":[]}",
         "{\"payload\":{}}"})

@@ -10,10 +10,13 @@ import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The seed's single URL, kept for hosts that configured it by hand. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // per test: a hang fails it instead of stalling the build
 class LegacyEndpointTest {
     @RegisterExtension
     static final TestDatabase db = TestDatabase.withPluginMigrations();

@@ -48,8 +48,8 @@ class WebhookBenchmark {
     static final int CONNECTIONS = Integer.getInteger("bench.connections", 32);
     static final int POOL = Integer.getInteger("bench.pool", 10);
     static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmupSeconds", 5));
-    static final Duration MEASURE = Duration.ofSeconds(Long.getLong("bench.seconds", 10));
-    static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
+    static final Duration MEASURE = Duration.ofSeconds(Long.getLong("bench.seconds", 5));
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 6);
     static final String INVITEE = "899e8c60-9931-43be-8ab4-5d0ce9fe7fec";
 
     record Target(String name, String applicationName, Function<Integer, String> url) {

@@ -16,11 +16,14 @@ import java.util.UUID;
 import java.util.concurrent.Flow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // per test: a hang fails it instead of stalling the build
 class WebhookEndpointTest {
     @RegisterExtension
     static final TestDatabase db = TestDatabase.withPluginMigrations();
@@ -76,6 +79,40 @@ class WebhookEndpointTest {
         assertEquals(1, h.processor.callsFor(id));
         assertArrayEquals(body, h.processor.seen.stream().filter(d -> d.inboxId() == id).findFirst()
                 .orElseThrow().rawBody(), "the processor gets the exact bytes");
+    }
+
+    @Test
+    void concurrentDeliveriesAndTheirDuplicates_areAllAcknowledged_andStoredOnce() throws Exception {
+        var integration = newIntegration();
+        int threads = 32;
+        int perThread = 8;
+        String template = new String(BODY, StandardCharsets.UTF_8);
+        String invitee = "899e8c60-9931-43be-8ab4-5d0ce9fe7fec";
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<List<Integer>>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    List<Integer> statuses = new java.util.ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        // every delivery is sent twice, by two different threads
+                        int n = (thread * perThread + i) % (threads * perThread / 2);
+                        byte[] body = template.replace(invitee, String.format("00000000-0000-4000-8000-%012d", n))
+                                .getBytes(StandardCharsets.UTF_8);
+                        statuses.add(h.deliverSigned(integration, body).statusCode());
+                    }
+                    return statuses;
+                }));
+            }
+            for (var result : results) {
+                assertEquals(java.util.Collections.nCopies(perThread, 200), result.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        assertEquals(threads * perThread / 2, h.inbox(integration.id()).size());
     }
 
     @Test
@@ -175,14 +212,22 @@ class WebhookEndpointTest {
     }
 
     @Test
-    void bodyOverTheLimit_is413_byContentLength() {
+    void bodyOverTheLimit_is413_byContentLength_beforeTheBodyIsRead() throws Exception {
         var integration = newIntegration();
-        byte[] big = new byte[1024 * 1024 + 1];
+        // Only the headers are sent: the verdict must come from the declared length alone.
+        try (var socket = new java.net.Socket("127.0.0.1", h.app.port())) {
+            socket.setSoTimeout(10_000);
+            String head = "POST " + WebhookRoutes.PATH + "/" + integration.token() + " HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Calendly-Webhook-Signature: t=1,v1=" + "0".repeat(64) + "\r\n"
+                    + "Content-Length: " + (1024 * 1024 + 1) + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
 
-        var response = h.deliver(integration, big, h.sign(integration.key(), big));
+            String response = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
 
-        assertEquals(413, response.statusCode());
-        assertEquals("body_too_large", WebhookHarness.errorCode(response));
+            assertEquals("HTTP/1.1 413", response);
+        }
         assertTrue(h.inbox(integration.id()).isEmpty());
     }
 

@@ -15,10 +15,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The webhook endpoint as a host gets it: through CalendlyPlugin, honouring routePrefix. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // per test: a hang fails it instead of stalling the build
 class WebhookWiringTest {
     @RegisterExtension
     static final TestDatabase db = TestDatabase.withPluginMigrations();

@@ -12,6 +12,9 @@ import java.time.Duration;
  * Arguments: JDBC URL (with currentSchema), user, password ("" for none), node id.
  */
 public final class WorkerMain {
+    /** Lets the test see when the killed JVM's database sessions are gone. */
+    static final String APPLICATION_NAME = "webhook-worker-main";
+
     private WorkerMain() {
     }
 
@@ -23,6 +26,7 @@ public final class WorkerMain {
             config.setPassword(args[2]);
         }
         config.setMaximumPoolSize(4);
+        config.addDataSourceProperty("ApplicationName", APPLICATION_NAME);
         Db db = new Db(new HikariDataSource(config));
         var settings = WebhookSettings.defaults().withWorker(2, 10, Duration.ofMinutes(2), Duration.ofMillis(20));
         var worker = new InboxWorker(db, new WebhookInbox(), new LedgerProcessor(db, 40),

@@ -217,7 +217,7 @@ public class CalendlyWebhookInbox extends TableImpl<CalendlyWebhookInboxRecord> 
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.CALENDLY_WEBHOOK_INBOX_CLAIM_IDX, Indexes.CALENDLY_WEBHOOK_INBOX_DEAD_IDX, Indexes.CALENDLY_WEBHOOK_INBOX_LEASE_IDX, Indexes.CALENDLY_WEBHOOK_INBOX_LOG_IDX, Indexes.CALENDLY_WEBHOOK_INBOX_RECEIVED_IDX, Indexes.CALENDLY_WEBHOOK_INBOX_STATUS_IDX);
+        return Arrays.asList(Indexes.CALENDLY_WEBHOOK_INBOX_CLAIM_IDX, Indexes.CALENDLY_WEBHOOK_INBOX_DEAD_IDX, Indexes.CALENDLY_WEBHOOK_INBOX_LEASE_IDX, Indexes.CALENDLY_WEBHOOK_INBOX_RECEIVED_IDX);
     }
 
     @Override
