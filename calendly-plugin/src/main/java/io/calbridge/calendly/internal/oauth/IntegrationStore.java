@@ -43,9 +43,13 @@ final class IntegrationStore {
         return dsl.selectFrom(I).where(I.ID.eq(id)).fetchOptional().map(IntegrationStore::toRow);
     }
 
-    /** {@code select ... for update}: serialises token and status changes of one integration across nodes. */
+    /**
+     * {@code select ... for no key update}: serialises token and status changes of one integration
+     * across nodes. Not {@code for update}: that would also block the key-share lock every webhook
+     * insert takes through its foreign key, stalling deliveries while a refresh waits on Calendly.
+     */
     Optional<IntegrationRow> lock(DSLContext dsl, UUID id) {
-        return dsl.selectFrom(I).where(I.ID.eq(id)).forUpdate().fetchOptional().map(IntegrationStore::toRow);
+        return dsl.selectFrom(I).where(I.ID.eq(id)).forNoKeyUpdate().fetchOptional().map(IntegrationStore::toRow);
     }
 
     Optional<IntegrationRow> findForTenant(DSLContext dsl, String tenantId, UUID id) {
@@ -83,7 +87,7 @@ final class IntegrationStore {
                         .and(I.STATUS.in(IntegrationStatus.CONNECTED.name(), IntegrationStatus.REAUTHORIZATION_REQUIRED.name())))
                 .orderBy(I.CREATED_AT)
                 .limit(1)
-                .forUpdate()
+                .forNoKeyUpdate()
                 .fetchOptional().map(IntegrationStore::toRow);
     }
 
