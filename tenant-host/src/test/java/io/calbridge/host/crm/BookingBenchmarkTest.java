@@ -36,9 +36,10 @@ class BookingBenchmarkTest {
     static final TestDatabase db = TestDatabase.withAllMigrations();
 
     static final int THREADS = Integer.getInteger("benchmark.threads", 2);
-    static final int WARMUP = 2_000;
+    /** Enough for the JIT to settle: before ~15,000 bookings its compiler threads still take a third of a core. */
+    static final int WARMUP = 15_000;
     static final int ROUNDS = 5;
-    static final int PER_ROUND = 2_000;
+    static final int PER_ROUND = 3_000;
 
     /**
      * The machine is shared, so its load changes while the benchmark runs: every round measures
