@@ -60,7 +60,7 @@ class BookingBenchmarkTest {
                     + System.getProperty("java.version") + ", PostgreSQL "
                     + DSL.using(pool, SQLDialect.POSTGRES).fetchValue("show server_version");
             System.out.printf("%nBooking benchmark: %s; %d worker threads, %d deliveries per measurement%n", machine, THREADS, PER_ROUND);
-            System.out.println("round  baseline/s  bookings/s  ratio  mixed/s  ratio");
+            System.out.println("round  baseline/s  bookings/s  ratio  mixed/s  ratio  load(1m)");
             List<double[]> rounds = new ArrayList<>();
             for (int r = 0; r < ROUNDS; r++) {
                 List<StoredDelivery> created = bookings(tenants, PER_ROUND, "m" + r + "-");
@@ -69,11 +69,13 @@ class BookingBenchmarkTest {
                 double bookings = rate(PER_ROUND, run(created.size(), i -> h.bookings.processor().process(created.get(i))));
                 double deliveries = rate(PER_ROUND, run(mixed.size(), i -> h.bookings.processor().process(mixed.get(i))));
                 rounds.add(new double[] {baseline, bookings, deliveries});
-                System.out.printf("%5d  %10.0f  %10.0f  %5.2f  %7.0f  %5.2f%n", r + 1, baseline, bookings, bookings / baseline,
-                        deliveries, deliveries / baseline);
+                System.out.printf("%5d  %10.0f  %10.0f  %5.2f  %7.0f  %5.2f  %s%n", r + 1, baseline, bookings, bookings / baseline,
+                        deliveries, deliveries / baseline, load());
             }
             double baseline = median(rounds, 0), bookings = median(rounds, 1), deliveries = median(rounds, 2);
+            double best = rounds.stream().mapToDouble(r -> r[1]).max().orElse(0);
             System.out.printf("median baseline (bare contact insert, one per transaction)  %8.0f /s%n", baseline);
+            System.out.printf("best round, invitee.created end to end                       %8.0f /s%n", best);
             System.out.printf("median invitee.created end to end (new bookings)           %8.0f /s  (%.2f x baseline)%n",
                     bookings, median(rounds, 1, 0));
             System.out.printf("median mixed deliveries (create/cancel/reschedule/no-show) %8.0f /s  (%.2f x baseline)%n",
@@ -87,6 +89,15 @@ class BookingBenchmarkTest {
 
     private static double median(List<double[]> rounds, int column, int baseline) {
         return rounds.stream().mapToDouble(r -> r[column] / r[baseline]).sorted().toArray()[rounds.size() / 2];
+    }
+
+    /** The machine's 1-minute load average: other builds share these cores. */
+    private static String load() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
+        }
     }
 
     private static String cpu() {
