@@ -60,17 +60,19 @@ class BookingBenchmarkTest {
                     + System.getProperty("java.version") + ", PostgreSQL "
                     + DSL.using(pool, SQLDialect.POSTGRES).fetchValue("show server_version");
             System.out.printf("%nBooking benchmark: %s; %d worker threads, %d deliveries per measurement%n", machine, THREADS, PER_ROUND);
-            System.out.println("round  baseline/s  bookings/s  ratio  mixed/s  ratio  load(1m)");
+            System.out.println("round  baseline/s  bookings/s  ratio  mixed/s  ratio  jvm-cpu-ms/booking  load(1m)");
             List<double[]> rounds = new ArrayList<>();
             for (int r = 0; r < ROUNDS; r++) {
                 List<StoredDelivery> created = bookings(tenants, PER_ROUND, "m" + r + "-");
                 List<StoredDelivery> mixed = mixed(tenants, PER_ROUND, "x" + r + "-");
                 double baseline = rate(PER_ROUND, bareContactInserts(pool, tenants.get(0)));
+                long cpu0 = processCpuNanos();
                 double bookings = rate(PER_ROUND, run(created.size(), i -> h.bookings.processor().process(created.get(i))));
+                double cpuMs = (processCpuNanos() - cpu0) / 1e6 / PER_ROUND;
                 double deliveries = rate(PER_ROUND, run(mixed.size(), i -> h.bookings.processor().process(mixed.get(i))));
-                rounds.add(new double[] {baseline, bookings, deliveries});
-                System.out.printf("%5d  %10.0f  %10.0f  %5.2f  %7.0f  %5.2f  %s%n", r + 1, baseline, bookings, bookings / baseline,
-                        deliveries, deliveries / baseline, load());
+                rounds.add(new double[] {baseline, bookings, deliveries, cpuMs});
+                System.out.printf("%5d  %10.0f  %10.0f  %5.2f  %7.0f  %5.2f  %18.3f  %s%n", r + 1, baseline, bookings, bookings / baseline,
+                        deliveries, deliveries / baseline, cpuMs, load());
             }
             double baseline = median(rounds, 0), bookings = median(rounds, 1), deliveries = median(rounds, 2);
             double best = rounds.stream().mapToDouble(r -> r[1]).max().orElse(0);
@@ -80,6 +82,7 @@ class BookingBenchmarkTest {
                     bookings, median(rounds, 1, 0));
             System.out.printf("median mixed deliveries (create/cancel/reschedule/no-show) %8.0f /s  (%.2f x baseline)%n",
                     deliveries, median(rounds, 2, 0));
+            System.out.printf("median JVM CPU per new booking (all JVM threads)           %8.3f ms%n", median(rounds, 3));
         }
     }
 
@@ -89,6 +92,11 @@ class BookingBenchmarkTest {
 
     private static double median(List<double[]> rounds, int column, int baseline) {
         return rounds.stream().mapToDouble(r -> r[column] / r[baseline]).sorted().toArray()[rounds.size() / 2];
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** The machine's 1-minute load average: other builds share these cores. */
