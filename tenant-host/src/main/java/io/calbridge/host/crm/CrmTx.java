@@ -28,6 +28,11 @@ final class CrmTx {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DSLContext own;
+    /**
+     * The jOOQ context of the connection this thread used last: a booking makes several host calls
+     * on the plugin's one connection, and building a context per call shows in profiles.
+     */
+    private final ThreadLocal<DSLContext> joined = new ThreadLocal<>();
 
     CrmTx(DataSource dataSource) {
         this.own = DSL.using(Objects.requireNonNull(dataSource, "dataSource"), SQLDialect.POSTGRES, SETTINGS);
@@ -36,9 +41,18 @@ final class CrmTx {
     <T> T run(HostCall call, Function<DSLContext, T> work) {
         if (call.connection() != null) {
             // Never commit, roll back or close it: the plugin owns this transaction.
-            return work.apply(DSL.using(call.connection(), SQLDialect.POSTGRES, SETTINGS));
+            return work.apply(joined(call.connection()));
         }
         return own.transactionResult(cfg -> work.apply(cfg.dsl()));
+    }
+
+    private DSLContext joined(java.sql.Connection connection) {
+        DSLContext dsl = joined.get();
+        if (dsl == null || dsl.configuration().connectionProvider().acquire() != connection) {
+            dsl = DSL.using(connection, SQLDialect.POSTGRES, SETTINGS);
+            joined.set(dsl);
+        }
+        return dsl;
     }
 
     /**

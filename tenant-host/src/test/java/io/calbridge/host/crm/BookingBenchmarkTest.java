@@ -36,9 +36,10 @@ class BookingBenchmarkTest {
     static final TestDatabase db = TestDatabase.withAllMigrations();
 
     static final int THREADS = Integer.getInteger("benchmark.threads", 2);
-    static final int WARMUP = 2_000;
+    /** Enough for the JIT to settle: before ~15,000 bookings its compiler threads still take a third of a core. */
+    static final int WARMUP = 15_000;
     static final int ROUNDS = 5;
-    static final int PER_ROUND = 2_000;
+    static final int PER_ROUND = 3_000;
 
     /**
      * The machine is shared, so its load changes while the benchmark runs: every round measures
@@ -59,24 +60,29 @@ class BookingBenchmarkTest {
                     + System.getProperty("java.version") + ", PostgreSQL "
                     + DSL.using(pool, SQLDialect.POSTGRES).fetchValue("show server_version");
             System.out.printf("%nBooking benchmark: %s; %d worker threads, %d deliveries per measurement%n", machine, THREADS, PER_ROUND);
-            System.out.println("round  baseline/s  bookings/s  ratio  mixed/s  ratio");
+            System.out.println("round  baseline/s  bookings/s  ratio  mixed/s  ratio  jvm-cpu-ms/booking  load(1m)");
             List<double[]> rounds = new ArrayList<>();
             for (int r = 0; r < ROUNDS; r++) {
                 List<StoredDelivery> created = bookings(tenants, PER_ROUND, "m" + r + "-");
                 List<StoredDelivery> mixed = mixed(tenants, PER_ROUND, "x" + r + "-");
                 double baseline = rate(PER_ROUND, bareContactInserts(pool, tenants.get(0)));
+                long cpu0 = processCpuNanos();
                 double bookings = rate(PER_ROUND, run(created.size(), i -> h.bookings.processor().process(created.get(i))));
+                double cpuMs = (processCpuNanos() - cpu0) / 1e6 / PER_ROUND;
                 double deliveries = rate(PER_ROUND, run(mixed.size(), i -> h.bookings.processor().process(mixed.get(i))));
-                rounds.add(new double[] {baseline, bookings, deliveries});
-                System.out.printf("%5d  %10.0f  %10.0f  %5.2f  %7.0f  %5.2f%n", r + 1, baseline, bookings, bookings / baseline,
-                        deliveries, deliveries / baseline);
+                rounds.add(new double[] {baseline, bookings, deliveries, cpuMs});
+                System.out.printf("%5d  %10.0f  %10.0f  %5.2f  %7.0f  %5.2f  %18.3f  %s%n", r + 1, baseline, bookings, bookings / baseline,
+                        deliveries, deliveries / baseline, cpuMs, load());
             }
             double baseline = median(rounds, 0), bookings = median(rounds, 1), deliveries = median(rounds, 2);
+            double best = rounds.stream().mapToDouble(r -> r[1]).max().orElse(0);
             System.out.printf("median baseline (bare contact insert, one per transaction)  %8.0f /s%n", baseline);
+            System.out.printf("best round, invitee.created end to end                       %8.0f /s%n", best);
             System.out.printf("median invitee.created end to end (new bookings)           %8.0f /s  (%.2f x baseline)%n",
                     bookings, median(rounds, 1, 0));
             System.out.printf("median mixed deliveries (create/cancel/reschedule/no-show) %8.0f /s  (%.2f x baseline)%n",
                     deliveries, median(rounds, 2, 0));
+            System.out.printf("median JVM CPU per new booking (all JVM threads)           %8.3f ms%n", median(rounds, 3));
         }
     }
 
@@ -86,6 +92,20 @@ class BookingBenchmarkTest {
 
     private static double median(List<double[]> rounds, int column, int baseline) {
         return rounds.stream().mapToDouble(r -> r[column] / r[baseline]).sorted().toArray()[rounds.size() / 2];
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** The machine's 1-minute load average: other builds share these cores. */
+    private static String load() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
+        }
     }
 
     private static String cpu() {

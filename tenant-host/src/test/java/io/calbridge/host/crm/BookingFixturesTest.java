@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calbridge.calendly.internal.common.Json;
 import io.calbridge.calendly.internal.webhook.ProcessingResult;
 import io.calbridge.testing.TestDatabase;
 import java.time.Instant;
@@ -55,7 +56,7 @@ class BookingFixturesTest {
     }
 
     @Test
-    void basicBooking_becomesContactWithAnswersAndUtm_listsTags_andTaskAtMeetingStart() {
+    void basicBooking_becomesContactWithAnswersAndUtm_listsTags_andTaskAtMeetingStart() throws Exception {
         TestTenant t = h.tenant("America/New_York");
 
         assertEquals(ProcessingResult.PROCESSED, h.fixture(t, "invitee.created.basic.json"));
@@ -108,6 +109,8 @@ class BookingFixturesTest {
 
         var b = v.bookings().get(0);
         assertEquals("ACTIVE", b.status());
+        assertEquals(Json.mapper().readTree(Fixtures.bytes("invitee.created.basic.json")).get("payload"),
+                Json.mapper().readTree(v.storedPayload(b.inviteeUri())), "the payload is kept for the dry run, complete");
         assertEquals(c.id(), b.contactRef());
         assertEquals(task.id(), b.taskRef());
     }

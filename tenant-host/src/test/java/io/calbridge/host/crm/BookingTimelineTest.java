@@ -394,11 +394,17 @@ class BookingTimelineTest {
         TestTenant t = h.tenant(ZONE);
 
         var notJson = assertThrows(PermanentProcessingException.class, () -> h.process(t, "{not json".getBytes()));
+        var array = assertThrows(PermanentProcessingException.class, () -> h.process(t, "[1]".getBytes()));
+        var noPayload = assertThrows(PermanentProcessingException.class,
+                () -> h.process(t, "{\"event\":\"invitee.created\",\"payload\":[]}".getBytes()));
         var noUri = assertThrows(PermanentProcessingException.class,
                 () -> h.process(t, "{\"event\":\"invitee.created\",\"payload\":{\"email\":\"x@example.com\"}}".getBytes()));
 
-        assertTrue(notJson.getMessage().startsWith("The delivery body is not valid JSON"), notJson.getMessage());
+        assertTrue(notJson.getMessage().startsWith("The delivery body is not a valid JSON object"), notJson.getMessage());
         assertTrue(noUri.getMessage().contains("payload.uri is missing"), noUri.getMessage());
+        assertTrue(array.getMessage().startsWith("The delivery body is not a valid JSON object"), array.getMessage());
+        assertEquals("The invitee.created delivery has no payload object, so there is nothing to apply.", noPayload.getMessage());
+        assertTrue(h.view(t).bookings().isEmpty());
     }
 
     // ---- concurrency ---------------------------------------------------------------------------

@@ -132,6 +132,13 @@ final class CrmView {
                 .orElseThrow(() -> new AssertionError("no booking row for " + inviteeUri));
     }
 
+    /** The invitee payload the plugin stored for this invitee, as JSON text. */
+    String storedPayload(String inviteeUri) {
+        return dsl.select(CALENDLY_BOOKING.INVITEE_PAYLOAD).from(CALENDLY_BOOKING)
+                .where(CALENDLY_BOOKING.INTEGRATION_ID.eq(t.integrationId)).and(CALENDLY_BOOKING.INVITEE_URI.eq(inviteeUri))
+                .fetchSingle(CALENDLY_BOOKING.INVITEE_PAYLOAD).data();
+    }
+
     int ledgerRows() {
         return dsl.fetchCount(CALENDLY_EFFECT_LEDGER, CALENDLY_EFFECT_LEDGER.TENANT_ID.eq(t.tenantId));
     }

@@ -1,10 +1,8 @@
 package io.calbridge.calendly.internal.booking;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.calendly.internal.common.Db;
-import io.calbridge.calendly.internal.common.Json;
 import io.calbridge.calendly.internal.webhook.DeliveryProcessor;
 import io.calbridge.calendly.internal.webhook.PermanentProcessingException;
 import io.calbridge.calendly.internal.webhook.ProcessingResult;
@@ -95,42 +93,44 @@ public final class BookingProcessor implements DeliveryProcessor {
 
     @Override
     public ProcessingResult process(StoredDelivery delivery) {
-        JsonNode root;
+        Envelope envelope;
         try {
-            root = Json.mapper().readTree(delivery.rawBody());
+            envelope = Envelope.read(delivery.rawBody());
         } catch (IOException e) {
-            throw new PermanentProcessingException("The delivery body is not valid JSON, so it cannot be applied. "
-                    + "Calendly always sends JSON; check what is posting to this webhook URL.");
+            throw new PermanentProcessingException("The delivery body is not a valid JSON object, so it cannot be applied. "
+                    + "Calendly always sends one; check what is posting to this webhook URL.");
         }
-        if (root == null || !root.isObject()) {
-            throw new PermanentProcessingException("The delivery body is not a JSON object, so it cannot be applied.");
-        }
-        String event = root.path("event").isTextual() ? root.path("event").asText() : delivery.event();
+        String event = envelope.event() != null ? envelope.event() : delivery.event();
         Kind kind = kindOf(event);
         if (kind == null) {
             return ProcessingResult.IGNORED;
         }
-        JsonNode payload = root.get("payload");
-        if (payload == null || !payload.isObject()) {
+        if (!envelope.hasPayload()) {
             throw new PermanentProcessingException("The " + event + " delivery has no payload object, so there is nothing to apply.");
         }
-        Instant eventAt = instant(root.path("created_at").asText(null), delivery.receivedAt());
+        Instant eventAt = instant(envelope.createdAt(), delivery.receivedAt());
         if (kind == Kind.ROUTING_FORM) {
-            return db.tx(dsl -> withConnection(dsl, conn -> routingForms.process(dsl, conn, delivery, (ObjectNode) payload, eventAt, clock.instant())));
+            ObjectNode payload = read(event, envelope, ObjectNode.class);
+            return db.tx(dsl -> withConnection(dsl, conn -> routingForms.process(dsl, conn, delivery, payload, eventAt, clock.instant())));
         }
-        Invitee invitee;
-        try {
-            invitee = Json.mapper().treeToValue(payload, Invitee.class);
-        } catch (JsonProcessingException e) {
-            throw new PermanentProcessingException("The " + event + " delivery's payload is not an invitee as Calendly "
-                    + "describes it (" + e.getOriginalMessage() + "), so it cannot be applied.");
-        }
+        Invitee invitee = read(event, envelope, Invitee.class);
         if (invitee.uri() == null || invitee.uri().isBlank()) {
             throw new PermanentProcessingException("The " + event + " delivery names no invitee (payload.uri is missing), "
                     + "so it cannot be matched to a booking.");
         }
-        String payloadJson = payload.toString();
+        String payloadJson = envelope.payloadJson();
         return db.tx(dsl -> withConnection(dsl, conn -> applyInvitee(dsl, conn, delivery, kind, invitee, payloadJson, eventAt)));
+    }
+
+    private static <T> T read(String event, Envelope envelope, Class<T> type) {
+        try {
+            return envelope.payload(type);
+        } catch (JsonProcessingException e) {
+            throw new PermanentProcessingException("The " + event + " delivery's payload is not what Calendly describes ("
+                    + e.getOriginalMessage() + "), so it cannot be applied.");
+        } catch (IOException e) {
+            throw new PermanentProcessingException("The " + event + " delivery's payload cannot be read, so it cannot be applied.");
+        }
     }
 
     private ProcessingResult applyInvitee(DSLContext dsl, Connection conn, StoredDelivery d, Kind kind, Invitee p,

@@ -1,14 +1,14 @@
 package io.calbridge.calendly.internal.booking;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.calbridge.calendly.spi.ActivityEntry;
 import io.calbridge.calendly.spi.ContactDraft;
 import io.calbridge.calendly.spi.ContactRef;
 import io.calbridge.calendly.spi.HostCall;
 import io.calbridge.calendly.spi.HostServices;
 import io.calbridge.calendly.spi.TaskDraft;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
