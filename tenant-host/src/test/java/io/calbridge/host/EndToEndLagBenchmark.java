@@ -60,7 +60,9 @@ class EndToEndLagBenchmark {
             port = s.getLocalPort();
         }
         String base = "http://127.0.0.1:" + port;
+        int workers = Integer.getInteger("bench.workerThreads", 4);
         HostApp app = new HostApp(db.dataSource(), DemoTenants.settings(base), TestKeys.MASTER, "bench", plugin -> {
+            plugin.workerThreads = workers;
         }, (c, s) -> {
         }).start(port);
         try {
@@ -72,8 +74,8 @@ class EndToEndLagBenchmark {
             Round light = run(http, base, targets, template, 50, Duration.ofSeconds(10), "baseline 50/s");
             Round steady = run(http, base, targets, template, 500, Duration.ofSeconds(20), "steady 500/s");
 
-            System.out.printf("%n== End-to-end lag (endpoint -> inbox -> worker -> host tables), %d tenants, machine: %d cores, %s%n",
-                    TENANTS, Runtime.getRuntime().availableProcessors(), cpuModel());
+            System.out.printf("%n== End-to-end lag (endpoint -> inbox -> worker -> host tables), %d tenants, %d worker threads,"
+                    + " machine: %d cores, %s%n", TENANTS, workers, Runtime.getRuntime().availableProcessors(), cpuModel());
             for (Round r : List.of(warmup, light, steady)) {
                 System.out.println(r);
             }
