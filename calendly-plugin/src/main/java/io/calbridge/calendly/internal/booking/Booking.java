@@ -38,6 +38,8 @@ final class Booking {
     Instant lastEventAt;
     Instant createdAt;
 
+    /** Read from the table (so saving it is an update), as opposed to made by this delivery. */
+    boolean stored;
     /** Not yet stored, or changed since it was read. */
     boolean dirty;
     /** Parsed {@link #payloadJson}, filled on demand. */

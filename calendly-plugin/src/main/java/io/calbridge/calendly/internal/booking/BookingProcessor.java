@@ -28,6 +28,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Query;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
@@ -177,8 +178,8 @@ public final class BookingProcessor implements DeliveryProcessor {
             throw new PermanentProcessingException(explain(e, loaded.policy()), e);
         }
         Instant now = clock.instant();
-        LedgerStore.execute(bookings.save(dsl, tenantId, integrationId, chain.rows(), now),
-                ledgers.save(dsl, tenantId, chain.id, chain.id + "/", ledger.writes(), now));
+        bookings.save(dsl, tenantId, integrationId, chain.rows(), now).forEach(Query::execute);
+        LedgerStore.execute(ledgers.save(dsl, tenantId, chain.id, chain.id + "/", ledger.writes(), now));
         return ProcessingResult.PROCESSED;
     }
 

@@ -6,6 +6,7 @@ import io.calbridge.db.calendly.tables.records.CalendlyBookingRecord;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,6 @@ import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.Query;
-import org.jooq.impl.DSL;
 
 /** SQL of {@code calendly_booking}. Takes the caller's transaction; opens none. */
 final class BookingStore {
@@ -51,61 +51,72 @@ final class BookingStore {
                 .fetch(BookingStore::toBooking);
     }
 
-    /** The statement that inserts or updates the changed rows, or null when none changed. */
-    Query save(DSLContext dsl, String tenantId, UUID integrationId, Collection<Booking> bookings, Instant now) {
-        List<Booking> dirty = bookings.stream().filter(b -> b.dirty).toList();
-        if (dirty.isEmpty()) {
-            return null;
-        }
+    /**
+     * The statements that store the changed rows: one insert for the rows this delivery made (the
+     * caller holds their invitees' locks, so nobody else can have inserted them meanwhile), one
+     * update per changed row that was read.
+     */
+    List<Query> save(DSLContext dsl, String tenantId, UUID integrationId, Collection<Booking> bookings, Instant now) {
+        List<Query> queries = new ArrayList<>();
         OffsetDateTime at = at(now);
-        var insert = dsl.insertInto(CALENDLY_BOOKING,
-                CALENDLY_BOOKING.ID, CALENDLY_BOOKING.TENANT_ID, CALENDLY_BOOKING.INTEGRATION_ID, CALENDLY_BOOKING.CHAIN_ID,
-                CALENDLY_BOOKING.INVITEE_URI, CALENDLY_BOOKING.SCHEDULED_EVENT_URI, CALENDLY_BOOKING.EVENT_TYPE_URI,
-                CALENDLY_BOOKING.EVENT_NAME, CALENDLY_BOOKING.EMAIL, CALENDLY_BOOKING.NAME, CALENDLY_BOOKING.STATUS,
-                CALENDLY_BOOKING.START_TIME, CALENDLY_BOOKING.END_TIME, CALENDLY_BOOKING.INVITEE_TIMEZONE,
-                CALENDLY_BOOKING.HOST_USER_URI, CALENDLY_BOOKING.OLD_INVITEE_URI, CALENDLY_BOOKING.NEW_INVITEE_URI,
-                CALENDLY_BOOKING.NO_SHOW, CALENDLY_BOOKING.NO_SHOW_URI, CALENDLY_BOOKING.CANCEL_REASON,
-                CALENDLY_BOOKING.CANCELED_BY, CALENDLY_BOOKING.CANCELER_TYPE, CALENDLY_BOOKING.CANCELED_AT,
-                CALENDLY_BOOKING.CONTACT_REF, CALENDLY_BOOKING.TASK_REF, CALENDLY_BOOKING.INVITEE_PAYLOAD,
-                CALENDLY_BOOKING.LAST_EVENT_AT, CALENDLY_BOOKING.CREATED_AT, CALENDLY_BOOKING.UPDATED_AT);
-        for (Booking b : dirty) {
-            insert = insert.values(b.id, tenantId, integrationId, b.chainId, b.inviteeUri, b.scheduledEventUri,
-                    b.eventTypeUri, b.eventName, b.email, b.name, b.status.name(), at(b.startTime), at(b.endTime),
-                    b.inviteeTimezone, b.hostUserUri, b.oldInviteeUri, b.newInviteeUri, b.noShow, b.noShowUri,
-                    b.cancelReason, b.canceledBy, b.cancelerType, at(b.canceledAt), b.contactRef, b.taskRef,
-                    b.payloadJson == null ? null : JSONB.jsonb(b.payloadJson), at(b.lastEventAt),
-                    at(b.createdAt == null ? now : b.createdAt), at);
+        List<Booking> fresh = bookings.stream().filter(b -> b.dirty && !b.stored).toList();
+        if (!fresh.isEmpty()) {
+            var insert = dsl.insertInto(CALENDLY_BOOKING,
+                    CALENDLY_BOOKING.ID, CALENDLY_BOOKING.TENANT_ID, CALENDLY_BOOKING.INTEGRATION_ID, CALENDLY_BOOKING.CHAIN_ID,
+                    CALENDLY_BOOKING.INVITEE_URI, CALENDLY_BOOKING.SCHEDULED_EVENT_URI, CALENDLY_BOOKING.EVENT_TYPE_URI,
+                    CALENDLY_BOOKING.EVENT_NAME, CALENDLY_BOOKING.EMAIL, CALENDLY_BOOKING.NAME, CALENDLY_BOOKING.STATUS,
+                    CALENDLY_BOOKING.START_TIME, CALENDLY_BOOKING.END_TIME, CALENDLY_BOOKING.INVITEE_TIMEZONE,
+                    CALENDLY_BOOKING.HOST_USER_URI, CALENDLY_BOOKING.OLD_INVITEE_URI, CALENDLY_BOOKING.NEW_INVITEE_URI,
+                    CALENDLY_BOOKING.NO_SHOW, CALENDLY_BOOKING.NO_SHOW_URI, CALENDLY_BOOKING.CANCEL_REASON,
+                    CALENDLY_BOOKING.CANCELED_BY, CALENDLY_BOOKING.CANCELER_TYPE, CALENDLY_BOOKING.CANCELED_AT,
+                    CALENDLY_BOOKING.CONTACT_REF, CALENDLY_BOOKING.TASK_REF, CALENDLY_BOOKING.INVITEE_PAYLOAD,
+                    CALENDLY_BOOKING.LAST_EVENT_AT, CALENDLY_BOOKING.CREATED_AT, CALENDLY_BOOKING.UPDATED_AT);
+            for (Booking b : fresh) {
+                insert = insert.values(b.id, tenantId, integrationId, b.chainId, b.inviteeUri, b.scheduledEventUri,
+                        b.eventTypeUri, b.eventName, b.email, b.name, b.status.name(), at(b.startTime), at(b.endTime),
+                        b.inviteeTimezone, b.hostUserUri, b.oldInviteeUri, b.newInviteeUri, b.noShow, b.noShowUri,
+                        b.cancelReason, b.canceledBy, b.cancelerType, at(b.canceledAt), b.contactRef, b.taskRef,
+                        b.payloadJson == null ? null : JSONB.jsonb(b.payloadJson), at(b.lastEventAt),
+                        at(b.createdAt == null ? now : b.createdAt), at);
+            }
+            queries.add(insert);
         }
-        return insert.onConflict(CALENDLY_BOOKING.INTEGRATION_ID, CALENDLY_BOOKING.INVITEE_URI)
-                .doUpdate()
-                .set(CALENDLY_BOOKING.CHAIN_ID, DSL.excluded(CALENDLY_BOOKING.CHAIN_ID))
-                .set(CALENDLY_BOOKING.SCHEDULED_EVENT_URI, DSL.excluded(CALENDLY_BOOKING.SCHEDULED_EVENT_URI))
-                .set(CALENDLY_BOOKING.EVENT_TYPE_URI, DSL.excluded(CALENDLY_BOOKING.EVENT_TYPE_URI))
-                .set(CALENDLY_BOOKING.EVENT_NAME, DSL.excluded(CALENDLY_BOOKING.EVENT_NAME))
-                .set(CALENDLY_BOOKING.EMAIL, DSL.excluded(CALENDLY_BOOKING.EMAIL))
-                .set(CALENDLY_BOOKING.NAME, DSL.excluded(CALENDLY_BOOKING.NAME))
-                .set(CALENDLY_BOOKING.STATUS, DSL.excluded(CALENDLY_BOOKING.STATUS))
-                .set(CALENDLY_BOOKING.START_TIME, DSL.excluded(CALENDLY_BOOKING.START_TIME))
-                .set(CALENDLY_BOOKING.END_TIME, DSL.excluded(CALENDLY_BOOKING.END_TIME))
-                .set(CALENDLY_BOOKING.INVITEE_TIMEZONE, DSL.excluded(CALENDLY_BOOKING.INVITEE_TIMEZONE))
-                .set(CALENDLY_BOOKING.HOST_USER_URI, DSL.excluded(CALENDLY_BOOKING.HOST_USER_URI))
-                .set(CALENDLY_BOOKING.OLD_INVITEE_URI, DSL.excluded(CALENDLY_BOOKING.OLD_INVITEE_URI))
-                .set(CALENDLY_BOOKING.NEW_INVITEE_URI, DSL.excluded(CALENDLY_BOOKING.NEW_INVITEE_URI))
-                .set(CALENDLY_BOOKING.NO_SHOW, DSL.excluded(CALENDLY_BOOKING.NO_SHOW))
-                .set(CALENDLY_BOOKING.NO_SHOW_URI, DSL.excluded(CALENDLY_BOOKING.NO_SHOW_URI))
-                .set(CALENDLY_BOOKING.CANCEL_REASON, DSL.excluded(CALENDLY_BOOKING.CANCEL_REASON))
-                .set(CALENDLY_BOOKING.CANCELED_BY, DSL.excluded(CALENDLY_BOOKING.CANCELED_BY))
-                .set(CALENDLY_BOOKING.CANCELER_TYPE, DSL.excluded(CALENDLY_BOOKING.CANCELER_TYPE))
-                .set(CALENDLY_BOOKING.CANCELED_AT, DSL.excluded(CALENDLY_BOOKING.CANCELED_AT))
-                .set(CALENDLY_BOOKING.CONTACT_REF, DSL.excluded(CALENDLY_BOOKING.CONTACT_REF))
-                .set(CALENDLY_BOOKING.TASK_REF, DSL.excluded(CALENDLY_BOOKING.TASK_REF))
-                .set(CALENDLY_BOOKING.INVITEE_PAYLOAD, DSL.excluded(CALENDLY_BOOKING.INVITEE_PAYLOAD))
-                .set(CALENDLY_BOOKING.LAST_EVENT_AT, DSL.excluded(CALENDLY_BOOKING.LAST_EVENT_AT))
-                .set(CALENDLY_BOOKING.UPDATED_AT, DSL.excluded(CALENDLY_BOOKING.UPDATED_AT));
+        for (Booking b : bookings) {
+            if (b.dirty && b.stored) {
+                queries.add(dsl.update(CALENDLY_BOOKING)
+                        .set(CALENDLY_BOOKING.CHAIN_ID, b.chainId)
+                        .set(CALENDLY_BOOKING.SCHEDULED_EVENT_URI, b.scheduledEventUri)
+                        .set(CALENDLY_BOOKING.EVENT_TYPE_URI, b.eventTypeUri)
+                        .set(CALENDLY_BOOKING.EVENT_NAME, b.eventName)
+                        .set(CALENDLY_BOOKING.EMAIL, b.email)
+                        .set(CALENDLY_BOOKING.NAME, b.name)
+                        .set(CALENDLY_BOOKING.STATUS, b.status.name())
+                        .set(CALENDLY_BOOKING.START_TIME, at(b.startTime))
+                        .set(CALENDLY_BOOKING.END_TIME, at(b.endTime))
+                        .set(CALENDLY_BOOKING.INVITEE_TIMEZONE, b.inviteeTimezone)
+                        .set(CALENDLY_BOOKING.HOST_USER_URI, b.hostUserUri)
+                        .set(CALENDLY_BOOKING.OLD_INVITEE_URI, b.oldInviteeUri)
+                        .set(CALENDLY_BOOKING.NEW_INVITEE_URI, b.newInviteeUri)
+                        .set(CALENDLY_BOOKING.NO_SHOW, b.noShow)
+                        .set(CALENDLY_BOOKING.NO_SHOW_URI, b.noShowUri)
+                        .set(CALENDLY_BOOKING.CANCEL_REASON, b.cancelReason)
+                        .set(CALENDLY_BOOKING.CANCELED_BY, b.canceledBy)
+                        .set(CALENDLY_BOOKING.CANCELER_TYPE, b.cancelerType)
+                        .set(CALENDLY_BOOKING.CANCELED_AT, at(b.canceledAt))
+                        .set(CALENDLY_BOOKING.CONTACT_REF, b.contactRef)
+                        .set(CALENDLY_BOOKING.TASK_REF, b.taskRef)
+                        .set(CALENDLY_BOOKING.INVITEE_PAYLOAD, b.payloadJson == null ? null : JSONB.jsonb(b.payloadJson))
+                        .set(CALENDLY_BOOKING.LAST_EVENT_AT, at(b.lastEventAt))
+                        .set(CALENDLY_BOOKING.UPDATED_AT, at)
+                        .where(CALENDLY_BOOKING.ID.eq(b.id)));
+            }
+        }
+        return queries;
     }
 
     static Booking toBooking(CalendlyBookingRecord r) {
         Booking b = new Booking(r.getId(), r.getInviteeUri(), r.getChainId());
+        b.stored = true;
         b.scheduledEventUri = r.getScheduledEventUri();
         b.eventTypeUri = r.getEventTypeUri();
         b.eventName = r.getEventName();

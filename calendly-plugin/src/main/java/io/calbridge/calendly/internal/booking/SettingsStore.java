@@ -4,6 +4,8 @@ import static io.calbridge.db.calendly.Tables.CALENDLY_EVENT_TYPE_MAPPING;
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.calbridge.calendly.internal.common.Json;
 import io.calbridge.db.calendly.tables.records.CalendlyEventTypeMappingRecord;
 import java.time.Instant;
@@ -72,7 +74,7 @@ final class SettingsStore {
                 .where(CALENDLY_EVENT_TYPE_MAPPING.INTEGRATION_ID.eq(integrationId))
                 .and(CALENDLY_EVENT_TYPE_MAPPING.TENANT_ID.eq(tenantId))
                 .orderBy(CALENDLY_EVENT_TYPE_MAPPING.EVENT_TYPE_NAME.asc().nullsLast(), CALENDLY_EVENT_TYPE_MAPPING.EVENT_TYPE_URI)
-                .fetch(SettingsStore::toMapping);
+                .fetch(this::toMapping);
     }
 
     Optional<EventTypeMapping> mapping(DSLContext dsl, String tenantId, UUID integrationId, UUID mappingId) {
@@ -80,7 +82,7 @@ final class SettingsStore {
                 .where(CALENDLY_EVENT_TYPE_MAPPING.ID.eq(mappingId))
                 .and(CALENDLY_EVENT_TYPE_MAPPING.INTEGRATION_ID.eq(integrationId))
                 .and(CALENDLY_EVENT_TYPE_MAPPING.TENANT_ID.eq(tenantId))
-                .fetchOptional(SettingsStore::toMapping);
+                .fetchOptional(this::toMapping);
     }
 
     /** Inserts the mapping; false when the integration already has one for this event type. */
@@ -118,27 +120,43 @@ final class SettingsStore {
                 .execute() == 1;
     }
 
-    private static EventTypeMapping toMapping(CalendlyEventTypeMappingRecord r) {
-        MappingRules rules;
-        try {
-            rules = r.getMapping() == null ? MappingRules.none() : Json.mapper().readValue(r.getMapping().data(), MappingRules.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("mapping " + r.getId() + " holds unreadable JSON", e);
-        }
+    private EventTypeMapping toMapping(CalendlyEventTypeMappingRecord r) {
+        MappingRules rules = parseRules(r.getId(), r.getMapping());
         return new EventTypeMapping(r.getId(), r.getIntegrationId(), r.getEventTypeUri(), r.getEventTypeName(), rules,
                 r.getCreatedAt().toInstant(), r.getUpdatedAt().toInstant());
     }
 
-    static BookingSettings parseSettings(JSONB json) {
+    /**
+     * Parsed settings and mapping rules by their JSON text: every delivery reads them, they are
+     * immutable values, and the text changes whenever they do, so nothing can go stale.
+     */
+    private final Cache<String, Object> parsed = Caffeine.newBuilder().maximumSize(10_000).build();
+
+    BookingSettings parseSettings(JSONB json) {
         if (json == null) {
             return BookingSettings.defaults();
         }
-        try {
-            BookingSettings s = Json.mapper().readValue(json.data(), BookingSettings.class);
-            return s == null ? BookingSettings.defaults() : s;
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("calendly_integration.settings holds unreadable JSON", e);
+        return (BookingSettings) parsed.get("s" + json.data(), k -> {
+            try {
+                BookingSettings s = Json.mapper().readValue(json.data(), BookingSettings.class);
+                return s == null ? BookingSettings.defaults() : s;
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("calendly_integration.settings holds unreadable JSON", e);
+            }
+        });
+    }
+
+    private MappingRules parseRules(UUID mappingId, JSONB json) {
+        if (json == null) {
+            return MappingRules.none();
         }
+        return (MappingRules) parsed.get("m" + json.data(), k -> {
+            try {
+                return Json.mapper().readValue(json.data(), MappingRules.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("mapping " + mappingId + " holds unreadable JSON", e);
+            }
+        });
     }
 
     static String write(Object value) {
