@@ -44,11 +44,6 @@ public record HostCall(String tenantId, String idempotencyKey, Connection connec
         return Optional.ofNullable(connection);
     }
 
-    /** The same call with another key (a host-side sub-step, or the plugin's next effect). */
-    public HostCall withKey(String key) {
-        return new HostCall(tenantId, key, connection);
-    }
-
     @Override
     public String toString() {
         return "HostCall[tenant=" + tenantId + ", key=" + idempotencyKey + ", inTransaction=" + (connection != null) + "]";
