@@ -19,66 +19,29 @@ import java.util.Optional;
  * transaction, or empty when the plugin has none (validation, pickers). A host whose tables live in
  * the same database should run its statements on it, so that its effects commit or roll back
  * together with the plugin's own bookkeeping; it must not commit, roll back, close it or change its
- * auto-commit mode, and must not keep it after the call returns. A host on another database or
- * service ignores it and relies on the key.
+ * auto-commit mode. A host on another database or service ignores it and relies on the key.
  *
  * @param tenantId       the host's own tenant id, exactly as the host gave it to the plugin; never null
  * @param idempotencyKey unique per intended effect and tenant; null for reads
  * @param connection     the plugin's open transaction, or null
  */
 public record HostCall(String tenantId, String idempotencyKey, Connection connection) {
-
-    /**
-     * Checks that there is a tenant.
-     *
-     * @param tenantId the host's own tenant id, exactly as the host gave it to the plugin; never null
-     * @param idempotencyKey unique per intended effect and tenant; null for reads
-     * @param connection the plugin's open transaction, or null
-     * @throws NullPointerException when {@code tenantId} is null
-     */
     public HostCall {
         Objects.requireNonNull(tenantId, "tenantId");
     }
 
-    /**
-     * A read outside any transaction.
-     *
-     * @param tenantId the host's tenant id
-     * @return a call without key and transaction
-     */
+    /** A read outside any transaction. */
     public static HostCall read(String tenantId) {
         return new HostCall(tenantId, null, null);
     }
 
-    /**
-     * A change, carrying its key, inside the given transaction.
-     *
-     * @param tenantId       the host's tenant id
-     * @param idempotencyKey the effect's key; required
-     * @param transaction    the plugin's open transaction, or null
-     * @return the call
-     */
+    /** A change, carrying its key, inside the given transaction (may be null). */
     public static HostCall effect(String tenantId, String idempotencyKey, Connection transaction) {
         return new HostCall(tenantId, Objects.requireNonNull(idempotencyKey, "idempotencyKey"), transaction);
     }
 
-    /**
-     * The plugin's open transaction, for a host whose tables share the plugin's database.
-     *
-     * @return the connection, or empty when the call runs outside a plugin transaction
-     */
     public Optional<Connection> transaction() {
         return Optional.ofNullable(connection);
-    }
-
-    /**
-     * The same call with another key (a host-side sub-step, or the plugin's next effect).
-     *
-     * @param key the other key
-     * @return a call with the same tenant and transaction
-     */
-    public HostCall withKey(String key) {
-        return new HostCall(tenantId, key, connection);
     }
 
     @Override

@@ -36,43 +36,54 @@ final class CrmMailingLists implements MailingLists {
 
     @Override
     public void subscribe(HostCall call, String contactId, Collection<String> listIds) {
-        UUID tenant = CrmTx.tenant(call);
-        UUID contact = CrmContacts.contactId(contactId);
-        Set<UUID> ids = ids(listIds, Kind.MAILING_LIST);
-        if (ids.isEmpty()) {
-            return;
-        }
-        tx.run(call, dsl -> {
-            int inserted = insert(contactId, () -> dsl.insertInto(LIST_MEMBER, LIST_MEMBER.TENANT_ID, LIST_MEMBER.LIST_ID, LIST_MEMBER.CONTACT_ID)
-                    .select(DSL.select(MAILING_LIST.TENANT_ID, MAILING_LIST.ID, DSL.val(contact))
-                            .from(MAILING_LIST)
-                            .where(MAILING_LIST.TENANT_ID.eq(tenant)).and(MAILING_LIST.ID.in(ids)))
-                    .onConflictDoNothing()
-                    .execute());
-            if (inserted < ids.size()) {
-                requireAll(dsl, tenant, contactId, contact, ids, listIds, Kind.MAILING_LIST);
-            }
-            return null;
-        });
+        add(call, contactId, listIds, Kind.MAILING_LIST, (dsl, tenant, contact, ids) ->
+                dsl.insertInto(LIST_MEMBER, LIST_MEMBER.TENANT_ID, LIST_MEMBER.LIST_ID, LIST_MEMBER.CONTACT_ID)
+                        .select(DSL.select(MAILING_LIST.TENANT_ID, MAILING_LIST.ID, DSL.val(contact))
+                                .from(MAILING_LIST)
+                                .where(MAILING_LIST.TENANT_ID.eq(tenant)).and(MAILING_LIST.ID.in(ids)))
+                        .onConflictDoNothing()
+                        .execute());
     }
 
     @Override
     public void tag(HostCall call, String contactId, Collection<String> tagIds) {
+        add(call, contactId, tagIds, Kind.TAG, (dsl, tenant, contact, ids) ->
+                dsl.insertInto(CONTACT_TAG, CONTACT_TAG.TENANT_ID, CONTACT_TAG.CONTACT_ID, CONTACT_TAG.TAG_ID)
+                        .select(DSL.select(TAG.TENANT_ID, DSL.val(contact), TAG.ID)
+                                .from(TAG)
+                                .where(TAG.TENANT_ID.eq(tenant)).and(TAG.ID.in(ids)))
+                        .onConflictDoNothing()
+                        .execute());
+    }
+
+    /** Inserts the memberships or tags of one contact; returns how many rows went in. */
+    private interface Insert {
+        int execute(DSLContext dsl, UUID tenant, UUID contact, Set<UUID> ids);
+    }
+
+    /**
+     * Adds lists or tags to a contact. The insert selects only the tenant's own lists or tags; the
+     * contact is vouched for by the foreign key (tenant, contact), which fails for another tenant's
+     * or a deleted contact. (Joining the contact instead lets the planner pick a scan of all the
+     * tenant's contacts once its statistics are stale.) Fewer rows than asked means they were there
+     * already or something is missing; only then is it looked up.
+     */
+    private void add(HostCall call, String contactId, Collection<String> asked, Kind kind, Insert insert) {
         UUID tenant = CrmTx.tenant(call);
         UUID contact = CrmContacts.contactId(contactId);
-        Set<UUID> ids = ids(tagIds, Kind.TAG);
+        Set<UUID> ids = ids(asked, kind);
         if (ids.isEmpty()) {
             return;
         }
         tx.run(call, dsl -> {
-            int inserted = insert(contactId, () -> dsl.insertInto(CONTACT_TAG, CONTACT_TAG.TENANT_ID, CONTACT_TAG.CONTACT_ID, CONTACT_TAG.TAG_ID)
-                    .select(DSL.select(TAG.TENANT_ID, DSL.val(contact), TAG.ID)
-                            .from(TAG)
-                            .where(TAG.TENANT_ID.eq(tenant)).and(TAG.ID.in(ids)))
-                    .onConflictDoNothing()
-                    .execute());
+            int inserted;
+            try {
+                inserted = insert.execute(dsl, tenant, contact, ids);
+            } catch (IntegrityConstraintViolationException e) {
+                throw new UnknownReferenceException(Kind.CONTACT, contactId);
+            }
             if (inserted < ids.size()) {
-                requireAll(dsl, tenant, contactId, contact, ids, tagIds, Kind.TAG);
+                requireAll(dsl, tenant, contactId, contact, ids, asked, kind);
             }
             return null;
         });
@@ -118,20 +129,6 @@ final class CrmMailingLists implements MailingLists {
                 .fetch(r -> new Choice(r.value1().toString(), r.value2())));
     }
 
-    /**
-     * Runs an insert of rows for one contact. Only the tenant's own lists or tags are selected; the
-     * contact is vouched for by the foreign key (tenant, contact), which fails for another tenant's
-     * or a deleted contact. (Joining the contact instead lets the planner pick a scan of all the
-     * tenant's contacts once its statistics are stale.)
-     */
-    private static int insert(String contactId, java.util.function.IntSupplier insert) {
-        try {
-            return insert.getAsInt();
-        } catch (IntegrityConstraintViolationException e) {
-            throw new UnknownReferenceException(Kind.CONTACT, contactId);
-        }
-    }
-
     private static Set<UUID> ids(Collection<String> ids, Kind kind) {
         Set<UUID> out = new LinkedHashSet<>();
         for (String id : ids) {
@@ -144,7 +141,7 @@ final class CrmMailingLists implements MailingLists {
         return out;
     }
 
-    /** Fewer rows went in than asked: either they were there already, or something is missing. */
+    /** Throws for the contact, list or tag that does not exist for the tenant, if any. */
     private static void requireAll(DSLContext dsl, UUID tenant, String contactId, UUID contact, Set<UUID> ids,
                                    Collection<String> asked, Kind kind) {
         if (!dsl.fetchExists(CONTACT, CONTACT.TENANT_ID.eq(tenant).and(CONTACT.ID.eq(contact)))) {

@@ -28,7 +28,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Query;
+import org.jooq.ResultQuery;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
@@ -178,8 +178,9 @@ public final class BookingProcessor implements DeliveryProcessor {
             throw new PermanentProcessingException(explain(e, loaded.policy()), e);
         }
         Instant now = clock.instant();
-        bookings.save(dsl, tenantId, integrationId, chain.rows(), now).forEach(Query::execute);
-        LedgerStore.execute(ledgers.save(dsl, tenantId, chain.id, chain.id + "/", ledger.writes(), now));
+        List<ResultQuery<?>> writes = new ArrayList<>(bookings.save(tenantId, integrationId, chain.rows(), now));
+        writes.add(ledgers.save(tenantId, chain.id, chain.id + "/", ledger.writes(), now));
+        LedgerStore.writeTogether(dsl, writes);
         return ProcessingResult.PROCESSED;
     }
 

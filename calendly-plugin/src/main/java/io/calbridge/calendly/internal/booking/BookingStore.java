@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
-import org.jooq.Query;
+import org.jooq.ResultQuery;
+import org.jooq.impl.DSL;
 
 /** SQL of {@code calendly_booking}. Takes the caller's transaction; opens none. */
 final class BookingStore {
@@ -52,16 +53,16 @@ final class BookingStore {
     }
 
     /**
-     * The statements that store the changed rows: one insert for the rows this delivery made (the
-     * caller holds their invitees' locks, so nobody else can have inserted them meanwhile), one
-     * update per changed row that was read.
+     * The statements that store the changed rows, unattached, for {@link LedgerStore#writeTogether}:
+     * one insert for the rows this delivery made (the caller holds their invitees' locks, so nobody
+     * else can have inserted them meanwhile), one update per changed row that was read.
      */
-    List<Query> save(DSLContext dsl, String tenantId, UUID integrationId, Collection<Booking> bookings, Instant now) {
-        List<Query> queries = new ArrayList<>();
+    List<ResultQuery<?>> save(String tenantId, UUID integrationId, Collection<Booking> bookings, Instant now) {
+        List<ResultQuery<?>> queries = new ArrayList<>();
         OffsetDateTime at = at(now);
         List<Booking> fresh = bookings.stream().filter(b -> b.dirty && !b.stored).toList();
         if (!fresh.isEmpty()) {
-            var insert = dsl.insertInto(CALENDLY_BOOKING,
+            var insert = DSL.insertInto(CALENDLY_BOOKING,
                     CALENDLY_BOOKING.ID, CALENDLY_BOOKING.TENANT_ID, CALENDLY_BOOKING.INTEGRATION_ID, CALENDLY_BOOKING.CHAIN_ID,
                     CALENDLY_BOOKING.INVITEE_URI, CALENDLY_BOOKING.SCHEDULED_EVENT_URI, CALENDLY_BOOKING.EVENT_TYPE_URI,
                     CALENDLY_BOOKING.EVENT_NAME, CALENDLY_BOOKING.EMAIL, CALENDLY_BOOKING.NAME, CALENDLY_BOOKING.STATUS,
@@ -79,11 +80,11 @@ final class BookingStore {
                         b.payloadJson == null ? null : JSONB.jsonb(b.payloadJson), at(b.lastEventAt),
                         at(b.createdAt == null ? now : b.createdAt), at);
             }
-            queries.add(insert);
+            queries.add(insert.returningResult(DSL.inline(1)));
         }
         for (Booking b : bookings) {
             if (b.dirty && b.stored) {
-                queries.add(dsl.update(CALENDLY_BOOKING)
+                queries.add(DSL.update(CALENDLY_BOOKING)
                         .set(CALENDLY_BOOKING.CHAIN_ID, b.chainId)
                         .set(CALENDLY_BOOKING.SCHEDULED_EVENT_URI, b.scheduledEventUri)
                         .set(CALENDLY_BOOKING.EVENT_TYPE_URI, b.eventTypeUri)
@@ -108,7 +109,8 @@ final class BookingStore {
                         .set(CALENDLY_BOOKING.INVITEE_PAYLOAD, b.payloadJson == null ? null : JSONB.jsonb(b.payloadJson))
                         .set(CALENDLY_BOOKING.LAST_EVENT_AT, at(b.lastEventAt))
                         .set(CALENDLY_BOOKING.UPDATED_AT, at)
-                        .where(CALENDLY_BOOKING.ID.eq(b.id)));
+                        .where(CALENDLY_BOOKING.ID.eq(b.id))
+                        .returningResult(DSL.inline(1)));
             }
         }
         return queries;

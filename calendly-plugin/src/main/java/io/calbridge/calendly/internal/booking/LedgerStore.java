@@ -7,10 +7,12 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.jooq.DSLContext;
-import org.jooq.Query;
+import org.jooq.CommonTableExpression;
+import org.jooq.ResultQuery;
 import org.jooq.impl.DSL;
 
 /**
@@ -50,13 +52,16 @@ final class LedgerStore {
         return entries;
     }
 
-    /** The statement that writes (inserts or overwrites) these entries, or null when there are none. */
-    Query save(DSLContext dsl, String tenantId, UUID chainId, String prefix, Map<String, String> writes, Instant now) {
+    /**
+     * The statement (unattached, for {@link #writeTogether}) that writes these entries, inserting or
+     * overwriting; null when there are none.
+     */
+    ResultQuery<?> save(String tenantId, UUID chainId, String prefix, Map<String, String> writes, Instant now) {
         if (writes.isEmpty()) {
             return null;
         }
         var at = now.atOffset(ZoneOffset.UTC);
-        var insert = dsl.insertInto(CALENDLY_EFFECT_LEDGER,
+        var insert = DSL.insertInto(CALENDLY_EFFECT_LEDGER,
                 CALENDLY_EFFECT_LEDGER.TENANT_ID, CALENDLY_EFFECT_LEDGER.EFFECT_KEY, CALENDLY_EFFECT_LEDGER.CHAIN_ID,
                 CALENDLY_EFFECT_LEDGER.RESULT, CALENDLY_EFFECT_LEDGER.APPLIED_AT);
         for (var e : writes.entrySet()) {
@@ -65,15 +70,26 @@ final class LedgerStore {
         return insert.onConflict(CALENDLY_EFFECT_LEDGER.TENANT_ID, CALENDLY_EFFECT_LEDGER.EFFECT_KEY)
                 .doUpdate()
                 .set(CALENDLY_EFFECT_LEDGER.RESULT, DSL.excluded(CALENDLY_EFFECT_LEDGER.RESULT))
-                .set(CALENDLY_EFFECT_LEDGER.APPLIED_AT, DSL.excluded(CALENDLY_EFFECT_LEDGER.APPLIED_AT));
+                .set(CALENDLY_EFFECT_LEDGER.APPLIED_AT, DSL.excluded(CALENDLY_EFFECT_LEDGER.APPLIED_AT))
+                .returningResult(DSL.inline(1));
     }
 
     /**
-     * Runs the non-null statements, one by one: as prepared statements PostgreSQL plans them once
-     * per connection, which costs less than one round trip for an inlined batch it must parse anew.
+     * Runs these writes (nulls skipped) as one statement: each becomes a data-modifying CTE of
+     * {@code with w0 as (...), w1 as (...) select 1}, which PostgreSQL runs completely, once each.
+     * One statement instead of several saves its round trips and per-statement work on both sides.
      */
-    static void execute(Query... queries) {
-        Arrays.stream(queries).filter(Objects::nonNull).forEach(Query::execute);
+    static void writeTogether(DSLContext dsl, List<ResultQuery<?>> writes) {
+        List<ResultQuery<?>> present = writes.stream().filter(Objects::nonNull).toList();
+        if (present.size() == 1) {
+            dsl.fetch(present.get(0));
+        } else if (present.size() > 1) {
+            List<CommonTableExpression<?>> ctes = new ArrayList<>();
+            for (ResultQuery<?> w : present) {
+                ctes.add(DSL.name("w" + ctes.size()).as(w));
+            }
+            dsl.with(ctes).select(DSL.inline(1)).fetch();
+        }
     }
 
     /** Removes a chain's entries (after a merge moved what was worth keeping). */

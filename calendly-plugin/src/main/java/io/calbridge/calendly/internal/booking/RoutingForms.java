@@ -114,7 +114,7 @@ final class RoutingForms {
         } catch (UnknownReferenceException e) {
             throw new PermanentProcessingException(BookingProcessor.explain(e, new Policy(s, null)), e);
         }
-        LedgerStore.execute(ledgers.save(dsl, d.tenantId(), null, prefix, ledger.writes(), now));
+        LedgerStore.writeTogether(dsl, java.util.Collections.singletonList(ledgers.save(d.tenantId(), null, prefix, ledger.writes(), now)));
         return ProcessingResult.PROCESSED;
     }
 
