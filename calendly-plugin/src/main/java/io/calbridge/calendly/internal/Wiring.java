@@ -28,6 +28,10 @@ import io.calbridge.calendly.internal.settings.Access;
 import io.calbridge.calendly.internal.settings.SettingsApi;
 import io.calbridge.calendly.spi.HostSecurity;
 import io.calbridge.calendly.spi.HostServices;
+import io.calbridge.calendly.spi.HostCall;
+import io.calbridge.calendly.spi.Notification;
+import io.calbridge.calendly.spi.Notifications;
+import io.calbridge.calendly.internal.webhook.DeadLetterListener;
 import io.calbridge.calendly.internal.booking.Bookings;
 import io.calbridge.db.Migrations;
 import io.javalin.config.RoutesConfig;
@@ -173,13 +177,26 @@ public final class Wiring {
         ReauthorizationListener reauthorization = ReauthorizationListener.notifying(settings.host().notifications());
         this.bookings = Bookings.create(db, settings.host(), settings.clock());
         this.webhooks = Webhooks.create(db, keyring, bookings.processor(), settings.webhooks(),
-                settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry(), settings.clock());
+                settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry(), settings.clock(),
+                notifyHost(settings.host().notifications()));
         this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
                 reauthorization, adminCaller(access), id -> webhooks.integrationChanged(), settings.clock());
         this.settingsApi = SettingsApi.create(db, access, bookings, webhooks.operations(), calendly, connections.tokens(),
                 new SettingsApi.Options(settings.routePrefix(), settings.publicBaseUrl().toString(),
                         settings.oauth().platform().isPresent(), settings.oauth().redirectUri().toString(),
                         settings.tokenRefreshMargin()), settings.clock());
+    }
+
+    /** Tells the tenant's admins, through the host, about a delivery the worker gave up on. */
+    static DeadLetterListener notifyHost(Notifications notifications) {
+        return (delivery, error) -> notifications.notify(
+                HostCall.effect(delivery.tenantId(), "calendly-dead-letter:" + delivery.inboxId() + ":" + delivery.attempt(), null),
+                new Notification(Notification.Kind.DELIVERY_DEAD_LETTERED,
+                        "A Calendly booking could not be imported",
+                        "The " + delivery.event() + " delivery received at " + delivery.receivedAt()
+                                + " was set aside: " + error + ". Fix the cause, then replay it from the webhook log.",
+                        java.util.Map.of("integration_id", delivery.integrationId().toString(),
+                                "inbox_id", delivery.inboxId(), "event", delivery.event())));
     }
 
     /** Settings routes act for a tenant admin only: 401 when anonymous, 403 for other members. */

@@ -56,9 +56,16 @@ final class InboxWorker {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
     private volatile boolean stopRequested;
+    private final DeadLetterListener deadLetters;
 
     InboxWorker(Db db, WebhookInbox inbox, DeliveryProcessor processor, WebhookMetrics metrics, Clock clock,
                 String nodeId, WebhookSettings settings) {
+        this(db, inbox, processor, metrics, clock, nodeId, settings, DeadLetterListener.NONE);
+    }
+
+    InboxWorker(Db db, WebhookInbox inbox, DeliveryProcessor processor, WebhookMetrics metrics, Clock clock,
+                String nodeId, WebhookSettings settings, DeadLetterListener deadLetters) {
+        this.deadLetters = deadLetters;
         this.db = db;
         this.inbox = inbox;
         this.processor = processor;
@@ -274,6 +281,11 @@ final class InboxWorker {
         if (status == WebhookInbox.Status.DEAD) {
             log.warn("Webhook delivery {} (tenant {}, {}) dead-lettered after attempt {}: {}", delivery.inboxId(),
                     delivery.tenantId(), delivery.event(), delivery.attempt(), error);
+            try {
+                deadLetters.deadLettered(delivery, error);
+            } catch (RuntimeException e) {
+                log.warn("Could not tell the host that webhook delivery {} was dead-lettered: {}", delivery.inboxId(), e.toString());
+            }
         }
     }
 

@@ -48,14 +48,14 @@ public final class Webhooks {
     }
 
     private Webhooks(Db db, SecretBox secrets, DeliveryProcessor processor, WebhookSettings settings,
-                     MeterRegistry meters, Clock clock) {
+                     MeterRegistry meters, Clock clock, DeadLetterListener deadLetters) {
         this.db = db;
         this.settings = settings;
         this.clock = clock;
         this.inbox = new WebhookInbox();
         WebhookMetrics metrics = new WebhookMetrics(meters, settings.metricsPerTenant());
         this.worker = processor == null ? null
-                : new InboxWorker(db, inbox, processor, metrics, clock, InboxWorker.newNodeId(), settings);
+                : new InboxWorker(db, inbox, processor, metrics, clock, InboxWorker.newNodeId(), settings, deadLetters);
         this.writer = new InboxWriter(db, inbox, clock, metrics, this::wakeWorker);
         this.directory = new IntegrationDirectory(db, secrets, clock, settings.keyCacheTtl());
         this.receiver = new WebhookReceiver(directory,
@@ -74,9 +74,15 @@ public final class Webhooks {
      */
     public static Webhooks create(Db db, SecretBox secrets, DeliveryProcessor processor, WebhookSettings settings,
                                   MeterRegistry meters, Clock clock) {
+        return create(db, secrets, processor, settings, meters, clock, DeadLetterListener.NONE);
+    }
+
+    /** As above; {@code deadLetters} hears of every delivery the worker gives up on. */
+    public static Webhooks create(Db db, SecretBox secrets, DeliveryProcessor processor, WebhookSettings settings,
+                                  MeterRegistry meters, Clock clock, DeadLetterListener deadLetters) {
         return new Webhooks(Objects.requireNonNull(db, "db"), Objects.requireNonNull(secrets, "secrets"), processor,
                 Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(meters, "meters"),
-                Objects.requireNonNull(clock, "clock"));
+                Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(deadLetters, "deadLetters"));
     }
 
     /** {@code POST {routePrefix}/api/webhooks/calendly/{token}} and {@code POST {routePrefix}/api/webhooks/calendly}. */

@@ -101,6 +101,8 @@ class InboxWorkerTest {
         assertEquals("DEAD", row.status());
         assertEquals(MAX_ATTEMPTS, row.attempts());
         assertEquals("gave up after 3 attempts: IllegalStateException: list 42 is gone", row.lastError());
+        assertEquals(1, h.deadLettered.stream().filter(e -> e.startsWith(id + ": gave up after 3 attempts")).count(),
+                "the host hears of it once, after the last attempt only");
         assertEquals(MAX_ATTEMPTS, h.processor.callsFor(id));
         assertEquals(0, h.webhooks.worker().runOnce());
         assertEquals(1.0, h.counter("calendly.webhook.processed", "result", "dead"));
@@ -119,6 +121,8 @@ class InboxWorkerTest {
         assertEquals("DEAD", row.status());
         assertEquals(1, row.attempts());
         assertEquals("the mapping points at a deleted list; pick another list", row.lastError());
+        assertEquals(java.util.List.of(id + ": the mapping points at a deleted list; pick another list"),
+                h.deadLettered.stream().filter(e -> e.startsWith(id + ": ")).toList(), "the host hears of it once");
     }
 
     @Test

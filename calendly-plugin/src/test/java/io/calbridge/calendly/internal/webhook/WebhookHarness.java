@@ -31,6 +31,8 @@ final class WebhookHarness implements AutoCloseable {
     final MutableClock clock = MutableClock.atNow();
     final TenantKeyring box;
     final RecordingProcessor processor = new RecordingProcessor();
+    /** What the worker reported to its dead-letter listener, as "inboxId: error". */
+    final java.util.List<String> deadLettered = new java.util.concurrent.CopyOnWriteArrayList<>();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final TestIntegrations integrations;
     final Webhooks webhooks;
@@ -41,7 +43,8 @@ final class WebhookHarness implements AutoCloseable {
         this.db = new Db(dataSource);
         this.box = keyring(db, clock);
         this.integrations = new TestIntegrations(db, box);
-        this.webhooks = Webhooks.create(db, box, processor, settings, meters, clock);
+        this.webhooks = Webhooks.create(db, box, processor, settings, meters, clock,
+                (delivery, error) -> deadLettered.add(delivery.inboxId() + ": " + error));
         this.app = Javalin.create(config -> webhooks.registerRoutes(config.routes));
         app.start(0);
         webhooks.start();
