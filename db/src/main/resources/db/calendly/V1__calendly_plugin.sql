@@ -70,7 +70,6 @@ create table calendly_integration (
     subscription_error          text,
     subscription_gap_started_at timestamptz,  -- Calendly disabled the subscription: deliveries since may be missing
     subscription_recreated_at   timestamptz,
-    routing_subscription_uri    text,
     signing_key_enc             bytea,
     previous_signing_key_enc    bytea,        -- still verifies until previous_signing_key_until
     previous_signing_key_until  timestamptz,

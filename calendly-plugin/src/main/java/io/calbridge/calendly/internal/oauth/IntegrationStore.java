@@ -193,7 +193,6 @@ final class IntegrationStore {
                 .set(I.PREVIOUS_SIGNING_KEY_ENC, (byte[]) null)
                 .set(I.PREVIOUS_SIGNING_KEY_UNTIL, (OffsetDateTime) null)
                 .set(I.SUBSCRIPTION_URI, (String) null)
-                .set(I.ROUTING_SUBSCRIPTION_URI, (String) null)
                 .set(I.SUBSCRIPTION_STATE, (String) null)
                 .set(I.SUBSCRIPTION_LEASE_OWNER, (String) null)
                 .set(I.SUBSCRIPTION_LEASE_UNTIL, (OffsetDateTime) null)

@@ -46,6 +46,18 @@ import javax.sql.DataSource;
  * "nodes" on the test database. Everything shares one {@link TestClock}.
  */
 final class OAuthKit implements AutoCloseable {
+    /** Request attributes the kit's before-handler sets to the signed-in tenant and user. */
+    static final String TENANT_ATTRIBUTE = "calbridge.tenantId";
+    static final String USER_ATTRIBUTE = "calbridge.userId";
+
+    /** The caller named by those attributes; anonymous without them. */
+    static final CurrentUser FROM_REQUEST_ATTRIBUTES = ctx -> {
+        Object tenant = ctx.attribute(TENANT_ATTRIBUTE);
+        Object user = ctx.attribute(USER_ATTRIBUTE);
+        return tenant == null || user == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new CurrentUser.Caller(tenant.toString(), user.toString()));
+    };
+
     static final MasterKey MASTER_KEY = MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson());
     static final List<String> SCOPES = List.of("users:read", "scheduled_events:read", "event_types:read",
             "organizations:read", "webhooks:read", "webhooks:write", "routing_forms:read");
@@ -69,7 +81,7 @@ final class OAuthKit implements AutoCloseable {
             this.calendly = new CalendlyClient(settings.client(), sleeper, clock);
             this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings,
                     (tenant, id, reason, at) -> notified.add(new Notified(tenant, id, reason, at)),
-                    CurrentUser.fromRequestAttributes(), changed::add, clock);
+                    FROM_REQUEST_ATTRIBUTES, changed::add, clock);
         }
 
         TokenSource tokens() {
@@ -137,8 +149,8 @@ final class OAuthKit implements AutoCloseable {
                 String tenant = ctx.header("X-Tenant");
                 String user = ctx.header("X-User");
                 if (tenant != null && user != null) {
-                    ctx.attribute(CurrentUser.TENANT_ATTRIBUTE, tenant);
-                    ctx.attribute(CurrentUser.USER_ATTRIBUTE, user);
+                    ctx.attribute(TENANT_ATTRIBUTE, tenant);
+                    ctx.attribute(USER_ATTRIBUTE, user);
                 }
             });
             node.connections.registerRoutes(cfg.routes);

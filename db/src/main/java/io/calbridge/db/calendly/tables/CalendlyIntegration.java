@@ -213,11 +213,6 @@ public class CalendlyIntegration extends TableImpl<CalendlyIntegrationRecord> {
     public final TableField<CalendlyIntegrationRecord, OffsetDateTime> SUBSCRIPTION_RECREATED_AT = createField(DSL.name("subscription_recreated_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
 
     /**
-     * The column <code>calendly_integration.routing_subscription_uri</code>.
-     */
-    public final TableField<CalendlyIntegrationRecord, String> ROUTING_SUBSCRIPTION_URI = createField(DSL.name("routing_subscription_uri"), SQLDataType.CLOB, this, "");
-
-    /**
      * The column <code>calendly_integration.signing_key_enc</code>.
      */
     public final TableField<CalendlyIntegrationRecord, byte[]> SIGNING_KEY_ENC = createField(DSL.name("signing_key_enc"), SQLDataType.BLOB, this, "");

@@ -458,25 +458,10 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
     }
 
     /**
-     * Setter for <code>calendly_integration.routing_subscription_uri</code>.
-     */
-    public CalendlyIntegrationRecord setRoutingSubscriptionUri(String value) {
-        set(29, value);
-        return this;
-    }
-
-    /**
-     * Getter for <code>calendly_integration.routing_subscription_uri</code>.
-     */
-    public String getRoutingSubscriptionUri() {
-        return (String) get(29);
-    }
-
-    /**
      * Setter for <code>calendly_integration.signing_key_enc</code>.
      */
     public CalendlyIntegrationRecord setSigningKeyEnc(byte[] value) {
-        set(30, value);
+        set(29, value);
         return this;
     }
 
@@ -484,14 +469,14 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
      * Getter for <code>calendly_integration.signing_key_enc</code>.
      */
     public byte[] getSigningKeyEnc() {
-        return (byte[]) get(30);
+        return (byte[]) get(29);
     }
 
     /**
      * Setter for <code>calendly_integration.previous_signing_key_enc</code>.
      */
     public CalendlyIntegrationRecord setPreviousSigningKeyEnc(byte[] value) {
-        set(31, value);
+        set(30, value);
         return this;
     }
 
@@ -499,14 +484,14 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
      * Getter for <code>calendly_integration.previous_signing_key_enc</code>.
      */
     public byte[] getPreviousSigningKeyEnc() {
-        return (byte[]) get(31);
+        return (byte[]) get(30);
     }
 
     /**
      * Setter for <code>calendly_integration.previous_signing_key_until</code>.
      */
     public CalendlyIntegrationRecord setPreviousSigningKeyUntil(OffsetDateTime value) {
-        set(32, value);
+        set(31, value);
         return this;
     }
 
@@ -514,14 +499,14 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
      * Getter for <code>calendly_integration.previous_signing_key_until</code>.
      */
     public OffsetDateTime getPreviousSigningKeyUntil() {
-        return (OffsetDateTime) get(32);
+        return (OffsetDateTime) get(31);
     }
 
     /**
      * Setter for <code>calendly_integration.settings</code>.
      */
     public CalendlyIntegrationRecord setSettings(JSONB value) {
-        set(33, value);
+        set(32, value);
         return this;
     }
 
@@ -529,14 +514,14 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
      * Getter for <code>calendly_integration.settings</code>.
      */
     public JSONB getSettings() {
-        return (JSONB) get(33);
+        return (JSONB) get(32);
     }
 
     /**
      * Setter for <code>calendly_integration.connected_by</code>.
      */
     public CalendlyIntegrationRecord setConnectedBy(String value) {
-        set(34, value);
+        set(33, value);
         return this;
     }
 
@@ -544,14 +529,14 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
      * Getter for <code>calendly_integration.connected_by</code>.
      */
     public String getConnectedBy() {
-        return (String) get(34);
+        return (String) get(33);
     }
 
     /**
      * Setter for <code>calendly_integration.created_at</code>.
      */
     public CalendlyIntegrationRecord setCreatedAt(OffsetDateTime value) {
-        set(35, value);
+        set(34, value);
         return this;
     }
 
@@ -559,14 +544,14 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
      * Getter for <code>calendly_integration.created_at</code>.
      */
     public OffsetDateTime getCreatedAt() {
-        return (OffsetDateTime) get(35);
+        return (OffsetDateTime) get(34);
     }
 
     /**
      * Setter for <code>calendly_integration.updated_at</code>.
      */
     public CalendlyIntegrationRecord setUpdatedAt(OffsetDateTime value) {
-        set(36, value);
+        set(35, value);
         return this;
     }
 
@@ -574,14 +559,14 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
      * Getter for <code>calendly_integration.updated_at</code>.
      */
     public OffsetDateTime getUpdatedAt() {
-        return (OffsetDateTime) get(36);
+        return (OffsetDateTime) get(35);
     }
 
     /**
      * Setter for <code>calendly_integration.connected_at</code>.
      */
     public CalendlyIntegrationRecord setConnectedAt(OffsetDateTime value) {
-        set(37, value);
+        set(36, value);
         return this;
     }
 
@@ -589,14 +574,14 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
      * Getter for <code>calendly_integration.connected_at</code>.
      */
     public OffsetDateTime getConnectedAt() {
-        return (OffsetDateTime) get(37);
+        return (OffsetDateTime) get(36);
     }
 
     /**
      * Setter for <code>calendly_integration.disconnected_at</code>.
      */
     public CalendlyIntegrationRecord setDisconnectedAt(OffsetDateTime value) {
-        set(38, value);
+        set(37, value);
         return this;
     }
 
@@ -604,14 +589,14 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
      * Getter for <code>calendly_integration.disconnected_at</code>.
      */
     public OffsetDateTime getDisconnectedAt() {
-        return (OffsetDateTime) get(38);
+        return (OffsetDateTime) get(37);
     }
 
     /**
      * Setter for <code>calendly_integration.last_delivery_at</code>.
      */
     public CalendlyIntegrationRecord setLastDeliveryAt(OffsetDateTime value) {
-        set(39, value);
+        set(38, value);
         return this;
     }
 
@@ -619,14 +604,14 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
      * Getter for <code>calendly_integration.last_delivery_at</code>.
      */
     public OffsetDateTime getLastDeliveryAt() {
-        return (OffsetDateTime) get(39);
+        return (OffsetDateTime) get(38);
     }
 
     /**
      * Setter for <code>calendly_integration.token_requests_window_start</code>.
      */
     public CalendlyIntegrationRecord setTokenRequestsWindowStart(OffsetDateTime value) {
-        set(40, value);
+        set(39, value);
         return this;
     }
 
@@ -634,14 +619,14 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
      * Getter for <code>calendly_integration.token_requests_window_start</code>.
      */
     public OffsetDateTime getTokenRequestsWindowStart() {
-        return (OffsetDateTime) get(40);
+        return (OffsetDateTime) get(39);
     }
 
     /**
      * Setter for <code>calendly_integration.token_requests_in_window</code>.
      */
     public CalendlyIntegrationRecord setTokenRequestsInWindow(Integer value) {
-        set(41, value);
+        set(40, value);
         return this;
     }
 
@@ -649,14 +634,14 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
      * Getter for <code>calendly_integration.token_requests_in_window</code>.
      */
     public Integer getTokenRequestsInWindow() {
-        return (Integer) get(41);
+        return (Integer) get(40);
     }
 
     /**
      * Setter for <code>calendly_integration.subscription_lease_owner</code>.
      */
     public CalendlyIntegrationRecord setSubscriptionLeaseOwner(String value) {
-        set(42, value);
+        set(41, value);
         return this;
     }
 
@@ -664,14 +649,14 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
      * Getter for <code>calendly_integration.subscription_lease_owner</code>.
      */
     public String getSubscriptionLeaseOwner() {
-        return (String) get(42);
+        return (String) get(41);
     }
 
     /**
      * Setter for <code>calendly_integration.subscription_lease_until</code>.
      */
     public CalendlyIntegrationRecord setSubscriptionLeaseUntil(OffsetDateTime value) {
-        set(43, value);
+        set(42, value);
         return this;
     }
 
@@ -679,7 +664,7 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
      * Getter for <code>calendly_integration.subscription_lease_until</code>.
      */
     public OffsetDateTime getSubscriptionLeaseUntil() {
-        return (OffsetDateTime) get(43);
+        return (OffsetDateTime) get(42);
     }
 
     // -------------------------------------------------------------------------
@@ -705,7 +690,7 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
     /**
      * Create a detached, initialised CalendlyIntegrationRecord
      */
-    public CalendlyIntegrationRecord(UUID id, String tenantId, String connectionMode, String status, String clientId, byte[] clientSecretEnc, byte[] accessTokenEnc, OffsetDateTime accessTokenExpiresAt, byte[] refreshTokenEnc, Long tokenVersion, OffsetDateTime tokenRefreshedAt, String tokenFailure, OffsetDateTime tokenFailureAt, String scopes, String calendlyUserUri, String calendlyOrganizationUri, String calendlyUserName, String calendlyUserEmail, String calendlyUserTimezone, String calendlyRole, String webhookPathToken, String subscriptionUri, String subscriptionScope, String subscriptionScopeOverride, String subscriptionState, OffsetDateTime subscriptionCheckedAt, String subscriptionError, OffsetDateTime subscriptionGapStartedAt, OffsetDateTime subscriptionRecreatedAt, String routingSubscriptionUri, byte[] signingKeyEnc, byte[] previousSigningKeyEnc, OffsetDateTime previousSigningKeyUntil, JSONB settings, String connectedBy, OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime connectedAt, OffsetDateTime disconnectedAt, OffsetDateTime lastDeliveryAt, OffsetDateTime tokenRequestsWindowStart, Integer tokenRequestsInWindow, String subscriptionLeaseOwner, OffsetDateTime subscriptionLeaseUntil) {
+    public CalendlyIntegrationRecord(UUID id, String tenantId, String connectionMode, String status, String clientId, byte[] clientSecretEnc, byte[] accessTokenEnc, OffsetDateTime accessTokenExpiresAt, byte[] refreshTokenEnc, Long tokenVersion, OffsetDateTime tokenRefreshedAt, String tokenFailure, OffsetDateTime tokenFailureAt, String scopes, String calendlyUserUri, String calendlyOrganizationUri, String calendlyUserName, String calendlyUserEmail, String calendlyUserTimezone, String calendlyRole, String webhookPathToken, String subscriptionUri, String subscriptionScope, String subscriptionScopeOverride, String subscriptionState, OffsetDateTime subscriptionCheckedAt, String subscriptionError, OffsetDateTime subscriptionGapStartedAt, OffsetDateTime subscriptionRecreatedAt, byte[] signingKeyEnc, byte[] previousSigningKeyEnc, OffsetDateTime previousSigningKeyUntil, JSONB settings, String connectedBy, OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime connectedAt, OffsetDateTime disconnectedAt, OffsetDateTime lastDeliveryAt, OffsetDateTime tokenRequestsWindowStart, Integer tokenRequestsInWindow, String subscriptionLeaseOwner, OffsetDateTime subscriptionLeaseUntil) {
         super(CalendlyIntegration.CALENDLY_INTEGRATION);
 
         setId(id);
@@ -737,7 +722,6 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
         setSubscriptionError(subscriptionError);
         setSubscriptionGapStartedAt(subscriptionGapStartedAt);
         setSubscriptionRecreatedAt(subscriptionRecreatedAt);
-        setRoutingSubscriptionUri(routingSubscriptionUri);
         setSigningKeyEnc(signingKeyEnc);
         setPreviousSigningKeyEnc(previousSigningKeyEnc);
         setPreviousSigningKeyUntil(previousSigningKeyUntil);

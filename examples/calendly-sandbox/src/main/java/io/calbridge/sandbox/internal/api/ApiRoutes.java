@@ -142,18 +142,7 @@ public final class ApiRoutes {
             User caller = caller(p);
             String orgUuid = orgRef == null ? null : id(orgRef, "organizations", "organization");
             String userUuid = userRef == null ? null : id(userRef, "users", "user");
-            if (orgUuid != null && !orgUuid.equals(caller.orgUuid)) {
-                throw ApiError.permissionDenied();
-            }
-            if (userUuid != null) {
-                User target = store.users.get(userUuid);
-                if (target == null) {
-                    throw ApiError.invalidArgument("user", "is not a valid user URI");
-                }
-                if (!target.orgUuid.equals(caller.orgUuid)) {
-                    throw ApiError.permissionDenied();
-                }
-            }
+            requireCallersOrganization(caller, orgUuid, userUuid);
             List<User> all = store.users.values().stream()
                     .filter(u -> u.orgUuid.equals(caller.orgUuid))
                     .filter(u -> userUuid == null || u.uuid.equals(userUuid))
@@ -175,6 +164,22 @@ public final class ApiRoutes {
                 throw ApiError.permissionDenied();
             }
             Http.resource(ctx, 200, renderer.membership(u));
+        }
+    }
+
+    /** Listing by organization or user is allowed only inside the caller's own organization. */
+    private void requireCallersOrganization(User caller, String orgUuid, String userUuid) {
+        if (orgUuid != null && !orgUuid.equals(caller.orgUuid)) {
+            throw ApiError.permissionDenied();
+        }
+        if (userUuid != null) {
+            User target = store.users.get(userUuid);
+            if (target == null) {
+                throw ApiError.invalidArgument("user", "is not a valid user URI");
+            }
+            if (!target.orgUuid.equals(caller.orgUuid)) {
+                throw ApiError.permissionDenied();
+            }
         }
     }
 
@@ -201,18 +206,7 @@ public final class ApiRoutes {
             User caller = caller(p);
             String orgUuid = orgRef == null ? null : id(orgRef, "organizations", "organization");
             String userUuid = userRef == null ? null : id(userRef, "users", "user");
-            if (orgUuid != null && !orgUuid.equals(caller.orgUuid)) {
-                throw ApiError.permissionDenied();
-            }
-            if (userUuid != null) {
-                User target = store.users.get(userUuid);
-                if (target == null) {
-                    throw ApiError.invalidArgument("user", "is not a valid user URI");
-                }
-                if (!target.orgUuid.equals(caller.orgUuid)) {
-                    throw ApiError.permissionDenied();
-                }
-            }
+            requireCallersOrganization(caller, orgUuid, userUuid);
             List<EventType> all = store.eventTypes.values().stream()
                     .filter(et -> et.deletedAt == null)
                     .filter(et -> store.user(et.ownerUuid).orgUuid.equals(caller.orgUuid))
