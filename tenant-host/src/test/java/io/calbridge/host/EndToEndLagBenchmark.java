@@ -1,5 +1,6 @@
 package io.calbridge.host;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
 
@@ -67,7 +68,7 @@ class EndToEndLagBenchmark {
         }).start(port);
         try {
             List<Target> targets = integrations(demo);
-            byte[] template = Files.readAllBytes(fixture());
+            byte[] template = CalendlyFixtures.webhook("invitee.created.basic.json");
             HttpClient http = HttpClient.newBuilder().executor(java.util.concurrent.Executors.newFixedThreadPool(8)).build();
 
             Round warmup = run(http, base, targets, template, 100, Duration.ofSeconds(5), "warm-up");
@@ -222,15 +223,6 @@ class EndToEndLagBenchmark {
                 .header("Content-Type", "application/json")
                 .header("Calendly-Webhook-Signature", "t=" + t + ",v1=" + v1)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    }
-
-    private static Path fixture() {
-        String configured = System.getProperty("calbridge.shared.dir");
-        Path dir = configured == null ? null : Path.of(configured, "calendly-fixtures/webhooks");
-        if (dir == null || !Files.isDirectory(dir)) {
-            dir = Path.of("/work/shared/calendly-fixtures/webhooks");
-        }
-        return dir.resolve("invitee.created.basic.json");
     }
 
     private static String cpuModel() {

@@ -1,5 +1,6 @@
 package io.calbridge.sandbox;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -138,7 +139,7 @@ class ApiListingTest {
         JsonNode ev = byEmail.at("/collection/0");
         Set<String> keys = new TreeSet<>();
         ev.fieldNames().forEachRemaining(keys::add);
-        JsonNode real = TestHttp.json(new String(SharedFixtures.bytes("api/scheduled_events.page1.real-2023.json"),
+        JsonNode real = TestHttp.json(new String(CalendlyFixtures.bytes("api/scheduled_events.page1.real-2023.json"),
                 StandardCharsets.UTF_8)).at("/collection/0");
         real.fieldNames().forEachRemaining(k -> assertTrue(keys.contains(k), "real event key " + k + " present"));
         List<String> counterKeys = new ArrayList<>();
@@ -202,7 +203,7 @@ class ApiListingTest {
         assertFalse(one.has("scheduled_event"), "the API invitee has no embedded event");
         Set<String> keys = new TreeSet<>();
         one.fieldNames().forEachRemaining(keys::add);
-        JsonNode sdk = TestHttp.json(new String(SharedFixtures.bytes("api/scheduled_event_invitees.page1.sdk-fixture.json"),
+        JsonNode sdk = TestHttp.json(new String(CalendlyFixtures.bytes("api/scheduled_event_invitees.page1.sdk-fixture.json"),
                 StandardCharsets.UTF_8)).at("/collection/0");
         sdk.fieldNames().forEachRemaining(k -> assertTrue(keys.contains(k), "invitee key " + k));
         List<String> trackingKeys = new ArrayList<>();
@@ -240,7 +241,7 @@ class ApiListingTest {
         JsonNode u = ok(TestHttp.get(member.uri(), ownerPat)).get("resource");
         Set<String> keys = new TreeSet<>();
         u.fieldNames().forEachRemaining(keys::add);
-        JsonNode docs = TestHttp.json(new String(SharedFixtures.bytes("api/users.me.docs-example.json"),
+        JsonNode docs = TestHttp.json(new String(CalendlyFixtures.bytes("api/users.me.docs-example.json"),
                 StandardCharsets.UTF_8)).get("resource");
         Set<String> docKeys = new TreeSet<>();
         docs.fieldNames().forEachRemaining(docKeys::add);

@@ -1,5 +1,6 @@
 package io.calbridge.sandbox;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -19,12 +20,12 @@ import org.junit.jupiter.api.TestFactory;
 class CalendlyJsonOrderTest {
     @TestFactory
     Stream<DynamicTest> recordedBodiesRoundTripByteForByte() {
-        List<Path> real = SharedFixtures.webhookFixtures().stream()
-                .filter(p -> !p.getFileName().toString().contains("docs-example"))
+        List<String> real = CalendlyFixtures.webhookDeliveries().stream()
+                .filter(n -> !n.contains("docs-example"))
                 .toList();
         assertFalse(real.isEmpty());
-        return real.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
-            byte[] recorded = SharedFixtures.bytes("webhooks/" + p.getFileName());
+        return real.stream().map(n -> DynamicTest.dynamicTest(n, () -> {
+            byte[] recorded = CalendlyFixtures.webhook(n);
             JsonNode parsed = CalendlyJson.parse(recorded);
             // Shuffle first: build the tree with keys in reverse order so only the serialiser's rules decide.
             JsonNode reversed = reverse(parsed);

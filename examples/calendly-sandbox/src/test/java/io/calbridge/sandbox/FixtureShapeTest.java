@@ -1,11 +1,11 @@
 package io.calbridge.sandbox;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.calbridge.sandbox.internal.json.CalendlyJson;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -76,30 +76,29 @@ class FixtureShapeTest {
 
     @TestFactory
     Stream<DynamicTest> sandboxPayloadsHaveTheShapeOfEveryFixture() {
-        List<Path> fixtures = SharedFixtures.webhookFixtures();
-        assertFalse(fixtures.isEmpty(), "no webhook fixtures found in " + SharedFixtures.dir());
-        for (Path p : fixtures) {
+        List<String> fixtures = CalendlyFixtures.webhookDeliveries();
+        assertFalse(fixtures.isEmpty(), "no webhook fixtures found");
+        for (String p : fixtures) {
             if (mode(p) == Mode.REAL) {
                 collectPaths(read(p), "", REAL_PATHS);
             }
         }
-        return fixtures.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> check(p)));
+        return fixtures.stream().map(p -> DynamicTest.dynamicTest(p, () -> check(p)));
     }
 
-    private static Mode mode(Path p) {
-        String n = p.getFileName().toString();
+    private static Mode mode(String n) {
         return n.contains("docs-example") || n.contains("sdk-fixture") ? Mode.DOCS : Mode.REAL;
     }
 
-    private static JsonNode read(Path p) {
-        return CalendlyJson.parse(SharedFixtures.bytes("webhooks/" + p.getFileName()));
+    private static JsonNode read(String name) {
+        return CalendlyJson.parse(CalendlyFixtures.webhook(name));
     }
 
-    private void check(Path file) throws Exception {
+    private void check(String file) throws Exception {
         JsonNode fx = read(file);
         Mode mode = mode(file);
         String event = fx.get("event").asText();
-        assertTrue(ALL_EVENTS.contains(event), "the sandbox does not emit " + event + " (" + file.getFileName() + ")");
+        assertTrue(ALL_EVENTS.contains(event), "the sandbox does not emit " + event + " (" + file + ")");
         World w = new World(fx);
         String target = switch (event.substring(0, event.indexOf('.'))) {
             case "invitee", "invitee_no_show" -> w.driveInvitee(fx.get("payload"), event);
@@ -113,7 +112,7 @@ class FixtureShapeTest {
             relations(fx.get("payload"), "fixture", mode, problems);
             relations(got.get("payload"), "sandbox", Mode.REAL, problems);
         }
-        assertTrue(problems.isEmpty(), file.getFileName() + " differs from the sandbox's payload:\n  "
+        assertTrue(problems.isEmpty(), file + " differs from the sandbox's payload:\n  "
                 + String.join("\n  ", problems) + "\nsandbox sent:\n" + got);
     }
 

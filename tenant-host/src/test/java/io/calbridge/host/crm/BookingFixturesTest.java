@@ -1,5 +1,6 @@
 package io.calbridge.host.crm;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -33,7 +34,7 @@ class BookingFixturesTest {
     }
 
     static List<String> deliveries() {
-        return Fixtures.deliveries();
+        return CalendlyFixtures.webhookDeliveries();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -109,7 +110,7 @@ class BookingFixturesTest {
 
         var b = v.bookings().get(0);
         assertEquals("ACTIVE", b.status());
-        assertEquals(Json.mapper().readTree(Fixtures.bytes("invitee.created.basic.json")).get("payload"),
+        assertEquals(Json.mapper().readTree(CalendlyFixtures.webhook("invitee.created.basic.json")).get("payload"),
                 Json.mapper().readTree(v.storedPayload(b.inviteeUri())), "the payload is kept for the dry run, complete");
         assertEquals(c.id(), b.contactRef());
         assertEquals(task.id(), b.taskRef());

@@ -1,5 +1,6 @@
 package io.calbridge.host.crm;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -49,8 +50,8 @@ class BookingTimelineTest {
     // ---- a reschedule: the real recorded pair ------------------------------------------------
 
     static final byte[] ORIGINAL = InviteeEvent.basedOn("invitee.canceled.reschedule-old.json").asCreated().bytes();
-    static final byte[] RESCHEDULE_CANCEL = Fixtures.bytes("invitee.canceled.reschedule-old.json");
-    static final byte[] RESCHEDULE_CREATE = Fixtures.bytes("invitee.created.reschedule-new.json");
+    static final byte[] RESCHEDULE_CANCEL = CalendlyFixtures.webhook("invitee.canceled.reschedule-old.json");
+    static final byte[] RESCHEDULE_CREATE = CalendlyFixtures.webhook("invitee.created.reschedule-new.json");
 
     private List<String> run(TestTenant t, byte[]... bodies) {
         for (byte[] b : bodies) {
@@ -200,7 +201,7 @@ class BookingTimelineTest {
 
     @Test
     void cancelBeforeCreate_endsLikeCreateThenCancel() {
-        byte[] cancel = Fixtures.bytes("invitee.canceled.by-invitee.json");
+        byte[] cancel = CalendlyFixtures.webhook("invitee.canceled.by-invitee.json");
         byte[] create = InviteeEvent.basedOn("invitee.canceled.by-invitee.json").asCreated().bytes();
         TestTenant inOrder = h.tenant(ZONE);
         TestTenant reversed = h.tenant(ZONE);

@@ -1,5 +1,6 @@
 package io.calbridge.host.crm;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.calendly.internal.common.Json;
 import java.io.IOException;
@@ -20,7 +21,7 @@ final class InviteeEvent {
 
     static InviteeEvent basedOn(String fixture) {
         try {
-            return new InviteeEvent((ObjectNode) Json.mapper().readTree(Fixtures.bytes(fixture)));
+            return new InviteeEvent((ObjectNode) Json.mapper().readTree(CalendlyFixtures.webhook(fixture)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,6 @@
 package io.calbridge.host.crm;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static io.calbridge.db.host.Tables.APP_USER;
 import static io.calbridge.db.host.Tables.CONTACT_STATUS;
@@ -107,7 +108,7 @@ final class TestTenant {
     }
 
     StoredDelivery fixture(String name) {
-        return delivery(Fixtures.bytes(name));
+        return delivery(CalendlyFixtures.webhook(name));
     }
 
     private static String eventOf(byte[] body) {

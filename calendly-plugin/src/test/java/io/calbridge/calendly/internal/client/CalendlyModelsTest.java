@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.client;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,12 +15,12 @@ import org.junit.jupiter.api.Test;
 class CalendlyModelsTest {
 
     private static <T> T resource(String fixture, Class<T> type) throws Exception {
-        JsonNode root = CalendlyJson.MAPPER.readTree(SharedFixtures.api(fixture));
+        JsonNode root = CalendlyJson.MAPPER.readTree(CalendlyFixtures.api(fixture));
         return CalendlyJson.MAPPER.treeToValue(root.path("resource"), type);
     }
 
     private static <T> List<T> collection(String fixture, Class<T> type) throws Exception {
-        JsonNode root = CalendlyJson.MAPPER.readTree(SharedFixtures.api(fixture));
+        JsonNode root = CalendlyJson.MAPPER.readTree(CalendlyFixtures.api(fixture));
         List<T> items = new ArrayList<>();
         for (JsonNode n : root.path("collection")) {
             items.add(CalendlyJson.MAPPER.treeToValue(n, type));
@@ -104,7 +105,7 @@ class CalendlyModelsTest {
     @Test
     void calendlyErrorBody_becomesAnExceptionWithTitleAndMessageButNoSecrets() {
         CalendlyApiException e = CalendlyApiException.fromResponse("POST /webhook_subscriptions", 403,
-                SharedFixtures.api("error.403.upgrade-plan.docs-example.json"), null);
+                CalendlyFixtures.api("error.403.upgrade-plan.docs-example.json"), null);
 
         assertEquals(403, e.status());
         assertEquals("Permission Denied", e.title());
@@ -116,7 +117,7 @@ class CalendlyModelsTest {
     @Test
     void oauthErrorBody_isRecognisedAsInvalidGrant() {
         CalendlyApiException e = CalendlyApiException.fromResponse("POST /oauth/token", 400,
-                SharedFixtures.api("token.error.invalid_grant.sdk-fixture.json"), null);
+                CalendlyFixtures.api("token.error.invalid_grant.sdk-fixture.json"), null);
 
         assertTrue(e.isInvalidGrant());
         assertTrue(!e.isTransient());

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,8 +34,8 @@ class DatabaseOutageTest {
             try {
                 var warm = h.integrations.create("tenant-outage", Secret.of("outage-key"));
                 var cold = h.integrations.create("tenant-outage-2", Secret.of("outage-key-2"));
-                byte[] first = Fixtures.webhook("invitee.created.basic.json");
-                byte[] second = Fixtures.webhook("invitee.canceled.by-host.json");
+                byte[] first = CalendlyFixtures.webhook("invitee.created.basic.json");
+                byte[] second = CalendlyFixtures.webhook("invitee.canceled.by-host.json");
                 assertEquals(200, h.deliverSigned(warm, first).statusCode()); // its keys are now cached
 
                 proxy.stop();

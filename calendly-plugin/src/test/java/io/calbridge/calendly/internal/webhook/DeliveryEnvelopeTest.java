@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,13 +19,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DeliveryEnvelopeTest {
 
     static java.util.List<String> fixtures() {
-        return Fixtures.deliveryBodies();
+        return CalendlyFixtures.webhookDeliveries();
     }
 
     @ParameterizedTest
     @MethodSource("fixtures")
     void everyFixture_parsesWithEventAndOwner(String name) throws Exception {
-        var envelope = DeliveryEnvelope.parse(Fixtures.webhook(name));
+        var envelope = DeliveryEnvelope.parse(CalendlyFixtures.webhook(name));
 
         assertTrue(name.startsWith(envelope.event().replace("sample_webhook_data.", "")) || name.contains(envelope.event()), name);
         assertTrue(envelope.handled());
@@ -35,16 +36,16 @@ class DeliveryEnvelopeTest {
     @Test
     void realFixtures_haveDistinctDedupeKeys() throws Exception {
         Set<String> keys = new HashSet<>();
-        for (String name : Fixtures.deliveryBodies()) {
+        for (String name : CalendlyFixtures.webhookDeliveries()) {
             if (!name.contains("docs-example")) {
-                assertTrue(keys.add(DeliveryEnvelope.parse(Fixtures.webhook(name)).dedupeKey()), name);
+                assertTrue(keys.add(DeliveryEnvelope.parse(CalendlyFixtures.webhook(name)).dedupeKey()), name);
             }
         }
     }
 
     @Test
     void invitee_created_isKeyedByInviteeUri() throws Exception {
-        var e = DeliveryEnvelope.parse(Fixtures.webhook("invitee.created.basic.json"));
+        var e = DeliveryEnvelope.parse(CalendlyFixtures.webhook("invitee.created.basic.json"));
 
         assertEquals("invitee.created|https://api.calendly.com/scheduled_events/7c6376d9-bf8f-430c-ad97-76f4d11024eb/invitees/"
                 + "899e8c60-9931-43be-8ab4-5d0ce9fe7fec", e.dedupeKey());
@@ -55,7 +56,7 @@ class DeliveryEnvelopeTest {
 
     @Test
     void retryWithNewEnvelopeTime_keepsTheKey_butCreateAndCancelOfOneInviteeDiffer() throws Exception {
-        String created = new String(Fixtures.webhook("invitee.created.basic.json"), StandardCharsets.UTF_8);
+        String created = new String(CalendlyFixtures.webhook("invitee.created.basic.json"), StandardCharsets.UTF_8);
         String restamped = created.replace("\"created_at\":\"2026-04-19T20:58:39.000000Z\"", "\"created_at\":\"2026-04-19T20:59:40.000000Z\"");
         String canceled = created.replace("\"event\":\"invitee.created\"", "\"event\":\"invitee.canceled\"")
                 .replace("\"payment\":null", "\"payment\":null,\"cancellation\":{\"canceled_by\":\"x\",\"canceler_type\":\"host\",\"created_at\":\"2026-04-20T10:00:00.000000Z\",\"reason\":null}");
@@ -82,7 +83,7 @@ class DeliveryEnvelopeTest {
 
     @Test
     void noShowDeleted_isKeyedByEnvelopeTime() throws Exception {
-        var e = DeliveryEnvelope.parse(Fixtures.webhook("invitee_no_show.deleted.docs-example.json"));
+        var e = DeliveryEnvelope.parse(CalendlyFixtures.webhook("invitee_no_show.deleted.docs-example.json"));
 
         assertEquals("invitee_no_show.deleted|https://api.calendly.com/scheduled_events/AAAAAAAAAAAAAAAA/invitees/AAAAAAAAAAAAAAAA"
                 + "|2020-11-23T17:51:19.000000Z", e.dedupeKey());

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -198,7 +199,7 @@ class InboxWorkerTest {
         var settings = WebhookSettings.defaults().withWorker(1, MAX_ATTEMPTS, Duration.ofMinutes(2), Duration.ofHours(1));
         try (var node = new WebhookHarness(db.dataSource(), settings)) {
             var mine = node.integrations.create("tenant-wake", Secret.of("wake-key"));
-            byte[] body = Fixtures.webhook("invitee.created.basic.json");
+            byte[] body = CalendlyFixtures.webhook("invitee.created.basic.json");
             Thread.sleep(200); // let the idle thread start its hour-long wait
 
             assertEquals(200, node.deliverSigned(mine, body).statusCode());

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +31,7 @@ class LegacyEndpointTest {
     /** Each test owns fresh Calendly users, so tests cannot see each other's integrations. */
     final String CREATOR = "https://api.calendly.com/users/" + UUID.randomUUID();
     final String HOST = "https://api.calendly.com/users/" + UUID.randomUUID();
-    final byte[] BODY = new String(Fixtures.webhook("invitee.created.basic.json"), StandardCharsets.UTF_8)
+    final byte[] BODY = new String(CalendlyFixtures.webhook("invitee.created.basic.json"), StandardCharsets.UTF_8)
             .replace(FIXTURE_CREATOR, CREATOR).replace(FIXTURE_HOST, HOST).getBytes(StandardCharsets.UTF_8);
 
     @BeforeAll

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,13 +13,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PayloadRedactorTest {
 
     static java.util.List<String> fixtures() {
-        return Fixtures.deliveryBodies();
+        return CalendlyFixtures.webhookDeliveries();
     }
 
     @ParameterizedTest
     @MethodSource("fixtures")
     void redactedFixture_hasNoEmailNameOrAnswerLeft(String name) throws Exception {
-        var original = Json.mapper().readTree(Fixtures.webhook(name));
+        var original = Json.mapper().readTree(CalendlyFixtures.webhook(name));
 
         var tree = PayloadRedactor.redact(original);
         String redacted = Json.mapper().writeValueAsString(tree);
@@ -42,7 +43,7 @@ class PayloadRedactorTest {
 
     @Test
     void structureUrisTimesAndEventNameStay() throws Exception {
-        var original = Json.mapper().readTree(Fixtures.webhook("invitee.created.basic.json"));
+        var original = Json.mapper().readTree(CalendlyFixtures.webhook("invitee.created.basic.json"));
 
         var redacted = PayloadRedactor.redact(original);
 

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,7 @@ class SignatureVerifierTest {
     private static final long T = 1776632319L;
     private final MutableClock clock = new MutableClock(Instant.ofEpochSecond(T));
     private final SignatureVerifier verifier = new SignatureVerifier(clock, Duration.ofMinutes(3), Duration.ofSeconds(30));
-    private final byte[] body = Fixtures.webhook("invitee.created.basic.json");
+    private final byte[] body = CalendlyFixtures.webhook("invitee.created.basic.json");
 
     @Test
     void notesTestVector_verifies() throws Exception {

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -106,7 +107,7 @@ class WebhookBenchmark {
 
     @Test
     void endpointAgainstBareInsert() throws Exception {
-        String template = new String(Fixtures.webhook("invitee.created.basic.json"), StandardCharsets.UTF_8);
+        String template = new String(CalendlyFixtures.webhook("invitee.created.basic.json"), StandardCharsets.UTF_8);
         Db direct = new Db(db.dataSource());
         var keyring = WebhookHarness.keyring(direct, Clock.systemUTC());
         var integrations = new TestIntegrations(direct, keyring);

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +29,7 @@ class WebhookEndpointTest {
     @RegisterExtension
     static final TestDatabase db = TestDatabase.withPluginMigrations();
     static WebhookHarness h;
-    static final byte[] BODY = Fixtures.webhook("invitee.created.basic.json");
+    static final byte[] BODY = CalendlyFixtures.webhook("invitee.created.basic.json");
 
     @BeforeAll
     static void start() {
@@ -41,7 +42,7 @@ class WebhookEndpointTest {
     }
 
     static List<String> fixtures() {
-        return Fixtures.deliveryBodies();
+        return CalendlyFixtures.webhookDeliveries();
     }
 
     private static TestIntegrations.TestIntegration newIntegration() {
@@ -52,7 +53,7 @@ class WebhookEndpointTest {
     @MethodSource("fixtures")
     void everyFixture_isStoredByteIdentical_processedOnce_andResendsChangeNothing(String name) {
         var integration = newIntegration();
-        byte[] body = Fixtures.webhook(name);
+        byte[] body = CalendlyFixtures.webhook(name);
 
         var first = h.deliverSigned(integration, body);
 
@@ -203,7 +204,7 @@ class WebhookEndpointTest {
         var integration = newIntegration();
         assertEquals(200, h.deliverSigned(integration, BODY).statusCode()); // now cached on this node
         h.integrations.setStatus(integration, "DISCONNECTED");
-        byte[] other = Fixtures.webhook("invitee.canceled.by-host.json");
+        byte[] other = CalendlyFixtures.webhook("invitee.canceled.by-host.json");
 
         var response = h.deliverSigned(integration, other);
 
@@ -283,12 +284,12 @@ class WebhookEndpointTest {
         h.webhooks.integrationChanged();
 
         assertEquals(200, h.deliver(integration, BODY, h.sign(integration.key(), BODY)).statusCode());
-        byte[] second = Fixtures.webhook("invitee.canceled.by-host.json");
+        byte[] second = CalendlyFixtures.webhook("invitee.canceled.by-host.json");
         assertEquals(200, h.deliver(rotated, second, h.sign(newKey, second)).statusCode());
 
         h.clock.advance(Duration.ofHours(1));
         h.webhooks.integrationChanged();
-        byte[] third = Fixtures.webhook("invitee.canceled.by-invitee.json");
+        byte[] third = CalendlyFixtures.webhook("invitee.canceled.by-invitee.json");
         var afterGrace = h.deliver(integration, third, h.sign(integration.key(), third));
 
         assertEquals(401, afterGrace.statusCode());
@@ -302,7 +303,7 @@ class WebhookEndpointTest {
         Secret newKey = Secret.of("rotated-" + UUID.randomUUID());
         var rotated = h.integrations.rotate(integration, newKey, h.clock.instant().plus(Duration.ofHours(1)));
         h.clock.advance(Duration.ofSeconds(2));
-        byte[] second = Fixtures.webhook("invitee.canceled.by-host.json");
+        byte[] second = CalendlyFixtures.webhook("invitee.canceled.by-host.json");
 
         var response = h.deliver(rotated, second, h.sign(newKey, second));
 

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -35,11 +36,11 @@ class WebhookLogTest {
         integration = h.integrations.create(TENANT, Secret.of("log-key"));
         h.integrations.create("tenant-other", Secret.of("other-key"));
 
-        assertEquals(200, h.deliverSigned(integration, Fixtures.webhook("invitee.created.basic.json")).statusCode());
+        assertEquals(200, h.deliverSigned(integration, CalendlyFixtures.webhook("invitee.created.basic.json")).statusCode());
         h.webhooks.worker().drain();
         h.clock.advance(Duration.ofSeconds(1));
         long old = h.clock.instant().minusSeconds(900).getEpochSecond();
-        byte[] body = Fixtures.webhook("invitee.canceled.by-host.json");
+        byte[] body = CalendlyFixtures.webhook("invitee.canceled.by-host.json");
         h.deliver(integration, body, "t=" + old + ",v1=" + SignatureVerifier.sign(integration.key(), old, body));
         h.flush();
         h.clock.advance(Duration.ofSeconds(1));
@@ -86,7 +87,7 @@ class WebhookLogTest {
         assertEquals("[redacted]", redacted.payload().path("payload").path("name").asText());
         assertFalse(Json.mapper().writeValueAsString(redacted).contains("jamie.sample@example.com"));
         assertEquals("jamie.sample@example.com", revealed.payload().path("payload").path("email").asText());
-        assertEquals(Json.mapper().readTree(Fixtures.webhook("invitee.created.basic.json")), revealed.payload());
+        assertEquals(Json.mapper().readTree(CalendlyFixtures.webhook("invitee.created.basic.json")), revealed.payload());
     }
 
     @Test

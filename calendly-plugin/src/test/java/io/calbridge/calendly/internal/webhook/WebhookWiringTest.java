@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
+import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,7 +44,7 @@ class WebhookWiringTest {
             Db direct = new Db(db.dataSource());
             var integration = new TestIntegrations(direct, WebhookHarness.keyring(direct, Clock.systemUTC()))
                     .create("tenant-wired", Secret.of("wired-key"));
-            byte[] body = Fixtures.webhook("invitee.created.basic.json");
+            byte[] body = CalendlyFixtures.webhook("invitee.created.basic.json");
             long t = Clock.systemUTC().instant().getEpochSecond();
             var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
                             + "/calendly/api/webhooks/calendly/" + integration.token()))
