@@ -37,16 +37,18 @@ final class WebhookReceiver {
     private final IntegrationDirectory directory;
     private final SignatureVerifier verifier;
     private final InboxWriter writer;
+    private final RejectionLog rejections;
     private final WebhookMetrics metrics;
     private final Clock clock;
     private final Secret platformKey;
     private final int maxBodyBytes;
 
     WebhookReceiver(IntegrationDirectory directory, SignatureVerifier verifier, InboxWriter writer,
-                    WebhookMetrics metrics, Clock clock, Secret platformKey, int maxBodyBytes) {
+                    RejectionLog rejections, WebhookMetrics metrics, Clock clock, Secret platformKey, int maxBodyBytes) {
         this.directory = directory;
         this.verifier = verifier;
         this.writer = writer;
+        this.rejections = rejections;
         this.metrics = metrics;
         this.clock = clock;
         this.platformKey = platformKey;
@@ -181,7 +183,7 @@ final class WebhookReceiver {
             envelope = DeliveryEnvelope.parse(body, false);
         } catch (DeliveryEnvelope.InvalidPayload e) {
             metrics.delivery("invalid", "invalid_payload", integration.tenantId());
-            writer.reject(new WebhookInbox.Rejection(integration.tenantId(), integration.id(), "invalid_payload",
+            rejections.record(new WebhookInbox.Rejection(integration.tenantId(), integration.id(), "invalid_payload",
                     e.getMessage(), body.length, remoteAddress, receivedAt));
             return new Answer(400, "invalid_payload", e.getMessage());
         }
@@ -231,7 +233,7 @@ final class WebhookReceiver {
                             Instant receivedAt) {
         String code = e.reason().code;
         metrics.delivery("rejected", code, integration.tenantId());
-        boolean recorded = writer.reject(new WebhookInbox.Rejection(integration.tenantId(), integration.id(), code,
+        boolean recorded = rejections.record(new WebhookInbox.Rejection(integration.tenantId(), integration.id(), code,
                 e.getMessage(), bodyBytes, remoteAddress, receivedAt));
         if (recorded) {
             log.warn("Rejected webhook delivery for integration {} (tenant {}): {} - {}", integration.id(),
