@@ -31,7 +31,9 @@ public final class CalendlyConfig {
      * connection per webhook or settings request and one per busy worker thread, and gives it back
      * when done, so size the pool for the host's own load plus {@link #workerThreads}. When the host's
      * tables are in the same database, host-interface calls get the plugin's open transaction
-     * ({@link io.calbridge.calendly.spi.HostCall#transaction()}). The plugin never closes it. Required.
+     * ({@link io.calbridge.calendly.spi.HostCall#transaction()}). The plugin never closes it. Webhook
+     * requests wait at most 2 s for a connection (with HikariCP, whatever the pool's own timeout) and
+     * are answered 503 at once while the database is known to be unreachable. Required.
      */
     public DataSource dataSource;
 

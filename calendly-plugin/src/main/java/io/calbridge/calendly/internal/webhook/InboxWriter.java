@@ -1,9 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
 import io.calbridge.calendly.internal.common.Db;
-import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,6 +51,13 @@ final class InboxWriter {
     record Result(Outcome outcome, Long inboxId, boolean pending) {
     }
 
+    /** The database is known to be unreachable ({@link DatabaseCircuit} is open): answer 503 at once. */
+    static final class DatabaseDown extends RuntimeException {
+        DatabaseDown() {
+            super("the database is unreachable", null, false, false);
+        }
+    }
+
     /** The queue is full or the writer stopped: answer 503, Calendly will retry. */
     static final class Overloaded extends RuntimeException {
         Overloaded(String message) {
@@ -97,6 +101,7 @@ final class InboxWriter {
     private final WebhookInbox inbox;
     private final WebhookMetrics metrics;
     private final LastDeliveryTimes lastDelivery;
+    private final DatabaseCircuit circuit;
     private final Runnable onPending;
     // Lock-free: 32 requests offering while leaders drain made a locked queue the hottest spot.
     private final ConcurrentLinkedQueue<Store> stores = new ConcurrentLinkedQueue<>();
@@ -107,10 +112,13 @@ final class InboxWriter {
     private volatile boolean running;
 
     /**
+     * @param db        the receive path's view of the pool ({@link ShortCheckout})
      * @param onPending runs after a commit that stored a delivery to process (wakes this node's worker)
      */
-    InboxWriter(Db db, WebhookInbox inbox, WebhookMetrics metrics, LastDeliveryTimes lastDelivery, Runnable onPending) {
+    InboxWriter(Db db, WebhookInbox inbox, WebhookMetrics metrics, LastDeliveryTimes lastDelivery, DatabaseCircuit circuit,
+                Runnable onPending) {
         this.db = db;
+        this.circuit = circuit;
         this.inbox = inbox;
         this.metrics = metrics;
         this.lastDelivery = lastDelivery;
@@ -232,7 +240,10 @@ final class InboxWriter {
                     live.add(s);
                 }
             }
-            if (!live.isEmpty()) {
+            if (!live.isEmpty() && circuit.isOpen()) {
+                DatabaseDown down = new DatabaseDown();
+                live.forEach(s -> s.future().completeExceptionally(down));
+            } else if (!live.isEmpty()) {
                 metrics.insertBatch(live.size());
                 writeStores(live);
             }
@@ -249,7 +260,8 @@ final class InboxWriter {
         try {
             inserted = inbox.insertNew(db.dsl(), batch.stream().map(Store::delivery).toList());
         } catch (RuntimeException e) {
-            if (batch.size() > 1 && !databaseUnreachable(e)) {
+            circuit.failed(e);
+            if (batch.size() > 1 && !DatabaseCircuit.unreachable(e)) {
                 log.warn("Storing a batch of {} webhook deliveries failed ({}); storing them one by one", batch.size(), e.toString());
                 for (Store s : batch) {
                     writeStores(List.of(s));
@@ -274,6 +286,7 @@ final class InboxWriter {
             live = notInserted.isEmpty() ? Set.of() : new HashSet<>(inbox.liveIntegrations(db.dsl(), notInserted));
         } catch (RuntimeException e) {
             // The inserted ones are committed; the rest are unknown: let Calendly retry them.
+            circuit.failed(e);
             live = null;
             log.warn("Could not tell duplicates from disconnected integrations: {}", e.toString());
         }
@@ -301,18 +314,5 @@ final class InboxWriter {
 
     private static String key(UUID integrationId, String dedupeKey) {
         return integrationId + "\n" + dedupeKey;
-    }
-
-    /** Connection-level failures: retrying row by row would only wait for the pool again and again. */
-    static boolean databaseUnreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
-                return true;
-            }
-        }
-        return false;
     }
 }

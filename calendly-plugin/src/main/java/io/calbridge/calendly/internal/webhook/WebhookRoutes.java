@@ -29,6 +29,11 @@ final class WebhookRoutes {
     }
 
     private void perIntegration(Context ctx) throws IOException {
+        var early = receiver.refuseAtOnce();
+        if (early.isPresent()) {
+            answer(ctx, early.get());
+            return;
+        }
         byte[] body = body(ctx);
         if (body != null) {
             answer(ctx, receiver.receive(ctx.pathParam("token"), ctx.header(SIGNATURE_HEADER), body, ctx.ip()));
@@ -36,6 +41,11 @@ final class WebhookRoutes {
     }
 
     private void legacy(Context ctx) throws IOException {
+        var early = receiver.refuseAtOnce();
+        if (early.isPresent()) {
+            answer(ctx, early.get());
+            return;
+        }
         byte[] body = body(ctx);
         if (body != null) {
             answer(ctx, receiver.receiveLegacy(ctx.header(SIGNATURE_HEADER), body, ctx.ip()));
@@ -78,6 +88,9 @@ final class WebhookRoutes {
             ctx.status(answer.status()).contentType("application/json")
                     .result("duplicate".equals(answer.code()) ? DUPLICATE : ACCEPTED);
             return;
+        }
+        if (answer.retryAfter() != null) {
+            ctx.header("Retry-After", Long.toString(answer.retryAfter().toSeconds()));
         }
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", answer.code());

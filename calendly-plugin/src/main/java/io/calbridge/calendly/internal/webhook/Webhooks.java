@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import javax.sql.DataSource;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +35,15 @@ public final class Webhooks {
     private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
     private static final Duration SNAPSHOT_MAX_AGE = Duration.ofSeconds(5);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    /** Longest wait for a pool connection on the receive path: well inside Calendly's 15 s. */
+    static final Duration RECEIVE_CHECKOUT = Duration.ofSeconds(2);
 
     private final Db db;
     private final WebhookSettings settings;
     private final WebhookInbox inbox;
     private final InboxWriter writer;
     private final RejectionLog rejections;
+    private final DatabaseCircuit circuit;
     /** One daemon thread for best-effort bookkeeping: rejection rows, last_delivery_at. */
     private final ScheduledExecutorService background;
     private final InboxWorker worker;
@@ -67,12 +71,17 @@ public final class Webhooks {
             t.setDaemon(true);
             return t;
         });
-        this.writer = new InboxWriter(db, inbox, metrics, new LastDeliveryTimes(db, inbox, background, clock), this::wakeWorker);
+        // The receive path waits for a connection at most RECEIVE_CHECKOUT, not the pool's own timeout.
+        DataSource receivePool = ShortCheckout.of(db.dataSource(), RECEIVE_CHECKOUT);
+        Db receiveDb = new Db(receivePool);
+        this.circuit = new DatabaseCircuit(receivePool, background);
+        this.writer = new InboxWriter(receiveDb, inbox, metrics, new LastDeliveryTimes(db, inbox, background, clock), circuit,
+                this::wakeWorker);
         this.rejections = new RejectionLog(db, inbox, background, clock);
-        this.directory = new IntegrationDirectory(db, secrets, clock, settings.keyCacheTtl());
+        this.directory = new IntegrationDirectory(receiveDb, secrets, clock, settings.keyCacheTtl());
         this.receiver = new WebhookReceiver(directory,
                 new SignatureVerifier(clock, settings.signatureTolerance(), settings.signatureFutureSkew()),
-                writer, rejections, metrics, clock, settings.platformSigningKey(), settings.maxBodyBytes());
+                writer, rejections, circuit, metrics, clock, settings.platformSigningKey(), settings.maxBodyBytes());
         this.routes = new WebhookRoutes(receiver);
         this.operations = new WebhookOperations(db, inbox, new WebhookLog(), clock, this::wakeWorker);
         metrics.gauges(() -> depth().pending() + depth().processing(), () -> depth().dead());
