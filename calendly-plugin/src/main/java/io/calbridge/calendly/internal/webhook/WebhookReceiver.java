@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * envelope, store, and say what to answer. Nothing is acknowledged before its row is committed.
  *
  * <p>Answers: 200 stored or duplicate; 400 correctly signed but not a Calendly envelope (nothing
- * stored); 401 signature missing, malformed, stale, from the future, or not matching; 404 unknown or
+ * stored); 408 the body did not arrive in time; 401 signature missing, malformed, stale, from the future, or not matching; 404 unknown or
  * disconnected webhook; 413 body too large; 503 with Retry-After when the database or key store is
  * unavailable (Calendly retries), at once while {@link DatabaseCircuit} knows the database is down.
  */
@@ -79,6 +79,25 @@ final class WebhookReceiver {
      */
     Optional<Answer> refuseAtOnce() {
         return circuit.isOpen() ? Optional.of(databaseDown()) : Optional.empty();
+    }
+
+    /**
+     * Before the body is read: 404 for a token no connected integration has, 503 when that cannot be
+     * told now; empty when the body is worth reading.
+     */
+    Optional<Answer> refuseToken(String token) {
+        if (!WebhookPathTokens.looksValid(token)) {
+            return Optional.of(notFound());
+        }
+        try {
+            return directory.byToken(token).integration().isEmpty() ? Optional.of(notFound()) : Optional.empty();
+        } catch (DataAccessException e) {
+            circuit.failed(e);
+            return Optional.of(unavailable("database_unavailable", "the webhook store is unavailable; retry later", e, null));
+        } catch (IntegrationDirectory.KeysUnavailable e) {
+            return Optional.of(unavailable("signing_key_unavailable",
+                    "the signing key cannot be read right now; retry later", e, null));
+        }
     }
 
     /** The per-integration URL: {@code POST .../api/webhooks/calendly/{token}}. */
@@ -191,6 +210,12 @@ final class WebhookReceiver {
         metrics.delivery("too_large", "body_too_large", null);
         return new Answer(413, "body_too_large",
                 "body of " + (bytes < 0 ? "more than " + maxBodyBytes : bytes) + " bytes exceeds the limit of " + maxBodyBytes + " bytes");
+    }
+
+    Answer bodyTimeout(Duration timeout) {
+        metrics.delivery("invalid", "body_timeout", null);
+        return new Answer(408, "body_timeout", "the body arrived too slowly: it must arrive whole within "
+                + timeout.toSeconds() + " s, without long pauses");
     }
 
     Answer unreadable() {

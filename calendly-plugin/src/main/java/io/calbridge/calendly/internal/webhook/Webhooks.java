@@ -82,7 +82,7 @@ public final class Webhooks {
         this.receiver = new WebhookReceiver(directory,
                 new SignatureVerifier(clock, settings.signatureTolerance(), settings.signatureFutureSkew()),
                 writer, rejections, circuit, metrics, clock, settings.platformSigningKey(), settings.maxBodyBytes());
-        this.routes = new WebhookRoutes(receiver);
+        this.routes = new WebhookRoutes(receiver, settings.bodyTimeout(), background);
         this.operations = new WebhookOperations(db, inbox, new WebhookLog(), clock, this::wakeWorker);
         metrics.gauges(() -> depth().pending() + depth().processing(), () -> depth().dead());
     }
