@@ -69,16 +69,17 @@ public final class SecurityConfig {
         // The form client comes first: javalin-pac4j's callback treats the first client as the default.
         this.pac4j = new Config(new Clients(CALLBACK_PATH, form, bearer));
         DefaultSecurityLogic securityLogic = new DefaultSecurityLogic();
-        securityLogic.setSavedRequestHandler(new RelativeSavedRequests());
+        securityLogic.setSavedRequestHandler(new RelativeSavedRequests(settings.https()));
         DefaultCallbackLogic callbackLogic = new DefaultCallbackLogic();
-        callbackLogic.setSavedRequestHandler(new RelativeSavedRequests());
+        callbackLogic.setSavedRequestHandler(new RelativeSavedRequests(settings.https()));
         pac4j.setSecurityLogic(securityLogic);
         pac4j.setCallbackLogic(callbackLogic);
         initializeNow(pac4j, form, bearer, jwt);
 
         this.users = new CurrentUsers(pac4j, bearer, directory);
         this.hostSecurity = new PluginSecurity(users);
-        this.csrf = new CsrfGuard(Set.of(CALLBACK_PATH), Set.of(TOKEN_PATH), List.of(WEBHOOK_PREFIX));
+        this.csrf = new CsrfGuard(new LoginFormTokens(settings.jwtKey(), settings.https(), settings.clock()),
+                Set.of(CALLBACK_PATH), Set.of(TOKEN_PATH), List.of(WEBHOOK_PREFIX));
         this.headers = new SecurityHeaders(settings.https(), settings.formActionOrigins());
     }
 
