@@ -46,7 +46,7 @@ public final class CalendlySandbox implements AutoCloseable {
 
     private CalendlySandbox(SandboxOptions options) {
         this.w = new Wiring(options);
-        this.faults = new Faults(w.faults, w.oauth);
+        this.faults = new Faults(w.faults, w.oauth, w.clock);
         this.stats = new SandboxStats(w.stats);
     }
 
@@ -253,9 +253,18 @@ public final class CalendlySandbox implements AutoCloseable {
         return w.clock;
     }
 
-    /** Moves the sandbox's time forward: expires codes, tokens and rate-limit windows without sleeping. */
+    /**
+     * Moves the sandbox's time forward: expires codes, tokens and rate-limit windows, and runs every
+     * webhook retry that falls due, without sleeping. Returns once the retries it released have been
+     * attempted (each failure schedules the next; those due by then run too), so after
+     * {@code advanceTime(Duration.ofHours(30))} a subscription whose target never answered is
+     * {@code disabled}. Delivery signatures keep the base clock's time.
+     *
+     * @throws IllegalStateException if released deliveries are still running after two minutes
+     */
     public void advanceTime(Duration by) {
         w.clock.advance(by);
+        w.dispatcher.releaseDue();
     }
 
     /** Lifetime of access tokens issued from now on. */
@@ -264,6 +273,18 @@ public final class CalendlySandbox implements AutoCloseable {
             throw new IllegalArgumentException("lifetime must be positive");
         }
         w.settings.accessTokenLifetime = lifetime;
+    }
+
+    /**
+     * API requests per user per minute for every plan, instead of the plan's own limit (500 paid, 50
+     * Free); {@code null} restores the plan's. Each user has a window of its own, so one user's 429s
+     * never touch another's requests.
+     */
+    public void apiRateLimit(Integer requestsPerMinute) {
+        if (requestsPerMinute != null && requestsPerMinute < 1) {
+            throw new IllegalArgumentException("requestsPerMinute must be >= 1, was " + requestsPerMinute);
+        }
+        w.settings.apiRequestsPerMinute = requestsPerMinute;
     }
 
     public void autoApprove(boolean autoApprove) {

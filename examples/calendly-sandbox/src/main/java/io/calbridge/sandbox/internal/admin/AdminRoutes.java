@@ -297,8 +297,28 @@ public final class AdminRoutes {
                 f.failNextApiRequests(n, status);
             }
         }
-        if (b.hasNonNull("rate_limit_next")) {
-            f.rateLimitNext(b.get("rate_limit_next").asInt());
+        JsonNode limit = b.path("rate_limit_next");
+        if (limit.isObject()) {
+            int n = limit.path("n").asInt(1);
+            String prefix = limit.hasNonNull("path_prefix") ? limit.get("path_prefix").asText() : null;
+            if (limit.hasNonNull("reset_seconds")) {
+                f.rateLimitNext(n, prefix, limit.get("reset_seconds").asInt());
+            } else if (prefix != null) {
+                f.rateLimitNext(n, prefix);
+            } else {
+                f.rateLimitNext(n);
+            }
+        } else if (limit.isNumber()) {
+            f.rateLimitNext(limit.asInt());
+        }
+        JsonNode drop = b.path("drop_deliveries");
+        if (drop.isObject()) {
+            f.dropDeliveries(opt(drop, "event", null), opt(drop, "invitee", null));
+        }
+        JsonNode outage = b.path("webhook_targets_unreachable");
+        if (outage.isObject()) {
+            f.webhookTargetsUnreachableFor(Duration.ofSeconds(outage.path("seconds").asLong(0)),
+                    opt(outage, "url_prefix", null));
         }
         if (b.hasNonNull("drop_next_deliveries")) {
             f.dropNextDeliveries(b.get("drop_next_deliveries").asInt());
@@ -338,6 +358,7 @@ public final class AdminRoutes {
             o.put("url", a.url());
             o.put("event", a.event());
             o.put("sent_at", Times.micros(a.sentAt()));
+            o.put("calendly_at", Times.micros(a.calendlyAt()));
             if (a.status() == null) {
                 o.putNull("status");
             } else {
@@ -380,6 +401,10 @@ public final class AdminRoutes {
         }
         if (b.has("enforce_scopes")) {
             sb.enforceScopes(b.get("enforce_scopes").asBoolean());
+        }
+        if (b.has("api_requests_per_minute")) {
+            JsonNode n = b.get("api_requests_per_minute");
+            sb.apiRateLimit(n.isNull() ? null : n.asInt());
         }
         if (b.hasNonNull("signing_key_policy")) {
             sb.signingKeyPolicy(SigningKeyPolicy.valueOf(b.get("signing_key_policy").asText().toUpperCase()));

@@ -143,13 +143,14 @@ public final class ApiRoutes {
             String orgUuid = orgRef == null ? null : id(orgRef, "organizations", "organization");
             String userUuid = userRef == null ? null : id(userRef, "users", "user");
             requireCallersOrganization(caller, orgUuid, userUuid);
+            Comparator<User> order = Comparator.comparing((User u) -> u.createdAt).thenComparing(u -> u.uuid);
             List<User> all = store.users.values().stream()
                     .filter(u -> u.orgUuid.equals(caller.orgUuid))
                     .filter(u -> userUuid == null || u.uuid.equals(userUuid))
                     .filter(u -> email == null || u.email.equalsIgnoreCase(email))
-                    .sorted(Comparator.comparing((User u) -> u.createdAt).thenComparing(u -> u.uuid))
+                    .sorted(order)
                     .toList();
-            page = pager.page(base(), "/organization_memberships", q, all);
+            page = pager.page(base(), "/organization_memberships", q, all, order);
             rendered = page.items().stream().map(renderer::membership).toList();
         }
         Http.collection(ctx, rendered, page.pagination());
@@ -213,7 +214,7 @@ public final class ApiRoutes {
                     .filter(et -> userUuid == null || et.ownerUuid.equals(userUuid))
                     .filter(et -> active == null || et.active == Boolean.parseBoolean(active))
                     .sorted(order).toList();
-            page = pager.page(base(), "/event_types", q, all);
+            page = pager.page(base(), "/event_types", q, all, order);
             rendered = page.items().stream().map(et -> renderer.eventType(et, false)).toList();
         }
         Http.collection(ctx, rendered, page.pagination());
@@ -274,12 +275,15 @@ public final class ApiRoutes {
         Instant max = instant(q, "max_start_time");
         String inviteeEmail = Pager.first(q, "invitee_email");
         String sort = Pager.first(q, "sort") == null ? "start_time:asc" : Pager.first(q, "sort");
+        Comparator<ScheduledEvent> byStart = Comparator.comparing((ScheduledEvent e) -> e.start)
+                .thenComparing(e -> e.createdAt).thenComparing(e -> e.uuid);
+        Comparator<ScheduledEvent> byCreation = Comparator.comparing((ScheduledEvent e) -> e.createdAt)
+                .thenComparing(e -> e.uuid);
         Comparator<ScheduledEvent> order = switch (sort) {
-            case "start_time:asc" -> Comparator.comparing((ScheduledEvent e) -> e.start).thenComparing(e -> e.createdAt);
-            case "start_time:desc" -> Comparator.comparing((ScheduledEvent e) -> e.start)
-                    .thenComparing(e -> e.createdAt).reversed();
-            case "created_at:asc" -> Comparator.comparing((ScheduledEvent e) -> e.createdAt);
-            case "created_at:desc" -> Comparator.comparing((ScheduledEvent e) -> e.createdAt).reversed();
+            case "start_time:asc" -> byStart;
+            case "start_time:desc" -> byStart.reversed();
+            case "created_at:asc" -> byCreation;
+            case "created_at:desc" -> byCreation.reversed();
             default -> throw ApiError.invalidArgument("sort", "must be start_time:asc or start_time:desc");
         };
         List<ObjectNode> rendered;
@@ -314,7 +318,7 @@ public final class ApiRoutes {
                     .filter(e -> inviteeEmail == null || store.inviteesOf(e.uuid).stream()
                             .anyMatch(i -> i.email.equalsIgnoreCase(inviteeEmail)))
                     .sorted(order).toList();
-            page = pager.page(base(), "/scheduled_events", q, all);
+            page = pager.page(base(), "/scheduled_events", q, all, order);
             rendered = page.items().stream().map(renderer::eventForApi).toList();
         }
         Http.collection(ctx, rendered, page.pagination());
@@ -363,12 +367,7 @@ public final class ApiRoutes {
         }
         String email = Pager.first(q, "email");
         String sort = Pager.first(q, "sort") == null ? "created_at:asc" : Pager.first(q, "sort");
-        Comparator<Invitee> order = Comparator.comparing((Invitee i) -> i.createdAt).thenComparing(i -> i.uuid);
-        if (sort.equals("created_at:desc")) {
-            order = order.reversed();
-        } else if (!sort.equals("created_at:asc")) {
-            throw ApiError.invalidArgument("sort", "must be created_at:asc or created_at:desc");
-        }
+        Comparator<Invitee> order = createdOrder(sort, (Invitee i) -> i.createdAt, i -> i.uuid);
         List<ObjectNode> rendered;
         Pager.Page<Invitee> page;
         synchronized (store) {
@@ -377,7 +376,7 @@ public final class ApiRoutes {
                     .filter(i -> status == null || i.status.equals(status))
                     .filter(i -> email == null || i.email.equalsIgnoreCase(email))
                     .sorted(order).toList();
-            page = pager.page(base(), "/scheduled_events/" + ev.uuid + "/invitees", q, all);
+            page = pager.page(base(), "/scheduled_events/" + ev.uuid + "/invitees", q, all, order);
             rendered = page.items().stream().map(renderer::invitee).toList();
         }
         Http.collection(ctx, rendered, page.pagination());
@@ -491,7 +490,8 @@ public final class ApiRoutes {
         Pager.count(q);
         List<Subscription> all = subscriptions.list(p, q);
         synchronized (store) {
-            Pager.Page<Subscription> page = pager.page(base(), "/webhook_subscriptions", q, all);
+            Pager.Page<Subscription> page = pager.page(base(), "/webhook_subscriptions", q, all,
+                    subscriptions.order(Pager.first(q, "sort")));
             Http.collection(ctx, page.items().stream().map(renderer::subscription).toList(), page.pagination());
         }
     }
@@ -519,14 +519,16 @@ public final class ApiRoutes {
         if (orgRef == null) {
             throw ApiError.invalidArgument("organization", "is required");
         }
+        Comparator<RoutingForm> formOrder = createdOrder(Pager.first(q, "sort"), (RoutingForm f) -> f.createdAt,
+                f -> f.uuid);
         synchronized (store) {
             String orgUuid = id(orgRef, "organizations", "organization");
             if (!orgUuid.equals(caller(p).orgUuid)) {
                 throw ApiError.permissionDenied();
             }
             List<RoutingForm> all = store.routingForms.values().stream().filter(f -> f.orgUuid.equals(orgUuid))
-                    .sorted(Comparator.comparing((RoutingForm f) -> f.createdAt)).toList();
-            Pager.Page<RoutingForm> page = pager.page(base(), "/routing_forms", q, all);
+                    .sorted(formOrder).toList();
+            Pager.Page<RoutingForm> page = pager.page(base(), "/routing_forms", q, all, formOrder);
             Http.collection(ctx, page.items().stream().map(renderer::routingForm).toList(), page.pagination());
         }
     }
@@ -558,12 +560,14 @@ public final class ApiRoutes {
         if (formRef == null) {
             throw ApiError.invalidArgument("form", "is required");
         }
+        Comparator<RoutingSubmission> order = createdOrder(Pager.first(q, "sort"), (RoutingSubmission s) -> s.createdAt,
+                s -> s.uuid);
         synchronized (store) {
             RoutingForm f = visibleForm(p, id(formRef, "routing_forms", "form"));
             List<RoutingSubmission> all = store.routingSubmissions.values().stream()
                     .filter(s -> s.formUuid.equals(f.uuid))
-                    .sorted(Comparator.comparing((RoutingSubmission s) -> s.createdAt)).toList();
-            Pager.Page<RoutingSubmission> page = pager.page(base(), "/routing_form_submissions", q, all);
+                    .sorted(order).toList();
+            Pager.Page<RoutingSubmission> page = pager.page(base(), "/routing_form_submissions", q, all, order);
             Http.collection(ctx, page.items().stream().map(renderer::routingSubmission).toList(), page.pagination());
         }
     }
@@ -582,6 +586,19 @@ public final class ApiRoutes {
     }
 
     // ---- helpers --------------------------------------------------------------------------------
+
+    /** {@code sort=created_at:asc|desc} (default asc), ties broken by UUID so that cursors are exact. */
+    private static <T> Comparator<T> createdOrder(String sort, java.util.function.Function<T, Instant> createdAt,
+                                                  java.util.function.Function<T, String> uuid) {
+        Comparator<T> order = Comparator.comparing(createdAt).thenComparing(uuid);
+        if (sort == null || sort.equals("created_at:asc")) {
+            return order;
+        }
+        if (sort.equals("created_at:desc")) {
+            return order.reversed();
+        }
+        throw ApiError.invalidArgument("sort", "must be created_at:asc or created_at:desc");
+    }
 
     private User caller(Principal p) {
         return store.user(p.userUuid());

@@ -122,7 +122,7 @@ public final class Bookings {
                 inv.payment = new Payment("ch_" + Ids.hex(12), r.paymentProvider(), r.paymentAmount(),
                         r.paymentCurrency(), "Sandbox payment terms", true);
             }
-            store.invitees.put(inv.uuid, inv);
+            store.addInvitee(inv);
             out = inviteeWebhook("invitee.created", inv, now);
             conferencePushed(ev);
         }
@@ -275,7 +275,7 @@ public final class Bookings {
                 nu.scheduledByUserUuid = hostUuid;
                 nu.schedulingMethod = "instant_book";
             }
-            store.invitees.put(nu.uuid, nu);
+            store.addInvitee(nu);
             old.newInviteeUuid = nu.uuid;
             old.rescheduled = true;
             String reason = r.reasonSet() ? r.reason()
