@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 /** Builds every part of one sandbox and its HTTP server; the only place that knows how they connect. */
 public final class Wiring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
-    private static final List<String> PAGE_PREFIXES = List.of("/cancellations/", "/reschedulings/", "/events/");
+    private static final List<String> PAGE_PREFIXES = List.of("/cancellations/", "/reschedulings/", "/events/", "/d/");
 
     public final SandboxClock clock;
     public final Settings settings;
@@ -68,7 +68,7 @@ public final class Wiring implements AutoCloseable {
 
     /** Starts the HTTP server; {@code extraRoutes} adds the admin API and pages. */
     public void start(Consumer<RoutesConfig> extraRoutes) {
-        ApiRoutes api = new ApiRoutes(store, renderer, bookings, subscriptions);
+        ApiRoutes api = new ApiRoutes(store, renderer, bookings, subscriptions, clock);
         OAuthRoutes auth = new OAuthRoutes(store, oauth, settings, uris);
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;

@@ -6,8 +6,11 @@ import io.calbridge.sandbox.internal.booking.Bookings;
 import io.calbridge.sandbox.internal.http.ApiError;
 import io.calbridge.sandbox.internal.http.ApiError.Detail;
 import io.calbridge.sandbox.internal.http.Http;
+import io.calbridge.sandbox.Plan;
+import io.calbridge.sandbox.internal.json.CalendlyJson;
 import io.calbridge.sandbox.internal.json.Renderer;
 import io.calbridge.sandbox.internal.oauth.Principal;
+import io.calbridge.sandbox.internal.state.Model;
 import io.calbridge.sandbox.internal.state.Model.EventType;
 import io.calbridge.sandbox.internal.state.Model.Invitee;
 import io.calbridge.sandbox.internal.state.Model.NoShow;
@@ -22,8 +25,10 @@ import io.calbridge.sandbox.internal.state.Uris;
 import io.calbridge.sandbox.internal.webhook.Subscriptions;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +43,15 @@ public final class ApiRoutes {
     private final Renderer renderer;
     private final Bookings bookings;
     private final Subscriptions subscriptions;
+    private final Clock clock;
     private final Pager pager = new Pager();
 
-    public ApiRoutes(Store store, Renderer renderer, Bookings bookings, Subscriptions subscriptions) {
+    public ApiRoutes(Store store, Renderer renderer, Bookings bookings, Subscriptions subscriptions, Clock clock) {
         this.store = store;
         this.renderer = renderer;
         this.bookings = bookings;
         this.subscriptions = subscriptions;
+        this.clock = clock;
     }
 
     public void register(RoutesConfig r) {
@@ -60,6 +67,8 @@ public final class ApiRoutes {
         r.get("/scheduled_events/{uuid}/invitees", this::invitees);
         r.get("/scheduled_events/{uuid}/invitees/{invitee}", this::invitee);
         r.post("/scheduled_events/{uuid}/cancellation", this::cancelEvent);
+        r.post("/scheduling_links", this::createSchedulingLink);
+        r.post("/data_compliance/deletion/invitees", this::deleteInviteeData);
         r.post("/invitee_no_shows", this::createNoShow);
         r.get("/invitee_no_shows/{uuid}", this::noShow);
         r.delete("/invitee_no_shows/{uuid}", this::deleteNoShow);
@@ -395,23 +404,138 @@ public final class ApiRoutes {
         }
     }
 
+    /** Reasons longer than this are refused, as Calendly's API reference says ({@code maxLength: 10000}). */
+    private static final int MAX_REASON_LENGTH = 10_000;
+
     private void cancelEvent(Context ctx) {
         Principal p = principal(ctx);
         p.require("scheduled_events:write");
         JsonNode body = Http.jsonBody(ctx);
         JsonNode reasonNode = body.get("reason");
+        if (reasonNode != null && !reasonNode.isNull() && !reasonNode.isTextual()) {
+            throw ApiError.invalidArgument("reason", "must be a string");
+        }
         String reason = reasonNode == null || reasonNode.isNull() ? null : reasonNode.asText();
+        if (reason != null && reason.length() > MAX_REASON_LENGTH) {
+            throw ApiError.invalidArgument("reason", "must be at most " + MAX_REASON_LENGTH + " characters");
+        }
         String uuid = ctx.pathParam("uuid");
+        String callerUuid;
         synchronized (store) {
-            ScheduledEvent ev = visibleEvent(p, uuid);
+            ScheduledEvent ev = store.events.get(uuid);
+            if (ev == null) {
+                throw ApiError.notFound();
+            }
+            User caller = caller(p);
+            callerUuid = caller.uuid;
+            boolean allowed = ev.hostUuids.contains(caller.uuid)
+                    || (caller.role.isAdmin() && ev.orgUuid.equals(caller.orgUuid));
+            if (!allowed) {
+                throw ApiError.permissionDenied("You are not allowed to cancel this event");
+            }
             if (!"active".equals(ev.status)) {
-                throw new ApiError(403, "Permission Denied", "Event is already canceled", null);
+                throw ApiError.permissionDenied("Event is already canceled");
+            }
+            if (ev.start.isBefore(clock.instant())) {
+                throw ApiError.permissionDenied("Event in the past");
             }
         }
-        bookings.cancelEvent(uuid, reason);
+        try {
+            bookings.cancelEvent(uuid, reason, callerUuid);
+        } catch (IllegalStateException raced) {
+            throw ApiError.permissionDenied("Event is already canceled");
+        }
         synchronized (store) {
             Http.resource(ctx, 201, renderer.cancellation(store.events.get(uuid).cancellation));
         }
+    }
+
+    // ---- single-use scheduling links ------------------------------------------------------------
+
+    private void createSchedulingLink(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("scheduling_links:write");
+        JsonNode body = Http.jsonBody(ctx);
+        List<Detail> problems = new ArrayList<>();
+        JsonNode max = body.get("max_event_count");
+        if (max == null || max.isNull()) {
+            problems.add(new Detail("max_event_count", "is required"));
+        } else if (!max.isIntegralNumber() || max.asInt() != 1) {
+            problems.add(new Detail("max_event_count", "must be 1"));
+        }
+        JsonNode ownerType = body.get("owner_type");
+        if (ownerType == null || ownerType.isNull()) {
+            problems.add(new Detail("owner_type", "is required"));
+        } else if (!"EventType".equals(ownerType.asText())) {
+            problems.add(new Detail("owner_type", "must be EventType"));
+        }
+        JsonNode owner = body.get("owner");
+        String eventTypeUuid = null;
+        if (owner == null || owner.isNull() || owner.asText().isBlank()) {
+            problems.add(new Detail("owner", "is required"));
+        } else {
+            eventTypeUuid = Uris.idIn(owner.asText(), "event_types").orElse(null);
+            if (eventTypeUuid == null) {
+                problems.add(new Detail("owner", "must be an event type URI"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw ApiError.invalidArguments(problems);
+        }
+        Model.SchedulingLink link;
+        synchronized (store) {
+            EventType et = store.eventTypes.get(eventTypeUuid);
+            if (et == null || et.deletedAt != null) {
+                throw ApiError.notFound();
+            }
+            User caller = caller(p);
+            User owningUser = store.user(et.ownerUuid);
+            boolean allowed = et.ownerUuid.equals(caller.uuid)
+                    || (caller.role.isAdmin() && owningUser.orgUuid.equals(caller.orgUuid));
+            if (!allowed) {
+                throw ApiError.permissionDenied();
+            }
+            if (!et.active) {
+                throw ApiError.invalidArgument("owner", "the event type is not active");
+            }
+            link = bookings.createSchedulingLink(et.uuid, caller.uuid);
+            Http.resource(ctx, 201, renderer.schedulingLink(link));
+        }
+    }
+
+    // ---- data compliance ------------------------------------------------------------------------
+
+    private void deleteInviteeData(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("data_compliance:write");
+        User caller;
+        synchronized (store) {
+            caller = caller(p);
+            if (store.orgs.get(caller.orgUuid).plan != Plan.ENTERPRISE) {
+                throw ApiError.permissionDenied("Please upgrade your Calendly account to Enterprise.");
+            }
+            if (!caller.role.isAdmin()) {
+                throw ApiError.permissionDenied("You must be an admin/owner with the data requests permission enabled "
+                        + "to use this resource. Contact Calendly support and ask them to grant you data requests "
+                        + "permission.");
+            }
+        }
+        JsonNode emails = Http.jsonBody(ctx).get("emails");
+        if (emails == null || emails.isNull()) {
+            throw ApiError.invalidArgument("emails", "is required");
+        }
+        if (!emails.isArray() || emails.isEmpty()) {
+            throw ApiError.invalidArgument("emails", "must be a non-empty array of e-mail addresses");
+        }
+        List<String> list = new ArrayList<>();
+        for (JsonNode e : emails) {
+            if (!e.isTextual() || !e.asText().matches("[^@\\s]+@[^@\\s]+")) {
+                throw ApiError.invalidArgument("emails", "'" + e.asText() + "' is not an e-mail address");
+            }
+            list.add(e.asText());
+        }
+        bookings.deleteInviteeData(caller.orgUuid, caller.uuid, list);
+        Http.json(ctx, 202, CalendlyJson.object(), CalendlyJson.Style.API);
     }
 
     // ---- no-shows -------------------------------------------------------------------------------

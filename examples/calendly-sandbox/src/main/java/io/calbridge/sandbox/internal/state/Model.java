@@ -372,9 +372,9 @@ public final class Model {
     }
 
     /** One accepted {@code POST /data_compliance/deletion/invitees}. */
-    public record DataComplianceDeletion(List<String> emails, String requestedByUuid, String orgUuid, Instant at,
+    public record DataDeletion(List<String> emails, String requestedByUuid, String orgUuid, Instant at,
                                          int inviteesDeleted) {
-        public DataComplianceDeletion {
+        public DataDeletion {
             emails = List.copyOf(emails);
         }
     }

@@ -1,7 +1,7 @@
 package io.calbridge.sandbox.internal.state;
 
 import io.calbridge.sandbox.internal.state.Model.App;
-import io.calbridge.sandbox.internal.state.Model.DataComplianceDeletion;
+import io.calbridge.sandbox.internal.state.Model.DataDeletion;
 import io.calbridge.sandbox.internal.state.Model.AuthCode;
 import io.calbridge.sandbox.internal.state.Model.EventType;
 import io.calbridge.sandbox.internal.state.Model.Grant;
@@ -42,7 +42,7 @@ public final class Store {
     public final Map<String, RoutingForm> routingForms = new LinkedHashMap<>();
     public final Map<String, RoutingSubmission> routingSubmissions = new LinkedHashMap<>();
     public final Map<String, SchedulingLink> schedulingLinks = new LinkedHashMap<>();
-    public final List<DataComplianceDeletion> dataComplianceDeletions = new ArrayList<>();
+    public final List<DataDeletion> dataDeletions = new ArrayList<>();
 
     public Optional<User> userByEmail(String email) {
         return users.values().stream().filter(u -> u.email.equalsIgnoreCase(email)).findFirst();
