@@ -507,12 +507,7 @@ public final class AdminRoutes {
             ArrayNode subs = o.putArray("webhook_subscriptions");
             w.store.subscriptions.values().forEach(s -> subs.add(w.renderer.subscription(s)));
             ArrayNode links = o.putArray("scheduling_links");
-            w.store.schedulingLinks.values().forEach(l -> {
-                ObjectNode lo = w.renderer.schedulingLink(l);
-                Invitee used = l.usedByInviteeUuid == null ? null : w.store.invitees.get(l.usedByInviteeUuid);
-                lo.put("invitee", used == null ? null : w.uris.invitee(used.eventUuid, used.uuid));
-                links.add(lo);
-            });
+            w.store.schedulingLinks.keySet().forEach(code -> links.add(schedulingLink(sb.schedulingLink(code))));
         }
         Http.json(ctx, 200, o, CalendlyJson.Style.AS_BUILT);
     }

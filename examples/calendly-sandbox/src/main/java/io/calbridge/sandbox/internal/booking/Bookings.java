@@ -163,9 +163,8 @@ public final class Bookings {
     private ScheduledEvent place(EventType et, Instant start, String hostUuid, Instant now, String phone) {
         Instant startAt = Times.micro(start);
         if (et.kind.isGroup()) {
-            Optional<ScheduledEvent> open = store.events.values().stream()
-                    .filter(e -> e.eventTypeUuid.equals(et.uuid) && e.start.equals(startAt)
-                            && "active".equals(e.status) && e.hostUuids.contains(hostUuid)
+            Optional<ScheduledEvent> open = store.eventsAt(et.uuid, startAt).stream()
+                    .filter(e -> "active".equals(e.status) && e.hostUuids.contains(hostUuid)
                             && store.activeInvitees(e.uuid) < e.limit)
                     .findFirst();
             if (open.isPresent()) {
@@ -183,7 +182,7 @@ public final class Bookings {
         ev.conferenceId = 85_550_000_000L + Ids.nextInt(9_999_999);
         ev.conferenceStatus = et.location == LocationKind.GOOGLE_MEET ? "processing" : "pushed";
         ev.locationText = et.location == LocationKind.OUTBOUND_CALL ? phone : et.locationText;
-        store.events.put(ev.uuid, ev);
+        store.addEvent(ev);
         return ev;
     }
 
@@ -625,7 +624,7 @@ public final class Bookings {
             }
             for (String eventUuid : touched) {
                 if (store.inviteesOf(eventUuid).isEmpty()) {
-                    store.events.remove(eventUuid);
+                    store.removeEvent(store.events.get(eventUuid));
                 }
             }
             DataDeletion d = new DataDeletion(emails, requesterUuid, orgUuid, now(), doomed.size());

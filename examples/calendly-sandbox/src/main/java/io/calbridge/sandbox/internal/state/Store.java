@@ -33,7 +33,9 @@ public final class Store {
     public final Map<String, Grant> grantsByAccess = new LinkedHashMap<>();
     public final Map<String, Grant> grantsByRefresh = new LinkedHashMap<>();
     public final Map<String, EventType> eventTypes = new LinkedHashMap<>();
+    /** Add and remove through {@link #addEvent} and {@link #removeEvent}: they keep the per-slot index. */
     public final Map<String, ScheduledEvent> events = new LinkedHashMap<>();
+    private final Map<String, List<ScheduledEvent>> eventsBySlot = new HashMap<>();
     /** Add and remove through {@link #addInvitee} and {@link #removeInvitee}: they keep the per-event index. */
     public final Map<String, Invitee> invitees = new LinkedHashMap<>();
     private final Map<String, List<Invitee>> inviteesByEvent = new HashMap<>();
@@ -50,6 +52,28 @@ public final class Store {
 
     public Optional<User> userByMembership(String membershipUuid) {
         return users.values().stream().filter(u -> u.membershipUuid.equals(membershipUuid)).findFirst();
+    }
+
+    public void addEvent(ScheduledEvent ev) {
+        events.put(ev.uuid, ev);
+        eventsBySlot.computeIfAbsent(slot(ev.eventTypeUuid, ev.start), k -> new ArrayList<>()).add(ev);
+    }
+
+    public void removeEvent(ScheduledEvent ev) {
+        events.remove(ev.uuid);
+        List<ScheduledEvent> at = eventsBySlot.get(slot(ev.eventTypeUuid, ev.start));
+        if (at != null) {
+            at.remove(ev);
+        }
+    }
+
+    /** The events of an event type that start at {@code start} (a group event's seats are found here). */
+    public List<ScheduledEvent> eventsAt(String eventTypeUuid, java.time.Instant start) {
+        return List.copyOf(eventsBySlot.getOrDefault(slot(eventTypeUuid, start), List.of()));
+    }
+
+    private static String slot(String eventTypeUuid, java.time.Instant start) {
+        return eventTypeUuid + "@" + start;
     }
 
     public void addInvitee(Invitee inv) {
