@@ -205,7 +205,7 @@ public final class CalendlySandbox implements AutoCloseable {
 
     /**
      * Creates many scheduled events at once (for import tests), emitting no webhooks: see
-     * {@link SeedRequest}. 250 events take a few milliseconds.
+     * {@link SeedRequest}. 250 events take well under a second.
      */
     public SeedResult seed(SeedRequest request) {
         Bookings.Seeded s = w.bookings.seed(Objects.requireNonNull(request, "request"));

@@ -46,7 +46,7 @@ public final class SeedRequest {
         return new SeedRequest(eventTypes, events);
     }
 
-    /** Start of the first event; default: the next full hour a day from the sandbox's now. */
+    /** Start of the first event; default: a day after the sandbox's now, on the hour. */
     public SeedRequest startingAt(Instant first) {
         this.startingAt = Objects.requireNonNull(first, "first");
         return this;
