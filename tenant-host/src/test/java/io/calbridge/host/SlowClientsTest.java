@@ -37,7 +37,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Regression: about 260 connections that POST to a webhook URL with {@code Content-Length: 10000} and
  * then send one byte every 25 s took every server thread; a real signed delivery, {@code /health} and
  * {@code /login} timed out. Here 300 such connections (half to a connected integration's URL, half to
- * unknown tokens) stay open while the real requests must each answer within 1 s.
+ * unknown tokens) are opened while the real requests must each answer within 1 s (or, on a machine so
+ * loaded that they take longer even without the slow clients, three times that baseline).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SlowClientsTest {
@@ -45,7 +46,7 @@ class SlowClientsTest {
     static final TestDatabase db = TestDatabase.withAllMigrations();
 
     private static final int SLOW_CLIENTS = 300;
-    private static final Duration BODY_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration BODY_TIMEOUT = Duration.ofSeconds(20);
     private static final String KEY = "slow-clients-signing-key";
 
     @Test
@@ -58,32 +59,36 @@ class SlowClientsTest {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         List<Socket> slow = new ArrayList<>();
         try {
-            // Warm up (class loading, first Flyway read) so that 1 s measures waiting, not a cold start.
-            http.send(signed(app.port(), token, Duration.ofSeconds(30)), HttpResponse.BodyHandlers.ofString());
-            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/login")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            // Warm up (class loading, first Flyway read), then the same calls without slow clients: the baseline.
+            Call delivery = () -> http.send(signed(app.port(), token), HttpResponse.BodyHandlers.ofString());
+            Call health = () -> http.send(get(app.port(), "/health"), HttpResponse.BodyHandlers.ofString());
+            Call login = () -> http.send(get(app.port(), "/login"), HttpResponse.BodyHandlers.ofString());
+            for (Call call : List.of(delivery, health, login)) {
+                call.send();
+            }
+            long[] baseline = {fastest(delivery, Long.MAX_VALUE), fastest(health, Long.MAX_VALUE), fastest(login, Long.MAX_VALUE)};
+
             for (int i = 0; i < SLOW_CLIENTS; i++) {
                 String target = i % 2 == 0 ? token : "unknown-" + UUID.randomUUID().toString().replace("-", "");
                 slow.add(trickle(app.port(), target));
             }
             Thread.sleep(3000); // let the server take them all in (404 for the unknown, reading the others)
 
-            long sent = System.nanoTime();
-            var delivery = http.send(signed(app.port(), token, Duration.ofSeconds(1)), HttpResponse.BodyHandlers.ofString());
-            long deliveryMillis = (System.nanoTime() - sent) / 1_000_000;
-            var health = timed(http, "http://127.0.0.1:" + app.port() + "/health");
-            var login = timed(http, "http://127.0.0.1:" + app.port() + "/login");
-
-            assertEquals(200, delivery.statusCode(), delivery.body()); // "duplicate" of the warm-up: still stored once
-            assertTrue(deliveryMillis < 1000, "signed delivery took " + deliveryMillis + " ms");
-            assertEquals(200, health.statusCode(), health.body());
-            assertEquals(200, login.statusCode());
+            String[] names = {"signed delivery", "/health", "/login"};
+            Call[] calls = {delivery, health, login};
+            for (int i = 0; i < calls.length; i++) {
+                long bound = Math.max(1000, 3 * baseline[i]);
+                long took = fastest(calls[i], bound);
+                System.out.printf("%s with %d slow clients: %d ms (without: %d ms, bound %d ms)%n", names[i], SLOW_CLIENTS, took,
+                        baseline[i], bound);
+                assertTrue(took < bound, names[i] + " took " + took + " ms with slow clients (without: " + baseline[i] + " ms)");
+            }
             for (int i = 0; i < SLOW_CLIENTS; i++) {
                 String status = statusLine(slow.get(i), BODY_TIMEOUT.plusSeconds(5));
-                assertTrue(status.startsWith(i % 2 == 0 ? "HTTP/1.1 408" : "HTTP/1.1 404"),
-                        "slow client " + i + " got: " + status);
+                // Unknown tokens: 404 before the body. The others: 408 from the deadline or Jetty's minimum
+                // rate, or a closed connection when Jetty's idle timeout ends them first; never left open.
+                boolean ended = i % 2 == 0 ? status.isEmpty() || status.startsWith("HTTP/1.1 408") : status.startsWith("HTTP/1.1 404");
+                assertTrue(ended, "slow client " + i + " got: " + status);
             }
         } finally {
             for (Socket s : slow) {
@@ -103,34 +108,68 @@ class SlowClientsTest {
         return socket;
     }
 
+    /** The response's status line; empty when the server closed the connection without one. */
     private static String statusLine(Socket socket, Duration wait) throws IOException {
         socket.setSoTimeout((int) wait.toMillis());
         InputStream in = socket.getInputStream();
         StringBuilder line = new StringBuilder();
         int c;
-        while ((c = in.read()) != -1 && c != '\r') {
-            line.append((char) c);
+        try {
+            while ((c = in.read()) != -1 && c != '\r') {
+                line.append((char) c);
+            }
+        } catch (java.net.SocketException reset) {
+            return line.toString(); // closed by the server
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return "still open after " + wait.toSeconds() + " s";
         }
         return line.toString();
     }
 
-    private static HttpResponse<String> timed(HttpClient http, String url) throws Exception {
-        long start = System.nanoTime();
-        var response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(1)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(millis < 1000, url + " took " + millis + " ms");
-        return response;
+    interface Call {
+        HttpResponse<String> send() throws Exception;
     }
 
-    private static HttpRequest signed(int port, String token, Duration timeout) throws Exception {
+    /**
+     * The fastest of three tries of a call that must answer 200, in ms; a try that has no answer within
+     * {@code limitMillis} counts as that long. Three tries, and a bound of 1 s or three times the
+     * baseline, because other builds share this machine's two cores (load averages over 30 were seen,
+     * when even the baseline took over a second); with every server thread taken, no try answers.
+     */
+    private static long fastest(Call call, long limitMillis) throws Exception {
+        long best = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long start = System.nanoTime();
+            var pending = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return call.send();
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            try {
+                HttpResponse<String> response = pending.get(Math.min(limitMillis, 30_000), TimeUnit.MILLISECONDS);
+                assertEquals(200, response.statusCode(), response.body());
+                best = Math.min(best, (System.nanoTime() - start) / 1_000_000);
+            } catch (java.util.concurrent.TimeoutException e) {
+                pending.cancel(true);
+                best = Math.min(best, limitMillis);
+            }
+        }
+        return best;
+    }
+
+    private static HttpRequest get(int port, String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build();
+    }
+
+    private static HttpRequest signed(int port, String token) throws Exception {
         byte[] body = CalendlyFixtures.webhook("invitee.created.basic.json");
         long t = System.currentTimeMillis() / 1000;
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         mac.update((t + ".").getBytes(StandardCharsets.UTF_8));
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/webhooks/calendly/" + token))
-                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Calendly-Webhook-Signature", "t=" + t + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body)))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
