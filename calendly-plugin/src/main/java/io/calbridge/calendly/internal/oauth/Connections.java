@@ -5,6 +5,7 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.crypto.AccessTokenCache;
 import io.calbridge.calendly.internal.crypto.SecretBox;
 import io.javalin.config.RoutesConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -42,12 +43,14 @@ public final class Connections {
     /**
      * @param integrationChanged told after an integration's keys or status changed on this node
      *                           (connect, disconnect, new signing key), so caches elsewhere can drop it
+     * @param metrics            where the token refresh counter goes
      */
     public static Connections create(Db db, SecretBox box, AccessTokenCache tokenCache, CalendlyClient calendly,
                                      OAuthSettings settings, ReauthorizationListener listener, CurrentUser currentUser,
-                                     Consumer<UUID> integrationChanged, Clock clock) {
+                                     Consumer<UUID> integrationChanged, MeterRegistry metrics, Clock clock) {
         IntegrationStore store = new IntegrationStore();
-        TokenRefresher tokens = new TokenRefresher(db, store, box, calendly.oauth(), settings, listener, tokenCache, clock);
+        TokenRefresher tokens = new TokenRefresher(db, store, box, calendly.oauth(), settings, listener, tokenCache,
+                new TokenMetrics(metrics), clock);
         SubscriptionManager subscriptions = new SubscriptionManager(db, store, box, calendly, tokens, settings,
                 integrationChanged, clock);
         ConnectionService connections = new ConnectionService(db, store, new StateStore(), box, calendly, tokens,
