@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -38,7 +39,7 @@ final class Health implements AutoCloseable {
     /** Timeouts of the check's own connections (seconds, pgjdbc's unit). */
     private static final int CONNECT_TIMEOUT_SECONDS = 1;
     private static final int SOCKET_TIMEOUT_SECONDS = 2;
-    /** How long a "everything applied" answer from Flyway is reused. */
+    /** How long an "everything applied" answer from Flyway is used before it is refreshed. */
     private static final Duration MIGRATIONS_RECHECK = Duration.ofMinutes(1);
 
     private final DataSource probe;
@@ -49,7 +50,13 @@ final class Health implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final ExecutorService refresher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "tenant-host-health-migrations");
+        t.setDaemon(true);
+        return t;
+    });
     private final AtomicReference<CompletableFuture<DatabaseState>> running = new AtomicReference<>();
+    private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile MigrationsState lastMigrations;
 
     Health(DataSource dataSource, String version) {
@@ -57,6 +64,11 @@ final class Health implements AutoCloseable {
         this.version = version;
         for (Migrations set : Migrations.values()) {
             migrations.put(set, set.flyway(probe, null));
+        }
+        try {
+            refreshMigrations(); // now, while the node starts, rather than in its first probe
+        } catch (RuntimeException e) {
+            // not reachable now: probes will say so
         }
     }
 
@@ -175,7 +187,12 @@ final class Health implements AutoCloseable {
             try (Connection c = probe.getConnection()) {
                 server = c.getMetaData().getDatabaseProductVersion();
             }
-            MigrationsState sets = migrationsState();
+            MigrationsState sets = lastMigrations;
+            if (sets == null || !sets.migrated()) {
+                sets = refreshMigrations();
+            } else if (System.nanoTime() - sets.checkedAtNanos() > MIGRATIONS_RECHECK.toNanos()) {
+                refreshInBackground();
+            }
             return new DatabaseState(true, null, server, millisSince(started), sets.sets(), sets.migrated());
         } catch (Exception e) {
             // Flyway wraps the driver's exception; any failure here means "not usable now", never a 500.
@@ -187,15 +204,11 @@ final class Health implements AutoCloseable {
     }
 
     /**
-     * Flyway's view of both sets. Applied migrations stay applied, so once everything is, the
-     * answer is reused for {@link #MIGRATIONS_RECHECK} (Flyway reads its history tables and scans
-     * the classpath: too slow to repeat on every probe).
+     * Flyway's view of both sets. It reads the history tables and scans the classpath, too slow for
+     * every probe on a busy machine; applied migrations stay applied, so once everything is, probes
+     * use the last answer and a refresh runs beside them every {@link #MIGRATIONS_RECHECK}.
      */
-    private MigrationsState migrationsState() {
-        MigrationsState known = lastMigrations;
-        if (known != null && known.migrated() && System.nanoTime() - known.checkedAtNanos() < MIGRATIONS_RECHECK.toNanos()) {
-            return known;
-        }
+    private MigrationsState refreshMigrations() {
         Map<String, Map<String, Object>> sets = new LinkedHashMap<>();
         boolean migrated = true;
         for (Map.Entry<Migrations, Flyway> set : migrations.entrySet()) {
@@ -211,6 +224,24 @@ final class Health implements AutoCloseable {
         MigrationsState fresh = new MigrationsState(sets, migrated, System.nanoTime());
         lastMigrations = fresh;
         return fresh;
+    }
+
+    private void refreshInBackground() {
+        if (refreshing.compareAndSet(false, true)) {
+            try {
+                refresher.execute(() -> {
+                    try {
+                        refreshMigrations();
+                    } catch (RuntimeException e) {
+                        // the next probe sees the database's state itself
+                    } finally {
+                        refreshing.set(false);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                refreshing.set(false);
+            }
+        }
     }
 
     private static long millisSince(long nanos) {
@@ -264,5 +295,6 @@ final class Health implements AutoCloseable {
     @Override
     public void close() {
         checker.shutdownNow();
+        refresher.shutdownNow();
     }
 }

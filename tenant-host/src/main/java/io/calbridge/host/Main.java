@@ -13,6 +13,11 @@ import io.calbridge.host.security.SecuritySettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -30,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * java -jar tenant-host.jar                 start (configuration: environment, see the README)
- * java -jar tenant-host.jar new-master-key  print a new master key (a Tink keyset) for CALBRIDGE_MASTER_KEY
+ * java -jar tenant-host.jar new-master-key [FILE]
+ *                                           a new master key (a Tink keyset) for CALBRIDGE_MASTER_KEY, or in
+ *                                           FILE (created readable by its owner only) for CALBRIDGE_MASTER_KEY_FILE
  * </pre>
  *
  * Exit codes: 2 for a configuration error (nothing was started), 1 when start-up failed after
@@ -78,13 +85,33 @@ public final class Main {
         }
     }
 
-    private static int command(String[] args) {
-        if (args.length == 1 && args[0].equals("new-master-key")) {
-            System.out.println(MasterKeys.newKeysetJson());
-            return 0;
+    static int command(String[] args) {
+        if (args[0].equals("new-master-key") && args.length <= 2) {
+            if (args.length == 1) {
+                System.out.println(MasterKeys.newKeysetJson());
+                return 0;
+            }
+            try {
+                writeOwnerOnly(Path.of(args[1]), MasterKeys.newKeysetJson());
+                return 0;
+            } catch (IOException e) {
+                System.err.println("tenant-host: cannot write a new master key to " + args[1] + ": " + e);
+                return EXIT_START_FAILED;
+            }
         }
-        System.err.println("usage: tenant-host [new-master-key]  (without arguments it starts; configuration: environment)");
+        System.err.println("usage: tenant-host [new-master-key [FILE]]  (without arguments it starts; configuration: "
+                + "environment)");
         return EXIT_CONFIGURATION;
+    }
+
+    /** A new file readable by its owner only; an existing one is never overwritten (it may hold the only key). */
+    static void writeOwnerOnly(Path file, String content) throws IOException {
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            Files.createFile(file);
+        }
+        Files.writeString(file, content, StandardCharsets.UTF_8);
     }
 
     /** tenant-host running: {@link #close()} stops it. */
