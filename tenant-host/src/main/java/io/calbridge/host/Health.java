@@ -95,14 +95,8 @@ final class Health implements AutoCloseable {
 
     /** Ready for traffic: the database answers and every migration set is applied. */
     Report ready() {
-        DatabaseState db = database();
-        String reason = reasonDown(db);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", reason == null ? "UP" : "DOWN");
-        if (reason != null) {
-            body.put("reason", reason);
-        }
-        return new Report(reason == null, reason, body);
+        String reason = reasonDown(database());
+        return new Report(reason == null, reason, status(reason));
     }
 
     /**
@@ -112,11 +106,7 @@ final class Health implements AutoCloseable {
     Report report(boolean operator) {
         DatabaseState db = database();
         String reason = reasonDown(db);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", reason == null ? "UP" : "DOWN");
-        if (reason != null) {
-            body.put("reason", reason);
-        }
+        Map<String, Object> body = status(reason);
         Map<String, Object> database = new LinkedHashMap<>();
         database.put("reachable", db.reachable());
         body.put("database", database);
@@ -135,6 +125,16 @@ final class Health implements AutoCloseable {
             }
         }
         return new Report(reason == null, reason, body);
+    }
+
+    /** {@code {"status":"UP"}}, or {@code {"status":"DOWN","reason":...}}. */
+    private static Map<String, Object> status(String reasonDown) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", reasonDown == null ? "UP" : "DOWN");
+        if (reasonDown != null) {
+            body.put("reason", reasonDown);
+        }
+        return body;
     }
 
     private static String reasonDown(DatabaseState db) {

@@ -3,8 +3,13 @@ package io.calbridge.host;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.calbridge.calendly.MasterKey;
@@ -36,16 +41,19 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
- * tenant-host's start-up as {@code Main} runs it: health while migrations run, and a start that
- * fails after it started things (a child JVM, as an operator runs it) exits non-zero with its
- * message, having stopped the embedded PostgreSQL, the sandbox and the port.
+ * tenant-host's start-up as {@code Main} runs it: health while migrations run; a start that fails
+ * after it started things (a child JVM, as an operator runs it) exits non-zero with its message,
+ * having stopped the embedded PostgreSQL, the sandbox and the port; and what it logs on the way
+ * holds no secret.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class MainStartupTest {
@@ -137,16 +145,30 @@ class MainStartupTest {
                 "CALENDLY_CLIENT_ID", "visible-client-id"));
         env.put("CALENDLY_CLIENT_SECRET_FILE", clientSecret.toString());
         env.put("CALENDLY_WEBHOOK_SIGNING_KEY", "signing-s3cret");
+        HostConfig config = HostConfig.load(env);
 
-        Child child = runMain(env);
+        String logged;
+        Main.StartFailed failed;
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        log.start();
+        root.addAppender(log);
+        try {
+            failed = assertThrows(Main.StartFailed.class, () -> Main.start(config));
+        } finally {
+            root.detachAppender(log);
+            logged = log.list.stream().map(e -> e.getFormattedMessage()
+                    + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy())))
+                    .collect(Collectors.joining("\n"));
+        }
 
-        assertEquals(Main.EXIT_START_FAILED, child.exitCode, child.output);
-        assertTrue(child.output.contains(MISMATCH), child.output);
-        assertTrue(child.output.contains("platformApp=client_id visible-client-id, client secret <set>, webhook signing key <set>"),
-                child.output);
-        assertFalse(child.output.contains("s3cret"), child.output);
+        assertEquals(Main.EXIT_START_FAILED, failed.exitCode);
+        assertTrue(failed.getMessage().contains(MISMATCH), failed.getMessage());
+        assertTrue(logged.contains("platformApp=client_id visible-client-id, client secret <set>, webhook signing key <set>"),
+                logged);
+        assertFalse(logged.contains("s3cret"), logged);
         JsonNode keyset = JSON.readTree(masterKey);
-        assertFalse(child.output.contains(keyset.at("/key/0/keyData/value").asText()), "the master key never shows");
+        assertFalse(logged.contains(keyset.at("/key/0/keyData/value").asText()), "the master key never shows");
         assertFalse(listening(port));
     }
 
