@@ -32,7 +32,9 @@ public final class CalendlyConfig {
      * when done, so size the pool for the host's own load plus {@link #workerThreads}, plus one connection
      * the plugin keeps while it runs to hear other nodes' cache invalidations ({@code LISTEN}). When the host's
      * tables are in the same database, host-interface calls get the plugin's open transaction
-     * ({@link io.calbridge.calendly.spi.HostCall#transaction()}). The plugin never closes it. Required.
+     * ({@link io.calbridge.calendly.spi.HostCall#transaction()}). The plugin never closes it. Webhook
+     * requests wait at most 2 s for a connection (with HikariCP, whatever the pool's own timeout) and
+     * are answered 503 at once while the database is known to be unreachable. Required.
      */
     public DataSource dataSource;
 
@@ -133,6 +135,31 @@ public final class CalendlyConfig {
      * adds time series. Default false.
      */
     public boolean webhookMetricsPerTenant = false;
+
+    /**
+     * How long a webhook delivery's body may take to arrive whole; slower requests get 408 and their
+     * connection is closed. The body is read without holding a server thread, so slow clients cost
+     * connections, not threads. Default 10 seconds (Calendly sends a few KiB at once).
+     */
+    public Duration webhookBodyTimeout = Duration.ofSeconds(10);
+
+    /**
+     * Applied to the host's Jetty ({@code HttpConfiguration.setIdleTimeout}) when the plugin is
+     * registered: how long a request may make no progress reading its body or writing its answer
+     * before Jetty gives up on it (408 or a closed connection) and frees its thread. {@code null}
+     * leaves the host's setting alone. Default 20 seconds. Hosts that build their own connectors
+     * should set the same.
+     */
+    public Duration httpIdleTimeout = Duration.ofSeconds(20);
+
+    /**
+     * Applied to the host's Jetty ({@code HttpConfiguration.setMinRequestDataRate}) when the plugin is
+     * registered: the slowest a request body may arrive, in bytes per second averaged from its first
+     * byte; slower requests get 408. Stops clients that trickle bodies from holding a thread each on
+     * routes that read bodies blockingly (forms, JSON). {@code 0} leaves the host's setting alone.
+     * Default 1024.
+     */
+    public long httpMinRequestDataRate = 1024;
 
     /** Refresh an access token this long before it expires. Default 5 minutes. */
     public Duration tokenRefreshMargin = Duration.ofMinutes(5);

@@ -20,7 +20,9 @@ import java.util.function.Consumer;
  * <p>The configuration is checked when the plugin is constructed; a missing or impossible setting
  * throws {@link IllegalArgumentException} naming the setting and what to put there. Once Javalin
  * starts, the plugin applies its own migrations (unless disabled), registers its routes, starts the
- * webhook worker, and stops everything when the server stops.
+ * webhook worker, and stops everything when the server stops. It also sets the host's Jetty idle
+ * timeout and minimum request data rate ({@link CalendlyConfig#httpIdleTimeout},
+ * {@link CalendlyConfig#httpMinRequestDataRate}) so that slow clients cannot hold server threads.
  */
 public final class CalendlyPlugin extends Plugin<CalendlyConfig> {
     /** The plugin's runtime operations, for the host: {@code app.unsafe.appDataManager.get(OPERATIONS)}. */
@@ -46,6 +48,15 @@ public final class CalendlyPlugin extends Plugin<CalendlyConfig> {
     public void onInitialize(JavalinState state) {
         wiring = new Wiring(settings);
         state.appData(OPERATIONS, wiring.operations());
+        // Slow clients must not hold server threads: bound how long and how slowly a request may stall.
+        state.jetty.modifyHttpConfiguration(http -> {
+            if (settings.httpIdleTimeout() != null) {
+                http.setIdleTimeout(settings.httpIdleTimeout().toMillis());
+            }
+            if (settings.httpMinRequestDataRate() > 0) {
+                http.setMinRequestDataRate(settings.httpMinRequestDataRate());
+            }
+        });
     }
 
     @Override

@@ -75,7 +75,9 @@ public final class Wiring {
             OAuthSettings oauth,
             WebhookSettings webhooks,
             HostSecurity security,
-            HostServices host) {
+            HostServices host,
+            Duration httpIdleTimeout,
+            long httpMinRequestDataRate) {
 
         public static Settings validate(CalendlyConfig c) {
             require(c.publicBaseUrl != null && !c.publicBaseUrl.isBlank(),
@@ -90,6 +92,10 @@ public final class Wiring {
             require(c.signatureFutureSkew != null && !c.signatureFutureSkew.isNegative(),
                     "signatureFutureSkew cannot be negative: " + c.signatureFutureSkew);
             require(c.maxWebhookBodyBytes > 0, "maxWebhookBodyBytes must be positive: " + c.maxWebhookBodyBytes);
+            require(c.httpIdleTimeout == null || (!c.httpIdleTimeout.isNegative() && !c.httpIdleTimeout.isZero()),
+                    "httpIdleTimeout must be positive, or null to leave the host's Jetty alone: " + c.httpIdleTimeout);
+            require(c.httpMinRequestDataRate >= 0,
+                    "httpMinRequestDataRate cannot be negative (0 leaves the host's Jetty alone): " + c.httpMinRequestDataRate);
             require(c.tokenRefreshMargin != null && !c.tokenRefreshMargin.isNegative(),
                     "tokenRefreshMargin cannot be negative: " + c.tokenRefreshMargin);
             require(c.clock != null, "clock is required");
@@ -111,12 +117,13 @@ public final class Wiring {
                     c.migrate, c.workerThreads, c.signatureTolerance, c.signatureFutureSkew,
                     c.maxWebhookBodyBytes, c.tokenRefreshMargin, c.clock,
                     c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry, oauth,
-                    webhookSettings(c, prefix), c.security, c.host);
+                    webhookSettings(c, prefix), c.security, c.host, c.httpIdleTimeout, c.httpMinRequestDataRate);
         }
 
         private static WebhookSettings webhookSettings(CalendlyConfig c, String prefix) {
             require(c.webhookLease != null, "webhookLease is required, e.g. Duration.ofMinutes(2)");
             require(c.webhookPollInterval != null, "webhookPollInterval is required, e.g. Duration.ofSeconds(1)");
+            require(c.webhookBodyTimeout != null, "webhookBodyTimeout is required, e.g. Duration.ofSeconds(10)");
             require(c.webhookRetryBaseDelay != null && c.webhookRetryBaseDelay.toMillis() > 0,
                     "webhookRetryBaseDelay must be positive: " + c.webhookRetryBaseDelay);
             require(c.webhookRetryMaxDelay != null && c.webhookRetryMaxDelay.compareTo(c.webhookRetryBaseDelay) >= 0,
@@ -127,7 +134,8 @@ public final class Wiring {
             return new WebhookSettings(prefix, c.signatureTolerance, c.signatureFutureSkew, c.maxWebhookBodyBytes,
                     c.platformSigningKey == null || c.platformSigningKey.isBlank() ? null : Secret.of(c.platformSigningKey),
                     c.workerThreads, c.webhookMaxAttempts, c.webhookLease, c.webhookPollInterval,
-                    c.webhookRetryBaseDelay, c.webhookRetryMaxDelay, defaults.keyCacheTtl(), c.webhookMetricsPerTenant);
+                    c.webhookRetryBaseDelay, c.webhookRetryMaxDelay, defaults.keyCacheTtl(), c.webhookMetricsPerTenant,
+                    c.webhookBodyTimeout);
         }
 
         private static void requirePositive(String name, Duration d) {

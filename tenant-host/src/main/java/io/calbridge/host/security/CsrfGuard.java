@@ -20,7 +20,8 @@ import java.util.Set;
  * <p>Not checked: requests with an {@code Authorization} header (bearer API calls; such requests
  * are never authenticated from the session, see {@link CurrentUsers}), exempt paths (the webhook
  * endpoint and the token endpoint, which use no session), and requests without a session, which
- * carry no authority to abuse. The login form is always checked (login CSRF).
+ * carry no authority to abuse. The login form is always checked (login CSRF), with a token bound to a
+ * cookie rather than a session ({@link LoginFormTokens}), so that showing it creates no session.
  *
  * <p>Why not pac4j's CSRF token generator and authorizer: pac4j rotates the token on every
  * request, which breaks a page that sends several {@code fetch} calls or is open in two tabs, and
@@ -35,19 +36,30 @@ public final class CsrfGuard {
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     private final SecureRandom random = new SecureRandom();
+    private final LoginFormTokens loginForms;
     private final Set<String> alwaysChecked;
     private final Set<String> exemptPaths;
     private final List<String> exemptPrefixes;
 
     /**
-     * @param alwaysChecked  paths checked even without a session (the login form)
+     * @param loginForms     the session-free tokens of the login form
+     * @param alwaysChecked  paths checked even without a session, with a login-form token (the login form's target)
      * @param exemptPaths    exact paths never checked
      * @param exemptPrefixes path prefixes never checked
      */
-    CsrfGuard(Set<String> alwaysChecked, Set<String> exemptPaths, List<String> exemptPrefixes) {
+    CsrfGuard(LoginFormTokens loginForms, Set<String> alwaysChecked, Set<String> exemptPaths, List<String> exemptPrefixes) {
+        this.loginForms = loginForms;
         this.alwaysChecked = Set.copyOf(alwaysChecked);
         this.exemptPaths = Set.copyOf(exemptPaths);
         this.exemptPrefixes = List.copyOf(exemptPrefixes);
+    }
+
+    /**
+     * The login form's token, bound to a cookie instead of a session: an anonymous page creates no
+     * server session. See {@link LoginFormTokens}.
+     */
+    public String loginFormToken(Context ctx) {
+        return loginForms.token(ctx);
     }
 
     /** The session's token, created (with the session) on first use. Put it in forms and fetch headers. */
@@ -78,18 +90,28 @@ public final class CsrfGuard {
         if (exemptPaths.contains(path) || exemptPrefixes.stream().anyMatch(path::startsWith)) {
             return;
         }
-        HttpSession session = ctx.req().getSession(false);
-        if (session == null && !alwaysChecked.contains(path)) {
+        if (alwaysChecked.contains(path)) {
+            if (!loginForms.matches(ctx, presented(ctx))) {
+                throw invalid();
+            }
             return;
         }
-        Object expected = session == null ? null : session.getAttribute(SESSION_KEY);
+        HttpSession session = ctx.req().getSession(false);
+        if (session == null) {
+            return;
+        }
+        Object expected = session.getAttribute(SESSION_KEY);
         String presented = presented(ctx);
         if (!(expected instanceof String e) || presented == null
                 || !MessageDigest.isEqual(e.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8))) {
-            throw new HttpResponseException(403,
-                    "This form has expired or did not come from this site. Reload the page and try again.",
-                    Map.of("code", "csrf_token_invalid"));
+            throw invalid();
         }
+    }
+
+    private static HttpResponseException invalid() {
+        return new HttpResponseException(403,
+                "This form has expired or did not come from this site. Reload the page and try again.",
+                Map.of("code", "csrf_token_invalid"));
     }
 
     private static String presented(Context ctx) {

@@ -3,6 +3,7 @@ package io.calbridge.host.security;
 import io.javalin.http.Context;
 import org.slf4j.MDC;
 import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.InternalServerErrorResponse;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.UnauthorizedResponse;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.pac4j.core.config.Config;
 import org.pac4j.core.context.CallContext;
 import org.pac4j.core.context.WebContext;
 import org.pac4j.core.context.session.SessionStore;
+import org.pac4j.core.exception.CredentialsException;
 import org.pac4j.core.profile.ProfileManager;
 import org.pac4j.core.profile.UserProfile;
 import org.pac4j.http.client.direct.HeaderClient;
@@ -130,10 +132,15 @@ public final class CurrentUsers {
             return bearer.getCredentials(cc)
                     .flatMap(c -> bearer.validateCredentials(cc, c))
                     .flatMap(c -> bearer.getUserProfile(cc, c));
-        } catch (RuntimeException e) {
-            // Malformed, forged or expired tokens are anonymous requests, not server errors.
+        } catch (CredentialsException e) {
+            // Malformed, forged or unsigned tokens are anonymous requests, not server errors.
             log.debug("bearer token rejected: {}", e.getClass().getSimpleName());
             return Optional.empty();
+        } catch (RuntimeException e) {
+            // Our own fault, not the caller's: a 401 would send a valid client to log in again for nothing.
+            log.error("Checking a bearer token failed", e);
+            throw new InternalServerErrorResponse("Could not check the access token. Try again.",
+                    Map.of("code", "internal_error"));
         }
     }
 

@@ -1,13 +1,10 @@
 package io.calbridge.host.security;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.calbridge.limits.WindowedLimit;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Counts failed logins per account (email) and per client address and refuses further attempts
@@ -16,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  * of continuing behind the 429. A successful login clears the account's count, never the
  * address's (one valid account must not reset the address for guessing at others).
  *
- * <p>Counts live in this node's memory (bounded; the oldest entries go first): with several nodes
- * an attacker gets the limit once per node. Thread-safe.
+ * <p>Counts live in this node's memory, in {@link WindowedLimit}s (bounded, expiring; the same
+ * mechanism as the plugin's webhook rejection log): with several nodes an attacker gets the limit once
+ * per node. Thread-safe.
  */
 public final class LoginThrottle {
     /**
@@ -41,62 +39,39 @@ public final class LoginThrottle {
         }
     }
 
-    private record Window(Instant start, int failures) {
-    }
+    /** Keys remembered per kind (accounts, addresses); the least useful are forgotten first. */
+    private static final int MAX_KEYS = 100_000;
 
-    private final Clock clock;
-    private final Limits limits;
-    private final Cache<String, Window> windows;
+    private final WindowedLimit accounts;
+    private final WindowedLimit addresses;
 
     public LoginThrottle(Clock clock, Limits limits) {
-        this.clock = clock;
-        this.limits = limits;
-        this.windows = Caffeine.newBuilder()
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-                .expireAfterWrite(limits.window())
-                .maximumSize(100_000)
-                .build();
+        this.accounts = new WindowedLimit(limits.perAccount(), limits.window(), MAX_KEYS, clock);
+        this.addresses = new WindowedLimit(limits.perAddress(), limits.window(), MAX_KEYS, clock);
     }
 
     /** How long the caller must wait before trying again, or empty when an attempt may go ahead. */
     public Optional<Duration> blockedFor(String email, String address) {
-        Instant now = clock.instant();
-        Duration account = remaining(accountKey(email), limits.perAccount(), now);
-        Duration byAddress = remaining(addressKey(address), limits.perAddress(), now);
+        Duration account = accounts.blockedFor(accountKey(email)).orElse(Duration.ZERO);
+        Duration byAddress = addresses.blockedFor(addressKey(address)).orElse(Duration.ZERO);
         Duration longest = account.compareTo(byAddress) >= 0 ? account : byAddress;
         return longest.isZero() ? Optional.empty() : Optional.of(longest);
     }
 
     public void recordFailure(String email, String address) {
-        Instant now = clock.instant();
-        count(accountKey(email), now);
-        count(addressKey(address), now);
+        accounts.record(accountKey(email));
+        addresses.record(addressKey(address));
     }
 
     public void recordSuccess(String email) {
-        windows.invalidate(accountKey(email));
-    }
-
-    private Duration remaining(String key, int limit, Instant now) {
-        Window w = windows.getIfPresent(key);
-        if (w == null || w.failures() < limit) {
-            return Duration.ZERO;
-        }
-        Duration left = Duration.between(now, w.start().plus(limits.window()));
-        return left.isNegative() ? Duration.ZERO : left;
-    }
-
-    private void count(String key, Instant now) {
-        windows.asMap().compute(key, (k, w) -> w == null || !now.isBefore(w.start().plus(limits.window()))
-                ? new Window(now, 1)
-                : new Window(w.start(), w.failures() + 1));
+        accounts.reset(accountKey(email));
     }
 
     private static String accountKey(String email) {
-        return "account:" + (email == null ? "" : email.strip().toLowerCase(Locale.ROOT));
+        return email == null ? "" : email.strip().toLowerCase(Locale.ROOT);
     }
 
     private static String addressKey(String address) {
-        return "address:" + (address == null ? "" : address);
+        return address == null ? "" : address;
     }
 }

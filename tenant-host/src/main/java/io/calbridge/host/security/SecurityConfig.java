@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
 import org.eclipse.jetty.http.HttpCookie;
+import org.pac4j.core.adapter.FrameworkAdapter;
 import org.pac4j.core.client.Clients;
 import org.pac4j.core.config.Config;
 import org.pac4j.core.engine.DefaultCallbackLogic;
@@ -63,20 +64,41 @@ public final class SecurityConfig {
         this.tokens = new JwtTokens(settings.jwtKey(), settings.jwtTtl(), settings.clock());
 
         this.form = new FormClient(LOGIN_PATH, new FormAuthenticator(logins));
-        HeaderClient bearer = new HeaderClient("Authorization", "Bearer ", new JwtAuthenticator(tokens.signature()));
+        JwtAuthenticator jwt = new JwtAuthenticator(tokens.signature());
+        HeaderClient bearer = new HeaderClient("Authorization", "Bearer ", jwt);
         // The form client comes first: javalin-pac4j's callback treats the first client as the default.
         this.pac4j = new Config(new Clients(CALLBACK_PATH, form, bearer));
         DefaultSecurityLogic securityLogic = new DefaultSecurityLogic();
-        securityLogic.setSavedRequestHandler(new RelativeSavedRequests());
+        securityLogic.setSavedRequestHandler(new RelativeSavedRequests(settings.https()));
         DefaultCallbackLogic callbackLogic = new DefaultCallbackLogic();
-        callbackLogic.setSavedRequestHandler(new RelativeSavedRequests());
+        callbackLogic.setSavedRequestHandler(new RelativeSavedRequests(settings.https()));
         pac4j.setSecurityLogic(securityLogic);
         pac4j.setCallbackLogic(callbackLogic);
+        initializeNow(pac4j, form, bearer, jwt);
 
         this.users = new CurrentUsers(pac4j, bearer, directory);
         this.hostSecurity = new PluginSecurity(users);
-        this.csrf = new CsrfGuard(Set.of(CALLBACK_PATH), Set.of(TOKEN_PATH), List.of(WEBHOOK_PREFIX));
+        this.csrf = new CsrfGuard(new LoginFormTokens(settings.jwtKey(), settings.https(), settings.clock()),
+                Set.of(CALLBACK_PATH), Set.of(TOKEN_PATH), List.of(WEBHOOK_PREFIX));
         this.headers = new SecurityHeaders(settings.https(), settings.formActionOrigins());
+    }
+
+    /**
+     * Initializes pac4j's clients here, on one thread, before the server takes a request. pac4j
+     * initializes them lazily on first use, and its {@code InitializableObject} notes the attempt
+     * before the attempt is done: a concurrent first caller sees "attempted just now", skips the
+     * initialization and uses the client half-built (a null credentials extractor). On a fresh node
+     * the first concurrent bearer requests got 401 from that NullPointerException.
+     */
+    private static void initializeNow(Config config, FormClient form, HeaderClient bearer, JwtAuthenticator jwt) {
+        FrameworkAdapter.INSTANCE.applyDefaultSettingsIfUndefined(config);
+        config.getClients().init();
+        form.init();
+        bearer.init();
+        jwt.init();
+        if (!form.isInitialized() || !bearer.isInitialized() || !jwt.isInitialized()) {
+            throw new IllegalStateException("pac4j clients did not initialize");
+        }
     }
 
     /** Session cookie, filters and the login/logout/token routes. Call before registering pages. */

@@ -33,7 +33,7 @@ final class LoginPage {
         Html notice = error != null
                 ? Html.of("<p class=\"notice error\" role=\"alert\">{}</p>", ERRORS.getOrDefault(error, "Sign-in failed. Try again."))
                 : ctx.queryParam("logged_out") != null ? Html.raw("<p class=\"notice\">You are signed out.</p>") : Html.EMPTY;
-        String token = csrf.token(ctx); // the login form is CSRF-checked too
+        String token = csrf.loginFormToken(ctx); // the login form is CSRF-checked too, without a session
         String email = ctx.queryParam("username");
         ctx.html(Layout.bare("Sign in", token, Html.of("""
                 <h1>Sign in</h1>

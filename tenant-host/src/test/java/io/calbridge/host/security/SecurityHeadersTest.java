@@ -80,12 +80,12 @@ class SecurityHeadersTest {
     }
 
     @Test
-    void httpsPublicUrl_addsHstsAndSecureSessionCookies() {
+    void httpsPublicUrl_addsHstsAndSecureCookies() {
         HttpResponse<String> r = new TestBrowser(https.port()).get("/login");
 
         assertEquals("max-age=31536000; includeSubDomains", r.headers().firstValue("Strict-Transport-Security").orElse(""));
-        String cookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("calbridge_session=")).findFirst().orElseThrow();
-        assertTrue(cookie.contains("Secure"), cookie);
+        String cookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("__Host-calbridge_login=")).findFirst().orElseThrow();
+        assertTrue(cookie.contains("Secure") && cookie.contains("Path=/") && cookie.contains("HttpOnly"), cookie);
     }
 
     @Test

@@ -1,12 +1,7 @@
 package io.calbridge.calendly.internal.webhook;
 
 import io.calbridge.calendly.internal.common.Db;
-import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,18 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * endpoint answers 503 and Calendly retries); when the failure is not the database being unreachable,
  * the batch is retried one delivery at a time so one bad row cannot fail the others.
  *
- * <p>Rejections are best effort: one background thread writes them in batches, and drops them beyond a
- * per-integration rate so a flood of forged requests cannot grow the table without bound.
+ * <p>Only deliveries: refusals go to {@link RejectionLog}, and stored deliveries are reported to
+ * {@link LastDeliveryTimes}.
  */
 final class InboxWriter {
     private static final Logger log = LoggerFactory.getLogger(InboxWriter.class);
@@ -54,13 +44,18 @@ final class InboxWriter {
      */
     static final int LEADERS = 4;
     private static final int QUEUE_CAPACITY = 10_000;
-    private static final int REJECTIONS_PER_MINUTE = 60;
-    private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
     enum Outcome { STORED, DUPLICATE, INTEGRATION_GONE }
 
     /** What became of one delivery. {@code inboxId} is null unless STORED. */
     record Result(Outcome outcome, Long inboxId, boolean pending) {
+    }
+
+    /** The database is known to be unreachable ({@link DatabaseCircuit} is open): answer 503 at once. */
+    static final class DatabaseDown extends RuntimeException {
+        DatabaseDown() {
+            super("the database is unreachable", null, false, false);
+        }
     }
 
     /** The queue is full or the writer stopped: answer 503, Calendly will retry. */
@@ -102,49 +97,37 @@ final class InboxWriter {
         }
     }
 
-    private record Reject(WebhookInbox.Rejection rejection) {
-    }
-
     private final Db db;
     private final WebhookInbox inbox;
-    private final Clock clock;
     private final WebhookMetrics metrics;
-    private final Runnable onStored;
+    private final LastDeliveryTimes lastDelivery;
+    private final DatabaseCircuit circuit;
+    private final Runnable onPending;
     // Lock-free: 32 requests offering while leaders drain made a locked queue the hottest spot.
     private final ConcurrentLinkedQueue<Store> stores = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
-    private final BlockingQueue<Reject> rejections = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Semaphore leaders = new Semaphore(LEADERS);
     /** Requests waiting for their commit that could lead the next batch; woken one at a time. */
     private final ConcurrentLinkedQueue<Thread> idle = new ConcurrentLinkedQueue<>();
-    private final AtomicLong outstanding = new AtomicLong();
-    private final Map<UUID, Instant> lastTouched = new ConcurrentHashMap<>();
-    private final Set<UUID> touchDue = ConcurrentHashMap.newKeySet();
-    private final Map<UUID, long[]> rejectionWindow = new ConcurrentHashMap<>();
-    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    InboxWriter(Db db, WebhookInbox inbox, Clock clock, WebhookMetrics metrics, Runnable onStored) {
+    /**
+     * @param db        the receive path's view of the pool ({@link ShortCheckout})
+     * @param onPending runs after a commit that stored a delivery to process (wakes this node's worker)
+     */
+    InboxWriter(Db db, WebhookInbox inbox, WebhookMetrics metrics, LastDeliveryTimes lastDelivery, DatabaseCircuit circuit,
+                Runnable onPending) {
         this.db = db;
+        this.circuit = circuit;
         this.inbox = inbox;
-        this.clock = clock;
         this.metrics = metrics;
-        this.onStored = onStored;
+        this.lastDelivery = lastDelivery;
+        this.onPending = onPending;
     }
 
-    /**
-     * Starts the background thread that records rejections and last_delivery_at (deliveries themselves
-     * are written by their requests).
-     */
-    synchronized void start() {
-        if (running) {
-            return;
-        }
+    /** Starts taking deliveries (they are written by the requests that bring them). */
+    void start() {
         running = true;
-        Thread t = new Thread(this::background, "calendly-webhook-background");
-        t.setDaemon(true);
-        t.start();
-        threads.add(t);
     }
 
     /** Stops taking new work; what is queued is written by the requests still waiting, or failed. */
@@ -154,24 +137,12 @@ final class InboxWriter {
         while (!stores.isEmpty() && System.nanoTime() < deadline) {
             lead(); // deliveries whose requests gave up waiting, or that arrived at the last moment
         }
-        for (Thread t : threads) {
-            try {
-                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        threads.clear();
         Store s;
         while ((s = stores.poll()) != null) {
             queued.decrementAndGet();
             s.future().completeExceptionally(new Overloaded("shutting down"));
             wake(s);
-            outstanding.decrementAndGet();
         }
-        rejections.forEach(r -> outstanding.decrementAndGet());
-        rejections.clear();
     }
 
     /** Queues a delivery; its future completes after its commit. Never blocks: then call {@link #await}. */
@@ -186,7 +157,6 @@ final class InboxWriter {
             store.future.completeExceptionally(new Overloaded("the webhook inbox queue is full"));
             return new Ticket(store);
         }
-        outstanding.incrementAndGet();
         stores.add(store);
         return new Ticket(store);
     }
@@ -270,7 +240,10 @@ final class InboxWriter {
                     live.add(s);
                 }
             }
-            if (!live.isEmpty()) {
+            if (!live.isEmpty() && circuit.isOpen()) {
+                DatabaseDown down = new DatabaseDown();
+                live.forEach(s -> s.future().completeExceptionally(down));
+            } else if (!live.isEmpty()) {
                 metrics.insertBatch(live.size());
                 writeStores(live);
             }
@@ -278,60 +251,7 @@ final class InboxWriter {
             log.error("Webhook inbox batch failed unexpectedly", e);
             batch.forEach(s -> s.future().completeExceptionally(e));
         } finally {
-            outstanding.addAndGet(-batch.size());
             batch.forEach(InboxWriter::wake);
-        }
-    }
-
-    /**
-     * Records a rejection, best effort; never blocks, never throws.
-     *
-     * @return false when it was dropped (rate limit, full queue, stopped)
-     */
-    boolean reject(WebhookInbox.Rejection rejection) {
-        if (!running || !withinRejectionRate(rejection.integrationId())) {
-            return false;
-        }
-        outstanding.incrementAndGet();
-        if (!rejections.offer(new Reject(rejection))) {
-            outstanding.decrementAndGet();
-            return false;
-        }
-        return true;
-    }
-
-    /** Waits until everything queued so far is written (tests, shutdown). */
-    boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (outstanding.get() > 0) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(2);
-        }
-        return true;
-    }
-
-    private void background() {
-        List<Reject> batch = new ArrayList<>();
-        while (running || !rejections.isEmpty()) {
-            try {
-                Reject first = rejections.poll(100, TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    batch.add(first);
-                    rejections.drainTo(batch, MAX_BATCH - 1);
-                    inbox.insertRejections(db.dsl(), batch.stream().map(Reject::rejection).toList());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                log.warn("Could not record {} webhook rejection(s): {}", batch.size(), e.toString());
-            } finally {
-                outstanding.addAndGet(-batch.size());
-                batch.clear();
-            }
-            touchLastDelivery();
         }
     }
 
@@ -340,7 +260,8 @@ final class InboxWriter {
         try {
             inserted = inbox.insertNew(db.dsl(), batch.stream().map(Store::delivery).toList());
         } catch (RuntimeException e) {
-            if (batch.size() > 1 && !databaseUnreachable(e)) {
+            circuit.failed(e);
+            if (batch.size() > 1 && !DatabaseCircuit.unreachable(e)) {
                 log.warn("Storing a batch of {} webhook deliveries failed ({}); storing them one by one", batch.size(), e.toString());
                 for (Store s : batch) {
                     writeStores(List.of(s));
@@ -365,6 +286,7 @@ final class InboxWriter {
             live = notInserted.isEmpty() ? Set.of() : new HashSet<>(inbox.liveIntegrations(db.dsl(), notInserted));
         } catch (RuntimeException e) {
             // The inserted ones are committed; the rest are unknown: let Calendly retry them.
+            circuit.failed(e);
             live = null;
             log.warn("Could not tell duplicates from disconnected integrations: {}", e.toString());
         }
@@ -384,67 +306,13 @@ final class InboxWriter {
                 s.future().completeExceptionally(new Overloaded("could not confirm the delivery"));
             }
         }
-        touch(batch);
+        lastDelivery.delivered(batch.stream().map(s -> s.delivery().integrationId()).toList());
         if (anyPending) {
-            onStored.run();
-        }
-    }
-
-    /** Notes which integrations' last_delivery_at is due (at most once a minute each); written in the background. */
-    private void touch(List<Store> stores) {
-        Instant now = clock.instant();
-        for (Store s : stores) {
-            UUID id = s.delivery().integrationId();
-            Instant last = lastTouched.get(id);
-            if (last == null || last.plus(TOUCH_EVERY).isBefore(now)) {
-                lastTouched.put(id, now);
-                touchDue.add(id);
-            }
-        }
-    }
-
-    private void touchLastDelivery() {
-        if (touchDue.isEmpty()) {
-            return;
-        }
-        List<UUID> ids = new ArrayList<>(touchDue);
-        touchDue.removeAll(ids);
-        Instant now = clock.instant();
-        try {
-            inbox.touchLastDelivery(db.dsl(), ids, now, now.minus(TOUCH_EVERY));
-        } catch (RuntimeException e) {
-            ids.forEach(lastTouched::remove); // try again with the next delivery
-            log.debug("Could not update last_delivery_at: {}", e.toString());
-        }
-    }
-
-    private boolean withinRejectionRate(UUID integrationId) {
-        long minute = clock.millis() / 60_000;
-        long[] window = rejectionWindow.computeIfAbsent(integrationId == null ? new UUID(0, 0) : integrationId,
-                id -> new long[] {minute, 0});
-        synchronized (window) {
-            if (window[0] != minute) {
-                window[0] = minute;
-                window[1] = 0;
-            }
-            return ++window[1] <= REJECTIONS_PER_MINUTE;
+            onPending.run();
         }
     }
 
     private static String key(UUID integrationId, String dedupeKey) {
         return integrationId + "\n" + dedupeKey;
-    }
-
-    /** Connection-level failures: retrying row by row would only wait for the pool again and again. */
-    static boolean databaseUnreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
-                return true;
-            }
-        }
-        return false;
     }
 }

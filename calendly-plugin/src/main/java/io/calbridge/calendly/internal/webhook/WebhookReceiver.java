@@ -19,16 +19,27 @@ import org.slf4j.LoggerFactory;
  * envelope, store, and say what to answer. Nothing is acknowledged before its row is committed.
  *
  * <p>Answers: 200 stored or duplicate; 400 correctly signed but not a Calendly envelope (nothing
- * stored); 401 signature missing, malformed, stale, from the future, or not matching; 404 unknown or
- * disconnected webhook; 413 body too large; 503 database or key store unavailable (Calendly retries).
+ * stored); 408 the body did not arrive in time; 401 signature missing, malformed, stale, from the future, or not matching; 404 unknown or
+ * disconnected webhook; 413 body too large; 503 with Retry-After when the database or key store is
+ * unavailable (Calendly retries), at once while {@link DatabaseCircuit} knows the database is down.
  */
 final class WebhookReceiver {
     private static final Logger log = LoggerFactory.getLogger(WebhookReceiver.class);
     /** Calendly gives up on a request after 15 s; answer 503 well before that. */
     static final Duration STORE_TIMEOUT = Duration.ofSeconds(10);
 
-    /** What to answer. {@code code} is the JSON error code, or "accepted" / "duplicate" for 200. */
-    record Answer(int status, String code, String message) {
+    /** How long Calendly (or anyone) should wait before sending a delivery answered 503 again. */
+    static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
+    /**
+     * What to answer. {@code code} is the JSON error code, or "accepted" / "duplicate" for 200;
+     * {@code retryAfter} is set on 503s.
+     */
+    record Answer(int status, String code, String message, Duration retryAfter) {
+        Answer(int status, String code, String message) {
+            this(status, code, message, null);
+        }
+
         boolean ok() {
             return status / 100 == 2;
         }
@@ -37,16 +48,21 @@ final class WebhookReceiver {
     private final IntegrationDirectory directory;
     private final SignatureVerifier verifier;
     private final InboxWriter writer;
+    private final RejectionLog rejections;
+    private final DatabaseCircuit circuit;
     private final WebhookMetrics metrics;
     private final Clock clock;
     private final Secret platformKey;
     private final int maxBodyBytes;
 
     WebhookReceiver(IntegrationDirectory directory, SignatureVerifier verifier, InboxWriter writer,
-                    WebhookMetrics metrics, Clock clock, Secret platformKey, int maxBodyBytes) {
+                    RejectionLog rejections, DatabaseCircuit circuit, WebhookMetrics metrics, Clock clock, Secret platformKey,
+                    int maxBodyBytes) {
+        this.circuit = circuit;
         this.directory = directory;
         this.verifier = verifier;
         this.writer = writer;
+        this.rejections = rejections;
         this.metrics = metrics;
         this.clock = clock;
         this.platformKey = platformKey;
@@ -57,16 +73,47 @@ final class WebhookReceiver {
         return maxBodyBytes;
     }
 
+    /**
+     * The answer to give before anything else is done (before the body is read): 503 while the database
+     * is known to be unreachable; empty otherwise.
+     */
+    Optional<Answer> refuseAtOnce() {
+        return circuit.isOpen() ? Optional.of(databaseDown()) : Optional.empty();
+    }
+
+    /**
+     * Before the body is read: 404 for a token no connected integration has, 503 when that cannot be
+     * told now; empty when the body is worth reading.
+     */
+    Optional<Answer> refuseToken(String token) {
+        if (!WebhookPathTokens.looksValid(token)) {
+            return Optional.of(notFound());
+        }
+        try {
+            return directory.byToken(token).integration().isEmpty() ? Optional.of(notFound()) : Optional.empty();
+        } catch (DataAccessException e) {
+            circuit.failed(e);
+            return Optional.of(unavailable("database_unavailable", "the webhook store is unavailable; retry later", e, null));
+        } catch (IntegrationDirectory.KeysUnavailable e) {
+            return Optional.of(unavailable("signing_key_unavailable",
+                    "the signing key cannot be read right now; retry later", e, null));
+        }
+    }
+
     /** The per-integration URL: {@code POST .../api/webhooks/calendly/{token}}. */
     Answer receive(String token, String signatureHeader, byte[] body, String remoteAddress) {
         Instant receivedAt = clock.instant();
         if (!WebhookPathTokens.looksValid(token)) {
             return notFound();
         }
+        if (circuit.isOpen()) {
+            return databaseDown();
+        }
         IntegrationDirectory.Entry entry;
         try {
             entry = directory.byToken(token);
         } catch (DataAccessException e) {
+            circuit.failed(e);
             return unavailable("database_unavailable", "the webhook store is unavailable; retry later", e, null);
         } catch (IntegrationDirectory.KeysUnavailable e) {
             return unavailable("signing_key_unavailable", "the signing key cannot be read right now; retry later", e, null);
@@ -116,10 +163,14 @@ final class WebhookReceiver {
             metrics.delivery("invalid", "invalid_payload", null);
             return new Answer(400, "invalid_payload", e.getMessage());
         }
+        if (circuit.isOpen()) {
+            return databaseDown();
+        }
         List<WebhookIntegration> candidates;
         try {
             candidates = directory.byOwner(envelope.ownerUris());
         } catch (DataAccessException e) {
+            circuit.failed(e);
             return unavailable("database_unavailable", "the webhook store is unavailable; retry later", e, null);
         } catch (IntegrationDirectory.KeysUnavailable e) {
             return unavailable("signing_key_unavailable", "a signing key cannot be read right now; retry later", e, null);
@@ -161,6 +212,12 @@ final class WebhookReceiver {
                 "body of " + (bytes < 0 ? "more than " + maxBodyBytes : bytes) + " bytes exceeds the limit of " + maxBodyBytes + " bytes");
     }
 
+    Answer bodyTimeout(Duration timeout) {
+        metrics.delivery("invalid", "body_timeout", null);
+        return new Answer(408, "body_timeout", "the body arrived too slowly: it must arrive whole within "
+                + timeout.toSeconds() + " s, without long pauses");
+    }
+
     Answer unreadable() {
         metrics.delivery("invalid", "body_unreadable", null);
         return new Answer(400, "body_unreadable", "the request body could not be read");
@@ -181,7 +238,7 @@ final class WebhookReceiver {
             envelope = DeliveryEnvelope.parse(body, false);
         } catch (DeliveryEnvelope.InvalidPayload e) {
             metrics.delivery("invalid", "invalid_payload", integration.tenantId());
-            writer.reject(new WebhookInbox.Rejection(integration.tenantId(), integration.id(), "invalid_payload",
+            rejections.record(new WebhookInbox.Rejection(integration.tenantId(), integration.id(), "invalid_payload",
                     e.getMessage(), body.length, remoteAddress, receivedAt));
             return new Answer(400, "invalid_payload", e.getMessage());
         }
@@ -199,6 +256,7 @@ final class WebhookReceiver {
             result = writer.await(ticket, STORE_TIMEOUT);
         } catch (TimeoutException e) {
             ticket.future().cancel(false);
+            circuit.open("storing a delivery took longer than " + STORE_TIMEOUT.toSeconds() + " s");
             return unavailable("database_unavailable", "storing the delivery took too long; retry later", e, integration.tenantId());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -206,6 +264,9 @@ final class WebhookReceiver {
             return unavailable("unavailable", "the server is shutting down; retry later", e, integration.tenantId());
         } catch (ExecutionException | CancellationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof InboxWriter.DatabaseDown) {
+                return databaseDown();
+            }
             if (cause instanceof InboxWriter.Overloaded) {
                 return unavailable("overloaded", cause.getMessage() + "; retry later", null, integration.tenantId());
             }
@@ -232,7 +293,7 @@ final class WebhookReceiver {
         String code = e.reason().code;
         String detail = e.getMessage() + (e.reason() == SignatureRejected.Reason.MISMATCH ? integration.mismatchHint() : "");
         metrics.delivery("rejected", code, integration.tenantId());
-        boolean recorded = writer.reject(new WebhookInbox.Rejection(integration.tenantId(), integration.id(), code,
+        boolean recorded = rejections.record(new WebhookInbox.Rejection(integration.tenantId(), integration.id(), code,
                 detail, bodyBytes, remoteAddress, receivedAt));
         if (recorded) {
             log.warn("Rejected webhook delivery for integration {} (tenant {}): {} - {}", integration.id(),
@@ -246,11 +307,16 @@ final class WebhookReceiver {
         return new Answer(404, "unknown_webhook", "no connected Calendly integration has this webhook URL");
     }
 
+    private Answer databaseDown() {
+        metrics.delivery("unavailable", "database_unavailable", null);
+        return new Answer(503, "database_unavailable", "the webhook store is unavailable; retry later", RETRY_AFTER);
+    }
+
     private Answer unavailable(String code, String message, Throwable cause, String tenantId) {
         metrics.delivery("unavailable", code, tenantId);
         if (cause != null) {
             log.warn("Webhook delivery answered 503 ({}): {}", code, cause.toString());
         }
-        return new Answer(503, code, message);
+        return new Answer(503, code, message, RETRY_AFTER);
     }
 }

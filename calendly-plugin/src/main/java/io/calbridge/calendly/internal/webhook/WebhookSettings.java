@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param keyCacheTtl          how long a node keeps an integration's decrypted keys and status in memory;
  *                             a key revoked on another node stops verifying here within this time
  * @param metricsPerTenant     tag delivery counters with the tenant id (only for few tenants)
+ * @param bodyTimeout          how long a delivery's body may take to arrive whole (408 after that); the
+ *                             body is read without holding a server thread
  */
 public record WebhookSettings(
         String routePrefix,
@@ -38,11 +40,13 @@ public record WebhookSettings(
         Duration retryBaseDelay,
         Duration retryMaxDelay,
         Duration keyCacheTtl,
-        boolean metricsPerTenant) {
+        boolean metricsPerTenant,
+        Duration bodyTimeout) {
 
     public static final int DEFAULT_MAX_ATTEMPTS = 10;
     public static final Duration DEFAULT_LEASE = Duration.ofMinutes(2);
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(10);
 
     public WebhookSettings {
         Objects.requireNonNull(routePrefix, "routePrefix");
@@ -53,6 +57,10 @@ public record WebhookSettings(
         Objects.requireNonNull(retryBaseDelay, "retryBaseDelay");
         Objects.requireNonNull(retryMaxDelay, "retryMaxDelay");
         Objects.requireNonNull(keyCacheTtl, "keyCacheTtl");
+        Objects.requireNonNull(bodyTimeout, "bodyTimeout");
+        if (bodyTimeout.toMillis() < 100) {
+            throw new IllegalArgumentException("webhookBodyTimeout must be at least 100 ms: " + bodyTimeout);
+        }
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("webhookMaxAttempts must be at least 1: " + maxAttempts);
         }
@@ -74,32 +82,37 @@ public record WebhookSettings(
     public static WebhookSettings defaults() {
         return new WebhookSettings("", Duration.ofMinutes(3), Duration.ofSeconds(30), 1024 * 1024, null,
                 2, DEFAULT_MAX_ATTEMPTS, DEFAULT_LEASE, DEFAULT_POLL_INTERVAL,
-                Duration.ofSeconds(15), Duration.ofMinutes(30), Duration.ofSeconds(10), false);
+                Duration.ofSeconds(15), Duration.ofMinutes(30), Duration.ofSeconds(10), false, DEFAULT_BODY_TIMEOUT);
     }
 
     public WebhookSettings withPlatformSigningKey(Secret key) {
         return new WebhookSettings(routePrefix, signatureTolerance, signatureFutureSkew, maxBodyBytes, key,
-                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant);
+                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, bodyTimeout);
     }
 
     public WebhookSettings withWorker(int threads, int attempts, Duration leaseTime, Duration poll) {
         return new WebhookSettings(routePrefix, signatureTolerance, signatureFutureSkew, maxBodyBytes, platformSigningKey,
-                threads, attempts, leaseTime, poll, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant);
+                threads, attempts, leaseTime, poll, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, bodyTimeout);
     }
 
     public WebhookSettings withMaxBodyBytes(int bytes) {
         return new WebhookSettings(routePrefix, signatureTolerance, signatureFutureSkew, bytes, platformSigningKey,
-                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant);
+                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, bodyTimeout);
     }
 
     public WebhookSettings withRoutePrefix(String prefix) {
         return new WebhookSettings(prefix, signatureTolerance, signatureFutureSkew, maxBodyBytes, platformSigningKey,
-                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant);
+                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, bodyTimeout);
     }
 
     public WebhookSettings withKeyCacheTtl(Duration ttl) {
         return new WebhookSettings(routePrefix, signatureTolerance, signatureFutureSkew, maxBodyBytes, platformSigningKey,
-                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, ttl, metricsPerTenant);
+                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, ttl, metricsPerTenant, bodyTimeout);
+    }
+
+    public WebhookSettings withBodyTimeout(Duration timeout) {
+        return new WebhookSettings(routePrefix, signatureTolerance, signatureFutureSkew, maxBodyBytes, platformSigningKey,
+                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, timeout);
     }
 
     @Override
@@ -111,6 +124,6 @@ public record WebhookSettings(
                 + ", workerThreads=" + workerThreads + ", maxAttempts=" + maxAttempts + ", lease=" + lease
                 + ", pollInterval=" + pollInterval + ", retryBaseDelay=" + retryBaseDelay
                 + ", retryMaxDelay=" + retryMaxDelay + ", keyCacheTtl=" + keyCacheTtl
-                + ", metricsPerTenant=" + metricsPerTenant + "]";
+                + ", metricsPerTenant=" + metricsPerTenant + ", bodyTimeout=" + bodyTimeout + "]";
     }
 }

@@ -8,13 +8,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import javax.sql.DataSource;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The webhook feature's front door: receiving endpoints, the durable inbox with its group-commit
- * writer, the processing worker, and {@link WebhookOperations} (replay, log).
+ * writer, the rejection log, the processing worker, and {@link WebhookOperations} (replay, log).
  *
  * <pre>{@code
  * var webhooks = Webhooks.create(db, secretBox, bookings.processor(), webhookSettings, meterRegistry, clock);
@@ -31,11 +35,17 @@ public final class Webhooks {
     private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
     private static final Duration SNAPSHOT_MAX_AGE = Duration.ofSeconds(5);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    /** Longest wait for a pool connection on the receive path: well inside Calendly's 15 s. */
+    static final Duration RECEIVE_CHECKOUT = Duration.ofSeconds(2);
 
     private final Db db;
     private final WebhookSettings settings;
     private final WebhookInbox inbox;
     private final InboxWriter writer;
+    private final RejectionLog rejections;
+    private final DatabaseCircuit circuit;
+    /** One daemon thread for best-effort bookkeeping: rejection rows, last_delivery_at. */
+    private final ScheduledExecutorService background;
     private final InboxWorker worker;
     private final WebhookReceiver receiver;
     private final WebhookRoutes routes;
@@ -56,12 +66,23 @@ public final class Webhooks {
         WebhookMetrics metrics = new WebhookMetrics(meters, settings.metricsPerTenant());
         this.worker = processor == null ? null
                 : new InboxWorker(db, inbox, processor, metrics, clock, InboxWorker.newNodeId(), settings, deadLetters);
-        this.writer = new InboxWriter(db, inbox, clock, metrics, this::wakeWorker);
-        this.directory = new IntegrationDirectory(db, secrets, clock, settings.keyCacheTtl());
+        this.background = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread t = new Thread(runnable, "calendly-webhook-background");
+            t.setDaemon(true);
+            return t;
+        });
+        // The receive path waits for a connection at most RECEIVE_CHECKOUT, not the pool's own timeout.
+        DataSource receivePool = ShortCheckout.of(db.dataSource(), RECEIVE_CHECKOUT);
+        Db receiveDb = new Db(receivePool);
+        this.circuit = new DatabaseCircuit(receivePool, background);
+        this.writer = new InboxWriter(receiveDb, inbox, metrics, new LastDeliveryTimes(db, inbox, background, clock), circuit,
+                this::wakeWorker);
+        this.rejections = new RejectionLog(db, inbox, background, clock);
+        this.directory = new IntegrationDirectory(receiveDb, secrets, clock, settings.keyCacheTtl());
         this.receiver = new WebhookReceiver(directory,
                 new SignatureVerifier(clock, settings.signatureTolerance(), settings.signatureFutureSkew()),
-                writer, metrics, clock, settings.platformSigningKey(), settings.maxBodyBytes());
-        this.routes = new WebhookRoutes(receiver);
+                writer, rejections, circuit, metrics, clock, settings.platformSigningKey(), settings.maxBodyBytes());
+        this.routes = new WebhookRoutes(receiver, settings.bodyTimeout(), background);
         this.operations = new WebhookOperations(db, inbox, new WebhookLog(), clock, this::wakeWorker);
         metrics.gauges(() -> depth().pending() + depth().processing(), () -> depth().dead());
     }
@@ -106,6 +127,15 @@ public final class Webhooks {
             worker.stop(STOP_GRACE);
         }
         writer.stop(STOP_GRACE);
+        background.shutdown(); // what is queued (rejections, last_delivery_at) is still written
+        try {
+            if (!background.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                background.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            background.shutdownNow();
+        }
     }
 
     public WebhookOperations operations() {
@@ -124,10 +154,6 @@ public final class Webhooks {
 
     InboxWorker worker() {
         return worker;
-    }
-
-    InboxWriter writer() {
-        return writer;
     }
 
     WebhookReceiver receiver() {

@@ -127,6 +127,24 @@ class WebhookEndpointTest {
     }
 
     @Test
+    void aFloodOfForgedDeliveries_isRecordedAtMostSixtyTimesAMinute() {
+        var integration = newIntegration();
+        String forged = h.sign(Secret.of("not-the-key"), BODY);
+
+        for (int i = 0; i < RejectionLog.PER_INTEGRATION_PER_MINUTE + 15; i++) {
+            assertEquals(401, h.deliver(integration, BODY, forged).statusCode());
+        }
+
+        assertEquals(RejectionLog.PER_INTEGRATION_PER_MINUTE,
+                h.awaitRejections(integration.id(), RejectionLog.PER_INTEGRATION_PER_MINUTE).size());
+        h.clock.advance(Duration.ofSeconds(61));
+        assertEquals(401, h.deliver(integration, BODY, h.sign(Secret.of("not-the-key"), BODY)).statusCode());
+        assertEquals(RejectionLog.PER_INTEGRATION_PER_MINUTE + 1,
+                h.awaitRejections(integration.id(), RejectionLog.PER_INTEGRATION_PER_MINUTE + 1).size(),
+                "a new minute records again, and the 15 over the limit were never written");
+    }
+
+    @Test
     void wrongKey_isRejected_andNothingStored() {
         var integration = newIntegration();
 
@@ -257,7 +275,7 @@ class WebhookEndpointTest {
         assertEquals(400, response.statusCode());
         assertEquals("invalid_payload", WebhookHarness.errorCode(response));
         assertTrue(h.inbox(integration.id()).isEmpty());
-        assertEquals(List.of("invalid_payload"), h.rejections(integration.id()));
+        assertEquals(List.of("invalid_payload"), h.awaitRejections(integration.id(), 1));
     }
 
     @Test
@@ -371,7 +389,7 @@ class WebhookEndpointTest {
         assertEquals(401, response.statusCode(), response.body());
         assertEquals(code, WebhookHarness.errorCode(response));
         assertTrue(h.inbox(integration.id()).isEmpty(), "nothing stored");
-        assertEquals(List.of(code), h.rejections(integration.id()), "the attempt is logged");
+        assertEquals(List.of(code), h.awaitRejections(integration.id(), 1), "the attempt is logged");
     }
 
     private static HttpRequest.BodyPublisher unknownLength(byte[] bytes) {

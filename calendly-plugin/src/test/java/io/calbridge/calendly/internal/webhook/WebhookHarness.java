@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.awaitility.Awaitility;
 
 /**
  * The webhook feature on a real Javalin server (port 0) and a real PostgreSQL schema, with a real
@@ -133,21 +134,15 @@ final class WebhookHarness implements AutoCloseable {
                         r.value8(), r.value9()));
     }
 
-    /** Rejection reasons recorded for an integration, oldest first (after the writer caught up). */
-    List<String> rejections(UUID integrationId) {
-        flush();
+    /**
+     * Rejection reasons recorded for an integration, oldest first, once at least {@code count} are there
+     * (the rejection log writes in the background).
+     */
+    List<String> awaitRejections(UUID integrationId, int count) {
         var r = CALENDLY_WEBHOOK_REJECTION;
-        return db.dsl().select(r.REASON).from(r).where(r.INTEGRATION_ID.eq(integrationId)).orderBy(r.ID).fetch(r.REASON);
-    }
-
-    void flush() {
-        try {
-            if (!webhooks.writer().awaitIdle(Duration.ofSeconds(10))) {
-                throw new AssertionError("the inbox writer did not catch up");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return Awaitility.await().atMost(Duration.ofSeconds(10)).until(
+                () -> db.dsl().select(r.REASON).from(r).where(r.INTEGRATION_ID.eq(integrationId)).orderBy(r.ID).fetch(r.REASON),
+                reasons -> reasons.size() >= count);
     }
 
     double counter(String name, String... tags) {
