@@ -1,12 +1,10 @@
 package io.calbridge.host;
 
-import io.calbridge.db.Migrations;
+import io.calbridge.calendly.CalendlySchema;
 import java.sql.Connection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.flywaydb.core.api.MigrationInfo;
-import org.flywaydb.core.api.MigrationInfoService;
 
 /** What {@code GET /health} reports: database reachable, migrations applied, version. */
 final class Health {
@@ -40,15 +38,13 @@ final class Health {
         body.put("database", database);
         if (up) {
             Map<String, Object> migrations = new LinkedHashMap<>();
-            for (Migrations set : Migrations.values()) {
-                MigrationInfoService info = set.flyway(dataSource, null).info();
-                MigrationInfo current = info.current();
-                int pending = info.pending().length;
+            for (var set : java.util.List.of(Map.entry("calendly", CalendlySchema.status(dataSource, null)),
+                    Map.entry("host", HostSchema.status(dataSource, null)))) {
                 Map<String, Object> state = new LinkedHashMap<>();
-                state.put("current", current == null ? null : current.getVersion().toString());
-                state.put("pending", pending);
-                migrations.put(set.name().toLowerCase(java.util.Locale.ROOT), state);
-                up &= pending == 0 && current != null;
+                state.put("current", set.getValue().currentVersion());
+                state.put("pending", set.getValue().pending());
+                migrations.put(set.getKey(), state);
+                up &= set.getValue().upToDate();
             }
             body.put("migrations", migrations);
         }

@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.MasterKeys;
-import io.calbridge.db.Migrations;
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.host.demo.DemoCalendly;
 import io.calbridge.host.demo.DemoData;
 import io.calbridge.host.security.JwtKey;
@@ -59,11 +59,11 @@ public final class Main {
             pool.setPassword(parsed.password());
         }
         HikariDataSource dataSource = new HikariDataSource(pool);
-        for (Migrations set : Migrations.values()) {
-            var result = set.migrate(dataSource, null);
-            log.info("migrations {}: {} applied, now at version {}", set.name().toLowerCase(java.util.Locale.ROOT),
-                    result.migrationsExecuted, result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion);
-        }
+        int pluginMigrations = CalendlySchema.migrate(dataSource, null);
+        int hostMigrations = HostSchema.migrate(dataSource, null);
+        log.info("migrations: calendly {} applied (now at {}), host {} applied (now at {})",
+                pluginMigrations, CalendlySchema.status(dataSource, null).currentVersion(),
+                hostMigrations, HostSchema.status(dataSource, null).currentVersion());
 
         if (config.demo()) {
             boolean seeded = DemoData.seedIfEmpty(HostDsl.using(dataSource), new PasswordHasher(PasswordHasher.DEFAULT_ITERATIONS));

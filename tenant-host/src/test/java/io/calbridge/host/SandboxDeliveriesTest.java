@@ -45,7 +45,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SandboxDeliveriesTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient http = HttpClient.newHttpClient();

@@ -2,6 +2,7 @@ package io.calbridge.calendly.internal;
 
 import io.calbridge.calendly.CalendlyConfig;
 import io.calbridge.calendly.CalendlyOperations;
+import io.calbridge.calendly.CalendlySchema;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.calbridge.calendly.CacheStatistics;
 import io.calbridge.calendly.MasterKey;
@@ -33,7 +34,6 @@ import io.calbridge.calendly.spi.Notification;
 import io.calbridge.calendly.spi.Notifications;
 import io.calbridge.calendly.internal.webhook.DeadLetterListener;
 import io.calbridge.calendly.internal.booking.Bookings;
-import io.calbridge.db.Migrations;
 import io.javalin.config.RoutesConfig;
 import java.net.URI;
 import java.time.Clock;
@@ -169,7 +169,7 @@ public final class Wiring {
         this.db = new Db(settings.dataSource());
         this.access = new Access(settings.security());
         if (settings.migrate()) {
-            Migrations.CALENDLY.migrate(settings.dataSource(), null);
+            CalendlySchema.migrate(settings.dataSource(), null);
         }
         this.keyring = TenantKeyring.create(db, settings.masterKey(), settings.previousMasterKeys(), settings.clock(),
                 settings.meterRegistry());

@@ -8,6 +8,7 @@ import io.calbridge.calendly.internal.settings.Access;
 import io.calbridge.calendly.spi.HostSecurity.Caller;
 import io.calbridge.host.DemoTenants;
 import io.calbridge.host.HostApp;
+import io.calbridge.host.HostSchema;
 import io.calbridge.host.TestBrowser;
 import io.calbridge.testing.TestDatabase;
 import java.net.http.HttpResponse;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PluginAccessTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
 
     static final ObjectMapper JSON = new ObjectMapper();
     static HostApp app;

@@ -13,6 +13,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.testing.TestDatabase;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
 /** What a leaked dump, log or metrics scrape would reveal: no secret. */
 class SecretsAtRestTest {
     @RegisterExtension
-    static final TestDatabase database = TestDatabase.withAllMigrations();
+    static final TestDatabase database = TestDatabase.migratedBy(CalendlySchema::migrate);
 
     /** Known secrets of two tenants, distinctive enough that any copy of them is found. */
     private static final List<String> PLAINTEXTS = List.of(

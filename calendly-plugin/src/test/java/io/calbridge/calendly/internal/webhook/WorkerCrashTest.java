@@ -5,6 +5,7 @@ import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.testing.TestDatabase;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 120, unit = TimeUnit.SECONDS) // per test: a hang fails it instead of stalling the build
 class WorkerCrashTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withPluginMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(CalendlySchema::migrate);
     static final int DELIVERIES = 100;
 
     @Test
