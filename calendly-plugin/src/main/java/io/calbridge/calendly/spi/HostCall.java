@@ -18,8 +18,12 @@ import java.util.Optional;
  * <p><b>Transaction.</b> {@link #transaction()} is the JDBC connection of the plugin's current
  * transaction, or empty when the plugin has none (validation, pickers). A host whose tables live in
  * the same database should run its statements on it, so that its effects commit or roll back
- * together with the plugin's own bookkeeping; it must not commit, roll back, close it or change its
- * auto-commit mode. A host on another database or service ignores it and relies on the key.
+ * together with the plugin's own bookkeeping; {@link HostTransactions} does that, and opens a
+ * transaction of the host's own when there is none. The connection the plugin hands over cannot end
+ * its transaction: {@code commit}, {@code rollback}, {@code setAutoCommit(true)} and changes of
+ * schema, isolation or read-only mode throw {@link java.sql.SQLException}, {@code close} does
+ * nothing, and once the plugin's transaction is over every use throws. A host on another database
+ * or service ignores it and relies on the key.
  *
  * @param tenantId       the host's own tenant id, exactly as the host gave it to the plugin; never null
  * @param idempotencyKey unique per intended effect and tenant; null for reads
