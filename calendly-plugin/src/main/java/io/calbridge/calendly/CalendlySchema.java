@@ -21,8 +21,12 @@ import org.flywaydb.core.api.MigrationInfoService;
 public final class CalendlySchema {
     /** The Flyway history table of the plugin's migrations. */
     public static final String HISTORY_TABLE = "calendly_schema_history";
-    /** Where the migrations are in the plugin's jar. */
-    static final String LOCATION = "classpath:db/calendly";
+    /**
+     * Where the migrations are in the plugin's jar: a folder whose name is no Java package, so that
+     * on the module path the scripts stay readable for Flyway (resources in a module's packages are
+     * encapsulated).
+     */
+    static final String LOCATION = "classpath:db/calendly-plugin";
 
     private CalendlySchema() {
     }

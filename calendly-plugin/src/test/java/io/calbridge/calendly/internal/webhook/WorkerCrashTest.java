@@ -127,9 +127,11 @@ class WorkerCrashTest {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** Everything this test runs with, as one class path: the module path (the plugin and what it requires) and the class path. */
     private static String testClasspath() {
         String surefire = System.getProperty("surefire.test.class.path");
         String cp = surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
-        return String.join(File.pathSeparator, cp.split(File.pathSeparator));
+        String modules = System.getProperty("jdk.module.path", "");
+        return modules.isBlank() ? cp : modules + File.pathSeparator + cp;
     }
 }
