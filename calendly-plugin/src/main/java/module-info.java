@@ -21,6 +21,7 @@ module io.calbridge.calendly {
     requires java.management;
     requires org.jooq;
     requires flyway.core;
+    requires org.postgresql.jdbc; // LISTEN/NOTIFY for cache invalidation across nodes
     requires com.fasterxml.jackson.annotation;
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;

@@ -100,7 +100,8 @@
     var d = hh.deliveries;
     var cr = i.credentials;
     var stored = [cr.client_secret_set && 'client secret', cr.access_token_set && 'access token', cr.refresh_token_set && 'refresh token',
-      cr.personal_token_set && 'personal token', cr.signing_key_set && 'webhook signing key'].filter(Boolean);
+      cr.personal_token_set && 'personal token', cr.signing_key_set && 'webhook signing key',
+      cr.app_signing_key_set && "your app's webhook signing key"].filter(Boolean);
     return h('div', { class: 'health-panel' },
       hh.problems.length ? h('ul', { class: 'problems' }, hh.problems.map(function (p) {
         return h('li', { class: 'notice error', 'data-problem': p.code }, p.message);
@@ -318,9 +319,14 @@
     mappings.forEach(function (m) { byUri[m.event_type_uri] = m; });
     if (types.failed) {
       section.appendChild(failure(types.failed));
+    } else if (types.stale && !types.event_types.length) {
+      section.appendChild(h('p', { class: 'notice' }, types.stale_reason));
     } else if (!types.event_types.length) {
       section.appendChild(h('p', { class: 'empty' }, 'This Calendly account has no event types yet.'));
     } else {
+      if (types.stale) {
+        section.appendChild(h('p', { class: 'notice', 'data-stale': 'true' }, 'Event types as of ' + types.fetched_at + ': ' + types.stale_reason));
+      }
       types.event_types.forEach(function (t) {
         section.appendChild(mappingEditor(id, t, byUri[t.uri], c));
         delete byUri[t.uri];

@@ -29,7 +29,8 @@ public final class CalendlyConfig {
      * The PostgreSQL database of the plugin's tables ({@code calendly_*}, in the connections' current
      * schema). The host's existing pool (a {@code HikariDataSource}, say) is fine: the plugin borrows a
      * connection per webhook or settings request and one per busy worker thread, and gives it back
-     * when done, so size the pool for the host's own load plus {@link #workerThreads}. When the host's
+     * when done, so size the pool for the host's own load plus {@link #workerThreads}, plus one connection
+     * the plugin keeps while it runs to hear other nodes' cache invalidations ({@code LISTEN}). When the host's
      * tables are in the same database, host-interface calls get the plugin's open transaction
      * ({@link io.calbridge.calendly.spi.HostCall#transaction()}). The plugin never closes it. Required.
      */

@@ -44,15 +44,31 @@ public interface CalendlyOperations {
     void rotateTenantKey(String tenantId);
 
     /**
-     * Crypto-shreds a tenant (offboarding): destroys its data key so that its stored secrets can never
-     * be decrypted again, by anyone, and nothing new can be stored for it. Irreversible and idempotent.
-     * Other nodes stop using their cached copy of the key within 5 minutes. Backups taken earlier still
-     * hold the key wrapped by the master key: rotate the master key and destroy the old one to make
-     * those unreadable too.
+     * Offboards a tenant: disconnects every Calendly integration it has, then crypto-shreds it.
+     * Irreversible and idempotent; blocks until done (seconds: it talks to Calendly).
+     *
+     * <ol>
+     *   <li>Each live integration is disconnected as by the settings API's disconnect: at once its
+     *       status is DISCONNECTED and its secrets are wiped, so no node accepts its webhook deliveries
+     *       (they are answered as for an unknown URL) or refreshes its token any more; then, with the
+     *       secrets still in memory, its webhook subscriptions are deleted at Calendly and its tokens
+     *       revoked. Calendly's failures here do not stop the rest: they are logged, sent to the host
+     *       as a notification and returned in {@link ForgottenTenant#problems()}.</li>
+     *   <li>The tenant's data key is destroyed and every ciphertext sealed for it erased, in one
+     *       transaction, so its stored secrets can never be decrypted again, by anyone, and nothing new
+     *       can be stored for it: connecting Calendly again answers 409 {@code tenant_forgotten}.</li>
+     *   <li>Every node drops its cached copies (data key, access tokens, signing keys, event types)
+     *       when that transaction commits (PostgreSQL NOTIFY; see docs/crypto.md for the bound).</li>
+     * </ol>
+     * Bookings already imported, settings and mappings stay. Backups taken earlier still hold the
+     * key wrapped by the master key: rotate the master key and destroy the old one to make those
+     * unreadable too.
      *
      * @param tenantId the host's tenant id, as the plugin stores it
+     * @return what was disconnected and what could not be cleaned up at Calendly
+     * @throws IllegalArgumentException when {@code tenantId} is null or blank
      */
-    void forgetTenant(String tenantId);
+    ForgottenTenant forgetTenant(String tenantId);
 
     /**
      * Statistics of this node's cache of unwrapped tenant data keys.

@@ -55,6 +55,11 @@ public final class CalendlyPlugin extends Plugin<CalendlyConfig> {
         state.events.serverStopping(wiring::stop);
     }
 
+    /** This plugin's object graph once Javalin initialised it (null before); for the plugin's own tests. */
+    Wiring wiring() {
+        return wiring;
+    }
+
     @Override
     public String name() {
         return "calendly";

@@ -7,7 +7,11 @@ import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.calbridge.calendly.CacheStatistics;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.MasterKeys;
+import io.calbridge.calendly.ForgottenTenant;
 import io.calbridge.calendly.RotationProgress;
+import io.calbridge.calendly.internal.cluster.CacheInvalidation;
+import io.calbridge.calendly.internal.oauth.ConnectionService;
+import java.util.UUID;
 import io.calbridge.calendly.internal.client.CalendlyClient;
 import io.calbridge.calendly.internal.client.Sleeper;
 import io.calbridge.calendly.internal.common.Db;
@@ -161,6 +165,7 @@ public final class Wiring {
     private final Webhooks webhooks;
     private final Bookings bookings;
     private final SettingsApi settingsApi;
+    private final CacheInvalidation invalidation;
     private Thread rotationResumer;
     private final Access access;
 
@@ -171,8 +176,10 @@ public final class Wiring {
         if (settings.migrate()) {
             CalendlySchema.migrate(settings.dataSource(), null);
         }
+        // Before any cache exists: the caches of every node are read only while this node hears the others.
+        this.invalidation = CacheInvalidation.create(db);
         this.keyring = TenantKeyring.create(db, settings.masterKey(), settings.previousMasterKeys(), settings.clock(),
-                settings.meterRegistry());
+                settings.meterRegistry(), TenantKeyring.Options.DEFAULTS, invalidation::trusted);
         this.calendly = new CalendlyClient(settings.oauth().client(), Sleeper.SYSTEM, settings.clock());
         ReauthorizationListener reauthorization = ReauthorizationListener.notifying(settings.host().notifications());
         this.bookings = Bookings.create(db, settings.host(), settings.clock());
@@ -180,11 +187,64 @@ public final class Wiring {
                 settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry(), settings.clock(),
                 notifyHost(settings.host().notifications()));
         this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
-                reauthorization, adminCaller(access), id -> webhooks.integrationChanged(), settings.clock());
+                reauthorization, adminCaller(access), id -> webhooks.integrationChanged(), invalidation, settings.clock());
         this.settingsApi = SettingsApi.create(db, access, bookings, webhooks.operations(), calendly, connections.tokens(),
                 new SettingsApi.Options(settings.routePrefix(), settings.publicBaseUrl().toString(),
                         settings.oauth().platform().isPresent(), settings.oauth().redirectUri().toString(),
                         settings.tokenRefreshMargin()), settings.clock());
+        invalidation.subscribe(new CacheInvalidation.Handler() {
+            @Override
+            public void tenantChanged(String tenantId) {
+                keyring.evictTenant(tenantId);
+                webhooks.integrationChanged();
+                settingsApi.cachesChanged();
+            }
+
+            @Override
+            public void integrationChanged(UUID integrationId) {
+                connections.tokens().invalidate(integrationId);
+                webhooks.integrationChanged();
+                settingsApi.cachesChanged();
+            }
+
+            @Override
+            public void everythingChanged() {
+                keyring.evictAll();
+                webhooks.integrationChanged();
+                settingsApi.cachesChanged();
+            }
+        });
+    }
+
+    /** Offboarding: see {@link CalendlyOperations#forgetTenant}. */
+    ForgottenTenant forgetTenant(String tenantId) {
+        ConnectionService.TenantCleanup cleanup = connections.connections().forgetTenant(tenantId, keyring::forgetTenant);
+        keyring.evictTenant(tenantId);
+        webhooks.integrationChanged();
+        settingsApi.cachesChanged();
+        ForgottenTenant result = new ForgottenTenant(tenantId, cleanup.integrationsDisconnected(),
+                cleanup.subscriptionsDeleted(), cleanup.problems());
+        if (result.cleanedUpAtCalendly()) {
+            log.info("Tenant {} forgotten: {} Calendly integration(s) disconnected, data key destroyed", tenantId,
+                    result.integrationsDisconnected());
+            return result;
+        }
+        for (String problem : result.problems()) {
+            log.warn("Tenant {} forgotten, but Calendly was not fully cleaned up: {}", tenantId, problem);
+        }
+        try {
+            settings.host().notifications().notify(
+                    HostCall.effect(tenantId, "calendly-forget-cleanup:" + tenantId, null),
+                    new Notification(Notification.Kind.OTHER, "Calendly was not fully cleaned up",
+                            "This workspace's Calendly connection was removed and its secrets destroyed, but Calendly "
+                                    + "did not let us clean up everything: " + String.join("; ", result.problems())
+                                    + ". A leftover webhook subscription is disabled by Calendly after a day of refused "
+                                    + "deliveries; delete it in Calendly (Integrations, API & Webhooks) to stop it sooner.",
+                            java.util.Map.of("tenant_id", tenantId, "problems", result.problems())));
+        } catch (RuntimeException e) {
+            log.error("The host's notification about tenant {}'s incomplete Calendly cleanup failed", tenantId, e);
+        }
+        return result;
     }
 
     /** Tells the tenant's admins, through the host, about a delivery the worker gave up on. */
@@ -229,8 +289,8 @@ public final class Wiring {
             }
 
             @Override
-            public void forgetTenant(String tenantId) {
-                keyring.forgetTenant(tenantId);
+            public ForgottenTenant forgetTenant(String tenantId) {
+                return Wiring.this.forgetTenant(tenantId);
             }
 
             @Override
@@ -270,6 +330,7 @@ public final class Wiring {
     }
 
     public void start() {
+        invalidation.start();
         // A rotation to this node's master key that a crash interrupted is finished in the background.
         rotationResumer = new Thread(() -> {
             try {
@@ -290,6 +351,12 @@ public final class Wiring {
         if (rotationResumer != null) {
             rotationResumer.interrupt();
         }
+        invalidation.stop();
+    }
+
+    /** Whether this node hears the other nodes' cache invalidations (its caches are read only then). */
+    public boolean cachesTrusted() {
+        return invalidation.trusted();
     }
 
     /** Webhook endpoints, inbox, worker; {@code webhooks().operations()} replays and reads the log. */

@@ -40,6 +40,9 @@ final class CalendlyPage {
             Map.entry("token_invalid", "Calendly rejected the personal access token"),
             Map.entry("token_scope", "the personal access token lacks the users:read scope"),
             Map.entry("platform_app_not_configured", "this installation has no platform Calendly app"),
+            Map.entry("webhook_signing_key_invalid", "the webhook signing key does not look like one (no spaces)"),
+            Map.entry("tenant_forgotten", "this workspace's Calendly data was erased; it cannot connect again"),
+            Map.entry("calendly_rate_limited", "Calendly is rate-limiting this account; try again in a minute"),
             Map.entry("calendly_unavailable", "Calendly could not be reached"));
 
     private final CurrentUsers users;
@@ -69,6 +72,8 @@ final class CalendlyPage {
                 <h3>With your own Calendly OAuth app</h3>
                 <label>Client ID <input name="client_id" required autocomplete="off"></label>
                 <label>Client secret <input name="client_secret" type="password" required autocomplete="off"></label>
+                <label>Webhook signing key (optional) <input name="webhook_signing_key" type="password" autocomplete="off"></label>
+                <p class="note">The app's own signing key, shown once when you created the app. Give it if Calendly signs the app's webhooks with it.</p>
                 <p class="note">Register this redirect URI in the app: <code id="redirect-uri">{}/callback</code></p>
                 <button type="submit">Connect with your app</button>
                 </form>

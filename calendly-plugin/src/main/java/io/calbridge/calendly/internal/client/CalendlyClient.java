@@ -14,8 +14,12 @@ import java.time.Clock;
  * }</pre>
  */
 public final class CalendlyClient {
+    /** The most an {@link #impatient()} client waits in all between retries of one call. */
+    public static final java.time.Duration IMPATIENT_MAX_WAIT = java.time.Duration.ofSeconds(1);
+
     private final Transport transport;
     private final OAuthEndpoints oauth;
+    private final CalendlyClient impatient;
 
     public CalendlyClient(ClientOptions options, Sleeper sleeper, Clock clock) {
         this(options, HttpClient.newBuilder()
@@ -28,6 +32,24 @@ public final class CalendlyClient {
     public CalendlyClient(ClientOptions options, HttpClient http, Sleeper sleeper, Clock clock) {
         this.transport = new Transport(http, options, sleeper, clock);
         this.oauth = new OAuthEndpoints(transport, clock);
+        this.impatient = new CalendlyClient(transport.impatient(IMPATIENT_MAX_WAIT), clock);
+    }
+
+    private CalendlyClient(Transport impatientTransport, Clock clock) {
+        this.transport = impatientTransport;
+        this.oauth = new OAuthEndpoints(impatientTransport, clock);
+        this.impatient = this;
+    }
+
+    /**
+     * The same client for calls someone waits on (a settings request, a connect) or made while a
+     * database row lock is held (a token refresh): a 429 fails at once with
+     * {@link CalendlyApiException#retryAfter()} set to Calendly's reset instead of sleeping on it, and
+     * other retries wait at most {@link #IMPATIENT_MAX_WAIT} in all. Background work uses this client
+     * itself, which waits as {@link ClientOptions} allow.
+     */
+    public CalendlyClient impatient() {
+        return impatient;
     }
 
     public CalendlyApi api(Credential credential) {

@@ -26,6 +26,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link ClientOptions#maxTotalWait()}: a wait that would is not started, the call fails at once
  * with the last error (which carries the wait Calendly asked for, so a worker can reschedule).
  * A 401 asks the {@link Credential} for a fresh token and retries once.
+ *
+ * <p>An impatient transport ({@link #impatient}) is for calls someone is waiting on, or made while a
+ * row lock is held: it never waits for a rate-limit reset (a 429 fails at once, carrying the wait), and
+ * its other waits are bounded by a much smaller total.
  */
 final class Transport {
     static final Duration BACKOFF_BASE = Duration.ofMillis(500);
@@ -49,12 +53,24 @@ final class Transport {
     private final ClientOptions options;
     private final Sleeper sleeper;
     private final Clock clock;
+    private final boolean waitsForRateLimits;
 
     Transport(HttpClient http, ClientOptions options, Sleeper sleeper, Clock clock) {
+        this(http, options, sleeper, clock, true);
+    }
+
+    private Transport(HttpClient http, ClientOptions options, Sleeper sleeper, Clock clock, boolean waitsForRateLimits) {
         this.http = http;
         this.options = options;
         this.sleeper = sleeper;
         this.clock = clock;
+        this.waitsForRateLimits = waitsForRateLimits;
+    }
+
+    /** The same transport, failing a 429 at once and waiting at most {@code maxTotalWait} in all for other retries. */
+    Transport impatient(Duration maxTotalWait) {
+        Duration bound = maxTotalWait.compareTo(options.maxTotalWait()) < 0 ? maxTotalWait : options.maxTotalWait();
+        return new Transport(http, options.withRetries(options.maxAttempts(), bound), sleeper, clock, false);
     }
 
     ClientOptions options() {
@@ -100,6 +116,9 @@ final class Transport {
             CalendlyApiException failure = CalendlyApiException.fromResponse(request.call(), status, response.body(),
                     requested);
             if (status == 429) {
+                if (!waitsForRateLimits) {
+                    throw failure; // carries Calendly's wait; the caller answers or reschedules without holding anything
+                }
                 waited = pause(requested == null ? backoff(attempt) : requested, attempt, waited, failure, request);
             } else if (status >= 500) {
                 waited = pause(backoff(attempt), attempt, waited, failure, request);

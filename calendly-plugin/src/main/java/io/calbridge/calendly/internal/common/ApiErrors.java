@@ -21,7 +21,16 @@ public final class ApiErrors {
     }
 
     static void render(ApiException e, Context ctx) {
+        headers(e, ctx);
         ctx.status(e.status()).contentType(ContentType.APPLICATION_JSON).result(body(e));
+    }
+
+    /** {@code Retry-After} when the error says when to try again; for code that answers without throwing too. */
+    public static void headers(ApiException e, Context ctx) {
+        Long seconds = e.retryAfterSeconds();
+        if (seconds != null) {
+            ctx.header("Retry-After", Long.toString(seconds));
+        }
     }
 
     /** The JSON body for {@code e}; also used by code that answers without throwing. */

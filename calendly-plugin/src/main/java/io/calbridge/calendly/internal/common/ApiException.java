@@ -1,5 +1,7 @@
 package io.calbridge.calendly.internal.common;
 
+import java.time.Duration;
+
 /**
  * An error a plugin endpoint answers with: HTTP status, a stable machine-readable code, a message
  * for people, and the offending field when validation failed. Rendered as
@@ -9,16 +11,40 @@ public class ApiException extends RuntimeException {
     private final int status;
     private final String code;
     private final String field;
+    private final Duration retryAfter;
 
     public ApiException(int status, String code, String message) {
         this(status, code, message, null);
     }
 
     public ApiException(int status, String code, String message, String field) {
+        this(status, code, message, field, null);
+    }
+
+    private ApiException(int status, String code, String message, String field, Duration retryAfter) {
         super(message);
         this.status = status;
         this.code = code;
         this.field = field;
+        this.retryAfter = retryAfter;
+    }
+
+    /**
+     * 503: the answer needs something that is unavailable for a while (Calendly rate-limiting us,
+     * a token request backing off); sent with {@code Retry-After} in whole seconds, at least 1.
+     */
+    public static ApiException unavailable(String code, String message, Duration retryAfter) {
+        return new ApiException(503, code, message, null,
+                retryAfter == null || retryAfter.isNegative() ? Duration.ZERO : retryAfter);
+    }
+
+    /** Seconds for {@code Retry-After}, rounded up, at least 1; null when the error says nothing about when. */
+    public Long retryAfterSeconds() {
+        if (retryAfter == null) {
+            return null;
+        }
+        long seconds = retryAfter.toSeconds() + (retryAfter.toNanosPart() > 0 ? 1 : 0);
+        return Math.max(1, seconds);
     }
 
     public static ApiException badRequest(String code, String message, String field) {

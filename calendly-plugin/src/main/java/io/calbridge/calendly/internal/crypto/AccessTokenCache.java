@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Decrypted Calendly access tokens by integration id, so that a webhook or API call does not read and
@@ -26,6 +28,11 @@ import java.util.UUID;
  * through {@code put} or expiry, so store the refreshed token with {@code put} on the node that
  * refreshed and compare token versions in the database where it matters.
  *
+ * <p>Other nodes' changes that must be seen at once (a disconnect, a forgotten tenant) arrive as
+ * invalidations ({@code CacheInvalidation}). While this node cannot be sure to hear them, the cache
+ * answers nothing ({@code trusted} is false), so every caller reads the database. A load that raced
+ * with an invalidation does not put its now-stale result back: see {@link #epoch()}.
+ *
  * <p>Thread-safe. Statistics are recorded ({@link #stats()}); contents are never logged.
  */
 public final class AccessTokenCache {
@@ -35,9 +42,16 @@ public final class AccessTokenCache {
 
     private final Cache<UUID, CachedToken> cache;
     private final Clock clock;
+    private final BooleanSupplier trusted;
+    private final AtomicLong epoch = new AtomicLong();
 
     AccessTokenCache(int maximumSize, Clock clock) {
+        this(maximumSize, clock, () -> true);
+    }
+
+    AccessTokenCache(int maximumSize, Clock clock, BooleanSupplier trusted) {
         this.clock = clock;
+        this.trusted = trusted;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
                 .expireAfter(new UntilTokenExpiry(clock))
@@ -60,6 +74,9 @@ public final class AccessTokenCache {
      * (the refresh margin): a token about to expire is treated as absent, so the caller refreshes it.
      */
     public Optional<CachedToken> get(UUID integrationId, Duration minRemaining) {
+        if (!trusted.getAsBoolean()) {
+            return Optional.empty();
+        }
         CachedToken token = cache.getIfPresent(integrationId);
         if (token == null) {
             return Optional.empty();
@@ -68,6 +85,24 @@ public final class AccessTokenCache {
             return Optional.empty();
         }
         return Optional.of(token);
+    }
+
+    /**
+     * Counts invalidations. Read it before loading a token from the database and pass it to
+     * {@link #put(String, UUID, Secret, Instant, long)}: if anything was invalidated meanwhile, the
+     * loaded token may be stale and is not cached.
+     */
+    public long epoch() {
+        return epoch.get();
+    }
+
+    /** As {@link #put(String, UUID, Secret, Instant)}, unless anything was invalidated since {@code epochBefore}. */
+    public void put(String tenantId, UUID integrationId, Secret accessToken, Instant expiresAt, long epochBefore) {
+        synchronized (epoch) {
+            if (epoch.get() == epochBefore) {
+                put(tenantId, integrationId, accessToken, expiresAt);
+            }
+        }
     }
 
     /** Caches a freshly obtained or decrypted token until {@code expiresAt}; an expired one is not cached. */
@@ -85,16 +120,25 @@ public final class AccessTokenCache {
 
     /** Forgets the token of one integration (after a refresh, a failed call with 401, or a disconnect). */
     public void invalidate(UUID integrationId) {
-        cache.invalidate(integrationId);
+        synchronized (epoch) {
+            epoch.incrementAndGet();
+            cache.invalidate(integrationId);
+        }
     }
 
     /** Forgets every token of a tenant. */
     public void invalidateTenant(String tenantId) {
-        cache.asMap().values().removeIf(token -> token.tenantId().equals(tenantId));
+        synchronized (epoch) {
+            epoch.incrementAndGet();
+            cache.asMap().values().removeIf(token -> token.tenantId().equals(tenantId));
+        }
     }
 
     public void invalidateAll() {
-        cache.invalidateAll();
+        synchronized (epoch) {
+            epoch.incrementAndGet();
+            cache.invalidateAll();
+        }
     }
 
     /** Hit and miss counts since start; a point-in-time snapshot. */

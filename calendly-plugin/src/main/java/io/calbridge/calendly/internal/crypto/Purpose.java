@@ -13,5 +13,7 @@ public enum Purpose {
     PERSONAL_ACCESS_TOKEN,
     SIGNING_KEY,
     PREVIOUS_SIGNING_KEY,
-    PKCE_VERIFIER
+    PKCE_VERIFIER,
+    /** The webhook signing key of a tenant's own Calendly OAuth app (TENANT_APP), given at connect. */
+    APP_SIGNING_KEY
 }

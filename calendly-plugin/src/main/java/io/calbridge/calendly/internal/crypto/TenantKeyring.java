@@ -29,6 +29,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +77,8 @@ import org.slf4j.LoggerFactory;
  * Unwrapped DEKs are cached per node (bounded, for {@link Options#dataKeyCacheTtl()} after loading):
  * the master key (possibly a remote KMS) is used once per tenant per TTL, not per secret. Decrypted
  * access tokens live in {@link #accessTokens()}. Both record statistics; neither is ever logged.
+ * Neither is read while {@code cachesTrusted} (given at creation) says this node may have missed
+ * another node's change: then every use goes to the database.
  *
  * <p>Thread-safe. {@code seal} and {@code open} read or create the tenant's key row through their own
  * connection (autocommit) when it is not cached, so the pool must have a connection to spare besides
@@ -128,18 +133,20 @@ public final class TenantKeyring implements SecretBox {
     private final Cache<String, DataKey> dataKeys;
     private final AccessTokenCache accessTokens;
     private final KeyRotation rotation;
+    private final BooleanSupplier cachesTrusted;
 
-    private TenantKeyring(Db db, MasterKeyRing masterKeys, Clock clock, Options options) {
+    private TenantKeyring(Db db, MasterKeyRing masterKeys, Clock clock, Options options, BooleanSupplier cachesTrusted) {
         this.db = db;
         this.masterKeys = masterKeys;
         this.clock = clock;
         this.options = options;
+        this.cachesTrusted = cachesTrusted;
         this.dataKeys = Caffeine.newBuilder()
                 .maximumSize(options.dataKeyCacheSize())
                 .expireAfterWrite(options.dataKeyCacheTtl())
                 .recordStats()
                 .build();
-        this.accessTokens = new AccessTokenCache(options.accessTokenCacheSize(), clock);
+        this.accessTokens = new AccessTokenCache(options.accessTokenCacheSize(), clock, cachesTrusted);
         this.rotation = new KeyRotation(this);
     }
 
@@ -159,11 +166,22 @@ public final class TenantKeyring implements SecretBox {
 
     public static TenantKeyring create(Db db, MasterKey masterKey, Collection<MasterKey> previous, Clock clock,
                                        MeterRegistry metrics, Options options) {
+        return create(db, masterKey, previous, clock, metrics, options, () -> true);
+    }
+
+    /**
+     * As above, for a node among several: its caches are read only while {@code cachesTrusted} is true
+     * (it hears other nodes' invalidations, see {@code CacheInvalidation}).
+     */
+    public static TenantKeyring create(Db db, MasterKey masterKey, Collection<MasterKey> previous, Clock clock,
+                                       MeterRegistry metrics, Options options, BooleanSupplier cachesTrusted) {
         Objects.requireNonNull(db, "db");
         Objects.requireNonNull(masterKey, "masterKey");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(options, "options");
-        var keyring = new TenantKeyring(db, new MasterKeyRing(masterKey, previous == null ? List.of() : previous), clock, options);
+        Objects.requireNonNull(cachesTrusted, "cachesTrusted");
+        var keyring = new TenantKeyring(db, new MasterKeyRing(masterKey, previous == null ? List.of() : previous), clock,
+                options, cachesTrusted);
         keyring.verifyMasterKeys();
         if (metrics != null) {
             CaffeineCacheMetrics.monitor(metrics, keyring.dataKeys, "calbridge.crypto.data_keys");
@@ -224,19 +242,45 @@ public final class TenantKeyring implements SecretBox {
     }
 
     /**
-     * Crypto-shreds a tenant: destroys its data key (the row keeps only the date) and empties this
-     * node's caches of it. Every secret ever sealed for the tenant becomes undecryptable, with or
-     * without the master key; {@link #open} then throws {@link Reason#TENANT_SHREDDED} and {@link #seal}
-     * refuses too. Idempotent. Other nodes drop their cached copy within
-     * {@link Options#dataKeyCacheTtl()}. Backups taken earlier still hold the wrapped key: they stay
-     * readable as long as the master key that wrapped it exists (see docs/crypto.md).
+     * Crypto-shreds a tenant: destroys its data key (the row keeps only the date), erases every
+     * ciphertext sealed for it ({@link TenantSecrets}: the integrations' secret columns, OAuth states),
+     * and empties this node's caches of it. Every secret ever sealed for the tenant becomes
+     * undecryptable, with or without the master key; {@link #open} then throws
+     * {@link Reason#TENANT_SHREDDED} and {@link #seal} refuses too. Idempotent. Backups taken earlier
+     * still hold the wrapped key: they stay readable as long as the master key that wrapped it exists
+     * (see docs/crypto.md).
+     *
+     * @param alsoInTransaction runs in the same transaction, before it commits: the caller's own
+     *                          bookkeeping (statuses) and the notification that makes other nodes drop
+     *                          their copies of the key at once
      */
-    public void forgetTenant(String tenantId) {
+    public void forgetTenant(String tenantId, Consumer<DSLContext> alsoInTransaction) {
         requireTenant(tenantId);
+        Objects.requireNonNull(alsoInTransaction, "alsoInTransaction");
         evict(tenantId);
-        db.txRun(dsl -> store.shred(dsl, tenantId, masterKeys.primary().id(), now()));
+        db.txRun(dsl -> {
+            store.shred(dsl, tenantId, masterKeys.primary().id(), now());
+            TenantSecrets.eraseAll(dsl, tenantId);
+            alsoInTransaction.accept(dsl);
+        });
         evict(tenantId); // again: a read on another thread may have cached the key in between
         log.info("Data key of tenant {} destroyed: its stored secrets can no longer be decrypted", tenantId);
+    }
+
+    /** {@link #forgetTenant(String, Consumer)} with nothing else in the transaction. */
+    public void forgetTenant(String tenantId) {
+        forgetTenant(tenantId, dsl -> { });
+    }
+
+    /** Drops every cached data key and access token of this node (another node changed something). */
+    public void evictAll() {
+        dataKeys.invalidateAll();
+        accessTokens.invalidateAll();
+    }
+
+    /** Drops this node's cached data key and access tokens of one tenant. */
+    public void evictTenant(String tenantId) {
+        evict(tenantId);
     }
 
     /** Unwrapped-DEK cache statistics of this node; a point-in-time snapshot. */
@@ -325,6 +369,9 @@ public final class TenantKeyring implements SecretBox {
 
     /** The tenant's DEK, at least of {@code minGeneration}; created when missing if {@code create}. */
     private DataKey dataKey(String tenantId, int minGeneration, boolean create) {
+        if (!cachesTrusted.getAsBoolean()) {
+            return load(tenantId, create); // another node may have shredded or rotated it: ask the database
+        }
         DataKey key = dataKeys.get(tenantId, t -> load(t, create));
         if (key.generation() < minGeneration) {
             // Sealed after another node rotated this tenant's key: our cached keyset lacks the new key.

@@ -35,12 +35,27 @@ final class TenantSecrets {
             new Column(CALENDLY_INTEGRATION.ACCESS_TOKEN_ENC, List.of(Purpose.ACCESS_TOKEN, Purpose.PERSONAL_ACCESS_TOKEN)),
             new Column(CALENDLY_INTEGRATION.REFRESH_TOKEN_ENC, List.of(Purpose.REFRESH_TOKEN)),
             new Column(CALENDLY_INTEGRATION.SIGNING_KEY_ENC, List.of(Purpose.SIGNING_KEY)),
-            new Column(CALENDLY_INTEGRATION.PREVIOUS_SIGNING_KEY_ENC, List.of(Purpose.PREVIOUS_SIGNING_KEY, Purpose.SIGNING_KEY)));
+            new Column(CALENDLY_INTEGRATION.PREVIOUS_SIGNING_KEY_ENC, List.of(Purpose.PREVIOUS_SIGNING_KEY, Purpose.SIGNING_KEY)),
+            new Column(CALENDLY_INTEGRATION.APP_SIGNING_KEY_ENC, List.of(Purpose.APP_SIGNING_KEY)));
 
     /** {@code calendly_oauth_state.pkce_verifier_enc}: owned by the state row (or, possibly, its integration). */
     static final Column PKCE_COLUMN = new Column(CALENDLY_OAUTH_STATE.PKCE_VERIFIER_ENC, List.of(Purpose.PKCE_VERIFIER));
 
     private final TenantKeyring keyring;
+
+    /**
+     * Erases every ciphertext of the tenant, in the caller's transaction: each sealed column of its
+     * integrations becomes null and its OAuth states (which hold a sealed PKCE verifier) are deleted.
+     * Used when the tenant is forgotten, so that no copy of its data key anywhere has anything left to open.
+     */
+    static void eraseAll(DSLContext dsl, String tenantId) {
+        Map<Field<?>, Object> nulls = new HashMap<>();
+        for (Column column : INTEGRATION_COLUMNS) {
+            nulls.put(column.field(), null);
+        }
+        dsl.update(CALENDLY_INTEGRATION).set(nulls).where(CALENDLY_INTEGRATION.TENANT_ID.eq(tenantId)).execute();
+        dsl.deleteFrom(CALENDLY_OAUTH_STATE).where(CALENDLY_OAUTH_STATE.TENANT_ID.eq(tenantId)).execute();
+    }
 
     TenantSecrets(TenantKeyring keyring) {
         this.keyring = keyring;

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -27,6 +28,9 @@ final class ConnectionRoutes {
     static final String CONNECT = "/settings/calendly/connect";
     static final String CALLBACK = "/settings/calendly/callback";
     static final String DISCONNECT = "/settings/calendly/{id}/disconnect";
+    /** The fields {@code POST /connect} reads, as JSON members or form fields; the OpenAPI document lists the same. */
+    static final List<String> CONNECT_FIELDS = List.of("mode", "client_id", "client_secret", "personal_token",
+            "webhook_signing_key");
 
     private final ConnectionService service;
     private final CurrentUser currentUser;
@@ -151,6 +155,7 @@ final class ConnectionRoutes {
         }
         if (json) {
             // The same body as every other settings route (no "field" when there is none).
+            ApiErrors.headers(e, ctx);
             ctx.status(e.status()).contentType("application/json").result(ApiErrors.body(e));
         } else {
             page(ctx, e.status(), "Calendly was not connected", "<p>" + html(e.getMessage()) + "</p><p>Reason: <code>"
@@ -170,6 +175,7 @@ final class ConnectionRoutes {
         String clientId;
         String clientSecret;
         String personalToken;
+        String webhookSigningKey;
         if (contentType.startsWith("application/json")) {
             JsonNode body;
             try {
@@ -180,15 +186,17 @@ final class ConnectionRoutes {
             if (body == null || !body.isObject()) {
                 throw ApiException.badRequest("invalid_json", "The request body must be a JSON object", null);
             }
-            mode = text(body, "mode");
-            clientId = text(body, "client_id");
-            clientSecret = text(body, "client_secret");
-            personalToken = text(body, "personal_token");
+            mode = text(body, CONNECT_FIELDS.get(0));
+            clientId = text(body, CONNECT_FIELDS.get(1));
+            clientSecret = text(body, CONNECT_FIELDS.get(2));
+            personalToken = text(body, CONNECT_FIELDS.get(3));
+            webhookSigningKey = text(body, CONNECT_FIELDS.get(4));
         } else {
-            mode = ctx.formParam("mode");
-            clientId = ctx.formParam("client_id");
-            clientSecret = ctx.formParam("client_secret");
-            personalToken = ctx.formParam("personal_token");
+            mode = ctx.formParam(CONNECT_FIELDS.get(0));
+            clientId = ctx.formParam(CONNECT_FIELDS.get(1));
+            clientSecret = ctx.formParam(CONNECT_FIELDS.get(2));
+            personalToken = ctx.formParam(CONNECT_FIELDS.get(3));
+            webhookSigningKey = ctx.formParam(CONNECT_FIELDS.get(4));
         }
         ConnectionMode parsed = ConnectionMode.parse(mode);
         if (parsed == null) {
@@ -198,7 +206,8 @@ final class ConnectionRoutes {
         }
         return new ConnectionService.ConnectRequest(parsed, clientId,
                 clientSecret == null ? null : Secret.of(clientSecret),
-                personalToken == null ? null : Secret.of(personalToken));
+                personalToken == null ? null : Secret.of(personalToken),
+                webhookSigningKey == null ? null : Secret.of(webhookSigningKey));
     }
 
     private static String text(JsonNode node, String field) {

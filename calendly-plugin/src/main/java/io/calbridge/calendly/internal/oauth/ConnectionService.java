@@ -16,13 +16,17 @@ import io.calbridge.calendly.internal.crypto.SecretBox;
 import io.calbridge.calendly.internal.crypto.SecretUnavailableException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import io.calbridge.calendly.internal.cluster.Invalidations;
+import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +46,19 @@ public final class ConnectionService {
     public static final String WARNING_SHARED_ACCOUNT = "shared_calendly_account";
 
     /**
-     * What the tenant asked for. TENANT_APP needs {@code clientId} and {@code clientSecret};
-     * PERSONAL_TOKEN needs {@code personalToken}; PLATFORM_APP needs nothing.
+     * What the tenant asked for. TENANT_APP needs {@code clientId} and {@code clientSecret}, and may
+     * give {@code webhookSigningKey} (the app's own webhook signing key, with which Calendly may sign
+     * the app's deliveries); PERSONAL_TOKEN needs {@code personalToken}; PLATFORM_APP needs nothing.
      */
-    public record ConnectRequest(ConnectionMode mode, String clientId, Secret clientSecret, Secret personalToken) {
+    public record ConnectRequest(ConnectionMode mode, String clientId, Secret clientSecret, Secret personalToken,
+                                 Secret webhookSigningKey) {
+        public ConnectRequest(ConnectionMode mode, String clientId, Secret clientSecret, Secret personalToken) {
+            this(mode, clientId, clientSecret, personalToken, null);
+        }
     }
+
+    /** Longest accepted app signing key; Calendly's are a few dozen characters. */
+    static final int MAX_SIGNING_KEY_LENGTH = 512;
 
     /** The outcome of {@link #connect}: a browser redirect to Calendly, or (personal token) a finished connection. */
     public sealed interface ConnectStart permits AuthorizationRedirect, Connected {
@@ -107,10 +119,11 @@ public final class ConnectionService {
     private final OAuthSettings settings;
     private final Clock clock;
     private final Consumer<UUID> integrationChanged;
+    private final Invalidations invalidations;
 
     ConnectionService(Db db, IntegrationStore store, StateStore states, SecretBox box, CalendlyClient calendly,
                       TokenRefresher tokens, SubscriptionManager subscriptions, OAuthSettings settings,
-                      Consumer<UUID> integrationChanged, Clock clock) {
+                      Consumer<UUID> integrationChanged, Invalidations invalidations, Clock clock) {
         this.db = db;
         this.store = store;
         this.states = states;
@@ -120,6 +133,7 @@ public final class ConnectionService {
         this.subscriptions = subscriptions;
         this.settings = settings;
         this.integrationChanged = integrationChanged;
+        this.invalidations = invalidations;
         this.clock = clock;
     }
 
@@ -153,15 +167,35 @@ public final class ConnectionService {
             throw ApiException.badRequest("invalid_mode",
                     "mode must be one of tenant_app, platform_app, personal_token", "mode");
         }
-        return switch (mode) {
-            case PERSONAL_TOKEN -> new Connected(connectPersonalToken(tenantId, userId, request.personalToken()));
-            case TENANT_APP, PLATFORM_APP -> startAuthorization(tenantId, userId, request);
-        };
+        if (mode != ConnectionMode.TENANT_APP && given(request.webhookSigningKey())) {
+            throw ApiException.badRequest("webhook_signing_key_not_applicable", "webhook_signing_key belongs to a "
+                    + "tenant_app connection (your own Calendly OAuth app); leave it out for " + mode.name().toLowerCase()
+                    + (mode == ConnectionMode.PLATFORM_APP ? " (the operator configures the platform app's key)" : ""),
+                    "webhook_signing_key");
+        }
+        try {
+            return switch (mode) {
+                case PERSONAL_TOKEN -> new Connected(connectPersonalToken(tenantId, userId, request.personalToken()));
+                case TENANT_APP, PLATFORM_APP -> startAuthorization(tenantId, userId, request);
+            };
+        } catch (SecretUnavailableException e) {
+            throw forgotten(e);
+        }
+    }
+
+    /** A forgotten tenant can never store a secret again, so it can never connect again. */
+    private static RuntimeException forgotten(SecretUnavailableException e) {
+        if (e.reason() != SecretUnavailableException.Reason.TENANT_SHREDDED) {
+            return e;
+        }
+        return new ApiException(409, "tenant_forgotten", "This workspace's Calendly data was erased (offboarding), "
+                + "so Calendly cannot be connected to it again.");
     }
 
     private AuthorizationRedirect startAuthorization(String tenantId, String userId, ConnectRequest request) {
         String clientId;
         Secret clientSecret = null;
+        Secret appSigningKey = null;
         if (request.mode() == ConnectionMode.TENANT_APP) {
             clientId = request.clientId() == null ? "" : request.clientId().strip();
             if (clientId.isEmpty()) {
@@ -177,6 +211,7 @@ public final class ConnectionService {
                         "client_secret is required: the Client Secret of your Calendly OAuth app", "client_secret");
             }
             clientSecret = Secret.of(request.clientSecret().reveal().strip());
+            appSigningKey = appSigningKey(request.webhookSigningKey());
         } else {
             clientId = settings.platform().map(ClientCredentials::clientId).orElseThrow(() -> ApiException.badRequest(
                     "platform_app_not_configured",
@@ -191,10 +226,12 @@ public final class ConnectionService {
         Instant expiresAt = now.plus(OAuthSettings.STATE_TTL);
         byte[] secretEnc = clientSecret == null ? null
                 : box.seal(tenantId, Purpose.CLIENT_SECRET, integrationId, clientSecret);
+        byte[] appKeyEnc = appSigningKey == null ? null
+                : box.seal(tenantId, Purpose.APP_SIGNING_KEY, integrationId, appSigningKey);
         byte[] verifierEnc = box.seal(tenantId, Purpose.PKCE_VERIFIER, stateId, verifier);
         String storedClientId = request.mode() == ConnectionMode.TENANT_APP ? clientId : null;
         db.txRun(dsl -> {
-            store.insertPending(dsl, integrationId, tenantId, request.mode(), storedClientId, secretEnc,
+            store.insertPending(dsl, integrationId, tenantId, request.mode(), storedClientId, secretEnc, appKeyEnc,
                     Randoms.webhookPathToken(), userId, now);
             states.insert(dsl, stateId, Randoms.stateHash(state), tenantId, userId, integrationId, verifierEnc, now,
                     expiresAt);
@@ -211,6 +248,14 @@ public final class ConnectionService {
      */
     public ConnectResult callback(String tenantId, String userId, CallbackRequest request) {
         requireCaller(tenantId, userId);
+        try {
+            return completeAuthorization(tenantId, userId, request);
+        } catch (SecretUnavailableException e) {
+            throw forgotten(e);
+        }
+    }
+
+    private ConnectResult completeAuthorization(String tenantId, String userId, CallbackRequest request) {
         String state = request.state() == null ? "" : request.state().strip();
         if (state.isEmpty()) {
             throw new ApiException(400, "state_missing",
@@ -267,7 +312,7 @@ public final class ConnectionService {
         Secret verifier = box.open(tenantId, Purpose.PKCE_VERIFIER, st.id(), st.pkceVerifierEnc());
         TokenResponse granted;
         try {
-            granted = calendly.oauth().exchangeCode(client, request.code().strip(), settings.redirectUri(), verifier);
+            granted = calendly.impatient().oauth().exchangeCode(client, request.code().strip(), settings.redirectUri(), verifier);
         } catch (CalendlyApiException e) {
             abandon(st);
             if (e.isInvalidGrant()) {
@@ -282,7 +327,7 @@ public final class ConnectionService {
         }
         Account account;
         try {
-            account = readAccount(calendly.api(Credential.fixed(granted.accessToken())), granted.owner(),
+            account = readAccount(calendly.impatient().api(Credential.fixed(granted.accessToken())), granted.owner(),
                     granted.organization());
         } catch (CalendlyApiException e) {
             revokeQuietly(client, granted.refreshToken());
@@ -291,10 +336,13 @@ public final class ConnectionService {
             throw calendlyFailure("reading the connected Calendly account", e);
         }
         IntegrationStore.Connection connection = new IntegrationStore.Connection(pending.mode(), pending.clientId(),
-                null, null, granted.expiresAt(), null, granted.scope(), account.userUri(), account.organizationUri(),
+                null, null, null, granted.expiresAt(), null, granted.scope(), account.userUri(), account.organizationUri(),
                 account.name(), account.email(), account.timezone(), account.role(), userId, true);
         Secret clientSecret = pending.mode() == ConnectionMode.TENANT_APP ? client.clientSecret() : null;
-        return finish(tenantId, pending.id(), connection, clientSecret, granted.accessToken(), granted.refreshToken());
+        Secret appSigningKey = pending.appSigningKeyEnc() == null ? null
+                : box.open(tenantId, Purpose.APP_SIGNING_KEY, pending.id(), pending.appSigningKeyEnc());
+        return finish(tenantId, pending.id(), connection, clientSecret, appSigningKey, granted.accessToken(),
+                granted.refreshToken());
     }
 
     private ConnectResult connectPersonalToken(String tenantId, String userId, Secret token) {
@@ -310,7 +358,7 @@ public final class ConnectionService {
         }
         Account account;
         try {
-            account = readAccount(calendly.api(Credential.fixed(pat)), null, null);
+            account = readAccount(calendly.impatient().api(Credential.fixed(pat)), null, null);
         } catch (CalendlyApiException e) {
             if (e.status() == 401) {
                 throw ApiException.badRequest("token_invalid",
@@ -324,20 +372,21 @@ public final class ConnectionService {
         }
         UUID newId = UUID.randomUUID();
         IntegrationStore.Connection connection = new IntegrationStore.Connection(ConnectionMode.PERSONAL_TOKEN, null,
-                null, null, null, null, null, account.userUri(), account.organizationUri(), account.name(),
+                null, null, null, null, null, null, account.userUri(), account.organizationUri(), account.name(),
                 account.email(), account.timezone(), account.role(), userId, false);
-        db.txRun(dsl -> store.insertPending(dsl, newId, tenantId, ConnectionMode.PERSONAL_TOKEN, null, null,
+        db.txRun(dsl -> store.insertPending(dsl, newId, tenantId, ConnectionMode.PERSONAL_TOKEN, null, null, null,
                 Randoms.webhookPathToken(), userId, clock.instant()));
-        return finish(tenantId, newId, connection, null, pat, null);
+        return finish(tenantId, newId, connection, null, null, pat, null);
     }
 
     /**
      * Stores a finished connection on the pending row, or on the tenant's existing integration for
      * the same Calendly user (a reconnect keeps the id, the webhook URL and the history), then sets
-     * up webhooks. Secrets are sealed for the row they end up in.
+     * up webhooks. Secrets are sealed for the row they end up in. A reconnect through the same OAuth
+     * app without a new {@code appSigningKey} keeps the one stored; another app's key is dropped.
      */
     private ConnectResult finish(String tenantId, UUID pendingId, IntegrationStore.Connection c, Secret clientSecret,
-                                 Secret accessToken, Secret refreshToken) {
+                                 Secret appSigningKey, Secret accessToken, Secret refreshToken) {
         Instant now = clock.instant();
         record Stored(UUID id, boolean reconnected, List<IntegrationStore.SharedAccount> shared) {
         }
@@ -346,8 +395,12 @@ public final class ConnectionService {
             UUID target = existing.map(IntegrationRow::id).orElse(pendingId);
             Purpose accessPurpose = c.mode() == ConnectionMode.PERSONAL_TOKEN
                     ? Purpose.PERSONAL_ACCESS_TOKEN : Purpose.ACCESS_TOKEN;
+            byte[] appKeyEnc = appSigningKey != null ? box.seal(tenantId, Purpose.APP_SIGNING_KEY, target, appSigningKey)
+                    : existing.filter(e -> e.mode() == c.mode() && java.util.Objects.equals(e.clientId(), c.clientId()))
+                            .map(IntegrationRow::appSigningKeyEnc).orElse(null);
             IntegrationStore.Connection sealed = new IntegrationStore.Connection(c.mode(), c.clientId(),
                     clientSecret == null ? null : box.seal(tenantId, Purpose.CLIENT_SECRET, target, clientSecret),
+                    appKeyEnc,
                     box.seal(tenantId, accessPurpose, target, accessToken), c.accessTokenExpiresAt(),
                     refreshToken == null ? null : box.seal(tenantId, Purpose.REFRESH_TOKEN, target, refreshToken),
                     c.scopes(), c.userUri(), c.organizationUri(), c.userName(), c.userEmail(), c.userTimezone(),
@@ -377,7 +430,7 @@ public final class ConnectionService {
         }
         SubscriptionStatus subscription;
         try {
-            subscription = subscriptions.ensure(stored.id());
+            subscription = subscriptions.ensureNow(stored.id());
         } catch (RuntimeException e) {
             log.warn("Setting up webhooks for Calendly integration {} failed: {}", stored.id(), e.getMessage());
             subscription = new SubscriptionStatus(stored.id(), null, null, "none",
@@ -418,14 +471,67 @@ public final class ConnectionService {
 
     /**
      * Disconnects: the secrets are wiped and the status set to DISCONNECTED first, in one
-     * transaction (so no node refreshes any more); then, with in-memory copies, the webhook
-     * subscription is deleted at Calendly and the tokens revoked. Calendly failures are reported in
-     * the result, never thrown. Bookings, settings and mappings stay.
+     * transaction (so no node refreshes any more, and every node drops its cached copies when it
+     * commits); then, with in-memory copies, the webhook subscription is deleted at Calendly and the
+     * tokens revoked. Calendly failures are reported in the result, never thrown; a rate limit is not
+     * waited for (someone is waiting for the answer). Bookings, settings and mappings stay.
      *
      * @throws ApiException 404 when the integration is not the tenant's
      */
     public DisconnectResult disconnect(String tenantId, UUID integrationId) {
         requireCaller(tenantId, "-");
+        return disconnect(tenantId, integrationId, calendly.impatient());
+    }
+
+    /** The outcome of {@link #forgetTenant}: what was disconnected and what Calendly did not let us clean up. */
+    public record TenantCleanup(int integrationsDisconnected, int subscriptionsDeleted, List<String> problems) {
+    }
+
+    /**
+     * Offboarding, before the tenant's data key is destroyed: every live integration of the tenant is
+     * disconnected as by {@link #disconnect} (its webhook subscriptions deleted at Calendly and its
+     * tokens revoked, best effort, waiting for Calendly's rate limits if need be: nobody waits on
+     * this), then {@code shred} destroys the key. {@code shred} is handed the work that must commit
+     * with it: every integration of the tenant DISCONNECTED (pending ones deleted) and the
+     * notification that makes every node drop its copies. A second call finds nothing live and only
+     * shreds again (idempotent).
+     *
+     * @param shred destroys the tenant's data key, running the given work in the same transaction
+     */
+    public TenantCleanup forgetTenant(String tenantId, BiConsumer<String, Consumer<DSLContext>> shred) {
+        if (tenantId == null || tenantId.isBlank()) {
+            throw new IllegalArgumentException("tenantId is required");
+        }
+        List<String> problems = new ArrayList<>();
+        int disconnected = 0;
+        int subscriptionsDeleted = 0;
+        for (IntegrationRow row : store.listForTenant(db.dsl(), tenantId)) {
+            if (row.status() == IntegrationStatus.DISCONNECTED) {
+                continue;
+            }
+            DisconnectResult r;
+            try {
+                r = disconnect(tenantId, row.id(), calendly);
+            } catch (ApiException gone) {
+                continue; // disconnected or deleted meanwhile
+            }
+            disconnected++;
+            if (r.subscriptionsDeleted()) {
+                subscriptionsDeleted++;
+            }
+            for (String problem : r.problems()) {
+                problems.add("integration " + row.id() + ": " + problem);
+            }
+        }
+        Instant now = clock.instant();
+        shred.accept(tenantId, dsl -> {
+            store.disconnectAllOfTenant(dsl, tenantId, now);
+            invalidations.tenantChanged(dsl, tenantId);
+        });
+        return new TenantCleanup(disconnected, subscriptionsDeleted, List.copyOf(problems));
+    }
+
+    private DisconnectResult disconnect(String tenantId, UUID integrationId, CalendlyClient client) {
         Instant now = clock.instant();
         IntegrationRow snapshot = db.tx(dsl -> {
             IntegrationRow row = store.lock(dsl, integrationId)
@@ -434,6 +540,7 @@ public final class ConnectionService {
             if (row.status() != IntegrationStatus.DISCONNECTED) {
                 store.wipeAndDisconnect(dsl, integrationId, now);
                 states.deleteForIntegration(dsl, integrationId);
+                invalidations.integrationChanged(dsl, integrationId);
             }
             return row;
         });
@@ -448,13 +555,13 @@ public final class ConnectionService {
         List<String> notes = new ArrayList<>();
         Secret access = null;
         Secret refresh = null;
-        ClientCredentials client = null;
+        ClientCredentials app = null;
         try {
             if (snapshot.mode() == ConnectionMode.PERSONAL_TOKEN) {
                 access = snapshot.accessTokenEnc() == null ? null
                         : box.open(tenantId, Purpose.PERSONAL_ACCESS_TOKEN, integrationId, snapshot.accessTokenEnc());
             } else {
-                client = tokens.clientOf(snapshot);
+                app = tokens.clientOf(snapshot);
                 boolean accessValid = snapshot.accessTokenEnc() != null && snapshot.accessTokenExpiresAt() != null
                         && now.isBefore(snapshot.accessTokenExpiresAt().minusSeconds(60));
                 access = accessValid ? box.open(tenantId, Purpose.ACCESS_TOKEN, integrationId, snapshot.accessTokenEnc()) : null;
@@ -462,7 +569,7 @@ public final class ConnectionService {
                         : box.open(tenantId, Purpose.REFRESH_TOKEN, integrationId, snapshot.refreshTokenEnc());
                 if (access == null && refresh != null) {
                     // The row is DISCONNECTED now, so no other node will use this refresh token.
-                    TokenResponse fresh = calendly.oauth().refresh(client, refresh);
+                    TokenResponse fresh = client.oauth().refresh(app, refresh);
                     access = fresh.accessToken();
                     refresh = fresh.refreshToken() != null ? fresh.refreshToken() : refresh;
                 }
@@ -472,12 +579,12 @@ public final class ConnectionService {
         }
         boolean subscriptionsDeleted = false;
         if (access != null) {
-            List<String> subscriptionProblems = subscriptions.deleteAll(snapshot, calendly.api(Credential.fixed(access)));
+            List<String> subscriptionProblems = subscriptions.deleteAll(snapshot, client.api(Credential.fixed(access)));
             subscriptionsDeleted = subscriptionProblems.isEmpty();
             problems.addAll(subscriptionProblems);
         } else if (snapshot.subscriptionUri() != null) {
-            problems.add("the webhook subscription could not be deleted at Calendly without a valid token; "
-                    + "Calendly disables it after a day of refused deliveries, or delete it in Calendly");
+            problems.add("the webhook subscription " + snapshot.subscriptionUri() + " could not be deleted at Calendly "
+                    + "without a valid token; Calendly disables it after a day of refused deliveries, or delete it in Calendly");
         } else {
             subscriptionsDeleted = true;
         }
@@ -485,11 +592,11 @@ public final class ConnectionService {
         if (snapshot.mode() == ConnectionMode.PERSONAL_TOKEN) {
             notes.add("Calendly offers no API to revoke a personal access token: delete it in Calendly "
                     + "(Integrations, API & Webhooks) if it is no longer needed");
-        } else if (client != null) {
+        } else if (app != null) {
             revoked = true;
             for (Secret t : new Secret[] {refresh, access}) {
                 if (t != null) {
-                    String problem = revoke(client, t);
+                    String problem = revoke(client, app, t);
                     if (problem != null) {
                         revoked = false;
                         problems.add(problem);
@@ -502,7 +609,7 @@ public final class ConnectionService {
     }
 
     /** Null when revoked (or already invalid: Calendly answers 400/403 for tokens it no longer knows). */
-    private String revoke(ClientCredentials client, Secret token) {
+    private String revoke(CalendlyClient calendly, ClientCredentials client, Secret token) {
         try {
             calendly.oauth().revoke(client, token);
             return null;
@@ -515,7 +622,7 @@ public final class ConnectionService {
     }
 
     private void revokeQuietly(ClientCredentials client, Secret token) {
-        if (token != null && revoke(client, token) != null) {
+        if (token != null && revoke(calendly.impatient(), client, token) != null) {
             log.warn("Could not revoke a token of an abandoned Calendly connection");
         }
     }
@@ -535,10 +642,33 @@ public final class ConnectionService {
     }
 
     private static ApiException calendlyFailure(String doing, CalendlyApiException e) {
+        if (e.status() == 429) {
+            Duration wait = e.retryAfter() == null ? Duration.ofMinutes(1) : e.retryAfter();
+            return ApiException.unavailable("calendly_rate_limited", "Calendly is rate-limiting this account while "
+                    + doing + ". Nothing was connected; try again in " + Math.max(1, wait.toSeconds()) + " seconds.", wait);
+        }
         String what = e.status() == 0 ? "Calendly could not be reached while " + doing
                 : "Calendly failed while " + doing;
         return new ApiException(502, e.status() == 0 ? "calendly_unreachable" : "calendly_error",
                 what + " (" + e.getMessage() + "). Nothing was connected; try again in a moment.");
+    }
+
+    private static boolean given(Secret s) {
+        return s != null && !s.reveal().isBlank();
+    }
+
+    /** The tenant app's webhook signing key as given, checked; null when none was given. */
+    private static Secret appSigningKey(Secret given) {
+        if (!given(given)) {
+            return null;
+        }
+        String key = given.reveal().strip();
+        if (key.length() > MAX_SIGNING_KEY_LENGTH || key.chars().anyMatch(Character::isWhitespace)) {
+            throw ApiException.badRequest("webhook_signing_key_invalid", "webhook_signing_key does not look like a "
+                    + "Calendly webhook signing key (no spaces, at most " + MAX_SIGNING_KEY_LENGTH + " characters)",
+                    "webhook_signing_key");
+        }
+        return Secret.of(key);
     }
 
     private static void requireCaller(String tenantId, String userId) {

@@ -1,6 +1,7 @@
 package io.calbridge.calendly.internal.oauth;
 
 import io.calbridge.calendly.internal.client.CalendlyClient;
+import io.calbridge.calendly.internal.cluster.Invalidations;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.crypto.AccessTokenCache;
 import io.calbridge.calendly.internal.crypto.SecretBox;
@@ -46,12 +47,25 @@ public final class Connections {
     public static Connections create(Db db, SecretBox box, AccessTokenCache tokenCache, CalendlyClient calendly,
                                      OAuthSettings settings, ReauthorizationListener listener, CurrentUser currentUser,
                                      Consumer<UUID> integrationChanged, Clock clock) {
+        return create(db, box, tokenCache, calendly, settings, listener, currentUser, integrationChanged,
+                Invalidations.NONE, clock);
+    }
+
+    /**
+     * @param invalidations how a disconnect or a forgotten tenant reaches every node's caches, in the
+     *                      transaction that makes the change
+     */
+    public static Connections create(Db db, SecretBox box, AccessTokenCache tokenCache, CalendlyClient calendly,
+                                     OAuthSettings settings, ReauthorizationListener listener, CurrentUser currentUser,
+                                     Consumer<UUID> integrationChanged, Invalidations invalidations, Clock clock) {
         IntegrationStore store = new IntegrationStore();
-        TokenRefresher tokens = new TokenRefresher(db, store, box, calendly.oauth(), settings, listener, tokenCache, clock);
+        // Refreshes run under the integration's row lock: they must never sleep on Calendly's rate limit.
+        TokenRefresher tokens = new TokenRefresher(db, store, box, calendly.impatient().oauth(), settings, listener,
+                tokenCache, clock);
         SubscriptionManager subscriptions = new SubscriptionManager(db, store, box, calendly, tokens, settings,
                 integrationChanged, clock);
         ConnectionService connections = new ConnectionService(db, store, new StateStore(), box, calendly, tokens,
-                subscriptions, settings, integrationChanged, clock);
+                subscriptions, settings, integrationChanged, invalidations, clock);
         return new Connections(tokens, subscriptions, connections,
                 new ConnectionRoutes(connections, currentUser, settings.settingsPageUrl()), settings);
     }

@@ -18,6 +18,7 @@ record IntegrationRow(
         Instant tokenRefreshedAt,
         String tokenFailure,
         Instant tokenFailureAt,
+        Instant tokenRetryAt,
         Instant tokenRequestsWindowStart,
         int tokenRequestsInWindow,
         String calendlyUserUri,
@@ -36,6 +37,7 @@ record IntegrationRow(
         byte[] signingKeyEnc,
         byte[] previousSigningKeyEnc,
         Instant previousSigningKeyUntil,
+        byte[] appSigningKeyEnc,
         Instant connectedAt,
         Instant disconnectedAt) {
 }

@@ -16,11 +16,15 @@ import org.jooq.impl.DSL;
 final class IntegrationStore {
     private static final io.calbridge.db.calendly.tables.CalendlyIntegration I = CALENDLY_INTEGRATION;
 
-    /** Everything a connect stores in one go. Secrets are ciphertext sealed for the row's id. */
+    /**
+     * Everything a connect stores in one go. Secrets are ciphertext sealed for the row's id.
+     * {@code appSigningKeyEnc} is the tenant app's own webhook signing key (TENANT_APP), or null.
+     */
     record Connection(
             ConnectionMode mode,
             String clientId,
             byte[] clientSecretEnc,
+            byte[] appSigningKeyEnc,
             byte[] accessTokenEnc,
             Instant accessTokenExpiresAt,
             byte[] refreshTokenEnc,
@@ -63,7 +67,8 @@ final class IntegrationStore {
     }
 
     void insertPending(DSLContext dsl, UUID id, String tenantId, ConnectionMode mode, String clientId,
-                       byte[] clientSecretEnc, String webhookPathToken, String userId, Instant now) {
+                       byte[] clientSecretEnc, byte[] appSigningKeyEnc, String webhookPathToken, String userId,
+                       Instant now) {
         dsl.insertInto(I)
                 .set(I.ID, id)
                 .set(I.TENANT_ID, tenantId)
@@ -71,6 +76,7 @@ final class IntegrationStore {
                 .set(I.STATUS, IntegrationStatus.PENDING.name())
                 .set(I.CLIENT_ID, clientId)
                 .set(I.CLIENT_SECRET_ENC, clientSecretEnc)
+                .set(I.APP_SIGNING_KEY_ENC, appSigningKeyEnc)
                 .set(I.WEBHOOK_PATH_TOKEN, webhookPathToken)
                 .set(I.CONNECTED_BY, userId)
                 .set(I.CREATED_AT, ts(now))
@@ -108,6 +114,7 @@ final class IntegrationStore {
                 .set(I.STATUS, IntegrationStatus.CONNECTED.name())
                 .set(I.CLIENT_ID, c.clientId())
                 .set(I.CLIENT_SECRET_ENC, c.clientSecretEnc())
+                .set(I.APP_SIGNING_KEY_ENC, c.appSigningKeyEnc())
                 .set(I.ACCESS_TOKEN_ENC, c.accessTokenEnc())
                 .set(I.ACCESS_TOKEN_EXPIRES_AT, ts(c.accessTokenExpiresAt()))
                 .set(I.REFRESH_TOKEN_ENC, c.refreshTokenEnc())
@@ -115,6 +122,7 @@ final class IntegrationStore {
                 .set(I.TOKEN_REFRESHED_AT, ts(now))
                 .set(I.TOKEN_FAILURE, (String) null)
                 .set(I.TOKEN_FAILURE_AT, (OffsetDateTime) null)
+                .set(I.TOKEN_RETRY_AT, (OffsetDateTime) null)
                 .set(I.TOKEN_REQUESTS_WINDOW_START, c.tokenRequested() ? ts(now) : null)
                 .set(I.TOKEN_REQUESTS_IN_WINDOW, c.tokenRequested() ? 1 : 0)
                 .set(I.SCOPES, c.scopes())
@@ -142,6 +150,7 @@ final class IntegrationStore {
                 .set(I.TOKEN_REFRESHED_AT, ts(now))
                 .set(I.TOKEN_FAILURE, (String) null)
                 .set(I.TOKEN_FAILURE_AT, (OffsetDateTime) null)
+                .set(I.TOKEN_RETRY_AT, (OffsetDateTime) null)
                 .set(I.SCOPES, DSL.coalesce(DSL.val(scopes), I.SCOPES))
                 .set(I.UPDATED_AT, ts(now))
                 .where(I.ID.eq(id))
@@ -156,10 +165,12 @@ final class IntegrationStore {
                 .execute();
     }
 
-    void recordTransientFailure(DSLContext dsl, UUID id, String failure, Instant now) {
+    /** A token request failed without refusing the grant; no node asks again before {@code retryAt}. */
+    void recordTransientFailure(DSLContext dsl, UUID id, String failure, Instant now, Instant retryAt) {
         dsl.update(I)
                 .set(I.TOKEN_FAILURE, failure)
                 .set(I.TOKEN_FAILURE_AT, ts(now))
+                .set(I.TOKEN_RETRY_AT, ts(retryAt))
                 .set(I.UPDATED_AT, ts(now))
                 .where(I.ID.eq(id))
                 .execute();
@@ -185,6 +196,7 @@ final class IntegrationStore {
         dsl.update(I)
                 .set(I.STATUS, IntegrationStatus.DISCONNECTED.name())
                 .set(I.CLIENT_SECRET_ENC, (byte[]) null)
+                .set(I.APP_SIGNING_KEY_ENC, (byte[]) null)
                 .set(I.ACCESS_TOKEN_ENC, (byte[]) null)
                 .set(I.ACCESS_TOKEN_EXPIRES_AT, (OffsetDateTime) null)
                 .set(I.REFRESH_TOKEN_ENC, (byte[]) null)
@@ -200,6 +212,27 @@ final class IntegrationStore {
                 .set(I.UPDATED_AT, ts(now))
                 .where(I.ID.eq(id))
                 .execute();
+    }
+
+    /**
+     * The tenant was forgotten: every live integration of it DISCONNECTED (its secret columns are
+     * erased by the keyring in the same transaction), every pending one deleted with its states.
+     */
+    void disconnectAllOfTenant(DSLContext dsl, String tenantId, Instant now) {
+        dsl.update(I)
+                .set(I.STATUS, IntegrationStatus.DISCONNECTED.name())
+                .set(I.ACCESS_TOKEN_EXPIRES_AT, (OffsetDateTime) null)
+                .set(I.TOKEN_VERSION, I.TOKEN_VERSION.plus(1))
+                .set(I.PREVIOUS_SIGNING_KEY_UNTIL, (OffsetDateTime) null)
+                .set(I.SUBSCRIPTION_STATE, (String) null)
+                .set(I.SUBSCRIPTION_LEASE_OWNER, (String) null)
+                .set(I.SUBSCRIPTION_LEASE_UNTIL, (OffsetDateTime) null)
+                .set(I.DISCONNECTED_AT, DSL.coalesce(I.DISCONNECTED_AT, DSL.val(ts(now))))
+                .set(I.UPDATED_AT, ts(now))
+                .where(I.TENANT_ID.eq(tenantId)
+                        .and(I.STATUS.in(IntegrationStatus.CONNECTED.name(), IntegrationStatus.REAUTHORIZATION_REQUIRED.name())))
+                .execute();
+        dsl.deleteFrom(I).where(I.TENANT_ID.eq(tenantId).and(I.STATUS.eq(IntegrationStatus.PENDING.name()))).execute();
     }
 
     void deletePending(DSLContext dsl, UUID id) {
@@ -235,17 +268,21 @@ final class IntegrationStore {
                 .execute();
     }
 
-    /** Makes {@code newKeyEnc} (sealed as PREVIOUS_SIGNING_KEY) verify too, before Calendly signs with it. */
-    void stageSigningKey(DSLContext dsl, UUID id, byte[] newKeyAsPreviousEnc, Instant until) {
-        dsl.update(I)
+    /**
+     * Makes {@code newKeyEnc} (sealed as PREVIOUS_SIGNING_KEY) verify too, before Calendly signs with it.
+     * False when the integration is no longer connected (disconnected or forgotten meanwhile).
+     */
+    boolean stageSigningKey(DSLContext dsl, UUID id, byte[] newKeyAsPreviousEnc, Instant until) {
+        return dsl.update(I)
                 .set(I.PREVIOUS_SIGNING_KEY_ENC, newKeyAsPreviousEnc)
                 .set(I.PREVIOUS_SIGNING_KEY_UNTIL, ts(until))
-                .where(I.ID.eq(id))
-                .execute();
+                .where(I.ID.eq(id).and(I.STATUS.eq(IntegrationStatus.CONNECTED.name())))
+                .execute() == 1;
     }
 
-    void storeSubscription(DSLContext dsl, UUID id, String uri, String scope, String state, byte[] signingKeyEnc,
-                           byte[] previousKeyEnc, Instant previousUntil, boolean replaced, Instant now) {
+    /** Records a new subscription; false when the integration is no longer connected (nothing stored). */
+    boolean storeSubscription(DSLContext dsl, UUID id, String uri, String scope, String state, byte[] signingKeyEnc,
+                              byte[] previousKeyEnc, Instant previousUntil, boolean replaced, Instant now) {
         var update = dsl.update(I)
                 .set(I.SUBSCRIPTION_URI, uri)
                 .set(I.SUBSCRIPTION_SCOPE, scope)
@@ -259,7 +296,7 @@ final class IntegrationStore {
         if (replaced) {
             update = update.set(I.SUBSCRIPTION_RECREATED_AT, ts(now));
         }
-        update.where(I.ID.eq(id)).execute();
+        return update.where(I.ID.eq(id).and(I.STATUS.eq(IntegrationStatus.CONNECTED.name()))).execute() == 1;
     }
 
     void recordSubscriptionCheck(DSLContext dsl, UUID id, String state, String error, Instant now) {
@@ -321,6 +358,7 @@ final class IntegrationStore {
                 instant(r.getTokenRefreshedAt()),
                 r.getTokenFailure(),
                 instant(r.getTokenFailureAt()),
+                instant(r.getTokenRetryAt()),
                 instant(r.getTokenRequestsWindowStart()),
                 r.getTokenRequestsInWindow(),
                 r.getCalendlyUserUri(),
@@ -339,6 +377,7 @@ final class IntegrationStore {
                 r.getSigningKeyEnc(),
                 r.getPreviousSigningKeyEnc(),
                 instant(r.getPreviousSigningKeyUntil()),
+                r.getAppSigningKeyEnc(),
                 instant(r.getConnectedAt()),
                 instant(r.getDisconnectedAt()));
     }

@@ -85,6 +85,15 @@ public final class SubscriptionManager {
      * token source's exceptions ({@link ReauthorizationRequiredException}, ...) propagate.
      */
     public SubscriptionStatus ensure(UUID integrationId) {
+        return ensure(integrationId, calendly);
+    }
+
+    /** As {@link #ensure(UUID)}, for a request someone waits on: Calendly's rate limits fail it at once. */
+    SubscriptionStatus ensureNow(UUID integrationId) {
+        return ensure(integrationId, calendly.impatient());
+    }
+
+    private SubscriptionStatus ensure(UUID integrationId, CalendlyClient client) {
         String owner = UUID.randomUUID().toString();
         Instant now = clock.instant();
         if (!db.tx(dsl -> store.claimSubscriptionLease(dsl, integrationId, owner, now, now.plus(LEASE)))) {
@@ -96,7 +105,7 @@ public final class SubscriptionManager {
             if (row.status() != IntegrationStatus.CONNECTED) {
                 return status(row, row.subscriptionState(), row.subscriptionError());
             }
-            return reconcile(row, calendly.api(tokens.credential(integrationId)));
+            return reconcile(row, client.api(tokens.credential(integrationId)));
         } finally {
             db.txRun(dsl -> store.releaseSubscriptionLease(dsl, integrationId, owner));
         }
@@ -216,8 +225,11 @@ public final class SubscriptionManager {
                 || !row.previousSigningKeyUntil().isAfter(now);
         if (previousSlotFree) {
             // Calendly may deliver before we store the key as current: let it verify already.
-            db.txRun(dsl -> store.stageSigningKey(dsl, row.id(),
+            boolean staged = db.tx(dsl -> store.stageSigningKey(dsl, row.id(),
                     box.seal(row.tenantId(), Purpose.PREVIOUS_SIGNING_KEY, row.id(), key), now.plus(PREVIOUS_KEY_GRACE)));
+            if (!staged) {
+                return status(row, "none", "the integration was disconnected meanwhile");
+            }
             keysChanged.accept(row.id());
         }
         List<Attempt> attempts = attempts(row, scope, url, key);
@@ -227,7 +239,7 @@ public final class SubscriptionManager {
             Attempt attempt = attempts.get(i);
             try {
                 WebhookSubscription created = api.createWebhookSubscription(attempt.request());
-                return stored(row, created, key, replacing != null || row.subscriptionUri() != null);
+                return stored(row, api, created, key, replacing != null || row.subscriptionUri() != null);
             } catch (CalendlyApiException e) {
                 last = e;
                 if (e.status() == 409 && !conflictHandled) {
@@ -295,7 +307,8 @@ public final class SubscriptionManager {
         return removed;
     }
 
-    private SubscriptionStatus stored(IntegrationRow row, WebhookSubscription created, Secret key, boolean replaced) {
+    private SubscriptionStatus stored(IntegrationRow row, CalendlyApi api, WebhookSubscription created, Secret key,
+                                      boolean replaced) {
         Instant now = clock.instant();
         byte[] current = box.seal(row.tenantId(), Purpose.SIGNING_KEY, row.id(), key);
         byte[] previous = null;
@@ -307,8 +320,15 @@ public final class SubscriptionManager {
         }
         byte[] prev = previous;
         Instant until = previousUntil;
-        db.txRun(dsl -> store.storeSubscription(dsl, row.id(), created.uri(), created.scope(),
+        boolean kept = db.tx(dsl -> store.storeSubscription(dsl, row.id(), created.uri(), created.scope(),
                 created.state() == null ? "active" : created.state(), current, prev, until, replaced, now));
+        if (!kept) {
+            // Disconnected (or its tenant forgotten) while we talked to Calendly: leave nothing behind there.
+            log.info("Calendly integration {} was disconnected while its subscription was set up; deleting {}",
+                    row.id(), created.uri());
+            deleteQuietly(api, created.uri());
+            return status(row, "none", "the integration was disconnected meanwhile");
+        }
         keysChanged.accept(row.id());
         log.info("Webhook subscription {} ({} scope) set up for Calendly integration {}", created.uri(), created.scope(),
                 row.id());

@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * and uses a token another node stored meanwhile instead of refreshing again; the call to
  * Calendly's token endpoint and the write of the new tokens happen under that lock.
  *
+ * <p>Nothing sleeps under that lock: the token endpoint is called through an impatient client
+ * ({@code CalendlyClient.impatient()}), so a 429 fails at once. Its reset is stored in
+ * {@code token_retry_at}, which every node obeys: until then callers get the still-valid old token
+ * or, without one, {@link TokenUnavailableException} carrying the wait, at once.
+ *
  * <p>What cannot be helped: if Calendly rotated the token but its answer never arrived (connection
  * cut after Calendly processed the request) or our commit failed afterwards, the new refresh token
  * is lost and the next refresh meets {@code invalid_grant}: the tenant has to reconnect. Keeping the
@@ -47,7 +52,7 @@ final class TokenRefresher implements TokenSource {
      * one; the token-request window bounds how often.
      */
     static final Duration MIN_FORCED_REFRESH_INTERVAL = Duration.ofSeconds(30);
-    /** After a failed token request (network, 5xx), the next one waits this long. */
+    /** After a failed token request (network, 5xx), the next one waits at least this long (a 429: its reset). */
     static final Duration TRANSIENT_FAILURE_BACKOFF = Duration.ofSeconds(10);
     /** Calendly: at most 8 token requests per user per minute. */
     static final int TOKEN_REQUESTS_PER_WINDOW = 8;
@@ -120,9 +125,11 @@ final class TokenRefresher implements TokenSource {
             }
         }
         try {
+            long epoch = cache.epoch();
             CachedToken token = work.get();
+            // Not cached if anything was invalidated meanwhile (a disconnect elsewhere): it may be stale.
             cache.put(token.tenantId(), id, token.token(), token.expiresAt() != null ? token.expiresAt()
-                    : clock.instant().plus(PERSONAL_TOKEN_CACHE_TIME).plus(settings.tokenRefreshMargin()));
+                    : clock.instant().plus(PERSONAL_TOKEN_CACHE_TIME).plus(settings.tokenRefreshMargin()), epoch);
             mine.complete(token);
             return token;
         } catch (RuntimeException | Error e) {
@@ -257,11 +264,10 @@ final class TokenRefresher implements TokenSource {
             }
         }
         boolean fallback = !forced && current != null && current.valid(now);
-        if (row.tokenFailureAt() != null && row.tokenFailure() != null
-                && row.tokenFailureAt().isAfter(now.minus(TRANSIENT_FAILURE_BACKOFF))) {
+        if (row.tokenRetryAt() != null && now.isBefore(row.tokenRetryAt())) {
             return fallback ? Outcome.of(current) : Outcome.failed(new TokenUnavailableException(id,
                     "the last token request failed moments ago: " + row.tokenFailure(),
-                    Duration.between(now, row.tokenFailureAt().plus(TRANSIENT_FAILURE_BACKOFF)), null));
+                    Duration.between(now, row.tokenRetryAt()), null));
         }
         if (row.refreshTokenEnc() == null) {
             String reason = "no refresh token is stored";
@@ -299,11 +305,15 @@ final class TokenRefresher implements TokenSource {
                 store.markReauthorizationRequired(dsl, id, reason, now);
                 return Outcome.reauthorization(reason, true, row.tenantId(), now);
             }
-            String failure = e.getMessage();
-            store.recordTransientFailure(dsl, id, failure, now);
-            log.warn("Refreshing the Calendly token of integration {} failed, will retry: {}", id, failure);
-            return fallback ? Outcome.of(current) : Outcome.failed(new TokenUnavailableException(id, failure,
-                    e.retryAfter() != null ? e.retryAfter() : TRANSIENT_FAILURE_BACKOFF, e));
+            Duration wait = e.retryAfter() != null && e.retryAfter().compareTo(TRANSIENT_FAILURE_BACKOFF) > 0
+                    ? e.retryAfter() : TRANSIENT_FAILURE_BACKOFF;
+            String failure = e.status() == 429
+                    ? "Calendly is rate-limiting token requests for this account (429); next attempt in " + wait.toSeconds() + " s"
+                    : e.getMessage();
+            store.recordTransientFailure(dsl, id, failure, now, now.plus(wait));
+            log.warn("Refreshing the Calendly token of integration {} failed, will retry in {} s: {}", id,
+                    wait.toSeconds(), failure);
+            return fallback ? Outcome.of(current) : Outcome.failed(new TokenUnavailableException(id, failure, wait, e));
         }
         Secret nextRefresh = fresh.refreshToken() != null ? fresh.refreshToken() : refreshToken;
         store.storeRefreshed(dsl, id,

@@ -54,9 +54,11 @@ final class HealthService {
         HealthStore.Deliveries d = store.deliveries(db.dsl(), tenantId, f.id(), now.minus(REJECTION_WINDOW));
         boolean pat = f.mode() == ConnectionMode.PERSONAL_TOKEN;
         var credentials = new IntegrationSummary.Credentials(f.clientId(), f.clientSecretSet(),
-                f.accessTokenSet() && !pat, f.refreshTokenSet(), f.accessTokenSet() && pat, f.signingKeySet());
+                f.accessTokenSet() && !pat, f.refreshTokenSet(), f.accessTokenSet() && pat, f.signingKeySet(),
+                f.appSigningKeySet());
         var token = new IntegrationSummary.Token(tokenState(f, now), f.accessTokenExpiresAt(), f.tokenRefreshedAt(),
-                f.tokenFailure(), f.tokenFailureAt());
+                f.tokenFailure(), f.tokenFailureAt(),
+                f.tokenRetryAt() != null && f.tokenRetryAt().isAfter(now) ? f.tokenRetryAt() : null);
         var webhooks = new IntegrationSummary.Webhooks(f.subscriptionState(), f.subscriptionScope(),
                 f.subscriptionCheckedAt(), f.subscriptionError(), f.subscriptionGapStartedAt());
         var deliveries = new IntegrationSummary.Deliveries(d.lastReceivedAt(), d.lastEvent(), d.lastStatus(),
@@ -93,7 +95,10 @@ final class HealthService {
                                                              HealthStore.Deliveries d) {
         List<IntegrationSummary.Problem> out = new ArrayList<>();
         switch (f.status()) {
-            case DISCONNECTED -> out.add(problem("disconnected",
+            case DISCONNECTED -> out.add(f.tenantForgottenAt() != null
+                    ? problem("tenant_forgotten", "This workspace's Calendly data was erased on " + f.tenantForgottenAt()
+                            + " (offboarding): bookings are no longer received, and Calendly cannot be connected to it again.")
+                    : problem("disconnected",
                     "This Calendly account was disconnected; bookings are no longer received. Connect it again to resume."));
             case REAUTHORIZATION_REQUIRED -> out.add(problem("reauthorization_required",
                     "Calendly no longer accepts the stored authorization" + reason(f.tokenFailure())
@@ -103,7 +108,8 @@ final class HealthService {
                     out.add(problem("token_missing", "No usable Calendly token is stored. Connect the account again."));
                 } else if (f.tokenFailure() != null) {
                     out.add(problem("token_failure", "The last token request to Calendly failed" + reason(f.tokenFailure())
-                            + "; it is retried automatically."));
+                            + "; it is retried automatically" + (token.retryAt() == null ? "" : " after " + token.retryAt())
+                            + "."));
                 }
                 if (!"active".equals(f.subscriptionState())) {
                     String state = f.subscriptionState() == null ? "not set up" : f.subscriptionState();

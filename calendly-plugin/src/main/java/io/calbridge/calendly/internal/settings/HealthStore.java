@@ -1,6 +1,7 @@
 package io.calbridge.calendly.internal.settings;
 
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
+import static io.calbridge.db.calendly.Tables.CALENDLY_TENANT_KEY;
 import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
 import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_REJECTION;
 
@@ -38,6 +39,7 @@ final class HealthStore {
             Instant tokenRefreshedAt,
             String tokenFailure,
             Instant tokenFailureAt,
+            Instant tokenRetryAt,
             String scopes,
             String calendlyUserUri,
             String calendlyOrganizationUri,
@@ -51,8 +53,10 @@ final class HealthStore {
             String subscriptionError,
             Instant subscriptionGapStartedAt,
             boolean signingKeySet,
+            boolean appSigningKeySet,
             Instant connectedAt,
-            Instant disconnectedAt) {
+            Instant disconnectedAt,
+            Instant tenantForgottenAt) {
     }
 
     /** Unfinished deliveries, dead letters and the newest delivery of one integration. */
@@ -72,6 +76,7 @@ final class HealthStore {
             CALENDLY_INTEGRATION.TOKEN_REFRESHED_AT,
             CALENDLY_INTEGRATION.TOKEN_FAILURE,
             CALENDLY_INTEGRATION.TOKEN_FAILURE_AT,
+            CALENDLY_INTEGRATION.TOKEN_RETRY_AT,
             CALENDLY_INTEGRATION.SCOPES,
             CALENDLY_INTEGRATION.CALENDLY_USER_URI,
             CALENDLY_INTEGRATION.CALENDLY_ORGANIZATION_URI,
@@ -85,8 +90,13 @@ final class HealthStore {
             CALENDLY_INTEGRATION.SUBSCRIPTION_ERROR,
             CALENDLY_INTEGRATION.SUBSCRIPTION_GAP_STARTED_AT,
             CALENDLY_INTEGRATION.SIGNING_KEY_ENC.isNotNull().as("signing_key_set"),
+            CALENDLY_INTEGRATION.APP_SIGNING_KEY_ENC.isNotNull().as("app_signing_key_set"),
             CALENDLY_INTEGRATION.CONNECTED_AT,
-            CALENDLY_INTEGRATION.DISCONNECTED_AT);
+            CALENDLY_INTEGRATION.DISCONNECTED_AT,
+            // Set once the tenant was forgotten (its data key shredded): the integration can never work again.
+            DSL.field(DSL.select(CALENDLY_TENANT_KEY.SHREDDED_AT).from(CALENDLY_TENANT_KEY)
+                    .where(CALENDLY_TENANT_KEY.TENANT_ID.eq(CALENDLY_INTEGRATION.TENANT_ID)
+                            .and(CALENDLY_TENANT_KEY.STATE.eq("SHREDDED")))).as("tenant_forgotten_at"));
 
     /** The tenant's integrations that finished connecting (pending authorizations are nobody's yet), oldest first. */
     List<Facts> list(DSLContext dsl, String tenantId) {
@@ -161,6 +171,7 @@ final class HealthStore {
                 instant(r.get(i.TOKEN_REFRESHED_AT)),
                 r.get(i.TOKEN_FAILURE),
                 instant(r.get(i.TOKEN_FAILURE_AT)),
+                instant(r.get(i.TOKEN_RETRY_AT)),
                 r.get(i.SCOPES),
                 r.get(i.CALENDLY_USER_URI),
                 r.get(i.CALENDLY_ORGANIZATION_URI),
@@ -174,8 +185,10 @@ final class HealthStore {
                 r.get(i.SUBSCRIPTION_ERROR),
                 instant(r.get(i.SUBSCRIPTION_GAP_STARTED_AT)),
                 r.get("signing_key_set", Boolean.class),
+                r.get("app_signing_key_set", Boolean.class),
                 instant(r.get(i.CONNECTED_AT)),
-                instant(r.get(i.DISCONNECTED_AT)));
+                instant(r.get(i.DISCONNECTED_AT)),
+                instant(r.get("tenant_forgotten_at", OffsetDateTime.class)));
     }
 
     private static Instant instant(OffsetDateTime t) {

@@ -33,11 +33,12 @@ public record IntegrationSummary(
     /**
      * What is stored to talk to Calendly. Secrets are write-only: only whether one is stored.
      *
-     * @param clientId the tenant's own OAuth app's client id (TENANT_APP), not a secret; else null
+     * @param clientId           the tenant's own OAuth app's client id (TENANT_APP), not a secret; else null
+     * @param appSigningKeySet   the tenant's own OAuth app's webhook signing key is stored (TENANT_APP)
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Credentials(String clientId, boolean clientSecretSet, boolean accessTokenSet, boolean refreshTokenSet,
-                              boolean personalTokenSet, boolean signingKeySet) {
+                              boolean personalTokenSet, boolean signingKeySet, boolean appSigningKeySet) {
     }
 
     /**
@@ -58,9 +59,12 @@ public record IntegrationSummary(
      *              {@code not_expiring} (personal access token), {@code missing},
      *              {@code reauthorization_required} or {@code none} (disconnected)
      * @param failure why the last token request failed, for people; null when it did not
+     * @param retryAt no node asks Calendly for a token before this (a failure's backoff, or the reset
+     *                of Calendly's rate limit); null when nothing holds token requests back
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Token(String state, Instant expiresAt, Instant refreshedAt, String failure, Instant failureAt) {
+    public record Token(String state, Instant expiresAt, Instant refreshedAt, String failure, Instant failureAt,
+                        Instant retryAt) {
     }
 
     /**

@@ -42,10 +42,17 @@ public final class SettingsApi {
 
     private final SettingsRoutes routes;
     private final String routePrefix;
+    private final EventTypeCatalog eventTypes;
 
-    private SettingsApi(SettingsRoutes routes, String routePrefix) {
+    private SettingsApi(SettingsRoutes routes, String routePrefix, EventTypeCatalog eventTypes) {
         this.routes = routes;
         this.routePrefix = routePrefix;
+        this.eventTypes = eventTypes;
+    }
+
+    /** An integration or tenant changed somewhere: forget the event types this node remembers. */
+    public void cachesChanged() {
+        eventTypes.forgetAll();
     }
 
     public static SettingsApi create(Db db, Access access, Bookings bookings, WebhookOperations webhooks,
@@ -57,7 +64,7 @@ public final class SettingsApi {
                 bookings.mappings(), bookings.dryRun(), Objects.requireNonNull(webhooks, "webhooks"), eventTypes,
                 new SettingsRoutes.ConnectOptions(options.platformAppAvailable(), options.redirectUri()),
                 new OpenApiDocument(options.publicBaseUrl() + options.routePrefix()));
-        return new SettingsApi(routes, options.routePrefix());
+        return new SettingsApi(routes, options.routePrefix(), eventTypes);
     }
 
     /** Registers the settings routes; register the oauth feature's connect/callback/disconnect first. */

@@ -157,6 +157,8 @@ final class SettingsRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("event_types", items);
         body.put("fetched_at", listing.fetchedAt());
+        body.put("stale", listing.staleReason() != null);
+        body.put("stale_reason", listing.staleReason());
         JsonIo.write(ctx, 200, body);
     }
 

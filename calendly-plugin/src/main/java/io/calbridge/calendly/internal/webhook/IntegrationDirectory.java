@@ -115,9 +115,11 @@ final class IntegrationDirectory {
                     : secrets.open(tenant, Purpose.SIGNING_KEY, id, row.getSigningKeyEnc());
             Secret previous = openPrevious(row);
             OffsetDateTime until = row.getPreviousSigningKeyUntil();
+            Secret appKey = row.getAppSigningKeyEnc() == null ? null
+                    : secrets.open(tenant, Purpose.APP_SIGNING_KEY, id, row.getAppSigningKeyEnc());
             return Optional.of(new WebhookIntegration(id, tenant, row.getConnectionMode(), row.getStatus(),
                     row.getCalendlyUserUri(), row.getCalendlyOrganizationUri(), current, previous,
-                    until == null ? null : until.toInstant()));
+                    until == null ? null : until.toInstant(), appKey));
         } catch (SecretUnavailableException e) {
             if (e.reason() == SecretUnavailableException.Reason.TENANT_SHREDDED) {
                 return Optional.empty(); // the tenant was forgotten: its webhook no longer exists

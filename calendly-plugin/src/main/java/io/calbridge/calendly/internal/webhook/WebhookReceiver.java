@@ -230,14 +230,15 @@ final class WebhookReceiver {
     private Answer rejected(WebhookIntegration integration, SignatureRejected e, int bodyBytes, String remoteAddress,
                             Instant receivedAt) {
         String code = e.reason().code;
+        String detail = e.getMessage() + (e.reason() == SignatureRejected.Reason.MISMATCH ? integration.mismatchHint() : "");
         metrics.delivery("rejected", code, integration.tenantId());
         boolean recorded = writer.reject(new WebhookInbox.Rejection(integration.tenantId(), integration.id(), code,
-                e.getMessage(), bodyBytes, remoteAddress, receivedAt));
+                detail, bodyBytes, remoteAddress, receivedAt));
         if (recorded) {
             log.warn("Rejected webhook delivery for integration {} (tenant {}): {} - {}", integration.id(),
-                    integration.tenantId(), code, e.getMessage());
+                    integration.tenantId(), code, detail);
         }
-        return new Answer(401, code, e.getMessage());
+        return new Answer(401, code, detail);
     }
 
     private Answer notFound() {

@@ -282,6 +282,16 @@ public class CalendlyIntegration extends TableImpl<CalendlyIntegrationRecord> {
      */
     public final TableField<CalendlyIntegrationRecord, OffsetDateTime> SUBSCRIPTION_LEASE_UNTIL = createField(DSL.name("subscription_lease_until"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
 
+    /**
+     * The column <code>calendly_integration.app_signing_key_enc</code>.
+     */
+    public final TableField<CalendlyIntegrationRecord, byte[]> APP_SIGNING_KEY_ENC = createField(DSL.name("app_signing_key_enc"), SQLDataType.BLOB, this, "");
+
+    /**
+     * The column <code>calendly_integration.token_retry_at</code>.
+     */
+    public final TableField<CalendlyIntegrationRecord, OffsetDateTime> TOKEN_RETRY_AT = createField(DSL.name("token_retry_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
+
     private CalendlyIntegration(Name alias, Table<CalendlyIntegrationRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

@@ -112,4 +112,29 @@ class AccessTokenCacheTest {
         assertFalse(printed.contains("super-secret-token"), printed);
         assertTrue(printed.contains("***"), printed);
     }
+
+    @Test
+    void whileThisNodeMayMissOtherNodesChanges_theCacheAnswersNothing() {
+        java.util.concurrent.atomic.AtomicBoolean hearing = new java.util.concurrent.atomic.AtomicBoolean(false);
+        AccessTokenCache guarded = new AccessTokenCache(100, clock, hearing::get);
+        UUID integration = UUID.randomUUID();
+        guarded.put("t1", integration, Secret.of("token"), clock.instant().plus(Duration.ofHours(1)));
+
+        assertTrue(guarded.get(integration).isEmpty(), "not trusted: every caller reads the database");
+        hearing.set(true);
+        assertTrue(guarded.get(integration).isPresent());
+    }
+
+    @Test
+    void aLoadThatRacedAnInvalidation_isNotCached() {
+        UUID integration = UUID.randomUUID();
+        long before = cache.epoch();
+        cache.invalidateTenant("t1"); // another node's disconnect arrives while the token is being loaded
+
+        cache.put("t1", integration, Secret.of("stale"), clock.instant().plus(Duration.ofHours(1)), before);
+
+        assertTrue(cache.get(integration).isEmpty());
+        cache.put("t1", integration, Secret.of("fresh"), clock.instant().plus(Duration.ofHours(1)), cache.epoch());
+        assertEquals("fresh", cache.get(integration).orElseThrow().accessToken().reveal());
+    }
 }

@@ -57,12 +57,13 @@ class CryptoShreddingTest {
         assertEquals("The secrets of tenant " + tenant + " were destroyed on " + forgottenAt + " (its data key was shredded); "
                 + "they can never be decrypted again", onThisNode.getMessage());
 
-        // A node started afterwards with the very same master key: nothing left to unwrap.
+        // The ciphertext itself is erased too; a copy kept elsewhere (a backup, say) does not open on a
+        // node started afterwards with the very same master key: nothing left to unwrap.
+        assertNull(db.dsl().select(CALENDLY_INTEGRATION.REFRESH_TOKEN_ENC).from(CALENDLY_INTEGRATION)
+                .where(CALENDLY_INTEGRATION.ID.eq(row)).fetchOne(CALENDLY_INTEGRATION.REFRESH_TOKEN_ENC));
         TenantKeyring restarted = TenantKeyring.create(db, masterKey, List.of(), clock, null);
-        byte[] stored = db.dsl().select(CALENDLY_INTEGRATION.REFRESH_TOKEN_ENC).from(CALENDLY_INTEGRATION)
-                .where(CALENDLY_INTEGRATION.ID.eq(row)).fetchOne(CALENDLY_INTEGRATION.REFRESH_TOKEN_ENC);
         var afterRestart = assertThrows(SecretUnavailableException.class,
-                () -> restarted.open(tenant, Purpose.REFRESH_TOKEN, row, stored));
+                () -> restarted.open(tenant, Purpose.REFRESH_TOKEN, row, sealed));
         assertEquals(Reason.TENANT_SHREDDED, afterRestart.reason());
         var keyRow = db.dsl().selectFrom(CALENDLY_TENANT_KEY).where(CALENDLY_TENANT_KEY.TENANT_ID.eq(tenant)).fetchOne();
         assertNull(keyRow.getWrappedKeyset(), "no copy of the data key remains, wrapped or not");

@@ -112,6 +112,30 @@ class OpenApiDocumentTest {
     }
 
     @Test
+    void theHealthSchemasNameEveryFieldTheApiAnswers() {
+        JsonNode schemas = OpenApiDocument.load().path("components").path("schemas");
+
+        assertEquals(snakeCaseComponents(IntegrationSummary.Credentials.class),
+                names(schemas.path("IntegrationSummary").path("properties").path("credentials").path("properties")));
+        assertEquals(snakeCaseComponents(IntegrationSummary.Token.class),
+                names(schemas.path("Health").path("properties").path("token").path("properties")));
+    }
+
+    private static Set<String> snakeCaseComponents(Class<? extends Record> type) {
+        Set<String> out = new TreeSet<>();
+        for (var c : type.getRecordComponents()) {
+            out.add(c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT));
+        }
+        return out;
+    }
+
+    private static Set<String> names(JsonNode object) {
+        Set<String> out = new TreeSet<>();
+        object.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    @Test
     void theDocumentIsServedWithoutLogin_withThisInstallationsServerUrl() throws Exception {
         HttpResponse<String> r = get(PREFIX + "/settings/calendly/openapi.json");
 

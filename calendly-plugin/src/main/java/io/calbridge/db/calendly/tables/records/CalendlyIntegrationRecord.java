@@ -667,6 +667,36 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
         return (OffsetDateTime) get(42);
     }
 
+    /**
+     * Setter for <code>calendly_integration.app_signing_key_enc</code>.
+     */
+    public CalendlyIntegrationRecord setAppSigningKeyEnc(byte[] value) {
+        set(43, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_integration.app_signing_key_enc</code>.
+     */
+    public byte[] getAppSigningKeyEnc() {
+        return (byte[]) get(43);
+    }
+
+    /**
+     * Setter for <code>calendly_integration.token_retry_at</code>.
+     */
+    public CalendlyIntegrationRecord setTokenRetryAt(OffsetDateTime value) {
+        set(44, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_integration.token_retry_at</code>.
+     */
+    public OffsetDateTime getTokenRetryAt() {
+        return (OffsetDateTime) get(44);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -690,7 +720,7 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
     /**
      * Create a detached, initialised CalendlyIntegrationRecord
      */
-    public CalendlyIntegrationRecord(UUID id, String tenantId, String connectionMode, String status, String clientId, byte[] clientSecretEnc, byte[] accessTokenEnc, OffsetDateTime accessTokenExpiresAt, byte[] refreshTokenEnc, Long tokenVersion, OffsetDateTime tokenRefreshedAt, String tokenFailure, OffsetDateTime tokenFailureAt, String scopes, String calendlyUserUri, String calendlyOrganizationUri, String calendlyUserName, String calendlyUserEmail, String calendlyUserTimezone, String calendlyRole, String webhookPathToken, String subscriptionUri, String subscriptionScope, String subscriptionScopeOverride, String subscriptionState, OffsetDateTime subscriptionCheckedAt, String subscriptionError, OffsetDateTime subscriptionGapStartedAt, OffsetDateTime subscriptionRecreatedAt, byte[] signingKeyEnc, byte[] previousSigningKeyEnc, OffsetDateTime previousSigningKeyUntil, JSONB settings, String connectedBy, OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime connectedAt, OffsetDateTime disconnectedAt, OffsetDateTime lastDeliveryAt, OffsetDateTime tokenRequestsWindowStart, Integer tokenRequestsInWindow, String subscriptionLeaseOwner, OffsetDateTime subscriptionLeaseUntil) {
+    public CalendlyIntegrationRecord(UUID id, String tenantId, String connectionMode, String status, String clientId, byte[] clientSecretEnc, byte[] accessTokenEnc, OffsetDateTime accessTokenExpiresAt, byte[] refreshTokenEnc, Long tokenVersion, OffsetDateTime tokenRefreshedAt, String tokenFailure, OffsetDateTime tokenFailureAt, String scopes, String calendlyUserUri, String calendlyOrganizationUri, String calendlyUserName, String calendlyUserEmail, String calendlyUserTimezone, String calendlyRole, String webhookPathToken, String subscriptionUri, String subscriptionScope, String subscriptionScopeOverride, String subscriptionState, OffsetDateTime subscriptionCheckedAt, String subscriptionError, OffsetDateTime subscriptionGapStartedAt, OffsetDateTime subscriptionRecreatedAt, byte[] signingKeyEnc, byte[] previousSigningKeyEnc, OffsetDateTime previousSigningKeyUntil, JSONB settings, String connectedBy, OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime connectedAt, OffsetDateTime disconnectedAt, OffsetDateTime lastDeliveryAt, OffsetDateTime tokenRequestsWindowStart, Integer tokenRequestsInWindow, String subscriptionLeaseOwner, OffsetDateTime subscriptionLeaseUntil, byte[] appSigningKeyEnc, OffsetDateTime tokenRetryAt) {
         super(CalendlyIntegration.CALENDLY_INTEGRATION);
 
         setId(id);
@@ -736,6 +766,8 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
         setTokenRequestsInWindow(tokenRequestsInWindow);
         setSubscriptionLeaseOwner(subscriptionLeaseOwner);
         setSubscriptionLeaseUntil(subscriptionLeaseUntil);
+        setAppSigningKeyEnc(appSigningKeyEnc);
+        setTokenRetryAt(tokenRetryAt);
         resetChangedOnNotNull();
     }
 }
