@@ -22,7 +22,6 @@ class UsesOnlyThePluginApiTest {
      */
     static final Set<String> NOT_YET_MOVED = Set.of(
             "io/calbridge/host/EndToEndLagBenchmark",
-            "io/calbridge/host/SandboxDeliveriesTest",
             "io/calbridge/host/crm/BookingBenchmarkTest",
             "io/calbridge/host/crm/BookingFixturesTest",
             "io/calbridge/host/crm/BookingOptionsTest",

@@ -30,20 +30,46 @@ import java.util.Optional;
  * @param connection     the plugin's open transaction, or null
  */
 public record HostCall(String tenantId, String idempotencyKey, Connection connection) {
+    /**
+     * Checks that the tenant is there.
+     *
+     * @param tenantId       the host's own tenant id; never null
+     * @param idempotencyKey unique per intended effect and tenant; null for reads
+     * @param connection     the plugin's open transaction, or null
+     * @throws NullPointerException when {@code tenantId} is null
+     */
     public HostCall {
         Objects.requireNonNull(tenantId, "tenantId");
     }
 
-    /** A read outside any transaction. */
+    /**
+     * A read outside any transaction.
+     *
+     * @param tenantId the host's own tenant id
+     * @return a call without key and transaction
+     */
     public static HostCall read(String tenantId) {
         return new HostCall(tenantId, null, null);
     }
 
-    /** A change, carrying its key, inside the given transaction (may be null). */
+    /**
+     * A change, carrying its key, inside the given transaction.
+     *
+     * @param tenantId       the host's own tenant id
+     * @param idempotencyKey the effect's key; never null
+     * @param transaction    the plugin's open transaction, or null when there is none
+     * @return the call
+     */
     public static HostCall effect(String tenantId, String idempotencyKey, Connection transaction) {
         return new HostCall(tenantId, Objects.requireNonNull(idempotencyKey, "idempotencyKey"), transaction);
     }
 
+    /**
+     * The plugin's open transaction, when the call runs inside one (see the class description for
+     * what the host may do with it).
+     *
+     * @return the connection, or empty
+     */
     public Optional<Connection> transaction() {
         return Optional.ofNullable(connection);
     }
