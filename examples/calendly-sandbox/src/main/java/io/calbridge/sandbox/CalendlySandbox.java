@@ -1,7 +1,9 @@
 package io.calbridge.sandbox;
 
 import io.calbridge.sandbox.internal.Wiring;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.sandbox.internal.admin.AdminRoutes;
+import io.calbridge.sandbox.internal.booking.Bookings;
 import io.calbridge.sandbox.internal.state.Model;
 import io.calbridge.sandbox.internal.state.Model.EventType;
 import io.calbridge.sandbox.internal.state.Model.Invitee;
@@ -46,7 +48,7 @@ public final class CalendlySandbox implements AutoCloseable {
 
     private CalendlySandbox(SandboxOptions options) {
         this.w = new Wiring(options);
-        this.faults = new Faults(w.faults, w.oauth);
+        this.faults = new Faults(w.faults, w.oauth, w.clock);
         this.stats = new SandboxStats(w.stats);
     }
 
@@ -199,6 +201,74 @@ public final class CalendlySandbox implements AutoCloseable {
         w.bookings.setMeetingNotes(eventUri, notes);
     }
 
+    // ---- bulk data, single-use links, data compliance -------------------------------------------
+
+    /**
+     * Creates many scheduled events at once (for import tests), emitting no webhooks: see
+     * {@link SeedRequest}. 250 events take well under a second.
+     */
+    public SeedResult seed(SeedRequest request) {
+        Bookings.Seeded s = w.bookings.seed(Objects.requireNonNull(request, "request"));
+        synchronized (w.store) {
+            return new SeedResult(s.events().stream().map(e -> w.uris.event(e.uuid)).toList(),
+                    s.invitees().stream().map(i -> w.uris.invitee(i.eventUuid, i.uuid)).toList(), s.canceledEvents());
+        }
+    }
+
+    /**
+     * A single-use scheduling link for an event type, as its owner would get from
+     * {@code POST /scheduling_links}; its {@code bookingUrl} can be booked once.
+     */
+    public SandboxSchedulingLink createSchedulingLink(SandboxEventType eventType) {
+        return schedulingLink(w.bookings.createSchedulingLink(eventType.uri(), null).code);
+    }
+
+    /** A single-use link by its booking URL (query parameters ignored) or code. */
+    public SandboxSchedulingLink schedulingLink(String bookingUrl) {
+        String code = Uris.linkCode(bookingUrl)
+                .orElseThrow(() -> new NoSuchElementException("not a scheduling link URL: " + bookingUrl));
+        Model.SchedulingLink link = w.bookings.schedulingLink(code);
+        synchronized (w.store) {
+            ObjectNode r = w.renderer.schedulingLink(link);
+            Invitee used = link.usedByInviteeUuid == null ? null : w.store.invitees.get(link.usedByInviteeUuid);
+            return new SandboxSchedulingLink(r.get("booking_url").asText(), r.get("owner").asText(),
+                    r.get("owner_type").asText(), used == null ? null : w.uris.invitee(used.eventUuid, used.uuid));
+        }
+    }
+
+    /**
+     * An invitee opens {@code bookingUrl} (a single-use link, with any query parameters a sender added)
+     * and books {@code start} with the name and e-mail the URL prefilled. Emits {@code invitee.created}.
+     *
+     * @throws IllegalStateException when the link was used already
+     * @throws IllegalArgumentException when the URL prefills no name or e-mail
+     */
+    public Booking bookViaLink(String bookingUrl, Instant start) {
+        return bookViaLink(bookingUrl, start, null, null);
+    }
+
+    /**
+     * Like {@link #bookViaLink(String, Instant)}, the invitee typing {@code name} and {@code email}
+     * over the prefilled ones (null keeps the URL's). UTM parameters and {@code salesforce_uuid} of the
+     * URL still end up in the invitee's {@code tracking}.
+     */
+    public Booking bookViaLink(String bookingUrl, Instant start, String name, String email) {
+        String code = Uris.linkCode(bookingUrl)
+                .orElseThrow(() -> new NoSuchElementException("not a scheduling link URL: " + bookingUrl));
+        BookingRequest r = w.bookings.linkBooking(code, Uris.query(bookingUrl), name, email,
+                Objects.requireNonNull(start, "start"), null);
+        return booking(w.bookings.bookViaLink(code, r));
+    }
+
+    /** Every accepted {@code POST /data_compliance/deletion/invitees}, oldest first. */
+    public List<DataComplianceDeletion> dataComplianceDeletions() {
+        synchronized (w.store) {
+            return w.store.dataDeletions.stream().map(d -> new DataComplianceDeletion(d.emails(),
+                    w.uris.user(d.requestedByUuid()), w.uris.organization(d.orgUuid()), d.at(), d.inviteesDeleted()))
+                    .toList();
+        }
+    }
+
     // ---- webhooks -------------------------------------------------------------------------------
 
     /** Every delivery attempt so far, in the order they finished. */
@@ -253,9 +323,18 @@ public final class CalendlySandbox implements AutoCloseable {
         return w.clock;
     }
 
-    /** Moves the sandbox's time forward: expires codes, tokens and rate-limit windows without sleeping. */
+    /**
+     * Moves the sandbox's time forward: expires codes, tokens and rate-limit windows, and runs every
+     * webhook retry that falls due, without sleeping. Returns once the retries it released have been
+     * attempted (each failure schedules the next; those due by then run too), so after
+     * {@code advanceTime(Duration.ofHours(30))} a subscription whose target never answered is
+     * {@code disabled}. Delivery signatures keep the base clock's time.
+     *
+     * @throws IllegalStateException if released deliveries are still running after two minutes
+     */
     public void advanceTime(Duration by) {
         w.clock.advance(by);
+        w.dispatcher.releaseDue();
     }
 
     /** Lifetime of access tokens issued from now on. */
@@ -264,6 +343,18 @@ public final class CalendlySandbox implements AutoCloseable {
             throw new IllegalArgumentException("lifetime must be positive");
         }
         w.settings.accessTokenLifetime = lifetime;
+    }
+
+    /**
+     * API requests per user per minute for every plan, instead of the plan's own limit (500 paid, 50
+     * Free); {@code null} restores the plan's. Each user has a window of its own, so one user's 429s
+     * never touch another's requests.
+     */
+    public void apiRateLimit(Integer requestsPerMinute) {
+        if (requestsPerMinute != null && requestsPerMinute < 1) {
+            throw new IllegalArgumentException("requestsPerMinute must be >= 1, was " + requestsPerMinute);
+        }
+        w.settings.apiRequestsPerMinute = requestsPerMinute;
     }
 
     public void autoApprove(boolean autoApprove) {

@@ -13,11 +13,14 @@ import java.util.Map;
  * @param event         e.g. {@code invitee.created}
  * @param headers       request headers exactly as sent (names as sent)
  * @param body          request body bytes exactly as sent
+ * @param sentAt        base-clock time of the attempt (the signature's {@code t})
+ * @param calendlyAt    sandbox-clock time of the attempt: when it was due, so a retry run by
+ *                      {@code advanceTime} shows where it falls in Calendly's schedule
  * @param status        HTTP status of the answer, or {@code null} when none came
  * @param error         why it failed without a status, else {@code null}
  */
 public record DeliveryAttempt(long messageId, int attempt, String subscriptionUri, String url, String event,
-                              Map<String, String> headers, byte[] body, Instant sentAt, Integer status,
+                              Map<String, String> headers, byte[] body, Instant sentAt, Instant calendlyAt, Integer status,
                               DeliveryOutcome outcome, String error) {
     public DeliveryAttempt {
         headers = Map.copyOf(headers);

@@ -2,6 +2,7 @@ package io.calbridge.sandbox;
 
 import io.calbridge.sandbox.internal.http.FaultState;
 import io.calbridge.sandbox.internal.oauth.OAuthService;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -12,10 +13,12 @@ import java.util.Objects;
 public final class Faults {
     private final FaultState state;
     private final OAuthService oauth;
+    private final Clock clock;
 
-    Faults(FaultState state, OAuthService oauth) {
+    Faults(FaultState state, OAuthService oauth, Clock clock) {
         this.state = state;
         this.oauth = oauth;
+        this.clock = clock;
     }
 
     /** The next {@code n} API requests (not /oauth, not /_sandbox) are answered with {@code status}. */
@@ -41,6 +44,52 @@ public final class Faults {
 
     public Faults rateLimitNext(int n, String pathPrefix) {
         state.failNext(positive(n), 429, Objects.requireNonNull(pathPrefix, "pathPrefix"));
+        return this;
+    }
+
+    /**
+     * Like {@link #rateLimitNext(int, String)} with {@code X-RateLimit-Reset: resetSeconds} instead of
+     * 60; a {@code null} prefix means every API path.
+     */
+    public Faults rateLimitNext(int n, String pathPrefix, int resetSeconds) {
+        if (resetSeconds < 1 || resetSeconds > 60) {
+            throw new IllegalArgumentException("resetSeconds must be 1..60 (a one-minute window), was " + resetSeconds);
+        }
+        state.failNext(positive(n), 429, pathPrefix, resetSeconds);
+        return this;
+    }
+
+    /**
+     * Every webhook target is unreachable for {@code duration} of sandbox time from now: attempts fail
+     * as a refused connection ({@code FAILED_CONNECTION}) without being sent, and are retried on
+     * Calendly's schedule. Combine with {@link CalendlySandbox#advanceTime}: an outage of 30 hours
+     * ends with the subscription disabled, one of 10 hours with the retry that follows it delivered.
+     */
+    public Faults webhookTargetsUnreachableFor(Duration duration) {
+        return webhookTargetsUnreachableFor(duration, null);
+    }
+
+    /** Like {@link #webhookTargetsUnreachableFor(Duration)} for callback URLs starting with {@code urlPrefix}. */
+    public Faults webhookTargetsUnreachableFor(Duration duration, String urlPrefix) {
+        Objects.requireNonNull(duration, "duration");
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("duration must be positive, was " + duration);
+        }
+        state.outage(urlPrefix, clock.instant().plus(duration));
+        return this;
+    }
+
+    /**
+     * Loses every message of {@code event} about {@code invitee} from now until {@link #clear()}: never
+     * sent, never retried, logged as {@code DROPPED}, for every subscription. Either may be null for
+     * "any"; {@code invitee} is an invitee URI or e-mail. {@code dropDeliveries("invitee.canceled",
+     * inviteeUri)} models a cancel whose deliveries are lost while later ones still arrive.
+     */
+    public Faults dropDeliveries(String event, String invitee) {
+        if (event == null && invitee == null) {
+            throw new IllegalArgumentException("name an event, an invitee or both (dropNextDeliveries drops by count)");
+        }
+        state.dropDeliveries(event, invitee);
         return this;
     }
 

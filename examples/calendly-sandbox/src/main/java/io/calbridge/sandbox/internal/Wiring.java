@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 /** Builds every part of one sandbox and its HTTP server; the only place that knows how they connect. */
 public final class Wiring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
-    private static final List<String> PAGE_PREFIXES = List.of("/cancellations/", "/reschedulings/", "/events/");
+    private static final List<String> PAGE_PREFIXES = List.of("/cancellations/", "/reschedulings/", "/events/", "/d/");
 
     public final SandboxClock clock;
     public final Settings settings;
@@ -68,7 +68,7 @@ public final class Wiring implements AutoCloseable {
 
     /** Starts the HTTP server; {@code extraRoutes} adds the admin API and pages. */
     public void start(Consumer<RoutesConfig> extraRoutes) {
-        ApiRoutes api = new ApiRoutes(store, renderer, bookings, subscriptions);
+        ApiRoutes api = new ApiRoutes(store, renderer, bookings, subscriptions, clock);
         OAuthRoutes auth = new OAuthRoutes(store, oauth, settings, uris);
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -136,10 +136,11 @@ public final class Wiring implements AutoCloseable {
         }
         boolean authServer = path.startsWith("/oauth/") || path.startsWith("/.well-known/");
         stats.apiRequest(path);
-        int fault = faults.takeApiFault(path, authServer);
-        if (fault != 0) {
-            Http.rateLimitHeaders(ctx, new RateLimiter.Verdict(fault != 429, 500, fault == 429 ? 0 : 499, 60));
-            throw ApiError.forStatus(fault);
+        FaultState.InjectedFailure fault = faults.takeApiFault(path, authServer);
+        if (fault != null) {
+            boolean limited = fault.status() == 429;
+            Http.rateLimitHeaders(ctx, new RateLimiter.Verdict(!limited, 500, limited ? 0 : 499, fault.resetSeconds()));
+            throw ApiError.forStatus(fault.status());
         }
         if (authServer) {
             return;
@@ -150,7 +151,8 @@ public final class Wiring implements AutoCloseable {
         int limit;
         synchronized (store) {
             Org org = store.orgs.get(store.user(p.userUuid()).orgUuid);
-            limit = org.plan.apiRequestsPerMinute();
+            Integer override = settings.apiRequestsPerMinute;
+            limit = override != null ? override : org.plan.apiRequestsPerMinute();
         }
         String key = "api:" + p.userUuid();
         RateLimiter.Verdict v = settings.enforceApiRateLimits ? apiLimiter.hit(key, limit) : apiLimiter.peek(key, limit);

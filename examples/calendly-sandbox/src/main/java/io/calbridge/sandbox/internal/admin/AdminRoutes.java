@@ -9,6 +9,7 @@ import io.calbridge.sandbox.Booking;
 import io.calbridge.sandbox.BookingRequest;
 import io.calbridge.sandbox.CalendlySandbox;
 import io.calbridge.sandbox.Canceler;
+import io.calbridge.sandbox.DataComplianceDeletion;
 import io.calbridge.sandbox.DeliveryAttempt;
 import io.calbridge.sandbox.EventKind;
 import io.calbridge.sandbox.EventTypeSpec;
@@ -23,7 +24,10 @@ import io.calbridge.sandbox.SandboxApp;
 import io.calbridge.sandbox.SandboxEventType;
 import io.calbridge.sandbox.SandboxOrganization;
 import io.calbridge.sandbox.SandboxRoutingForm;
+import io.calbridge.sandbox.SandboxSchedulingLink;
 import io.calbridge.sandbox.SandboxUser;
+import io.calbridge.sandbox.SeedRequest;
+import io.calbridge.sandbox.SeedResult;
 import io.calbridge.sandbox.SigningKeyPolicy;
 import io.calbridge.sandbox.internal.Wiring;
 import io.calbridge.sandbox.internal.http.Http;
@@ -78,6 +82,10 @@ public final class AdminRoutes {
         r.post("/_sandbox/routing_forms", this::createRoutingForm);
         r.post("/_sandbox/routing_form_submissions", this::submitRoutingForm);
         r.post("/_sandbox/meeting_notes", this::meetingNotes);
+        r.post("/_sandbox/seed", this::seed);
+        r.post("/_sandbox/scheduling_links", this::createSchedulingLink);
+        r.post("/_sandbox/scheduling_link_bookings", this::bookViaLink);
+        r.get("/_sandbox/data_compliance_deletions", this::dataComplianceDeletions);
         r.post("/_sandbox/faults", this::faults);
         r.get("/_sandbox/deliveries", this::deliveries);
         r.delete("/_sandbox/deliveries", ctx -> {
@@ -91,6 +99,8 @@ public final class AdminRoutes {
         r.post("/cancellations/{uuid}", this::cancelPageSubmit);
         r.get("/reschedulings/{uuid}", this::reschedulePage);
         r.post("/reschedulings/{uuid}", this::reschedulePageSubmit);
+        r.get("/d/{code}/{slug}", this::linkPage);
+        r.post("/d/{code}/{slug}", this::linkPageSubmit);
         r.get("/events/{uuid}/google_meet", ctx -> ctx.html("<!doctype html><p>Google Meet for event "
                 + escapeHtml(ctx.pathParam("uuid")) + " (sandbox)</p>"));
     }
@@ -281,6 +291,70 @@ public final class AdminRoutes {
         ctx.status(204);
     }
 
+    private void seed(Context ctx) {
+        JsonNode b = Http.jsonBody(ctx);
+        List<String> types = strings(b, "event_types");
+        if (types.isEmpty()) {
+            throw new IllegalArgumentException("event_types is required (event type URIs or UUIDs)");
+        }
+        SeedRequest r = SeedRequest.ofUris(types, b.path("events").asInt(0));
+        if (b.hasNonNull("start_time")) {
+            r.startingAt(instant(b, "start_time"));
+        }
+        if (b.hasNonNull("interval_minutes")) {
+            r.spacing(Duration.ofMinutes(b.get("interval_minutes").asLong()));
+        }
+        r.canceledEvery(b.path("canceled_every").asInt(0));
+        if (b.hasNonNull("invitees_per_group_event")) {
+            r.groupInvitees(b.get("invitees_per_group_event").asInt());
+        }
+        if (b.hasNonNull("email_prefix")) {
+            r.emailPrefix(b.get("email_prefix").asText());
+        }
+        SeedResult result = sb.seed(r);
+        ObjectNode o = CalendlyJson.object();
+        ArrayNode events = o.putArray("events");
+        result.eventUris().forEach(events::add);
+        ArrayNode invitees = o.putArray("invitees");
+        result.inviteeUris().forEach(invitees::add);
+        o.put("canceled_events", result.canceledEvents());
+        created(ctx, o);
+    }
+
+    private void createSchedulingLink(Context ctx) {
+        JsonNode b = Http.jsonBody(ctx);
+        created(ctx, schedulingLink(sb.createSchedulingLink(sb.eventType(req(b, "event_type")))));
+    }
+
+    private void bookViaLink(Context ctx) {
+        JsonNode b = Http.jsonBody(ctx);
+        created(ctx, booking(sb.bookViaLink(req(b, "booking_url"), instant(b, "start_time"), opt(b, "name", null),
+                opt(b, "email", null))));
+    }
+
+    private void dataComplianceDeletions(Context ctx) {
+        ArrayNode list = CalendlyJson.array();
+        for (DataComplianceDeletion d : sb.dataComplianceDeletions()) {
+            ObjectNode o = list.addObject();
+            ArrayNode emails = o.putArray("emails");
+            d.emails().forEach(emails::add);
+            o.put("requested_by", d.requestedBy());
+            o.put("organization", d.organization());
+            o.put("requested_at", Times.micros(d.requestedAt()));
+            o.put("invitees_deleted", d.inviteesDeleted());
+        }
+        Http.json(ctx, 200, list, CalendlyJson.Style.AS_BUILT);
+    }
+
+    private static ObjectNode schedulingLink(SandboxSchedulingLink link) {
+        ObjectNode o = CalendlyJson.object();
+        o.put("booking_url", link.bookingUrl());
+        o.put("owner", link.owner());
+        o.put("owner_type", link.ownerType());
+        o.put("invitee", link.inviteeUri());
+        return o;
+    }
+
     private void faults(Context ctx) {
         JsonNode b = Http.jsonBody(ctx);
         Faults f = sb.faults();
@@ -297,8 +371,28 @@ public final class AdminRoutes {
                 f.failNextApiRequests(n, status);
             }
         }
-        if (b.hasNonNull("rate_limit_next")) {
-            f.rateLimitNext(b.get("rate_limit_next").asInt());
+        JsonNode limit = b.path("rate_limit_next");
+        if (limit.isObject()) {
+            int n = limit.path("n").asInt(1);
+            String prefix = limit.hasNonNull("path_prefix") ? limit.get("path_prefix").asText() : null;
+            if (limit.hasNonNull("reset_seconds")) {
+                f.rateLimitNext(n, prefix, limit.get("reset_seconds").asInt());
+            } else if (prefix != null) {
+                f.rateLimitNext(n, prefix);
+            } else {
+                f.rateLimitNext(n);
+            }
+        } else if (limit.isNumber()) {
+            f.rateLimitNext(limit.asInt());
+        }
+        JsonNode drop = b.path("drop_deliveries");
+        if (drop.isObject()) {
+            f.dropDeliveries(opt(drop, "event", null), opt(drop, "invitee", null));
+        }
+        JsonNode outage = b.path("webhook_targets_unreachable");
+        if (outage.isObject()) {
+            f.webhookTargetsUnreachableFor(Duration.ofSeconds(outage.path("seconds").asLong(0)),
+                    opt(outage, "url_prefix", null));
         }
         if (b.hasNonNull("drop_next_deliveries")) {
             f.dropNextDeliveries(b.get("drop_next_deliveries").asInt());
@@ -338,6 +432,7 @@ public final class AdminRoutes {
             o.put("url", a.url());
             o.put("event", a.event());
             o.put("sent_at", Times.micros(a.sentAt()));
+            o.put("calendly_at", Times.micros(a.calendlyAt()));
             if (a.status() == null) {
                 o.putNull("status");
             } else {
@@ -381,6 +476,10 @@ public final class AdminRoutes {
         if (b.has("enforce_scopes")) {
             sb.enforceScopes(b.get("enforce_scopes").asBoolean());
         }
+        if (b.has("api_requests_per_minute")) {
+            JsonNode n = b.get("api_requests_per_minute");
+            sb.apiRateLimit(n.isNull() ? null : n.asInt());
+        }
         if (b.hasNonNull("signing_key_policy")) {
             sb.signingKeyPolicy(SigningKeyPolicy.valueOf(b.get("signing_key_policy").asText().toUpperCase()));
         }
@@ -407,6 +506,8 @@ public final class AdminRoutes {
             }
             ArrayNode subs = o.putArray("webhook_subscriptions");
             w.store.subscriptions.values().forEach(s -> subs.add(w.renderer.subscription(s)));
+            ArrayNode links = o.putArray("scheduling_links");
+            w.store.schedulingLinks.keySet().forEach(code -> links.add(schedulingLink(sb.schedulingLink(code))));
         }
         Http.json(ctx, 200, o, CalendlyJson.Style.AS_BUILT);
     }
@@ -470,6 +571,73 @@ public final class AdminRoutes {
     private void uiCancel(Context ctx) {
         sb.cancel(ctx.formParam("invitee"), Canceler.INVITEE, ctx.formParam("reason"));
         ctx.redirect("/_sandbox", HttpStatus.SEE_OTHER);
+    }
+
+    /** The booking page of a single-use link: the URL's query prefills the form and rides along on submit. */
+    private void linkPage(Context ctx) {
+        SandboxSchedulingLink link;
+        try {
+            link = sb.schedulingLink(ctx.pathParam("code"));
+        } catch (java.util.NoSuchElementException e) {
+            ctx.status(404).html("<!doctype html><p>This page does not exist.</p>");
+            return;
+        }
+        if (link.used()) {
+            ctx.status(410).html(USED_LINK_PAGE);
+            return;
+        }
+        Map<String, List<String>> q = ctx.queryParamMap();
+        String name = first(q, "name");
+        if (name == null && (first(q, "first_name") != null || first(q, "last_name") != null)) {
+            name = ((first(q, "first_name") == null ? "" : first(q, "first_name")) + " "
+                    + (first(q, "last_name") == null ? "" : first(q, "last_name"))).trim();
+        }
+        String tomorrow = LocalDateTime.ofInstant(sb.clock().instant().plus(Duration.ofDays(1)), ZoneId.of("UTC"))
+                .withMinute(0).withSecond(0).withNano(0).toString();
+        SandboxEventType et = sb.eventType(link.owner());
+        ctx.html("<!doctype html><html><head><meta charset=\"utf-8\"><title>" + escapeHtml(et.name())
+                + "</title></head><body><h1>" + escapeHtml(et.name()) + "</h1><p>" + et.duration().toMinutes()
+                + " min with " + escapeHtml(sb.user(et.ownerUri()).name()) + "</p><form method=\"post\">"
+                + "Name <input name=\"name\" value=\"" + escapeHtml(name == null ? "" : name) + "\" required> "
+                + "Email <input name=\"email\" type=\"email\" value=\"" + escapeHtml(first(q, "email") == null ? ""
+                : first(q, "email")) + "\" required> "
+                + "Start (UTC) <input name=\"start_time\" type=\"datetime-local\" value=\"" + tomorrow + "\" required> "
+                + "Time zone <input name=\"timezone\" value=\"UTC\"> <button type=\"submit\">Schedule Event</button>"
+                + "</form></body></html>");
+    }
+
+    private void linkPageSubmit(Context ctx) {
+        String code = ctx.pathParam("code");
+        try {
+            sb.schedulingLink(code);
+        } catch (java.util.NoSuchElementException e) {
+            ctx.status(404).html("<!doctype html><p>This page does not exist.</p>");
+            return;
+        }
+        try {
+            BookingRequest r = w.bookings.linkBooking(code, ctx.queryParamMap(), ctx.formParam("name"),
+                    ctx.formParam("email"), localOrInstant(ctx.formParam("start_time")), ctx.formParam("timezone"));
+            Booking b = booking(w.bookings.bookViaLink(code, r));
+            ctx.html("<!doctype html><html><head><meta charset=\"utf-8\"><title>Confirmed</title></head><body>"
+                    + "<h1>You are scheduled</h1><p id=\"invitee\">" + escapeHtml(b.inviteeUri()) + "</p></body></html>");
+        } catch (IllegalStateException used) {
+            ctx.status(410).html(USED_LINK_PAGE);
+        } catch (IllegalArgumentException bad) {
+            ctx.status(400).html("<!doctype html><p>" + escapeHtml(bad.getMessage()) + "</p>");
+        }
+    }
+
+    private static final String USED_LINK_PAGE = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Link used"
+            + "</title></head><body><h1>This link is no longer available</h1><p>This one-time link has already been "
+            + "used to schedule an event. Ask the host for a new link.</p></body></html>";
+
+    private static String first(Map<String, List<String>> q, String key) {
+        List<String> v = q.get(key);
+        return v == null || v.isEmpty() || v.get(0).isBlank() ? null : v.get(0);
+    }
+
+    private Booking booking(io.calbridge.sandbox.internal.state.Model.Invitee i) {
+        return sb.booking(w.uris.invitee(i.eventUuid, i.uuid));
     }
 
     private void cancelPage(Context ctx) {

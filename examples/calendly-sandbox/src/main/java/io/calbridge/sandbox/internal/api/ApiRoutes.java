@@ -6,8 +6,11 @@ import io.calbridge.sandbox.internal.booking.Bookings;
 import io.calbridge.sandbox.internal.http.ApiError;
 import io.calbridge.sandbox.internal.http.ApiError.Detail;
 import io.calbridge.sandbox.internal.http.Http;
+import io.calbridge.sandbox.Plan;
+import io.calbridge.sandbox.internal.json.CalendlyJson;
 import io.calbridge.sandbox.internal.json.Renderer;
 import io.calbridge.sandbox.internal.oauth.Principal;
+import io.calbridge.sandbox.internal.state.Model;
 import io.calbridge.sandbox.internal.state.Model.EventType;
 import io.calbridge.sandbox.internal.state.Model.Invitee;
 import io.calbridge.sandbox.internal.state.Model.NoShow;
@@ -22,8 +25,10 @@ import io.calbridge.sandbox.internal.state.Uris;
 import io.calbridge.sandbox.internal.webhook.Subscriptions;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +43,15 @@ public final class ApiRoutes {
     private final Renderer renderer;
     private final Bookings bookings;
     private final Subscriptions subscriptions;
+    private final Clock clock;
     private final Pager pager = new Pager();
 
-    public ApiRoutes(Store store, Renderer renderer, Bookings bookings, Subscriptions subscriptions) {
+    public ApiRoutes(Store store, Renderer renderer, Bookings bookings, Subscriptions subscriptions, Clock clock) {
         this.store = store;
         this.renderer = renderer;
         this.bookings = bookings;
         this.subscriptions = subscriptions;
+        this.clock = clock;
     }
 
     public void register(RoutesConfig r) {
@@ -60,6 +67,8 @@ public final class ApiRoutes {
         r.get("/scheduled_events/{uuid}/invitees", this::invitees);
         r.get("/scheduled_events/{uuid}/invitees/{invitee}", this::invitee);
         r.post("/scheduled_events/{uuid}/cancellation", this::cancelEvent);
+        r.post("/scheduling_links", this::createSchedulingLink);
+        r.post("/data_compliance/deletion/invitees", this::deleteInviteeData);
         r.post("/invitee_no_shows", this::createNoShow);
         r.get("/invitee_no_shows/{uuid}", this::noShow);
         r.delete("/invitee_no_shows/{uuid}", this::deleteNoShow);
@@ -143,13 +152,14 @@ public final class ApiRoutes {
             String orgUuid = orgRef == null ? null : id(orgRef, "organizations", "organization");
             String userUuid = userRef == null ? null : id(userRef, "users", "user");
             requireCallersOrganization(caller, orgUuid, userUuid);
+            Comparator<User> order = Comparator.comparing((User u) -> u.createdAt).thenComparing(u -> u.uuid);
             List<User> all = store.users.values().stream()
                     .filter(u -> u.orgUuid.equals(caller.orgUuid))
                     .filter(u -> userUuid == null || u.uuid.equals(userUuid))
                     .filter(u -> email == null || u.email.equalsIgnoreCase(email))
-                    .sorted(Comparator.comparing((User u) -> u.createdAt).thenComparing(u -> u.uuid))
+                    .sorted(order)
                     .toList();
-            page = pager.page(base(), "/organization_memberships", q, all);
+            page = pager.page(base(), "/organization_memberships", q, all, order);
             rendered = page.items().stream().map(renderer::membership).toList();
         }
         Http.collection(ctx, rendered, page.pagination());
@@ -213,7 +223,7 @@ public final class ApiRoutes {
                     .filter(et -> userUuid == null || et.ownerUuid.equals(userUuid))
                     .filter(et -> active == null || et.active == Boolean.parseBoolean(active))
                     .sorted(order).toList();
-            page = pager.page(base(), "/event_types", q, all);
+            page = pager.page(base(), "/event_types", q, all, order);
             rendered = page.items().stream().map(et -> renderer.eventType(et, false)).toList();
         }
         Http.collection(ctx, rendered, page.pagination());
@@ -274,12 +284,15 @@ public final class ApiRoutes {
         Instant max = instant(q, "max_start_time");
         String inviteeEmail = Pager.first(q, "invitee_email");
         String sort = Pager.first(q, "sort") == null ? "start_time:asc" : Pager.first(q, "sort");
+        Comparator<ScheduledEvent> byStart = Comparator.comparing((ScheduledEvent e) -> e.start)
+                .thenComparing(e -> e.createdAt).thenComparing(e -> e.uuid);
+        Comparator<ScheduledEvent> byCreation = Comparator.comparing((ScheduledEvent e) -> e.createdAt)
+                .thenComparing(e -> e.uuid);
         Comparator<ScheduledEvent> order = switch (sort) {
-            case "start_time:asc" -> Comparator.comparing((ScheduledEvent e) -> e.start).thenComparing(e -> e.createdAt);
-            case "start_time:desc" -> Comparator.comparing((ScheduledEvent e) -> e.start)
-                    .thenComparing(e -> e.createdAt).reversed();
-            case "created_at:asc" -> Comparator.comparing((ScheduledEvent e) -> e.createdAt);
-            case "created_at:desc" -> Comparator.comparing((ScheduledEvent e) -> e.createdAt).reversed();
+            case "start_time:asc" -> byStart;
+            case "start_time:desc" -> byStart.reversed();
+            case "created_at:asc" -> byCreation;
+            case "created_at:desc" -> byCreation.reversed();
             default -> throw ApiError.invalidArgument("sort", "must be start_time:asc or start_time:desc");
         };
         List<ObjectNode> rendered;
@@ -314,7 +327,7 @@ public final class ApiRoutes {
                     .filter(e -> inviteeEmail == null || store.inviteesOf(e.uuid).stream()
                             .anyMatch(i -> i.email.equalsIgnoreCase(inviteeEmail)))
                     .sorted(order).toList();
-            page = pager.page(base(), "/scheduled_events", q, all);
+            page = pager.page(base(), "/scheduled_events", q, all, order);
             rendered = page.items().stream().map(renderer::eventForApi).toList();
         }
         Http.collection(ctx, rendered, page.pagination());
@@ -363,12 +376,7 @@ public final class ApiRoutes {
         }
         String email = Pager.first(q, "email");
         String sort = Pager.first(q, "sort") == null ? "created_at:asc" : Pager.first(q, "sort");
-        Comparator<Invitee> order = Comparator.comparing((Invitee i) -> i.createdAt).thenComparing(i -> i.uuid);
-        if (sort.equals("created_at:desc")) {
-            order = order.reversed();
-        } else if (!sort.equals("created_at:asc")) {
-            throw ApiError.invalidArgument("sort", "must be created_at:asc or created_at:desc");
-        }
+        Comparator<Invitee> order = createdOrder(sort, (Invitee i) -> i.createdAt, i -> i.uuid);
         List<ObjectNode> rendered;
         Pager.Page<Invitee> page;
         synchronized (store) {
@@ -377,7 +385,7 @@ public final class ApiRoutes {
                     .filter(i -> status == null || i.status.equals(status))
                     .filter(i -> email == null || i.email.equalsIgnoreCase(email))
                     .sorted(order).toList();
-            page = pager.page(base(), "/scheduled_events/" + ev.uuid + "/invitees", q, all);
+            page = pager.page(base(), "/scheduled_events/" + ev.uuid + "/invitees", q, all, order);
             rendered = page.items().stream().map(renderer::invitee).toList();
         }
         Http.collection(ctx, rendered, page.pagination());
@@ -396,23 +404,138 @@ public final class ApiRoutes {
         }
     }
 
+    /** Reasons longer than this are refused, as Calendly's API reference says ({@code maxLength: 10000}). */
+    private static final int MAX_REASON_LENGTH = 10_000;
+
     private void cancelEvent(Context ctx) {
         Principal p = principal(ctx);
         p.require("scheduled_events:write");
         JsonNode body = Http.jsonBody(ctx);
         JsonNode reasonNode = body.get("reason");
+        if (reasonNode != null && !reasonNode.isNull() && !reasonNode.isTextual()) {
+            throw ApiError.invalidArgument("reason", "must be a string");
+        }
         String reason = reasonNode == null || reasonNode.isNull() ? null : reasonNode.asText();
+        if (reason != null && reason.length() > MAX_REASON_LENGTH) {
+            throw ApiError.invalidArgument("reason", "must be at most " + MAX_REASON_LENGTH + " characters");
+        }
         String uuid = ctx.pathParam("uuid");
+        String callerUuid;
         synchronized (store) {
-            ScheduledEvent ev = visibleEvent(p, uuid);
+            ScheduledEvent ev = store.events.get(uuid);
+            if (ev == null) {
+                throw ApiError.notFound();
+            }
+            User caller = caller(p);
+            callerUuid = caller.uuid;
+            boolean allowed = ev.hostUuids.contains(caller.uuid)
+                    || (caller.role.isAdmin() && ev.orgUuid.equals(caller.orgUuid));
+            if (!allowed) {
+                throw ApiError.permissionDenied("You are not allowed to cancel this event");
+            }
             if (!"active".equals(ev.status)) {
-                throw new ApiError(403, "Permission Denied", "Event is already canceled", null);
+                throw ApiError.permissionDenied("Event is already canceled");
+            }
+            if (ev.start.isBefore(clock.instant())) {
+                throw ApiError.permissionDenied("Event in the past");
             }
         }
-        bookings.cancelEvent(uuid, reason);
+        try {
+            bookings.cancelEvent(uuid, reason, callerUuid);
+        } catch (IllegalStateException raced) {
+            throw ApiError.permissionDenied("Event is already canceled");
+        }
         synchronized (store) {
             Http.resource(ctx, 201, renderer.cancellation(store.events.get(uuid).cancellation));
         }
+    }
+
+    // ---- single-use scheduling links ------------------------------------------------------------
+
+    private void createSchedulingLink(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("scheduling_links:write");
+        JsonNode body = Http.jsonBody(ctx);
+        List<Detail> problems = new ArrayList<>();
+        JsonNode max = body.get("max_event_count");
+        if (max == null || max.isNull()) {
+            problems.add(new Detail("max_event_count", "is required"));
+        } else if (!max.isIntegralNumber() || max.asInt() != 1) {
+            problems.add(new Detail("max_event_count", "must be 1"));
+        }
+        JsonNode ownerType = body.get("owner_type");
+        if (ownerType == null || ownerType.isNull()) {
+            problems.add(new Detail("owner_type", "is required"));
+        } else if (!"EventType".equals(ownerType.asText())) {
+            problems.add(new Detail("owner_type", "must be EventType"));
+        }
+        JsonNode owner = body.get("owner");
+        String eventTypeUuid = null;
+        if (owner == null || owner.isNull() || owner.asText().isBlank()) {
+            problems.add(new Detail("owner", "is required"));
+        } else {
+            eventTypeUuid = Uris.idIn(owner.asText(), "event_types").orElse(null);
+            if (eventTypeUuid == null) {
+                problems.add(new Detail("owner", "must be an event type URI"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw ApiError.invalidArguments(problems);
+        }
+        Model.SchedulingLink link;
+        synchronized (store) {
+            EventType et = store.eventTypes.get(eventTypeUuid);
+            if (et == null || et.deletedAt != null) {
+                throw ApiError.notFound();
+            }
+            User caller = caller(p);
+            User owningUser = store.user(et.ownerUuid);
+            boolean allowed = et.ownerUuid.equals(caller.uuid)
+                    || (caller.role.isAdmin() && owningUser.orgUuid.equals(caller.orgUuid));
+            if (!allowed) {
+                throw ApiError.permissionDenied();
+            }
+            if (!et.active) {
+                throw ApiError.invalidArgument("owner", "the event type is not active");
+            }
+            link = bookings.createSchedulingLink(et.uuid, caller.uuid);
+            Http.resource(ctx, 201, renderer.schedulingLink(link));
+        }
+    }
+
+    // ---- data compliance ------------------------------------------------------------------------
+
+    private void deleteInviteeData(Context ctx) {
+        Principal p = principal(ctx);
+        p.require("data_compliance:write");
+        User caller;
+        synchronized (store) {
+            caller = caller(p);
+            if (store.orgs.get(caller.orgUuid).plan != Plan.ENTERPRISE) {
+                throw ApiError.permissionDenied("Please upgrade your Calendly account to Enterprise.");
+            }
+            if (!caller.role.isAdmin()) {
+                throw ApiError.permissionDenied("You must be an admin/owner with the data requests permission enabled "
+                        + "to use this resource. Contact Calendly support and ask them to grant you data requests "
+                        + "permission.");
+            }
+        }
+        JsonNode emails = Http.jsonBody(ctx).get("emails");
+        if (emails == null || emails.isNull()) {
+            throw ApiError.invalidArgument("emails", "is required");
+        }
+        if (!emails.isArray() || emails.isEmpty()) {
+            throw ApiError.invalidArgument("emails", "must be a non-empty array of e-mail addresses");
+        }
+        List<String> list = new ArrayList<>();
+        for (JsonNode e : emails) {
+            if (!e.isTextual() || !e.asText().matches("[^@\\s]+@[^@\\s]+")) {
+                throw ApiError.invalidArgument("emails", "'" + e.asText() + "' is not an e-mail address");
+            }
+            list.add(e.asText());
+        }
+        bookings.deleteInviteeData(caller.orgUuid, caller.uuid, list);
+        Http.json(ctx, 202, CalendlyJson.object(), CalendlyJson.Style.API);
     }
 
     // ---- no-shows -------------------------------------------------------------------------------
@@ -491,7 +614,8 @@ public final class ApiRoutes {
         Pager.count(q);
         List<Subscription> all = subscriptions.list(p, q);
         synchronized (store) {
-            Pager.Page<Subscription> page = pager.page(base(), "/webhook_subscriptions", q, all);
+            Pager.Page<Subscription> page = pager.page(base(), "/webhook_subscriptions", q, all,
+                    subscriptions.order(Pager.first(q, "sort")));
             Http.collection(ctx, page.items().stream().map(renderer::subscription).toList(), page.pagination());
         }
     }
@@ -519,14 +643,16 @@ public final class ApiRoutes {
         if (orgRef == null) {
             throw ApiError.invalidArgument("organization", "is required");
         }
+        Comparator<RoutingForm> formOrder = createdOrder(Pager.first(q, "sort"), (RoutingForm f) -> f.createdAt,
+                f -> f.uuid);
         synchronized (store) {
             String orgUuid = id(orgRef, "organizations", "organization");
             if (!orgUuid.equals(caller(p).orgUuid)) {
                 throw ApiError.permissionDenied();
             }
             List<RoutingForm> all = store.routingForms.values().stream().filter(f -> f.orgUuid.equals(orgUuid))
-                    .sorted(Comparator.comparing((RoutingForm f) -> f.createdAt)).toList();
-            Pager.Page<RoutingForm> page = pager.page(base(), "/routing_forms", q, all);
+                    .sorted(formOrder).toList();
+            Pager.Page<RoutingForm> page = pager.page(base(), "/routing_forms", q, all, formOrder);
             Http.collection(ctx, page.items().stream().map(renderer::routingForm).toList(), page.pagination());
         }
     }
@@ -558,12 +684,14 @@ public final class ApiRoutes {
         if (formRef == null) {
             throw ApiError.invalidArgument("form", "is required");
         }
+        Comparator<RoutingSubmission> order = createdOrder(Pager.first(q, "sort"), (RoutingSubmission s) -> s.createdAt,
+                s -> s.uuid);
         synchronized (store) {
             RoutingForm f = visibleForm(p, id(formRef, "routing_forms", "form"));
             List<RoutingSubmission> all = store.routingSubmissions.values().stream()
                     .filter(s -> s.formUuid.equals(f.uuid))
-                    .sorted(Comparator.comparing((RoutingSubmission s) -> s.createdAt)).toList();
-            Pager.Page<RoutingSubmission> page = pager.page(base(), "/routing_form_submissions", q, all);
+                    .sorted(order).toList();
+            Pager.Page<RoutingSubmission> page = pager.page(base(), "/routing_form_submissions", q, all, order);
             Http.collection(ctx, page.items().stream().map(renderer::routingSubmission).toList(), page.pagination());
         }
     }
@@ -582,6 +710,19 @@ public final class ApiRoutes {
     }
 
     // ---- helpers --------------------------------------------------------------------------------
+
+    /** {@code sort=created_at:asc|desc} (default asc), ties broken by UUID so that cursors are exact. */
+    private static <T> Comparator<T> createdOrder(String sort, java.util.function.Function<T, Instant> createdAt,
+                                                  java.util.function.Function<T, String> uuid) {
+        Comparator<T> order = Comparator.comparing(createdAt).thenComparing(uuid);
+        if (sort == null || sort.equals("created_at:asc")) {
+            return order;
+        }
+        if (sort.equals("created_at:desc")) {
+            return order.reversed();
+        }
+        throw ApiError.invalidArgument("sort", "must be created_at:asc or created_at:desc");
+    }
 
     private User caller(Principal p) {
         return store.user(p.userUuid());

@@ -5,10 +5,12 @@ import io.calbridge.sandbox.Canceler;
 import io.calbridge.sandbox.LocationKind;
 import io.calbridge.sandbox.RescheduleOrder;
 import io.calbridge.sandbox.RescheduleRequest;
+import io.calbridge.sandbox.SeedRequest;
 import io.calbridge.sandbox.internal.http.FaultState;
 import io.calbridge.sandbox.internal.json.Renderer;
 import io.calbridge.sandbox.internal.state.Ids;
 import io.calbridge.sandbox.internal.state.Model.Cancellation;
+import io.calbridge.sandbox.internal.state.Model.DataDeletion;
 import io.calbridge.sandbox.internal.state.Model.EventType;
 import io.calbridge.sandbox.internal.state.Model.Guest;
 import io.calbridge.sandbox.internal.state.Model.Invitee;
@@ -21,6 +23,7 @@ import io.calbridge.sandbox.internal.state.Model.RoutingForm;
 import io.calbridge.sandbox.internal.state.Model.RoutingQuestion;
 import io.calbridge.sandbox.internal.state.Model.RoutingSubmission;
 import io.calbridge.sandbox.internal.state.Model.ScheduledEvent;
+import io.calbridge.sandbox.internal.state.Model.SchedulingLink;
 import io.calbridge.sandbox.internal.state.Model.Tracking;
 import io.calbridge.sandbox.internal.state.Model.User;
 import io.calbridge.sandbox.internal.state.SandboxClock;
@@ -38,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What invitees and hosts do: book, cancel, reschedule, no-shows, routing form submissions. Each
@@ -66,67 +70,78 @@ public final class Bookings {
 
     public Invitee book(BookingRequest r) {
         validate(r);
-        List<Message> out;
+        List<Message> out = new ArrayList<>();
         Invitee inv;
         synchronized (store) {
-            EventType et = directory.eventType(r.eventTypeUri());
-            if (!et.active) {
-                throw new IllegalStateException("event type " + et.name + " is not active");
-            }
-            String hostUuid = r.hostUri() == null ? et.ownerUuid : directory.user(r.hostUri()).uuid;
-            Instant now = now();
-            ScheduledEvent ev = place(et, r.start(), hostUuid, now, r.textReminderNumber());
-            for (String g : r.guests()) {
-                ev.guests.add(new Guest(g, now, now));
-            }
-            inv = new Invitee(Ids.uuid(), ev.uuid, now);
-            inv.name = r.name();
-            if (!r.singleNameField()) {
-                if (r.firstName() != null || r.lastName() != null) {
-                    inv.firstName = r.firstName();
-                    inv.lastName = r.lastName();
-                } else {
-                    int sp = r.name().trim().indexOf(' ');
-                    inv.firstName = sp < 0 ? r.name().trim() : r.name().trim().substring(0, sp);
-                    inv.lastName = sp < 0 ? null : r.name().trim().substring(sp + 1);
-                }
-            }
-            inv.email = r.email();
-            inv.timezone = r.timezone();
-            inv.answers = answers(et, r.answers());
-            inv.tracking = new Tracking(r.utmCampaign(), r.utmSource(), r.utmMedium(), r.utmContent(), r.utmTerm(),
-                    r.salesforceUuid());
-            inv.textReminderNumber = r.textReminderNumber();
-            if (r.scheduledByHost()) {
-                inv.scheduledByUserUuid = hostUuid;
-                inv.schedulingMethod = "instant_book";
-            }
-            if (r.routingFormSubmissionUri() != null) {
-                String sid = Uris.idIn(r.routingFormSubmissionUri(), "routing_form_submissions")
-                        .orElseThrow(() -> new IllegalArgumentException("not a routing form submission URI: "
-                                + r.routingFormSubmissionUri()));
-                RoutingSubmission sub = store.routingSubmissions.get(sid);
-                if (sub == null) {
-                    throw new NoSuchElementException("no routing form submission " + sid);
-                }
-                inv.routingSubmissionUuid = sid;
-                sub.submitterInviteeUuid = inv.uuid;
-                sub.resultEventTypeUuid = et.uuid;
-                sub.updatedAt = now;
-            }
-            if (r.reconfirmationRequested()) {
-                inv.reconfirmationCreatedAt = now;
-                inv.reconfirmationConfirmedAt = r.reconfirmed() ? now : null;
-            }
-            if (r.paymentProvider() != null) {
-                inv.payment = new Payment("ch_" + Ids.hex(12), r.paymentProvider(), r.paymentAmount(),
-                        r.paymentCurrency(), "Sandbox payment terms", true);
-            }
-            store.invitees.put(inv.uuid, inv);
-            out = inviteeWebhook("invitee.created", inv, now);
-            conferencePushed(ev);
+            inv = createBooking(r, out);
         }
         dispatcher.send(out);
+        return inv;
+    }
+
+    /**
+     * Books under the store lock; adds the {@code invitee.created} messages to {@code out}, or emits
+     * nothing when {@code out} is null (seeded data).
+     */
+    private Invitee createBooking(BookingRequest r, List<Message> out) {
+        EventType et = directory.eventType(r.eventTypeUri());
+        if (!et.active) {
+            throw new IllegalStateException("event type " + et.name + " is not active");
+        }
+        String hostUuid = r.hostUri() == null ? et.ownerUuid : directory.user(r.hostUri()).uuid;
+        Instant now = now();
+        ScheduledEvent ev = place(et, r.start(), hostUuid, now, r.textReminderNumber());
+        for (String g : r.guests()) {
+            ev.guests.add(new Guest(g, now, now));
+        }
+        Invitee inv = new Invitee(Ids.uuid(), ev.uuid, now);
+        inv.name = r.name();
+        if (!r.singleNameField()) {
+            if (r.firstName() != null || r.lastName() != null) {
+                inv.firstName = r.firstName();
+                inv.lastName = r.lastName();
+            } else {
+                int sp = r.name().trim().indexOf(' ');
+                inv.firstName = sp < 0 ? r.name().trim() : r.name().trim().substring(0, sp);
+                inv.lastName = sp < 0 ? null : r.name().trim().substring(sp + 1);
+            }
+        }
+        inv.email = r.email();
+        inv.timezone = r.timezone();
+        inv.answers = answers(et, r.answers());
+        inv.tracking = new Tracking(r.utmCampaign(), r.utmSource(), r.utmMedium(), r.utmContent(), r.utmTerm(),
+                r.salesforceUuid());
+        inv.textReminderNumber = r.textReminderNumber();
+        if (r.scheduledByHost()) {
+            inv.scheduledByUserUuid = hostUuid;
+            inv.schedulingMethod = "instant_book";
+        }
+        if (r.routingFormSubmissionUri() != null) {
+            String sid = Uris.idIn(r.routingFormSubmissionUri(), "routing_form_submissions")
+                    .orElseThrow(() -> new IllegalArgumentException("not a routing form submission URI: "
+                            + r.routingFormSubmissionUri()));
+            RoutingSubmission sub = store.routingSubmissions.get(sid);
+            if (sub == null) {
+                throw new NoSuchElementException("no routing form submission " + sid);
+            }
+            inv.routingSubmissionUuid = sid;
+            sub.submitterInviteeUuid = inv.uuid;
+            sub.resultEventTypeUuid = et.uuid;
+            sub.updatedAt = now;
+        }
+        if (r.reconfirmationRequested()) {
+            inv.reconfirmationCreatedAt = now;
+            inv.reconfirmationConfirmedAt = r.reconfirmed() ? now : null;
+        }
+        if (r.paymentProvider() != null) {
+            inv.payment = new Payment("ch_" + Ids.hex(12), r.paymentProvider(), r.paymentAmount(),
+                    r.paymentCurrency(), "Sandbox payment terms", true);
+        }
+        store.addInvitee(inv);
+        if (out != null) {
+            out.addAll(inviteeWebhook("invitee.created", inv, now));
+        }
+        conferencePushed(ev);
         return inv;
     }
 
@@ -148,9 +163,8 @@ public final class Bookings {
     private ScheduledEvent place(EventType et, Instant start, String hostUuid, Instant now, String phone) {
         Instant startAt = Times.micro(start);
         if (et.kind.isGroup()) {
-            Optional<ScheduledEvent> open = store.events.values().stream()
-                    .filter(e -> e.eventTypeUuid.equals(et.uuid) && e.start.equals(startAt)
-                            && "active".equals(e.status) && e.hostUuids.contains(hostUuid)
+            Optional<ScheduledEvent> open = store.eventsAt(et.uuid, startAt).stream()
+                    .filter(e -> "active".equals(e.status) && e.hostUuids.contains(hostUuid)
                             && store.activeInvitees(e.uuid) < e.limit)
                     .findFirst();
             if (open.isPresent()) {
@@ -168,7 +182,7 @@ public final class Bookings {
         ev.conferenceId = 85_550_000_000L + Ids.nextInt(9_999_999);
         ev.conferenceStatus = et.location == LocationKind.GOOGLE_MEET ? "processing" : "pushed";
         ev.locationText = et.location == LocationKind.OUTBOUND_CALL ? phone : et.locationText;
-        store.events.put(ev.uuid, ev);
+        store.addEvent(ev);
         return ev;
     }
 
@@ -207,34 +221,55 @@ public final class Bookings {
 
     /** Cancels a whole scheduled event as its host: every active invitee gets {@code invitee.canceled}. */
     public void cancelEvent(String eventRef, String reason) {
+        cancelEvent(eventRef, reason, null);
+    }
+
+    /**
+     * Cancels a whole scheduled event on the host side; {@code cancelerUuid} is the user who did it
+     * ({@code canceled_by} shows their name; null: the event's host).
+     */
+    public void cancelEvent(String eventRef, String reason, String cancelerUuid) {
         List<Message> out = new ArrayList<>();
         synchronized (store) {
             ScheduledEvent ev = event(eventRef);
             if (!"active".equals(ev.status)) {
                 throw new IllegalStateException("event " + ev.uuid + " is already canceled");
             }
-            Instant now = now();
-            List<Invitee> active = store.inviteesOf(ev.uuid).stream().filter(i -> "active".equals(i.status)).toList();
-            for (Invitee inv : active) {
-                cancelInvitee(inv, Canceler.HOST, reason, now);
-            }
-            if ("active".equals(ev.status)) {
-                Cancellation c = new Cancellation(store.user(ev.hostUuids.get(0)).name, Canceler.HOST, reason, now);
-                ev.status = "canceled";
-                ev.cancellation = c;
-                ev.updatedAt = now;
-            }
+            String by = store.user(cancelerUuid != null ? cancelerUuid : ev.hostUuids.get(0)).name;
+            out.addAll(cancelWholeEvent(ev, by, reason, now(), true));
+        }
+        dispatcher.send(out);
+    }
+
+    /** Cancels every active invitee and the event itself; returns their messages (none unless {@code notify}). */
+    private List<Message> cancelWholeEvent(ScheduledEvent ev, String canceledBy, String reason, Instant now,
+                                           boolean notify) {
+        List<Invitee> active = store.inviteesOf(ev.uuid).stream().filter(i -> "active".equals(i.status)).toList();
+        Cancellation c = new Cancellation(canceledBy, Canceler.HOST, reason, now);
+        for (Invitee inv : active) {
+            cancelInvitee(inv, c);
+        }
+        ev.status = "canceled";
+        ev.cancellation = c;
+        ev.updatedAt = now;
+        List<Message> out = new ArrayList<>();
+        if (notify) {
             for (Invitee inv : active) {
                 out.addAll(inviteeWebhook("invitee.canceled", inv, now));
             }
         }
-        dispatcher.send(out);
+        return out;
     }
 
     private void cancelInvitee(Invitee inv, Canceler canceler, String reason, Instant now) {
         ScheduledEvent ev = store.events.get(inv.eventUuid);
         String by = canceler == Canceler.INVITEE ? inv.name : store.user(ev.hostUuids.get(0)).name;
-        Cancellation c = new Cancellation(by, canceler, reason, now);
+        cancelInvitee(inv, new Cancellation(by, canceler, reason, now));
+    }
+
+    private void cancelInvitee(Invitee inv, Cancellation c) {
+        ScheduledEvent ev = store.events.get(inv.eventUuid);
+        Instant now = c.createdAt();
         inv.cancellation = c;
         inv.status = "canceled";
         inv.updatedAt = now;
@@ -275,7 +310,7 @@ public final class Bookings {
                 nu.scheduledByUserUuid = hostUuid;
                 nu.schedulingMethod = "instant_book";
             }
-            store.invitees.put(nu.uuid, nu);
+            store.addInvitee(nu);
             old.newInviteeUuid = nu.uuid;
             old.rescheduled = true;
             String reason = r.reasonSet() ? r.reason()
@@ -386,6 +421,216 @@ public final class Bookings {
         ScheduledEvent ev = store.events.get(inv.eventUuid);
         return dispatcher.prepare(event, new WebhookDispatcher.Audience(ev.orgUuid, new HashSet<>(ev.hostUuids), false),
                 renderer.inviteeForWebhook(inv), at);
+    }
+
+    // ---- seeding ------------------------------------------------------------------------------
+
+    /** What {@link #seed} made: events in start order and their invitees in booking order. */
+    public record Seeded(List<ScheduledEvent> events, List<Invitee> invitees, int canceledEvents) {
+    }
+
+    /** Creates many events at once without emitting webhooks (see {@code SeedRequest}). */
+    public Seeded seed(SeedRequest r) {
+        List<ScheduledEvent> events = new ArrayList<>();
+        List<Invitee> invitees = new ArrayList<>();
+        int canceled = 0;
+        synchronized (store) {
+            List<EventType> types = r.eventTypeUris().stream().map(directory::eventType).toList();
+            for (EventType et : types) {
+                if (!et.active) {
+                    throw new IllegalStateException("event type " + et.name + " is not active");
+                }
+            }
+            Instant first = r.startingAt() != null ? r.startingAt()
+                    : clock.instant().plus(java.time.Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+            int n = 0;
+            for (int i = 0; i < r.events(); i++) {
+                EventType et = types.get(i % types.size());
+                Instant start = first.plus(r.spacing().multipliedBy(i));
+                int people = et.kind.isGroup() ? Math.min(r.groupInvitees(), et.kind.limit()) : 1;
+                ScheduledEvent ev = null;
+                for (int k = 0; k < people; k++) {
+                    n++;
+                    Invitee inv = createBooking(BookingRequest.of(et.uuid, "Seed Invitee " + n,
+                            r.emailPrefix() + "-" + n + "@example.com", start), null);
+                    ev = store.events.get(inv.eventUuid);
+                    invitees.add(inv);
+                }
+                events.add(ev);
+                if (r.canceledEvery() > 0 && (i + 1) % r.canceledEvery() == 0) {
+                    cancelWholeEvent(ev, store.user(ev.hostUuids.get(0)).name, "Seeded cancellation", now(), false);
+                    canceled++;
+                }
+            }
+        }
+        return new Seeded(events, invitees, canceled);
+    }
+
+    // ---- single-use scheduling links ----------------------------------------------------------
+
+    public SchedulingLink createSchedulingLink(String eventTypeRef, String creatorUuid) {
+        synchronized (store) {
+            EventType et = directory.eventType(eventTypeRef);
+            if (et.deletedAt != null || !et.active) {
+                throw new IllegalStateException("event type " + et.name + " is not active");
+            }
+            String code;
+            do {
+                code = linkCode();
+            } while (store.schedulingLinks.containsKey(code));
+            SchedulingLink link = new SchedulingLink(code, et.uuid, creatorUuid == null ? et.ownerUuid : creatorUuid,
+                    now());
+            store.schedulingLinks.put(code, link);
+            return link;
+        }
+    }
+
+    /** {@code abcd-brv8}: the shape of Calendly's {@code /d/...} codes. */
+    private static String linkCode() {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder b = new StringBuilder(9);
+        for (int i = 0; i < 8; i++) {
+            if (i == 4) {
+                b.append('-');
+            }
+            b.append(alphabet.charAt(Ids.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+
+    public SchedulingLink schedulingLink(String code) {
+        synchronized (store) {
+            SchedulingLink link = store.schedulingLinks.get(code);
+            if (link == null) {
+                throw new NoSuchElementException("no scheduling link '" + code + "' in this sandbox");
+            }
+            return link;
+        }
+    }
+
+    /**
+     * Books through a single-use link: once. The request's event type must be the link's.
+     *
+     * @throws IllegalStateException when the link was used already
+     */
+    public Invitee bookViaLink(String code, BookingRequest r) {
+        validate(r);
+        List<Message> out = new ArrayList<>();
+        Invitee inv;
+        synchronized (store) {
+            SchedulingLink link = schedulingLink(code);
+            if (link.usedByInviteeUuid != null) {
+                throw new IllegalStateException("this single-use scheduling link was used already");
+            }
+            if (!directory.eventType(r.eventTypeUri()).uuid.equals(link.eventTypeUuid)) {
+                throw new IllegalArgumentException("the booking is not for the link's event type");
+            }
+            inv = createBooking(r, out);
+            link.usedByInviteeUuid = inv.uuid;
+        }
+        dispatcher.send(out);
+        return inv;
+    }
+
+    /**
+     * The booking an invitee submits on a single-use link's page. {@code name}/{@code email} (typed
+     * on the page) win over the URL's prefill ({@code name}, {@code first_name}, {@code last_name},
+     * {@code email}); {@code guests} (comma-separated) and {@code a1}..{@code a10} (answers by
+     * question position) prefill too; {@code utm_*} and {@code salesforce_uuid} become the
+     * invitee's {@code tracking}, as on Calendly's booking pages.
+     */
+    public BookingRequest linkBooking(String code, Map<String, List<String>> query, String name, String email,
+                                      Instant start, String timezone) {
+        SchedulingLink link = schedulingLink(code);
+        EventType et;
+        synchronized (store) {
+            et = store.eventTypes.get(link.eventTypeUuid);
+        }
+        String first = param(query, "first_name");
+        String last = param(query, "last_name");
+        String typedName = blankToNull(name);
+        String fullName = typedName != null ? typedName : param(query, "name");
+        if (fullName == null && (first != null || last != null)) {
+            fullName = ((first == null ? "" : first) + " " + (last == null ? "" : last)).trim();
+        }
+        String mail = blankToNull(email) != null ? email.trim() : param(query, "email");
+        if (fullName == null) {
+            throw new IllegalArgumentException("name is required (neither typed nor prefilled by the booking URL)");
+        }
+        if (mail == null) {
+            throw new IllegalArgumentException("email is required (neither typed nor prefilled by the booking URL)");
+        }
+        BookingRequest r = BookingRequest.of(et.uuid, fullName, mail, start)
+                .timezone(timezone == null || timezone.isBlank() ? "UTC" : timezone)
+                .utmCampaign(param(query, "utm_campaign")).utmSource(param(query, "utm_source"))
+                .utmMedium(param(query, "utm_medium")).utmContent(param(query, "utm_content"))
+                .utmTerm(param(query, "utm_term")).salesforceUuid(param(query, "salesforce_uuid"));
+        if (typedName == null && (first != null || last != null)) {
+            r.firstLast(first, last);
+        }
+        String guests = param(query, "guests");
+        if (guests != null) {
+            for (String g : guests.split(",")) {
+                if (!g.isBlank()) {
+                    r.guest(g.trim());
+                }
+            }
+        }
+        for (Question q : et.questions) {
+            String answer = param(query, "a" + (q.position() + 1));
+            if (answer != null) {
+                r.answer(q.name(), answer);
+            }
+        }
+        return r;
+    }
+
+    private static String param(Map<String, List<String>> query, String key) {
+        List<String> v = query.get(key);
+        return v == null || v.isEmpty() ? null : blankToNull(v.get(0));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    // ---- data compliance ----------------------------------------------------------------------
+
+    /**
+     * Deletes every invitee with one of {@code emails} (case-insensitive) from the organization's
+     * events, with their no-shows and the matching guests; events left without invitees go too.
+     * Emits no webhooks and records the request.
+     */
+    public DataDeletion deleteInviteeData(String orgUuid, String requesterUuid, List<String> emails) {
+        synchronized (store) {
+            Set<String> lower = new HashSet<>();
+            emails.forEach(e -> lower.add(e.toLowerCase(java.util.Locale.ROOT)));
+            List<Invitee> doomed = store.invitees.values().stream()
+                    .filter(i -> lower.contains(i.email.toLowerCase(java.util.Locale.ROOT)))
+                    .filter(i -> store.events.get(i.eventUuid).orgUuid.equals(orgUuid))
+                    .toList();
+            Set<String> touched = new HashSet<>();
+            for (Invitee inv : doomed) {
+                store.removeInvitee(inv);
+                if (inv.noShowUuid != null) {
+                    store.noShows.remove(inv.noShowUuid);
+                }
+                touched.add(inv.eventUuid);
+            }
+            for (ScheduledEvent ev : store.events.values()) {
+                if (ev.orgUuid.equals(orgUuid)) {
+                    ev.guests.removeIf(g -> lower.contains(g.email.toLowerCase(java.util.Locale.ROOT)));
+                }
+            }
+            for (String eventUuid : touched) {
+                if (store.inviteesOf(eventUuid).isEmpty()) {
+                    store.removeEvent(store.events.get(eventUuid));
+                }
+            }
+            DataDeletion d = new DataDeletion(emails, requesterUuid, orgUuid, now(), doomed.size());
+            store.dataDeletions.add(d);
+            return d;
+        }
     }
 
     // ---- lookups --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import io.calbridge.sandbox.internal.state.Model.RoutingForm;
 import io.calbridge.sandbox.internal.state.Model.RoutingQuestion;
 import io.calbridge.sandbox.internal.state.Model.RoutingSubmission;
 import io.calbridge.sandbox.internal.state.Model.ScheduledEvent;
+import io.calbridge.sandbox.internal.state.Model.SchedulingLink;
 import io.calbridge.sandbox.internal.state.Model.Subscription;
 import io.calbridge.sandbox.internal.state.Model.Tracking;
 import io.calbridge.sandbox.internal.state.Model.User;
@@ -388,6 +389,15 @@ public final class Renderer {
         o.put("uri", uris.noShow(ns.uuid()));
         o.put("invitee", inviteeUri(ns.inviteeUuid()));
         o.put("created_at", micros(ns.createdAt()));
+        return o;
+    }
+
+    public ObjectNode schedulingLink(SchedulingLink link) {
+        EventType et = store.eventTypes.get(link.eventTypeUuid);
+        ObjectNode o = CalendlyJson.object();
+        o.put("booking_url", uris.bookingUrl(link.code, et.slug));
+        o.put("owner", uris.eventType(et.uuid));
+        o.put("owner_type", "EventType");
         return o;
     }
 

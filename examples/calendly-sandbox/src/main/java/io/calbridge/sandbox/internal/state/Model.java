@@ -353,4 +353,29 @@ public final class Model {
             this.updatedAt = now;
         }
     }
+
+    /** A single-use scheduling link ({@code POST /scheduling_links}); {@code code} is its path segment. */
+    public static final class SchedulingLink {
+        public final String code;
+        public final String eventTypeUuid;
+        public final String creatorUuid;
+        public final Instant createdAt;
+        /** The invitee booked through it, or {@code null} while unused. */
+        public String usedByInviteeUuid;
+
+        public SchedulingLink(String code, String eventTypeUuid, String creatorUuid, Instant now) {
+            this.code = code;
+            this.eventTypeUuid = eventTypeUuid;
+            this.creatorUuid = creatorUuid;
+            this.createdAt = now;
+        }
+    }
+
+    /** One accepted {@code POST /data_compliance/deletion/invitees}. */
+    public record DataDeletion(List<String> emails, String requestedByUuid, String orgUuid, Instant at,
+                                         int inviteesDeleted) {
+        public DataDeletion {
+            emails = List.copyOf(emails);
+        }
+    }
 }

@@ -22,6 +22,8 @@ public final class Settings {
     public final Duration retryWindow;
     public final Duration firstRetryDelay;
     public volatile RescheduleOrder rescheduleOrder;
+    /** Per-user API requests per minute for every plan; {@code null}: the plan's own limit. */
+    public volatile Integer apiRequestsPerMinute;
 
     public Settings(SandboxOptions o) {
         autoApprove = o.autoApprove();

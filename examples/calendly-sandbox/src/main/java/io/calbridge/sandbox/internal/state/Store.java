@@ -1,6 +1,7 @@
 package io.calbridge.sandbox.internal.state;
 
 import io.calbridge.sandbox.internal.state.Model.App;
+import io.calbridge.sandbox.internal.state.Model.DataDeletion;
 import io.calbridge.sandbox.internal.state.Model.AuthCode;
 import io.calbridge.sandbox.internal.state.Model.EventType;
 import io.calbridge.sandbox.internal.state.Model.Grant;
@@ -10,8 +11,11 @@ import io.calbridge.sandbox.internal.state.Model.Org;
 import io.calbridge.sandbox.internal.state.Model.RoutingForm;
 import io.calbridge.sandbox.internal.state.Model.RoutingSubmission;
 import io.calbridge.sandbox.internal.state.Model.ScheduledEvent;
+import io.calbridge.sandbox.internal.state.Model.SchedulingLink;
 import io.calbridge.sandbox.internal.state.Model.Subscription;
 import io.calbridge.sandbox.internal.state.Model.User;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +33,18 @@ public final class Store {
     public final Map<String, Grant> grantsByAccess = new LinkedHashMap<>();
     public final Map<String, Grant> grantsByRefresh = new LinkedHashMap<>();
     public final Map<String, EventType> eventTypes = new LinkedHashMap<>();
+    /** Add and remove through {@link #addEvent} and {@link #removeEvent}: they keep the per-slot index. */
     public final Map<String, ScheduledEvent> events = new LinkedHashMap<>();
+    private final Map<String, List<ScheduledEvent>> eventsBySlot = new HashMap<>();
+    /** Add and remove through {@link #addInvitee} and {@link #removeInvitee}: they keep the per-event index. */
     public final Map<String, Invitee> invitees = new LinkedHashMap<>();
+    private final Map<String, List<Invitee>> inviteesByEvent = new HashMap<>();
     public final Map<String, NoShow> noShows = new LinkedHashMap<>();
     public final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     public final Map<String, RoutingForm> routingForms = new LinkedHashMap<>();
     public final Map<String, RoutingSubmission> routingSubmissions = new LinkedHashMap<>();
+    public final Map<String, SchedulingLink> schedulingLinks = new LinkedHashMap<>();
+    public final List<DataDeletion> dataDeletions = new ArrayList<>();
 
     public Optional<User> userByEmail(String email) {
         return users.values().stream().filter(u -> u.email.equalsIgnoreCase(email)).findFirst();
@@ -44,13 +54,49 @@ public final class Store {
         return users.values().stream().filter(u -> u.membershipUuid.equals(membershipUuid)).findFirst();
     }
 
+    public void addEvent(ScheduledEvent ev) {
+        events.put(ev.uuid, ev);
+        eventsBySlot.computeIfAbsent(slot(ev.eventTypeUuid, ev.start), k -> new ArrayList<>()).add(ev);
+    }
+
+    public void removeEvent(ScheduledEvent ev) {
+        events.remove(ev.uuid);
+        List<ScheduledEvent> at = eventsBySlot.get(slot(ev.eventTypeUuid, ev.start));
+        if (at != null) {
+            at.remove(ev);
+        }
+    }
+
+    /** The events of an event type that start at {@code start} (a group event's seats are found here). */
+    public List<ScheduledEvent> eventsAt(String eventTypeUuid, java.time.Instant start) {
+        return List.copyOf(eventsBySlot.getOrDefault(slot(eventTypeUuid, start), List.of()));
+    }
+
+    private static String slot(String eventTypeUuid, java.time.Instant start) {
+        return eventTypeUuid + "@" + start;
+    }
+
+    public void addInvitee(Invitee inv) {
+        invitees.put(inv.uuid, inv);
+        inviteesByEvent.computeIfAbsent(inv.eventUuid, e -> new ArrayList<>()).add(inv);
+    }
+
+    public void removeInvitee(Invitee inv) {
+        invitees.remove(inv.uuid);
+        List<Invitee> of = inviteesByEvent.get(inv.eventUuid);
+        if (of != null) {
+            of.remove(inv);
+        }
+    }
+
+    /** The event's invitees in booking order. */
     public List<Invitee> inviteesOf(String eventUuid) {
-        return invitees.values().stream().filter(i -> i.eventUuid.equals(eventUuid)).toList();
+        return List.copyOf(inviteesByEvent.getOrDefault(eventUuid, List.of()));
     }
 
     public long activeInvitees(String eventUuid) {
-        return invitees.values().stream()
-                .filter(i -> i.eventUuid.equals(eventUuid) && "active".equals(i.status)).count();
+        return inviteesByEvent.getOrDefault(eventUuid, List.of()).stream()
+                .filter(i -> "active".equals(i.status)).count();
     }
 
     public User user(String uuid) {

@@ -72,6 +72,11 @@ public final class Uris {
         return base() + "/" + slug;
     }
 
+    /** A single-use link's page, shaped like Calendly's {@code https://calendly.com/d/abcd-brv8/15-minute-meeting}. */
+    public String bookingUrl(String code, String eventTypeSlug) {
+        return base() + "/d/" + code + "/" + eventTypeSlug;
+    }
+
     public String googleMeet(String eventId) {
         return base() + "/events/" + eventId + "/google_meet";
     }
@@ -97,6 +102,46 @@ public final class Uris {
             return Optional.of(s);
         }
         return Optional.empty();
+    }
+
+    /** The code of a single-use link's page URL ({@code .../d/{code}/{slug}?...}), or the value itself when bare. */
+    public static Optional<String> linkCode(String bookingUrlOrCode) {
+        if (bookingUrlOrCode == null || bookingUrlOrCode.isBlank()) {
+            return Optional.empty();
+        }
+        String s = stripQuery(bookingUrlOrCode.trim());
+        int i = s.lastIndexOf("/d/");
+        if (i < 0) {
+            return s.contains("/") ? Optional.empty() : Optional.of(s);
+        }
+        String rest = s.substring(i + 3);
+        int slash = rest.indexOf('/');
+        String code = slash >= 0 ? rest.substring(0, slash) : rest;
+        return code.isEmpty() ? Optional.empty() : Optional.of(code);
+    }
+
+    /** The decoded query parameters of a URL, in order. */
+    public static java.util.Map<String, java.util.List<String>> query(String url) {
+        java.util.Map<String, java.util.List<String>> out = new java.util.LinkedHashMap<>();
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return out;
+        }
+        String raw = url.substring(q + 1);
+        int hash = raw.indexOf('#');
+        if (hash >= 0) {
+            raw = raw.substring(0, hash);
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String k = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+            out.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(v);
+        }
+        return out;
     }
 
     /** {@code [eventId, inviteeId]} of {@code .../scheduled_events/{e}/invitees/{i}}. */

@@ -179,16 +179,18 @@ public final class Subscriptions {
             if (scope.equals("user") && !caller.uuid.equals(userUuid) && !caller.role.isAdmin()) {
                 throw ApiError.permissionDenied();
             }
-            Comparator<Subscription> order = Comparator.comparing((Subscription s) -> s.createdAt)
-                    .thenComparing(s -> s.uuid);
-            if ("created_at:desc".equals(sort)) {
-                order = order.reversed();
-            }
+            Comparator<Subscription> order = order(sort);
             return store.subscriptions.values().stream()
                     .filter(s -> s.orgUuid.equals(org.uuid) && s.scope.equals(scope))
                     .filter(s -> !scope.equals("user") || s.userUuid.equals(userUuid))
                     .sorted(order).toList();
         }
+    }
+
+    /** The listing order for {@code sort} ({@code created_at:asc} by default), ties broken by UUID. */
+    public Comparator<Subscription> order(String sort) {
+        Comparator<Subscription> order = Comparator.comparing((Subscription s) -> s.createdAt).thenComparing(s -> s.uuid);
+        return "created_at:desc".equals(sort) ? order.reversed() : order;
     }
 
     public Subscription get(Principal p, String uuid) {

@@ -48,6 +48,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Messages of one subscription go out one after another in the order they were emitted (so a
  * reschedule pair arrives in the chosen order); different subscriptions are served in parallel.
+ *
+ * <p>Retries run on the sandbox clock: each retry is due at a sandbox instant (the previous attempt's
+ * plus the back-off), and goes out when the sandbox clock reaches it, either because real time
+ * passed ({@code delay / timeScale}) or because {@link #releaseDue} ran after an
+ * {@code advanceTime}. An attempt's Calendly time is its due time, so the schedule, the 24-hour
+ * window, {@code retry_started_at} and the disable time are the same however the clock got there.
+ * Signatures still carry the base clock's time: receivers compare {@code t} with their own clock.
  */
 public final class WebhookDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
@@ -64,19 +71,33 @@ public final class WebhookDispatcher implements AutoCloseable {
         final String event;
         final byte[] body;
         final String signingKey;
-        int attempts;
-        Duration simulatedElapsed = Duration.ZERO;
+        final String inviteeUri;
+        final String inviteeEmail;
+        /** Written by the lane running the message, read by timers and {@link #releaseDue}. */
+        volatile int attempts;
+        /** Sandbox time of the next (or current) attempt. */
+        volatile Instant dueAt;
+        volatile State state = State.QUEUED;
         Instant firstFailureAt;
 
-        Message(long id, String subscriptionUuid, String url, String event, byte[] body, String signingKey) {
+        Message(long id, String subscriptionUuid, String url, String event, byte[] body, String signingKey,
+                String inviteeUri, String inviteeEmail, Instant dueAt) {
             this.id = id;
             this.subscriptionUuid = subscriptionUuid;
             this.url = url;
             this.event = event;
             this.body = body;
             this.signingKey = signingKey;
+            this.inviteeUri = inviteeUri;
+            this.inviteeEmail = inviteeEmail;
+            this.dueAt = dueAt;
         }
     }
+
+    private enum State { QUEUED, WAITING, DONE }
+
+    /** How long {@link #releaseDue} waits for the deliveries it released before giving up. */
+    private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(2);
 
     private final Store store;
     private final Settings settings;
@@ -88,6 +109,10 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final ExecutorService workers;
     private final ScheduledExecutorService scheduler;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    /** Messages waiting for a retry; removing one claims the right to send it. */
+    private final Set<Message> waiting = ConcurrentHashMap.newKeySet();
+    /** Messages not finished yet (queued, in flight or waiting for a retry). */
+    private final Set<Message> live = ConcurrentHashMap.newKeySet();
     private final AtomicLong messageIds = new AtomicLong();
     private volatile boolean closed;
 
@@ -140,7 +165,10 @@ public final class WebhookDispatcher implements AutoCloseable {
             envelope.put("event", event);
             envelope.set("payload", payload.deepCopy());
             byte[] body = CalendlyJson.bytes(envelope, CalendlyJson.Style.WEBHOOK);
-            out.add(new Message(messageIds.incrementAndGet(), s.uuid, s.callbackUrl, event, body, signingKey(s)));
+            boolean aboutInvitee = event.startsWith("invitee");
+            out.add(new Message(messageIds.incrementAndGet(), s.uuid, s.callbackUrl, event, body, signingKey(s),
+                    aboutInvitee ? payload.path("uri").asText(null) : null,
+                    aboutInvitee ? payload.path("email").asText(null) : null, at));
         }
         return out;
     }
@@ -161,6 +189,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     public void send(List<Message> messages) {
         for (Message m : messages) {
             log.pending(1);
+            live.add(m);
             lane(m.subscriptionUuid).submit(() -> attempt(m));
         }
     }
@@ -177,6 +206,8 @@ public final class WebhookDispatcher implements AutoCloseable {
             LOG.warn("webhook delivery #{} crashed", m.id, e);
         } finally {
             if (finished) {
+                m.state = State.DONE;
+                live.remove(m);
                 log.pending(-1);
             }
         }
@@ -193,9 +224,11 @@ public final class WebhookDispatcher implements AutoCloseable {
             if (!delay.isZero()) {
                 sleep(delay);
             }
-            if (FaultState.take(faults.dropNext)) {
+            boolean dropped = faults.dropped(m.event, m.inviteeUri, m.inviteeEmail);
+            if (dropped || FaultState.take(faults.dropNext)) {
                 log.record(new DeliveryAttempt(m.id, m.attempts, uris.subscription(m.subscriptionUuid), m.url, m.event,
-                        Map.of(), m.body, clock.baseInstant(), null, DeliveryOutcome.DROPPED, "dropped by fault injection"));
+                        Map.of(), m.body, clock.baseInstant(), m.dueAt, null, DeliveryOutcome.DROPPED,
+                        dropped ? "dropped by a drop-deliveries rule" : "dropped by fault injection"));
                 return true;
             }
         }
@@ -213,6 +246,7 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     private DeliveryAttempt post(Message m) {
         Instant sentAt = clock.baseInstant();
+        Instant at = m.dueAt;
         long t = sentAt.getEpochSecond();
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("content-type", "application/json");
@@ -229,8 +263,13 @@ public final class WebhookDispatcher implements AutoCloseable {
                     .timeout(settings.deliveryReadTimeout)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(m.body));
         } catch (IllegalArgumentException e) {
-            return new DeliveryAttempt(m.id, m.attempts, subUri, m.url, m.event, headers, m.body, sentAt, null,
+            return new DeliveryAttempt(m.id, m.attempts, subUri, m.url, m.event, headers, m.body, sentAt, at, null,
                     DeliveryOutcome.FAILED_CONNECTION, "bad callback URL: " + e.getMessage());
+        }
+        Instant outageEnd = faults.outageAt(m.url, at);
+        if (outageEnd != null) {
+            return failure(m, subUri, headers, sentAt, DeliveryOutcome.FAILED_CONNECTION,
+                    "connection refused (injected outage until " + Times.micros(outageEnd) + ")");
         }
         headers.forEach(rb::header);
         try {
@@ -238,7 +277,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             int status = r.statusCode();
             DeliveryOutcome outcome = status >= 200 && status < 300 ? DeliveryOutcome.DELIVERED
                     : DeliveryOutcome.FAILED_STATUS;
-            return new DeliveryAttempt(m.id, m.attempts, subUri, m.url, m.event, headers, m.body, sentAt, status,
+            return new DeliveryAttempt(m.id, m.attempts, subUri, m.url, m.event, headers, m.body, sentAt, at, status,
                     outcome, null);
         } catch (HttpConnectTimeoutException e) {
             return failure(m, subUri, headers, sentAt, DeliveryOutcome.FAILED_TIMEOUT, "connect timeout");
@@ -257,8 +296,8 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     private DeliveryAttempt failure(Message m, String subUri, Map<String, String> headers, Instant sentAt,
                                     DeliveryOutcome outcome, String error) {
-        return new DeliveryAttempt(m.id, m.attempts, subUri, m.url, m.event, headers, m.body, sentAt, null, outcome,
-                error);
+        return new DeliveryAttempt(m.id, m.attempts, subUri, m.url, m.event, headers, m.body, sentAt, m.dueAt, null,
+                outcome, error);
     }
 
     private boolean subscriptionActive(String uuid) {
@@ -274,7 +313,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             if (s == null) {
                 return;
             }
-            s.lastSuccessAt = clock.instant();
+            s.lastSuccessAt = m.dueAt;
             if (m.firstFailureAt != null) {
                 s.messagesInRetry = Math.max(0, s.messagesInRetry - 1);
                 if (s.messagesInRetry == 0) {
@@ -284,43 +323,110 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    /** @return true when a retry was scheduled */
+    /**
+     * Schedules the next attempt of a failed message: due after a doubling delay, the last one clamped
+     * to the end of the retry window. Past the window the message is given up and, unless another
+     * message got through since it first failed, the subscription is disabled at the window's end.
+     *
+     * @return true when a retry was scheduled
+     */
     private boolean scheduleRetry(Message m) {
-        Duration next = settings.firstRetryDelay.multipliedBy(1L << Math.min(30, m.attempts - 1));
+        Instant attemptAt = m.dueAt;
+        Instant next = null;
+        boolean disabled = false;
         synchronized (store) {
             Subscription s = store.subscriptions.get(m.subscriptionUuid);
             if (s == null || !"active".equals(s.state)) {
                 return false;
             }
-            Instant now = clock.instant();
             if (m.firstFailureAt == null) {
-                m.firstFailureAt = now;
+                m.firstFailureAt = attemptAt;
                 s.messagesInRetry++;
                 if (s.retryStartedAt == null) {
-                    s.retryStartedAt = now;
+                    s.retryStartedAt = attemptAt;
                 }
             }
-            if (m.simulatedElapsed.plus(next).compareTo(settings.retryWindow) > 0) {
+            Instant windowEnd = m.firstFailureAt.plus(settings.retryWindow);
+            if (attemptAt.isBefore(windowEnd)) {
+                next = attemptAt.plus(settings.firstRetryDelay.multipliedBy(1L << Math.min(30, m.attempts - 1)));
+                if (next.isAfter(windowEnd)) {
+                    next = windowEnd;
+                }
+            } else {
                 s.messagesInRetry = Math.max(0, s.messagesInRetry - 1);
                 boolean deliveredSince = s.lastSuccessAt != null && s.lastSuccessAt.isAfter(m.firstFailureAt);
                 if (!deliveredSince) {
                     s.state = "disabled";
-                    s.updatedAt = now;
+                    s.updatedAt = windowEnd;
                     LOG.info("webhook subscription {} disabled after its retry window", s.uuid);
                 } else if (s.messagesInRetry == 0) {
                     s.retryStartedAt = null;
                 }
-                return false;
+                disabled = "disabled".equals(s.state);
             }
-            m.simulatedElapsed = m.simulatedElapsed.plus(next);
         }
-        long wallNanos = (long) (next.toNanos() / settings.timeScale);
-        try {
-            scheduler.schedule(() -> lane(m.subscriptionUuid).submit(() -> attempt(m)), wallNanos, TimeUnit.NANOSECONDS);
-            return true;
-        } catch (RejectedExecutionException e) {
+        if (next == null) {
+            if (disabled) {
+                // Its other retries end at once (a disabled subscription gets nothing), not when their timers fire.
+                waiting.stream().filter(x -> x.subscriptionUuid.equals(m.subscriptionUuid))
+                        .forEach(x -> release(x, x.attempts));
+            }
             return false;
         }
+        m.dueAt = next;
+        m.state = State.WAITING;
+        waiting.add(m);
+        int round = m.attempts;
+        Duration untilDue = Duration.between(clock.instant(), next);
+        if (untilDue.isNegative() || untilDue.isZero()) {
+            release(m, round);
+            return true;
+        }
+        long wallNanos = (long) (untilDue.toNanos() / settings.timeScale);
+        try {
+            scheduler.schedule(() -> release(m, round), wallNanos, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (RejectedExecutionException e) {
+            waiting.remove(m);
+            return false;
+        }
+    }
+
+    /** Sends a waiting message's retry unless someone else already did (or it belongs to an older round). */
+    private void release(Message m, int round) {
+        if (m.attempts == round && waiting.remove(m)) {
+            m.state = State.QUEUED;
+            lane(m.subscriptionUuid).submit(() -> attempt(m));
+        }
+    }
+
+    /**
+     * Sends every retry that is due on the sandbox clock (call after moving it forward), and waits
+     * until every message is delivered, given up, or waiting for a retry that is not due yet. A jump
+     * of 30 hours thus runs a whole retry window and leaves the subscription disabled.
+     *
+     * @throws IllegalStateException when the released deliveries are still running after two minutes
+     */
+    public void releaseDue() {
+        Instant now = clock.instant();
+        List<Message> due = waiting.stream().filter(m -> !m.dueAt.isAfter(now))
+                .sorted(java.util.Comparator.comparing((Message m) -> m.dueAt).thenComparingLong(m -> m.id)).toList();
+        for (Message m : due) {
+            release(m, m.attempts);
+        }
+        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+        while (!live.stream().allMatch(this::settled)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("webhook deliveries are still running " + SETTLE_TIMEOUT
+                        + " after the sandbox clock moved");
+            }
+            sleep(Duration.ofMillis(2));
+        }
+    }
+
+    private boolean settled(Message m) {
+        return closed || m.state == State.DONE
+                || (m.state == State.WAITING && m.dueAt.isAfter(clock.instant()));
     }
 
     private static void sleep(Duration d) {
