@@ -93,8 +93,7 @@ class PublishedPluginIT {
     void aHostModuleThatImportsAnInternalType_doesNotCompile(@TempDir Path dir) throws Exception {
         writeHost(dir, true, "io.calbridge.calendly.internal.common.Json", "Json.mapper()");
 
-        Compilation result = javac(dir, "--module-path", modulePath(), "--module-source-path", dir.resolve("src").toString(),
-                "--module", "example.host");
+        Compilation result = compileHostModule(dir);
 
         assertFalse(result.ok(), result.output());
         assertTrue(result.output().contains("package io.calbridge.calendly.internal.common is not visible"), result.output());
@@ -105,8 +104,7 @@ class PublishedPluginIT {
     void aHostModuleThatImportsThePluginsJooqClasses_doesNotCompile(@TempDir Path dir) throws Exception {
         writeHost(dir, true, "io.calbridge.db.calendly.Tables", "Tables.CALENDLY_INTEGRATION");
 
-        Compilation result = javac(dir, "--module-path", modulePath(), "--module-source-path", dir.resolve("src").toString(),
-                "--module", "example.host");
+        Compilation result = compileHostModule(dir);
 
         assertFalse(result.ok(), result.output());
         assertTrue(result.output().contains("package io.calbridge.db.calendly is not visible"), result.output());
@@ -127,8 +125,7 @@ class PublishedPluginIT {
     void theSameHostUsingOnlyTheApi_compiles(@TempDir Path dir) throws Exception {
         writeHost(dir, true, "io.calbridge.calendly.spi.HostTransactions", "HostTransactions.class");
 
-        Compilation result = javac(dir, "--module-path", modulePath(), "--module-source-path", dir.resolve("src").toString(),
-                "--module", "example.host");
+        Compilation result = compileHostModule(dir);
 
         assertTrue(result.ok(), result.output());
     }
@@ -152,6 +149,11 @@ class PublishedPluginIT {
                     }
                 }
                 """.formatted(type, use));
+    }
+
+    private static Compilation compileHostModule(Path dir) throws Exception {
+        return javac(dir, "--module-path", modulePath(), "--module-source-path", dir.resolve("src").toString(),
+                "--module", "example.host");
     }
 
     /** The built plugin jar and what it requires, as this test runs with them. */
