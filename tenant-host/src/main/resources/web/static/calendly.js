@@ -71,6 +71,12 @@
       var redirect = document.getElementById('redirect-uri');
       if (redirect && list.connect.redirect_uri) redirect.textContent = list.connect.redirect_uri;
       var live = list.integrations.filter(function (i) { return i.status !== 'DISCONNECTED'; });
+      var demoConnected = document.getElementById('demo-connected');
+      var demoDisconnected = document.getElementById('demo-disconnected');
+      if (demoConnected && demoDisconnected) {
+        demoConnected.hidden = !live.length;
+        demoDisconnected.hidden = !!live.length;
+      }
       var gone = list.integrations.filter(function (i) { return i.status === 'DISCONNECTED'; });
       replace(box,
         live.length ? live.map(integrationCard)

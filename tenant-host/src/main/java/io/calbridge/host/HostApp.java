@@ -12,18 +12,23 @@ import io.calbridge.host.web.WebApp;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.ContentType;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import java.net.URI;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 
 /**
- * tenant-host's web application: security, the browser UI, the plugin, the health endpoint,
- * wired in one place. {@link Main} gives it a database; tests give it their own.
+ * tenant-host's web application: security, the browser UI, the plugin, the health endpoints
+ * ({@code /health}, {@code /health/ready}, {@code /health/live}) and {@code /metrics}, wired in one place. {@link Main} gives it a database; tests give it their own.
  */
 public final class HostApp {
     private final Javalin javalin;
+    private final Health health;
+    private final HostMetrics metrics;
 
     /** More routes or plugins, registered after the host's own (tests, demos). */
     @FunctionalInterface
@@ -33,7 +38,7 @@ public final class HostApp {
 
     /** Default security settings with a random JWT key (tokens die with the process). */
     public HostApp(DataSource dataSource, URI publicBaseUrl, MasterKey masterKey, String version) {
-        this(dataSource, SecuritySettings.defaults(publicBaseUrl), masterKey, version, plugin -> {
+        this(dataSource, SecuritySettings.defaults(publicBaseUrl), OperatorAccess.none(), masterKey, version, plugin -> {
         }, (config, security) -> {
         });
     }
@@ -45,7 +50,19 @@ public final class HostApp {
      */
     public HostApp(DataSource dataSource, SecuritySettings securitySettings, MasterKey masterKey, String version,
             Consumer<CalendlyConfig> plugin, Extension extension) {
-        Health health = new Health(dataSource, version);
+        this(dataSource, securitySettings, OperatorAccess.none(), masterKey, version, plugin, extension);
+    }
+
+    /**
+     * @param operators who may read {@code /metrics} and the detailed {@code /health}
+     * @param plugin    adjusts the plugin's configuration after the host's own settings (sandbox URLs,
+     *                  platform app, tuning)
+     * @param extension more routes or plugins
+     */
+    public HostApp(DataSource dataSource, SecuritySettings securitySettings, OperatorAccess operators, MasterKey masterKey,
+            String version, Consumer<CalendlyConfig> plugin, Extension extension) {
+        this.health = new Health(dataSource, version);
+        this.metrics = new HostMetrics(dataSource);
         DSLContext dsl = HostDsl.using(dataSource);
         UserDirectory directory = new UserDirectory(dsl);
         SecurityConfig security = new SecurityConfig(securitySettings, directory);
@@ -61,16 +78,38 @@ public final class HostApp {
                 c.security = security.hostSecurity();
                 c.host = Crm.hostServices(dataSource);
                 c.settingsPageUrl = "/app/calendly";
+                c.meterRegistry = metrics.registry();
                 plugin.accept(c);
             }));
-            config.routes.get("/health", ctx -> {
-                Health.Report report = health.check();
-                ctx.status(report.up() ? 200 : 503).json(report.body());
+            config.routes.get("/health/live", ctx -> health(ctx, Health.live()));
+            config.routes.get("/health/ready", ctx -> health(ctx, health.ready()));
+            config.routes.get("/health", ctx -> health(ctx, health.report(operators.allows(ctx))));
+            config.routes.get("/metrics", ctx -> {
+                requireOperator(operators, ctx);
+                ctx.header("Cache-Control", "no-store").contentType(HostMetrics.CONTENT_TYPE).result(metrics.scrape());
             });
-            config.routes.get("/", ctx -> ctx.contentType(ContentType.TEXT_HTML).result(HomePage.render(version, health.check())));
+            config.routes.get("/", ctx -> ctx.contentType(ContentType.TEXT_HTML).result(HomePage.render(health.ready())));
             extension.register(config, security);
             config.unsafe.appDataManager.registerIfAbsent(DemoCalendly.BOOKING_PAGE, Optional.empty());
+            config.unsafe.appDataManager.registerIfAbsent(DemoCalendly.PERSONAL_TOKEN, Optional.empty());
         });
+        health.warmUp();
+    }
+
+    private static void health(Context ctx, Health.Report report) {
+        ctx.header("Cache-Control", "no-store").status(report.up() ? 200 : 503).json(report.body());
+    }
+
+    private static void requireOperator(OperatorAccess operators, Context ctx) {
+        if (!operators.configured()) {
+            throw new HttpResponseException(403, "Operator access is not configured: set OPERATOR_TOKEN and send it as "
+                    + "Authorization: Bearer <token>.", Map.of("code", "operator_access_not_configured"));
+        }
+        if (!operators.allows(ctx)) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"tenant-host operators\"");
+            throw new HttpResponseException(401, "Send the operator token as Authorization: Bearer <OPERATOR_TOKEN>.",
+                    Map.of("code", "operator_token_required"));
+        }
     }
 
     public HostApp start(int port) {
@@ -83,6 +122,11 @@ public final class HostApp {
     }
 
     public void stop() {
-        javalin.stop();
+        try {
+            javalin.stop();
+        } finally {
+            health.close();
+            metrics.close();
+        }
     }
 }

@@ -87,6 +87,18 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
         return withSchema(PostgresServer.get().jdbcUrl(), schema);
     }
 
+    /** A proxy in front of this class's server, switched on; close it after the test. */
+    public TcpProxy newProxy() throws java.io.IOException {
+        java.net.URI target = java.net.URI.create(jdbcUrl().substring("jdbc:".length()));
+        return new TcpProxy(target.getHost(), target.getPort());
+    }
+
+    /** {@link #jdbcUrl()} through {@code proxy}: same database and schema, the proxy's address. */
+    public String jdbcUrlVia(TcpProxy proxy) {
+        java.net.URI target = java.net.URI.create(jdbcUrl().substring("jdbc:".length()));
+        return "jdbc:postgresql://127.0.0.1:" + proxy.port() + target.getRawPath() + "?" + target.getRawQuery();
+    }
+
     public PostgresServer server() {
         return PostgresServer.get();
     }

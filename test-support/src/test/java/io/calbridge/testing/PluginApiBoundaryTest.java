@@ -29,7 +29,8 @@ class PluginApiBoundaryTest {
     @Test
     void aSourceThatImportsTheGeneratedTables_isFound(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("Host.java"), "import static io.calbridge.db.calendly.Tables.CALENDLY_BOOKING;\n");
-        Files.writeString(dir.resolve("Fine.java"), "import io.calbridge.calendly.spi.HostTransactions;\n");
+        Files.writeString(dir.resolve("Fine.java"), "import io.calbridge.calendly.spi.HostTransactions;\n"
+                + "class Fine { String logger = \"io.calbridge.calendly.internal.webhook.InboxWorker\"; }\n");
 
         List<String> found = PluginApiBoundary.violations(dir, dir.resolve("missing"));
 

@@ -183,11 +183,13 @@ public final class Wiring {
         this.calendly = new CalendlyClient(settings.oauth().client(), Sleeper.SYSTEM, settings.clock());
         ReauthorizationListener reauthorization = ReauthorizationListener.notifying(settings.host().notifications());
         this.bookings = Bookings.create(db, settings.host(), settings.clock());
-        this.webhooks = Webhooks.create(db, keyring, bookings.processor(), settings.webhooks(),
-                settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry(), settings.clock(),
+        // Without a host registry the meters still count (tests read them); nobody publishes them.
+        MeterRegistry meters = settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry();
+        this.webhooks = Webhooks.create(db, keyring, bookings.processor(), settings.webhooks(), meters, settings.clock(),
                 notifyHost(settings.host().notifications()));
         this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
-                reauthorization, adminCaller(access), id -> webhooks.integrationChanged(), invalidation, settings.clock());
+                reauthorization, adminCaller(access), id -> webhooks.integrationChanged(), invalidation, meters,
+                settings.clock());
         this.settingsApi = SettingsApi.create(db, access, bookings, webhooks.operations(), calendly, connections.tokens(),
                 new SettingsApi.Options(settings.routePrefix(), settings.publicBaseUrl().toString(),
                         settings.oauth().platform().isPresent(), settings.oauth().redirectUri().toString(),

@@ -10,12 +10,17 @@ import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The standalone entry point and the JSON admin API, driven the way docs/sandbox.md shows with curl. */
 class StandaloneAndAdminApiTest {
@@ -40,6 +45,32 @@ class StandaloneAndAdminApiTest {
             assertEquals(200, TestHttp.get(sb.baseUrl() + "/_sandbox", null).statusCode());
         }
         assertNull(SandboxMain.run(new String[] {"--help"}, new PrintStream(new ByteArrayOutputStream())));
+    }
+
+    @Test
+    void credentialsDir_getsTheSeededCredentialsAsOwnerOnlyFiles_andTheRedirectUriIsTheNodes(@TempDir Path dir)
+            throws Exception {
+        Files.writeString(dir.resolve("client_secret"), "from an earlier run");
+        String redirect = "http://localhost:8080/settings/calendly/callback";
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (CalendlySandbox sb = SandboxMain.run(new String[] {"--port", "0", "--redirect-uri", redirect,
+                "--credentials-dir", dir.toString()}, new PrintStream(buf, true, StandardCharsets.UTF_8))) {
+            String out = buf.toString(StandardCharsets.UTF_8);
+            String clientId = Files.readString(dir.resolve("client_id")).strip();
+            String secret = Files.readString(dir.resolve("client_secret")).strip();
+            String pat = Files.readString(dir.resolve("personal_access_token")).strip();
+
+            assertTrue(out.contains("client_id=" + clientId) && out.contains("client_secret=" + secret), out);
+            assertTrue(out.contains("webhook signing key=" + Files.readString(dir.resolve("webhook_signing_key")).strip()), out);
+            assertTrue(out.contains("redirect URIs [" + redirect + "]"), out);
+            assertEquals(200, TestHttp.get(sb.baseUrl() + "/users/me", pat).statusCode());
+            // The client credentials work at the token endpoint (a wrong secret would be invalid_client).
+            HttpResponse<String> token = TestHttp.postForm(sb.baseUrl() + "/oauth/token", Map.of("grant_type",
+                    "authorization_code", "code", "not-a-code", "redirect_uri", redirect), clientId, secret);
+            assertEquals("invalid_grant", TestHttp.json(token).get("error").asText(), token.body());
+            assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                    Files.getPosixFilePermissions(dir.resolve("client_secret")));
+        }
     }
 
     @Test

@@ -11,9 +11,9 @@ import io.calbridge.sandbox.SandboxApp;
 import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxOrganization;
 import io.calbridge.sandbox.SandboxUser;
+import io.javalin.config.Key;
 import java.net.URI;
 import java.time.Duration;
-import io.javalin.config.Key;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -30,6 +30,12 @@ public final class DemoCalendly implements AutoCloseable {
      * {@code ctx.appData(DemoCalendly.BOOKING_PAGE).ifPresent(url -> ...)}. Always registered by HostApp.
      */
     public static final Key<Optional<String>> BOOKING_PAGE = new Key<>("calbridge.demo.booking-page");
+
+    /**
+     * A personal access token of the demo's Calendly owner, shown on the Calendly page for trying the
+     * personal-token mode, when the demo runs its own sandbox. Always registered by HostApp.
+     */
+    public static final Key<Optional<String>> PERSONAL_TOKEN = new Key<>("calbridge.demo.personal-token");
 
     private static final Logger log = LoggerFactory.getLogger(DemoCalendly.class);
 

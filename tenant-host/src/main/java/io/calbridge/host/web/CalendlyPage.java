@@ -3,6 +3,7 @@ package io.calbridge.host.web;
 import io.calbridge.host.demo.DemoCalendly;
 import io.calbridge.host.security.CurrentUser;
 import io.calbridge.host.security.CurrentUsers;
+import io.javalin.config.Key;
 import io.javalin.http.Context;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +56,7 @@ final class CalendlyPage {
 
     void show(Context ctx) {
         CurrentUser user = users.requireAdmin(ctx);
-        Optional<String> bookingPage = bookingPage(ctx);
+        Optional<String> bookingPage = demoValue(ctx, DemoCalendly.BOOKING_PAGE);
         Html csrf = layout.csrfField(ctx);
         Html connect = Html.of("""
                 <section class="card" id="connect">
@@ -86,13 +87,23 @@ final class CalendlyPage {
                 </form>
                 </div>
                 </section>""", API, csrf, API, csrf, API, API, csrf);
+        Optional<String> personalToken = demoValue(ctx, DemoCalendly.PERSONAL_TOKEN);
+        Html token = personalToken.map(pat -> Html.of("""
+                <p>For the personal-token mode, this is a personal access token of the sandbox's owner:
+                <code id="demo-personal-token">{}</code></p>""", pat)).orElse(Html.EMPTY);
+        // calendly.js shows the paragraph that fits once it knows whether an account is connected.
         Html demo = bookingPage.map(url -> Html.of("""
                 <section class="card demo" id="demo">
                 <h2>Try it with the demo Calendly</h2>
-                <p>This demo runs a local Calendly sandbox. Connect it above (&ldquo;Connect with Calendly&rdquo;), map an event type below, then
-                <a href="{}" target="_blank" rel="noopener" id="sandbox-booking-page">open the sandbox's booking page</a> and book a meeting.
-                The contact appears on <a href="/app/contacts">Contacts</a> and the follow-up task on <a href="/app/tasks">Tasks</a> within seconds.</p>
-                </section>""", url)).orElse(Html.EMPTY);
+                <p id="demo-disconnected">This demo runs a local Calendly sandbox. Connect it above with &ldquo;Connect with Calendly&rdquo;;
+                the connected account then appears at the top of this page with its settings. Say there what each event type does, then
+                <a href="{}" target="_blank" rel="noopener" id="sandbox-booking-page">open the sandbox's booking page</a> and book a meeting.</p>
+                <p id="demo-connected" hidden>Calendly is connected. Say what each event type does in the account's settings at the top of
+                this page (<em>Per Calendly event type</em>), then <a href="{}" target="_blank" rel="noopener">open the sandbox's booking
+                page</a> and book a meeting.</p>
+                <p>The contact appears on <a href="/app/contacts">Contacts</a> and the follow-up task on <a href="/app/tasks">Tasks</a> within seconds.</p>
+                {}
+                </section>""", url, url, token)).orElse(Html.EMPTY);
         Html body = Html.of("""
                 <p>Connect {}'s Calendly account so that every booking becomes a contact, a list subscriber and a follow-up task.</p>
                 {}
@@ -144,12 +155,12 @@ final class CalendlyPage {
         return Html.EMPTY;
     }
 
-    private static Optional<String> bookingPage(Context ctx) {
+    private static Optional<String> demoValue(Context ctx, Key<Optional<String>> key) {
         try {
-            Optional<String> page = ctx.appData(DemoCalendly.BOOKING_PAGE);
-            return page == null ? Optional.empty() : page;
+            Optional<String> value = ctx.appData(key);
+            return value == null ? Optional.empty() : value;
         } catch (RuntimeException e) {
-            return Optional.empty(); // an app assembled without HostApp, which registers the key
+            return Optional.empty(); // an app assembled without HostApp, which registers the keys
         }
     }
 }

@@ -74,6 +74,10 @@ class CalendlyBrowserE2ETest {
         b.findElement(By.cssSelector("main form button[type=submit]")).click();
         wait.until(ExpectedConditions.urlToBe(host.base + "/app/calendly"));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("no-integrations")));
+        assertTrue(b.findElement(By.id("demo-disconnected")).isDisplayed(), "the demo box says how to connect");
+        assertFalse(b.findElement(By.id("demo-connected")).isDisplayed());
+        assertEquals(host.calendly.personalToken(), b.findElement(By.id("demo-personal-token")).getText(),
+                "the demo's personal access token is on the page, as the log says");
         chromium.screenshot("calendly-not-connected");
 
         // Connect with the platform app: Calendly's consent page, Approve, back with a notice.
@@ -88,6 +92,8 @@ class CalendlyBrowserE2ETest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("section.integration .subscription"), "active"));
         assertTrue(card.getText().contains("Ada Host"), card.getText());
         assertTrue(card.getText().contains("working"), card.getText());
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("demo-connected")));
+        assertFalse(b.findElement(By.id("demo-disconnected")).isDisplayed(), "no 'connect it' once connected");
         chromium.screenshot("calendly-connected");
 
         // Defaults for every event type: the "Newsletter" list and the "calendly" tag.

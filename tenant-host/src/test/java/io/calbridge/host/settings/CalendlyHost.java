@@ -49,7 +49,10 @@ final class CalendlyHost implements AutoCloseable {
                 plugin.platformSigningKey = calendly.platformApp().signingKey();
                 plugin.webhookPollInterval = Duration.ofMillis(200);
                 plugin.subscriptionCheckInterval = Duration.ZERO;
-            }, (config, s) -> config.appData(DemoCalendly.BOOKING_PAGE, Optional.of(calendly.bookingPage()))).start(port);
+            }, (config, s) -> {
+                config.appData(DemoCalendly.BOOKING_PAGE, Optional.of(calendly.bookingPage()));
+                config.appData(DemoCalendly.PERSONAL_TOKEN, Optional.of(calendly.personalToken()));
+            }).start(port);
             return new CalendlyHost(calendly, app, tenants, base);
         } catch (RuntimeException e) {
             calendly.close();

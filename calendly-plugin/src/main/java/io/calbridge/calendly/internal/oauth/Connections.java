@@ -6,6 +6,7 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.crypto.AccessTokenCache;
 import io.calbridge.calendly.internal.crypto.SecretBox;
 import io.javalin.config.RoutesConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -43,25 +44,18 @@ public final class Connections {
     /**
      * @param integrationChanged told after an integration's keys or status changed on this node
      *                           (connect, disconnect, new signing key), so caches elsewhere can drop it
+     * @param invalidations      how a disconnect or a forgotten tenant reaches every node's caches, in the
+     *                           transaction that makes the change ({@link Invalidations#NONE} on one node)
+     * @param metrics            where the token refresh counter goes
      */
     public static Connections create(Db db, SecretBox box, AccessTokenCache tokenCache, CalendlyClient calendly,
                                      OAuthSettings settings, ReauthorizationListener listener, CurrentUser currentUser,
-                                     Consumer<UUID> integrationChanged, Clock clock) {
-        return create(db, box, tokenCache, calendly, settings, listener, currentUser, integrationChanged,
-                Invalidations.NONE, clock);
-    }
-
-    /**
-     * @param invalidations how a disconnect or a forgotten tenant reaches every node's caches, in the
-     *                      transaction that makes the change
-     */
-    public static Connections create(Db db, SecretBox box, AccessTokenCache tokenCache, CalendlyClient calendly,
-                                     OAuthSettings settings, ReauthorizationListener listener, CurrentUser currentUser,
-                                     Consumer<UUID> integrationChanged, Invalidations invalidations, Clock clock) {
+                                     Consumer<UUID> integrationChanged, Invalidations invalidations, MeterRegistry metrics,
+                                     Clock clock) {
         IntegrationStore store = new IntegrationStore();
         // Refreshes run under the integration's row lock: they must never sleep on Calendly's rate limit.
         TokenRefresher tokens = new TokenRefresher(db, store, box, calendly.impatient().oauth(), settings, listener,
-                tokenCache, clock);
+                tokenCache, new TokenMetrics(metrics), clock);
         SubscriptionManager subscriptions = new SubscriptionManager(db, store, box, calendly, tokens, settings,
                 integrationChanged, clock);
         ConnectionService connections = new ConnectionService(db, store, new StateStore(), box, calendly, tokens,

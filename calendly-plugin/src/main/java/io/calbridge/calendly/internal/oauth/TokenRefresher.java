@@ -70,10 +70,11 @@ final class TokenRefresher implements TokenSource {
     private final ReauthorizationListener listener;
     private final Clock clock;
     private final AccessTokenCache cache;
+    private final TokenMetrics metrics;
     private final ConcurrentHashMap<UUID, CompletableFuture<CachedToken>> inFlight = new ConcurrentHashMap<>();
 
     TokenRefresher(Db db, IntegrationStore store, SecretBox box, OAuthEndpoints oauth, OAuthSettings settings,
-                   ReauthorizationListener listener, AccessTokenCache cache, Clock clock) {
+                   ReauthorizationListener listener, AccessTokenCache cache, TokenMetrics metrics, Clock clock) {
         this.db = db;
         this.store = store;
         this.box = box;
@@ -82,6 +83,7 @@ final class TokenRefresher implements TokenSource {
         this.listener = listener;
         this.clock = clock;
         this.cache = cache;
+        this.metrics = metrics;
     }
 
     @Override
@@ -299,12 +301,14 @@ final class TokenRefresher implements TokenSource {
             fresh = oauth.refresh(client, refreshToken);
         } catch (CalendlyApiException e) {
             if (e.isInvalidGrant() || e.isInvalidClient()) {
+                metrics.reauthorizationRequired();
                 String reason = e.isInvalidGrant()
                         ? "Calendly refused the refresh token (invalid_grant): it was used or revoked"
                         : "Calendly refused the OAuth app credentials (" + e.oauthError() + ")";
                 store.markReauthorizationRequired(dsl, id, reason, now);
                 return Outcome.reauthorization(reason, true, row.tenantId(), now);
             }
+            metrics.failed();
             Duration wait = e.retryAfter() != null && e.retryAfter().compareTo(TRANSIENT_FAILURE_BACKOFF) > 0
                     ? e.retryAfter() : TRANSIENT_FAILURE_BACKOFF;
             String failure = e.status() == 429
@@ -315,6 +319,7 @@ final class TokenRefresher implements TokenSource {
                     wait.toSeconds(), failure);
             return fallback ? Outcome.of(current) : Outcome.failed(new TokenUnavailableException(id, failure, wait, e));
         }
+        metrics.refreshed();
         Secret nextRefresh = fresh.refreshToken() != null ? fresh.refreshToken() : refreshToken;
         store.storeRefreshed(dsl, id,
                 box.seal(row.tenantId(), Purpose.ACCESS_TOKEN, id, fresh.accessToken()), fresh.expiresAt(),

@@ -11,6 +11,7 @@ import io.calbridge.calendly.internal.client.ClientCredentials;
 import io.calbridge.calendly.internal.client.ClientOptions;
 import io.calbridge.calendly.internal.client.Credential;
 import io.calbridge.calendly.internal.client.RecordingSleeper;
+import io.calbridge.calendly.internal.cluster.Invalidations;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Json;
 import io.calbridge.calendly.internal.common.Secret;
@@ -24,6 +25,7 @@ import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxOrganization;
 import io.calbridge.sandbox.SandboxUser;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -74,6 +76,7 @@ final class OAuthKit implements AutoCloseable {
         final CalendlyClient calendly;
         final Connections connections;
         final List<UUID> changed = new CopyOnWriteArrayList<>();
+        final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
         Node(DataSource dataSource, OAuthSettings settings) {
             this.db = new Db(dataSource);
@@ -81,7 +84,7 @@ final class OAuthKit implements AutoCloseable {
             this.calendly = new CalendlyClient(settings.client(), sleeper, clock);
             this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings,
                     (tenant, id, reason, at) -> notified.add(new Notified(tenant, id, reason, at)),
-                    FROM_REQUEST_ATTRIBUTES, changed::add, clock);
+                    FROM_REQUEST_ATTRIBUTES, changed::add, Invalidations.NONE, meters, clock);
         }
 
         TokenSource tokens() {

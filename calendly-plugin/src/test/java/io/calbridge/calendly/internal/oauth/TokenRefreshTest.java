@@ -216,12 +216,18 @@ class TokenRefreshTest {
         Secret token = kit.node.tokens().accessToken(id);
         kit.sb.faults().expireAccessToken(token.reveal());
         int refreshesBefore = kit.sb.stats().tokenRequests("refresh_token");
+        double refreshedBefore = refreshes("refreshed");
 
         String me = kit.node.api(id).me().uri();
 
         assertEquals(kit.node.row(id).calendlyUserUri(), me);
         assertEquals(1, kit.sb.stats().tokenRequests("refresh_token") - refreshesBefore);
         assertNotEquals(token, kit.node.tokens().accessToken(id));
+        assertEquals(refreshedBefore + 1, refreshes("refreshed"));
+    }
+
+    private static double refreshes(String result) {
+        return kit.node.meters.get("calendly.token.refreshes").tag("result", result).counter().count();
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
+import io.calbridge.testing.TcpProxy;
 import io.calbridge.testing.TestDatabase;
 import java.net.URI;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.calbridge.calendly.internal.webhook;
+package io.calbridge.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,26 +12,36 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP forwarder in front of PostgreSQL that a test can switch off (every connection drops, new ones
- * are refused) and on again on the same port: the database "goes away" without touching the server.
+ * are refused) and on again on the same port: the database "goes away" without touching the server,
+ * which other test classes share.
+ *
+ * <pre>{@code
+ * URI target = URI.create(db.jdbcUrl().substring("jdbc:".length()));
+ * try (var proxy = new TcpProxy(target.getHost(), target.getPort())) {
+ *     // a pool on jdbc:postgresql://127.0.0.1:{proxy.port()}/...; proxy.stop(); ...; proxy.start();
+ * }
+ * }</pre>
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
     private int port;
 
-    TcpProxy(String targetHost, int targetPort) throws IOException {
+    /** Forwards a free port on 127.0.0.1 to {@code targetHost:targetPort}, switched on. */
+    public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         start();
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    synchronized void start() throws IOException {
+    /** Accepts connections again, on the same port. */
+    public synchronized void start() throws IOException {
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
         s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -43,7 +53,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Drops every connection and refuses new ones. */
-    synchronized void stop() throws IOException {
+    public synchronized void stop() throws IOException {
         server.close();
         for (Socket socket : sockets) {
             socket.close();
