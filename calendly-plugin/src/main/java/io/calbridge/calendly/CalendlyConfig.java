@@ -78,7 +78,7 @@ public final class CalendlyConfig {
     /** Calendly's OAuth server. Default {@code https://auth.calendly.com}. */
     public String calendlyAuthBaseUrl = "https://auth.calendly.com";
 
-    /** Apply the plugin's Flyway migrations at start. Default true. */
+    /** Apply the plugin's Flyway migrations at start ({@link CalendlySchema#migrate}). Default true. */
     public boolean migrate = true;
 
     /** Threads that process stored webhook deliveries. Default 2; 0 disables the worker on this node. */

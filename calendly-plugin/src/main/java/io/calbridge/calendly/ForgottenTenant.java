@@ -20,13 +20,24 @@ import java.util.Objects;
  */
 public record ForgottenTenant(String tenantId, int integrationsDisconnected, int subscriptionsDeleted,
                               List<String> problems) {
-    /** Checks the required parts and copies {@code problems}. */
+    /**
+     * Checks the required parts and copies {@code problems}.
+     *
+     * @param tenantId                 the tenant; never null
+     * @param integrationsDisconnected integrations that are now disconnected
+     * @param subscriptionsDeleted     of those, how many had their subscriptions deleted (or had none)
+     * @param problems                 what could not be cleaned up at Calendly; never null
+     */
     public ForgottenTenant {
         Objects.requireNonNull(tenantId, "tenantId");
         problems = List.copyOf(problems);
     }
 
-    /** Whether everything was cleaned up at Calendly too. */
+    /**
+     * Whether everything was cleaned up at Calendly too.
+     *
+     * @return true when {@code problems} is empty
+     */
     public boolean cleanedUpAtCalendly() {
         return problems.isEmpty();
     }

@@ -4,7 +4,9 @@
  * {@link io.calbridge.calendly.spi}, and call {@link io.calbridge.calendly.CalendlyOperations} at
  * runtime (key rotation, offboarding).
  *
- * <p>This package and {@code io.calbridge.calendly.spi} are the whole API. Everything under
- * {@code io.calbridge.calendly.internal} is not API and may change in any release.
+ * <p>This package and {@code io.calbridge.calendly.spi} are the whole API, and the only packages
+ * the module {@code io.calbridge.calendly} exports. Everything under
+ * {@code io.calbridge.calendly.internal}, and the generated jOOQ classes, are not API and may change
+ * in any release.
  */
 package io.calbridge.calendly;

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The master key as the host configures it, and the crypto operations the host gets. */
 class CryptoOperationsTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withPluginMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(CalendlySchema::migrate);
     @RegisterExtension
-    static final TestDatabase otherDb = TestDatabase.withPluginMigrations();
+    static final TestDatabase otherDb = TestDatabase.migratedBy(CalendlySchema::migrate);
 
     @Test
     void registeringWithoutAMasterKey_failsSayingWhatToSet() {

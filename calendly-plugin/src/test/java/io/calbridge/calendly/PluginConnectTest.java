@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** A host registers the plugin with a platform OAuth app; a browser connects and disconnects Calendly. */
 class PluginConnectTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withPluginMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(CalendlySchema::migrate);
 
     private final HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .version(HttpClient.Version.HTTP_1_1).build();

@@ -30,7 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * effects (those are tested against tenant-host's real tables). Contacts are keyed by email;
  * notifications are recorded.
  */
-public final class TestHost implements Contacts, MailingLists, Tasks, Notifications, TenantDirectory {
+public class TestHost implements Contacts, MailingLists, Tasks, Notifications, TenantDirectory {
     public final Map<String, ContactRef> contactsByEmail = new ConcurrentHashMap<>();
     public final List<Notification> notifications = new CopyOnWriteArrayList<>();
 

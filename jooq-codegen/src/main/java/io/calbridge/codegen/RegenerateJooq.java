@@ -1,6 +1,5 @@
 package io.calbridge.codegen;
 
-import io.calbridge.db.Migrations;
 import io.calbridge.testing.PostgresServer;
 import io.calbridge.testing.TestDatabase;
 import java.io.IOException;
@@ -9,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
 import org.jooq.codegen.GenerationTool;
 import org.jooq.meta.jaxb.Configuration;
 import org.jooq.meta.jaxb.Database;
@@ -20,44 +20,70 @@ import org.jooq.meta.jaxb.SchemaMappingType;
 import org.jooq.meta.jaxb.Target;
 
 /**
- * Applies the Flyway migrations to a fresh schema on a real PostgreSQL and generates the jOOQ
- * classes of db from what Flyway produced: one package per migration set.
+ * Applies the Flyway migrations of each module that owns tables to a fresh schema on a real
+ * PostgreSQL and generates that module's jOOQ classes from what Flyway produced: the plugin's
+ * {@code calendly_*} tables into calendly-plugin, tenant-host's tables into tenant-host.
  *
  * <p>Run it with {@code mvn -q -pl jooq-codegen -am -Djooq.regenerate process-classes}; the
- * PostgreSQL comes from the same place as the tests' (see {@link PostgresServer}).
+ * PostgreSQL comes from the same place as the tests' (see {@link PostgresServer}). The migrations
+ * are read from the modules' source folders, so regenerating never needs the modules to compile.
  */
 public final class RegenerateJooq {
     /** The one documented command, printed by the drift test when the classes are stale. */
     public static final String COMMAND = "mvn -q -pl jooq-codegen -am -Djooq.regenerate process-classes";
 
-    /** A generated package and the tables that go into it. */
-    public record Target_(String packageName, String includes) {
+    /**
+     * One module's tables: its migrations (in the order the modules are listed, so a later module
+     * may refer to an earlier one's tables), the generated package and the tables that go into it.
+     */
+    public record Target_(String module, String migrations, String historyTable, String packageName, String includes) {
+        /** The module's Java source root below the project root. */
+        public Path sourceRoot(Path projectRoot) {
+            return projectRoot.resolve(module).resolve("src/main/java");
+        }
     }
 
     public static final List<Target_> TARGETS = List.of(
-            new Target_("io.calbridge.db.calendly", "calendly_(?!schema_history).*"),
-            new Target_("io.calbridge.db.host",
+            new Target_("calendly-plugin", "db/calendly-plugin", "calendly_schema_history", "io.calbridge.db.calendly",
+                    "calendly_(?!schema_history).*"),
+            new Target_("tenant-host", "db/host", "host_schema_history", "io.calbridge.db.host",
                     "tenant|app_user|tenant_member|contact_status|contact|mailing_list|list_member|tag|contact_tag|task|activity|host_idempotency"));
 
     private RegenerateJooq() {
     }
 
     public static void main(String[] args) throws Exception {
-        Path out = Path.of(args.length > 0 ? args[0] : "db/src/main/java").toAbsolutePath().normalize();
-        generate(out);
-        System.out.println("jOOQ classes regenerated into " + out);
+        Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
+        generate(root, root);
+        for (Target_ target : TARGETS) {
+            System.out.println("jOOQ classes regenerated into " + target.sourceRoot(root));
+        }
     }
 
-    /** Generates every package of {@link #TARGETS} below {@code sourceRoot}, replacing what is there. */
-    public static void generate(Path sourceRoot) throws Exception {
+    /**
+     * Migrates a fresh schema with the migrations under {@code projectRoot} and generates every
+     * package of {@link #TARGETS} into {@code module/src/main/java} below {@code outputRoot},
+     * replacing what is there.
+     */
+    public static void generate(Path projectRoot, Path outputRoot) throws Exception {
         String schema = TestDatabase.createFreshSchema("codegen");
         try {
             PostgresServer server = PostgresServer.get();
             var dataSource = dataSource(server, schema);
-            Migrations.migrateAll(dataSource, schema);
             for (Target_ target : TARGETS) {
-                Path packageDir = sourceRoot.resolve(target.packageName().replace('.', '/'));
-                deleteRecursively(packageDir);
+                Path scripts = projectRoot.resolve(target.module()).resolve("src/main/resources").resolve(target.migrations());
+                Flyway.configure()
+                        .dataSource(dataSource)
+                        .locations("filesystem:" + scripts)
+                        .table(target.historyTable())
+                        .schemas(schema).defaultSchema(schema)
+                        .baselineOnMigrate(true).baselineVersion("0")
+                        .load()
+                        .migrate();
+            }
+            for (Target_ target : TARGETS) {
+                Path sourceRoot = target.sourceRoot(outputRoot);
+                deleteRecursively(sourceRoot.resolve(target.packageName().replace('.', '/')));
                 GenerationTool.generate(configuration(server, schema, target, sourceRoot));
             }
         } finally {

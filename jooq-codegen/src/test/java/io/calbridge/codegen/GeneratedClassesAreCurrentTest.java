@@ -14,21 +14,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Fails when the committed jOOQ classes in db differ from what the migrations produce on a real
- * PostgreSQL, and says how to regenerate them.
+ * Fails when the committed jOOQ classes of calendly-plugin or tenant-host differ from what their
+ * migrations produce on a real PostgreSQL, and says how to regenerate them.
  */
 class GeneratedClassesAreCurrentTest {
 
     @Test
     void committedClassesMatchTheMigrations(@TempDir Path fresh) throws Exception {
-        Path committedRoot = Path.of(System.getProperty("calbridge.project.dir", ".."), "db/src/main/java");
-        RegenerateJooq.generate(fresh);
+        Path projectRoot = Path.of(System.getProperty("calbridge.project.dir", "..")).toAbsolutePath().normalize();
+        RegenerateJooq.generate(projectRoot, fresh);
 
         List<String> drift = new ArrayList<>();
         for (RegenerateJooq.Target_ target : RegenerateJooq.TARGETS) {
-            String pkg = target.packageName().replace('.', '/');
+            String pkg = target.module() + "/src/main/java/" + target.packageName().replace('.', '/');
             Map<String, String> expected = read(fresh.resolve(pkg));
-            Map<String, String> actual = read(committedRoot.resolve(pkg));
+            Map<String, String> actual = read(projectRoot.resolve(pkg));
             for (var e : expected.entrySet()) {
                 String committed = actual.get(e.getKey());
                 if (committed == null) {
@@ -44,7 +44,7 @@ class GeneratedClassesAreCurrentTest {
             }
         }
         if (!drift.isEmpty()) {
-            fail("The jOOQ classes in db/src/main/java are stale: the migrations changed without regenerating them.\n"
+            fail("The committed jOOQ classes are stale: the migrations changed without regenerating them.\n"
                     + "Regenerate with:\n    " + RegenerateJooq.COMMAND + "\n"
                     + String.join("\n", drift.subList(0, Math.min(drift.size(), 20))));
         }

@@ -1,12 +1,11 @@
 package io.calbridge.host;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.calbridge.db.Migrations;
+import io.calbridge.calendly.CalendlySchema;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -18,9 +17,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.MigrationInfo;
-import org.flywaydb.core.api.MigrationInfoService;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -44,7 +40,6 @@ final class Health implements AutoCloseable {
 
     private final DataSource probe;
     private final String version;
-    private final Map<Migrations, Flyway> migrations = new LinkedHashMap<>();
     private final ExecutorService checker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "tenant-host-health");
         t.setDaemon(true);
@@ -62,9 +57,6 @@ final class Health implements AutoCloseable {
     Health(DataSource dataSource, String version) {
         this.probe = probeDataSource(dataSource);
         this.version = version;
-        for (Migrations set : Migrations.values()) {
-            migrations.put(set, set.flyway(probe, null));
-        }
         try {
             refreshMigrations(); // now, while the node starts, rather than in its first probe
         } catch (RuntimeException e) {
@@ -209,17 +201,17 @@ final class Health implements AutoCloseable {
      * use the last answer and a refresh runs beside them every {@link #MIGRATIONS_RECHECK}.
      */
     private MigrationsState refreshMigrations() {
+        Map<String, CalendlySchema.Status> statuses = new LinkedHashMap<>();
+        statuses.put("calendly", CalendlySchema.status(probe, null));
+        statuses.put("host", HostSchema.status(probe, null));
         Map<String, Map<String, Object>> sets = new LinkedHashMap<>();
         boolean migrated = true;
-        for (Map.Entry<Migrations, Flyway> set : migrations.entrySet()) {
-            MigrationInfoService info = set.getValue().info();
-            MigrationInfo current = info.current();
-            int pending = info.pending().length;
+        for (Map.Entry<String, CalendlySchema.Status> set : statuses.entrySet()) {
             Map<String, Object> state = new LinkedHashMap<>();
-            state.put("current", current == null ? null : current.getVersion().toString());
-            state.put("pending", pending);
-            sets.put(set.getKey().name().toLowerCase(Locale.ROOT), state);
-            migrated &= pending == 0 && current != null;
+            state.put("current", set.getValue().currentVersion());
+            state.put("pending", set.getValue().pending());
+            sets.put(set.getKey(), state);
+            migrated &= set.getValue().upToDate();
         }
         MigrationsState fresh = new MigrationsState(sets, migrated, System.nanoTime());
         lastMigrations = fresh;

@@ -2,9 +2,9 @@ package io.calbridge.host;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.MasterKeys;
-import io.calbridge.db.Migrations;
 import io.calbridge.host.demo.DemoCalendly;
 import io.calbridge.host.demo.DemoData;
 import io.calbridge.host.security.JwtKey;
@@ -22,7 +22,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -176,11 +175,11 @@ public final class Main {
             DataSource dataSource = database(config, started);
 
             startup.phase("applying database migrations");
-            for (Migrations set : Migrations.values()) {
-                var result = set.migrate(dataSource, null);
-                log.info("migrations {}: {} applied, now at version {}", set.name().toLowerCase(Locale.ROOT),
-                        result.migrationsExecuted, result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion);
-            }
+            int pluginMigrations = CalendlySchema.migrate(dataSource, null);
+            int hostMigrations = HostSchema.migrate(dataSource, null);
+            log.info("migrations: calendly {} applied (now at {}), host {} applied (now at {})",
+                    pluginMigrations, CalendlySchema.status(dataSource, null).currentVersion(),
+                    hostMigrations, HostSchema.status(dataSource, null).currentVersion());
             if (config.demo()) {
                 boolean seeded = DemoData.seedIfEmpty(HostDsl.using(dataSource), new PasswordHasher(PasswordHasher.DEFAULT_ITERATIONS));
                 log.info("demo mode{}: sign in at {}/login as {}", seeded ? " (demo tenants and users created)" : "",

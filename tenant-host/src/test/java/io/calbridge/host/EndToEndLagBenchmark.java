@@ -48,7 +48,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("benchmark")
 class EndToEndLagBenchmark {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final int TENANTS = 20;

@@ -12,13 +12,13 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.MasterKeys;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
 import io.calbridge.calendly.internal.crypto.TenantKeyring;
-import io.calbridge.db.Migrations;
 import io.calbridge.testing.TestDatabase;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -58,9 +58,9 @@ import org.slf4j.LoggerFactory;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class MainStartupTest {
     @RegisterExtension
-    static final TestDatabase migrating = TestDatabase.withAllMigrations();
+    static final TestDatabase migrating = TestDatabase.migratedBy(HostSchema::migrateAll);
     @RegisterExtension
-    static final TestDatabase keyedElsewhere = TestDatabase.withAllMigrations();
+    static final TestDatabase keyedElsewhere = TestDatabase.migratedBy(HostSchema::migrateAll);
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -77,7 +77,7 @@ class MainStartupTest {
         try (Connection lock = migrating.dataSource().getConnection()) {
             // Flyway waits for this lock on its history table: the migrations "run" until we let go.
             lock.setAutoCommit(false);
-            lock.createStatement().execute("lock table " + Migrations.CALENDLY.historyTable() + " in access exclusive mode");
+            lock.createStatement().execute("lock table " + CalendlySchema.HISTORY_TABLE + " in access exclusive mode");
             started = CompletableFuture.supplyAsync(() -> {
                 try {
                     return Main.start(config);
@@ -174,7 +174,7 @@ class MainStartupTest {
 
     /** Leaves a tenant data key in the database wrapped by {@code key}, as a run with that key would. */
     private static void sealASecretWith(MasterKey key, DataSource dataSource) {
-        Migrations.CALENDLY.migrate(dataSource, null);
+        CalendlySchema.migrate(dataSource, null);
         TenantKeyring.create(new Db(dataSource), key, List.of(), Clock.systemUTC(), null)
                 .seal("tenant-1", Purpose.ACCESS_TOKEN, UUID.randomUUID(), Secret.of("a token"));
     }

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class MetricsEndpointTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
 
     static final String OPERATOR_TOKEN = "0123456789abcdef0123456789abcdef-metrics";
     static final ObjectMapper JSON = new ObjectMapper();

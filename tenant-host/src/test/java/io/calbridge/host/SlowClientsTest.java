@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SlowClientsTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
 
     private static final int SLOW_CLIENTS = 300;
     private static final Duration BODY_TIMEOUT = Duration.ofSeconds(20);

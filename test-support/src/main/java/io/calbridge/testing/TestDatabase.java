@@ -2,7 +2,6 @@ package io.calbridge.testing;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.calbridge.db.Migrations;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,28 +21,31 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <pre>{@code
  * @RegisterExtension
- * static final TestDatabase db = TestDatabase.withAllMigrations();
+ * static final TestDatabase db = TestDatabase.migratedBy(CalendlySchema::migrate);
  * }</pre>
  *
- * Migrations are applied by {@link Migrations}, the same code production uses.
+ * Each module hands in the migrations it owns, applied by the same code production uses; this
+ * module knows no schema, so every module's tests can use it.
  */
 public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
-    private final Migrations[] sets;
+    /** One module's migrations, e.g. {@code CalendlySchema::migrate}. */
+    @FunctionalInterface
+    public interface Migration {
+        /** Applies the migrations to {@code schema} of {@code dataSource}. */
+        void migrate(DataSource dataSource, String schema) throws Exception;
+    }
+
+    private final Migration[] migrations;
     private String schema;
     private HikariDataSource dataSource;
 
-    private TestDatabase(Migrations... sets) {
-        this.sets = sets;
+    private TestDatabase(Migration... migrations) {
+        this.migrations = migrations.clone();
     }
 
-    /** Plugin and host tables, as tenant-host runs. */
-    public static TestDatabase withAllMigrations() {
-        return new TestDatabase(Migrations.CALENDLY, Migrations.HOST);
-    }
-
-    /** Only the plugin's tables, as an embedding host runs. */
-    public static TestDatabase withPluginMigrations() {
-        return new TestDatabase(Migrations.CALENDLY);
+    /** A schema migrated by {@code migrations}, in this order (the plugin's before a host's). */
+    public static TestDatabase migratedBy(Migration... migrations) {
+        return new TestDatabase(migrations);
     }
 
     /** An empty schema: the test applies what it wants. */
@@ -57,8 +59,8 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
         schema = newSchemaName(owner);
         createSchema(schema);
         dataSource = dataSource(schema, 8);
-        for (Migrations set : sets) {
-            set.migrate(dataSource, schema);
+        for (Migration migration : migrations) {
+            migration.migrate(dataSource, schema);
         }
     }
 

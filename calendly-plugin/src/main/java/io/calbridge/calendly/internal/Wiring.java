@@ -2,6 +2,7 @@ package io.calbridge.calendly.internal;
 
 import io.calbridge.calendly.CalendlyConfig;
 import io.calbridge.calendly.CalendlyOperations;
+import io.calbridge.calendly.CalendlySchema;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.calbridge.calendly.CacheStatistics;
 import io.calbridge.calendly.MasterKey;
@@ -37,7 +38,6 @@ import io.calbridge.calendly.spi.Notification;
 import io.calbridge.calendly.spi.Notifications;
 import io.calbridge.calendly.internal.webhook.DeadLetterListener;
 import io.calbridge.calendly.internal.booking.Bookings;
-import io.calbridge.db.Migrations;
 import io.javalin.config.RoutesConfig;
 import java.net.URI;
 import java.time.Clock;
@@ -182,7 +182,7 @@ public final class Wiring {
         this.db = new Db(settings.dataSource());
         this.access = new Access(settings.security());
         if (settings.migrate()) {
-            Migrations.CALENDLY.migrate(settings.dataSource(), null);
+            CalendlySchema.migrate(settings.dataSource(), null);
         }
         // Before any cache exists: the caches of every node are read only while this node hears the others.
         this.invalidation = CacheInvalidation.create(db);

@@ -5,7 +5,8 @@ import static io.calbridge.db.host.Tables.HOST_IDEMPOTENCY;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.calbridge.calendly.spi.HostCall;
-import java.util.Objects;
+import io.calbridge.calendly.spi.HostTransactions;
+import java.sql.Connection;
 import java.util.UUID;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -17,8 +18,9 @@ import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 
 /**
- * Where a host call's statements run: in the plugin's transaction when the call carries one (host
- * and plugin share this database), otherwise in a transaction of our own on the host's pool.
+ * Where a host call's statements run: {@link HostTransactions} puts them in the plugin's transaction
+ * when the call carries one (host and plugin share this database), otherwise in a transaction of
+ * our own on the host's pool; this class adds jOOQ on top, and tenant-host's idempotency keys.
  */
 final class CrmTx {
     private static final Settings SETTINGS = new Settings()
@@ -27,7 +29,7 @@ final class CrmTx {
             .withExecuteLogging(false);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final DSLContext own;
+    private final HostTransactions transactions;
     /**
      * The jOOQ context of the connection this thread used last: a booking makes several host calls
      * on the plugin's one connection, and building a context per call shows in profiles.
@@ -35,18 +37,14 @@ final class CrmTx {
     private final ThreadLocal<DSLContext> joined = new ThreadLocal<>();
 
     CrmTx(DataSource dataSource) {
-        this.own = DSL.using(Objects.requireNonNull(dataSource, "dataSource"), SQLDialect.POSTGRES, SETTINGS);
+        this.transactions = HostTransactions.using(dataSource);
     }
 
     <T> T run(HostCall call, Function<DSLContext, T> work) {
-        if (call.connection() != null) {
-            // Never commit, roll back or close it: the plugin owns this transaction.
-            return work.apply(joined(call.connection()));
-        }
-        return own.transactionResult(cfg -> work.apply(cfg.dsl()));
+        return transactions.run(call, connection -> work.apply(dsl(connection)));
     }
 
-    private DSLContext joined(java.sql.Connection connection) {
+    private DSLContext dsl(Connection connection) {
         DSLContext dsl = joined.get();
         if (dsl == null || dsl.configuration().connectionProvider().acquire() != connection) {
             dsl = DSL.using(connection, SQLDialect.POSTGRES, SETTINGS);

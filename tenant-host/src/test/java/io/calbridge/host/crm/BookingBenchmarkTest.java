@@ -3,6 +3,7 @@ package io.calbridge.host.crm;
 import static io.calbridge.db.host.Tables.CONTACT;
 
 import io.calbridge.calendly.internal.webhook.StoredDelivery;
+import io.calbridge.host.HostSchema;
 import io.calbridge.testing.TestDatabase;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("benchmark")
 class BookingBenchmarkTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
 
     static final int THREADS = Integer.getInteger("benchmark.threads", 2);
     /** Enough for the JIT to settle: for the first ~20,000 bookings its compiler threads take a noticeable share of the CPU. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calbridge.calendly.internal.common.Json;
 import io.calbridge.calendly.internal.webhook.ProcessingResult;
+import io.calbridge.host.HostSchema;
 import io.calbridge.testing.TestDatabase;
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BookingFixturesTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
     static Harness h;
 
     @BeforeAll

@@ -8,6 +8,7 @@ import io.calbridge.calendly.internal.booking.BookingSettings;
 import io.calbridge.calendly.internal.webhook.ProcessingResult;
 import io.calbridge.calendly.spi.ContactDraft;
 import io.calbridge.calendly.spi.HostCall;
+import io.calbridge.host.HostSchema;
 import io.calbridge.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Settings that switch effects off or on: contacts, task moves, routing forms. */
 class BookingOptionsTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
     static Harness h;
 
     @BeforeAll

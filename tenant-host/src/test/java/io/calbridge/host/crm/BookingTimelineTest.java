@@ -15,6 +15,7 @@ import io.calbridge.calendly.spi.HostCall;
 import io.calbridge.calendly.spi.HostServices;
 import io.calbridge.calendly.spi.TaskDraft;
 import io.calbridge.calendly.spi.Tasks;
+import io.calbridge.host.HostSchema;
 import io.calbridge.testing.TestDatabase;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Reschedules, chains, group events, cancellations, no-shows, duplicates, races and failures. */
 class BookingTimelineTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
     static Harness h;
 
     static final String ZONE = "America/New_York";

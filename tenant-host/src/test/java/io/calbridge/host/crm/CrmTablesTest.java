@@ -17,6 +17,7 @@ import io.calbridge.calendly.spi.Notification;
 import io.calbridge.calendly.spi.TaskDraft;
 import io.calbridge.calendly.spi.UnknownReferenceException;
 import io.calbridge.calendly.spi.UnknownReferenceException.Kind;
+import io.calbridge.host.HostSchema;
 import io.calbridge.testing.TestDatabase;
 import java.sql.Connection;
 import java.time.Instant;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.function.Executable;
 /** tenant-host's host-interface implementations on their own: idempotency, transactions, references. */
 class CrmTablesTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
     static HostServices host;
 
     @BeforeAll

@@ -1,8 +1,8 @@
 package io.calbridge.host.crm;
 
-import io.calbridge.fixtures.CalendlyFixtures;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.calbridge.calendly.internal.common.Json;
+import io.calbridge.fixtures.CalendlyFixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -13,6 +13,7 @@ import java.time.Instant;
  */
 final class InviteeEvent {
     static final String API = "https://api.calendly.com";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final ObjectNode root;
 
     private InviteeEvent(ObjectNode root) {
@@ -21,7 +22,7 @@ final class InviteeEvent {
 
     static InviteeEvent basedOn(String fixture) {
         try {
-            return new InviteeEvent((ObjectNode) Json.mapper().readTree(CalendlyFixtures.webhook(fixture)));
+            return new InviteeEvent((ObjectNode) JSON.readTree(CalendlyFixtures.webhook(fixture)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -8,6 +8,7 @@ import io.calbridge.calendly.spi.HostCall;
 import io.calbridge.calendly.spi.HostServices;
 import io.calbridge.calendly.spi.TaskDraft;
 import io.calbridge.calendly.spi.Tasks;
+import io.calbridge.host.HostSchema;
 import io.calbridge.testing.TestDatabase;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RetryKeepsIdempotencyKeysTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
 
     @Test
     void aFirstDeliveryRetriedAfterTheHostFailed_sendsTheSameKeysAgain() {

@@ -14,6 +14,7 @@ import io.calbridge.calendly.internal.booking.MappingRules;
 import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Json;
 import io.calbridge.calendly.spi.Choice;
+import io.calbridge.host.HostSchema;
 import io.calbridge.testing.TestDatabase;
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.function.Executable;
 
 class SettingsAndMappingsTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
     static Harness h;
     static final String EVENT_TYPE = "https://api.calendly.com/event_types/53076e7d-d3a0-4ca0-97d5-bd327017a18e";
 

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calbridge.host.HostDsl;
+import io.calbridge.host.HostSchema;
 import io.calbridge.host.security.PasswordHasher;
 import io.calbridge.testing.TestDatabase;
 import java.util.List;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DemoDataTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
 
     @Test
     void firstStart_seedsTwoTenantsThreeUsersStatusesListsAndTags_andSecondStartNothing() {

@@ -1,5 +1,6 @@
 package io.calbridge.host.security;
 
+import io.calbridge.host.HostSchema;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AnonymousSessionsTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
     static final AtomicReference<SessionHandler> sessions = new AtomicReference<>();
     static HostApp app;
 

@@ -1,5 +1,6 @@
 package io.calbridge.host.security;
 
+import io.calbridge.host.HostSchema;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ColdNodeBearerTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
     private static final int NODES = 8;
     private static final int CONCURRENT = 10;
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.calbridge.host.DemoTenants;
 import io.calbridge.host.HostApp;
+import io.calbridge.host.HostSchema;
 import io.calbridge.host.TestBrowser;
 import io.calbridge.host.TestClock;
 import io.calbridge.testing.TestDatabase;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LoginAndTokensTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final SecuritySettings SETTINGS = DemoTenants.settings("http://localhost:7070");

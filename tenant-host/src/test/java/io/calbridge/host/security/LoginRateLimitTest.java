@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calbridge.host.DemoTenants;
 import io.calbridge.host.HostApp;
+import io.calbridge.host.HostSchema;
 import io.calbridge.host.TestBrowser;
 import io.calbridge.host.TestClock;
 import io.calbridge.testing.TestDatabase;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Every test starts its own app: the throttle counts per address, and all tests come from 127.0.0.1. */
 class LoginRateLimitTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
 
     TestClock clock;
     HostApp app;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calbridge.host.DemoTenants;
 import io.calbridge.host.HostApp;
+import io.calbridge.host.HostSchema;
 import io.calbridge.host.TestBrowser;
 import io.calbridge.testing.TestDatabase;
 import java.net.http.HttpResponse;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SecurityHeadersTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
 
     static HostApp http;
     static HostApp https;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calbridge.host.HostSchema;
 import io.calbridge.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class CalendlyBrowserE2ETest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
 
     static final Duration PATIENCE = Duration.ofSeconds(20);
     static final Path SCREENSHOTS = Path.of("target", "e2e-screenshots");

@@ -13,6 +13,7 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
 import io.calbridge.calendly.internal.crypto.TenantKeyring;
+import io.calbridge.host.HostSchema;
 import io.calbridge.host.TestBrowser;
 import io.calbridge.host.TestKeys;
 import io.calbridge.sandbox.BookingRequest;
@@ -68,7 +69,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SettingsApiTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String ROOT = "/settings/calendly";

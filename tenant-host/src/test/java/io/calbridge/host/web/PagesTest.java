@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.calbridge.host.CrmFixture;
 import io.calbridge.host.DemoTenants;
 import io.calbridge.host.HostApp;
+import io.calbridge.host.HostSchema;
 import io.calbridge.host.TestBrowser;
 import io.calbridge.testing.TestDatabase;
 import java.net.http.HttpResponse;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Every host page: anonymous, member, admin of another tenant, the right admin. */
 class PagesTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withAllMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
 
     static HostApp app;
     static DemoTenants demo;

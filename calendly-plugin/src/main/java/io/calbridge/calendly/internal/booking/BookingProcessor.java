@@ -3,6 +3,7 @@ package io.calbridge.calendly.internal.booking;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.common.GuardedConnection;
 import io.calbridge.calendly.internal.webhook.DeliveryProcessor;
 import io.calbridge.calendly.internal.webhook.PermanentProcessingException;
 import io.calbridge.calendly.internal.webhook.ProcessingResult;
@@ -317,13 +318,19 @@ public final class BookingProcessor implements DeliveryProcessor {
         }
     }
 
-    /** Runs {@code work} with the JDBC connection of the transaction {@code dsl} belongs to. */
+    /**
+     * Runs {@code work} with the JDBC connection of the transaction {@code dsl} belongs to, guarded
+     * as the host gets it in {@code HostCall.transaction()}: it cannot commit, roll back or close it,
+     * nor use it after the transaction.
+     */
     static <T> T withConnection(DSLContext dsl, Function<Connection, T> work) {
         var provider = dsl.configuration().connectionProvider();
         Connection conn = provider.acquire();
+        GuardedConnection forHost = GuardedConnection.of(conn);
         try {
-            return work.apply(conn);
+            return work.apply(forHost);
         } finally {
+            forHost.end();
             provider.release(conn);
         }
     }

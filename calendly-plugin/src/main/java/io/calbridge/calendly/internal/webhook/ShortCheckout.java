@@ -27,19 +27,32 @@ final class ShortCheckout implements DataSource {
         this.timeoutMillis = timeout.toMillis();
     }
 
+    /** The pool itself unless it is a HikariCP pool (HikariCP is an optional dependency of the plugin). */
     static DataSource of(DataSource pool, Duration timeout) {
-        return new ShortCheckout(pool, timeout);
+        return HIKARI_PRESENT && Hikari.isHikari(pool) ? new ShortCheckout(pool, timeout) : pool;
     }
+
+    private static final boolean HIKARI_PRESENT = ModuleLayer.boot().findModule("com.zaxxer.hikari").isPresent()
+            || ShortCheckout.class.getClassLoader().getResource("com/zaxxer/hikari/HikariDataSource.class") != null;
 
     @Override
     public Connection getConnection() throws SQLException {
-        if (pool instanceof HikariDataSource hikari) {
-            HikariPoolMXBean running = hikari.getHikariPoolMXBean(); // null until the pool has started
+        return Hikari.connection(pool, timeoutMillis);
+    }
+
+    /** Loaded only when HikariCP is present. */
+    private static final class Hikari {
+        static boolean isHikari(DataSource pool) {
+            return pool instanceof HikariDataSource;
+        }
+
+        static Connection connection(DataSource pool, long timeoutMillis) throws SQLException {
+            HikariPoolMXBean running = ((HikariDataSource) pool).getHikariPoolMXBean(); // null until the pool has started
             if (running instanceof HikariPool hikariPool) {
                 return hikariPool.getConnection(timeoutMillis);
             }
+            return pool.getConnection();
         }
-        return pool.getConnection();
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.testing.TestDatabase;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("benchmark")
 class CryptoBenchmark {
     @RegisterExtension
-    static final TestDatabase database = TestDatabase.withPluginMigrations();
+    static final TestDatabase database = TestDatabase.migratedBy(CalendlySchema::migrate);
 
     private static final int TENANTS = 200;
     private static volatile long sink;

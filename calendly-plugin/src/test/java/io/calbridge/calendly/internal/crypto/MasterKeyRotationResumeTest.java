@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.RotationProgress;
 import io.calbridge.calendly.internal.common.Db;
@@ -24,9 +25,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** A master-key rotation that dies halfway is finished after a restart, by one node or several at once. */
 class MasterKeyRotationResumeTest {
     @RegisterExtension
-    static final TestDatabase database = TestDatabase.withPluginMigrations();
+    static final TestDatabase database = TestDatabase.migratedBy(CalendlySchema::migrate);
     @RegisterExtension
-    static final TestDatabase supersededDb = TestDatabase.withPluginMigrations();
+    static final TestDatabase supersededDb = TestDatabase.migratedBy(CalendlySchema::migrate);
 
     private static final TenantKeyring.Options BATCHES_OF_FOUR = new TenantKeyring.Options(1000, Duration.ofMinutes(5), 10, 4);
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.RotationProgress;
 import io.calbridge.calendly.internal.common.Db;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Master-key rotation while another node keeps reading. Each rotation test class has a schema of its own. */
 class MasterKeyRotationTest {
     @RegisterExtension
-    static final TestDatabase database = TestDatabase.withPluginMigrations();
+    static final TestDatabase database = TestDatabase.migratedBy(CalendlySchema::migrate);
 
     /** One secret per tenant: the ciphertext a feature would have stored, and what it must open to. */
     record Stored(String tenantId, UUID rowId, byte[] sealed, String plaintext) {

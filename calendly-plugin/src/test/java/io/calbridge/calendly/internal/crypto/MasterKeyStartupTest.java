@@ -11,6 +11,7 @@ import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.MasterKeys;
 import io.calbridge.calendly.internal.common.Secret;
@@ -23,11 +24,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Starting with a missing or wrong master key fails with what to set. One schema per scenario. */
 class MasterKeyStartupTest {
     @RegisterExtension
-    static final TestDatabase unknownKeyDb = TestDatabase.withPluginMigrations();
+    static final TestDatabase unknownKeyDb = TestDatabase.migratedBy(CalendlySchema::migrate);
     @RegisterExtension
-    static final TestDatabase impostorDb = TestDatabase.withPluginMigrations();
+    static final TestDatabase impostorDb = TestDatabase.migratedBy(CalendlySchema::migrate);
     @RegisterExtension
-    static final TestDatabase inPlaceDb = TestDatabase.withPluginMigrations();
+    static final TestDatabase inPlaceDb = TestDatabase.migratedBy(CalendlySchema::migrate);
 
     @Test
     void startingWithAnotherMasterKeyThanTheOneThatWrappedTheDataKeys_failsSayingWhatToSet() {

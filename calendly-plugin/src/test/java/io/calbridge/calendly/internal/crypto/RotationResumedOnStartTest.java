@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.calbridge.calendly.CalendlyOperations;
 import io.calbridge.calendly.CalendlyPlugin;
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.RotationProgress;
 import io.calbridge.calendly.internal.common.Db;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** A node that starts with the new master key finishes a rotation a crash left behind, by itself. */
 class RotationResumedOnStartTest {
     @RegisterExtension
-    static final TestDatabase database = TestDatabase.withPluginMigrations();
+    static final TestDatabase database = TestDatabase.migratedBy(CalendlySchema::migrate);
 
     @Test
     void pluginStartedWithTheNewKey_finishesTheInterruptedRotation() throws Exception {

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TenantKeyRotationTest {
     @RegisterExtension
-    static final TestDatabase database = TestDatabase.withPluginMigrations();
+    static final TestDatabase database = TestDatabase.migratedBy(CalendlySchema::migrate);
 
     static MasterKey masterKey;
     static TenantKeyring keyring;

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TenantKeyringTest {
     @RegisterExtension
-    static final TestDatabase database = TestDatabase.withPluginMigrations();
+    static final TestDatabase database = TestDatabase.migratedBy(CalendlySchema::migrate);
 
     static MasterKey masterKey;
     static TenantKeyring keyring;

@@ -5,6 +5,7 @@ import static io.calbridge.db.calendly.Tables.CALENDLY_OAUTH_STATE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.sandbox.Role;
 import io.calbridge.sandbox.SandboxUser;
 import io.calbridge.testing.TestDatabase;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** What comes back to the callback is checked before anything is stored. */
 class CallbackStateTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withPluginMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(CalendlySchema::migrate);
     static OAuthKit kit;
 
     @BeforeAll

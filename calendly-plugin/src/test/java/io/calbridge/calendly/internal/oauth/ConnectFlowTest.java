@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.client.CalendlyApiException;
 import io.calbridge.calendly.internal.client.ClientCredentials;
 import io.calbridge.calendly.internal.client.Credential;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** A tenant connects Calendly in each mode, over real HTTP against the sandbox. */
 class ConnectFlowTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withPluginMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(CalendlySchema::migrate);
     static OAuthKit kit;
 
     @BeforeAll

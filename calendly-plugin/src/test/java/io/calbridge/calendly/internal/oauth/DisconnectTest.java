@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.client.CalendlyApiException;
 import io.calbridge.calendly.internal.client.ClientCredentials;
 import io.calbridge.calendly.internal.common.Secret;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Disconnecting leaves no live secret behind, cleans up at Calendly, and keeps the booking history. */
 class DisconnectTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withPluginMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(CalendlySchema::migrate);
     static OAuthKit kit;
 
     @BeforeAll

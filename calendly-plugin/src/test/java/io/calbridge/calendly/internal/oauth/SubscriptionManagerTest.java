@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.client.WebhookSubscription;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The webhook subscription each integration keeps at Calendly. */
 class SubscriptionManagerTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withPluginMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(CalendlySchema::migrate);
     static OAuthKit kit;
 
     @BeforeAll

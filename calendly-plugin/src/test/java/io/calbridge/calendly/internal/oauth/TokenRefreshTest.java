@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
 import io.calbridge.sandbox.Role;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class TokenRefreshTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withPluginMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(CalendlySchema::migrate);
     static OAuthKit kit;
     static final List<HikariDataSource> pools = new ArrayList<>();
 

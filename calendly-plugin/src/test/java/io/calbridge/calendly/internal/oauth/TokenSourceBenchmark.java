@@ -1,6 +1,7 @@
 package io.calbridge.calendly.internal.oauth;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.sandbox.Role;
 import io.calbridge.sandbox.SandboxUser;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("benchmark")
 class TokenSourceBenchmark {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withPluginMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(CalendlySchema::migrate);
 
     @Test
     void tokenFetch() throws Exception {

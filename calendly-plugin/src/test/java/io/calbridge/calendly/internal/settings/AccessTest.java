@@ -4,6 +4,7 @@ import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.common.ApiErrors;
 import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Db;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AccessTest {
     @RegisterExtension
-    static final TestDatabase database = TestDatabase.withPluginMigrations();
+    static final TestDatabase database = TestDatabase.migratedBy(CalendlySchema::migrate);
 
     static final HttpClient http = HttpClient.newHttpClient();
     static final UUID ACME_INTEGRATION = UUID.randomUUID();

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.testing.TestDatabase;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class HealthServiceTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withPluginMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(CalendlySchema::migrate);
 
     static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     static final byte[] OPAQUE = "not-even-ciphertext".getBytes(StandardCharsets.UTF_8);

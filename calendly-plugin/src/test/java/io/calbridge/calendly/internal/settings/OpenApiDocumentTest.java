@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.calbridge.calendly.CalendlyPlugin;
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.MasterKeys;
 import io.calbridge.calendly.TestHost;
 import io.calbridge.calendly.TestSecurity;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class OpenApiDocumentTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withPluginMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(CalendlySchema::migrate);
 
     static final String PREFIX = "/integrations";
     static final Set<String> registered = new TreeSet<>();

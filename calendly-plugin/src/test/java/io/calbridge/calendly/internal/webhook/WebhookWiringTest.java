@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 120, unit = TimeUnit.SECONDS) // per test: a hang fails it instead of stalling the build
 class WebhookWiringTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withPluginMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(CalendlySchema::migrate);
 
     @Test
     void pluginServesTheWebhookUnderItsRoutePrefix_andCountsDeliveries() throws Exception {

@@ -5,6 +5,7 @@ import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.testing.TestDatabase;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 120, unit = TimeUnit.SECONDS) // per test: a hang fails it instead of stalling the build
 class WorkerCrashTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withPluginMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(CalendlySchema::migrate);
     static final int DELIVERIES = 100;
 
     @Test
@@ -126,9 +127,11 @@ class WorkerCrashTest {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** Everything this test runs with, as one class path: the module path (the plugin and what it requires) and the class path. */
     private static String testClasspath() {
         String surefire = System.getProperty("surefire.test.class.path");
         String cp = surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
-        return String.join(File.pathSeparator, cp.split(File.pathSeparator));
+        String modules = System.getProperty("jdk.module.path", "");
+        return modules.isBlank() ? cp : modules + File.pathSeparator + cp;
     }
 }

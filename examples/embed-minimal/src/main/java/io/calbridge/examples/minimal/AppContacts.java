@@ -6,6 +6,7 @@ import io.calbridge.calendly.spi.ContactDraft;
 import io.calbridge.calendly.spi.ContactRef;
 import io.calbridge.calendly.spi.Contacts;
 import io.calbridge.calendly.spi.HostCall;
+import io.calbridge.calendly.spi.HostTransactions;
 import io.calbridge.calendly.spi.UnknownReferenceException;
 import io.calbridge.calendly.spi.UnknownReferenceException.Kind;
 import java.sql.Connection;
@@ -28,22 +29,22 @@ final class AppContacts implements Contacts {
     static final List<Choice> STAGES = List.of(
             new Choice("lead", "Lead"), new Choice("customer", "Customer"), new Choice("lost", "Lost"));
 
-    private final HostTx tx;
+    private final HostTransactions tx;
 
-    AppContacts(HostTx tx) {
+    AppContacts(HostTransactions tx) {
         this.tx = tx;
     }
 
     @Override
     public ContactRef findOrCreate(HostCall call, ContactDraft d) {
         requireStage(d.status());
-        Long owner = d.ownerId() == null ? null : HostTx.id(d.ownerId(), Kind.TEAM_MEMBER);
+        Long owner = d.ownerId() == null ? null : HostCalls.id(d.ownerId(), Kind.TEAM_MEMBER);
         Map<String, Object> extra = new LinkedHashMap<>(d.fields());
         if (d.timeZone() != null) {
             extra.put("time_zone", d.timeZone());
         }
         return tx.run(call, c -> {
-            if (owner != null && !HostTx.isMember(c, call, owner)) {
+            if (owner != null && !HostCalls.isMember(c, call, owner)) {
                 throw new UnknownReferenceException(Kind.TEAM_MEMBER, d.ownerId());
             }
             // Naturally idempotent: a retry finds the contact the first call created.
@@ -57,13 +58,13 @@ final class AppContacts implements Contacts {
                         owner_id = coalesce(contacts.owner_id, excluded.owner_id),
                         extra = contacts.extra || excluded.extra
                     returning id, stage, owner_id, xmax = 0 as created""")) {
-                s.setLong(1, HostTx.workspace(call));
+                s.setLong(1, HostCalls.workspace(call));
                 s.setString(2, d.email());
                 s.setString(3, d.fullName());
                 s.setString(4, d.phone());
                 s.setString(5, d.status());
                 s.setObject(6, owner, Types.BIGINT);
-                s.setString(7, HostTx.json(extra));
+                s.setString(7, HostCalls.json(extra));
                 s.setString(8, d.status());
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
@@ -79,7 +80,7 @@ final class AppContacts implements Contacts {
         return tx.run(call, c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "select id, stage, owner_id from contacts where workspace_id = ? and lower(email) = lower(?)")) {
-                s.setLong(1, HostTx.workspace(call));
+                s.setLong(1, HostCalls.workspace(call));
                 s.setString(2, email);
                 try (ResultSet rs = s.executeQuery()) {
                     return rs.next()
@@ -98,7 +99,7 @@ final class AppContacts implements Contacts {
 
     @Override
     public void updateOwner(HostCall call, String contactId, String ownerId) {
-        Long owner = ownerId == null ? null : HostTx.id(ownerId, Kind.TEAM_MEMBER);
+        Long owner = ownerId == null ? null : HostCalls.id(ownerId, Kind.TEAM_MEMBER);
         update(call, contactId, "update contacts set owner_id = ?::bigint where id = ? and workspace_id = ?",
                 owner == null ? null : owner.toString(), owner);
     }
@@ -106,14 +107,14 @@ final class AppContacts implements Contacts {
     @Override
     public void updateFields(HostCall call, String contactId, Map<String, String> fields) {
         update(call, contactId, "update contacts set extra = extra || ?::jsonb where id = ? and workspace_id = ?",
-                HostTx.json(fields), null);
+                HostCalls.json(fields), null);
     }
 
     @Override
     public void addActivity(HostCall call, String contactId, ActivityEntry entry) {
-        long contact = HostTx.id(contactId, Kind.CONTACT);
+        long contact = HostCalls.id(contactId, Kind.CONTACT);
         tx.run(call, c -> {
-            if (HostTx.claim(c, call).isPresent()) {
+            if (HostCalls.claim(c, call).isPresent()) {
                 return null;
             }
             try (PreparedStatement s = c.prepareStatement("""
@@ -121,10 +122,10 @@ final class AppContacts implements Contacts {
                     select workspace_id, id, ?, ?, ?::jsonb, ? from contacts where id = ? and workspace_id = ?""")) {
                 s.setString(1, entry.kind());
                 s.setString(2, entry.summary());
-                s.setString(3, HostTx.json(entry.details()));
+                s.setString(3, HostCalls.json(entry.details()));
                 s.setTimestamp(4, Timestamp.from(entry.occurredAt()));
                 s.setLong(5, contact);
-                s.setLong(6, HostTx.workspace(call));
+                s.setLong(6, HostCalls.workspace(call));
                 if (s.executeUpdate() == 0) {
                     throw new UnknownReferenceException(Kind.CONTACT, contactId);
                 }
@@ -143,18 +144,18 @@ final class AppContacts implements Contacts {
      * given, must be a user of the workspace.
      */
     private void update(HostCall call, String contactId, String sql, String value, Long member) {
-        long contact = HostTx.id(contactId, Kind.CONTACT);
+        long contact = HostCalls.id(contactId, Kind.CONTACT);
         tx.run(call, c -> {
-            if (member != null && !HostTx.isMember(c, call, member)) {
+            if (member != null && !HostCalls.isMember(c, call, member)) {
                 throw new UnknownReferenceException(Kind.TEAM_MEMBER, value);
             }
-            if (HostTx.claim(c, call).isPresent()) {
+            if (HostCalls.claim(c, call).isPresent()) {
                 return null;
             }
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 s.setString(1, value);
                 s.setLong(2, contact);
-                s.setLong(3, HostTx.workspace(call));
+                s.setLong(3, HostCalls.workspace(call));
                 if (s.executeUpdate() == 0) {
                     throw new UnknownReferenceException(Kind.CONTACT, contactId);
                 }

@@ -2,6 +2,7 @@ package io.calbridge.examples.minimal;
 
 import io.calbridge.calendly.spi.Choice;
 import io.calbridge.calendly.spi.HostCall;
+import io.calbridge.calendly.spi.HostTransactions;
 import io.calbridge.calendly.spi.MailingLists;
 import io.calbridge.calendly.spi.UnknownReferenceException;
 import io.calbridge.calendly.spi.UnknownReferenceException.Kind;
@@ -18,9 +19,9 @@ final class AppLists implements MailingLists {
     static final List<Choice> TAGS = List.of(new Choice("calendly", "calendly"), new Choice("booked", "booked"),
             new Choice("no-show", "no-show"), new Choice("vip", "vip"));
 
-    private final HostTx tx;
+    private final HostTransactions tx;
 
-    AppLists(HostTx tx) {
+    AppLists(HostTransactions tx) {
         this.tx = tx;
     }
 
@@ -61,15 +62,15 @@ final class AppLists implements MailingLists {
                 throw new UnknownReferenceException(Kind.TAG, tag);
             }
         }
-        long contact = HostTx.id(contactId, Kind.CONTACT);
+        long contact = HostCalls.id(contactId, Kind.CONTACT);
         tx.run(call, c -> {
-            if (claim && HostTx.claim(c, call).isPresent()) {
+            if (claim && HostCalls.claim(c, call).isPresent()) {
                 return null;
             }
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 s.setArray(1, c.createArrayOf("text", tagIds.toArray()));
                 s.setLong(2, contact);
-                s.setLong(3, HostTx.workspace(call));
+                s.setLong(3, HostCalls.workspace(call));
                 if (s.executeUpdate() == 0) {
                     throw new UnknownReferenceException(Kind.CONTACT, contactId);
                 }

@@ -1,6 +1,7 @@
 package io.calbridge.examples.minimal;
 
 import io.calbridge.calendly.spi.HostCall;
+import io.calbridge.calendly.spi.HostTransactions;
 import io.calbridge.calendly.spi.TaskDraft;
 import io.calbridge.calendly.spi.Tasks;
 import io.calbridge.calendly.spi.UnknownReferenceException;
@@ -18,18 +19,18 @@ import java.util.Optional;
  * idempotency key, so a retried create returns the same task instead of adding a second one.
  */
 final class AppTasks implements Tasks {
-    private final HostTx tx;
+    private final HostTransactions tx;
 
-    AppTasks(HostTx tx) {
+    AppTasks(HostTransactions tx) {
         this.tx = tx;
     }
 
     @Override
     public String create(HostCall call, TaskDraft d) {
-        Long contact = d.contactId() == null ? null : HostTx.id(d.contactId(), Kind.CONTACT);
-        Long owner = d.ownerId() == null ? null : HostTx.id(d.ownerId(), Kind.TEAM_MEMBER);
+        Long contact = d.contactId() == null ? null : HostCalls.id(d.contactId(), Kind.CONTACT);
+        Long owner = d.ownerId() == null ? null : HostCalls.id(d.ownerId(), Kind.TEAM_MEMBER);
         return tx.run(call, c -> {
-            Optional<HostTx.Applied> before = HostTx.claim(c, call);
+            Optional<HostCalls.Applied> before = HostCalls.claim(c, call);
             if (before.isPresent()) {
                 return before.get().result();
             }
@@ -37,7 +38,7 @@ final class AppTasks implements Tasks {
             try (PreparedStatement s = c.prepareStatement("""
                     insert into tasks (workspace_id, contact_id, owner_id, title, body, due_at)
                     values (?, ?, ?, ?, ?, ?) returning id""")) {
-                s.setLong(1, HostTx.workspace(call));
+                s.setLong(1, HostCalls.workspace(call));
                 s.setObject(2, contact, Types.BIGINT);
                 s.setObject(3, owner, Types.BIGINT);
                 s.setString(4, d.title());
@@ -46,7 +47,7 @@ final class AppTasks implements Tasks {
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     String id = rs.getString(1);
-                    HostTx.remember(c, call, id);
+                    HostCalls.remember(c, call, id);
                     return id;
                 }
             }
@@ -55,7 +56,7 @@ final class AppTasks implements Tasks {
 
     @Override
     public void reschedule(HostCall call, String taskId, TaskDraft d) {
-        Long owner = d.ownerId() == null ? null : HostTx.id(d.ownerId(), Kind.TEAM_MEMBER);
+        Long owner = d.ownerId() == null ? null : HostCalls.id(d.ownerId(), Kind.TEAM_MEMBER);
         change(call, taskId, (c, id) -> {
             requireRefs(c, call, d, null, owner);
             try (PreparedStatement s = c.prepareStatement("""
@@ -66,7 +67,7 @@ final class AppTasks implements Tasks {
                 s.setString(3, d.description() == null ? "" : d.description());
                 s.setObject(4, owner, Types.BIGINT);
                 s.setLong(5, id);
-                s.setLong(6, HostTx.workspace(call));
+                s.setLong(6, HostCalls.workspace(call));
                 s.executeUpdate();
             }
         });
@@ -92,7 +93,7 @@ final class AppTasks implements Tasks {
         change(call, taskId, (c, id) -> {
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 s.setLong(1, id);
-                s.setLong(2, HostTx.workspace(call));
+                s.setLong(2, HostCalls.workspace(call));
                 s.executeUpdate();
             }
         });
@@ -104,18 +105,18 @@ final class AppTasks implements Tasks {
 
     /** Checks that the task is the workspace's, claims the key, applies the change once. */
     private void change(HostCall call, String taskId, Change change) {
-        long id = HostTx.id(taskId, Kind.TASK);
+        long id = HostCalls.id(taskId, Kind.TASK);
         tx.run(call, c -> {
             try (PreparedStatement s = c.prepareStatement("select 1 from tasks where id = ? and workspace_id = ?")) {
                 s.setLong(1, id);
-                s.setLong(2, HostTx.workspace(call));
+                s.setLong(2, HostCalls.workspace(call));
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) {
                         throw new UnknownReferenceException(Kind.TASK, taskId);
                     }
                 }
             }
-            if (HostTx.claim(c, call).isEmpty()) {
+            if (HostCalls.claim(c, call).isEmpty()) {
                 change.apply(c, id);
             }
             return null;
@@ -123,13 +124,13 @@ final class AppTasks implements Tasks {
     }
 
     private static void requireRefs(Connection c, HostCall call, TaskDraft d, Long contact, Long owner) throws SQLException {
-        if (owner != null && !HostTx.isMember(c, call, owner)) {
+        if (owner != null && !HostCalls.isMember(c, call, owner)) {
             throw new UnknownReferenceException(Kind.TEAM_MEMBER, d.ownerId());
         }
         if (contact != null) {
             try (PreparedStatement s = c.prepareStatement("select 1 from contacts where id = ? and workspace_id = ?")) {
                 s.setLong(1, contact);
-                s.setLong(2, HostTx.workspace(call));
+                s.setLong(2, HostCalls.workspace(call));
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) {
                         throw new UnknownReferenceException(Kind.CONTACT, d.contactId());

@@ -1,6 +1,7 @@
 package io.calbridge.examples.minimal;
 
 import io.calbridge.calendly.spi.HostCall;
+import io.calbridge.calendly.spi.HostTransactions;
 import io.calbridge.calendly.spi.TeamMember;
 import io.calbridge.calendly.spi.TeamMembers;
 import java.sql.PreparedStatement;
@@ -11,9 +12,9 @@ import java.util.Optional;
 
 /** {@link TeamMembers}: the workspace's users. */
 final class AppTeam implements TeamMembers {
-    private final HostTx tx;
+    private final HostTransactions tx;
 
-    AppTeam(HostTx tx) {
+    AppTeam(HostTransactions tx) {
         this.tx = tx;
     }
 
@@ -22,7 +23,7 @@ final class AppTeam implements TeamMembers {
         return tx.run(call, c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "select id, email, name from users where workspace_id = ? order by name")) {
-                s.setLong(1, HostTx.workspace(call));
+                s.setLong(1, HostCalls.workspace(call));
                 List<TeamMember> members = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
@@ -39,7 +40,7 @@ final class AppTeam implements TeamMembers {
         return tx.run(call, c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "select id, email, name from users where workspace_id = ? and lower(email) = lower(?)")) {
-                s.setLong(1, HostTx.workspace(call));
+                s.setLong(1, HostCalls.workspace(call));
                 s.setString(2, email);
                 try (ResultSet rs = s.executeQuery()) {
                     return rs.next()

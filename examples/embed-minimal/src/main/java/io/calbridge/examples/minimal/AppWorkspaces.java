@@ -1,6 +1,7 @@
 package io.calbridge.examples.minimal;
 
 import io.calbridge.calendly.spi.HostCall;
+import io.calbridge.calendly.spi.HostTransactions;
 import io.calbridge.calendly.spi.TenantDirectory;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,9 +11,9 @@ import java.time.ZoneOffset;
 
 /** {@link TenantDirectory}: the workspace's time zone; an unreadable one counts as UTC. */
 final class AppWorkspaces implements TenantDirectory {
-    private final HostTx tx;
+    private final HostTransactions tx;
 
-    AppWorkspaces(HostTx tx) {
+    AppWorkspaces(HostTransactions tx) {
         this.tx = tx;
     }
 
@@ -20,7 +21,7 @@ final class AppWorkspaces implements TenantDirectory {
     public ZoneId timeZone(HostCall call) {
         String zone = tx.run(call, c -> {
             try (PreparedStatement s = c.prepareStatement("select time_zone from workspace where id = ?")) {
-                s.setLong(1, HostTx.workspace(call));
+                s.setLong(1, HostCalls.workspace(call));
                 try (ResultSet rs = s.executeQuery()) {
                     return rs.next() ? rs.getString(1) : "UTC";
                 }

@@ -4,6 +4,7 @@ import io.calbridge.calendly.CalendlyConfig;
 import io.calbridge.calendly.CalendlyPlugin;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.spi.HostServices;
+import io.calbridge.calendly.spi.HostTransactions;
 import io.javalin.Javalin;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -33,7 +34,7 @@ public final class MinimalApp {
     public static Javalin create(DataSource dataSource, String publicBaseUrl, MasterKey masterKey,
             Consumer<CalendlyConfig> calendly) {
         Users users = new Users(dataSource);
-        HostTx tx = new HostTx(dataSource);
+        HostTransactions tx = HostTransactions.using(dataSource);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             new HomePage(users, dataSource).register(config.routes);

@@ -3,8 +3,8 @@ package io.calbridge.examples.minimal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.MasterKeys;
-import io.calbridge.db.Migrations;
 import io.calbridge.sandbox.Booking;
 import io.calbridge.sandbox.BookingRequest;
 import io.calbridge.sandbox.CalendlySandbox;
@@ -135,7 +135,7 @@ class EmbedMinimalTest {
         app.removeIf(n -> n.startsWith("calendly_"));
         assertEquals(new TreeSet<>(List.of("applied_keys", "contacts", "flyway_schema_history", "notes", "tasks", "users",
                 "workspace")), app);
-        assertTrue(names.contains(Migrations.CALENDLY.historyTable()), names.toString());
+        assertTrue(names.contains(CalendlySchema.HISTORY_TABLE), names.toString());
         assertTrue(names.contains("calendly_integration"), names.toString());
     }
 

@@ -3,6 +3,7 @@ package io.calbridge.examples.crm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.MasterKeys;
 import io.calbridge.calendly.spi.HostSecurity;
 import io.calbridge.examples.crm.host.ExternalCrmHost;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ExternalCrmTest {
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.withPluginMigrations();
+    static final TestDatabase db = TestDatabase.migratedBy(CalendlySchema::migrate);
 
     private static final String API_KEY = "test-api-key-of-ada";
     private final HttpClient http = HttpClient.newHttpClient();

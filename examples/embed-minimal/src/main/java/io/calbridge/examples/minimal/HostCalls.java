@@ -10,49 +10,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
- * Where the app's statements run when the plugin calls it. The app and the plugin share one
- * database, so a call that carries the plugin's transaction runs on it: the app's rows, the
- * idempotency key and the plugin's own bookkeeping commit or roll back together. A call without one
- * (a settings picker, a notification outside a booking) gets a short transaction of its own.
+ * What every host interface of the app shares: the workspace and the app's ids in a call, the
+ * idempotency keys the app records (in the plugin's transaction, through {@link
+ * io.calbridge.calendly.spi.HostTransactions}), membership, JSON.
  */
-final class HostTx {
+final class HostCalls {
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule());
 
-    @FunctionalInterface
-    interface Work<T> {
-        T apply(Connection connection) throws SQLException;
-    }
-
-    private final DataSource dataSource;
-
-    HostTx(DataSource dataSource) {
-        this.dataSource = dataSource;
-    }
-
-    <T> T run(HostCall call, Work<T> work) {
-        try {
-            Optional<Connection> plugin = call.transaction();
-            if (plugin.isPresent()) {
-                return work.apply(plugin.get()); // the plugin commits, rolls back and closes it, never us
-            }
-            try (Connection own = dataSource.getConnection()) {
-                own.setAutoCommit(false);
-                try {
-                    T result = work.apply(own);
-                    own.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    own.rollback();
-                    throw e;
-                }
-            }
-        } catch (SQLException e) {
-            // Any exception but UnknownReferenceException means "try again later" to the plugin.
-            throw new IllegalStateException("database error: " + e.getMessage(), e);
-        }
+    private HostCalls() {
     }
 
     /**
