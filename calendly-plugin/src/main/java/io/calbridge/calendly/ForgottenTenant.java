@@ -24,9 +24,10 @@ public record ForgottenTenant(String tenantId, int integrationsDisconnected, int
      * Checks the required parts and copies {@code problems}.
      *
      * @param tenantId                 the tenant; never null
-     * @param integrationsDisconnected integrations that are now disconnected
-     * @param subscriptionsDeleted     of those, how many had their subscriptions deleted (or had none)
-     * @param problems                 what could not be cleaned up at Calendly; never null
+     * @param integrationsDisconnected integrations that were live and are now disconnected
+     * @param subscriptionsDeleted     of those, how many had their webhook subscriptions deleted at Calendly
+     * @param problems                 what could not be cleaned up at Calendly, one line each; never null
+     * @throws NullPointerException when {@code tenantId} or {@code problems} is null
      */
     public ForgottenTenant {
         Objects.requireNonNull(tenantId, "tenantId");
@@ -36,7 +37,7 @@ public record ForgottenTenant(String tenantId, int integrationsDisconnected, int
     /**
      * Whether everything was cleaned up at Calendly too.
      *
-     * @return true when {@code problems} is empty
+     * @return true when {@link #problems()} is empty
      */
     public boolean cleanedUpAtCalendly() {
         return problems.isEmpty();

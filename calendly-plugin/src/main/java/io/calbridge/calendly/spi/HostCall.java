@@ -45,7 +45,7 @@ public record HostCall(String tenantId, String idempotencyKey, Connection connec
     /**
      * A read outside any transaction.
      *
-     * @param tenantId the host's own tenant id
+     * @param tenantId the host's own tenant id; never null
      * @return a call without key and transaction
      */
     public static HostCall read(String tenantId) {
@@ -55,10 +55,10 @@ public record HostCall(String tenantId, String idempotencyKey, Connection connec
     /**
      * A change, carrying its key, inside the given transaction.
      *
-     * @param tenantId       the host's own tenant id
+     * @param tenantId       the host's own tenant id; never null
      * @param idempotencyKey the effect's key; never null
      * @param transaction    the plugin's open transaction, or null when there is none
-     * @return the call
+     * @return a call that carries the key
      */
     public static HostCall effect(String tenantId, String idempotencyKey, Connection transaction) {
         return new HostCall(tenantId, Objects.requireNonNull(idempotencyKey, "idempotencyKey"), transaction);

@@ -16,7 +16,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs the example with one command ({@code examples/embed-minimal/run.sh}): PostgreSQL from
@@ -58,13 +60,20 @@ public final class Main {
         SandboxApp app = sandbox.createOAuthApp(OAuthAppSpec.of("embed-minimal",
                 List.of(publicBaseUrl + "/settings/calendly/callback")).defaultUser(owner));
 
-        Javalin javalin = MinimalApp.create(dataSource, publicBaseUrl,
-                MasterKeys.development(dataDir.resolve("dev-master-key.json")), c -> {
-                    c.calendlyApiBaseUrl = sandbox.baseUrl();
-                    c.calendlyAuthBaseUrl = sandbox.baseUrl();
-                    c.platformClientId = app.clientId();
-                    c.platformClientSecret = app.clientSecret();
-                }).start(port);
+        // The app reads its settings from the environment; the demo adds the sandbox's URLs, its OAuth
+        // app and, unless a master key is configured, a development key kept in the data folder.
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("PUBLIC_BASE_URL", publicBaseUrl);
+        env.put("CALENDLY_API_BASE_URL", sandbox.baseUrl());
+        env.put("CALENDLY_AUTH_BASE_URL", sandbox.baseUrl());
+        env.put("CALENDLY_CLIENT_ID", app.clientId());
+        env.put("CALENDLY_CLIENT_SECRET", app.clientSecret());
+        if (!env.containsKey(MasterKeys.ENV_KEYSET) && !env.containsKey(MasterKeys.ENV_KEYSET_FILE)) {
+            Path devKey = dataDir.resolve("dev-master-key.json");
+            MasterKeys.development(devKey);
+            env.put(MasterKeys.ENV_KEYSET_FILE, devKey.toString());
+        }
+        Javalin javalin = MinimalApp.create(dataSource, env).start(port);
         System.out.printf("%nembed-minimal is up: open %s and sign in with the token %s%n"
                         + "then press \"Connect Calendly\", book a meeting at %s/_sandbox, and reload the page.%n"
                         + "(a personal access token for the other connect form: %s)%n%n",

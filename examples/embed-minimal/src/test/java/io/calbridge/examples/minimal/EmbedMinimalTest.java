@@ -71,11 +71,10 @@ class EmbedMinimalTest {
         intro = sandbox.createEventType(ada, "Intro call", EventKind.SOLO, Duration.ofMinutes(30));
         int port = freePort();
         base = "http://127.0.0.1:" + port;
-        app = MinimalApp.create(db.dataSource(), base, MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson()), c -> {
-            c.calendlyApiBaseUrl = sandbox.baseUrl();
-            c.calendlyAuthBaseUrl = sandbox.baseUrl();
-            c.subscriptionCheckInterval = Duration.ZERO;
-        }).start(port);
+        app = MinimalApp.create(db.dataSource(), Map.of("PUBLIC_BASE_URL", base,
+                MasterKeys.ENV_KEYSET, MasterKeys.newKeysetJson(),
+                "CALENDLY_API_BASE_URL", sandbox.baseUrl(),
+                "CALENDLY_AUTH_BASE_URL", sandbox.baseUrl())).start(port);
     }
 
     @AfterAll
