@@ -55,6 +55,10 @@ final class Booking {
         return payloadJson == null;
     }
 
+    String inviteeUri() {
+        return inviteeUri;
+    }
+
     String inviteeId() {
         return Invitee.idOf(inviteeUri);
     }

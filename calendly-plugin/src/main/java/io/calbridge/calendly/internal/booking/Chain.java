@@ -155,6 +155,29 @@ final class Chain {
         return b.oldInviteeUri == null ? null : byUri.get(b.oldInviteeUri);
     }
 
+    /**
+     * The rows from the first invitee to the last along the reschedule links; rows the links do not
+     * reach (only after a merge of chains seen apart) follow, oldest payload first. The same whatever
+     * order the deliveries came in.
+     */
+    java.util.List<Booking> inOrder() {
+        java.util.List<Booking> out = new java.util.ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        java.util.List<Booking> roots = byUri.values().stream()
+                .filter(b -> b.oldInviteeUri == null || !byUri.containsKey(b.oldInviteeUri))
+                .sorted(java.util.Comparator.comparing(Booking::inviteeUri))
+                .toList();
+        for (Booking root : roots) {
+            for (Booking b = root; b != null && seen.add(b.inviteeUri); b = b.newInviteeUri == null ? null : byUri.get(b.newInviteeUri)) {
+                out.add(b);
+            }
+        }
+        byUri.values().stream().filter(b -> !seen.contains(b.inviteeUri))
+                .sorted(java.util.Comparator.comparing(Booking::inviteeUri))
+                .forEach(out::add);
+        return out;
+    }
+
     /** The newest invitee with a payload at or before {@code head}: whose data the effects use. */
     Booking dataRow(Booking head) {
         Booking b = head;

@@ -47,7 +47,36 @@ record Envelope(String event, String createdAt, byte[] body, int payloadStart, i
                 // reads to the end, so trailing garbage makes the body invalid as a whole
             }
         }
-        return new Envelope(event, createdAt, body, start, end);
+        return new Envelope(event, createdAt, start < 0 ? body : withoutNul(body, start, end), start, end);
+    }
+
+    /**
+     * {@code body} with every JSON escape of NUL (backslash, {@code u0000}) between {@code from} and
+     * {@code to} turned into one of U+FFFD, the replacement character (backslash, {@code uFFFD}); the
+     * same array when there is
+     * none. PostgreSQL's text and jsonb cannot hold NUL, so a payload with one could never be stored;
+     * both escapes are six bytes, so every offset stays valid. A raw NUL byte cannot occur: JSON
+     * strings must escape control characters, and the parser refuses them.
+     */
+    static byte[] withoutNul(byte[] body, int from, int to) {
+        byte[] out = body;
+        for (int i = from; i < to - 1; i++) {
+            if (body[i] != '\\') {
+                continue;
+            }
+            if (body[i + 1] == 'u' && i + 5 < to && body[i + 2] == '0' && body[i + 3] == '0' && body[i + 4] == '0'
+                    && body[i + 5] == '0') {
+                if (out == body) {
+                    out = body.clone();
+                }
+                out[i + 2] = 'F';
+                out[i + 3] = 'F';
+                out[i + 4] = 'F';
+                out[i + 5] = 'D';
+            }
+            i++; // skip the escaped character: an escaped backslash followed by the text "u0000" is left alone
+        }
+        return out;
     }
 
     boolean hasPayload() {

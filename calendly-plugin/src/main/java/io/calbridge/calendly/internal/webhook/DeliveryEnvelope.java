@@ -27,17 +27,6 @@ import java.util.Set;
  */
 record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<String> ownerUris) {
 
-    /** Events booking processing may act on; anything else is stored and marked IGNORED. */
-    static final Set<String> HANDLED_EVENTS = Set.of(
-            "invitee.created",
-            "invitee.canceled",
-            "invitee_no_show.created",
-            "invitee_no_show.deleted",
-            "routing_form_submission.created",
-            "event_type.created",
-            "event_type.updated",
-            "event_type.deleted");
-
     static final int MAX_EVENT_LENGTH = 100;
 
     /** A correctly signed body that is not a Calendly envelope. */
@@ -47,8 +36,9 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
         }
     }
 
+    /** Whether the event is in the {@link CalendlyEvent} catalogue: stored for processing, not as IGNORED. */
     boolean handled() {
-        return HANDLED_EVENTS.contains(event);
+        return CalendlyEvent.processed(event);
     }
 
     static DeliveryEnvelope parse(byte[] body) throws InvalidPayload {
@@ -176,7 +166,7 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
             String field = p.currentName();
             JsonToken v = p.nextToken();
             if (field.equals(name) && v == JsonToken.VALUE_STRING) {
-                found = p.getText();
+                found = withoutNul(p.getText());
             } else {
                 p.skipChildren();
             }
@@ -186,10 +176,19 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
 
     private static String text(JsonParser p, JsonToken value) throws IOException {
         if (value == JsonToken.VALUE_STRING) {
-            return p.getText();
+            return withoutNul(p.getText());
         }
         p.skipChildren();
         return null;
+    }
+
+    /**
+     * NUL turned into U+FFFD, as booking does with payloads: the event name and the dedupe key are
+     * stored as text, which in PostgreSQL cannot hold NUL, so a signed body with one must not fail
+     * its insert (Calendly would retry it for days).
+     */
+    static String withoutNul(String s) {
+        return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
     }
 
     /**
@@ -197,7 +196,8 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
      * <ul>
      *   <li>{@code invitee.created}: the invitee URI (a reschedule creates a new invitee);</li>
      *   <li>{@code invitee.canceled}: invitee URI + {@code cancellation.created_at};</li>
-     *   <li>{@code invitee_no_show.created}: invitee URI + {@code no_show.uri} (each marking is a new
+     *   <li>{@code invitee_no_show.created} (also under its older name {@code invitee.no_show}, keyed
+     *       with the current name): invitee URI + {@code no_show.uri} (each marking is a new
      *       no-show resource, so mark, unmark, mark again are three events);</li>
      *   <li>{@code invitee_no_show.deleted}: invitee URI + envelope {@code created_at}, because the payload
      *       no longer names the deleted no-show. If Calendly re-stamped a retry, the worst case is a
@@ -211,14 +211,17 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
         if (f.uri == null) {
             return f.event + "|sha256:" + sha256(body);
         }
-        String discriminator = switch (f.event) {
-            case "invitee.created", "routing_form_submission.created" -> "";
-            case "invitee.canceled" -> f.cancellationCreatedAt;
-            case "invitee_no_show.created" -> f.noShowUri;
-            case "invitee_no_show.deleted" -> f.createdAt;
+        CalendlyEvent known = CalendlyEvent.of(f.event);
+        String discriminator = known == null ? f.updatedAt : switch (known) {
+            case INVITEE_CREATED, ROUTING_FORM_SUBMITTED -> "";
+            case INVITEE_CANCELED -> f.cancellationCreatedAt;
+            case NO_SHOW_CREATED -> f.noShowUri;
+            case NO_SHOW_DELETED -> f.createdAt;
             default -> f.updatedAt;
         };
-        return f.event + "|" + f.uri + (discriminator == null || discriminator.isEmpty() ? "" : "|" + discriminator);
+        // An older name of an event (invitee.no_show) keys like the current one: the same event twice.
+        String name = known == null ? f.event : known.wireName();
+        return name + "|" + f.uri + (discriminator == null || discriminator.isEmpty() ? "" : "|" + discriminator);
     }
 
     /** Calendly's {@code 2026-04-19T20:58:39.000000Z}, read without a DateTimeFormatter on the hot path. */
