@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.booking;
 
+import io.calbridge.calendly.internal.client.Invitee;
 import java.time.Instant;
 import java.util.UUID;
 

@@ -1,10 +1,12 @@
 package io.calbridge.calendly.internal.booking;
 
+import io.calbridge.calendly.internal.client.Invitee;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.GuardedConnection;
 import io.calbridge.calendly.internal.webhook.CalendlyEvent;
+import io.calbridge.calendly.internal.webhook.DeliveryEnvelope;
 import io.calbridge.calendly.internal.webhook.DeliveryProcessor;
 import io.calbridge.calendly.internal.webhook.PermanentProcessingException;
 import io.calbridge.calendly.internal.webhook.ProcessingResult;
@@ -15,7 +17,6 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -86,22 +87,28 @@ public final class BookingProcessor implements DeliveryProcessor {
 
     @Override
     public ProcessingResult process(StoredDelivery delivery) {
-        Envelope envelope;
+        DeliveryEnvelope envelope;
         try {
-            envelope = Envelope.read(delivery.rawBody());
-        } catch (IOException e) {
+            envelope = DeliveryEnvelope.parse(delivery.rawBody(), false);
+        } catch (DeliveryEnvelope.InvalidPayload e) {
+            // Not e's message: the parser's words may quote the body, which is invitee data.
+            if ("payload".equals(e.field())) {
+                throw new PermanentProcessingException("The " + delivery.event() + " delivery has no payload object, "
+                        + "so there is nothing to apply.");
+            }
+            if ("event".equals(e.field())) {
+                throw new PermanentProcessingException("The delivery body names no usable event, so it cannot be applied. "
+                        + "Calendly always sends one; check what is posting to this webhook URL.");
+            }
             throw new PermanentProcessingException("The delivery body is not a valid JSON object, so it cannot be applied. "
                     + "Calendly always sends one; check what is posting to this webhook URL.");
         }
-        String event = envelope.event() != null ? envelope.event() : delivery.event();
+        String event = envelope.event();
         CalendlyEvent kind = CalendlyEvent.of(event);
         if (kind == null || !BOOKING_EVENTS.contains(kind)) {
             return ProcessingResult.IGNORED;
         }
-        if (!envelope.hasPayload()) {
-            throw new PermanentProcessingException("The " + event + " delivery has no payload object, so there is nothing to apply.");
-        }
-        Instant eventAt = instant(envelope.createdAt(), delivery.receivedAt());
+        Instant eventAt = envelope.createdAt() != null ? envelope.createdAt() : delivery.receivedAt();
         if (kind == CalendlyEvent.ROUTING_FORM_SUBMITTED) {
             ObjectNode payload = read(event, envelope, ObjectNode.class);
             return db.tx(dsl -> withConnection(dsl, conn -> routingForms.process(dsl, conn, delivery, payload, eventAt, clock.instant())));
@@ -115,7 +122,7 @@ public final class BookingProcessor implements DeliveryProcessor {
         return db.tx(dsl -> withConnection(dsl, conn -> applyInvitee(dsl, conn, delivery, kind, invitee, payloadJson, eventAt)));
     }
 
-    private static <T> T read(String event, Envelope envelope, Class<T> type) {
+    private static <T> T read(String event, DeliveryEnvelope envelope, Class<T> type) {
         try {
             return envelope.payload(type);
         } catch (JsonProcessingException e) {
@@ -299,16 +306,6 @@ public final class BookingProcessor implements DeliveryProcessor {
         };
     }
 
-    private static Instant instant(String text, Instant fallback) {
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            return fallback;
-        }
-    }
 
     /**
      * Runs {@code work} with the JDBC connection of the transaction {@code dsl} belongs to, guarded

@@ -1,5 +1,7 @@
 package io.calbridge.calendly.internal.booking;
 
+import io.calbridge.calendly.internal.client.Invitee;
+import io.calbridge.calendly.internal.client.Cancellation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.calbridge.calendly.internal.common.Json;
 import java.time.Instant;
@@ -61,7 +63,7 @@ final class Chain {
             row.status = target;
             row.changed();
         }
-        Invitee.Cancellation c = p.cancellation();
+        Cancellation c = p.cancellation();
         if (c != null && row.canceledAt == null) {
             row.cancelReason = c.reason();
             row.canceledBy = c.canceledBy();

@@ -1,5 +1,7 @@
 package io.calbridge.calendly.internal.booking;
 
+import io.calbridge.calendly.internal.client.Invitee;
+import io.calbridge.calendly.internal.client.ScheduledEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -295,7 +297,7 @@ final class ChainReconciler {
             return new Owner(policy.mappedOwnerId(), "mapping");
         }
         if (policy.assignCalendlyHost()) {
-            for (Invitee.Membership m : p.memberships()) {
+            for (ScheduledEvent.Membership m : p.memberships()) {
                 if (m != null && m.userEmail() != null && !m.userEmail().isBlank()) {
                     var member = host.teamMembers().findByEmail(read, m.userEmail().strip());
                     if (member.isPresent()) {
@@ -621,7 +623,7 @@ final class ChainReconciler {
         d.put("host", p.firstHost() == null ? null : p.firstHost().userEmail());
         d.put("timezone", p.timezone());
         List<Map<String, Object>> answers = new ArrayList<>();
-        for (Invitee.Answer a : p.questionsAndAnswers()) {
+        for (Invitee.QuestionAndAnswer a : p.questionsAndAnswers()) {
             if (a != null) {
                 Map<String, Object> qa = new LinkedHashMap<>();
                 qa.put("question", a.question() == null ? null : a.question().strip());
