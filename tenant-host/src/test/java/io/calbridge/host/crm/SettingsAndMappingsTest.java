@@ -92,7 +92,8 @@ class SettingsAndMappingsTest {
                 withLists(before, List.of(t.list("Leads"), other.list("Leads")))));
 
         assertEquals("unknown_list", e.code());
-        assertEquals("list_ids[1]: this tenant has no mailing list with id " + other.list("Leads"), e.getMessage());
+        assertEquals("list_ids[1] is not the id of one of this tenant's mailing lists", e.getMessage(),
+                "names the field, never repeats the value (issue 13)");
         assertEquals(before, h.bookings.settings().get(t.tenantId, t.integrationId));
     }
 
@@ -173,13 +174,13 @@ class SettingsAndMappingsTest {
         fails(400, "event_type_uri", () -> mappings.create(t.tenantId, t.integrationId, new MappingInput(null, null, null)));
         fails(400, "event_type_uri", () -> mappings.create(t.tenantId, t.integrationId,
                 new MappingInput("https://api.calendly.com/users/ABC", null, null)));
-        fails(400, "list_ids[0]", () -> mappings.create(t.tenantId, t.integrationId, new MappingInput(EVENT_TYPE, null,
+        fails(400, "rules.list_ids[0]", () -> mappings.create(t.tenantId, t.integrationId, new MappingInput(EVENT_TYPE, null,
                 new MappingRules(List.of(other.list("Leads")), null, null, null, null, null, null, null, null))));
-        fails(400, "crm_status", () -> mappings.create(t.tenantId, t.integrationId, new MappingInput(EVENT_TYPE, null,
+        fails(400, "rules.crm_status", () -> mappings.create(t.tenantId, t.integrationId, new MappingInput(EVENT_TYPE, null,
                 new MappingRules(null, null, "nope", null, null, null, null, null, null))));
-        fails(400, "owner_id", () -> mappings.create(t.tenantId, t.integrationId, new MappingInput(EVENT_TYPE, null,
+        fails(400, "rules.owner_id", () -> mappings.create(t.tenantId, t.integrationId, new MappingInput(EVENT_TYPE, null,
                 new MappingRules(null, null, null, UUID.randomUUID().toString(), null, null, null, null, null))));
-        fails(400, "task_description", () -> mappings.create(t.tenantId, t.integrationId, new MappingInput(EVENT_TYPE, null,
+        fails(400, "rules.task_description", () -> mappings.create(t.tenantId, t.integrationId, new MappingInput(EVENT_TYPE, null,
                 new MappingRules(null, null, null, null, null, null, null, "{{answer.x}}", null))));
         assertTrue(mappings.list(t.tenantId, t.integrationId).isEmpty());
     }

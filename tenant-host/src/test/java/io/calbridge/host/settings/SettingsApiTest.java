@@ -460,7 +460,7 @@ class SettingsApiTest {
         assertEquals(body(created).get("id"), body(replaced).get("id"));
         assertFalse(body(replaced).at("/rules/create_task").asBoolean());
         assertTrue(body(replaced).at("/rules/owner_id").isNull(), "replaced, not merged");
-        assertError(badOwner, 400, "unknown_owner", "owner_id");
+        assertError(badOwner, 400, "unknown_owner", "rules.owner_id");
         assertError(badUri, 400, "invalid_event_type_uri", "event_type_uri");
         JsonNode types = body(ok(acmeAdmin.getJson(ROOT + "/" + acme + "/event-types", null), 200));
         JsonNode strategy = find(types.get("event_types"), t -> t.get("uri").asText().equals(uri));
