@@ -104,6 +104,8 @@ public final class SecurityConfig {
     /** Session cookie, filters and the login/logout/token routes. Call before registering pages. */
     public void install(JavalinConfig config) {
         config.jetty.modifyServletContextHandler(handler -> configureSessions(handler.getSessionHandler()));
+        // Jetty's own error pages (a refused URI, headers too large) never reach the before-handler below.
+        config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorPages(headers)));
         RoutesConfig routes = config.routes;
         routes.before(headers::apply);
         // Jetty reuses threads: no request may inherit the previous one's tenant in its log lines.
