@@ -64,7 +64,7 @@ public final class SecurityConfig {
         this.tokens = new JwtTokens(settings.jwtKey(), settings.jwtTtl(), settings.clock());
 
         this.form = new FormClient(LOGIN_PATH, new FormAuthenticator(logins));
-        JwtAuthenticator jwt = new JwtAuthenticator(tokens.signature());
+        JwtAuthenticator jwt = new StrictJwtAuthenticator(tokens.signature(), settings.clock());
         HeaderClient bearer = new HeaderClient("Authorization", "Bearer ", jwt);
         // The form client comes first: javalin-pac4j's callback treats the first client as the default.
         this.pac4j = new Config(new Clients(CALLBACK_PATH, form, bearer));

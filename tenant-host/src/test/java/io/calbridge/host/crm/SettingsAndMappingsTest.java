@@ -1,6 +1,7 @@
 package io.calbridge.host.crm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -119,7 +120,8 @@ class SettingsAndMappingsTest {
         var e = fails(400, "task.title", () -> settings.update(t.tenantId, t.integrationId, new BookingSettings(null, null, null,
                 null, null, null, new BookingSettings.TaskSettings(true, "Call {{invitee.nmae}}", null, null), null, null, null, null)));
         assertEquals("unknown_placeholder", e.code());
-        assertTrue(e.getMessage().contains("{{invitee.nmae}}"), e.getMessage());
+        assertTrue(e.getMessage().contains("docs/booking.md"), e.getMessage());
+        assertFalse(e.getMessage().contains("nmae"), "an error never repeats the body (issue 13): " + e.getMessage());
         fails(400, "task.due_offset_minutes", () -> settings.update(t.tenantId, t.integrationId, new BookingSettings(null, null,
                 null, null, null, null, new BookingSettings.TaskSettings(true, null, null, 50_000), null, null, null, null)));
         assertEquals(s, settings.get(t.tenantId, t.integrationId));

@@ -417,7 +417,7 @@ class SettingsApiTest {
         assertError(unknownList, 400, "unknown_list", "list_ids[1]");
         assertError(wrongType, 400, "invalid_value", "task.due_offset_minutes");
         assertError(placeholder, 400, "unknown_placeholder", "task.title");
-        assertError(notJson, 400, "invalid_json", null);
+        assertError(notJson, 400, "invalid_json", "list_ids"); // where the JSON broke off
         assertEquals(before, ok(acmeAdmin.getJson(ROOT + "/" + acme + "/settings", null), 200).body());
     }
 
