@@ -1,6 +1,7 @@
 package io.calbridge.calendly.internal.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.calbridge.calendly.internal.common.Json;
@@ -101,8 +102,11 @@ public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey
             if (p.nextToken() != null) {
                 throw new InvalidPayload("body has data after its JSON object");
             }
+        } catch (StreamConstraintsException e) {
+            throw new InvalidPayload("body nests too deeply or holds an over-long value" + where(e));
         } catch (JsonProcessingException e) {
-            throw new InvalidPayload("body is not JSON (" + e.getOriginalMessage() + ")");
+            // Jackson's own message quotes the body ("Unrecognized token 'Jane...'"): only say where.
+            throw new InvalidPayload("body is not JSON" + where(e));
         } catch (IOException e) {
             throw new InvalidPayload("body is not JSON");
         }
@@ -159,6 +163,12 @@ public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey
             i++; // skip the escaped character: an escaped backslash followed by the text "u0000" is left alone
         }
         return out;
+    }
+
+    /** Line and column of a parse error; never the text there (it is the sender's data). */
+    private static String where(JsonProcessingException e) {
+        var at = e.getLocation();
+        return at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
     /** What the receiver keeps of a body. */
