@@ -317,9 +317,14 @@ final class IntegrationStore {
                 .execute();
     }
 
-    /** Deliveries since {@code since} may be missing; keeps the earliest open gap. */
-    void recordGap(DSLContext dsl, UUID id, Instant since) {
+    /**
+     * Deliveries since {@code since} may be missing, because of {@code cause} (see the V30 migration);
+     * keeps the earliest open gap and its cause. The sync feature backfills the gap and clears it.
+     */
+    void recordGap(DSLContext dsl, UUID id, Instant since, String cause) {
         dsl.update(I)
+                .set(I.SUBSCRIPTION_GAP_CAUSE, DSL.when(I.SUBSCRIPTION_GAP_STARTED_AT.isNull(), DSL.val(cause))
+                        .otherwise(I.SUBSCRIPTION_GAP_CAUSE))
                 .set(I.SUBSCRIPTION_GAP_STARTED_AT, DSL.coalesce(I.SUBSCRIPTION_GAP_STARTED_AT, DSL.val(ts(since))))
                 .where(I.ID.eq(id))
                 .execute();
