@@ -256,7 +256,9 @@ final class SyncStore {
         }
         dsl.select(CALENDLY_BOOKING.INVITEE_URI, CALENDLY_BOOKING.STATUS, CALENDLY_BOOKING.NO_SHOW)
                 .from(CALENDLY_BOOKING)
-                .where(CALENDLY_BOOKING.TENANT_ID.eq(tenantId).and(CALENDLY_BOOKING.INVITEE_URI.in(inviteeUris)))
+                // A row without payload is a placeholder (named by its reschedule partner, never seen itself).
+                .where(CALENDLY_BOOKING.TENANT_ID.eq(tenantId).and(CALENDLY_BOOKING.INVITEE_URI.in(inviteeUris))
+                        .and(CALENDLY_BOOKING.INVITEE_PAYLOAD.isNotNull()))
                 .forEach(r -> out.put(r.value1(), new Ours(r.value2(), Boolean.TRUE.equals(r.value3()))));
         return out;
     }
