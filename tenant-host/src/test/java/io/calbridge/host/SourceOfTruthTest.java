@@ -244,6 +244,36 @@ class SourceOfTruthTest {
         assertEquals(4, backfill.get("recovered").asInt(), backfill.toString());
     }
 
+    // ---- one booking per invitee per tenant -------------------------------------------------------
+
+    @Test
+    void anOrganizationConnectionAndAMembersPersonalTokenInOneTenantYieldOneBookingAndOneTask() throws Exception {
+        Account acc = account("Overlap Co", "ovl");
+        String orgWide = connect(acc.pat);
+        SandboxUser bob = sandbox.createUser(acc.org, "Bob Member", "ovl-bob-host@host.test", Role.USER, "UTC");
+        SandboxEventType bobs = sandbox.createEventType(bob, "Bob's demo", EventKind.SOLO, Duration.ofMinutes(30));
+        HttpResponse<String> second = send("POST", "/settings/calendly/connect",
+                "{\"mode\":\"personal_token\",\"personal_token\":\"" + sandbox.createPersonalAccessToken(bob) + "\"}", adminToken);
+        assertEquals(2, second.statusCode() / 100, second.body());
+        JsonNode connected = JSON.readTree(second.body());
+        String personal = connected.get("integration_id").asText();
+        List<String> warnings = new ArrayList<>();
+        connected.get("warnings").forEach(w -> warnings.add(w.asText()));
+        assertEquals(List.of("overlapping_connection"), warnings, "an overlap inside the tenant, not another workspace");
+        assertTrue(connected.get("warning_messages").get(0).asText().contains("recorded once"));
+
+        sandbox.book(BookingRequest.of(bobs, "Olga Overlap", "ovl-olga@example.com",
+                Instant.now().plus(Duration.ofDays(4)).truncatedTo(ChronoUnit.HOURS)));
+        await("both integrations received it", () -> webhookCount(orgWide, "event=invitee.created&status=DONE") == 1
+                && webhookCount(personal, "event=invitee.created&status=DONE") == 1);
+
+        DSLContext dsl = demo.dsl;
+        assertEquals(1, contacts(dsl, "ovl-olga").size());
+        assertEquals(1, tasksAny(dsl, "ovl-olga"), "one task although two subscriptions delivered the booking");
+        List<String> kinds = activities(dsl, "ovl-olga");
+        assertEquals(Set.copyOf(kinds).size(), kinds.size(), "one set of effects: " + kinds);
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------
 
     record Account(SandboxOrganization org, SandboxUser host, SandboxEventType intro, String pat) {

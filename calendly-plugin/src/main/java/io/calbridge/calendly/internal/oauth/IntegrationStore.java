@@ -108,6 +108,16 @@ final class IntegrationStore {
                 .fetch(r -> new SharedAccount(r.value1(), r.value2(), userUri != null && userUri.equals(r.value3())));
     }
 
+    /** Other live connections of the same tenant to the same Calendly organization. */
+    int overlappingInTenant(DSLContext dsl, String tenantId, UUID id, String organizationUri) {
+        if (organizationUri == null) {
+            return 0;
+        }
+        return dsl.fetchCount(I, I.TENANT_ID.eq(tenantId).and(I.ID.ne(id))
+                .and(I.STATUS.in(IntegrationStatus.CONNECTED.name(), IntegrationStatus.REAUTHORIZATION_REQUIRED.name()))
+                .and(I.CALENDLY_ORGANIZATION_URI.eq(organizationUri)));
+    }
+
     void storeConnection(DSLContext dsl, UUID id, Connection c, Instant now) {
         dsl.update(I)
                 .set(I.CONNECTION_MODE, c.mode().name())
