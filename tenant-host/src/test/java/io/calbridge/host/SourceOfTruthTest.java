@@ -244,6 +244,64 @@ class SourceOfTruthTest {
         assertEquals(4, backfill.get("recovered").asInt(), backfill.toString());
     }
 
+    // ---- reconciliation sweep and rate limits ---------------------------------------------------------
+
+    @Test
+    void aCancelWhoseDeliveriesWereDroppedIsRepairedByTheNextSweep() throws Exception {
+        Account acc = account("Sweep Co", "swp");
+        String id = connect(acc.pat);
+        awaitJson("the first import", () -> sync(id).at("/status/last_import").isObject() ? sync(id) : null, 20);
+        Booking b = sandbox.book(BookingRequest.of(acc.intro, "Lost Cancel", "swp-lost@example.com",
+                Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS)));
+        DSLContext dsl = demo.dsl;
+        await("the task", () -> tasks(dsl, "swp-lost", "OPEN") == 1);
+        sandbox.faults().dropDeliveries("invitee.canceled", b.inviteeUri());
+        try {
+            sandbox.cancel(b.inviteeUri(), Canceler.INVITEE, "Changed my mind");
+            sandbox.awaitIdle(Duration.ofSeconds(10));
+            assertEquals(1, tasks(dsl, "swp-lost", "OPEN"), "the cancel never arrived");
+
+            HttpResponse<String> check = send("POST", "/settings/calendly/" + id + "/sync/check", "", adminToken);
+            assertEquals(202, check.statusCode(), check.body());
+            JsonNode sweep = awaitJson("the sweep", () -> {
+                JsonNode s = sync(id).at("/status/last_sweep");
+                return s.isObject() ? s : null;
+            }, 20);
+            assertEquals(1, sweep.at("/repaired/canceled").asInt(), sweep.toString());
+            assertEquals(1, sweep.get("checked").asInt(), sweep.toString());
+            assertEquals(1, tasks(dsl, "swp-lost", "CANCELED"));
+            assertEquals(sweep, get("/settings/calendly/" + id + "/health").at("/health/sync/last_sweep"));
+            assertTrue(get("/settings/calendly/" + id + "/sync").at("/status/next_sweep_at").isTextual());
+        } finally {
+            sandbox.faults().clear();
+        }
+    }
+
+    @Test
+    void a429DuringAnImportPausesTheImportOnly() throws Exception {
+        Account acc = account("Limit Co", "lim");
+        SeedResult seeded = sandbox.seed(SeedRequest.of(List.of(acc.intro), 30)
+                .startingAt(Instant.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS)).emailPrefix("lim"));
+        sandbox.faults().rateLimitNext(1, "/scheduled_events", 3);
+        String id = connect(acc.pat);
+        boolean[] sawPause = {false};
+        JsonNode last = awaitJson("the import", () -> {
+            JsonNode status = sync(id).get("status");
+            if (status.at("/job/state").asText().equals("paused")) {
+                assertTrue(status.at("/job/paused_until").isTextual(), status.toString());
+                // A user's request meanwhile is answered: the pause is the background job's alone.
+                HttpResponse<String> interactive = send("GET", "/settings/calendly/" + id + "/event-types", null, adminToken);
+                assertEquals(200, interactive.statusCode(), interactive.body());
+                assertTrue(interactive.body().contains("Intro call"), interactive.body());
+                sawPause[0] = true;
+            }
+            return status.path("last_import").isObject() ? status.get("last_import") : null;
+        }, 10);
+        assertTrue(sawPause[0], "the import showed its pause");
+        assertEquals(seeded.inviteeUris().size(), last.get("recovered").asInt(), last.toString());
+        assertEquals(seeded.inviteeUris().size(), contacts(demo.dsl, "lim-").size());
+    }
+
     // ---- one booking per invitee per tenant -------------------------------------------------------
 
     @Test
