@@ -42,10 +42,13 @@ public final class Sync {
     private final SyncRoutes routes;
     private final SyncOptions options;
     private final Clock clock;
+    private final OneBookingPerInvitee pipeline;
     private final String node = UUID.randomUUID().toString();
     private ScheduledExecutorService scheduler;
 
-    private Sync(Db db, SyncStore store, SyncRunner runner, SyncRoutes routes, SyncOptions options, Clock clock) {
+    private Sync(Db db, SyncStore store, SyncRunner runner, SyncRoutes routes, SyncOptions options, Clock clock,
+                 OneBookingPerInvitee pipeline) {
+        this.pipeline = pipeline;
         this.db = db;
         this.store = store;
         this.runner = runner;
@@ -61,7 +64,12 @@ public final class Sync {
                 new BackgroundBudget(options.backgroundRequestsPerMinute(), clock), options, new SyncMetrics(meters), clock);
         SyncRoutes routes = new SyncRoutes(access, db, store,
                 id -> store.state(db.dsl(), id).map(Sync::render).orElse(null), clock);
-        return new Sync(db, store, runner, routes, options, clock);
+        return new Sync(db, store, runner, routes, options, clock, pipeline);
+    }
+
+    /** The pipeline webhooks and imports share (for the benchmark's same-run webhook figure). */
+    public OneBookingPerInvitee pipeline() {
+        return pipeline;
     }
 
     public void registerRoutes(RoutesConfig config, String settingsRoot) {
