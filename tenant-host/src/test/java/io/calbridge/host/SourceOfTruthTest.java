@@ -302,6 +302,33 @@ class SourceOfTruthTest {
         assertEquals(seeded.inviteeUris().size(), contacts(demo.dsl, "lim-").size());
     }
 
+    @Test
+    void theImportWindowIsTheTenantsToSet_badValuesAreRefusedNamingTheField() throws Exception {
+        Account acc = account("Window Co", "win");
+        String id = connect(acc.pat);
+        HttpResponse<String> bad = send("PUT", "/settings/calendly/" + id + "/sync", "{\"past_days\": 200}", adminToken);
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertEquals("past_days", JSON.readTree(bad.body()).at("/error/field").asText(bad.body()), bad.body());
+        HttpResponse<String> unknown = send("PUT", "/settings/calendly/" + id + "/sync", "{\"future_days\": 2}", adminToken);
+        assertEquals(400, unknown.statusCode(), unknown.body());
+        assertEquals(90, sync(id).at("/settings/upcoming_days").asInt(), "nothing half-saved");
+
+        HttpResponse<String> ok = send("PUT", "/settings/calendly/" + id + "/sync",
+                "{\"upcoming_days\": 30, \"past_meeting_tasks\": true}", adminToken);
+        assertEquals(200, ok.statusCode(), ok.body());
+        JsonNode settings = JSON.readTree(ok.body()).get("settings");
+        assertEquals(30, settings.get("upcoming_days").asInt());
+        assertEquals(7, settings.get("past_days").asInt());
+        assertTrue(settings.get("past_meeting_tasks").asBoolean());
+        String globexToken = JSON.readTree(send("POST", "/api/token",
+                "{\"email\":\"admin@globex.test\",\"password\":\"demo-password\"}", null).body()).get("access_token").asText();
+        assertEquals(404, send("GET", "/settings/calendly/" + id + "/sync", null, globexToken).statusCode(),
+                "another tenant's integration is not found");
+        // The window is the tenant's: back to the defaults for the other tests of this tenant.
+        assertEquals(200, send("PUT", "/settings/calendly/" + id + "/sync",
+                "{\"upcoming_days\": 90, \"past_meeting_tasks\": false}", adminToken).statusCode());
+    }
+
     // ---- one booking per invitee per tenant -------------------------------------------------------
 
     @Test

@@ -33,6 +33,9 @@ import org.jooq.DSLContext;
  * on its own before the pipeline runs: it is idempotent, so a pipeline rollback needs no undo.
  */
 public final class OneBookingPerInvitee implements DeliveryProcessor {
+    private static final org.jooq.Field<String> ASYNC_COMMIT = org.jooq.impl.DSL.function("set_config",
+            org.jooq.impl.SQLDataType.CLOB, org.jooq.impl.DSL.inline("synchronous_commit"), org.jooq.impl.DSL.inline("off"),
+            org.jooq.impl.DSL.inline(true));
     private final Db db;
     private final BookingProcessor pipeline;
     private final Clock clock;
@@ -101,6 +104,8 @@ public final class OneBookingPerInvitee implements DeliveryProcessor {
      */
     private UUID claim(DSLContext dsl, String tenantId, UUID integrationId, Invitees ids) {
         var o = CALENDLY_INVITEE_OWNER;
+        // No fsync for this commit: a claim lost in a crash is made again, identically, by the retry.
+        dsl.select(ASYNC_COMMIT).fetch();
         Map<String, UUID> known = dsl.select(o.INVITEE_URI, o.INTEGRATION_ID).from(o)
                 .where(o.TENANT_ID.eq(tenantId).and(o.INVITEE_URI.in(ids.all())))
                 .fetchMap(o.INVITEE_URI, o.INTEGRATION_ID);
