@@ -131,8 +131,10 @@ final class HealthService {
                     + "); the bookings of that time are being recovered from Calendly's API."));
         }
         if (d.dead() > 0) {
-            out.add(problem("dead_letters", d.dead() + (d.dead() == 1 ? " delivery" : " deliveries")
-                    + " could not be processed and were set aside. Fix the cause (see the webhook log), then replay them."));
+            boolean one = d.dead() == 1;
+            out.add(problem("dead_letters", d.dead() + (one ? " delivery could not be processed and was set aside."
+                    : " deliveries could not be processed and were set aside.")
+                    + " Fix the cause (see the webhook log), then replay " + (one ? "it." : "them.")));
         }
         return out;
     }

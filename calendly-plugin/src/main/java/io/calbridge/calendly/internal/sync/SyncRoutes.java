@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Json;
+import io.calbridge.calendly.internal.common.StrictJson;
 import io.calbridge.calendly.internal.settings.Access;
 import io.calbridge.calendly.spi.HostSecurity.Caller;
 import io.javalin.config.RoutesConfig;
@@ -86,16 +87,8 @@ final class SyncRoutes {
         if (body == null || body.isBlank()) {
             throw ApiException.badRequest("missing_body", "send a JSON object as the request body", null);
         }
-        ObjectNode tree;
-        try {
-            var node = Json.mapper().readTree(body);
-            if (node == null || !node.isObject()) {
-                throw ApiException.badRequest("invalid_json", "the request body must be a JSON object", null);
-            }
-            tree = (ObjectNode) node;
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("invalid_json", "the request body is not valid JSON", null);
-        }
+        // Depth, NUL characters and syntax as every settings body (400 naming the problem, never echoing the body).
+        ObjectNode tree = StrictJson.readObject(body);
         for (var it = tree.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!f.equals("upcoming_days") && !f.equals("past_days") && !f.equals("past_meeting_tasks")) {
