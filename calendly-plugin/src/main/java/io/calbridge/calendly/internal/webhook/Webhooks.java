@@ -75,7 +75,7 @@ public final class Webhooks {
         DataSource receivePool = ShortCheckout.of(db.dataSource(), RECEIVE_CHECKOUT);
         Db receiveDb = new Db(receivePool);
         this.circuit = new DatabaseCircuit(receivePool, background);
-        this.writer = new InboxWriter(receiveDb, inbox, metrics, new LastDeliveryTimes(db, inbox, background, clock), circuit,
+        this.writer = new InboxWriter(receiveDb, inbox, new LastDeliveryTimes(db, inbox, background, clock), circuit,
                 this::wakeWorker);
         this.rejections = new RejectionLog(db, inbox, background, clock);
         this.directory = new IntegrationDirectory(receiveDb, secrets, clock, settings.keyCacheTtl());
