@@ -106,6 +106,11 @@ public final class Webhooks {
                 Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(deadLetters, "deadLetters"));
     }
 
+    /** The integration lookup cache's statistics, for TenantScaleBenchmark. */
+    com.github.benmanes.caffeine.cache.stats.CacheStats directoryStats() {
+        return directory.stats();
+    }
+
     /** {@code POST {routePrefix}/api/webhooks/calendly/{token}} and {@code POST {routePrefix}/api/webhooks/calendly}. */
     public void registerRoutes(RoutesConfig routesConfig) {
         routes.register(routesConfig, settings.routePrefix());
