@@ -1,12 +1,12 @@
 package io.calbridge.host.security;
 
+import io.calbridge.testing.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calbridge.host.HostDsl;
 import io.calbridge.host.HostSchema;
-import io.calbridge.host.TestClock;
 import io.calbridge.testing.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +20,7 @@ class LoginThrottleTest {
     static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
     private static final LoginThrottle.Limits LIMITS = new LoginThrottle.Limits(5, 20, Duration.ofMinutes(15));
 
-    private final TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final TestClock clock = TestClock.fixed(Instant.parse("2026-03-01T10:00:00Z"));
     private final LoginThrottle throttle = new LoginThrottle(HostDsl.using(db.dataSource()), clock, LIMITS);
 
     @BeforeEach
