@@ -31,6 +31,8 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.ResponseHeaders;
 import io.calbridge.calendly.internal.settings.Access;
 import io.calbridge.calendly.internal.settings.SettingsApi;
+import io.calbridge.calendly.internal.ui.SettingsUiRoutes;
+import io.calbridge.calendly.SettingsUi;
 import io.calbridge.calendly.spi.HostSecurity;
 import io.calbridge.calendly.spi.HostServices;
 import io.calbridge.calendly.spi.HostCall;
@@ -77,7 +79,8 @@ public final class Wiring {
             HostSecurity security,
             HostServices host,
             Duration httpIdleTimeout,
-            long httpMinRequestDataRate) {
+            long httpMinRequestDataRate,
+            SettingsUi settingsUi) {
 
         public static Settings validate(CalendlyConfig c) {
             require(c.publicBaseUrl != null && !c.publicBaseUrl.isBlank(),
@@ -117,7 +120,8 @@ public final class Wiring {
                     c.migrate, c.workerThreads, c.signatureTolerance, c.signatureFutureSkew,
                     c.maxWebhookBodyBytes, c.tokenRefreshMargin, c.clock,
                     c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry, oauth,
-                    webhookSettings(c, prefix), c.security, c.host, c.httpIdleTimeout, c.httpMinRequestDataRate);
+                    webhookSettings(c, prefix), c.security, c.host, c.httpIdleTimeout, c.httpMinRequestDataRate,
+                    c.settingsUi);
         }
 
         private static WebhookSettings webhookSettings(CalendlyConfig c, String prefix) {
@@ -176,6 +180,7 @@ public final class Wiring {
     private final CacheInvalidation invalidation;
     private Thread rotationResumer;
     private final Access access;
+    private final SettingsUiRoutes settingsUi;
 
     public Wiring(Settings settings) {
         this.settings = settings;
@@ -202,6 +207,10 @@ public final class Wiring {
                 new SettingsApi.Options(settings.routePrefix(), settings.publicBaseUrl().toString(),
                         settings.oauth().platform().isPresent(), settings.oauth().redirectUri().toString(),
                         settings.tokenRefreshMargin()), settings.clock());
+        // The drop-in settings UI, when the host mounts one: the same services as the JSON API.
+        this.settingsUi = settings.settingsUi() == null ? null : new SettingsUiRoutes(settings.settingsUi(), access,
+                settings.security(), settings.host().tenants(), settingsApi, bookings.settings(), bookings.mappings(),
+                bookings.dryRun(), webhooks.operations(), connections);
         invalidation.subscribe(new CacheInvalidation.Handler() {
             @Override
             public void tenantChanged(String tenantId) {
@@ -327,6 +336,9 @@ public final class Wiring {
         connections.registerRoutes(routes);
         settingsApi.registerRoutes(routes);
         webhooks.registerRoutes(routes);
+        if (settingsUi != null) {
+            settingsUi.register(routes);
+        }
     }
 
     /** Root of the settings API (connect, callback, disconnect, settings, mappings...). */
