@@ -154,6 +154,21 @@ class SettingsUiTest {
         assertEquals(303, checked.statusCode(), checked.body());
         assertTrue(get(location(checked), "admin-1", "en").body().contains("Checked with Calendly just now. Booking notifications: active."));
 
+        // A template typo: 400, the message next to the field (naming the placeholder), the input kept, nothing saved.
+        HttpResponse<String> typo = post("/app/calendly/bookings", "admin-1", Map.of("integration", integration,
+                "_csrf", CSRF, "task.enabled", "on", "task.title", "Call {{invitee.nme}}"));
+        assertEquals(400, typo.statusCode(), typo.body());
+        assertTrue(typo.body().contains("id=\"err-task-title\">There is no placeholder {{invitee.nme}}."), typo.body());
+        assertTrue(typo.body().contains("value=\"Call {{invitee.nme}}\""), "the input is kept");
+        HttpResponse<String> soon = post("/app/calendly/bookings", "admin-1", Map.of("integration", integration,
+                "_csrf", CSRF, "task.due_offset_minutes", "soon"));
+        assertEquals(400, soon.statusCode(), soon.body());
+        assertTrue(soon.body().contains("id=\"err-task-due_offset_minutes\">Enter a whole number of minutes"), soon.body());
+        assertTrue(soon.body().contains("value=\"soon\""), "the input is kept");
+        assertFalse(typo.body().contains("docs/"), "no documentation paths");
+        assertTrue(get("/app/calendly/bookings?integration=" + integration, "admin-1", "en").body()
+                .contains("value=\"{{event.name}} with {{invitee.name}}\""), "nothing was saved");
+
         HttpResponse<String> types = get("/app/calendly/event-types?integration=" + integration, "admin-1", "en");
         assertEquals(200, types.statusCode(), types.body());
         assertTrue(types.body().contains("data-event-type-name=\"Intro call\""), types.body());
@@ -169,6 +184,8 @@ class SettingsUiTest {
         HttpResponse<String> activity = get("/app/calendly/activity?integration=" + integration, "admin-1", "en");
         assertTrue(activity.body().contains("invitee.created"), activity.body());
         assertTrue(activity.body().contains("name=\"inbox_id\""), "each delivery can be replayed");
+        assertTrue(activity.body().contains("[redacted]"), "payloads are shown without personal data");
+        assertFalse(activity.body().contains("bob@example.com"), "payloads are shown without personal data");
     }
 
     @Test

@@ -256,7 +256,10 @@ public final class SettingsUiRoutes {
     /** The result of the last action, from the redirect's query: it stays until the admin dismisses it. */
     private Ui.Notice notice(Context ctx, Locale locale) {
         String done = ctx.queryParam("done");
-        String n = Optional.ofNullable(ctx.queryParam("n")).orElse("");
+        // What the result names (an event type, a count): shown as text, and kept short so that a crafted
+        // link cannot put a paragraph of its own words on the page.
+        String n = Optional.ofNullable(ctx.queryParam("n")).map(v -> v.length() > 120 ? v.substring(0, 120) + "…" : v)
+                .orElse("");
         if (done != null && done.matches("[a-z_]{1,40}") && messages.has(locale, "done." + done)) {
             return new Ui.Notice(done.endsWith("_failed") ? "error" : "ok", messages.text(locale, "done." + done, n));
         }
@@ -432,7 +435,7 @@ public final class SettingsUiRoutes {
         String event = blankToNull(r.ctx().queryParam("event"));
         int size = 25;
         WebhookLogPage log = webhooks.log(r.tenant(), new WebhookLogQuery(id,
-                status == null ? null : status.toUpperCase(Locale.ROOT), event, size, (page - 1) * size, false, false));
+                status == null ? null : status.toUpperCase(Locale.ROOT), event, size, (page - 1) * size, true, false));
         IntegrationSummary summary = api.integration(r.tenant(), id);
         Models.Activity model = new Models.Activity(log.items(), status, event, page, log.hasMore(),
                 summary.health().deliveries());
