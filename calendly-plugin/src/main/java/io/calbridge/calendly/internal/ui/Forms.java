@@ -125,9 +125,9 @@ final class Forms {
         return f.done(rules);
     }
 
-    /** {@code list_ids[1]} is shown at {@code list_ids}. */
+    /** {@code list_ids[1]} is shown at {@code list_ids}; a mapping's {@code rules.owner_id} at {@code owner_id}. */
     static String field(String apiField) {
-        return apiField == null ? "" : apiField.replaceAll("\\[\\d+]$", "");
+        return apiField == null ? "" : apiField.replaceAll("\\[\\d+]$", "").replaceFirst("^rules\\.", "");
     }
 
     /** A service's message for people: without the pointers into our documentation meant for API users. */
