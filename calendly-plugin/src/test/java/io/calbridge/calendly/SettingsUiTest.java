@@ -100,6 +100,7 @@ class SettingsUiTest {
                 c.calendlyApiBaseUrl = sandbox.baseUrl();
                 c.calendlyAuthBaseUrl = sandbox.baseUrl();
                 c.subscriptionCheckInterval = Duration.ZERO;
+                c.syncPollInterval = Duration.ofMillis(200);
                 c.settingsUi = SettingsUi.at("/app/calendly").stylesheet("/theme.css");
             }));
         }).start();
@@ -150,6 +151,9 @@ class SettingsUiTest {
         assertTrue(page.contains("All times in Europe/Berlin"), "the tenant's zone, named");
 
         String integration = find(page, "data-integration=\"([0-9a-f-]{36})\"");
+        // The import that follows a connection shows on the Connection section (the sync feature's report).
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                get("/app/calendly?integration=" + integration, "admin-1", "en").body().contains("<dt>Last import</dt>"));
         HttpResponse<String> checked = post("/app/calendly/check", "admin-1", Map.of("integration", integration, "_csrf", CSRF));
         assertEquals(303, checked.statusCode(), checked.body());
         assertTrue(get(location(checked), "admin-1", "en").body().contains("Checked with Calendly just now. Booking notifications: active."));

@@ -40,6 +40,9 @@ import io.calbridge.calendly.spi.Notification;
 import io.calbridge.calendly.spi.Notifications;
 import io.calbridge.calendly.internal.webhook.DeadLetterListener;
 import io.calbridge.calendly.internal.booking.Bookings;
+import io.calbridge.calendly.internal.sync.OneBookingPerInvitee;
+import io.calbridge.calendly.internal.sync.Sync;
+import io.calbridge.calendly.internal.sync.SyncOptions;
 import io.javalin.config.RoutesConfig;
 import java.net.URI;
 import java.time.Clock;
@@ -80,6 +83,7 @@ public final class Wiring {
             HostServices host,
             Duration httpIdleTimeout,
             long httpMinRequestDataRate,
+            SyncOptions sync,
             SettingsUi settingsUi) {
 
         public static Settings validate(CalendlyConfig c) {
@@ -121,6 +125,8 @@ public final class Wiring {
                     c.maxWebhookBodyBytes, c.tokenRefreshMargin, c.clock,
                     c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry, oauth,
                     webhookSettings(c, prefix), c.security, c.host, c.httpIdleTimeout, c.httpMinRequestDataRate,
+                    new SyncOptions(c.syncPollInterval, c.syncSweepInterval, c.syncGapMargin, c.syncSilence, c.syncThreads,
+                            c.syncBackgroundRequestsPerMinute, SyncOptions.defaults().lease()),
                     c.settingsUi);
         }
 
@@ -178,6 +184,7 @@ public final class Wiring {
     private final Bookings bookings;
     private final SettingsApi settingsApi;
     private final CacheInvalidation invalidation;
+    private final Sync sync;
     private Thread rotationResumer;
     private final Access access;
     private final SettingsUiRoutes settingsUi;
@@ -198,19 +205,23 @@ public final class Wiring {
         this.bookings = Bookings.create(db, settings.host(), settings.clock());
         // Without a host registry the meters still count (tests read them); nobody publishes them.
         MeterRegistry meters = settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry();
-        this.webhooks = Webhooks.create(db, keyring, bookings.processor(), settings.webhooks(), meters, settings.clock(),
+        // Webhooks and imports alike: one booking per invitee per tenant, then the booking pipeline.
+        OneBookingPerInvitee pipeline = new OneBookingPerInvitee(db, bookings.processor(), settings.clock());
+        this.webhooks = Webhooks.create(db, keyring, pipeline, settings.webhooks(), meters, settings.clock(),
                 notifyHost(settings.host().notifications()));
         this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
                 reauthorization, adminCaller(access), id -> webhooks.integrationChanged(), invalidation, meters,
                 settings.clock());
+        this.sync = Sync.create(db, pipeline, calendly, connections.tokens(), access, settings.sync(), meters,
+                settings.clock());
         this.settingsApi = SettingsApi.create(db, access, bookings, webhooks.operations(), calendly, connections.tokens(),
                 new SettingsApi.Options(settings.routePrefix(), settings.publicBaseUrl().toString(),
                         settings.oauth().platform().isPresent(), settings.oauth().redirectUri().toString(),
-                        settings.tokenRefreshMargin()), settings.clock());
+                        settings.tokenRefreshMargin()), settings.clock(), sync::report);
         // The drop-in settings UI, when the host mounts one: the same services as the JSON API.
         this.settingsUi = settings.settingsUi() == null ? null : new SettingsUiRoutes(settings.settingsUi(), access,
                 settings.security(), settings.host().tenants(), settingsApi, bookings.settings(), bookings.mappings(),
-                bookings.dryRun(), webhooks.operations(), connections);
+                bookings.dryRun(), webhooks.operations(), connections, sync);
         invalidation.subscribe(new CacheInvalidation.Handler() {
             @Override
             public void tenantChanged(String tenantId) {
@@ -343,6 +354,7 @@ public final class Wiring {
         ResponseHeaders.register(routes, settingsPath(), webhookPath());
         // connect, callback and disconnect first: GET /settings/calendly/callback is not an integration id.
         connections.registerRoutes(routes);
+        sync.registerRoutes(routes, settingsPath());
         settingsApi.registerRoutes(routes);
         webhooks.registerRoutes(routes);
         if (settingsUi != null) {
@@ -374,9 +386,11 @@ public final class Wiring {
         rotationResumer.start();
         connections.start();
         webhooks.start();
+        sync.start();
     }
 
     public void stop() {
+        sync.stop();
         webhooks.stop();
         connections.stop();
         if (rotationResumer != null) {
@@ -420,5 +434,10 @@ public final class Wiring {
 
     public Bookings bookings() {
         return bookings;
+    }
+
+    /** Import on connect, gap backfill, reconciliation sweep; see {@link Sync}. */
+    public Sync sync() {
+        return sync;
     }
 }

@@ -8,8 +8,11 @@ import io.calbridge.db.calendly.tables.CalendlyBooking;
 import io.calbridge.db.calendly.tables.CalendlyEffectLedger;
 import io.calbridge.db.calendly.tables.CalendlyEventTypeMapping;
 import io.calbridge.db.calendly.tables.CalendlyIntegration;
+import io.calbridge.db.calendly.tables.CalendlyInviteeOwner;
 import io.calbridge.db.calendly.tables.CalendlyKekRotation;
 import io.calbridge.db.calendly.tables.CalendlyOauthState;
+import io.calbridge.db.calendly.tables.CalendlySyncSettings;
+import io.calbridge.db.calendly.tables.CalendlySyncState;
 import io.calbridge.db.calendly.tables.CalendlyTenantKey;
 import io.calbridge.db.calendly.tables.CalendlyWebhookInbox;
 import io.calbridge.db.calendly.tables.CalendlyWebhookRejection;
@@ -17,8 +20,11 @@ import io.calbridge.db.calendly.tables.records.CalendlyBookingRecord;
 import io.calbridge.db.calendly.tables.records.CalendlyEffectLedgerRecord;
 import io.calbridge.db.calendly.tables.records.CalendlyEventTypeMappingRecord;
 import io.calbridge.db.calendly.tables.records.CalendlyIntegrationRecord;
+import io.calbridge.db.calendly.tables.records.CalendlyInviteeOwnerRecord;
 import io.calbridge.db.calendly.tables.records.CalendlyKekRotationRecord;
 import io.calbridge.db.calendly.tables.records.CalendlyOauthStateRecord;
+import io.calbridge.db.calendly.tables.records.CalendlySyncSettingsRecord;
+import io.calbridge.db.calendly.tables.records.CalendlySyncStateRecord;
 import io.calbridge.db.calendly.tables.records.CalendlyTenantKeyRecord;
 import io.calbridge.db.calendly.tables.records.CalendlyWebhookInboxRecord;
 import io.calbridge.db.calendly.tables.records.CalendlyWebhookRejectionRecord;
@@ -48,9 +54,12 @@ public class Keys {
     public static final UniqueKey<CalendlyEventTypeMappingRecord> CALENDLY_EVENT_TYPE_MAPPING_PKEY = Internal.createUniqueKey(CalendlyEventTypeMapping.CALENDLY_EVENT_TYPE_MAPPING, DSL.name("calendly_event_type_mapping_pkey"), new TableField[] { CalendlyEventTypeMapping.CALENDLY_EVENT_TYPE_MAPPING.ID }, true);
     public static final UniqueKey<CalendlyIntegrationRecord> CALENDLY_INTEGRATION_PKEY = Internal.createUniqueKey(CalendlyIntegration.CALENDLY_INTEGRATION, DSL.name("calendly_integration_pkey"), new TableField[] { CalendlyIntegration.CALENDLY_INTEGRATION.ID }, true);
     public static final UniqueKey<CalendlyIntegrationRecord> CALENDLY_INTEGRATION_WEBHOOK_PATH_TOKEN_KEY = Internal.createUniqueKey(CalendlyIntegration.CALENDLY_INTEGRATION, DSL.name("calendly_integration_webhook_path_token_key"), new TableField[] { CalendlyIntegration.CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN }, true);
+    public static final UniqueKey<CalendlyInviteeOwnerRecord> CALENDLY_INVITEE_OWNER_PKEY = Internal.createUniqueKey(CalendlyInviteeOwner.CALENDLY_INVITEE_OWNER, DSL.name("calendly_invitee_owner_pkey"), new TableField[] { CalendlyInviteeOwner.CALENDLY_INVITEE_OWNER.TENANT_ID, CalendlyInviteeOwner.CALENDLY_INVITEE_OWNER.INVITEE_URI }, true);
     public static final UniqueKey<CalendlyKekRotationRecord> CALENDLY_KEK_ROTATION_PKEY = Internal.createUniqueKey(CalendlyKekRotation.CALENDLY_KEK_ROTATION, DSL.name("calendly_kek_rotation_pkey"), new TableField[] { CalendlyKekRotation.CALENDLY_KEK_ROTATION.ID }, true);
     public static final UniqueKey<CalendlyOauthStateRecord> CALENDLY_OAUTH_STATE_PKEY = Internal.createUniqueKey(CalendlyOauthState.CALENDLY_OAUTH_STATE, DSL.name("calendly_oauth_state_pkey"), new TableField[] { CalendlyOauthState.CALENDLY_OAUTH_STATE.ID }, true);
     public static final UniqueKey<CalendlyOauthStateRecord> CALENDLY_OAUTH_STATE_STATE_HASH_KEY = Internal.createUniqueKey(CalendlyOauthState.CALENDLY_OAUTH_STATE, DSL.name("calendly_oauth_state_state_hash_key"), new TableField[] { CalendlyOauthState.CALENDLY_OAUTH_STATE.STATE_HASH }, true);
+    public static final UniqueKey<CalendlySyncSettingsRecord> CALENDLY_SYNC_SETTINGS_PKEY = Internal.createUniqueKey(CalendlySyncSettings.CALENDLY_SYNC_SETTINGS, DSL.name("calendly_sync_settings_pkey"), new TableField[] { CalendlySyncSettings.CALENDLY_SYNC_SETTINGS.TENANT_ID }, true);
+    public static final UniqueKey<CalendlySyncStateRecord> CALENDLY_SYNC_STATE_PKEY = Internal.createUniqueKey(CalendlySyncState.CALENDLY_SYNC_STATE, DSL.name("calendly_sync_state_pkey"), new TableField[] { CalendlySyncState.CALENDLY_SYNC_STATE.INTEGRATION_ID }, true);
     public static final UniqueKey<CalendlyTenantKeyRecord> CALENDLY_TENANT_KEY_PKEY = Internal.createUniqueKey(CalendlyTenantKey.CALENDLY_TENANT_KEY, DSL.name("calendly_tenant_key_pkey"), new TableField[] { CalendlyTenantKey.CALENDLY_TENANT_KEY.TENANT_ID }, true);
     public static final UniqueKey<CalendlyWebhookInboxRecord> CALENDLY_WEBHOOK_INBOX_INTEGRATION_ID_DEDUPE_KEY_KEY = Internal.createUniqueKey(CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX, DSL.name("calendly_webhook_inbox_integration_id_dedupe_key_key"), new TableField[] { CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX.INTEGRATION_ID, CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX.DEDUPE_KEY }, true);
     public static final UniqueKey<CalendlyWebhookInboxRecord> CALENDLY_WEBHOOK_INBOX_PKEY = Internal.createUniqueKey(CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX, DSL.name("calendly_webhook_inbox_pkey"), new TableField[] { CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX.ID }, true);
@@ -62,7 +71,9 @@ public class Keys {
 
     public static final ForeignKey<CalendlyBookingRecord, CalendlyIntegrationRecord> CALENDLY_BOOKING__CALENDLY_BOOKING_INTEGRATION_ID_FKEY = Internal.createForeignKey(CalendlyBooking.CALENDLY_BOOKING, DSL.name("calendly_booking_integration_id_fkey"), new TableField[] { CalendlyBooking.CALENDLY_BOOKING.INTEGRATION_ID }, Keys.CALENDLY_INTEGRATION_PKEY, new TableField[] { CalendlyIntegration.CALENDLY_INTEGRATION.ID }, true);
     public static final ForeignKey<CalendlyEventTypeMappingRecord, CalendlyIntegrationRecord> CALENDLY_EVENT_TYPE_MAPPING__CALENDLY_EVENT_TYPE_MAPPING_INTEGRATION_ID_FKEY = Internal.createForeignKey(CalendlyEventTypeMapping.CALENDLY_EVENT_TYPE_MAPPING, DSL.name("calendly_event_type_mapping_integration_id_fkey"), new TableField[] { CalendlyEventTypeMapping.CALENDLY_EVENT_TYPE_MAPPING.INTEGRATION_ID }, Keys.CALENDLY_INTEGRATION_PKEY, new TableField[] { CalendlyIntegration.CALENDLY_INTEGRATION.ID }, true);
+    public static final ForeignKey<CalendlyInviteeOwnerRecord, CalendlyIntegrationRecord> CALENDLY_INVITEE_OWNER__CALENDLY_INVITEE_OWNER_INTEGRATION_ID_FKEY = Internal.createForeignKey(CalendlyInviteeOwner.CALENDLY_INVITEE_OWNER, DSL.name("calendly_invitee_owner_integration_id_fkey"), new TableField[] { CalendlyInviteeOwner.CALENDLY_INVITEE_OWNER.INTEGRATION_ID }, Keys.CALENDLY_INTEGRATION_PKEY, new TableField[] { CalendlyIntegration.CALENDLY_INTEGRATION.ID }, true);
     public static final ForeignKey<CalendlyOauthStateRecord, CalendlyIntegrationRecord> CALENDLY_OAUTH_STATE__CALENDLY_OAUTH_STATE_INTEGRATION_ID_FKEY = Internal.createForeignKey(CalendlyOauthState.CALENDLY_OAUTH_STATE, DSL.name("calendly_oauth_state_integration_id_fkey"), new TableField[] { CalendlyOauthState.CALENDLY_OAUTH_STATE.INTEGRATION_ID }, Keys.CALENDLY_INTEGRATION_PKEY, new TableField[] { CalendlyIntegration.CALENDLY_INTEGRATION.ID }, true);
+    public static final ForeignKey<CalendlySyncStateRecord, CalendlyIntegrationRecord> CALENDLY_SYNC_STATE__CALENDLY_SYNC_STATE_INTEGRATION_ID_FKEY = Internal.createForeignKey(CalendlySyncState.CALENDLY_SYNC_STATE, DSL.name("calendly_sync_state_integration_id_fkey"), new TableField[] { CalendlySyncState.CALENDLY_SYNC_STATE.INTEGRATION_ID }, Keys.CALENDLY_INTEGRATION_PKEY, new TableField[] { CalendlyIntegration.CALENDLY_INTEGRATION.ID }, true);
     public static final ForeignKey<CalendlyWebhookInboxRecord, CalendlyIntegrationRecord> CALENDLY_WEBHOOK_INBOX__CALENDLY_WEBHOOK_INBOX_INTEGRATION_ID_FKEY = Internal.createForeignKey(CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX, DSL.name("calendly_webhook_inbox_integration_id_fkey"), new TableField[] { CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX.INTEGRATION_ID }, Keys.CALENDLY_INTEGRATION_PKEY, new TableField[] { CalendlyIntegration.CALENDLY_INTEGRATION.ID }, true);
     public static final ForeignKey<CalendlyWebhookRejectionRecord, CalendlyIntegrationRecord> CALENDLY_WEBHOOK_REJECTION__CALENDLY_WEBHOOK_REJECTION_INTEGRATION_ID_FKEY = Internal.createForeignKey(CalendlyWebhookRejection.CALENDLY_WEBHOOK_REJECTION, DSL.name("calendly_webhook_rejection_integration_id_fkey"), new TableField[] { CalendlyWebhookRejection.CALENDLY_WEBHOOK_REJECTION.INTEGRATION_ID }, Keys.CALENDLY_INTEGRATION_PKEY, new TableField[] { CalendlyIntegration.CALENDLY_INTEGRATION.ID }, true);
 }

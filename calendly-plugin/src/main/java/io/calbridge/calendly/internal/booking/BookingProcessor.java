@@ -93,8 +93,25 @@ public final class BookingProcessor implements DeliveryProcessor {
         };
     }
 
+    /**
+     * How a delivery is applied. Webhooks use {@link #AS_DELIVERED}; an import of a meeting that
+     * already took place passes {@code createTask = false} unless the tenant asked for tasks on past
+     * meetings (the booking then records "no task", so later deliveries create none either).
+     */
+    public record Options(boolean createTask) {
+        public static final Options AS_DELIVERED = new Options(true);
+    }
+
     @Override
     public ProcessingResult process(StoredDelivery delivery) {
+        return process(delivery, Options.AS_DELIVERED);
+    }
+
+    /**
+     * The one entry point for deliveries that did not come through the inbox (imports, backfills,
+     * sweeps build webhook-shaped bodies from Calendly's API): same parsing, identity and ledger.
+     */
+    public ProcessingResult process(StoredDelivery delivery, Options options) {
         Envelope envelope;
         try {
             envelope = Envelope.read(delivery.rawBody());
@@ -121,7 +138,8 @@ public final class BookingProcessor implements DeliveryProcessor {
                     + "so it cannot be matched to a booking.");
         }
         String payloadJson = envelope.payloadJson();
-        return db.tx(dsl -> withConnection(dsl, conn -> applyInvitee(dsl, conn, delivery, kind, invitee, payloadJson, eventAt)));
+        return db.tx(dsl -> withConnection(dsl, conn -> applyInvitee(dsl, conn, delivery, kind, invitee, payloadJson, eventAt,
+                options.createTask())));
     }
 
     private static <T> T read(String event, Envelope envelope, Class<T> type) {
@@ -141,7 +159,7 @@ public final class BookingProcessor implements DeliveryProcessor {
     }
 
     private ProcessingResult applyInvitee(DSLContext dsl, Connection conn, StoredDelivery d, Kind kind, Invitee p,
-                                          String payloadJson, Instant eventAt) {
+                                          String payloadJson, Instant eventAt, boolean tasksAllowed) {
         UUID integrationId = d.integrationId();
         Set<String> uris = new LinkedHashSet<>();
         uris.add(p.uri());
@@ -179,7 +197,8 @@ public final class BookingProcessor implements DeliveryProcessor {
         Function<String, Policy> policyFor = uri -> policies.computeIfAbsent(Objects.toString(uri, ""),
                 u -> settings.load(dsl, integrationId, u).map(SettingsStore.Loaded::policy).orElse(loaded.policy()));
         try {
-            reconciler.reconcile(new ChainReconciler.Context(tenantId, conn, chain, ledger, chain.get(p.uri()), policyFor, eventAt));
+            reconciler.reconcile(new ChainReconciler.Context(tenantId, conn, chain, ledger, chain.get(p.uri()), policyFor, eventAt,
+                    tasksAllowed));
         } catch (UnknownReferenceException e) {
             throw new PermanentProcessingException(explain(e, loaded.policy()), e);
         }

@@ -71,11 +71,19 @@ final class ChainReconciler {
         final Booking start;
         final Function<String, Policy> policies;
         final Instant eventAt;
+        /** False when an import of a past meeting asks for no task (sync's past_meeting_tasks setting). */
+        final boolean tasksAllowed;
         private ZoneId zone;
         private Owner owner;
 
         Context(String tenantId, Connection connection, Chain chain, Ledger ledger, Booking start,
                 Function<String, Policy> policies, Instant eventAt) {
+            this(tenantId, connection, chain, ledger, start, policies, eventAt, true);
+        }
+
+        Context(String tenantId, Connection connection, Chain chain, Ledger ledger, Booking start,
+                Function<String, Policy> policies, Instant eventAt, boolean tasksAllowed) {
+            this.tasksAllowed = tasksAllowed;
             this.tenantId = tenantId;
             this.connection = connection;
             this.chain = chain;
@@ -295,7 +303,7 @@ final class ChainReconciler {
 
     private void createTask(Context ctx, Policy policy, Booking data, Invitee p, String contactId, Owner owner) {
         ObjectNode result = Ledger.object();
-        if (!policy.taskEnabled() || p.startTime() == null) {
+        if (!ctx.tasksAllowed || !policy.taskEnabled() || p.startTime() == null) {
             result.putNull("id");
             ctx.ledger.put("task", result);
             return;

@@ -155,12 +155,12 @@ public final class SubscriptionManager {
                 Instant since = row.subscriptionCheckedAt() != null ? row.subscriptionCheckedAt() : now;
                 log.warn("Webhook subscription of Calendly integration {} is gone; recreating it", row.id());
                 db.txRun(dsl -> {
-                    store.recordGap(dsl, row.id(), since);
+                    store.recordGap(dsl, row.id(), since, "deleted");
                     store.forgetSubscription(dsl, row.id());
                 });
             } else if (row.subscriptionError() != null && row.connectedAt() != null) {
                 // Earlier attempts failed: nothing was delivered since the connection was made.
-                db.txRun(dsl -> store.recordGap(dsl, row.id(), row.connectedAt()));
+                db.txRun(dsl -> store.recordGap(dsl, row.id(), row.connectedAt(), "not_created"));
             }
             SubscriptionStatus created = create(row, api, url, desiredScope(row), null, ours);
             if (created.error() == null) {
@@ -174,7 +174,7 @@ public final class SubscriptionManager {
             Instant since = tracked.retryStartedAt() != null ? tracked.retryStartedAt()
                     : row.subscriptionCheckedAt() != null ? row.subscriptionCheckedAt() : now;
             log.warn("Calendly disabled the webhook subscription of integration {}; recreating it", row.id());
-            db.txRun(dsl -> store.recordGap(dsl, row.id(), since));
+            db.txRun(dsl -> store.recordGap(dsl, row.id(), since, "disabled"));
             return replace(row, api, url, tracked);
         }
         if (!url.equals(tracked.callbackUrl())) {
@@ -212,7 +212,7 @@ public final class SubscriptionManager {
         }
         Instant deletedAt = clock.instant();
         if (old.isActive()) {
-            db.txRun(dsl -> store.recordGap(dsl, row.id(), deletedAt));
+            db.txRun(dsl -> store.recordGap(dsl, row.id(), deletedAt, "replaced"));
         }
         return create(row, api, url, desiredScope(row), old, List.of());
     }
@@ -246,7 +246,7 @@ public final class SubscriptionManager {
                     conflictHandled = true;
                     // A subscription for our URL exists that we cannot use (its key is unknown to us): replace it.
                     if (removeConflicting(api, row, url, knownForUrl)) {
-                        db.txRun(dsl -> store.recordGap(dsl, row.id(), clock.instant()));
+                        db.txRun(dsl -> store.recordGap(dsl, row.id(), clock.instant(), "replaced"));
                         i--; // same attempt again
                         continue;
                     }

@@ -30,7 +30,7 @@ public final class Models {
      */
     public record Connection(List<IntegrationSummary> live, List<IntegrationSummary> gone, IntegrationSummary selected,
                              boolean platformAppAvailable, String redirectUri, Map<String, String> errors,
-                             String openMode) {
+                             String openMode, Sync sync) {
         public boolean hasError(String field) {
             return errors.containsKey(field);
         }
@@ -38,6 +38,54 @@ public final class Models {
         public String error(String field) {
             return errors.get(field);
         }
+    }
+
+    /**
+     * Import, backfill and sweep of the selected integration (the sync feature's report, as the
+     * settings API's health shows it), or null when there is none yet.
+     *
+     * @param job         {@code import}, {@code backfill} or {@code sweep} running, waiting or paused; null when idle
+     * @param last        the last import, backfill and sweep that finished, in that order (absent ones left out)
+     * @param nextSweepAt when the next reconciliation sweep is due
+     */
+    public record Sync(Job job, List<Last> last, Instant nextSweepAt) {
+        static Sync of(Object report) {
+            if (!(report instanceof com.fasterxml.jackson.databind.JsonNode r) || !r.isObject()) {
+                return null;
+            }
+            Job job = null;
+            com.fasterxml.jackson.databind.JsonNode j = r.path("job");
+            if (j.isObject()) {
+                job = new Job(j.path("kind").asText(), j.path("state").asText(), j.path("done").asLong(),
+                        j.path("total").asLong(), instant(j.path("paused_until")));
+            }
+            List<Last> last = new java.util.ArrayList<>();
+            for (String kind : List.of("import", "backfill", "sweep")) {
+                com.fasterxml.jackson.databind.JsonNode l = r.path("last_" + kind);
+                if (l.isObject()) {
+                    String error = l.path("error").isTextual() ? l.path("error").asText() : null;
+                    last.add(new Last(kind, error != null ? error : l.path("message").asText(""), error != null,
+                            instant(l.path("finished_at"))));
+                }
+            }
+            return new Sync(job, last, instant(r.path("next_sweep_at")));
+        }
+
+        private static Instant instant(com.fasterxml.jackson.databind.JsonNode n) {
+            try {
+                return n.isTextual() ? Instant.parse(n.asText()) : null;
+            } catch (java.time.format.DateTimeParseException e) {
+                return null;
+            }
+        }
+    }
+
+    /** A running, waiting or paused job; {@code total} 0 while it is not known yet. */
+    public record Job(String kind, String state, long done, long total, Instant pausedUntil) {
+    }
+
+    /** A finished import, backfill or sweep: the sync feature's message (English) and when it finished. */
+    public record Last(String kind, String message, boolean failed, Instant finishedAt) {
     }
 
     /** The tenant's lists, tags, statuses and team members, for pickers. */

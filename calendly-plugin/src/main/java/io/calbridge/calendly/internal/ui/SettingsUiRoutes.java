@@ -22,6 +22,7 @@ import io.calbridge.calendly.internal.ui.templates.JtedocumentGenerated;
 import io.calbridge.calendly.internal.ui.templates.JteeventTypesGenerated;
 import io.calbridge.calendly.internal.ui.templates.JtefailureGenerated;
 import io.calbridge.calendly.internal.ui.templates.JtemappingGenerated;
+import io.calbridge.calendly.internal.sync.Sync;
 import io.calbridge.calendly.internal.webhook.WebhookLogPage;
 import io.calbridge.calendly.internal.webhook.WebhookLogQuery;
 import io.calbridge.calendly.internal.webhook.WebhookOperations;
@@ -84,10 +85,11 @@ public final class SettingsUiRoutes {
     private final DryRun dryRun;
     private final WebhookOperations webhooks;
     private final Connections connections;
+    private final Sync sync;
 
     public SettingsUiRoutes(SettingsUi config, Access access, HostSecurity security, TenantDirectory tenants, SettingsApi api,
                             SettingsService settings, MappingService mappings, DryRun dryRun, WebhookOperations webhooks,
-                            Connections connections) {
+                            Connections connections, Sync sync) {
         this.config = config;
         this.messages = new Messages(config.messages());
         this.access = access;
@@ -99,6 +101,7 @@ public final class SettingsUiRoutes {
         this.dryRun = dryRun;
         this.webhooks = webhooks;
         this.connections = connections;
+        this.sync = sync;
     }
 
     public void register(RoutesConfig routes) {
@@ -269,6 +272,11 @@ public final class SettingsUiRoutes {
             if ("error".equals(ctx.queryParam("webhooks"))) {
                 text += " " + messages.text(locale, "done.connected_webhooks_error");
             }
+            for (String warning : Optional.ofNullable(ctx.queryParam("warning")).orElse("").split(",")) {
+                if (!warning.isBlank() && messages.has(locale, "done.warning." + warning.strip())) {
+                    text += " " + messages.text(locale, "done.warning." + warning.strip());
+                }
+            }
             return new Ui.Notice("ok", text);
         }
         if ("disconnected".equals(calendly)) {
@@ -303,16 +311,20 @@ public final class SettingsUiRoutes {
             openMode = reason.startsWith("client") || reason.startsWith("webhook") ? "tenant_app" : "personal_token";
         }
         Models.Connection model = new Models.Connection(live, gone, selected, api.platformAppAvailable(), api.redirectUri(),
-                errors, openMode);
+                errors, openMode, selected == null ? null : Models.Sync.of(selected.health().sync()));
         return render(out -> JteconnectionGenerated.render(out, null, r.ui(), r.integrations(), model));
     }
 
-    /** "Check now": asks Calendly about the webhook subscription (and so the token) at once, repairing what it can. */
+    /**
+     * "Check now": asks Calendly about the webhook subscription (and so the token) at once, repairing
+     * what it can, and makes a reconciliation sweep (bookings Calendly has that never arrived) due now.
+     */
     private void checkNow(Request r) {
         UUID id = requireIntegration(r);
         api.integration(r.tenant(), id);
         String state;
         try {
+            sync.requestSweep(id);
             SubscriptionStatus s = connections.subscriptions().ensureNow(id);
             state = s.error() == null ? s.state() : s.state() + ": " + s.error();
         } catch (RuntimeException e) {
