@@ -9,6 +9,7 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
 import io.calbridge.calendly.internal.crypto.SecretBox;
+import io.calbridge.calendly.internal.webhook.CalendlyEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,9 +50,10 @@ import org.slf4j.LoggerFactory;
 public final class SubscriptionManager {
     private static final Logger log = LoggerFactory.getLogger(SubscriptionManager.class);
 
-    public static final List<String> INVITEE_EVENTS = List.of(
-            "invitee.created", "invitee.canceled", "invitee_no_show.created", "invitee_no_show.deleted");
-    public static final String ROUTING_EVENT = "routing_form_submission.created";
+    /** What every subscription asks for, from the one event catalogue. */
+    public static final List<String> INVITEE_EVENTS = CalendlyEvent.inviteeEvents();
+    /** Asked for by organization-scope subscriptions only. */
+    public static final String ROUTING_EVENT = CalendlyEvent.ROUTING_FORM_SUBMITTED.wireName();
     /** How long a replaced signing key keeps verifying (deliveries signed just before a swap). */
     public static final Duration PREVIOUS_KEY_GRACE = Duration.ofHours(1);
     static final Duration LEASE = Duration.ofMinutes(2);
@@ -274,9 +276,8 @@ public final class SubscriptionManager {
         List<Attempt> list = new ArrayList<>();
         String org = row.calendlyOrganizationUri();
         if ("organization".equals(scope)) {
-            List<String> all = new ArrayList<>(INVITEE_EVENTS);
-            all.add(ROUTING_EVENT);
-            list.add(new Attempt("organization-scope", new NewWebhookSubscription(url, all, org, "organization", null, key)));
+            list.add(new Attempt("organization-scope",
+                    new NewWebhookSubscription(url, CalendlyEvent.subscribed(true), org, "organization", null, key)));
             list.add(new Attempt("organization-scope without routing forms",
                     new NewWebhookSubscription(url, INVITEE_EVENTS, org, "organization", null, key)));
         }
