@@ -196,6 +196,14 @@ public final class CalendlyConfig {
      */
     public String settingsPageUrl;
 
+    /**
+     * The drop-in settings UI for tenant admins, or null for none (the default): e.g.
+     * {@code c.settingsUi = SettingsUi.at("/app/calendly")} serves the Calendly page at that path of the
+     * host. It needs {@link io.calbridge.calendly.spi.HostSecurity#csrfToken} to change anything. When
+     * {@link #settingsPageUrl} is not set, the browser returns to the UI after connecting.
+     */
+    public SettingsUi settingsUi;
+
     /** Attempts per Calendly call (first try included) on 429, 5xx and network errors. Default 5. */
     public int calendlyMaxAttempts = 5;
 

@@ -77,7 +77,7 @@ public final class HostApp {
                 c.masterKey = masterKey;
                 c.security = security.hostSecurity();
                 c.host = Crm.hostServices(dataSource);
-                c.settingsPageUrl = "/app/calendly";
+                c.settingsUi = web.calendlyUi(); // the Calendly page at /app/calendly, in the app's layout
                 c.meterRegistry = metrics.registry();
                 plugin.accept(c);
             }));

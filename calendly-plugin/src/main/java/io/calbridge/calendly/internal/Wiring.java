@@ -31,6 +31,8 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.ResponseHeaders;
 import io.calbridge.calendly.internal.settings.Access;
 import io.calbridge.calendly.internal.settings.SettingsApi;
+import io.calbridge.calendly.internal.ui.SettingsUiRoutes;
+import io.calbridge.calendly.SettingsUi;
 import io.calbridge.calendly.spi.HostSecurity;
 import io.calbridge.calendly.spi.HostServices;
 import io.calbridge.calendly.spi.HostCall;
@@ -81,7 +83,8 @@ public final class Wiring {
             HostServices host,
             Duration httpIdleTimeout,
             long httpMinRequestDataRate,
-            SyncOptions sync) {
+            SyncOptions sync,
+            SettingsUi settingsUi) {
 
         public static Settings validate(CalendlyConfig c) {
             require(c.publicBaseUrl != null && !c.publicBaseUrl.isBlank(),
@@ -123,7 +126,8 @@ public final class Wiring {
                     c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry, oauth,
                     webhookSettings(c, prefix), c.security, c.host, c.httpIdleTimeout, c.httpMinRequestDataRate,
                     new SyncOptions(c.syncPollInterval, c.syncSweepInterval, c.syncGapMargin, c.syncSilence, c.syncThreads,
-                            c.syncBackgroundRequestsPerMinute, SyncOptions.defaults().lease()));
+                            c.syncBackgroundRequestsPerMinute, SyncOptions.defaults().lease()),
+                    c.settingsUi);
         }
 
         private static WebhookSettings webhookSettings(CalendlyConfig c, String prefix) {
@@ -183,6 +187,7 @@ public final class Wiring {
     private final Sync sync;
     private Thread rotationResumer;
     private final Access access;
+    private final SettingsUiRoutes settingsUi;
 
     public Wiring(Settings settings) {
         this.settings = settings;
@@ -213,6 +218,10 @@ public final class Wiring {
                 new SettingsApi.Options(settings.routePrefix(), settings.publicBaseUrl().toString(),
                         settings.oauth().platform().isPresent(), settings.oauth().redirectUri().toString(),
                         settings.tokenRefreshMargin()), settings.clock(), sync::report);
+        // The drop-in settings UI, when the host mounts one: the same services as the JSON API.
+        this.settingsUi = settings.settingsUi() == null ? null : new SettingsUiRoutes(settings.settingsUi(), access,
+                settings.security(), settings.host().tenants(), settingsApi, bookings.settings(), bookings.mappings(),
+                bookings.dryRun(), webhooks.operations(), connections, sync);
         invalidation.subscribe(new CacheInvalidation.Handler() {
             @Override
             public void tenantChanged(String tenantId) {
@@ -348,6 +357,9 @@ public final class Wiring {
         sync.registerRoutes(routes, settingsPath());
         settingsApi.registerRoutes(routes);
         webhooks.registerRoutes(routes);
+        if (settingsUi != null) {
+            settingsUi.register(routes);
+        }
     }
 
     /** Root of the settings API (connect, callback, disconnect, settings, mappings...). */

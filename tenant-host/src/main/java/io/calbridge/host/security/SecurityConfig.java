@@ -90,9 +90,9 @@ public final class SecurityConfig {
         initializeNow(pac4j, form, bearer, jwt);
 
         this.users = new CurrentUsers(pac4j, bearer, directory);
-        this.hostSecurity = new PluginSecurity(users);
         this.csrf = new CsrfGuard(new LoginFormTokens(settings.jwtKey(), settings.https(), settings.clock()),
                 Set.of(CALLBACK_PATH), Set.of(TOKEN_PATH), List.of(WEBHOOK_PREFIX));
+        this.hostSecurity = new PluginSecurity(users, csrf);
         this.headers = new SecurityHeaders(settings.https(), settings.formActionOrigins());
     }
 
