@@ -38,6 +38,7 @@ import io.calbridge.calendly.spi.Notification;
 import io.calbridge.calendly.spi.Notifications;
 import io.calbridge.calendly.internal.webhook.DeadLetterListener;
 import io.calbridge.calendly.internal.booking.Bookings;
+import io.calbridge.calendly.internal.writeback.WriteBack;
 import io.javalin.config.RoutesConfig;
 import java.net.URI;
 import java.time.Clock;
@@ -173,6 +174,7 @@ public final class Wiring {
     private final Webhooks webhooks;
     private final Bookings bookings;
     private final SettingsApi settingsApi;
+    private final WriteBack writeBack;
     private final CacheInvalidation invalidation;
     private Thread rotationResumer;
     private final Access access;
@@ -190,7 +192,8 @@ public final class Wiring {
                 settings.meterRegistry(), TenantKeyring.Options.DEFAULTS, invalidation::trusted);
         this.calendly = new CalendlyClient(settings.oauth().client(), Sleeper.SYSTEM, settings.clock());
         ReauthorizationListener reauthorization = ReauthorizationListener.notifying(settings.host().notifications());
-        this.bookings = Bookings.create(db, settings.host(), settings.clock());
+        // Bookings made through a scheduling link a CRM user sent attach to that contact (write-back).
+        this.bookings = Bookings.create(db, settings.host(), settings.clock(), WriteBack.pins(settings.clock()));
         // Without a host registry the meters still count (tests read them); nobody publishes them.
         MeterRegistry meters = settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry();
         this.webhooks = Webhooks.create(db, keyring, bookings.processor(), settings.webhooks(), meters, settings.clock(),
@@ -198,6 +201,7 @@ public final class Wiring {
         this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
                 reauthorization, adminCaller(access), id -> webhooks.integrationChanged(), invalidation, meters,
                 settings.clock());
+        this.writeBack = WriteBack.create(db, calendly, connections.tokens(), settings.security(), access, settings.clock());
         this.settingsApi = SettingsApi.create(db, access, bookings, webhooks.operations(), calendly, connections.tokens(),
                 new SettingsApi.Options(settings.routePrefix(), settings.publicBaseUrl().toString(),
                         settings.oauth().platform().isPresent(), settings.oauth().redirectUri().toString(),
@@ -315,6 +319,11 @@ public final class Wiring {
         };
     }
 
+    /** Acting on Calendly from the CRM; see {@link io.calbridge.calendly.CalendlyActions}. */
+    public io.calbridge.calendly.CalendlyActions actions() {
+        return writeBack.actions();
+    }
+
     /** Caffeine's numbers in the plugin's own type, so Caffeine stays out of the API. */
     private static CacheStatistics statistics(CacheStats stats) {
         return new CacheStatistics(stats.hitCount(), stats.missCount(), stats.loadFailureCount(), stats.evictionCount());
@@ -325,6 +334,8 @@ public final class Wiring {
         ResponseHeaders.register(routes, settingsPath(), webhookPath());
         // connect, callback and disconnect first: GET /settings/calendly/callback is not an integration id.
         connections.registerRoutes(routes);
+        // Before the settings routes: "contacts" and "meetings" are not integration ids.
+        writeBack.registerRoutes(routes, settings.routePrefix());
         settingsApi.registerRoutes(routes);
         webhooks.registerRoutes(routes);
     }

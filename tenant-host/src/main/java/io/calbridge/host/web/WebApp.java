@@ -47,6 +47,7 @@ public final class WebApp {
         routes.get("/app/tags", crm::tags);
         routes.get("/app/tags/{id}", crm::tag);
         routes.get("/app/tasks", crm::tasks);
+        routes.get("/app/tasks/{id}", crm::task);
         routes.get("/app/calendly", calendly::show);
         routes.get("/app/calendly/webhooks", calendly::webhooks);
     }

@@ -71,11 +71,19 @@ final class ChainReconciler {
         final Booking start;
         final Function<String, Policy> policies;
         final Instant eventAt;
+        /** The contact a {@link ContactPins} tied this booking to, or null to find it by e-mail. */
+        final String pinnedContactId;
         private ZoneId zone;
         private Owner owner;
 
         Context(String tenantId, Connection connection, Chain chain, Ledger ledger, Booking start,
                 Function<String, Policy> policies, Instant eventAt) {
+            this(tenantId, connection, chain, ledger, start, policies, eventAt, null);
+        }
+
+        Context(String tenantId, Connection connection, Chain chain, Ledger ledger, Booking start,
+                Function<String, Policy> policies, Instant eventAt, String pinnedContactId) {
+            this.pinnedContactId = pinnedContactId;
             this.tenantId = tenantId;
             this.connection = connection;
             this.chain = chain;
@@ -159,6 +167,9 @@ final class ChainReconciler {
         }
         ObjectNode result = Ledger.object();
         result.put("invitee", data.inviteeUri);
+        if (ctx.pinnedContactId != null) {
+            return pinnedContact(ctx, policy, p, result);
+        }
         if (p.email() == null || p.email().isBlank()) {
             result.putNull("id");
             ctx.ledger.put("contact", result);
@@ -207,6 +218,32 @@ final class ChainReconciler {
         status.put("seq", 0);
         ctx.ledger.put("status", status);
         return ref.id();
+    }
+
+    /**
+     * The contact a scheduling link was sent to: it gets the booking's answers and status, but its
+     * owner and e-mail stay as the CRM has them (the salesperson who sent the link owns it already;
+     * the invitee may have typed another address).
+     */
+    private String pinnedContact(Context ctx, Policy policy, Invitee p, ObjectNode result) {
+        String id = ctx.pinnedContactId;
+        Map<String, String> fields = p.contactFields();
+        if (!fields.isEmpty()) {
+            host.contacts().updateFields(ctx.call("contact.fields"), id, fields);
+        }
+        if (policy.contactStatus() != null) {
+            host.contacts().updateStatus(ctx.call("contact.status"), id, policy.contactStatus());
+        }
+        result.put("id", id);
+        result.put("pinned", true);
+        result.put("fields", fields.hashCode());
+        ctx.ledger.put("contact", result);
+        ObjectNode status = Ledger.object();
+        status.put("base", policy.contactStatus());
+        status.put("current", policy.contactStatus());
+        status.put("seq", 0);
+        ctx.ledger.put("status", status);
+        return id;
     }
 
     /** A reschedule brought a new invitee: take over changed answers, and a new host as owner. */
