@@ -10,6 +10,7 @@ import io.calbridge.calendly.SchedulingLinkRequest;
 import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Json;
 import io.calbridge.calendly.internal.settings.Access;
+import io.calbridge.calendly.spi.HostSecurity.Action;
 import io.calbridge.calendly.spi.HostSecurity.Caller;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.ContentType;
@@ -45,6 +46,7 @@ final class WriteBackRoutes {
 
     void meetings(Context ctx) {
         Caller caller = access.requireCaller(ctx);
+        service.permit(caller, Action.VIEW_MEETINGS); // before the input is even read
         boolean refresh = "true".equalsIgnoreCase(ctx.queryParam("refresh"));
         Meetings m = service.meetings(caller, ctx.pathParam("contactId"), refresh);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -56,19 +58,17 @@ final class WriteBackRoutes {
 
     void eventTypes(Context ctx) {
         Caller caller = access.requireCaller(ctx);
+        service.permit(caller, Action.SEND_SCHEDULING_LINK); // before the input is even read
         write(ctx, 200, Map.of("event_types", service.eventTypes(caller, ctx.queryParam("integration_id"))));
     }
 
     void createLink(Context ctx) {
         Caller caller = access.requireCaller(ctx);
+        service.permit(caller, Action.SEND_SCHEDULING_LINK); // before the input is even read
         JsonNode body = body(ctx);
         String key = ctx.header("Idempotency-Key");
         if (key == null || key.isBlank()) {
             key = text(body, "idempotency_key");
-        }
-        if (key == null || key.isBlank()) {
-            throw ApiException.badRequest("missing_value", "Idempotency-Key header is required: a value of your choice, "
-                    + "the same when you retry, so a retry gets the same link", "idempotency_key");
         }
         SchedulingLink link = service.createLink(caller, new SchedulingLinkRequest(ctx.pathParam("contactId"),
                 text(body, "event_type_uri"), text(body, "integration_id"), key, text(body, "name"), text(body, "email")));
@@ -84,17 +84,20 @@ final class WriteBackRoutes {
 
     void cancel(Context ctx) {
         Caller caller = access.requireCaller(ctx);
+        service.permit(caller, Action.CANCEL_MEETING); // before the input is even read
         JsonNode body = body(ctx);
         write(ctx, 200, result(service.cancel(caller, ctx.pathParam("meetingId"), text(body, "reason"))));
     }
 
     void markNoShow(Context ctx) {
         Caller caller = access.requireCaller(ctx);
+        service.permit(caller, Action.MARK_NO_SHOW); // before the input is even read
         write(ctx, 200, result(service.markNoShow(caller, ctx.pathParam("meetingId"))));
     }
 
     void unmarkNoShow(Context ctx) {
         Caller caller = access.requireCaller(ctx);
+        service.permit(caller, Action.MARK_NO_SHOW); // before the input is even read
         write(ctx, 200, result(service.unmarkNoShow(caller, ctx.pathParam("meetingId"))));
     }
 

@@ -176,6 +176,10 @@ public final class WriteBackService {
             throw ApiException.badRequest("invalid_value", "event_type_uri: a Calendly event type URI "
                     + "(https://api.calendly.com/event_types/...)", "event_type_uri");
         }
+        if (r.idempotencyKey() == null || r.idempotencyKey().isBlank()) {
+            throw ApiException.badRequest("missing_value", "idempotency_key (or the Idempotency-Key header) is required: "
+                    + "a value of your choice, the same when you retry, so that a retry gets the same link", "idempotency_key");
+        }
         String key = required(r.idempotencyKey(), "idempotency_key", 200);
         optional(r.name(), "name", 200);
         optional(r.email(), "email", 320);
