@@ -198,6 +198,21 @@ class WriteBackTest {
     }
 
     @Test
+    void aMeetingThatTookPlaceCannotBeCanceledAndNothingChanges() throws Exception {
+        UUID contact = bookAndAwait("Paula Past", "paula@example.com", Instant.now().minus(Duration.ofHours(3)));
+        JsonNode listed = meetings(contact, member);
+        assertEquals(0, listed.get("upcoming").size(), "it started three hours ago");
+        String meeting = listed.at("/past/0/id").asText();
+        JsonNode error = ok(send("POST", "/settings/calendly/meetings/" + meeting + "/cancel", "{}", member, null), 409)
+                .get("error");
+        assertEquals("meeting_in_past", error.get("code").asText());
+        assertFalse(error.toString().contains("paula"), "no invitee data in errors: " + error);
+        assertEquals("OPEN", tasksOf(contact).get(0).getStatus());
+        assertEquals(404, send("POST", "/settings/calendly/meetings/" + UUID.randomUUID() + "/cancel", "{}", member, null)
+                .statusCode());
+    }
+
+    @Test
     void aNoShowIsMarkedAndTakenBackAndRetriesChangeNothing() throws Exception {
         UUID contact = bookAndAwait("Nolan Noshow", "nolan@example.com",
                 Instant.now().plus(Duration.ofDays(5)).truncatedTo(ChronoUnit.HOURS));
