@@ -235,6 +235,13 @@ class WriteBackTest {
         assertFalse(refreshed.at("/upcoming/0/no_show").asBoolean());
         assertFalse(refreshed.at("/upcoming/0/awaiting_webhook").asBoolean(), "Calendly and the plugin agree");
         assertTrue(refreshed.hasNonNull("refreshed_at"));
+
+        // Marked again, Calendly's reply lost on the way: the plugin's resend finds it marked; one mark, one webhook.
+        sandbox.faults().loseNextReplies(1, "/invitee_no_shows");
+        assertTrue(ok(send("PUT", path, null, member, null), 200).get("already_done").asBoolean());
+        await("the second no-show stored", () -> meetingsQuietly(contact).at("/upcoming/0/no_show").asBoolean());
+        sandbox.awaitIdle(Duration.ofSeconds(10));
+        assertEquals(2, deliveries("invitee_no_show.created", "nolan@example.com"), "one per mark");
     }
 
     @Test

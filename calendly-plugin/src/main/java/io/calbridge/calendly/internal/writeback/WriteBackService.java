@@ -288,11 +288,19 @@ public final class WriteBackService {
                     break;
                 }
                 try {
-                    CalendlyApi api = apis.computeIfAbsent(b.integrationId(), id -> {
-                        IntegrationFacts i = integration(caller, id);
-                        Refusals.requireScope(i.scopes(), Need.READ_EVENTS);
-                        return api(i);
-                    });
+                    CalendlyApi api;
+                    try {
+                        api = apis.computeIfAbsent(b.integrationId(), id -> {
+                            IntegrationFacts i = integration(caller, id);
+                            Refusals.requireScope(i.scopes(), Need.READ_EVENTS);
+                            return api(i);
+                        });
+                    } catch (ApiException e) {
+                        if ("not_connected".equals(e.code()) || "not_found".equals(e.code())) {
+                            continue; // an integration disconnected since: its bookings are shown as stored
+                        }
+                        throw e;
+                    }
                     live.put(b.id(), api.invitee(b.inviteeUri()));
                 } catch (CalendlyApiException e) {
                     if (!e.isNotFound()) {
