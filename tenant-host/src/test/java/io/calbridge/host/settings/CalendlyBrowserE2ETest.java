@@ -23,7 +23,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * A person in headless Chromium: signs in to tenant-host as Acme's admin, connects Calendly through
  * the sandbox's consent page (clicking Approve), saves default settings, maps the "Intro call"
  * event type to another list and tag, books an Intro call on the sandbox's booking page, and watches the contact (with its list
- * and tag) and the follow-up task appear, then replays the delivery from the webhook log. A
+ * and tag) and the follow-up task appear, creates a single-use scheduling link and marks a no-show
+ * from the contact page, then replays the delivery from the webhook log. A
  * screenshot of every step goes to {@code target/e2e-screenshots/}.
  */
 class CalendlyBrowserE2ETest {
@@ -143,6 +144,36 @@ class CalendlyBrowserE2ETest {
         b.findElement(By.linkText("Erin Example")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Intro call with Erin Example"));
         chromium.screenshot("contact-page");
+
+        // The contact's Calendly meeting with its actions (/static/meetings.js): a single-use link, a no-show.
+        String contactPage = b.getCurrentUrl();
+        WebElement meetingRow = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#calendly-meetings tr[data-meeting-id]")));
+        assertTrue(meetingRow.getText().contains("Intro call") && meetingRow.getText().contains("active"), meetingRow.getText());
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#calendly-meetings form.send-link option")));
+        WebElement createLink = b.findElement(By.cssSelector("#calendly-meetings form.send-link button[type=submit]"));
+        scrollTo(createLink);
+        createLink.click();
+        WebElement link = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#calendly-meetings .link-out a")));
+        assertTrue(link.getText().contains("utm_content=calbridge-link.") && link.getText().contains("email=erin%40example.com"),
+                link.getText());
+        chromium.screenshot("scheduling-link");
+        WebElement noShow = b.findElement(By.cssSelector("#calendly-meetings button[data-action=no-show]"));
+        scrollTo(noShow);
+        noShow.click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#calendly-meetings .notice"),
+                "Marked as no-show"));
+        long noShowDeadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!b.findElements(By.cssSelector("#calendly-meetings tr[data-meeting-id]")).stream()
+                .anyMatch(r -> r.getText().contains("no-show") && !r.getText().contains("Mark no-show"))) {
+            assertTrue(System.nanoTime() < noShowDeadline, "the no-show did not come back through the webhook");
+            sleep(250);
+            b.get(contactPage);
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#calendly-meetings tr[data-meeting-id]")));
+        }
+        assertFalse(b.findElements(By.cssSelector("#calendly-meetings button[data-action=unmark]")).isEmpty(),
+                "now it can be taken back");
+        chromium.screenshot("no-show-marked");
 
         // The follow-up task appears on the tasks page.
         poll(b, host.base + "/app/tasks", "Intro call with Erin Example");
