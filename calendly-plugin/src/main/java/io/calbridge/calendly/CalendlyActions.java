@@ -38,14 +38,15 @@ public interface CalendlyActions {
     Meetings meetings(Caller caller, String contactId, boolean refresh);
 
     /**
-     * Cancels the meeting at Calendly (the whole event: every invitee of a group event), as the
-     * connected Calendly user. The invitee sees {@code reason}.
+     * Cancels the meeting at Calendly, as the connected Calendly user. The invitee sees
+     * {@code reason}. Calendly cancels whole events, so a group event that has other active
+     * invitees is refused (409 {@code group_meeting}).
      *
      * @param caller    who asks ({@link HostSecurity.Action#CANCEL_MEETING})
      * @param meetingId {@link Meeting#id()}
      * @param reason    shown to the invitee; may be null; at most 10,000 characters
      * @return done, or already done (Calendly had it canceled)
-     * @throws CalendlyActionException 409 {@code meeting_in_past}, {@code meeting_rescheduled},
+     * @throws CalendlyActionException 409 {@code meeting_in_past}, {@code meeting_rescheduled}, {@code group_meeting},
      *                                 {@code calendly_not_allowed}, {@code reconnect_required}...
      */
     ActionResult cancelMeeting(Caller caller, String meetingId, String reason);

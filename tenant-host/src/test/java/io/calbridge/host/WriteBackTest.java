@@ -53,6 +53,7 @@ class WriteBackTest {
     static DemoTenants demo;
     static SandboxEventType intro;
     static SandboxEventType globexCall;
+    static SandboxEventType workshop;
     static String base;
     static String member;
     static String globexAdmin;
@@ -64,6 +65,7 @@ class WriteBackTest {
         var org = sandbox.createOrganization("Acme on Calendly", Plan.STANDARD);
         SandboxUser ada = sandbox.createUser(org, "Ada Host", "ada@acme.test", Role.OWNER, "Europe/Warsaw");
         intro = sandbox.createEventType(ada, "Intro call", EventKind.SOLO, Duration.ofMinutes(30));
+        workshop = sandbox.createEventType(ada, "Workshop", EventKind.GROUP(5), Duration.ofMinutes(90));
         var otherOrg = sandbox.createOrganization("Globex on Calendly", Plan.STANDARD);
         SandboxUser gus = sandbox.createUser(otherOrg, "Gus Host", "gus@globex.test", Role.OWNER, "UTC");
         globexCall = sandbox.createEventType(gus, "Globex call", EventKind.SOLO, Duration.ofMinutes(30));
@@ -185,9 +187,12 @@ class WriteBackTest {
 
     @Test
     void aCancelWhoseCalendlyReplyIsLostIsStillOneCancel() throws Exception {
-        UUID contact = bookAndAwait("Lou Lost", "lou@example.com", Instant.now().plus(Duration.ofDays(4)).truncatedTo(ChronoUnit.HOURS));
+        Booking booked = sandbox.book(BookingRequest.of(intro, "Lou Lost", "lou@example.com",
+                Instant.now().plus(Duration.ofDays(4)).truncatedTo(ChronoUnit.HOURS)));
+        await("Lou's task", () -> contactOf("lou@example.com") != null && tasksOf(contactOf("lou@example.com")).size() == 1);
+        UUID contact = contactOf("lou@example.com");
         String meeting = meetings(contact, member).at("/upcoming/0/id").asText();
-        sandbox.faults().loseNextReplies(1, "/scheduled_events/");
+        sandbox.faults().loseNextReplies(1, "/scheduled_events/" + booked.eventUuid() + "/cancellation");
         JsonNode r = ok(send("POST", "/settings/calendly/meetings/" + meeting + "/cancel", "{}", member, null), 200);
         assertTrue(r.get("already_done").asBoolean(), "the plugin's retry found it canceled: " + r);
         await("the task canceled", () -> "CANCELED".equals(tasksOf(contact).get(0).getStatus()));
@@ -209,6 +214,21 @@ class WriteBackTest {
         assertEquals("OPEN", tasksOf(contact).get(0).getStatus());
         assertEquals(404, send("POST", "/settings/calendly/meetings/" + UUID.randomUUID() + "/cancel", "{}", member, null)
                 .statusCode());
+    }
+
+    @Test
+    void aGroupEventWithOtherInviteesIsNotCanceledForEveryone() throws Exception {
+        Instant start = Instant.now().plus(Duration.ofDays(9)).truncatedTo(ChronoUnit.HOURS);
+        sandbox.book(BookingRequest.of(workshop, "Greta Group", "greta@example.com", start));
+        sandbox.book(BookingRequest.of(workshop, "Gordon Group", "gordon@example.com", start));
+        await("both contacts", () -> contactOf("greta@example.com") != null && contactOf("gordon@example.com") != null
+                && tasksOf(contactOf("gordon@example.com")).size() == 1);
+        String meeting = meetings(contactOf("greta@example.com"), member).at("/upcoming/0/id").asText();
+        JsonNode error = ok(send("POST", "/settings/calendly/meetings/" + meeting + "/cancel", "{}", member, null), 409)
+                .get("error");
+        assertEquals("group_meeting", error.get("code").asText());
+        assertEquals("OPEN", tasksOf(contactOf("gordon@example.com")).get(0).getStatus(), "Gordon's meeting stands");
+        assertEquals(0, deliveries("invitee.canceled", "gordon@example.com"));
     }
 
     @Test

@@ -101,7 +101,14 @@ public final class WriteBackService {
         IntegrationFacts integration = integration(caller, b.integrationId());
         Refusals.requireScope(integration.scopes(), Need.CANCEL);
         try {
-            api(integration).cancelScheduledEvent(b.scheduledEventUri(), reason == null ? null : reason.strip());
+            CalendlyApi api = api(integration);
+            // Calendly cancels events, not invitees: in a group event that would cancel everyone else's too.
+            var counter = api.scheduledEvent(b.scheduledEventUri()).inviteesCounter();
+            if (counter != null && counter.active() != null && counter.active() > 1) {
+                throw new ApiException(409, "group_meeting", "This is a group event with other invitees; Calendly "
+                        + "would cancel it for all of them. Cancel it in Calendly if that is what you mean.");
+            }
+            api.cancelScheduledEvent(b.scheduledEventUri(), reason == null ? null : reason.strip());
             return new ActionResult(b.id().toString(), "cancel", false);
         } catch (CalendlyApiException e) {
             if (e.status() == 403 && Refusals.messageSays(e, "already canceled")) {
