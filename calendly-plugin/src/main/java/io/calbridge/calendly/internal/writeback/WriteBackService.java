@@ -84,6 +84,7 @@ public final class WriteBackService {
 
     public ActionResult cancel(Caller caller, String meetingId, String reason) {
         permit(caller, Action.CANCEL_MEETING);
+        optional(reason, "reason", Integer.MAX_VALUE);
         if (reason != null && reason.length() > MAX_REASON) {
             throw ApiException.badRequest("invalid_value", "reason: at most " + MAX_REASON + " characters", "reason");
         }
@@ -421,6 +422,10 @@ public final class WriteBackService {
     }
 
     private static String optional(String value, String field, int max) {
+        if (value != null && value.indexOf('\u0000') >= 0) {
+            // PostgreSQL text cannot hold NUL; no person types one.
+            throw ApiException.badRequest("invalid_value", field + ": must not contain a NUL character", field);
+        }
         if (value != null && value.strip().length() > max) {
             throw ApiException.badRequest("invalid_value", field + ": at most " + max + " characters", field);
         }
