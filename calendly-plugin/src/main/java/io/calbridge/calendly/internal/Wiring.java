@@ -39,6 +39,9 @@ import io.calbridge.calendly.spi.Notifications;
 import io.calbridge.calendly.internal.webhook.DeadLetterListener;
 import io.calbridge.calendly.internal.booking.Bookings;
 import io.calbridge.calendly.internal.writeback.WriteBack;
+import io.calbridge.calendly.internal.sync.OneBookingPerInvitee;
+import io.calbridge.calendly.internal.sync.Sync;
+import io.calbridge.calendly.internal.sync.SyncOptions;
 import io.javalin.config.RoutesConfig;
 import java.net.URI;
 import java.time.Clock;
@@ -78,7 +81,8 @@ public final class Wiring {
             HostSecurity security,
             HostServices host,
             Duration httpIdleTimeout,
-            long httpMinRequestDataRate) {
+            long httpMinRequestDataRate,
+            SyncOptions sync) {
 
         public static Settings validate(CalendlyConfig c) {
             require(c.publicBaseUrl != null && !c.publicBaseUrl.isBlank(),
@@ -118,7 +122,9 @@ public final class Wiring {
                     c.migrate, c.workerThreads, c.signatureTolerance, c.signatureFutureSkew,
                     c.maxWebhookBodyBytes, c.tokenRefreshMargin, c.clock,
                     c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry, oauth,
-                    webhookSettings(c, prefix), c.security, c.host, c.httpIdleTimeout, c.httpMinRequestDataRate);
+                    webhookSettings(c, prefix), c.security, c.host, c.httpIdleTimeout, c.httpMinRequestDataRate,
+                    new SyncOptions(c.syncPollInterval, c.syncSweepInterval, c.syncGapMargin, c.syncSilence, c.syncThreads,
+                            c.syncBackgroundRequestsPerMinute, SyncOptions.defaults().lease()));
         }
 
         private static WebhookSettings webhookSettings(CalendlyConfig c, String prefix) {
@@ -176,6 +182,7 @@ public final class Wiring {
     private final SettingsApi settingsApi;
     private final WriteBack writeBack;
     private final CacheInvalidation invalidation;
+    private final Sync sync;
     private Thread rotationResumer;
     private final Access access;
 
@@ -196,16 +203,20 @@ public final class Wiring {
         this.bookings = Bookings.create(db, settings.host(), settings.clock(), WriteBack.pins(settings.clock()));
         // Without a host registry the meters still count (tests read them); nobody publishes them.
         MeterRegistry meters = settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry();
-        this.webhooks = Webhooks.create(db, keyring, bookings.processor(), settings.webhooks(), meters, settings.clock(),
+        // Webhooks and imports alike: one booking per invitee per tenant, then the booking pipeline.
+        OneBookingPerInvitee pipeline = new OneBookingPerInvitee(db, bookings.processor(), settings.clock());
+        this.webhooks = Webhooks.create(db, keyring, pipeline, settings.webhooks(), meters, settings.clock(),
                 notifyHost(settings.host().notifications()));
         this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
                 reauthorization, adminCaller(access), id -> webhooks.integrationChanged(), invalidation, meters,
                 settings.clock());
         this.writeBack = WriteBack.create(db, calendly, connections.tokens(), settings.security(), access, settings.clock());
+        this.sync = Sync.create(db, pipeline, calendly, connections.tokens(), access, settings.sync(), meters,
+                settings.clock());
         this.settingsApi = SettingsApi.create(db, access, bookings, webhooks.operations(), calendly, connections.tokens(),
                 new SettingsApi.Options(settings.routePrefix(), settings.publicBaseUrl().toString(),
                         settings.oauth().platform().isPresent(), settings.oauth().redirectUri().toString(),
-                        settings.tokenRefreshMargin()), settings.clock());
+                        settings.tokenRefreshMargin()), settings.clock(), sync::report);
         invalidation.subscribe(new CacheInvalidation.Handler() {
             @Override
             public void tenantChanged(String tenantId) {
@@ -345,6 +356,7 @@ public final class Wiring {
         connections.registerRoutes(routes);
         // Before the settings routes: "contacts" and "meetings" are not integration ids.
         writeBack.registerRoutes(routes, settings.routePrefix());
+        sync.registerRoutes(routes, settingsPath());
         settingsApi.registerRoutes(routes);
         webhooks.registerRoutes(routes);
     }
@@ -373,9 +385,11 @@ public final class Wiring {
         rotationResumer.start();
         connections.start();
         webhooks.start();
+        sync.start();
     }
 
     public void stop() {
+        sync.stop();
         webhooks.stop();
         connections.stop();
         if (rotationResumer != null) {
@@ -419,5 +433,10 @@ public final class Wiring {
 
     public Bookings bookings() {
         return bookings;
+    }
+
+    /** Import on connect, gap backfill, reconciliation sweep; see {@link Sync}. */
+    public Sync sync() {
+        return sync;
     }
 }

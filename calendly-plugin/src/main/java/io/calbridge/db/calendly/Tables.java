@@ -8,9 +8,12 @@ import io.calbridge.db.calendly.tables.CalendlyBooking;
 import io.calbridge.db.calendly.tables.CalendlyEffectLedger;
 import io.calbridge.db.calendly.tables.CalendlyEventTypeMapping;
 import io.calbridge.db.calendly.tables.CalendlyIntegration;
+import io.calbridge.db.calendly.tables.CalendlyInviteeOwner;
 import io.calbridge.db.calendly.tables.CalendlyKekRotation;
 import io.calbridge.db.calendly.tables.CalendlyOauthState;
 import io.calbridge.db.calendly.tables.CalendlySchedulingLink;
+import io.calbridge.db.calendly.tables.CalendlySyncSettings;
+import io.calbridge.db.calendly.tables.CalendlySyncState;
 import io.calbridge.db.calendly.tables.CalendlyTenantKey;
 import io.calbridge.db.calendly.tables.CalendlyWebhookInbox;
 import io.calbridge.db.calendly.tables.CalendlyWebhookRejection;
@@ -43,6 +46,11 @@ public class Tables {
     public static final CalendlyIntegration CALENDLY_INTEGRATION = CalendlyIntegration.CALENDLY_INTEGRATION;
 
     /**
+     * The table <code>calendly_invitee_owner</code>.
+     */
+    public static final CalendlyInviteeOwner CALENDLY_INVITEE_OWNER = CalendlyInviteeOwner.CALENDLY_INVITEE_OWNER;
+
+    /**
      * The table <code>calendly_kek_rotation</code>.
      */
     public static final CalendlyKekRotation CALENDLY_KEK_ROTATION = CalendlyKekRotation.CALENDLY_KEK_ROTATION;
@@ -56,6 +64,16 @@ public class Tables {
      * The table <code>calendly_scheduling_link</code>.
      */
     public static final CalendlySchedulingLink CALENDLY_SCHEDULING_LINK = CalendlySchedulingLink.CALENDLY_SCHEDULING_LINK;
+
+    /**
+     * The table <code>calendly_sync_settings</code>.
+     */
+    public static final CalendlySyncSettings CALENDLY_SYNC_SETTINGS = CalendlySyncSettings.CALENDLY_SYNC_SETTINGS;
+
+    /**
+     * The table <code>calendly_sync_state</code>.
+     */
+    public static final CalendlySyncState CALENDLY_SYNC_STATE = CalendlySyncState.CALENDLY_SYNC_STATE;
 
     /**
      * The table <code>calendly_tenant_key</code>.
