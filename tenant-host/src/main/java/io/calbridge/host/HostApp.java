@@ -65,7 +65,7 @@ public final class HostApp {
         this.metrics = new HostMetrics(dataSource);
         DSLContext dsl = HostDsl.using(dataSource);
         UserDirectory directory = new UserDirectory(dsl);
-        SecurityConfig security = new SecurityConfig(securitySettings, directory);
+        SecurityConfig security = new SecurityConfig(securitySettings, directory, dsl);
         WebApp web = new WebApp(security, directory, dsl);
         this.javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

@@ -196,7 +196,7 @@ public final class Wiring {
         // Before any cache exists: the caches of every node are read only while this node hears the others.
         this.invalidation = CacheInvalidation.create(db);
         this.keyring = TenantKeyring.create(db, settings.masterKey(), settings.previousMasterKeys(), settings.clock(),
-                settings.meterRegistry(), TenantKeyring.Options.DEFAULTS, invalidation::trusted);
+                settings.meterRegistry(), TenantKeyring.Options.DEFAULTS, invalidation::trusted, invalidation);
         this.calendly = new CalendlyClient(settings.oauth().client(), Sleeper.SYSTEM, settings.clock());
         ReauthorizationListener reauthorization = ReauthorizationListener.notifying(settings.host().notifications());
         // Bookings made through a scheduling link a CRM user sent attach to that contact (write-back).
