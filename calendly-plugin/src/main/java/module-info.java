@@ -42,5 +42,6 @@ module io.calbridge.calendly {
     opens io.calbridge.calendly.internal.settings to com.fasterxml.jackson.databind;
     opens io.calbridge.calendly.internal.sync to com.fasterxml.jackson.databind;
     opens io.calbridge.calendly.internal.webhook to com.fasterxml.jackson.databind;
+    opens io.calbridge.calendly.internal.writeback to com.fasterxml.jackson.databind;
     opens io.calbridge.db.calendly.tables.records to org.jooq;
 }

@@ -183,10 +183,14 @@ public final class CalendlyConfig {
     /**
      * OAuth scopes requested at authorization. Default: what the plugin uses, and nothing more:
      * {@code users:read scheduled_events:read event_types:read organizations:read webhooks:read
-     * webhooks:write routing_forms:read}.
+     * webhooks:write routing_forms:read}, and for acting on Calendly from the CRM
+     * ({@link CalendlyActions}) {@code scheduled_events:write} (cancel, no-shows) and
+     * {@code scheduling_links:write} (single-use links). Drop those two to keep the integration
+     * read-only: the actions then answer 409 {@code reconnect_required} naming the scope.
      */
     public List<String> oauthScopes = new ArrayList<>(List.of("users:read", "scheduled_events:read",
-            "event_types:read", "organizations:read", "webhooks:read", "webhooks:write", "routing_forms:read"));
+            "event_types:read", "organizations:read", "webhooks:read", "webhooks:write", "routing_forms:read",
+            "scheduled_events:write", "scheduling_links:write"));
 
     /**
      * The host's page where tenants manage the Calendly connection. After the OAuth callback (and a

@@ -28,6 +28,9 @@ public final class CalendlyPlugin extends Plugin<CalendlyConfig> {
     /** The plugin's runtime operations, for the host: {@code app.unsafe.appDataManager.get(OPERATIONS)}. */
     public static final Key<CalendlyOperations> OPERATIONS = new Key<>("calbridge.calendly.operations");
 
+    /** Acting on Calendly from the CRM (cancel, no-show, scheduling links, meetings): {@code ctx.appData(ACTIONS)}. */
+    public static final Key<CalendlyActions> ACTIONS = new Key<>("calbridge.calendly.actions");
+
     private final Wiring.Settings settings;
     private Wiring wiring;
 
@@ -48,6 +51,7 @@ public final class CalendlyPlugin extends Plugin<CalendlyConfig> {
     public void onInitialize(JavalinState state) {
         wiring = new Wiring(settings);
         state.appData(OPERATIONS, wiring.operations());
+        state.appData(ACTIONS, wiring.actions());
         // Slow clients must not hold server threads: bound how long and how slowly a request may stall.
         state.jetty.modifyHttpConfiguration(http -> {
             if (settings.httpIdleTimeout() != null) {

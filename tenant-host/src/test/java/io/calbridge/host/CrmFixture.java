@@ -21,6 +21,8 @@ public final class CrmFixture {
     public final UUID acmeVip;
     public final UUID globexDemoRequests;
     public final UUID globexDemoTag;
+    public final UUID janeTask = UUID.randomUUID();
+    public final UUID gerdTask = UUID.randomUUID();
 
     public CrmFixture(DemoTenants demo) {
         var dsl = demo.dsl;
@@ -40,10 +42,10 @@ public final class CrmFixture {
         dsl.insertInto(CONTACT_TAG).set(CONTACT_TAG.TENANT_ID, demo.globex).set(CONTACT_TAG.CONTACT_ID, gerd).set(CONTACT_TAG.TAG_ID, globexDemoTag).execute();
         dsl.insertInto(LIST_MEMBER).set(LIST_MEMBER.TENANT_ID, demo.globex).set(LIST_MEMBER.CONTACT_ID, gerd).set(LIST_MEMBER.LIST_ID, globexDemoRequests).execute();
 
-        dsl.insertInto(TASK).set(TASK.ID, UUID.randomUUID()).set(TASK.TENANT_ID, demo.acme).set(TASK.CONTACT_ID, jane)
+        dsl.insertInto(TASK).set(TASK.ID, janeTask).set(TASK.TENANT_ID, demo.acme).set(TASK.CONTACT_ID, jane)
                 .set(TASK.OWNER_USER_ID, demo.acmeMember).set(TASK.TITLE, "Follow up with Jane")
                 .set(TASK.DUE_AT, OffsetDateTime.parse("2026-03-02T15:00:00Z")).set(TASK.STATUS, "OPEN").execute();
-        dsl.insertInto(TASK).set(TASK.ID, UUID.randomUUID()).set(TASK.TENANT_ID, demo.globex).set(TASK.CONTACT_ID, gerd)
+        dsl.insertInto(TASK).set(TASK.ID, gerdTask).set(TASK.TENANT_ID, demo.globex).set(TASK.CONTACT_ID, gerd)
                 .set(TASK.TITLE, "Call Gerd back").set(TASK.DUE_AT, OffsetDateTime.parse("2026-03-02T15:00:00Z")).set(TASK.STATUS, "OPEN").execute();
         dsl.insertInto(ACTIVITY).set(ACTIVITY.TENANT_ID, demo.acme).set(ACTIVITY.CONTACT_ID, jane).set(ACTIVITY.KIND, "calendly.booking")
                 .set(ACTIVITY.SUMMARY, "Booked Discovery call").set(ACTIVITY.DETAILS, JSONB.valueOf("{\"event\":\"Discovery call\"}"))

@@ -40,6 +40,7 @@ import io.calbridge.calendly.spi.Notification;
 import io.calbridge.calendly.spi.Notifications;
 import io.calbridge.calendly.internal.webhook.DeadLetterListener;
 import io.calbridge.calendly.internal.booking.Bookings;
+import io.calbridge.calendly.internal.writeback.WriteBack;
 import io.calbridge.calendly.internal.sync.OneBookingPerInvitee;
 import io.calbridge.calendly.internal.sync.Sync;
 import io.calbridge.calendly.internal.sync.SyncOptions;
@@ -183,6 +184,7 @@ public final class Wiring {
     private final Webhooks webhooks;
     private final Bookings bookings;
     private final SettingsApi settingsApi;
+    private final WriteBack writeBack;
     private final CacheInvalidation invalidation;
     private final Sync sync;
     private Thread rotationResumer;
@@ -202,7 +204,8 @@ public final class Wiring {
                 settings.meterRegistry(), TenantKeyring.Options.DEFAULTS, invalidation::trusted, invalidation);
         this.calendly = new CalendlyClient(settings.oauth().client(), Sleeper.SYSTEM, settings.clock());
         ReauthorizationListener reauthorization = ReauthorizationListener.notifying(settings.host().notifications());
-        this.bookings = Bookings.create(db, settings.host(), settings.clock());
+        // Bookings made through a scheduling link a CRM user sent attach to that contact (write-back).
+        this.bookings = Bookings.create(db, settings.host(), settings.clock(), WriteBack.pins(settings.clock()));
         // Without a host registry the meters still count (tests read them); nobody publishes them.
         MeterRegistry meters = settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry();
         // Webhooks and imports alike: one booking per invitee per tenant, then the booking pipeline.
@@ -212,6 +215,7 @@ public final class Wiring {
         this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
                 reauthorization, adminCaller(access), id -> webhooks.integrationChanged(), invalidation, meters,
                 settings.clock());
+        this.writeBack = WriteBack.create(db, calendly, connections.tokens(), settings.security(), access, settings.clock());
         this.sync = Sync.create(db, pipeline, calendly, connections.tokens(), access, settings.sync(), meters,
                 settings.clock());
         this.settingsApi = SettingsApi.create(db, access, bookings, webhooks.operations(), calendly, connections.tokens(),
@@ -344,6 +348,11 @@ public final class Wiring {
         };
     }
 
+    /** Acting on Calendly from the CRM; see {@link io.calbridge.calendly.CalendlyActions}. */
+    public io.calbridge.calendly.CalendlyActions actions() {
+        return writeBack.actions();
+    }
+
     /** Caffeine's numbers in the plugin's own type, so Caffeine stays out of the API. */
     private static CacheStatistics statistics(CacheStats stats) {
         return new CacheStatistics(stats.hitCount(), stats.missCount(), stats.loadFailureCount(), stats.evictionCount());
@@ -354,6 +363,8 @@ public final class Wiring {
         ResponseHeaders.register(routes, settingsPath(), webhookPath());
         // connect, callback and disconnect first: GET /settings/calendly/callback is not an integration id.
         connections.registerRoutes(routes);
+        // Before the settings routes: "contacts" and "meetings" are not integration ids.
+        writeBack.registerRoutes(routes, settings.routePrefix());
         sync.registerRoutes(routes, settingsPath());
         settingsApi.registerRoutes(routes);
         webhooks.registerRoutes(routes);

@@ -53,6 +53,37 @@ public interface HostSecurity {
     }
 
     /**
+     * Whether this caller may act on Calendly from the CRM: see a contact's meetings, cancel one,
+     * mark or unmark a no-show, send a scheduling link. Asked by the plugin's action routes and by
+     * {@code io.calbridge.calendly.CalendlyActions}, after the caller is known and before anything
+     * is read; the plugin scopes every lookup to {@link Caller#tenantId()} itself.
+     *
+     * <p>The default lets tenant admins only, so a host written before these actions existed gives
+     * no member a new power by upgrading. Override it to let members act, e.g. salespeople on
+     * their own contacts' meetings: {@code return caller.tenantAdmin() || action == Action.VIEW_MEETINGS}.
+     * Called on the request thread; must not block for long.
+     *
+     * @param caller the authenticated caller
+     * @param action what they want to do
+     * @return true to allow
+     */
+    default boolean mayAct(Caller caller, Action action) {
+        return caller.tenantAdmin();
+    }
+
+    /** What a CRM user may do on Calendly through the plugin (see {@link #mayAct}). */
+    enum Action {
+        /** List a contact's Calendly meetings (and refresh them from Calendly). */
+        VIEW_MEETINGS,
+        /** Cancel a meeting at Calendly, with a reason the invitee sees. */
+        CANCEL_MEETING,
+        /** Mark an invitee as a no-show, or take that back. */
+        MARK_NO_SHOW,
+        /** Create a single-use scheduling link for a contact. */
+        SEND_SCHEDULING_LINK
+    }
+
+    /**
      * An authenticated caller.
      *
      * @param tenantId    the host's tenant id, as the plugin stores it; never blank

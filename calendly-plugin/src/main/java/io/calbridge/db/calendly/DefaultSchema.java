@@ -11,6 +11,7 @@ import io.calbridge.db.calendly.tables.CalendlyIntegration;
 import io.calbridge.db.calendly.tables.CalendlyInviteeOwner;
 import io.calbridge.db.calendly.tables.CalendlyKekRotation;
 import io.calbridge.db.calendly.tables.CalendlyOauthState;
+import io.calbridge.db.calendly.tables.CalendlySchedulingLink;
 import io.calbridge.db.calendly.tables.CalendlySyncSettings;
 import io.calbridge.db.calendly.tables.CalendlySyncState;
 import io.calbridge.db.calendly.tables.CalendlyTenantKey;
@@ -74,6 +75,11 @@ public class DefaultSchema extends SchemaImpl {
     public final CalendlyOauthState CALENDLY_OAUTH_STATE = CalendlyOauthState.CALENDLY_OAUTH_STATE;
 
     /**
+     * The table <code>calendly_scheduling_link</code>.
+     */
+    public final CalendlySchedulingLink CALENDLY_SCHEDULING_LINK = CalendlySchedulingLink.CALENDLY_SCHEDULING_LINK;
+
+    /**
      * The table <code>calendly_sync_settings</code>.
      */
     public final CalendlySyncSettings CALENDLY_SYNC_SETTINGS = CalendlySyncSettings.CALENDLY_SYNC_SETTINGS;
@@ -121,6 +127,7 @@ public class DefaultSchema extends SchemaImpl {
             CalendlyInviteeOwner.CALENDLY_INVITEE_OWNER,
             CalendlyKekRotation.CALENDLY_KEK_ROTATION,
             CalendlyOauthState.CALENDLY_OAUTH_STATE,
+            CalendlySchedulingLink.CALENDLY_SCHEDULING_LINK,
             CalendlySyncSettings.CALENDLY_SYNC_SETTINGS,
             CalendlySyncState.CALENDLY_SYNC_STATE,
             CalendlyTenantKey.CALENDLY_TENANT_KEY,

@@ -11,6 +11,7 @@ import io.calbridge.db.calendly.tables.CalendlyIntegration;
 import io.calbridge.db.calendly.tables.CalendlyInviteeOwner;
 import io.calbridge.db.calendly.tables.CalendlyKekRotation;
 import io.calbridge.db.calendly.tables.CalendlyOauthState;
+import io.calbridge.db.calendly.tables.CalendlySchedulingLink;
 import io.calbridge.db.calendly.tables.CalendlySyncState;
 import io.calbridge.db.calendly.tables.CalendlyTenantKey;
 import io.calbridge.db.calendly.tables.CalendlyWebhookInbox;
@@ -47,6 +48,7 @@ public class Indexes {
     public static final Index CALENDLY_KEK_ROTATION_RUNNING_IDX = Internal.createIndex(DSL.name("calendly_kek_rotation_running_idx"), CalendlyKekRotation.CALENDLY_KEK_ROTATION, new OrderField[] { CalendlyKekRotation.CALENDLY_KEK_ROTATION.STATE }, true);
     public static final Index CALENDLY_OAUTH_STATE_EXPIRY_IDX = Internal.createIndex(DSL.name("calendly_oauth_state_expiry_idx"), CalendlyOauthState.CALENDLY_OAUTH_STATE, new OrderField[] { CalendlyOauthState.CALENDLY_OAUTH_STATE.EXPIRES_AT }, false);
     public static final Index CALENDLY_OAUTH_STATE_INTEGRATION_IDX = Internal.createIndex(DSL.name("calendly_oauth_state_integration_idx"), CalendlyOauthState.CALENDLY_OAUTH_STATE, new OrderField[] { CalendlyOauthState.CALENDLY_OAUTH_STATE.INTEGRATION_ID }, false);
+    public static final Index CALENDLY_SCHEDULING_LINK_CONTACT_IDX = Internal.createIndex(DSL.name("calendly_scheduling_link_contact_idx"), CalendlySchedulingLink.CALENDLY_SCHEDULING_LINK, new OrderField[] { CalendlySchedulingLink.CALENDLY_SCHEDULING_LINK.TENANT_ID, CalendlySchedulingLink.CALENDLY_SCHEDULING_LINK.CONTACT_REF, CalendlySchedulingLink.CALENDLY_SCHEDULING_LINK.CREATED_AT.desc() }, false);
     public static final Index CALENDLY_SYNC_STATE_JOB_IDX = Internal.createIndex(DSL.name("calendly_sync_state_job_idx"), CalendlySyncState.CALENDLY_SYNC_STATE, new OrderField[] { CalendlySyncState.CALENDLY_SYNC_STATE.JOB_REQUESTED_AT }, false);
     public static final Index CALENDLY_SYNC_STATE_SWEEP_IDX = Internal.createIndex(DSL.name("calendly_sync_state_sweep_idx"), CalendlySyncState.CALENDLY_SYNC_STATE, new OrderField[] { CalendlySyncState.CALENDLY_SYNC_STATE.NEXT_SWEEP_AT }, false);
     public static final Index CALENDLY_TENANT_KEY_KEK_IDX = Internal.createIndex(DSL.name("calendly_tenant_key_kek_idx"), CalendlyTenantKey.CALENDLY_TENANT_KEY, new OrderField[] { CalendlyTenantKey.CALENDLY_TENANT_KEY.KEK_ID }, false);

@@ -11,6 +11,7 @@ import io.calbridge.db.calendly.tables.CalendlyIntegration;
 import io.calbridge.db.calendly.tables.CalendlyInviteeOwner;
 import io.calbridge.db.calendly.tables.CalendlyKekRotation;
 import io.calbridge.db.calendly.tables.CalendlyOauthState;
+import io.calbridge.db.calendly.tables.CalendlySchedulingLink;
 import io.calbridge.db.calendly.tables.CalendlySyncSettings;
 import io.calbridge.db.calendly.tables.CalendlySyncState;
 import io.calbridge.db.calendly.tables.CalendlyTenantKey;
@@ -58,6 +59,11 @@ public class Tables {
      * The table <code>calendly_oauth_state</code>.
      */
     public static final CalendlyOauthState CALENDLY_OAUTH_STATE = CalendlyOauthState.CALENDLY_OAUTH_STATE;
+
+    /**
+     * The table <code>calendly_scheduling_link</code>.
+     */
+    public static final CalendlySchedulingLink CALENDLY_SCHEDULING_LINK = CalendlySchedulingLink.CALENDLY_SCHEDULING_LINK;
 
     /**
      * The table <code>calendly_sync_settings</code>.

@@ -36,6 +36,18 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * The next {@code n} requests whose path starts with {@code pathPrefix} (null: every API path) are
+     * <em>served</em> (a cancellation cancels, a no-show is marked, a link is created, webhooks go
+     * out), but their answer is lost on the way back: the caller gets {@code 502 Bad Gateway} from
+     * "a proxy" instead. Models the reply lost after Calendly acted, which a client that retries
+     * must survive without acting twice.
+     */
+    public Faults loseNextReplies(int n, String pathPrefix) {
+        state.loseReplies(positive(n), pathPrefix);
+        return this;
+    }
+
     /** The next {@code n} API requests get 429 with {@code X-RateLimit-Remaining: 0}, {@code X-RateLimit-Reset: 60}. */
     public Faults rateLimitNext(int n) {
         state.failNext(positive(n), 429, null);

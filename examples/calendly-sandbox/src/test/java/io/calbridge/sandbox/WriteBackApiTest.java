@@ -147,6 +147,28 @@ class WriteBackApiTest {
     }
 
     @Test
+    void aLostReplyStillActedOnceAndTheRetryIsToldWhy() throws Exception {
+        Booking b = sb.book(BookingRequest.of(ownerEt, "Lou Lost", "lou@example.com", START.plusSeconds(20_000)));
+        sb.faults().loseNextReplies(1, "/scheduled_events/");
+        var lost = cancel(b.eventUri(), ownerWrite, Map.of("reason", "Lost reply"));
+        assertEquals(502, lost.statusCode(), "the proxy's answer, not Calendly's");
+        assertEquals("canceled", payloadOf("invitee.canceled", b.inviteeUri()).get("status").asText(),
+                "the cancellation happened all the same");
+        assertDenied(cancel(b.eventUri(), ownerWrite, Map.of("reason", "Lost reply")), "Event is already canceled");
+
+        Booking n = sb.book(BookingRequest.of(ownerEt, "Nell Lost", "nell@example.com", START.plusSeconds(30_000)));
+        sb.faults().loseNextReplies(1, "/invitee_no_shows");
+        assertEquals(502, TestHttp.postJson(sb.baseUrl() + "/invitee_no_shows", ownerWrite,
+                Map.of("invitee", n.inviteeUri())).statusCode());
+        String noShowUri = TestHttp.json(TestHttp.get(n.inviteeUri(), ownerWrite)).at("/resource/no_show/uri").asText();
+        assertTrue(noShowUri.contains("/invitee_no_shows/"), "marked although the reply was lost");
+        assertEquals(400, TestHttp.postJson(sb.baseUrl() + "/invitee_no_shows", ownerWrite,
+                Map.of("invitee", n.inviteeUri())).statusCode(), "the retry: already a no-show");
+        assertEquals(1, sb.deliveries().stream().filter(d -> d.event().equals("invitee_no_show.created")
+                && d.bodyString().contains(n.inviteeUri())).count());
+    }
+
+    @Test
     void noShowsAreMarkedAndUnmarkedWithTheirWebhooks() throws Exception {
         Booking b = sb.book(BookingRequest.of(ownerEt, "Nolan Noshow", "nolan@example.com", START.plusSeconds(10_800)));
         var marked = TestHttp.postJson(sb.baseUrl() + "/invitee_no_shows", ownerWrite, Map.of("invitee", b.inviteeUri()));

@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * tenant-host's {@link HostSecurity} for the Calendly plugin: the caller is {@link CurrentUsers}'
  * answer (session or bearer JWT, membership read from the database); tenant admin means role ADMIN
- * in the tenant the caller acts in. The CSRF token is the session's ({@link CsrfGuard}).
+ * in the tenant the caller acts in. The CSRF token is the session's ({@link CsrfGuard}). Every
+ * member may act on Calendly meetings ({@link #mayAct}).
  */
 final class PluginSecurity implements HostSecurity {
     private final CurrentUsers users;
@@ -32,5 +33,15 @@ final class PluginSecurity implements HostSecurity {
     @Override
     public String csrfField() {
         return CsrfGuard.FIELD;
+    }
+
+    /**
+     * Every member of the tenant may act on its Calendly meetings: members already work with the
+     * tenant's contacts and tasks, and these actions are what they do from those pages. Managing
+     * the integration itself stays with admins.
+     */
+    @Override
+    public boolean mayAct(Caller caller, Action action) {
+        return true;
     }
 }

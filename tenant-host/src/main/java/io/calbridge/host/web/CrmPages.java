@@ -111,7 +111,44 @@ final class CrmPages {
                 <section><h2>Calendly answers</h2>{}<h2>UTM</h2>{}{}</section>
                 </div>
                 <h2>Tasks</h2>{}
-                <h2>Activity</h2>{}""", facts, answers, utm, other, taskTable, activity));
+                <h2>Calendly meetings</h2>{}
+                <h2>Activity</h2>{}""", facts, answers, utm, other, taskTable,
+                meetings(c.id(), null, c.name(), c.email()), activity));
+    }
+
+    /**
+     * Where /static/meetings.js lists the contact's Calendly meetings (of one task, with a task id)
+     * and offers cancel, no-show and, on the contact page, a single-use scheduling link.
+     */
+    private static Html meetings(UUID contactId, UUID taskId, String name, String email) {
+        return Html.of("""
+                <section id="calendly-meetings" class="card" data-contact-id="{}"{} data-contact-name="{}" data-contact-email="{}"></section>
+                <script src="/static/meetings.js" defer></script>""", contactId,
+                taskId == null ? Html.EMPTY : Html.of(" data-task-id=\"{}\"", taskId), name == null ? "" : name,
+                email == null ? "" : email);
+    }
+
+    void task(Context ctx) {
+        CurrentUser user = users.require(ctx);
+        CrmReads.TaskRow t = found(reads.task(user.tenantId(), pathId(ctx)));
+        ZoneId zone = user.zone();
+        Html facts = Html.of("""
+                <dl class="facts">
+                <dt>Contact</dt><dd>{}</dd>
+                <dt>Due</dt><dd>{}</dd>
+                <dt>Status</dt><dd><span class="task-{}">{}</span></dd>
+                <dt>Owner</dt><dd>{}</dd>
+                </dl>{}""", t.contactId() == null ? Html.raw("&ndash;")
+                        : Html.of("<a href=\"/app/contacts/{}\">{}</a>", t.contactId(), t.contactName()),
+                t.dueAt() == null ? "–" : Formats.dateTime(t.dueAt(), zone), t.status().toLowerCase(java.util.Locale.ROOT),
+                t.status().toLowerCase(java.util.Locale.ROOT), orDash(t.ownerName()),
+                t.description() == null ? Html.EMPTY : Html.of("<p>{}</p>", t.description()));
+        Html meetings = t.contactId() == null ? Html.raw("<p class=\"empty\">No Calendly meeting.</p>")
+                : meetings(t.contactId(), t.id(), null, null);
+        render(ctx, user, Nav.TASKS, t.title(), Html.of("""
+                <p><a href="/app/tasks">&larr; All tasks</a></p>
+                {}
+                <h2>Calendly meeting</h2>{}""", facts, meetings));
     }
 
     void lists(Context ctx) {
@@ -165,8 +202,8 @@ final class CrmPages {
         return Html.of("""
                 <table class="grid"><thead><tr><th>Task</th>{}<th>Due</th><th>Status</th><th>Owner</th></tr></thead><tbody>{}</tbody></table>""",
                 withContact ? Html.raw("<th>Contact</th>") : Html.EMPTY,
-                Html.each(tasks, t -> Html.of("<tr><td>{}{}</td>{}<td>{}</td><td><span class=\"task-{}\">{}</span></td><td>{}</td></tr>\n",
-                        t.title(), t.description() == null ? Html.EMPTY : Html.of("<br><small>{}</small>", t.description()),
+                Html.each(tasks, t -> Html.of("<tr><td><a href=\"/app/tasks/{}\">{}</a>{}</td>{}<td>{}</td><td><span class=\"task-{}\">{}</span></td><td>{}</td></tr>\n",
+                        t.id(), t.title(), t.description() == null ? Html.EMPTY : Html.of("<br><small>{}</small>", t.description()),
                         withContact ? Html.of("<td>{}</td>", t.contactId() == null ? Html.raw("&ndash;")
                                 : Html.of("<a href=\"/app/contacts/{}\">{}</a>", t.contactId(), t.contactName())) : Html.EMPTY,
                         t.dueAt() == null ? "–" : Formats.dateTime(t.dueAt(), zone), t.status().toLowerCase(java.util.Locale.ROOT),

@@ -197,9 +197,21 @@ final class CrmReads {
                 .fetch(r -> new MemberRow(r.value1(), displayName(r.value2(), r.value3(), r.value4(), r.value5()), r.value5(), r.value6()));
     }
 
+    /** One task of the tenant. */
+    Optional<TaskRow> task(UUID tenant, UUID id) {
+        return tasks(tenant, null, null, TASK.ID.eq(id)).stream().findFirst();
+    }
+
     /** Tasks by due time (undated last); {@code status} null for all. */
     List<TaskRow> tasks(UUID tenant, String status, UUID contact) {
+        return tasks(tenant, status, contact, null);
+    }
+
+    private List<TaskRow> tasks(UUID tenant, String status, UUID contact, Condition also) {
         Condition where = TASK.TENANT_ID.eq(tenant);
+        if (also != null) {
+            where = where.and(also);
+        }
         if (status != null) {
             where = where.and(TASK.STATUS.eq(status));
         }

@@ -47,6 +47,7 @@ public final class WebApp {
         routes.get("/app/tags", crm::tags);
         routes.get("/app/tags/{id}", crm::tag);
         routes.get("/app/tasks", crm::tasks);
+        routes.get("/app/tasks/{id}", crm::task);
     }
 
     /** The Calendly page: the plugin's settings UI at {@link CalendlyFrame#PATH}, in this app's layout. */

@@ -33,7 +33,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * ({@code document.documentElement.scrollWidth <= innerWidth}), axe-core finds no serious or
  * critical violation, and a screenshot goes to {@code target/e2e-screenshots/} (kept by CI as build
  * artifacts). tenant-host's theme ({@code --cb-accent} in app.css) colours the UI's buttons.
- * Skipped, saying what to install, where Chromium is missing.
+ * From the contact page it also creates a single-use scheduling link and marks a no-show that comes
+ * back through the webhook. Skipped, saying what to install, where Chromium is missing.
  */
 class CalendlyBrowserE2ETest {
     @RegisterExtension
@@ -174,6 +175,41 @@ class CalendlyBrowserE2ETest {
         assertFalse(contact.getText().contains("Newsletter"), "the mapping's lists replace the defaults: " + contact.getText());
         assertTrue(contacts.contains("erin@example.com"));
         chromium.screenshot("contact-appeared");
+        b.findElement(By.linkText("Erin Example")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Intro call with Erin Example"));
+        chromium.screenshot("contact-page");
+
+        // The contact's Calendly meeting with its actions (/static/meetings.js): a single-use link, a no-show.
+        String contactPage = b.getCurrentUrl();
+        WebElement meetingRow = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#calendly-meetings tr[data-meeting-id]")));
+        assertTrue(meetingRow.getText().contains("Intro call") && meetingRow.getText().contains("active"), meetingRow.getText());
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#calendly-meetings form.send-link option")));
+        WebElement createLink = b.findElement(By.cssSelector("#calendly-meetings form.send-link button[type=submit]"));
+        scrollTo(createLink);
+        createLink.click();
+        WebElement link = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#calendly-meetings .link-out a")));
+        assertTrue(link.getText().contains("utm_content=calbridge-link.") && link.getText().contains("email=erin%40example.com"),
+                link.getText());
+        chromium.screenshot("scheduling-link");
+        WebElement noShow = b.findElement(By.cssSelector("#calendly-meetings button[data-action=no-show]"));
+        scrollTo(noShow);
+        noShow.click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#calendly-meetings .notice"),
+                "Marked as no-show"));
+        long noShowDeadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!b.findElements(By.cssSelector("#calendly-meetings tr[data-meeting-id]")).stream()
+                .anyMatch(r -> r.getText().contains("no-show") && !r.getText().contains("Mark no-show"))) {
+            assertTrue(System.nanoTime() < noShowDeadline, "the no-show did not come back through the webhook");
+            sleep(250);
+            b.get(contactPage);
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#calendly-meetings tr[data-meeting-id]")));
+        }
+        assertFalse(b.findElements(By.cssSelector("#calendly-meetings button[data-action=unmark]")).isEmpty(),
+                "now it can be taken back");
+        chromium.screenshot("no-show-marked");
+
+        // The follow-up task appears on the tasks page.
         poll(b, host.base + "/app/tasks", "Intro call with Erin Example");
         chromium.screenshot("task-appeared");
 
@@ -264,6 +300,10 @@ class CalendlyBrowserE2ETest {
             n++;
         }
         return n;
+    }
+
+    private static void scrollTo(WebElement el) {
+        ((org.openqa.selenium.JavascriptExecutor) chromium.driver()).executeScript("arguments[0].scrollIntoView({block:'center'})", el);
     }
 
     private static void sleep(long millis) {

@@ -63,8 +63,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * second Calendly user that the access tests disconnect); Globex with a personal token of its own
  * Calendly organization. Every endpoint of the OpenAPI description is called anonymously (401), by
  * a member who is not an admin (403), by another tenant's admin with Acme's ids (404, exactly like a
- * missing id) and by Acme's admin (works). Every body the API answers is kept, and the last test
- * checks that none contains a secret.
+ * missing id) and by Acme's admin (works); the CRM action routes anonymously (401), by another tenant
+ * (404 for a meeting, nothing for a contact) and by a member (works: tenant-host lets members act).
+ * Every body the API answers is kept, and the last test checks that none contains a secret.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SettingsApiTest {
@@ -184,6 +185,9 @@ class SettingsApiTest {
                 new Call("GET", ROOT + "/{id}/webhooks", "page=1&size=10", null, 200),
                 new Call("POST", ROOT + "/{id}/webhooks/{inboxId}/replay", null, null, 200),
                 new Call("POST", ROOT + "/{id}/webhooks/replay-dead-letters", null, null, 200),
+                new Call("GET", ROOT + "/{id}/sync", null, null, 200),
+                new Call("PUT", ROOT + "/{id}/sync", null, "{\"upcoming_days\":90,\"past_days\":7}", 200),
+                new Call("POST", ROOT + "/{id}/sync/check", null, null, 202),
                 new Call("POST", ROOT + "/{id}/disconnect", null, null, 200));
     }
 
@@ -193,6 +197,26 @@ class SettingsApiTest {
                 new Call("GET", ROOT, null, null, 200),
                 new Call("POST", ROOT + "/connect", null, "{\"mode\":\"platform_app\"}", 200),
                 new Call("GET", ROOT + "/callback", "state=" + pendingState + "&code=abc", null, 200));
+    }
+
+    /**
+     * The CRM action routes: for members too (tenant-host lets every member act), scoped by tenant
+     * through the meeting or contact id rather than an integration id.
+     */
+    static List<Call> actionCalls() {
+        return List.of(
+                new Call("GET", ROOT + "/contacts/{contactId}/meetings", "refresh=true", null, 200),
+                new Call("GET", ROOT + "/contacts/{contactId}/event-types", "integration_id=" + acme, null, 200),
+                new Call("POST", ROOT + "/contacts/{contactId}/scheduling-links", null, "{\"event_type_uri\":\"" + introUri
+                        + "\",\"integration_id\":\"" + acme + "\",\"idempotency_key\":\"settings-api-test\"}", 201),
+                new Call("PUT", ROOT + "/meetings/{meetingId}/no-show", null, null, 200),
+                new Call("DELETE", ROOT + "/meetings/{meetingId}/no-show", null, null, 200),
+                new Call("POST", ROOT + "/meetings/{meetingId}/cancel", null, "{\"reason\":\"Settings API test\"}", 200));
+    }
+
+    static String actionPath(Call c, Object contactId, Object meetingId) {
+        return c.template().replace("{contactId}", String.valueOf(contactId)).replace("{meetingId}", String.valueOf(meetingId))
+                + (c.query() == null ? "" : "?" + c.query());
     }
 
     static List<Call> allCalls() {
@@ -215,6 +239,7 @@ class SettingsApiTest {
         }
         Set<String> covered = new TreeSet<>();
         allCalls().forEach(c -> covered.add(c.method() + " " + c.template()));
+        actionCalls().forEach(c -> covered.add(c.method() + " " + c.template())); // see actionRoutes_...
         covered.add("GET " + ROOT + "/openapi.json"); // public: see openApi_isPublic
 
         assertEquals(documented, covered);
@@ -314,6 +339,54 @@ class SettingsApiTest {
             }
         }
         assertEquals("DISCONNECTED", body(ok(acmeAdmin.getJson(ROOT + "/" + acmeSpare + "/health", null), 200)).get("status").asText());
+    }
+
+    @Test
+    @Order(21)
+    void actionRoutes_needALogin_areForMembers_andStayInTheTenant() throws Exception {
+        Instant start = sb.clock().instant().plus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+        sb.book(BookingRequest.of(introUri, "Pat Action", "pat.action@example.com", start));
+        UUID contact = null;
+        JsonNode meetings = null;
+        for (int i = 0; i < 400 && (meetings == null || meetings.get("upcoming").isEmpty()); i++) {
+            Thread.sleep(50);
+            contact = host.tenants.dsl.select(io.calbridge.db.host.Tables.CONTACT.ID).from(io.calbridge.db.host.Tables.CONTACT)
+                    .where(io.calbridge.db.host.Tables.CONTACT.EMAIL.eq("pat.action@example.com"))
+                    .fetchOne(io.calbridge.db.host.Tables.CONTACT.ID);
+            if (contact != null) {
+                meetings = body(ok(acmeMember.getJson(ROOT + "/contacts/" + contact + "/meetings", null), 200));
+            }
+        }
+        assertNotNull(meetings, "Pat's booking arrived");
+        String meeting = null;
+        for (JsonNode m : meetings.get("upcoming")) {
+            if (m.get("integration_id").asText().equals(acme.toString())) {
+                meeting = m.get("id").asText();
+            }
+        }
+        assertNotNull(meeting, meetings.toString());
+
+        String memberCsrf = csrf(acmeMember);
+        String globexCsrf = csrf(globexAdmin);
+        for (Call c : actionCalls()) {
+            String path = actionPath(c, contact, meeting);
+            HttpResponse<String> anon = anonymous.json(c.method(), path, c.body(), null);
+            assertEquals(401, anon.statusCode(), c + " " + anon.body());
+
+            if (c.template().contains("{meetingId}")) {
+                HttpResponse<String> foreign = globexAdmin.json(c.method(), path, c.body(), globexCsrf);
+                HttpResponse<String> missing = globexAdmin.json(c.method(), actionPath(c, contact, UUID.randomUUID()),
+                        c.body(), globexCsrf);
+                assertEquals(404, foreign.statusCode(), c + " " + foreign.body());
+                assertEquals(missing.body(), foreign.body(), c.toString());
+            }
+
+            HttpResponse<String> r = acmeMember.json(c.method(), path, c.body(), memberCsrf);
+            assertEquals(c.okStatus(), r.statusCode(), c + " " + r.body());
+        }
+        // Another tenant's admin asking for Acme's contact sees no meetings: they are looked up within the caller's tenant.
+        JsonNode foreignContact = body(ok(globexAdmin.getJson(ROOT + "/contacts/" + contact + "/meetings", null), 200));
+        assertEquals(0, foreignContact.get("upcoming").size() + foreignContact.get("past").size());
     }
 
     @Test

@@ -60,13 +60,15 @@ class PagesTest {
                 new Page("/app/tags", false),
                 new Page("/app/tags/" + crm.acmeVip, false),
                 new Page("/app/tasks", false),
+                new Page("/app/tasks/" + crm.janeTask, false),
                 new Page("/app/calendly", true),
                 new Page("/app/calendly/activity", true));
     }
 
     /** The pages whose path holds an Acme id, with that id's kind. */
     static List<String> acmeIdPages() {
-        return List.of("/app/contacts/" + crm.jane, "/app/lists/" + crm.acmeNewsletter, "/app/tags/" + crm.acmeVip);
+        return List.of("/app/contacts/" + crm.jane, "/app/lists/" + crm.acmeNewsletter, "/app/tags/" + crm.acmeVip,
+                "/app/tasks/" + crm.janeTask);
     }
 
     @Test
@@ -164,6 +166,21 @@ class PagesTest {
         assertTrue(page.contains("Follow up with Jane"));
         assertTrue(page.contains("Mon 2 Mar 2026, 10:00 EST"), "due time in America/New_York");
         assertTrue(page.contains("{&quot;event&quot;: &quot;Discovery call&quot;}"), "details, escaped");
+    }
+
+    @Test
+    void contactAndTaskPages_offerTheCalendlyActionsToMembers() {
+        String contact = acmeMember.get("/app/contacts/" + crm.jane).body();
+        assertTrue(contact.contains("<section id=\"calendly-meetings\" class=\"card\" data-contact-id=\"" + crm.jane + "\""), contact);
+        assertTrue(contact.contains("data-contact-email=\"jane@example.com\""), contact);
+        assertTrue(contact.contains("<script src=\"/static/meetings.js\" defer></script>"), contact);
+        assertFalse(contact.contains("data-task-id"), "the contact page shows all the contact's meetings");
+
+        String task = acmeMember.get("/app/tasks/" + crm.janeTask).body();
+        assertTrue(task.contains("Follow up with Jane") && task.contains("Mon 2 Mar 2026, 10:00 EST"), task);
+        assertTrue(task.contains("data-contact-id=\"" + crm.jane + "\" data-task-id=\"" + crm.janeTask + "\""), task);
+        assertTrue(acmeMember.get("/app/tasks").body().contains("<a href=\"/app/tasks/" + crm.janeTask + "\">Follow up with Jane</a>"));
+        assertEquals(200, acmeMember.get("/static/meetings.js").statusCode());
     }
 
     @Test

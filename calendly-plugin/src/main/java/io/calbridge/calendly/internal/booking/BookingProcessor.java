@@ -77,8 +77,14 @@ public final class BookingProcessor implements DeliveryProcessor {
     private final SettingsStore settings = new SettingsStore();
     private final ChainReconciler reconciler;
     private final RoutingForms routingForms;
+    private final ContactPins pins;
 
     public BookingProcessor(Db db, HostServices host, Clock clock) {
+        this(db, host, clock, ContactPins.NONE);
+    }
+
+    public BookingProcessor(Db db, HostServices host, Clock clock, ContactPins pins) {
+        this.pins = Objects.requireNonNull(pins, "pins");
         this.db = Objects.requireNonNull(db, "db");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.reconciler = new ChainReconciler(Objects.requireNonNull(host, "host"), clock);
@@ -195,9 +201,12 @@ public final class BookingProcessor implements DeliveryProcessor {
         policies.put(Objects.toString(p.eventTypeUri(), ""), loaded.policy());
         Function<String, Policy> policyFor = uri -> policies.computeIfAbsent(Objects.toString(uri, ""),
                 u -> settings.load(dsl, integrationId, u).map(SettingsStore.Loaded::policy).orElse(loaded.policy()));
+        // Asked only while the chain has no contact yet: once decided, the ledger keeps it.
+        String pinned = ledger.has("contact") ? null : pins.contactFor(dsl, tenantId, integrationId, p.uri(),
+                p.tracking() == null ? null : p.tracking().utmContent()).orElse(null);
         try {
             reconciler.reconcile(new ChainReconciler.Context(tenantId, conn, chain, ledger, chain.get(p.uri()), policyFor, eventAt,
-                    tasksAllowed));
+                    tasksAllowed, pinned));
         } catch (UnknownReferenceException e) {
             throw new PermanentProcessingException(explain(e, loaded.policy()), e);
         }

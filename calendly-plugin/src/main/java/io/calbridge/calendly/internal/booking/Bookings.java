@@ -19,15 +19,20 @@ public final class Bookings {
     private final MappingService mappings;
     private final DryRun dryRun;
 
-    private Bookings(Db db, HostServices host, Clock clock) {
-        this.processor = new BookingProcessor(db, host, clock);
+    private Bookings(Db db, HostServices host, Clock clock, ContactPins pins) {
+        this.processor = new BookingProcessor(db, host, clock, pins);
         this.settings = new SettingsService(db, host, clock);
         this.mappings = new MappingService(db, host, clock);
         this.dryRun = new DryRun(db, host, clock);
     }
 
     public static Bookings create(Db db, HostServices host, Clock clock) {
-        return new Bookings(db, host, clock);
+        return new Bookings(db, host, clock, ContactPins.NONE);
+    }
+
+    /** With {@code pins} deciding the contact of bookings that something else already tied to one. */
+    public static Bookings create(Db db, HostServices host, Clock clock, ContactPins pins) {
+        return new Bookings(db, host, clock, pins);
     }
 
     public BookingProcessor processor() {

@@ -75,17 +75,25 @@ final class ChainReconciler {
         final Instant eventAt;
         /** False when an import of a past meeting asks for no task (sync's past_meeting_tasks setting). */
         final boolean tasksAllowed;
+        /** The contact a {@link ContactPins} tied this booking to, or null to find it by e-mail. */
+        final String pinnedContactId;
         private ZoneId zone;
         private Owner owner;
 
         Context(String tenantId, Connection connection, Chain chain, Ledger ledger, Booking start,
                 Function<String, Policy> policies, Instant eventAt) {
-            this(tenantId, connection, chain, ledger, start, policies, eventAt, true);
+            this(tenantId, connection, chain, ledger, start, policies, eventAt, true, null);
         }
 
         Context(String tenantId, Connection connection, Chain chain, Ledger ledger, Booking start,
                 Function<String, Policy> policies, Instant eventAt, boolean tasksAllowed) {
+            this(tenantId, connection, chain, ledger, start, policies, eventAt, tasksAllowed, null);
+        }
+
+        Context(String tenantId, Connection connection, Chain chain, Ledger ledger, Booking start,
+                Function<String, Policy> policies, Instant eventAt, boolean tasksAllowed, String pinnedContactId) {
             this.tasksAllowed = tasksAllowed;
+            this.pinnedContactId = pinnedContactId;
             this.tenantId = tenantId;
             this.connection = connection;
             this.chain = chain;
@@ -168,6 +176,9 @@ final class ChainReconciler {
         }
         ObjectNode result = Ledger.object();
         result.put("invitee", data.inviteeUri);
+        if (ctx.pinnedContactId != null) {
+            return pinnedContact(ctx, policy, p, result);
+        }
         if (p.email() == null || p.email().isBlank()) {
             result.putNull("id");
             ctx.ledger.put("contact", result);
@@ -221,6 +232,34 @@ final class ChainReconciler {
     }
 
     /**
+     * The contact a scheduling link was sent to: it gets the chain's answers and UTM fields (and the
+     * booking's status), but never a lookup or creation by e-mail, and its owner stays as the CRM
+     * has it (the salesperson who sent the link owns it already; the invitee may have typed another
+     * address). Marked {@code pinned} so that {@link #refreshContact} keeps to this contact too.
+     */
+    private String pinnedContact(Context ctx, Policy policy, Invitee p, ObjectNode result) {
+        String id = ctx.pinnedContactId;
+        ContactDraft person = person(ctx.chain, p.email() == null ? "" : p.email().strip());
+        if (!person.fields().isEmpty()) {
+            host.contacts().updateFields(ctx.call("contact.fields"), id, person.fields());
+        }
+        if (policy.contactStatus() != null) {
+            host.contacts().updateStatus(ctx.call("contact.status"), id, policy.contactStatus());
+        }
+        result.put("id", id);
+        result.put("pinned", true);
+        result.put("email", person.email());
+        result.put("person", person.hashCode());
+        ctx.ledger.put("contact", result);
+        ObjectNode status = Ledger.object();
+        status.put("base", policy.contactStatus());
+        status.put("current", policy.contactStatus());
+        status.put("seq", 0);
+        ctx.ledger.put("status", status);
+        return id;
+    }
+
+    /**
      * Keeps the contact true to the whole chain: when what the chain says about the person (see
      * {@link #person}) changed since the contact was last written, for instance because the old half
      * of a reschedule arrived after the new one, the contact takes it over (names, phone, time zone
@@ -235,7 +274,7 @@ final class ChainReconciler {
         boolean changed = false;
         if (person.hashCode() != entry.path("person").asInt()) {
             int seq = entry.path("seq").asInt() + 1;
-            if (policy.createContacts()) {
+            if (policy.createContacts() && !entry.path("pinned").asBoolean()) {
                 host.contacts().findOrCreate(ctx.call("contact#" + seq), person);
             } else if (!person.fields().isEmpty()) {
                 host.contacts().updateFields(ctx.call("contact#" + seq), contactId, person.fields());

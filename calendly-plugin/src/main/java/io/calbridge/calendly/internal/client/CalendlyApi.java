@@ -111,6 +111,63 @@ public final class CalendlyApi {
         return resource(get(resolve(noShowUri)), InviteeNoShow.class);
     }
 
+    /**
+     * {@code POST /scheduled_events/{uuid}/cancellation}: cancels the event for every invitee
+     * (scope {@code scheduled_events:write}). Calendly refuses with 403 when the event is already
+     * canceled, in the past, or the token's user is neither its host nor an admin of its organization.
+     *
+     * @param reason null or empty for none
+     */
+    public Cancellation cancelScheduledEvent(String scheduledEventUri, String reason) {
+        ObjectNode body = CalendlyJson.MAPPER.createObjectNode();
+        if (reason != null && !reason.isEmpty()) {
+            body.put("reason", reason);
+        }
+        URI event = resolve(scheduledEventUri);
+        return resource(post(URI.create(stripQuery(event) + "/cancellation"), body), Cancellation.class);
+    }
+
+    /** {@code POST /invitee_no_shows}: marks the invitee as a no-show (400 when it already is one). */
+    public InviteeNoShow createInviteeNoShow(String inviteeUri) {
+        ObjectNode body = CalendlyJson.MAPPER.createObjectNode();
+        body.put("invitee", inviteeUri);
+        return resource(post(at("/invitee_no_shows"), body), InviteeNoShow.class);
+    }
+
+    /** {@code DELETE /invitee_no_shows/{uuid}}; 404 (already gone) is thrown, the caller decides. */
+    public void deleteInviteeNoShow(String noShowUri) {
+        transport.send(new Transport.Request("DELETE", resolve(noShowUri), Map.of(), null, null), credential);
+    }
+
+    /**
+     * {@code POST /scheduling_links} for an event type, usable for one booking
+     * ({@code max_event_count} 1; scope {@code scheduling_links:write}).
+     *
+     * @return Calendly's {@code booking_url}
+     */
+    public String createSingleUseSchedulingLink(String eventTypeUri) {
+        ObjectNode body = CalendlyJson.MAPPER.createObjectNode();
+        body.put("max_event_count", 1);
+        body.put("owner", eventTypeUri);
+        body.put("owner_type", "EventType");
+        JsonNode link = tree(post(at("/scheduling_links"), body)).path("resource");
+        JsonNode url = link.path("booking_url");
+        if (!url.isTextual() || url.asText().isBlank()) {
+            throw new IllegalStateException("Calendly's scheduling link has no booking_url");
+        }
+        return url.asText();
+    }
+
+    private Transport.Response post(URI uri, JsonNode body) {
+        byte[] json;
+        try {
+            json = CalendlyJson.MAPPER.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return transport.send(new Transport.Request("POST", uri, Map.of(), "application/json", json), credential);
+    }
+
     public RoutingFormSubmission routingFormSubmission(String submissionUri) {
         return resource(get(resolve(submissionUri)), RoutingFormSubmission.class);
     }

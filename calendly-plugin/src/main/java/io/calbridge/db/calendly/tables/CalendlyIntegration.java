@@ -11,6 +11,7 @@ import io.calbridge.db.calendly.tables.CalendlyBooking.CalendlyBookingPath;
 import io.calbridge.db.calendly.tables.CalendlyEventTypeMapping.CalendlyEventTypeMappingPath;
 import io.calbridge.db.calendly.tables.CalendlyInviteeOwner.CalendlyInviteeOwnerPath;
 import io.calbridge.db.calendly.tables.CalendlyOauthState.CalendlyOauthStatePath;
+import io.calbridge.db.calendly.tables.CalendlySchedulingLink.CalendlySchedulingLinkPath;
 import io.calbridge.db.calendly.tables.CalendlySyncState.CalendlySyncStatePath;
 import io.calbridge.db.calendly.tables.CalendlyWebhookInbox.CalendlyWebhookInboxPath;
 import io.calbridge.db.calendly.tables.CalendlyWebhookRejection.CalendlyWebhookRejectionPath;
@@ -431,6 +432,19 @@ public class CalendlyIntegration extends TableImpl<CalendlyIntegrationRecord> {
             _calendlyOauthState = new CalendlyOauthStatePath(this, null, Keys.CALENDLY_OAUTH_STATE__CALENDLY_OAUTH_STATE_INTEGRATION_ID_FKEY.getInverseKey());
 
         return _calendlyOauthState;
+    }
+
+    private transient CalendlySchedulingLinkPath _calendlySchedulingLink;
+
+    /**
+     * Get the implicit to-many join path to the
+     * <code>calendly_scheduling_link</code> table
+     */
+    public CalendlySchedulingLinkPath calendlySchedulingLink() {
+        if (_calendlySchedulingLink == null)
+            _calendlySchedulingLink = new CalendlySchedulingLinkPath(this, null, Keys.CALENDLY_SCHEDULING_LINK__CALENDLY_SCHEDULING_LINK_INTEGRATION_ID_FKEY.getInverseKey());
+
+        return _calendlySchedulingLink;
     }
 
     private transient CalendlySyncStatePath _calendlySyncState;

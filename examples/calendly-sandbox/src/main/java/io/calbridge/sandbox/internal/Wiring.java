@@ -80,6 +80,12 @@ public final class Wiring implements AutoCloseable {
             r.before(this::beforeRequest);
             // Pages carry non-ASCII names; Javalin's html() says only "text/html".
             r.after(ctx -> {
+                if (Boolean.TRUE.equals(ctx.attribute(LOSE_REPLY))) {
+                    // Served, but the answer never reaches the caller: what a proxy says instead.
+                    ctx.status(502).contentType("text/html; charset=utf-8")
+                            .result("<html><body><h1>502 Bad Gateway</h1></body></html>");
+                    return;
+                }
                 String ct = ctx.res().getContentType();
                 if (ct != null && ct.startsWith("text/html") && !ct.contains("charset")) {
                     ctx.contentType("text/html; charset=utf-8");
@@ -107,6 +113,9 @@ public final class Wiring implements AutoCloseable {
                 : "http://" + ("0.0.0.0".equals(options.host()) ? "127.0.0.1" : options.host()) + ":" + app.port();
         uris.base(base);
     }
+
+    /** Request attribute: serve this request, then replace its answer with a proxy's 502. */
+    private static final String LOSE_REPLY = "sandbox.loseReply";
 
     public int port() {
         return app.port();
@@ -136,6 +145,9 @@ public final class Wiring implements AutoCloseable {
         }
         boolean authServer = path.startsWith("/oauth/") || path.startsWith("/.well-known/");
         stats.apiRequest(path);
+        if (faults.takeLostReply(path, authServer)) {
+            ctx.attribute(LOSE_REPLY, true);
+        }
         FaultState.InjectedFailure fault = faults.takeApiFault(path, authServer);
         if (fault != null) {
             boolean limited = fault.status() == 429;

@@ -39,6 +39,8 @@ public final class FaultState {
     private final List<ApiFault> apiFaults = new ArrayList<>();
     private final List<Outage> outages = new ArrayList<>();
     private final List<DropRule> dropRules = new ArrayList<>();
+    /** Requests served whose answer is then lost: {@code remaining} and the path prefix (null: any API path). */
+    private final List<ApiFault> lostReplies = new ArrayList<>();
     public final AtomicInteger dropNext = new AtomicInteger();
     public final AtomicInteger duplicateNext = new AtomicInteger();
     public final AtomicInteger reorderNextReschedules = new AtomicInteger();
@@ -73,6 +75,25 @@ public final class FaultState {
             }
         }
         return null;
+    }
+
+    public synchronized void loseReplies(int n, String prefix) {
+        lostReplies.add(new ApiFault(n, 502, prefix, 60));
+    }
+
+    /** Whether the answer to {@code path} is to be lost after serving it. Consumes one. */
+    public synchronized boolean takeLostReply(String path, boolean isAuthServerPath) {
+        Iterator<ApiFault> it = lostReplies.iterator();
+        while (it.hasNext()) {
+            ApiFault f = it.next();
+            if (f.prefix == null ? !isAuthServerPath : path.startsWith(f.prefix)) {
+                if (--f.remaining <= 0) {
+                    it.remove();
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     public synchronized void outage(String urlPrefix, Instant until) {
@@ -128,6 +149,7 @@ public final class FaultState {
 
     public synchronized void clear() {
         apiFaults.clear();
+        lostReplies.clear();
         outages.clear();
         dropRules.clear();
         dropNext.set(0);
