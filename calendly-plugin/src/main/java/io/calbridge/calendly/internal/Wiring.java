@@ -20,6 +20,7 @@ import io.calbridge.calendly.internal.webhook.WebhookSettings;
 import io.calbridge.calendly.internal.webhook.Webhooks;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.calbridge.calendly.internal.crypto.SecretUnavailableException;
+import io.calbridge.calendly.internal.crypto.PersonalData;
 import io.calbridge.calendly.internal.crypto.TenantKeyring;
 import io.calbridge.calendly.internal.oauth.Connections;
 import io.calbridge.calendly.internal.oauth.CurrentUser;
@@ -168,6 +169,7 @@ public final class Wiring {
     private final Settings settings;
     private final Db db;
     private final TenantKeyring keyring;
+    private final PersonalData personal;
     private final CalendlyClient calendly;
     private final Connections connections;
     private final Webhooks webhooks;
@@ -190,10 +192,12 @@ public final class Wiring {
                 settings.meterRegistry(), TenantKeyring.Options.DEFAULTS, invalidation::trusted);
         this.calendly = new CalendlyClient(settings.oauth().client(), Sleeper.SYSTEM, settings.clock());
         ReauthorizationListener reauthorization = ReauthorizationListener.notifying(settings.host().notifications());
-        this.bookings = Bookings.create(db, settings.host(), settings.clock());
+        // Invitees' personal data (bodies, booking rows, effect results) is sealed with the tenant's data key.
+        this.personal = PersonalData.sealedBy(keyring);
+        this.bookings = Bookings.create(db, settings.host(), settings.clock(), personal);
         // Without a host registry the meters still count (tests read them); nobody publishes them.
         MeterRegistry meters = settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry();
-        this.webhooks = Webhooks.create(db, keyring, bookings.processor(), settings.webhooks(), meters, settings.clock(),
+        this.webhooks = Webhooks.create(db, keyring, personal, bookings.processor(), settings.webhooks(), meters, settings.clock(),
                 notifyHost(settings.host().notifications()));
         this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
                 reauthorization, adminCaller(access), id -> webhooks.integrationChanged(), invalidation, meters,

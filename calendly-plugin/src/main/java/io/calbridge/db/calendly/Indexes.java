@@ -31,6 +31,7 @@ public class Indexes {
     // -------------------------------------------------------------------------
 
     public static final Index CALENDLY_BOOKING_CHAIN_IDX = Internal.createIndex(DSL.name("calendly_booking_chain_idx"), CalendlyBooking.CALENDLY_BOOKING, new OrderField[] { CalendlyBooking.CALENDLY_BOOKING.CHAIN_ID }, false);
+    public static final Index CALENDLY_BOOKING_EMAIL_IDX = Internal.createIndex(DSL.name("calendly_booking_email_idx"), CalendlyBooking.CALENDLY_BOOKING, new OrderField[] { CalendlyBooking.CALENDLY_BOOKING.TENANT_ID, CalendlyBooking.CALENDLY_BOOKING.EMAIL_INDEX }, false);
     public static final Index CALENDLY_BOOKING_NEW_IDX = Internal.createIndex(DSL.name("calendly_booking_new_idx"), CalendlyBooking.CALENDLY_BOOKING, new OrderField[] { CalendlyBooking.CALENDLY_BOOKING.INTEGRATION_ID, CalendlyBooking.CALENDLY_BOOKING.NEW_INVITEE_URI }, false);
     public static final Index CALENDLY_BOOKING_OLD_IDX = Internal.createIndex(DSL.name("calendly_booking_old_idx"), CalendlyBooking.CALENDLY_BOOKING, new OrderField[] { CalendlyBooking.CALENDLY_BOOKING.INTEGRATION_ID, CalendlyBooking.CALENDLY_BOOKING.OLD_INVITEE_URI }, false);
     public static final Index CALENDLY_BOOKING_TENANT_IDX = Internal.createIndex(DSL.name("calendly_booking_tenant_idx"), CalendlyBooking.CALENDLY_BOOKING, new OrderField[] { CalendlyBooking.CALENDLY_BOOKING.TENANT_ID, CalendlyBooking.CALENDLY_BOOKING.CREATED_AT.desc() }, false);

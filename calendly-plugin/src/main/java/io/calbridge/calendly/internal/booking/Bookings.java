@@ -1,6 +1,7 @@
 package io.calbridge.calendly.internal.booking;
 
 import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.crypto.PersonalData;
 import io.calbridge.calendly.spi.HostServices;
 import java.time.Clock;
 
@@ -19,15 +20,21 @@ public final class Bookings {
     private final MappingService mappings;
     private final DryRun dryRun;
 
-    private Bookings(Db db, HostServices host, Clock clock) {
-        this.processor = new BookingProcessor(db, host, clock);
+    private Bookings(Db db, HostServices host, Clock clock, PersonalData personal) {
+        this.processor = new BookingProcessor(db, host, clock, personal);
         this.settings = new SettingsService(db, host, clock);
         this.mappings = new MappingService(db, host, clock);
-        this.dryRun = new DryRun(db, host, clock);
+        this.dryRun = new DryRun(db, host, clock, personal);
     }
 
+    /** Invitees' personal fields stored in clear: for tests of the booking logic only. */
     public static Bookings create(Db db, HostServices host, Clock clock) {
-        return new Bookings(db, host, clock);
+        return new Bookings(db, host, clock, PersonalData.clearFor(null));
+    }
+
+    /** @param personal seals invitees' personal fields with their tenant's data key (production) */
+    public static Bookings create(Db db, HostServices host, Clock clock, PersonalData personal) {
+        return new Bookings(db, host, clock, personal);
     }
 
     public BookingProcessor processor() {
