@@ -21,6 +21,8 @@ import io.calbridge.calendly.internal.webhook.Webhooks;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.calbridge.calendly.internal.crypto.SecretUnavailableException;
 import io.calbridge.calendly.internal.crypto.PersonalData;
+import io.calbridge.calendly.internal.privacy.Privacy;
+import io.calbridge.calendly.internal.privacy.PrivacySettings;
 import io.calbridge.calendly.internal.crypto.TenantKeyring;
 import io.calbridge.calendly.internal.oauth.Connections;
 import io.calbridge.calendly.internal.oauth.CurrentUser;
@@ -78,7 +80,8 @@ public final class Wiring {
             HostSecurity security,
             HostServices host,
             Duration httpIdleTimeout,
-            long httpMinRequestDataRate) {
+            long httpMinRequestDataRate,
+            PrivacySettings privacy) {
 
         public static Settings validate(CalendlyConfig c) {
             require(c.publicBaseUrl != null && !c.publicBaseUrl.isBlank(),
@@ -118,7 +121,9 @@ public final class Wiring {
                     c.migrate, c.workerThreads, c.signatureTolerance, c.signatureFutureSkew,
                     c.maxWebhookBodyBytes, c.tokenRefreshMargin, c.clock,
                     c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry, oauth,
-                    webhookSettings(c, prefix), c.security, c.host, c.httpIdleTimeout, c.httpMinRequestDataRate);
+                    webhookSettings(c, prefix), c.security, c.host, c.httpIdleTimeout, c.httpMinRequestDataRate,
+                    new PrivacySettings(c.webhookBodyRetention, c.deadLetterRetention, c.bookingPersonalDataRetention,
+                            c.retentionPurgeBatchSize, c.retentionPurgeInterval));
         }
 
         private static WebhookSettings webhookSettings(CalendlyConfig c, String prefix) {
@@ -170,6 +175,7 @@ public final class Wiring {
     private final Db db;
     private final TenantKeyring keyring;
     private final PersonalData personal;
+    private final Privacy privacy;
     private final CalendlyClient calendly;
     private final Connections connections;
     private final Webhooks webhooks;
@@ -197,6 +203,7 @@ public final class Wiring {
         this.bookings = Bookings.create(db, settings.host(), settings.clock(), personal);
         // Without a host registry the meters still count (tests read them); nobody publishes them.
         MeterRegistry meters = settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry();
+        this.privacy = Privacy.create(db, personal, settings.privacy(), settings.clock());
         this.webhooks = Webhooks.create(db, keyring, personal, bookings.processor(), settings.webhooks(), meters, settings.clock(),
                 notifyHost(settings.host().notifications()));
         this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
@@ -357,9 +364,11 @@ public final class Wiring {
         rotationResumer.start();
         connections.start();
         webhooks.start();
+        privacy.start();
     }
 
     public void stop() {
+        privacy.stop();
         webhooks.stop();
         connections.stop();
         if (rotationResumer != null) {
@@ -403,5 +412,10 @@ public final class Wiring {
 
     public Bookings bookings() {
         return bookings;
+    }
+
+    /** Retention purge, erasure of one person; see docs/privacy.md. */
+    public Privacy privacy() {
+        return privacy;
     }
 }

@@ -10,6 +10,7 @@ import io.calbridge.db.calendly.tables.CalendlyEventTypeMapping;
 import io.calbridge.db.calendly.tables.CalendlyIntegration;
 import io.calbridge.db.calendly.tables.CalendlyKekRotation;
 import io.calbridge.db.calendly.tables.CalendlyOauthState;
+import io.calbridge.db.calendly.tables.CalendlyPrivacyJob;
 import io.calbridge.db.calendly.tables.CalendlyTenantKey;
 import io.calbridge.db.calendly.tables.CalendlyWebhookInbox;
 import io.calbridge.db.calendly.tables.CalendlyWebhookRejection;
@@ -66,6 +67,11 @@ public class DefaultSchema extends SchemaImpl {
     public final CalendlyOauthState CALENDLY_OAUTH_STATE = CalendlyOauthState.CALENDLY_OAUTH_STATE;
 
     /**
+     * The table <code>calendly_privacy_job</code>.
+     */
+    public final CalendlyPrivacyJob CALENDLY_PRIVACY_JOB = CalendlyPrivacyJob.CALENDLY_PRIVACY_JOB;
+
+    /**
      * The table <code>calendly_tenant_key</code>.
      */
     public final CalendlyTenantKey CALENDLY_TENANT_KEY = CalendlyTenantKey.CALENDLY_TENANT_KEY;
@@ -102,6 +108,7 @@ public class DefaultSchema extends SchemaImpl {
             CalendlyIntegration.CALENDLY_INTEGRATION,
             CalendlyKekRotation.CALENDLY_KEK_ROTATION,
             CalendlyOauthState.CALENDLY_OAUTH_STATE,
+            CalendlyPrivacyJob.CALENDLY_PRIVACY_JOB,
             CalendlyTenantKey.CALENDLY_TENANT_KEY,
             CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX,
             CalendlyWebhookRejection.CALENDLY_WEBHOOK_REJECTION

@@ -10,6 +10,7 @@ import io.calbridge.db.calendly.tables.CalendlyEventTypeMapping;
 import io.calbridge.db.calendly.tables.CalendlyIntegration;
 import io.calbridge.db.calendly.tables.CalendlyKekRotation;
 import io.calbridge.db.calendly.tables.CalendlyOauthState;
+import io.calbridge.db.calendly.tables.CalendlyPrivacyJob;
 import io.calbridge.db.calendly.tables.CalendlyTenantKey;
 import io.calbridge.db.calendly.tables.CalendlyWebhookInbox;
 import io.calbridge.db.calendly.tables.CalendlyWebhookRejection;
@@ -50,6 +51,11 @@ public class Tables {
      * The table <code>calendly_oauth_state</code>.
      */
     public static final CalendlyOauthState CALENDLY_OAUTH_STATE = CalendlyOauthState.CALENDLY_OAUTH_STATE;
+
+    /**
+     * The table <code>calendly_privacy_job</code>.
+     */
+    public static final CalendlyPrivacyJob CALENDLY_PRIVACY_JOB = CalendlyPrivacyJob.CALENDLY_PRIVACY_JOB;
 
     /**
      * The table <code>calendly_tenant_key</code>.

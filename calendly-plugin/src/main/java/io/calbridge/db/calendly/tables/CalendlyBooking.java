@@ -238,6 +238,11 @@ public class CalendlyBooking extends TableImpl<CalendlyBookingRecord> {
      */
     public final TableField<CalendlyBookingRecord, byte[]> EMAIL_INDEX = createField(DSL.name("email_index"), SQLDataType.BLOB, this, "");
 
+    /**
+     * The column <code>calendly_booking.personal_purged_at</code>.
+     */
+    public final TableField<CalendlyBookingRecord, OffsetDateTime> PERSONAL_PURGED_AT = createField(DSL.name("personal_purged_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
+
     private CalendlyBooking(Name alias, Table<CalendlyBookingRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -307,7 +312,7 @@ public class CalendlyBooking extends TableImpl<CalendlyBookingRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.CALENDLY_BOOKING_CHAIN_IDX, Indexes.CALENDLY_BOOKING_EMAIL_IDX, Indexes.CALENDLY_BOOKING_NEW_IDX, Indexes.CALENDLY_BOOKING_OLD_IDX, Indexes.CALENDLY_BOOKING_TENANT_IDX);
+        return Arrays.asList(Indexes.CALENDLY_BOOKING_CHAIN_IDX, Indexes.CALENDLY_BOOKING_EMAIL_IDX, Indexes.CALENDLY_BOOKING_NEW_IDX, Indexes.CALENDLY_BOOKING_OLD_IDX, Indexes.CALENDLY_BOOKING_PURGE_IDX, Indexes.CALENDLY_BOOKING_TENANT_IDX);
     }
 
     @Override

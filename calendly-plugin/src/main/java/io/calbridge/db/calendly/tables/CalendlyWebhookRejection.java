@@ -175,7 +175,7 @@ public class CalendlyWebhookRejection extends TableImpl<CalendlyWebhookRejection
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.CALENDLY_WEBHOOK_REJECTION_LOG_IDX, Indexes.CALENDLY_WEBHOOK_REJECTION_RECEIVED_IDX);
+        return Arrays.asList(Indexes.CALENDLY_WEBHOOK_REJECTION_LOG_IDX, Indexes.CALENDLY_WEBHOOK_REJECTION_PURGE_IDX, Indexes.CALENDLY_WEBHOOK_REJECTION_RECEIVED_IDX);
     }
 
     @Override

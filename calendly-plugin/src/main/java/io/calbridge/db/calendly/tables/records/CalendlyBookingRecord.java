@@ -547,6 +547,21 @@ public class CalendlyBookingRecord extends UpdatableRecordImpl<CalendlyBookingRe
         return (byte[]) get(34);
     }
 
+    /**
+     * Setter for <code>calendly_booking.personal_purged_at</code>.
+     */
+    public CalendlyBookingRecord setPersonalPurgedAt(OffsetDateTime value) {
+        set(35, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_booking.personal_purged_at</code>.
+     */
+    public OffsetDateTime getPersonalPurgedAt() {
+        return (OffsetDateTime) get(35);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -570,7 +585,7 @@ public class CalendlyBookingRecord extends UpdatableRecordImpl<CalendlyBookingRe
     /**
      * Create a detached, initialised CalendlyBookingRecord
      */
-    public CalendlyBookingRecord(UUID id, String tenantId, UUID integrationId, UUID chainId, String inviteeUri, String scheduledEventUri, String eventTypeUri, String eventName, String email, String name, String status, OffsetDateTime startTime, OffsetDateTime endTime, String inviteeTimezone, String hostUserUri, String oldInviteeUri, String newInviteeUri, Boolean noShow, String noShowUri, String cancelReason, String canceledBy, String cancelerType, OffsetDateTime canceledAt, String contactRef, String taskRef, JSONB inviteePayload, OffsetDateTime lastEventAt, OffsetDateTime createdAt, OffsetDateTime updatedAt, byte[] emailEnc, byte[] nameEnc, byte[] payloadEnc, byte[] cancelReasonEnc, byte[] canceledByEnc, byte[] emailIndex) {
+    public CalendlyBookingRecord(UUID id, String tenantId, UUID integrationId, UUID chainId, String inviteeUri, String scheduledEventUri, String eventTypeUri, String eventName, String email, String name, String status, OffsetDateTime startTime, OffsetDateTime endTime, String inviteeTimezone, String hostUserUri, String oldInviteeUri, String newInviteeUri, Boolean noShow, String noShowUri, String cancelReason, String canceledBy, String cancelerType, OffsetDateTime canceledAt, String contactRef, String taskRef, JSONB inviteePayload, OffsetDateTime lastEventAt, OffsetDateTime createdAt, OffsetDateTime updatedAt, byte[] emailEnc, byte[] nameEnc, byte[] payloadEnc, byte[] cancelReasonEnc, byte[] canceledByEnc, byte[] emailIndex, OffsetDateTime personalPurgedAt) {
         super(CalendlyBooking.CALENDLY_BOOKING);
 
         setId(id);
@@ -608,6 +623,7 @@ public class CalendlyBookingRecord extends UpdatableRecordImpl<CalendlyBookingRe
         setCancelReasonEnc(cancelReasonEnc);
         setCanceledByEnc(canceledByEnc);
         setEmailIndex(emailIndex);
+        setPersonalPurgedAt(personalPurgedAt);
         resetChangedOnNotNull();
     }
 }
