@@ -241,6 +241,13 @@ public final class CalendlyConfig {
      */
     public Duration retentionPurgeInterval = Duration.ofHours(1);
 
+    /**
+     * Optional: erases or anonymises the host's contact, tasks and activity of one person when a tenant
+     * erases that person ({@code CalendlyOperations.erasePerson}, the settings route). Null (default):
+     * the plugin erases only its own tables and says so. See docs/host-interfaces.md.
+     */
+    public io.calbridge.calendly.spi.PersonErasure personErasure;
+
     /** Time source; tests pass a controllable clock. Default: the system UTC clock. */
     public Clock clock = Clock.systemUTC();
 

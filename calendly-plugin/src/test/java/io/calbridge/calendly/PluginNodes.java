@@ -99,6 +99,11 @@ final class PluginNodes implements AutoCloseable {
                     .POST(HttpRequest.BodyPublishers.ofString(json)), tenant);
         }
 
+        HttpResponse<String> put(String tenant, String path, String json) {
+            return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(json)), tenant);
+        }
+
         /** Connects {@code tenant} in an OAuth mode: connect, Calendly's consent as {@code loginAs}, callback. */
         UUID connectOAuth(String tenant, String connectJson, SandboxUser loginAs) {
             HttpResponse<String> start = post(tenant, "/settings/calendly/connect", connectJson);

@@ -6,6 +6,7 @@ import io.calbridge.calendly.CalendlySchema;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.calbridge.calendly.CacheStatistics;
 import io.calbridge.calendly.MasterKey;
+import io.calbridge.calendly.PersonErased;
 import io.calbridge.calendly.MasterKeys;
 import io.calbridge.calendly.ForgottenTenant;
 import io.calbridge.calendly.RotationProgress;
@@ -81,7 +82,8 @@ public final class Wiring {
             HostServices host,
             Duration httpIdleTimeout,
             long httpMinRequestDataRate,
-            PrivacySettings privacy) {
+            PrivacySettings privacy,
+            io.calbridge.calendly.spi.PersonErasure personErasure) {
 
         public static Settings validate(CalendlyConfig c) {
             require(c.publicBaseUrl != null && !c.publicBaseUrl.isBlank(),
@@ -123,7 +125,7 @@ public final class Wiring {
                     c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry, oauth,
                     webhookSettings(c, prefix), c.security, c.host, c.httpIdleTimeout, c.httpMinRequestDataRate,
                     new PrivacySettings(c.webhookBodyRetention, c.deadLetterRetention, c.bookingPersonalDataRetention,
-                            c.retentionPurgeBatchSize, c.retentionPurgeInterval));
+                            c.retentionPurgeBatchSize, c.retentionPurgeInterval), c.personErasure);
         }
 
         private static WebhookSettings webhookSettings(CalendlyConfig c, String prefix) {
@@ -203,8 +205,9 @@ public final class Wiring {
         this.bookings = Bookings.create(db, settings.host(), settings.clock(), personal);
         // Without a host registry the meters still count (tests read them); nobody publishes them.
         MeterRegistry meters = settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry();
-        this.privacy = Privacy.create(db, personal, settings.privacy(), settings.clock());
-        this.webhooks = Webhooks.create(db, keyring, personal, bookings.processor(), settings.webhooks(), meters, settings.clock(),
+        this.privacy = Privacy.create(db, personal, settings.privacy(), settings.clock(), access, settings.personErasure(),
+                this::deleteAtCalendly);
+        this.webhooks = Webhooks.create(db, keyring, personal, privacy.guard(bookings.processor()), settings.webhooks(), meters, settings.clock(),
                 notifyHost(settings.host().notifications()));
         this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
                 reauthorization, adminCaller(access), id -> webhooks.integrationChanged(), invalidation, meters,
@@ -315,6 +318,15 @@ public final class Wiring {
             }
 
             @Override
+            public PersonErased erasePerson(String tenantId, String email) {
+                try {
+                    return privacy.erasePerson(tenantId, email);
+                } catch (io.calbridge.calendly.internal.common.ApiException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
+
+            @Override
             public CacheStatistics dataKeyCacheStats() {
                 return statistics(keyring.dataKeyCacheStats());
             }
@@ -324,6 +336,11 @@ public final class Wiring {
                 return statistics(keyring.accessTokens().stats());
             }
         };
+    }
+
+    /** Calendly's data-compliance deletion of one invitee, through an integration's connection (for erasure). */
+    private void deleteAtCalendly(UUID integrationId, String email) {
+        calendly.api(connections.tokens().credential(integrationId)).deleteInviteeData(List.of(email));
     }
 
     /** Caffeine's numbers in the plugin's own type, so Caffeine stays out of the API. */
@@ -336,6 +353,7 @@ public final class Wiring {
         ResponseHeaders.register(routes, settingsPath(), webhookPath());
         // connect, callback and disconnect first: GET /settings/calendly/callback is not an integration id.
         connections.registerRoutes(routes);
+        privacy.registerRoutes(routes, settings.routePrefix()); // before the settings API's /{id} routes
         settingsApi.registerRoutes(routes);
         webhooks.registerRoutes(routes);
     }

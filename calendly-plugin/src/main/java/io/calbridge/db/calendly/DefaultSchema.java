@@ -6,11 +6,13 @@ package io.calbridge.db.calendly;
 
 import io.calbridge.db.calendly.tables.CalendlyBooking;
 import io.calbridge.db.calendly.tables.CalendlyEffectLedger;
+import io.calbridge.db.calendly.tables.CalendlyErasedPerson;
 import io.calbridge.db.calendly.tables.CalendlyEventTypeMapping;
 import io.calbridge.db.calendly.tables.CalendlyIntegration;
 import io.calbridge.db.calendly.tables.CalendlyKekRotation;
 import io.calbridge.db.calendly.tables.CalendlyOauthState;
 import io.calbridge.db.calendly.tables.CalendlyPrivacyJob;
+import io.calbridge.db.calendly.tables.CalendlyPrivacySettings;
 import io.calbridge.db.calendly.tables.CalendlyTenantKey;
 import io.calbridge.db.calendly.tables.CalendlyWebhookInbox;
 import io.calbridge.db.calendly.tables.CalendlyWebhookRejection;
@@ -47,6 +49,11 @@ public class DefaultSchema extends SchemaImpl {
     public final CalendlyEffectLedger CALENDLY_EFFECT_LEDGER = CalendlyEffectLedger.CALENDLY_EFFECT_LEDGER;
 
     /**
+     * The table <code>calendly_erased_person</code>.
+     */
+    public final CalendlyErasedPerson CALENDLY_ERASED_PERSON = CalendlyErasedPerson.CALENDLY_ERASED_PERSON;
+
+    /**
      * The table <code>calendly_event_type_mapping</code>.
      */
     public final CalendlyEventTypeMapping CALENDLY_EVENT_TYPE_MAPPING = CalendlyEventTypeMapping.CALENDLY_EVENT_TYPE_MAPPING;
@@ -70,6 +77,11 @@ public class DefaultSchema extends SchemaImpl {
      * The table <code>calendly_privacy_job</code>.
      */
     public final CalendlyPrivacyJob CALENDLY_PRIVACY_JOB = CalendlyPrivacyJob.CALENDLY_PRIVACY_JOB;
+
+    /**
+     * The table <code>calendly_privacy_settings</code>.
+     */
+    public final CalendlyPrivacySettings CALENDLY_PRIVACY_SETTINGS = CalendlyPrivacySettings.CALENDLY_PRIVACY_SETTINGS;
 
     /**
      * The table <code>calendly_tenant_key</code>.
@@ -104,11 +116,13 @@ public class DefaultSchema extends SchemaImpl {
         return Arrays.asList(
             CalendlyBooking.CALENDLY_BOOKING,
             CalendlyEffectLedger.CALENDLY_EFFECT_LEDGER,
+            CalendlyErasedPerson.CALENDLY_ERASED_PERSON,
             CalendlyEventTypeMapping.CALENDLY_EVENT_TYPE_MAPPING,
             CalendlyIntegration.CALENDLY_INTEGRATION,
             CalendlyKekRotation.CALENDLY_KEK_ROTATION,
             CalendlyOauthState.CALENDLY_OAUTH_STATE,
             CalendlyPrivacyJob.CALENDLY_PRIVACY_JOB,
+            CalendlyPrivacySettings.CALENDLY_PRIVACY_SETTINGS,
             CalendlyTenantKey.CALENDLY_TENANT_KEY,
             CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX,
             CalendlyWebhookRejection.CALENDLY_WEBHOOK_REJECTION

@@ -6,11 +6,13 @@ package io.calbridge.db.calendly;
 
 import io.calbridge.db.calendly.tables.CalendlyBooking;
 import io.calbridge.db.calendly.tables.CalendlyEffectLedger;
+import io.calbridge.db.calendly.tables.CalendlyErasedPerson;
 import io.calbridge.db.calendly.tables.CalendlyEventTypeMapping;
 import io.calbridge.db.calendly.tables.CalendlyIntegration;
 import io.calbridge.db.calendly.tables.CalendlyKekRotation;
 import io.calbridge.db.calendly.tables.CalendlyOauthState;
 import io.calbridge.db.calendly.tables.CalendlyPrivacyJob;
+import io.calbridge.db.calendly.tables.CalendlyPrivacySettings;
 import io.calbridge.db.calendly.tables.CalendlyTenantKey;
 import io.calbridge.db.calendly.tables.CalendlyWebhookInbox;
 import io.calbridge.db.calendly.tables.CalendlyWebhookRejection;
@@ -31,6 +33,11 @@ public class Tables {
      * The table <code>calendly_effect_ledger</code>.
      */
     public static final CalendlyEffectLedger CALENDLY_EFFECT_LEDGER = CalendlyEffectLedger.CALENDLY_EFFECT_LEDGER;
+
+    /**
+     * The table <code>calendly_erased_person</code>.
+     */
+    public static final CalendlyErasedPerson CALENDLY_ERASED_PERSON = CalendlyErasedPerson.CALENDLY_ERASED_PERSON;
 
     /**
      * The table <code>calendly_event_type_mapping</code>.
@@ -56,6 +63,11 @@ public class Tables {
      * The table <code>calendly_privacy_job</code>.
      */
     public static final CalendlyPrivacyJob CALENDLY_PRIVACY_JOB = CalendlyPrivacyJob.CALENDLY_PRIVACY_JOB;
+
+    /**
+     * The table <code>calendly_privacy_settings</code>.
+     */
+    public static final CalendlyPrivacySettings CALENDLY_PRIVACY_SETTINGS = CalendlyPrivacySettings.CALENDLY_PRIVACY_SETTINGS;
 
     /**
      * The table <code>calendly_tenant_key</code>.

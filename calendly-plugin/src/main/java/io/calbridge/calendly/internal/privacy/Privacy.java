@@ -1,7 +1,12 @@
 package io.calbridge.calendly.internal.privacy;
 
+import io.calbridge.calendly.PersonErased;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.crypto.PersonalData;
+import io.calbridge.calendly.internal.settings.Access;
+import io.calbridge.calendly.internal.webhook.DeliveryProcessor;
+import io.calbridge.calendly.spi.PersonErasure;
+import io.javalin.config.RoutesConfig;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.Objects;
@@ -15,23 +20,60 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Front door of the privacy feature (docs/privacy.md): the retention purge, run periodically by one
- * node at a time, and the erasure of one person.
+ * node at a time; the erasure of one person (Java API, settings route) and what later deliveries of an
+ * erased person do.
+ *
+ * <pre>{@code
+ * var privacy = Privacy.create(db, personal, settings, clock, access, hostErasure, calendlyDeletion);
+ * webhooks get privacy.guard(bookings.processor());
+ * privacy.registerRoutes(routes, prefix);   // before the settings API's /{id} routes
+ * }</pre>
  */
 public final class Privacy {
     private static final Logger log = LoggerFactory.getLogger(Privacy.class);
 
+    private final Db db;
     private final PrivacySettings settings;
     private final Retention retention;
+    private final Erasure erasure;
+    private final PrivacyRoutes routes;
+    private final Clock clock;
     private ScheduledExecutorService scheduler;
 
-    private Privacy(Db db, PersonalData personal, PrivacySettings settings, Clock clock) {
+    private Privacy(Db db, PersonalData personal, PrivacySettings settings, Clock clock, Access access, PersonErasure host,
+                    Erasure.CalendlyDeletion calendly) {
+        this.db = db;
         this.settings = settings;
+        this.clock = clock;
         this.retention = new Retention(db, settings, clock, nodeId());
+        this.erasure = new Erasure(db, personal, host, calendly, clock);
+        this.routes = new PrivacyRoutes(access, erasure);
     }
 
-    public static Privacy create(Db db, PersonalData personal, PrivacySettings settings, Clock clock) {
+    /**
+     * @param host     the host's optional person erasure, or null
+     * @param calendly asks Calendly to delete an invitee's data through an integration
+     */
+    public static Privacy create(Db db, PersonalData personal, PrivacySettings settings, Clock clock, Access access,
+                                 PersonErasure host, Erasure.CalendlyDeletion calendly) {
         return new Privacy(Objects.requireNonNull(db, "db"), Objects.requireNonNull(personal, "personal"),
-                Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(clock, "clock"));
+                Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(clock, "clock"),
+                Objects.requireNonNull(access, "access"), host, Objects.requireNonNull(calendly, "calendly"));
+    }
+
+    /** The processor that handles deliveries of erased people as their tenant chose, then {@code next}. */
+    public DeliveryProcessor guard(DeliveryProcessor next) {
+        return new ErasureFilter(next, erasure, db, clock);
+    }
+
+    /** {@code GET|PUT {prefix}/settings/calendly/privacy}, {@code POST .../privacy/erasures}. */
+    public void registerRoutes(RoutesConfig config, String prefix) {
+        routes.register(config, prefix);
+    }
+
+    /** Erases one person of one tenant; see {@link Erasure}. */
+    public PersonErased erasePerson(String tenantId, String email) {
+        return erasure.erase(tenantId, email);
     }
 
     /** Schedules the purge every {@code purgeInterval} (first run after a random part of it, so nodes spread out). */

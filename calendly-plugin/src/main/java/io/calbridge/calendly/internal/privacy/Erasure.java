@@ -1,0 +1,241 @@
+package io.calbridge.calendly.internal.privacy;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.calbridge.calendly.PersonErased;
+import io.calbridge.calendly.internal.common.ApiException;
+import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.crypto.PersonalData;
+import io.calbridge.calendly.internal.crypto.SecretUnavailableException;
+import io.calbridge.calendly.spi.HostCall;
+import io.calbridge.calendly.spi.PersonErasure;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Erases one person (an e-mail) of one tenant (docs/privacy.md, "Erasure"):
+ * <ol>
+ *   <li>the plugin's tables: the person's booking rows (found by e-mail index) and the effect ledger of
+ *       their chains are deleted; every stored webhook body and rejection detail of the tenant that
+ *       names the e-mail is opened, checked and purged;</li>
+ *   <li>the person is remembered as erased (the e-mail's index only), so a later delivery is handled as
+ *       the tenant chose ({@link TenantPrivacy.AfterErasure});</li>
+ *   <li>the host's {@link PersonErasure}, when it has one, erases or anonymises its contact, tasks and
+ *       activity;</li>
+ *   <li>when the tenant opted in, Calendly's data-compliance deletion is requested.</li>
+ * </ol>
+ * Idempotent: erasing again finds nothing more in the plugin and asks the host and Calendly again.
+ * Logs and the answer hold counts, never the e-mail.
+ */
+public final class Erasure {
+    private static final Logger log = LoggerFactory.getLogger(Erasure.class);
+    private static final int SCAN_BATCH = 200;
+
+    /** Asks Calendly to delete an invitee's data through one integration's connection; throws when refused. */
+    @FunctionalInterface
+    public interface CalendlyDeletion {
+        void delete(UUID integrationId, String email);
+    }
+
+    private final Db db;
+    private final PersonalData personal;
+    private final PersonErasure host;
+    private final CalendlyDeletion calendly;
+    private final Clock clock;
+    private final PrivacyStore store = new PrivacyStore();
+    /** Per tenant: its choices and the indexes of the people it erased (read for every delivery). */
+    private final Cache<String, Known> known = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(Duration.ofSeconds(30)).build();
+
+    record Known(TenantPrivacy privacy, Set<ByteBuffer> erased) {
+    }
+
+    Erasure(Db db, PersonalData personal, PersonErasure host, CalendlyDeletion calendly, Clock clock) {
+        this.db = db;
+        this.personal = personal;
+        this.host = host;
+        this.calendly = calendly;
+        this.clock = clock;
+    }
+
+    /** Validates an e-mail given by a person: 400 naming the field otherwise. */
+    static String requireEmail(String email) {
+        if (email == null || email.isBlank()) {
+            throw ApiException.badRequest("missing", "email is required", "email");
+        }
+        String e = email.strip();
+        if (e.length() > 320 || !e.matches("[^@\\s]+@[^@\\s]+")) {
+            throw ApiException.badRequest("invalid", "email must be an e-mail address", "email");
+        }
+        return e;
+    }
+
+    public PersonErased erase(String tenantId, String email) {
+        if (tenantId == null || tenantId.isBlank()) {
+            throw new IllegalArgumentException("tenantId is required");
+        }
+        String normalised = PersonalData.normalise(requireEmail(email));
+        Instant now = clock.instant();
+        byte[] index = personal.emailIndex(tenantId, normalised);
+        TenantPrivacy privacy = db.tx(dsl -> store.settings(dsl, tenantId));
+
+        // 1. Bookings and their ledger, and the person remembered as erased, in one transaction.
+        int bookings = db.tx(dsl -> {
+            var rows = store.bookingsOf(dsl, tenantId, index, normalised);
+            Set<UUID> ids = new LinkedHashSet<>();
+            Set<UUID> chains = new LinkedHashSet<>();
+            rows.forEach(r -> {
+                ids.add(r.value1());
+                chains.add(r.value2());
+            });
+            if (!ids.isEmpty()) {
+                store.deleteBookings(dsl, tenantId, ids, chains);
+            }
+            store.rememberErased(dsl, tenantId, index, now);
+            return ids.size();
+        });
+        known.invalidate(tenantId);
+
+        // 2. Stored bodies and rejection details that name the person (sealed: opened one by one).
+        int deliveries = purgeBodies(tenantId, normalised, now);
+        int rejections = purgeRejections(tenantId, normalised);
+
+        List<String> problems = new ArrayList<>();
+        // 3. The host.
+        PersonErasure.Erased inHost = new PersonErasure.Erased(0, 0, 0);
+        if (host != null) {
+            try {
+                inHost = host.erase(HostCall.effect(tenantId, "calendly:erase:" + HexFormat.of().formatHex(index), null),
+                        email.strip());
+                if (inHost == null) {
+                    inHost = new PersonErasure.Erased(0, 0, 0);
+                }
+            } catch (RuntimeException e) {
+                problems.add("The host could not erase the person's contact, tasks and activity ("
+                        + e.getClass().getSimpleName() + "); erase again to retry.");
+                log.warn("Host erasure failed for tenant {}: {}", tenantId, e.getClass().getName());
+            }
+        }
+        // 4. Calendly, when the tenant opted in.
+        boolean atCalendly = false;
+        if (privacy.calendlyDeletion()) {
+            List<UUID> integrations = db.tx(dsl -> store.connectedIntegrations(dsl, tenantId));
+            if (integrations.isEmpty()) {
+                problems.add("Calendly's deletion was not requested: the tenant has no connected Calendly integration.");
+            }
+            for (UUID integration : integrations) {
+                try {
+                    calendly.delete(integration, email.strip());
+                    atCalendly = true;
+                    break;
+                } catch (RuntimeException e) {
+                    problems.add("Calendly refused the data-compliance deletion through integration " + integration
+                            + " (" + describe(e) + "); it needs an Enterprise plan and an admin connection with the"
+                            + " data_compliance:write scope.");
+                }
+            }
+            if (atCalendly) {
+                problems.clear();
+            }
+        }
+        log.info("Erased a person of tenant {}: {} bookings, {} delivery bodies, {} rejections; host asked: {}; Calendly: {}",
+                tenantId, bookings, deliveries, rejections, host != null, atCalendly);
+        return new PersonErased(tenantId, bookings, deliveries, rejections, host != null, inHost.contacts(), inHost.tasks(),
+                inHost.activities(), atCalendly, privacy.afterErasure().name(), now, problems);
+    }
+
+    private static String describe(RuntimeException e) {
+        return e instanceof io.calbridge.calendly.internal.client.CalendlyApiException api ? "HTTP " + api.status()
+                : e.getClass().getSimpleName();
+    }
+
+    private int purgeBodies(String tenantId, String email, Instant now) {
+        int purged = 0;
+        long after = 0;
+        while (true) {
+            long from = after;
+            var rows = db.tx(dsl -> store.bodies(dsl, tenantId, from, SCAN_BATCH));
+            if (rows.isEmpty()) {
+                return purged;
+            }
+            List<Long> naming = new ArrayList<>();
+            for (var r : rows) {
+                after = r.value1();
+                byte[] body;
+                try {
+                    body = personal.openBody(tenantId, "calendly_webhook_inbox.raw_body", r.value2() + "/" + r.value3(), r.value4());
+                } catch (SecretUnavailableException e) {
+                    continue; // unreadable for everyone: nothing to erase
+                }
+                if (new String(body, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains(email)) {
+                    naming.add(r.value1());
+                }
+            }
+            if (!naming.isEmpty()) {
+                purged += db.tx(dsl -> store.purgeBodies(dsl, tenantId, naming, now));
+            }
+            if (rows.size() < SCAN_BATCH) {
+                return purged;
+            }
+        }
+    }
+
+    private int purgeRejections(String tenantId, String email) {
+        List<Long> naming = new ArrayList<>();
+        for (var r : db.tx(dsl -> store.rejections(dsl, tenantId))) {
+            String detail = r.value4();
+            if (r.value5() != null) {
+                try {
+                    detail = personal.openText(tenantId, "calendly_webhook_rejection.detail",
+                            rejectionRowKey(r.value2(), r.value3().toInstant()), r.value5());
+                } catch (SecretUnavailableException e) {
+                    continue;
+                }
+            }
+            if (detail != null && detail.toLowerCase(Locale.ROOT).contains(email)) {
+                naming.add(r.value1());
+            }
+        }
+        return naming.isEmpty() ? 0 : db.tx(dsl -> store.deleteRejections(dsl, tenantId, naming));
+    }
+
+    /** As {@code WebhookInbox.rejectionRowKey}: integration and receive instant to the microsecond. */
+    private static String rejectionRowKey(UUID integrationId, Instant receivedAt) {
+        Instant micros = receivedAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        return integrationId + "/" + micros.getEpochSecond() + "." + micros.getNano() / 1000;
+    }
+
+    /** The tenant's choices and erased people, cached for a few seconds (read for every delivery). */
+    Known known(String tenantId) {
+        return known.get(tenantId, t -> db.tx(dsl -> new Known(store.settings(dsl, t), store.erased(dsl, t))));
+    }
+
+    /** Whether this e-mail belongs to a person the tenant erased. */
+    boolean isErased(String tenantId, Known k, String email) {
+        if (k.erased().isEmpty() || email == null || email.isBlank()) {
+            return false;
+        }
+        return k.erased().contains(ByteBuffer.wrap(personal.emailIndex(tenantId, email)));
+    }
+
+    TenantPrivacy settings(String tenantId) {
+        return db.tx(dsl -> store.settings(dsl, tenantId));
+    }
+
+    void saveSettings(String tenantId, TenantPrivacy privacy, String userId) {
+        db.txRun(dsl -> store.saveSettings(dsl, tenantId, privacy, userId, clock.instant()));
+        known.invalidate(tenantId);
+    }
+}
