@@ -51,7 +51,7 @@ class PersonErasureTest {
     }
 
     @Test
-    void erasingAnEmail_leavesNoTraceInPluginOrHost_keepsOtherInvitees_callsCalendly_andIgnoresLaterBookings() {
+    void erasingAnEmail_leavesNoTraceInPluginOrHost_keepsOtherInvitees_callsCalendly_ignoresLaterBookings_andIsAudited() {
         try (PluginNodes cluster = new PluginNodes(db, 1, o -> { })) {
             SandboxOrganization big = cluster.sb.createOrganization("Big", Plan.ENTERPRISE);
             SandboxUser eve = cluster.sb.createUser(big, "Eve Admin", "eve@example.com", Role.OWNER, "UTC");
@@ -109,6 +109,21 @@ class PersonErasureTest {
             assertEquals(0, bookingsOf(personal, ALICE), "a later booking of an erased person is ignored");
             assertEquals(List.of(), bodiesNaming(personal, ALICE), "and its body is purged at once");
             assertFalse(cluster.host.contactsByEmail.containsKey("acme|" + ALICE), "no new contact");
+
+            // The audit trail says who did what, with ids, field names and counts only.
+            HttpResponse<String> audit = node.get("acme", "/settings/calendly/audit");
+            assertEquals(200, audit.statusCode(), audit.body());
+            List<String> actions = PluginNodes.json(audit).path("items").findValuesAsText("action");
+            assertEquals(List.of("person.erased", "privacy.changed", "connection.connected", "connection.started"), actions,
+                    audit.body());
+            JsonNode erasure = PluginNodes.json(audit).path("items").get(0);
+            assertEquals("admin-of-acme", erasure.path("actor").asText(), audit.body());
+            assertEquals(1, erasure.path("detail").path("bookings").asInt(), audit.body());
+            assertEquals("calendly_deletion", PluginNodes.json(audit).path("items").get(1).path("detail").path("fields").get(0).asText());
+            assertEquals(id.toString(), PluginNodes.json(audit).path("items").get(2).path("target").asText(""),
+                    "the connection names its integration: " + audit.body());
+            assertFalse(audit.body().toLowerCase(Locale.ROOT).contains("alice"), "no personal data in the trail");
+            assertFalse(audit.body().contains(cluster.platformApp.clientSecret()), "no secret in the trail");
         }
     }
 

@@ -205,7 +205,8 @@ public final class Wiring {
         this.bookings = Bookings.create(db, settings.host(), settings.clock(), personal);
         // Without a host registry the meters still count (tests read them); nobody publishes them.
         MeterRegistry meters = settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry();
-        this.privacy = Privacy.create(db, personal, settings.privacy(), settings.clock(), access, settings.personErasure(),
+        this.privacy = Privacy.create(db, personal, settings.privacy(), settings.clock(), access, settings.routePrefix(),
+                settings.personErasure(),
                 this::deleteAtCalendly);
         this.webhooks = Webhooks.create(db, keyring, personal, privacy.guard(bookings.processor()), settings.webhooks(), meters, settings.clock(),
                 notifyHost(settings.host().notifications()));
@@ -248,6 +249,8 @@ public final class Wiring {
         settingsApi.cachesChanged();
         ForgottenTenant result = new ForgottenTenant(tenantId, cleanup.integrationsDisconnected(),
                 cleanup.subscriptionsDeleted(), cleanup.problems());
+        privacy.audit().record(tenantId, "operator", "tenant.forgotten", null, java.util.Map.of(
+                "integrations_disconnected", result.integrationsDisconnected(), "problems", result.problems().size()));
         if (result.cleanedUpAtCalendly()) {
             log.info("Tenant {} forgotten: {} Calendly integration(s) disconnected, data key destroyed", tenantId,
                     result.integrationsDisconnected());

@@ -4,6 +4,7 @@
 package io.calbridge.db.calendly;
 
 
+import io.calbridge.db.calendly.tables.CalendlyAudit;
 import io.calbridge.db.calendly.tables.CalendlyBooking;
 import io.calbridge.db.calendly.tables.CalendlyEffectLedger;
 import io.calbridge.db.calendly.tables.CalendlyErasedPerson;
@@ -37,6 +38,11 @@ public class DefaultSchema extends SchemaImpl {
      * The reference instance of <code>DEFAULT_SCHEMA</code>
      */
     public static final DefaultSchema DEFAULT_SCHEMA = new DefaultSchema();
+
+    /**
+     * The table <code>calendly_audit</code>.
+     */
+    public final CalendlyAudit CALENDLY_AUDIT = CalendlyAudit.CALENDLY_AUDIT;
 
     /**
      * The table <code>calendly_booking</code>.
@@ -114,6 +120,7 @@ public class DefaultSchema extends SchemaImpl {
     @Override
     public final List<Table<?>> getTables() {
         return Arrays.asList(
+            CalendlyAudit.CALENDLY_AUDIT,
             CalendlyBooking.CALENDLY_BOOKING,
             CalendlyEffectLedger.CALENDLY_EFFECT_LEDGER,
             CalendlyErasedPerson.CALENDLY_ERASED_PERSON,

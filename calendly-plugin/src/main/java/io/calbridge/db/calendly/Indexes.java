@@ -4,6 +4,7 @@
 package io.calbridge.db.calendly;
 
 
+import io.calbridge.db.calendly.tables.CalendlyAudit;
 import io.calbridge.db.calendly.tables.CalendlyBooking;
 import io.calbridge.db.calendly.tables.CalendlyEffectLedger;
 import io.calbridge.db.calendly.tables.CalendlyEventTypeMapping;
@@ -30,6 +31,7 @@ public class Indexes {
     // INDEX definitions
     // -------------------------------------------------------------------------
 
+    public static final Index CALENDLY_AUDIT_TENANT_IDX = Internal.createIndex(DSL.name("calendly_audit_tenant_idx"), CalendlyAudit.CALENDLY_AUDIT, new OrderField[] { CalendlyAudit.CALENDLY_AUDIT.TENANT_ID, CalendlyAudit.CALENDLY_AUDIT.ID.desc() }, false);
     public static final Index CALENDLY_BOOKING_CHAIN_IDX = Internal.createIndex(DSL.name("calendly_booking_chain_idx"), CalendlyBooking.CALENDLY_BOOKING, new OrderField[] { CalendlyBooking.CALENDLY_BOOKING.CHAIN_ID }, false);
     public static final Index CALENDLY_BOOKING_EMAIL_IDX = Internal.createIndex(DSL.name("calendly_booking_email_idx"), CalendlyBooking.CALENDLY_BOOKING, new OrderField[] { CalendlyBooking.CALENDLY_BOOKING.TENANT_ID, CalendlyBooking.CALENDLY_BOOKING.EMAIL_INDEX }, false);
     public static final Index CALENDLY_BOOKING_NEW_IDX = Internal.createIndex(DSL.name("calendly_booking_new_idx"), CalendlyBooking.CALENDLY_BOOKING, new OrderField[] { CalendlyBooking.CALENDLY_BOOKING.INTEGRATION_ID, CalendlyBooking.CALENDLY_BOOKING.NEW_INVITEE_URI }, false);

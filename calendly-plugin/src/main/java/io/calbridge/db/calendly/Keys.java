@@ -4,6 +4,7 @@
 package io.calbridge.db.calendly;
 
 
+import io.calbridge.db.calendly.tables.CalendlyAudit;
 import io.calbridge.db.calendly.tables.CalendlyBooking;
 import io.calbridge.db.calendly.tables.CalendlyEffectLedger;
 import io.calbridge.db.calendly.tables.CalendlyErasedPerson;
@@ -16,6 +17,7 @@ import io.calbridge.db.calendly.tables.CalendlyPrivacySettings;
 import io.calbridge.db.calendly.tables.CalendlyTenantKey;
 import io.calbridge.db.calendly.tables.CalendlyWebhookInbox;
 import io.calbridge.db.calendly.tables.CalendlyWebhookRejection;
+import io.calbridge.db.calendly.tables.records.CalendlyAuditRecord;
 import io.calbridge.db.calendly.tables.records.CalendlyBookingRecord;
 import io.calbridge.db.calendly.tables.records.CalendlyEffectLedgerRecord;
 import io.calbridge.db.calendly.tables.records.CalendlyErasedPersonRecord;
@@ -47,6 +49,7 @@ public class Keys {
     // UNIQUE and PRIMARY KEY definitions
     // -------------------------------------------------------------------------
 
+    public static final UniqueKey<CalendlyAuditRecord> CALENDLY_AUDIT_PKEY = Internal.createUniqueKey(CalendlyAudit.CALENDLY_AUDIT, DSL.name("calendly_audit_pkey"), new TableField[] { CalendlyAudit.CALENDLY_AUDIT.ID }, true);
     public static final UniqueKey<CalendlyBookingRecord> CALENDLY_BOOKING_INTEGRATION_ID_INVITEE_URI_KEY = Internal.createUniqueKey(CalendlyBooking.CALENDLY_BOOKING, DSL.name("calendly_booking_integration_id_invitee_uri_key"), new TableField[] { CalendlyBooking.CALENDLY_BOOKING.INTEGRATION_ID, CalendlyBooking.CALENDLY_BOOKING.INVITEE_URI }, true);
     public static final UniqueKey<CalendlyBookingRecord> CALENDLY_BOOKING_PKEY = Internal.createUniqueKey(CalendlyBooking.CALENDLY_BOOKING, DSL.name("calendly_booking_pkey"), new TableField[] { CalendlyBooking.CALENDLY_BOOKING.ID }, true);
     public static final UniqueKey<CalendlyEffectLedgerRecord> CALENDLY_EFFECT_LEDGER_PKEY = Internal.createUniqueKey(CalendlyEffectLedger.CALENDLY_EFFECT_LEDGER, DSL.name("calendly_effect_ledger_pkey"), new TableField[] { CalendlyEffectLedger.CALENDLY_EFFECT_LEDGER.TENANT_ID, CalendlyEffectLedger.CALENDLY_EFFECT_LEDGER.EFFECT_KEY }, true);

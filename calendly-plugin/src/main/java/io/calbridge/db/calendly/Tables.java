@@ -4,6 +4,7 @@
 package io.calbridge.db.calendly;
 
 
+import io.calbridge.db.calendly.tables.CalendlyAudit;
 import io.calbridge.db.calendly.tables.CalendlyBooking;
 import io.calbridge.db.calendly.tables.CalendlyEffectLedger;
 import io.calbridge.db.calendly.tables.CalendlyErasedPerson;
@@ -23,6 +24,11 @@ import io.calbridge.db.calendly.tables.CalendlyWebhookRejection;
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes" })
 public class Tables {
+
+    /**
+     * The table <code>calendly_audit</code>.
+     */
+    public static final CalendlyAudit CALENDLY_AUDIT = CalendlyAudit.CALENDLY_AUDIT;
 
     /**
      * The table <code>calendly_booking</code>.

@@ -62,7 +62,10 @@ public final class Erasure {
     record Known(TenantPrivacy privacy, Set<ByteBuffer> erased) {
     }
 
-    Erasure(Db db, PersonalData personal, PersonErasure host, CalendlyDeletion calendly, Clock clock) {
+    private final AuditTrail audit;
+
+    Erasure(Db db, PersonalData personal, PersonErasure host, CalendlyDeletion calendly, Clock clock, AuditTrail audit) {
+        this.audit = audit;
         this.db = db;
         this.personal = personal;
         this.host = host;
@@ -82,7 +85,7 @@ public final class Erasure {
         return e;
     }
 
-    public PersonErased erase(String tenantId, String email) {
+    public PersonErased erase(String tenantId, String email, String actor) {
         if (tenantId == null || tenantId.isBlank()) {
             throw new IllegalArgumentException("tenantId is required");
         }
@@ -152,8 +155,14 @@ public final class Erasure {
         }
         log.info("Erased a person of tenant {}: {} bookings, {} delivery bodies, {} rejections; host asked: {}; Calendly: {}",
                 tenantId, bookings, deliveries, rejections, host != null, atCalendly);
-        return new PersonErased(tenantId, bookings, deliveries, rejections, host != null, inHost.contacts(), inHost.tasks(),
-                inHost.activities(), atCalendly, privacy.afterErasure().name(), now, problems);
+        PersonErased result = new PersonErased(tenantId, bookings, deliveries, rejections, host != null, inHost.contacts(),
+                inHost.tasks(), inHost.activities(), atCalendly, privacy.afterErasure().name(), now, problems);
+        if (audit != null) {
+            audit.record(tenantId, actor, "person.erased", null, java.util.Map.of("bookings", bookings, "deliveries", deliveries,
+                    "rejections", rejections, "host_contacts", inHost.contacts(), "calendly_deletion", atCalendly,
+                    "problems", problems.size()));
+        }
+        return result;
     }
 
     private static String describe(RuntimeException e) {

@@ -36,18 +36,20 @@ public final class Privacy {
     private final PrivacySettings settings;
     private final Retention retention;
     private final Erasure erasure;
+    private final AuditTrail audit;
     private final PrivacyRoutes routes;
     private final Clock clock;
     private ScheduledExecutorService scheduler;
 
-    private Privacy(Db db, PersonalData personal, PrivacySettings settings, Clock clock, Access access, PersonErasure host,
-                    Erasure.CalendlyDeletion calendly) {
+    private Privacy(Db db, PersonalData personal, PrivacySettings settings, Clock clock, Access access, String routePrefix,
+                    PersonErasure host, Erasure.CalendlyDeletion calendly) {
         this.db = db;
         this.settings = settings;
         this.clock = clock;
         this.retention = new Retention(db, settings, clock, nodeId());
-        this.erasure = new Erasure(db, personal, host, calendly, clock);
-        this.routes = new PrivacyRoutes(access, erasure);
+        this.audit = new AuditTrail(db, access, clock, routePrefix + "/settings/calendly");
+        this.erasure = new Erasure(db, personal, host, calendly, clock, audit);
+        this.routes = new PrivacyRoutes(access, erasure, audit);
     }
 
     /**
@@ -55,10 +57,11 @@ public final class Privacy {
      * @param calendly asks Calendly to delete an invitee's data through an integration
      */
     public static Privacy create(Db db, PersonalData personal, PrivacySettings settings, Clock clock, Access access,
-                                 PersonErasure host, Erasure.CalendlyDeletion calendly) {
+                                 String routePrefix, PersonErasure host, Erasure.CalendlyDeletion calendly) {
         return new Privacy(Objects.requireNonNull(db, "db"), Objects.requireNonNull(personal, "personal"),
                 Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(clock, "clock"),
-                Objects.requireNonNull(access, "access"), host, Objects.requireNonNull(calendly, "calendly"));
+                Objects.requireNonNull(access, "access"), Objects.requireNonNull(routePrefix, "routePrefix"), host,
+                Objects.requireNonNull(calendly, "calendly"));
     }
 
     /** The processor that handles deliveries of erased people as their tenant chose, then {@code next}. */
@@ -71,9 +74,14 @@ public final class Privacy {
         routes.register(config, prefix);
     }
 
-    /** Erases one person of one tenant; see {@link Erasure}. */
+    /** Erases one person of one tenant (through the Java API: the actor is "operator"); see {@link Erasure}. */
     public PersonErased erasePerson(String tenantId, String email) {
-        return erasure.erase(tenantId, email);
+        return erasure.erase(tenantId, email, "operator");
+    }
+
+    /** The tenant's audit trail. */
+    public AuditTrail audit() {
+        return audit;
     }
 
     /** Schedules the purge every {@code purgeInterval} (first run after a random part of it, so nodes spread out). */

@@ -23,10 +23,12 @@ import java.util.Locale;
 final class PrivacyRoutes {
     private final Access access;
     private final Erasure erasure;
+    private final AuditTrail audit;
 
-    PrivacyRoutes(Access access, Erasure erasure) {
+    PrivacyRoutes(Access access, Erasure erasure, AuditTrail audit) {
         this.access = access;
         this.erasure = erasure;
+        this.audit = audit;
     }
 
     void register(RoutesConfig routes, String prefix) {
@@ -34,6 +36,34 @@ final class PrivacyRoutes {
         routes.get(root, this::settings);
         routes.put(root, this::saveSettings);
         routes.post(root + "/erasures", this::erase);
+        routes.get(prefix + "/settings/calendly/audit", this::auditTrail);
+        routes.after(prefix + "/settings/calendly/*", audit::afterSettingsRequest);
+    }
+
+    private void auditTrail(Context ctx) {
+        HostSecurity.Caller caller = access.requireAdmin(ctx);
+        int page = intParam(ctx, "page", 1, 1, 100_000);
+        int size = intParam(ctx, "size", 50, 1, 200);
+        List<AuditTrail.Entry> items = audit.page(caller.tenantId(), (page - 1) * size, size + 1);
+        boolean more = items.size() > size;
+        write(ctx, 200, java.util.Map.of("items", more ? items.subList(0, size) : items, "page", page, "size", size,
+                "has_more", more));
+    }
+
+    private static int intParam(Context ctx, String name, int otherwise, int min, int max) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isBlank()) {
+            return otherwise;
+        }
+        try {
+            int v = Integer.parseInt(raw.strip());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("invalid", name + " must be a whole number from " + min + " to " + max, name);
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -88,7 +118,7 @@ final class PrivacyRoutes {
         HostSecurity.Caller caller = access.requireAdmin(ctx);
         JsonNode email = body(ctx).get("email");
         String value = Erasure.requireEmail(email == null || !email.isTextual() ? null : email.asText());
-        write(ctx, 200, ErasureBody.of(erasure.erase(caller.tenantId(), value)));
+        write(ctx, 200, ErasureBody.of(erasure.erase(caller.tenantId(), value, caller.userId())));
     }
 
     private static JsonNode body(Context ctx) {
