@@ -51,7 +51,7 @@ class PersonErasureTest {
     }
 
     @Test
-    void erasingAnEmail_leavesNoTraceInPluginOrHost_keepsOtherInvitees_callsCalendly_ignoresLaterBookings_andIsAudited() {
+    void erasingAnEmail_leavesNoTraceInPluginOrHost_keepsOtherInvitees_callsCalendly_ignoresLaterBookings_isAudited_andExportsWhatIsLeft() {
         try (PluginNodes cluster = new PluginNodes(db, 1, o -> { })) {
             SandboxOrganization big = cluster.sb.createOrganization("Big", Plan.ENTERPRISE);
             SandboxUser eve = cluster.sb.createUser(big, "Eve Admin", "eve@example.com", Role.OWNER, "UTC");
@@ -124,6 +124,23 @@ class PersonErasureTest {
                     "the connection names its integration: " + audit.body());
             assertFalse(audit.body().toLowerCase(Locale.ROOT).contains("alice"), "no personal data in the trail");
             assertFalse(audit.body().contains(cluster.platformApp.clientSecret()), "no secret in the trail");
+
+            // Export: everything the plugin holds about Bob, opened; nothing about erased Alice.
+            HttpResponse<String> bob = node.post("acme", "/settings/calendly/privacy/exports", "{\"email\":\"" + BOB + "\"}");
+            assertEquals(200, bob.statusCode(), bob.body());
+            assertTrue(bob.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment"), bob.headers().toString());
+            JsonNode bobs = PluginNodes.json(bob);
+            assertEquals(1, bobs.path("bookings").size(), bob.body());
+            assertEquals("Bob Kept", bobs.path("bookings").get(0).path("name").asText(), bob.body());
+            assertEquals(BOB, bobs.path("bookings").get(0).path("payload").path("email").asText(), bob.body());
+            assertEquals(bobLedger, bobs.path("effects").size(), bob.body());
+            assertTrue(bobs.path("deliveries").size() >= 1, bob.body());
+            assertEquals(BOB, bobs.path("deliveries").get(0).path("body").path("payload").path("email").asText(), bob.body());
+            assertFalse(bobs.path("erased").asBoolean());
+            JsonNode alices = PluginNodes.json(node.post("acme", "/settings/calendly/privacy/exports", "{\"email\":\"" + ALICE + "\"}"));
+            assertEquals(0, alices.path("bookings").size() + alices.path("deliveries").size() + alices.path("effects").size(),
+                    alices.toString());
+            assertTrue(alices.path("erased").asBoolean(), alices.toString());
         }
     }
 

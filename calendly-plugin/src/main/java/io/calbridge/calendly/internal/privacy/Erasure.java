@@ -165,6 +165,131 @@ public final class Erasure {
         return result;
     }
 
+    /**
+     * Everything the plugin holds about one person of one tenant, opened (an access request): booking
+     * rows, the effect ledger of their chains, stored deliveries and rejection details naming the
+     * e-mail, and whether the person was erased. For the tenant admin only; recorded in the audit trail
+     * with counts.
+     */
+    public java.util.Map<String, Object> export(String tenantId, String email, String actor) {
+        String normalised = PersonalData.normalise(requireEmail(email));
+        byte[] index = personal.emailIndex(tenantId, normalised);
+        var out = new java.util.LinkedHashMap<String, Object>();
+        out.put("email", email.strip());
+        out.put("exported_at", clock.instant().toString());
+        List<Object> bookings = new ArrayList<>();
+        Set<UUID> chains = new LinkedHashSet<>();
+        for (var r : db.tx(dsl -> store.bookingRows(dsl, tenantId, index, normalised))) {
+            chains.add(r.getChainId());
+            String row = r.getId().toString();
+            var b = new java.util.LinkedHashMap<String, Object>();
+            b.put("invitee_uri", r.getInviteeUri());
+            b.put("scheduled_event_uri", r.getScheduledEventUri());
+            b.put("event_type_uri", r.getEventTypeUri());
+            b.put("event_name", r.getEventName());
+            b.put("email", open(tenantId, "calendly_booking.email", row, r.getEmailEnc(), r.getEmail()));
+            b.put("name", open(tenantId, "calendly_booking.name", row, r.getNameEnc(), r.getName()));
+            b.put("status", r.getStatus());
+            b.put("start_time", r.getStartTime() == null ? null : r.getStartTime().toInstant().toString());
+            b.put("end_time", r.getEndTime() == null ? null : r.getEndTime().toInstant().toString());
+            b.put("timezone", r.getInviteeTimezone());
+            b.put("no_show", r.getNoShow());
+            b.put("cancel_reason", open(tenantId, "calendly_booking.cancel_reason", row, r.getCancelReasonEnc(), r.getCancelReason()));
+            b.put("canceled_by", open(tenantId, "calendly_booking.canceled_by", row, r.getCanceledByEnc(), r.getCanceledBy()));
+            b.put("host_contact_id", r.getContactRef());
+            b.put("host_task_id", r.getTaskRef());
+            b.put("created_at", r.getCreatedAt().toInstant().toString());
+            b.put("personal_fields_purged_at", r.getPersonalPurgedAt() == null ? null : r.getPersonalPurgedAt().toInstant().toString());
+            b.put("payload", json(open(tenantId, "calendly_booking.invitee_payload", row, r.getPayloadEnc(),
+                    r.getInviteePayload() == null ? null : r.getInviteePayload().data())));
+            bookings.add(b);
+        }
+        out.put("bookings", bookings);
+        List<Object> effects = new ArrayList<>();
+        if (!chains.isEmpty()) {
+            for (var l : db.tx(dsl -> store.ledger(dsl, tenantId, chains))) {
+                var e = new java.util.LinkedHashMap<String, Object>();
+                e.put("effect", l.getEffectKey());
+                e.put("result", json(open(tenantId, "calendly_effect_ledger.result", l.getEffectKey(), l.getResultEnc(), l.getResult())));
+                e.put("applied_at", l.getAppliedAt().toInstant().toString());
+                effects.add(e);
+            }
+        }
+        out.put("effects", effects);
+        List<Object> deliveries = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            long from = after;
+            var rows = db.tx(dsl -> store.bodies(dsl, tenantId, from, SCAN_BATCH));
+            for (var r : rows) {
+                after = r.value1();
+                byte[] body;
+                try {
+                    body = personal.openBody(tenantId, "calendly_webhook_inbox.raw_body", r.value2() + "/" + r.value3(), r.value4());
+                } catch (SecretUnavailableException e) {
+                    continue;
+                }
+                String text = new String(body, StandardCharsets.UTF_8);
+                if (text.toLowerCase(Locale.ROOT).contains(normalised)) {
+                    var info = db.tx(dsl -> store.deliveryInfo(dsl, r.value1()));
+                    var d = new java.util.LinkedHashMap<String, Object>();
+                    d.put("id", r.value1());
+                    d.put("event", info.value2());
+                    d.put("status", info.value3());
+                    d.put("received_at", info.value4().toInstant().toString());
+                    d.put("body", json(text));
+                    deliveries.add(d);
+                }
+            }
+            if (rows.size() < SCAN_BATCH) {
+                break;
+            }
+        }
+        out.put("deliveries", deliveries);
+        List<Object> rejected = new ArrayList<>();
+        for (var r : db.tx(dsl -> store.rejections(dsl, tenantId))) {
+            String detail;
+            try {
+                detail = r.value5() == null ? r.value4() : personal.openText(tenantId, "calendly_webhook_rejection.detail",
+                        rejectionRowKey(r.value2(), r.value3().toInstant()), r.value5());
+            } catch (SecretUnavailableException e) {
+                continue;
+            }
+            if (detail != null && detail.toLowerCase(Locale.ROOT).contains(normalised)) {
+                rejected.add(java.util.Map.of("id", r.value1(), "received_at", r.value3().toInstant().toString(), "detail", detail));
+            }
+        }
+        out.put("rejections", rejected);
+        out.put("erased", db.tx(dsl -> store.erased(dsl, tenantId)).contains(ByteBuffer.wrap(index)));
+        if (audit != null) {
+            audit.record(tenantId, actor, "person.exported", null, java.util.Map.of("bookings", bookings.size(),
+                    "effects", effects.size(), "deliveries", deliveries.size(), "rejections", rejected.size()));
+        }
+        return out;
+    }
+
+    private String open(String tenantId, String field, String row, byte[] sealed, String clear) {
+        if (sealed == null) {
+            return clear;
+        }
+        try {
+            return personal.openText(tenantId, field, row, sealed);
+        } catch (SecretUnavailableException e) {
+            return "[unreadable]";
+        }
+    }
+
+    private static Object json(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return io.calbridge.calendly.internal.common.Json.mapper().readTree(text);
+        } catch (java.io.IOException e) {
+            return text;
+        }
+    }
+
     private static String describe(RuntimeException e) {
         return e instanceof io.calbridge.calendly.internal.client.CalendlyApiException api ? "HTTP " + api.status()
                 : e.getClass().getSimpleName();

@@ -36,8 +36,19 @@ final class PrivacyRoutes {
         routes.get(root, this::settings);
         routes.put(root, this::saveSettings);
         routes.post(root + "/erasures", this::erase);
+        routes.post(root + "/exports", this::export);
         routes.get(prefix + "/settings/calendly/audit", this::auditTrail);
         routes.after(prefix + "/settings/calendly/*", audit::afterSettingsRequest);
+    }
+
+    /** A POST, so the e-mail travels in the body, never in a URL (access logs, browser history). */
+    private void export(Context ctx) {
+        HostSecurity.Caller caller = access.requireAdmin(ctx);
+        JsonNode email = body(ctx).get("email");
+        String value = Erasure.requireEmail(email == null || !email.isTextual() ? null : email.asText());
+        ctx.header("Content-Disposition", "attachment; filename=\"calendly-person-export.json\"");
+        ctx.header("Cache-Control", "no-store");
+        write(ctx, 200, erasure.export(caller.tenantId(), value, caller.userId()));
     }
 
     private void auditTrail(Context ctx) {

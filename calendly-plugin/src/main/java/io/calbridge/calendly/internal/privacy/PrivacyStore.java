@@ -128,6 +128,29 @@ final class PrivacyStore {
                 .orderBy(i.CREATED_AT).fetch(i.ID);
     }
 
+    /** The person's booking rows, whole (for an export). */
+    List<io.calbridge.db.calendly.tables.records.CalendlyBookingRecord> bookingRows(DSLContext dsl, String tenantId,
+                                                                                   byte[] emailIndex, String email) {
+        var b = CALENDLY_BOOKING;
+        return dsl.selectFrom(b).where(b.TENANT_ID.eq(tenantId))
+                .and(b.EMAIL_INDEX.eq(emailIndex).or(DSL.lower(b.EMAIL).eq(email)))
+                .orderBy(b.CREATED_AT)
+                .fetch();
+    }
+
+    /** The ledger entries of these chains. */
+    List<io.calbridge.db.calendly.tables.records.CalendlyEffectLedgerRecord> ledger(DSLContext dsl, String tenantId,
+                                                                                    Collection<UUID> chains) {
+        var l = CALENDLY_EFFECT_LEDGER;
+        return dsl.selectFrom(l).where(l.TENANT_ID.eq(tenantId)).and(l.CHAIN_ID.in(chains)).orderBy(l.APPLIED_AT).fetch();
+    }
+
+    /** One delivery's metadata: event, status, received. */
+    Record4<Long, String, String, OffsetDateTime> deliveryInfo(DSLContext dsl, long id) {
+        var i = CALENDLY_WEBHOOK_INBOX;
+        return dsl.select(i.ID, i.EVENT, i.STATUS, i.RECEIVED_AT).from(i).where(i.ID.eq(id)).fetchOne();
+    }
+
     private static OffsetDateTime utc(Instant t) {
         return t.atOffset(ZoneOffset.UTC);
     }
