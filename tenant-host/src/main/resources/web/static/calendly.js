@@ -265,7 +265,8 @@
     var status = form.querySelector('.form-status');
     if (!e) { replace(status, h('span', { class: 'saved', role: 'status' }, outcome)); return; }
     replace(status, failure(e));
-    var field = e.error && e.error.field ? e.error.field.replace(/\[\d+\]$/, '') : null;
+    // A mapping's rules are sent under "rules": its errors name rules.owner_id, its control is owner_id.
+    var field = e.error && e.error.field ? e.error.field.replace(/\[\d+\]$/, '').replace(/^rules\./, '') : null;
     var el = field ? form.querySelector('[data-field="' + field + '"]') : null;
     if (el) { el.classList.add('invalid'); if (el.focus) el.focus(); }
   }

@@ -126,15 +126,48 @@ public final class MasterKeys {
         return keyset(json, "environment variable " + name);
     }
 
+    /** Permissions that let someone other than the file's owner read or replace a master key. */
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> NOT_OWNER_ONLY = java.util.EnumSet.of(
+            java.nio.file.attribute.PosixFilePermission.GROUP_READ, java.nio.file.attribute.PosixFilePermission.GROUP_WRITE,
+            java.nio.file.attribute.PosixFilePermission.OTHERS_READ, java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+
+    /**
+     * Refuses a key file its group or everyone may read or write: whoever can read the master key can
+     * decrypt every tenant's secrets. Checked on POSIX file systems (through symbolic links, as
+     * Kubernetes mounts secrets); elsewhere there is nothing to check.
+     */
+    private static void requireOwnerOnly(Path file) {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException | IOException e) {
+            return; // not POSIX, or not readable: the read reports the latter
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> extra = java.util.EnumSet.noneOf(
+                java.nio.file.attribute.PosixFilePermission.class);
+        extra.addAll(permissions);
+        extra.retainAll(NOT_OWNER_ONLY);
+        if (!extra.isEmpty()) {
+            throw new IllegalArgumentException("The master key file " + file.toAbsolutePath() + " may be read or written by "
+                    + "others than its owner (" + java.nio.file.attribute.PosixFilePermissions.toString(permissions)
+                    + "): anyone who can read it can decrypt every tenant's secrets. Make it readable by its owner only "
+                    + "(chmod 600, or 400; in Kubernetes a secret volume with defaultMode: 0400), or set " + ENV_KEYSET
+                    + " instead of " + ENV_KEYSET_FILE + ".");
+        }
+    }
+
     /**
      * The master key held by a file (a cleartext Tink JSON keyset). The file is read once, now.
+     * A file its group or others may read or write is refused (chmod 600).
      *
-     * @param file the keyset file; readable by this process
+     * @param file the keyset file; readable by this process, and by its owner only
      * @return the master key
-     * @throws IllegalArgumentException when the file cannot be read or is not a valid AEAD keyset
+     * @throws IllegalArgumentException when the file cannot be read, may be read by others than its
+     *                                  owner, or is not a valid AEAD keyset
      */
     public static MasterKey fromKeysetFile(Path file) {
         Objects.requireNonNull(file, "file");
+        requireOwnerOnly(file);
         String json;
         try {
             json = Files.readString(file, StandardCharsets.UTF_8);

@@ -19,6 +19,7 @@ import com.google.crypto.tink.mac.PredefinedMacParameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,10 +65,31 @@ class MasterKeysTest {
     void keysetFileNamedByTheVariable_isRead() throws Exception {
         String json = MasterKeys.newKeysetJson();
         Path file = Files.writeString(dir.resolve("kek.json"), json);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
         MasterKey key = MasterKeys.fromEnvironment(Map.of("CALBRIDGE_MASTER_KEY_FILE", file.toString()));
 
         assertEquals(MasterKeys.fromKeysetJson(json).id(), key.id());
+    }
+
+    /** Regression (issue 13): a master key file its group or everyone could read was used without a word. */
+    @Test
+    void keysetFileOthersMayRead_isRefusedSayingHowToFixIt() throws Exception {
+        String json = MasterKeys.newKeysetJson();
+        Path file = Files.writeString(dir.resolve("shared-kek.json"), json);
+        for (String mode : List.of("rw-r--r--", "rw-r-----", "rw----r--", "rw--w----", "r--r--r--")) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+
+            var e = assertThrows(IllegalArgumentException.class, () -> MasterKeys.fromKeysetFile(file), mode);
+
+            assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains(mode)
+                    && e.getMessage().contains("chmod 600"), e.getMessage());
+            assertFalse(e.getMessage().contains(json.substring(10, 40)), "never the key itself");
+        }
+        for (String mode : List.of("rw-------", "r--------")) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+            assertEquals(MasterKeys.fromKeysetJson(json).id(), MasterKeys.fromKeysetFile(file).id(), mode);
+        }
     }
 
     @Test

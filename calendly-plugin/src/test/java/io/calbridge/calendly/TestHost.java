@@ -33,6 +33,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public class TestHost implements Contacts, MailingLists, Tasks, Notifications, TenantDirectory {
     public final Map<String, ContactRef> contactsByEmail = new ConcurrentHashMap<>();
     public final List<Notification> notifications = new CopyOnWriteArrayList<>();
+    /** The tenant's mailing lists and tags (every tenant has the same); tests may add to them. */
+    public final List<Choice> lists = new CopyOnWriteArrayList<>();
+    public final List<Choice> tags = new CopyOnWriteArrayList<>();
 
     public static HostServices services() {
         return new TestHost().asServices();
@@ -98,12 +101,12 @@ public class TestHost implements Contacts, MailingLists, Tasks, Notifications, T
 
     @Override
     public List<Choice> lists(HostCall call) {
-        return List.of();
+        return List.copyOf(lists);
     }
 
     @Override
     public List<Choice> tags(HostCall call) {
-        return List.of();
+        return List.copyOf(tags);
     }
 
     @Override

@@ -55,7 +55,19 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        String owner = context.getTestClass().map(Class::getSimpleName).orElse("test");
+        start(context.getTestClass().map(Class::getSimpleName).orElse("test"));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        stop();
+    }
+
+    /**
+     * Creates and migrates the schema: what {@code beforeAll} does, for test engines that do not run
+     * Jupiter extensions (jqwik's properties). Pair with {@link #stop()}.
+     */
+    public void start(String owner) throws Exception {
         schema = newSchemaName(owner);
         createSchema(schema);
         dataSource = dataSource(schema, 8);
@@ -64,8 +76,8 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
         }
     }
 
-    @Override
-    public void afterAll(ExtensionContext context) throws Exception {
+    /** Closes the pool and drops the schema. */
+    public void stop() throws Exception {
         if (dataSource != null) {
             dataSource.close();
         }

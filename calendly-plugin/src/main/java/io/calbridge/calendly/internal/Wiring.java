@@ -281,9 +281,18 @@ public final class Wiring {
                 new Notification(Notification.Kind.DELIVERY_DEAD_LETTERED,
                         "A Calendly booking could not be imported",
                         "The " + delivery.event() + " delivery received at " + delivery.receivedAt()
-                                + " was set aside: " + error + ". Fix the cause, then replay it from the webhook log.",
+                                + " was set aside: " + sentence(error) + " Fix the cause, then replay it from the webhook log.",
                         java.util.Map.of("integration_id", delivery.integrationId().toString(),
                                 "inbox_id", delivery.inboxId(), "event", delivery.event())));
+    }
+
+    /** {@code text} as a sentence: ending in exactly one period (errors may or may not bring their own). */
+    static String sentence(String text) {
+        String t = text == null ? "" : text.strip();
+        while (t.endsWith(".")) {
+            t = t.substring(0, t.length() - 1);
+        }
+        return t + ".";
     }
 
     /** Settings routes act for a tenant admin only: 401 when anonymous, 403 for other members. */

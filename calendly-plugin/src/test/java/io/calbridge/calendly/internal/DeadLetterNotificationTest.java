@@ -1,6 +1,7 @@
 package io.calbridge.calendly.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calbridge.calendly.TestHost;
@@ -29,6 +30,11 @@ class DeadLetterNotificationTest {
         assertTrue(n.message().contains("the mapping points at a deleted list; pick another list"), n.message());
         assertTrue(n.message().contains("replay"), n.message());
         assertEquals(integration.toString(), n.details().get("integration_id"));
+        // Regression (issue 13): an error ending in a period read "...list.. Fix the cause".
+        Wiring.notifyHost(host.asServices().notifications()).deadLettered(delivery, "the list was deleted.");
+        String second = host.notifications.get(1).message();
+        assertTrue(second.contains("the list was deleted. Fix the cause"), second);
+        assertFalse(second.contains(".."), second);
         assertEquals(42L, n.details().get("inbox_id"));
     }
 }

@@ -64,7 +64,7 @@ public final class SecurityConfig {
         this.tokens = new JwtTokens(settings.jwtKey(), settings.jwtTtl(), settings.clock());
 
         this.form = new FormClient(LOGIN_PATH, new FormAuthenticator(logins));
-        JwtAuthenticator jwt = new JwtAuthenticator(tokens.signature());
+        JwtAuthenticator jwt = new StrictJwtAuthenticator(tokens.signature(), settings.clock());
         HeaderClient bearer = new HeaderClient("Authorization", "Bearer ", jwt);
         // The form client comes first: javalin-pac4j's callback treats the first client as the default.
         this.pac4j = new Config(new Clients(CALLBACK_PATH, form, bearer));
@@ -104,6 +104,8 @@ public final class SecurityConfig {
     /** Session cookie, filters and the login/logout/token routes. Call before registering pages. */
     public void install(JavalinConfig config) {
         config.jetty.modifyServletContextHandler(handler -> configureSessions(handler.getSessionHandler()));
+        // Jetty's own error pages (a refused URI, headers too large) never reach the before-handler below.
+        config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorPages(headers)));
         RoutesConfig routes = config.routes;
         routes.before(headers::apply);
         // Jetty reuses threads: no request may inherit the previous one's tenant in its log lines.

@@ -1,6 +1,7 @@
 package io.calbridge.host.crm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,7 +93,8 @@ class SettingsAndMappingsTest {
                 withLists(before, List.of(t.list("Leads"), other.list("Leads")))));
 
         assertEquals("unknown_list", e.code());
-        assertEquals("list_ids[1]: this tenant has no mailing list with id " + other.list("Leads"), e.getMessage());
+        assertEquals("list_ids[1] is not the id of one of this tenant's mailing lists", e.getMessage(),
+                "names the field, never repeats the value (issue 13)");
         assertEquals(before, h.bookings.settings().get(t.tenantId, t.integrationId));
     }
 
@@ -118,7 +120,8 @@ class SettingsAndMappingsTest {
         var e = fails(400, "task.title", () -> settings.update(t.tenantId, t.integrationId, new BookingSettings(null, null, null,
                 null, null, null, new BookingSettings.TaskSettings(true, "Call {{invitee.nmae}}", null, null), null, null, null, null)));
         assertEquals("unknown_placeholder", e.code());
-        assertTrue(e.getMessage().contains("{{invitee.nmae}}"), e.getMessage());
+        assertTrue(e.getMessage().contains("docs/booking.md"), e.getMessage());
+        assertFalse(e.getMessage().contains("nmae"), "an error never repeats the body (issue 13): " + e.getMessage());
         fails(400, "task.due_offset_minutes", () -> settings.update(t.tenantId, t.integrationId, new BookingSettings(null, null,
                 null, null, null, null, new BookingSettings.TaskSettings(true, null, null, 50_000), null, null, null, null)));
         assertEquals(s, settings.get(t.tenantId, t.integrationId));
@@ -173,13 +176,13 @@ class SettingsAndMappingsTest {
         fails(400, "event_type_uri", () -> mappings.create(t.tenantId, t.integrationId, new MappingInput(null, null, null)));
         fails(400, "event_type_uri", () -> mappings.create(t.tenantId, t.integrationId,
                 new MappingInput("https://api.calendly.com/users/ABC", null, null)));
-        fails(400, "list_ids[0]", () -> mappings.create(t.tenantId, t.integrationId, new MappingInput(EVENT_TYPE, null,
+        fails(400, "rules.list_ids[0]", () -> mappings.create(t.tenantId, t.integrationId, new MappingInput(EVENT_TYPE, null,
                 new MappingRules(List.of(other.list("Leads")), null, null, null, null, null, null, null, null))));
-        fails(400, "crm_status", () -> mappings.create(t.tenantId, t.integrationId, new MappingInput(EVENT_TYPE, null,
+        fails(400, "rules.crm_status", () -> mappings.create(t.tenantId, t.integrationId, new MappingInput(EVENT_TYPE, null,
                 new MappingRules(null, null, "nope", null, null, null, null, null, null))));
-        fails(400, "owner_id", () -> mappings.create(t.tenantId, t.integrationId, new MappingInput(EVENT_TYPE, null,
+        fails(400, "rules.owner_id", () -> mappings.create(t.tenantId, t.integrationId, new MappingInput(EVENT_TYPE, null,
                 new MappingRules(null, null, null, UUID.randomUUID().toString(), null, null, null, null, null))));
-        fails(400, "task_description", () -> mappings.create(t.tenantId, t.integrationId, new MappingInput(EVENT_TYPE, null,
+        fails(400, "rules.task_description", () -> mappings.create(t.tenantId, t.integrationId, new MappingInput(EVENT_TYPE, null,
                 new MappingRules(null, null, null, null, null, null, null, "{{answer.x}}", null))));
         assertTrue(mappings.list(t.tenantId, t.integrationId).isEmpty());
     }

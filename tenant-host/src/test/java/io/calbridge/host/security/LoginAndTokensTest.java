@@ -303,6 +303,41 @@ class LoginAndTokensTest {
         }
     }
 
+    /** Regression (issue 13): a correctly signed token without {@code exp} was accepted forever, and {@code nbf} was ignored. */
+    @Test
+    void signedTokensWithoutExp_orBeforeTheirNbf_areAnonymous() {
+        Instant now = Instant.now();
+        String noExp = signed(now, null, null);
+        String notYet = signed(now, now.plus(Duration.ofMinutes(15)), now.plus(Duration.ofMinutes(5)));
+        String due = signed(now, now.plus(Duration.ofMinutes(15)), now.minus(Duration.ofMinutes(1)));
+
+        assertEquals(200, browser().getJson("/api/me", due).statusCode(), "exp ahead, nbf passed: the control works");
+        for (String token : new String[] {noExp, notYet}) {
+            HttpResponse<String> r = browser().getJson("/api/me", token);
+            assertEquals(401, r.statusCode(), r.body());
+            assertEquals("unauthenticated", json(r).get("error").get("code").asText());
+        }
+    }
+
+    /** A token signed with the host's key, with the claims {@link JwtTokens} issues, {@code exp} and {@code nbf} as given. */
+    private static String signed(Instant issuedAt, Instant exp, Instant nbf) {
+        var generator = new org.pac4j.jwt.profile.JwtGenerator(new JwtTokens(SETTINGS.jwtKey(), Duration.ofMinutes(15),
+                java.time.Clock.systemUTC()).signature());
+        if (exp != null) {
+            generator.setExpirationTime(java.util.Date.from(exp));
+        }
+        Map<String, Object> claims = new java.util.LinkedHashMap<>();
+        claims.put("sub", demo.acmeAdmin.toString());
+        claims.put("tenant_id", demo.acme.toString());
+        claims.put("role", "ADMIN");
+        claims.put("email", "admin@acme.test");
+        claims.put("iat", java.util.Date.from(issuedAt));
+        if (nbf != null) {
+            claims.put("nbf", java.util.Date.from(nbf));
+        }
+        return generator.generate(claims);
+    }
+
     @Test
     void requestWithAnAuthorizationHeader_neverUsesTheSession() {
         TestBrowser b = browser().loggedInAs("admin@acme.test");

@@ -98,4 +98,42 @@ class SecurityHeadersTest {
             assertFalse(body.contains("<script>") || body.contains("<style") || body.contains(" style=") || body.contains(" onclick="), path);
         }
     }
+
+    /**
+     * Regression (issue 13): the error pages Jetty writes itself, before the app sees a request (400
+     * for {@code /app/%00}, 431 for headers over the limit), lacked the headers every page has.
+     */
+    @Test
+    void jettysOwnErrorPages_carryTheHeadersToo() throws Exception {
+        for (HostApp app : List.of(http, https)) {
+            String badUri = raw(app.port(), "GET /app/%00 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            String hugeHeaders = raw(app.port(), "GET /login HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(64 * 1024)
+                    + "\r\nConnection: close\r\n\r\n");
+
+            assertTrue(badUri.startsWith("HTTP/1.1 400"), badUri);
+            assertTrue(hugeHeaders.startsWith("HTTP/1.1 431"), hugeHeaders);
+            for (String response : List.of(badUri, hugeHeaders)) {
+                String head = response.substring(0, response.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+                assertTrue(head.contains("content-security-policy: default-src 'self';"), head);
+                assertTrue(head.contains("frame-ancestors 'none'"), head);
+                assertTrue(head.contains("x-content-type-options: nosniff"), head);
+                assertTrue(head.contains("x-frame-options: deny"), head);
+                assertTrue(head.contains("referrer-policy: same-origin"), head);
+                assertTrue(head.contains("no-store"), head);
+                assertEquals(app == https, head.contains("strict-transport-security: max-age=31536000"), head);
+            }
+        }
+    }
+
+    /** One request written byte for byte (an HTTP client would refuse to send these), the answer as text. */
+    private static String raw(int port, String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (java.net.SocketException reset) {
+            throw new AssertionError("connection reset before an answer", reset);
+        }
+    }
 }

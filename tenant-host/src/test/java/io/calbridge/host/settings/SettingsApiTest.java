@@ -417,7 +417,7 @@ class SettingsApiTest {
         assertError(unknownList, 400, "unknown_list", "list_ids[1]");
         assertError(wrongType, 400, "invalid_value", "task.due_offset_minutes");
         assertError(placeholder, 400, "unknown_placeholder", "task.title");
-        assertError(notJson, 400, "invalid_json", null);
+        assertError(notJson, 400, "invalid_json", "list_ids"); // where the JSON broke off
         assertEquals(before, ok(acmeAdmin.getJson(ROOT + "/" + acme + "/settings", null), 200).body());
     }
 
@@ -460,7 +460,7 @@ class SettingsApiTest {
         assertEquals(body(created).get("id"), body(replaced).get("id"));
         assertFalse(body(replaced).at("/rules/create_task").asBoolean());
         assertTrue(body(replaced).at("/rules/owner_id").isNull(), "replaced, not merged");
-        assertError(badOwner, 400, "unknown_owner", "owner_id");
+        assertError(badOwner, 400, "unknown_owner", "rules.owner_id");
         assertError(badUri, 400, "invalid_event_type_uri", "event_type_uri");
         JsonNode types = body(ok(acmeAdmin.getJson(ROOT + "/" + acme + "/event-types", null), 200));
         JsonNode strategy = find(types.get("event_types"), t -> t.get("uri").asText().equals(uri));

@@ -137,8 +137,13 @@ public final class BookingProcessor implements DeliveryProcessor {
         try {
             return envelope.payload(type);
         } catch (JsonProcessingException e) {
-            throw new PermanentProcessingException("The " + event + " delivery's payload is not what Calendly describes ("
-                    + e.getOriginalMessage() + "), so it cannot be applied.");
+            // Jackson's message quotes the payload (an invitee's data): name the field only.
+            String field = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
+                    ? " at payload" + m.getPath().stream().map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]"
+                            : r.getFieldName().matches("[A-Za-z0-9_]{1,64}") ? "." + r.getFieldName() : ".?")
+                            .collect(java.util.stream.Collectors.joining()) : "";
+            throw new PermanentProcessingException("The " + event + " delivery's payload is not what Calendly describes"
+                    + field + ", so it cannot be applied.");
         } catch (IOException e) {
             throw new PermanentProcessingException("The " + event + " delivery's payload cannot be read, so it cannot be applied.");
         }

@@ -2,14 +2,21 @@ package io.calbridge.calendly.internal.booking;
 
 import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.common.StrictJson;
 import io.calbridge.calendly.spi.Choice;
 import io.calbridge.calendly.spi.HostCall;
 import io.calbridge.calendly.spi.HostServices;
 import io.calbridge.calendly.spi.TeamMember;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.jooq.JSONB;
 
 /**
  * Reads and replaces an integration's {@link BookingSettings}. Every method takes the caller's
@@ -53,6 +60,56 @@ public final class SettingsService {
             throw ApiException.notFound("integration");
         }
         return settings;
+    }
+
+    /** How many times a change is re-applied when another request changed the settings meanwhile. */
+    private static final int ATTEMPTS = 5;
+    /** The key of a settings body that carries event-type mappings (the seed's shape). */
+    public static final String MAPPINGS_KEY = "event_type_mappings";
+
+    /**
+     * Changes the settings and creates or replaces event-type mappings in one transaction: the
+     * settings' API (merge semantics). {@code change} turns the current settings into the wanted ones
+     * (it may throw a 400); the result and every mapping are validated before anything is written, so
+     * a 400 stores nothing. Two requests changing different keys at once both take effect: the write
+     * only succeeds if the stored settings are still the ones {@code change} saw, else it is re-applied.
+     *
+     * @param mappings event type URI to the rules of its mapping (validated by the caller as URIs)
+     */
+    public BookingSettings change(String tenantId, UUID integrationId, UnaryOperator<BookingSettings> change,
+                                  Map<String, MappingRules> mappings) {
+        int position = 0;
+        for (Map.Entry<String, MappingRules> m : mappings.entrySet()) {
+            String field = StrictJson.child(MAPPINGS_KEY, m.getKey(), ++position);
+            Validator.eventTypeUri(field, m.getKey());
+            validator.rules(tenantId, field + ".", m.getValue());
+        }
+        for (int attempt = 1; ; attempt++) {
+            Optional<JSONB> stored = store.storedSettings(db.dsl(), tenantId, integrationId)
+                    .orElseThrow(() -> ApiException.notFound("integration"));
+            BookingSettings current = stored.map(store::parseSettings).orElseGet(BookingSettings::defaults);
+            BookingSettings next = change.apply(current);
+            validator.settings(tenantId, next);
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+            boolean saved = db.tx(dsl -> {
+                if (!store.replaceSettings(dsl, tenantId, integrationId, stored, next, now)) {
+                    return false;
+                }
+                mappings.forEach((uri, rules) -> store.upsertMapping(dsl, tenantId,
+                        new EventTypeMapping(UUID.randomUUID(), integrationId, uri, null, rules, now, now)));
+                return true;
+            });
+            if (saved) {
+                return next;
+            }
+            if (store.settings(db.dsl(), tenantId, integrationId).isEmpty()) {
+                throw ApiException.notFound("integration");
+            }
+            if (attempt == ATTEMPTS) {
+                throw new ApiException(409, "concurrent_change",
+                        "the settings were changed by someone else at the same time; send the change again");
+            }
+        }
     }
 
     /** The tenant's lists, tags, statuses and team, for pickers. */

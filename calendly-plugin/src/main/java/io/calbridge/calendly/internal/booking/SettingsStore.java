@@ -60,6 +60,47 @@ final class SettingsStore {
                 .fetchOptional(r -> parseSettings(r.value1()));
     }
 
+    /** The integration's settings column as stored (null: never set) when it belongs to {@code tenantId}. */
+    Optional<Optional<JSONB>> storedSettings(DSLContext dsl, String tenantId, UUID integrationId) {
+        return dsl.select(CALENDLY_INTEGRATION.SETTINGS)
+                .from(CALENDLY_INTEGRATION)
+                .where(CALENDLY_INTEGRATION.ID.eq(integrationId))
+                .and(CALENDLY_INTEGRATION.TENANT_ID.eq(tenantId))
+                .fetchOptional(r -> Optional.ofNullable(r.value1()));
+    }
+
+    /** Stores {@code settings} if the column still holds {@code expected}; false when someone changed it meanwhile. */
+    boolean replaceSettings(DSLContext dsl, String tenantId, UUID integrationId, Optional<JSONB> expected,
+                            BookingSettings settings, Instant now) {
+        return dsl.update(CALENDLY_INTEGRATION)
+                .set(CALENDLY_INTEGRATION.SETTINGS, JSONB.jsonb(write(settings)))
+                .set(CALENDLY_INTEGRATION.UPDATED_AT, now.atOffset(ZoneOffset.UTC))
+                .where(CALENDLY_INTEGRATION.ID.eq(integrationId))
+                .and(CALENDLY_INTEGRATION.TENANT_ID.eq(tenantId))
+                .and(expected.map(CALENDLY_INTEGRATION.SETTINGS::eq).orElse(CALENDLY_INTEGRATION.SETTINGS.isNull()))
+                .execute() == 1;
+    }
+
+    /** Creates the integration's mapping of {@code m.eventTypeUri()}, or replaces its rules (name and id kept). */
+    void upsertMapping(DSLContext dsl, String tenantId, EventTypeMapping m) {
+        var t = CALENDLY_EVENT_TYPE_MAPPING;
+        dsl.insertInto(t)
+                .set(t.ID, m.id())
+                .set(t.TENANT_ID, tenantId)
+                .set(t.INTEGRATION_ID, m.integrationId())
+                .set(t.EVENT_TYPE_URI, m.eventTypeUri())
+                .set(t.EVENT_TYPE_NAME, m.eventTypeName())
+                .set(t.MAPPING, JSONB.jsonb(write(m.rules())))
+                .set(t.CREATED_AT, m.createdAt().atOffset(ZoneOffset.UTC))
+                .set(t.UPDATED_AT, m.updatedAt().atOffset(ZoneOffset.UTC))
+                .onConflict(t.INTEGRATION_ID, t.EVENT_TYPE_URI)
+                .doUpdate()
+                .set(t.MAPPING, JSONB.jsonb(write(m.rules())))
+                .set(t.UPDATED_AT, m.updatedAt().atOffset(ZoneOffset.UTC))
+                .where(t.TENANT_ID.eq(tenantId))
+                .execute();
+    }
+
     boolean saveSettings(DSLContext dsl, String tenantId, UUID integrationId, BookingSettings settings, Instant now) {
         return dsl.update(CALENDLY_INTEGRATION)
                 .set(CALENDLY_INTEGRATION.SETTINGS, JSONB.jsonb(write(settings)))

@@ -18,6 +18,18 @@ import java.util.stream.Collectors;
  */
 final class Validator {
     static final int MAX_OFFSET_MINUTES = 30 * 24 * 60;
+    /** Longest id of a list, tag, status or team member (characters). */
+    public static final int MAX_ID_LENGTH = 200;
+    /** Most ids in one list ({@code list_ids}, {@code tag_ids}...). */
+    public static final int MAX_IDS = 100;
+    /** Longest template of a task title. */
+    public static final int MAX_TITLE_LENGTH = 500;
+    /** Longest template of a task description. */
+    public static final int MAX_DESCRIPTION_LENGTH = 10_000;
+    /** Longest Calendly event type URI. */
+    public static final int MAX_URI_LENGTH = 500;
+    /** Longest event type name of a mapping. */
+    public static final int MAX_NAME_LENGTH = 200;
 
     private final HostServices host;
 
@@ -65,15 +77,15 @@ final class Validator {
         ids("tag_ids", s.tagIds(), k::tags, "unknown_tag", "tag");
         status("contact_status", s.contactStatus(), k);
         owner("default_owner_id", s.defaultOwnerId(), k);
-        template("task.title", s.task().title(), true);
-        template("task.description", s.task().description(), false);
+        template("task.title", s.task().title(), true, MAX_TITLE_LENGTH);
+        template("task.description", s.task().description(), false, MAX_DESCRIPTION_LENGTH);
         offset("task.due_offset_minutes", s.task().dueOffsetMinutes());
         ids("on_cancel.tag_ids", s.onCancel().tagIds(), k::tags, "unknown_tag", "tag");
         status("on_cancel.status", s.onCancel().status(), k);
         ids("on_no_show.tag_ids", s.onNoShow().tagIds(), k::tags, "unknown_tag", "tag");
         status("on_no_show.status", s.onNoShow().status(), k);
-        template("on_no_show.task_title", s.onNoShow().taskTitle(), true);
-        template("on_no_show.task_description", s.onNoShow().taskDescription(), false);
+        template("on_no_show.task_title", s.onNoShow().taskTitle(), true, MAX_TITLE_LENGTH);
+        template("on_no_show.task_description", s.onNoShow().taskDescription(), false, MAX_DESCRIPTION_LENGTH);
         offset("on_no_show.task_due_offset_minutes", s.onNoShow().taskDueOffsetMinutes());
         ids("on_reschedule.tag_ids", s.onReschedule().tagIds(), k::tags, "unknown_tag", "tag");
         ids("routing_forms.list_ids", s.routingForms().listIds(), k::lists, "unknown_list", "mailing list");
@@ -82,33 +94,45 @@ final class Validator {
     }
 
     void mapping(String tenantId, MappingInput m) {
-        String uri = m.eventTypeUri();
-        if (uri == null || uri.isBlank()) {
-            throw ApiException.badRequest("missing_field", "event_type_uri is required: the Calendly event type's URI", "event_type_uri");
-        }
-        if (!isEventTypeUri(uri)) {
-            throw ApiException.badRequest("invalid_event_type_uri",
-                    "event_type_uri must be a Calendly event type URI such as https://api.calendly.com/event_types/<id>, not " + uri,
-                    "event_type_uri");
-        }
+        eventTypeUri("event_type_uri", m.eventTypeUri());
+        length("event_type_name", m.eventTypeName(), MAX_NAME_LENGTH);
+        rules(tenantId, "rules.", m.rules());
+    }
+
+    /**
+     * The rules of a mapping, {@code prefix} before every field name ({@code "rules."} on the mapping
+     * routes, {@code event_type_mappings[...].} in a settings body).
+     */
+    void rules(String tenantId, String prefix, MappingRules r) {
         Known k = new Known(tenantId);
-        MappingRules r = m.rules();
         if (r.listIds() != null) {
-            ids("list_ids", r.listIds(), k::lists, "unknown_list", "mailing list");
+            ids(prefix + "list_ids", r.listIds(), k::lists, "unknown_list", "mailing list");
         }
         if (r.tagIds() != null) {
-            ids("tag_ids", r.tagIds(), k::tags, "unknown_tag", "tag");
+            ids(prefix + "tag_ids", r.tagIds(), k::tags, "unknown_tag", "tag");
         }
-        status("crm_status", r.crmStatus(), k);
-        owner("owner_id", r.ownerId(), k);
+        status(prefix + "crm_status", r.crmStatus(), k);
+        owner(prefix + "owner_id", r.ownerId(), k);
         if (r.taskTitle() != null) {
-            template("task_title", r.taskTitle(), true);
+            template(prefix + "task_title", r.taskTitle(), true, MAX_TITLE_LENGTH);
         }
         if (r.taskDescription() != null) {
-            template("task_description", r.taskDescription(), false);
+            template(prefix + "task_description", r.taskDescription(), false, MAX_DESCRIPTION_LENGTH);
         }
         if (r.taskDueOffsetMinutes() != null) {
-            offset("task_due_offset_minutes", r.taskDueOffsetMinutes());
+            offset(prefix + "task_due_offset_minutes", r.taskDueOffsetMinutes());
+        }
+    }
+
+    /** 400 unless {@code uri} is a Calendly event type URI of at most {@link #MAX_URI_LENGTH} characters. */
+    static void eventTypeUri(String field, String uri) {
+        if (uri == null || uri.isBlank()) {
+            throw ApiException.badRequest("missing_field", field + " is required: the Calendly event type's URI", field);
+        }
+        length(field, uri, MAX_URI_LENGTH);
+        if (!isEventTypeUri(uri)) {
+            throw ApiException.badRequest("invalid_event_type_uri",
+                    field + " must be a Calendly event type URI such as https://api.calendly.com/event_types/<id>", field);
         }
     }
 
@@ -122,39 +146,64 @@ final class Validator {
         }
     }
 
+    // Messages name the field, never repeat its value: an error text holds no byte of the body.
+
     private static void ids(String field, List<String> ids, Supplier<Set<String>> known, String code, String what) {
+        if (ids.size() > MAX_IDS) {
+            throw ApiException.badRequest("too_long", field + " may hold at most " + MAX_IDS + " ids", field);
+        }
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
             String path = field + "[" + i + "]";
             if (id == null || id.isBlank()) {
                 throw ApiException.badRequest("missing_value", path + " must be the id of a " + what + ", not empty", path);
             }
-            if (!known.get().contains(id)) {
-                throw ApiException.badRequest(code, path + ": this tenant has no " + what + " with id " + id, path);
+            length(path, id, MAX_ID_LENGTH);
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            if (!known.get().contains(ids.get(i))) {
+                String path = field + "[" + i + "]";
+                throw ApiException.badRequest(code, path + " is not the id of one of this tenant's " + what + "s", path);
             }
         }
     }
 
     private static void status(String field, String code, Known k) {
-        if (code != null && !k.statuses().contains(code)) {
-            throw ApiException.badRequest("unknown_status", field + ": this tenant has no contact status " + code, field);
+        if (code == null) {
+            return;
+        }
+        length(field, code, MAX_ID_LENGTH);
+        if (!k.statuses().contains(code)) {
+            throw ApiException.badRequest("unknown_status", field + " is not one of this tenant's contact statuses", field);
         }
     }
 
     private static void owner(String field, String id, Known k) {
-        if (id != null && !k.members().contains(id)) {
-            throw ApiException.badRequest("unknown_owner", field + ": no team member of this tenant has id " + id, field);
+        if (id == null) {
+            return;
+        }
+        length(field, id, MAX_ID_LENGTH);
+        if (!k.members().contains(id)) {
+            throw ApiException.badRequest("unknown_owner", field + " is not the id of one of this tenant's team members", field);
         }
     }
 
-    private static void template(String field, String template, boolean required) {
+    private static void template(String field, String template, boolean required, int maxLength) {
         if (required && template.isBlank()) {
             throw ApiException.badRequest("missing_value", field + " must not be empty", field);
         }
+        length(field, template, maxLength);
         List<String> unknown = Templates.unknownPlaceholders(template);
         if (!unknown.isEmpty()) {
-            throw ApiException.badRequest("unknown_placeholder", field + " uses unknown placeholder {{" + unknown.get(0)
-                    + "}}; see docs/booking.md for the placeholders", field);
+            throw ApiException.badRequest("unknown_placeholder", field + " uses a placeholder that does not exist"
+                    + "; see docs/booking.md for the placeholders", field);
+        }
+    }
+
+    /** 400 {@code too_long} when {@code value} has more than {@code max} characters (code points). */
+    static void length(String field, String value, int max) {
+        if (value != null && value.length() > max && value.codePointCount(0, value.length()) > max) {
+            throw ApiException.badRequest("too_long", field + " may be at most " + max + " characters long", field);
         }
     }
 

@@ -124,8 +124,10 @@ final class HealthService {
                     + " may be missing (Calendly had disabled the webhook subscription)."));
         }
         if (d.dead() > 0) {
-            out.add(problem("dead_letters", d.dead() + (d.dead() == 1 ? " delivery" : " deliveries")
-                    + " could not be processed and were set aside. Fix the cause (see the webhook log), then replay them."));
+            boolean one = d.dead() == 1;
+            out.add(problem("dead_letters", d.dead() + (one ? " delivery could not be processed and was set aside."
+                    : " deliveries could not be processed and were set aside.")
+                    + " Fix the cause (see the webhook log), then replay " + (one ? "it." : "them.")));
         }
         return out;
     }

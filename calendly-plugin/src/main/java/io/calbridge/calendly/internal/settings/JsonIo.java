@@ -1,13 +1,11 @@
 package io.calbridge.calendly.internal.settings;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Json;
+import io.calbridge.calendly.internal.common.StrictJson;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
-import java.util.List;
 
 /**
  * Reading request bodies and query parameters, writing JSON answers, with the plugin's own
@@ -26,31 +24,12 @@ final class JsonIo {
         }
     }
 
-    /** The body as {@code type}; 400 {@code invalid_json} for syntax, 400 {@code invalid_value} naming the field for types. */
+    /**
+     * The body as {@code type}, read strictly ({@link StrictJson}): 400 naming the field for syntax,
+     * nesting, NUL characters, unknown keys and wrong types; no error repeats a value of the body.
+     */
     static <T> T read(Context ctx, Class<T> type) {
-        String body = ctx.body();
-        if (body == null || body.isBlank()) {
-            throw ApiException.badRequest("missing_body", "send a JSON object as the request body", null);
-        }
-        JsonNode tree;
-        try {
-            tree = Json.mapper().readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("invalid_json", "the request body is not valid JSON (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", null);
-        }
-        if (tree == null || !tree.isObject()) {
-            throw ApiException.badRequest("invalid_json", "the request body must be a JSON object", null);
-        }
-        try {
-            return Json.mapper().treeToValue(tree, type);
-        } catch (JsonMappingException e) {
-            String field = path(e.getPath());
-            throw ApiException.badRequest("invalid_value", (field == null ? "a value" : field)
-                    + " has the wrong type: " + expected(e), field);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid_value", "the request body does not fit: " + e.getMessage(), null);
-        }
+        return StrictJson.read(ctx.body(), type);
     }
 
     /** An optional integer query parameter within bounds; 400 {@code invalid_parameter} naming it otherwise. */
@@ -71,37 +50,4 @@ final class JsonIo {
                 + ", not " + (raw.length() > 40 ? raw.substring(0, 40) + "..." : raw), name);
     }
 
-    private static String path(List<JsonMappingException.Reference> refs) {
-        if (refs == null || refs.isEmpty()) {
-            return null;
-        }
-        StringBuilder s = new StringBuilder();
-        for (JsonMappingException.Reference r : refs) {
-            if (r.getFieldName() != null) {
-                if (!s.isEmpty()) {
-                    s.append('.');
-                }
-                s.append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                s.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return s.isEmpty() ? null : s.toString();
-    }
-
-    /** What Jackson wanted, without echoing the whole input back. */
-    private static String expected(JsonMappingException e) {
-        String target = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m && m.getTargetType() != null
-                ? m.getTargetType().getSimpleName() : null;
-        if (target == null) {
-            return "see the API description";
-        }
-        return switch (target) {
-            case "Boolean", "boolean" -> "expected true or false";
-            case "Integer", "int", "Long", "long" -> "expected a whole number";
-            case "String" -> "expected a string";
-            case "List", "ArrayList" -> "expected an array";
-            default -> "expected a JSON object";
-        };
-    }
 }

@@ -9,10 +9,12 @@ import io.calbridge.calendly.internal.booking.DryRun;
 import io.calbridge.calendly.internal.booking.DryRunItem;
 import io.calbridge.calendly.internal.booking.EventTypeMapping;
 import io.calbridge.calendly.internal.booking.MappingInput;
+import io.calbridge.calendly.internal.booking.MappingRules;
 import io.calbridge.calendly.internal.booking.MappingService;
 import io.calbridge.calendly.internal.booking.SettingsService;
 import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Json;
+import io.calbridge.calendly.internal.common.StrictJson;
 import io.calbridge.calendly.internal.webhook.ReplayResult;
 import io.calbridge.calendly.internal.webhook.WebhookLogEntry;
 import io.calbridge.calendly.internal.webhook.WebhookLogPage;
@@ -138,8 +140,56 @@ final class SettingsRoutes {
     void putSettings(Context ctx) {
         Caller caller = access.requireAdmin(ctx);
         UUID id = owned(ctx, caller);
-        BookingSettings wanted = JsonIo.read(ctx, BookingSettings.class);
-        JsonIo.write(ctx, 200, settings.update(caller.tenantId(), id, wanted));
+        ObjectNode body = StrictJson.readObject(ctx.body());
+        Map<String, MappingRules> mappingRules = mappingsOf(body.remove(SettingsService.MAPPINGS_KEY));
+        StrictJson.requireKnownKeys(body, BookingSettings.class, "");
+        JsonIo.write(ctx, 200, settings.change(caller.tenantId(), id, current -> merged(current, body), mappingRules));
+    }
+
+    /**
+     * Merge semantics: the body carries only the keys it changes. An object merges into the stored
+     * one key by key; any other value (a list, a string, a number, null) replaces it, and null resets
+     * the key to its default.
+     */
+    static BookingSettings merged(BookingSettings current, ObjectNode change) {
+        ObjectNode tree = Json.mapper().valueToTree(current);
+        merge(tree, change);
+        return StrictJson.convert(tree, BookingSettings.class, "");
+    }
+
+    private static void merge(ObjectNode into, ObjectNode change) {
+        change.fields().forEachRemaining(e -> {
+            JsonNode old = into.get(e.getKey());
+            if (old instanceof ObjectNode o && e.getValue() instanceof ObjectNode c) {
+                merge(o, c);
+            } else {
+                into.set(e.getKey(), e.getValue());
+            }
+        });
+    }
+
+    /** The seed's {@code event_type_mappings}: an object from event type URI to that type's rules. */
+    private static Map<String, MappingRules> mappingsOf(JsonNode node) {
+        String key = SettingsService.MAPPINGS_KEY;
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw ApiException.badRequest("invalid_value", key + " has the wrong type: expected a JSON object from "
+                    + "event type URI to its rules", key);
+        }
+        Map<String, MappingRules> out = new LinkedHashMap<>();
+        int position = 0;
+        for (var it = node.fields(); it.hasNext(); ) {
+            var e = it.next();
+            String field = StrictJson.child(key, e.getKey(), ++position);
+            if (!e.getValue().isObject()) {
+                throw ApiException.badRequest("invalid_value", field + " has the wrong type: expected a JSON object", field);
+            }
+            StrictJson.requireKnownKeys(e.getValue(), MappingRules.class, field);
+            out.put(e.getKey().strip(), StrictJson.convert(e.getValue(), MappingRules.class, field));
+        }
+        return out;
     }
 
     // ---- Calendly event types and the tenant's choices --------------------------------------------

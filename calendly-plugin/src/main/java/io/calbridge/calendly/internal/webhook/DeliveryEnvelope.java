@@ -1,6 +1,7 @@
 package io.calbridge.calendly.internal.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.calbridge.calendly.internal.common.Json;
@@ -89,8 +90,11 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
             if (p.nextToken() != null) {
                 throw new InvalidPayload("body has data after its JSON object");
             }
+        } catch (StreamConstraintsException e) {
+            throw new InvalidPayload("body nests too deeply or holds an over-long value" + where(e));
         } catch (JsonProcessingException e) {
-            throw new InvalidPayload("body is not JSON (" + e.getOriginalMessage() + ")");
+            // Jackson's own message quotes the body ("Unrecognized token 'Jane...'"): only say where.
+            throw new InvalidPayload("body is not JSON" + where(e));
         } catch (IOException e) {
             throw new InvalidPayload("body is not JSON");
         }
@@ -104,6 +108,12 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
             throw new InvalidPayload("body has no \"payload\" object");
         }
         return new DeliveryEnvelope(f.event, instant(f.createdAt), dedupeKey(f, body), Set.copyOf(f.owners));
+    }
+
+    /** Line and column of a parse error; never the text there (it is the sender's data). */
+    private static String where(JsonProcessingException e) {
+        var at = e.getLocation();
+        return at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
     /** What the receiver keeps of a body. */

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Receiving one delivery, without HTTP: find the integration, verify the signature, parse the
@@ -296,8 +297,12 @@ final class WebhookReceiver {
         boolean recorded = rejections.record(new WebhookInbox.Rejection(integration.tenantId(), integration.id(), code,
                 detail, bodyBytes, remoteAddress, receivedAt));
         if (recorded) {
-            log.warn("Rejected webhook delivery for integration {} (tenant {}): {} - {}", integration.id(),
-                    integration.tenantId(), code, detail);
+            // The log line names its tenant and integration like every line of the worker (tenant=... in the pattern).
+            try (var tenant = MDC.putCloseable("tenant_id", integration.tenantId());
+                    var id = MDC.putCloseable("integration_id", integration.id().toString())) {
+                log.warn("Rejected webhook delivery for integration {} (tenant {}): {} - {}", integration.id(),
+                        integration.tenantId(), code, detail);
+            }
         }
         return new Answer(401, code, detail);
     }

@@ -156,6 +156,20 @@ class HealthServiceTest {
         assertEquals("PENDING", d.lastStatus());
         assertEquals(NOW.minusSeconds(200), d.lastReceivedAt());
         assertEquals(NOW.minusSeconds(3600), s.health().webhooks().gapSince());
+        assertTrue(s.health().problems().get(2).message().contains("deliveries could not be processed and were set aside"));
+    }
+
+    @Test
+    void oneDeadLetter_isOneDeliveryThatWasSetAside() {
+        // Regression (issue 13): "1 delivery could not be processed and were set aside".
+        String tenant = "t-one-dead";
+        UUID id = integration(tenant, "PERSONAL_TOKEN", "CONNECTED", null, false, "active");
+        delivery(tenant, id, "DEAD", NOW.minusSeconds(400));
+
+        String message = health.get(tenant, id).health().problems().stream().filter(p -> p.code().equals("dead_letters"))
+                .findFirst().orElseThrow().message();
+
+        assertTrue(message.startsWith("1 delivery could not be processed and was set aside."), message);
     }
 
     @Test
