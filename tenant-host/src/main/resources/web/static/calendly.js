@@ -130,7 +130,24 @@
         h('dt', {}, 'Waiting / failed'), h('dd', {}, d.pending + d.processing + ' waiting, ' + d.dead + ' set aside (dead), '
           + d.rejected_last_24h + ' refused in the last 24 h'),
         hh.webhooks.gap_since ? [h('dt', {}, 'Possible gap'), h('dd', {}, 'deliveries since ' + when(hh.webhooks.gap_since) + ' may be missing')] : null,
+        syncFacts(hh.sync),
         h('dt', {}, 'Connected'), h('dd', {}, when(i.connected_at), i.disconnected_at ? ' \u00b7 disconnected ' + when(i.disconnected_at) : '')));
+  }
+
+  // Import, backfill and sweep (the plugin's health.sync): progress such as "importing: 340 of 1,200", last results.
+  function syncFacts(sync) {
+    if (!sync) return null;
+    var out = [];
+    if (sync.job) {
+      out.push(h('dt', {}, 'From Calendly'), h('dd', { class: 'sync-progress' }, sync.job.progress,
+        sync.job.paused_until ? h('small', {}, ' \u00b7 paused for Calendly\'s rate limit until ' + when(sync.job.paused_until)) : null));
+    }
+    [['last_import', 'Last import'], ['last_backfill', 'Last recovery'], ['last_sweep', 'Last check']].forEach(function (k) {
+      var r = sync[k[0]];
+      if (r) out.push(h('dt', {}, k[1]), h('dd', { class: 'sync-' + k[0] }, r.error ? r.error : r.message,
+        r.finished_at ? h('small', {}, ' \u00b7 ' + when(r.finished_at)) : null));
+    });
+    return out.length ? out : null;
   }
 
   function actions(i) {

@@ -248,6 +248,31 @@ public final class CalendlyConfig {
      */
     public io.calbridge.calendly.spi.PersonErasure personErasure;
 
+    /**
+     * How often each node looks for background sync work: imports after a connection, backfills of
+     * delivery gaps, due reconciliation sweeps (docs/booking.md, "Import, backfill and sweep").
+     * {@code Duration.ZERO} runs no sync on this node. Default 30 seconds.
+     */
+    public Duration syncPollInterval = Duration.ofSeconds(30);
+
+    /** How often every integration's bookings are compared with Calendly's and repaired (jittered by a tenth). Default 6 hours. */
+    public Duration syncSweepInterval = Duration.ofHours(6);
+
+    /** A gap backfill starts this long before the last moment deliveries were known to work. Default 15 minutes. */
+    public Duration syncGapMargin = Duration.ofMinutes(15);
+
+    /** An active integration without any delivery (and no check) for this long is backfilled. Default 24 hours. */
+    public Duration syncSilence = Duration.ofHours(24);
+
+    /** Sync jobs one node runs at once. Default 1. */
+    public int syncThreads = 1;
+
+    /**
+     * Background Calendly requests (imports, backfills, sweeps) per Calendly user and minute, per node;
+     * the rest of Calendly's limit (500 a minute on paid plans) stays for live work. 0: no budget. Default 250.
+     */
+    public int syncBackgroundRequestsPerMinute = 250;
+
     /** Time source; tests pass a controllable clock. Default: the system UTC clock. */
     public Clock clock = Clock.systemUTC();
 

@@ -1,5 +1,6 @@
 package io.calbridge.calendly;
 
+import io.calbridge.testing.TestClock;
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,7 +39,7 @@ class CalendlyRateLimitTest {
 
     @Test
     void rateLimitedEventTypeListing_answersAtOnce_withTheLastListing_orWith503AndRetryAfter() {
-        ShiftedClock clock = new ShiftedClock();
+        TestClock clock = TestClock.shifted();
         try (PluginNodes cluster = new PluginNodes(db, 1, o -> { })) {
             PluginNodes.Node node = cluster.start(0, c -> c.clock = clock);
             cluster.sb.createEventType(cluster.ada, "Intro call", EventKind.SOLO, Duration.ofMinutes(30));

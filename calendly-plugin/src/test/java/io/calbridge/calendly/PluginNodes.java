@@ -165,6 +165,11 @@ final class PluginNodes implements AutoCloseable {
         return start(i, c -> { });
     }
 
+    /** The {@code i}-th started node. */
+    Node node(int i) {
+        return nodes.get(i);
+    }
+
     /** A tenant app registered in the sandbox with this cluster's redirect URI. */
     SandboxApp tenantApp(String name) {
         return sb.createOAuthApp(name, List.of(publicBase + "/settings/calendly/callback"));

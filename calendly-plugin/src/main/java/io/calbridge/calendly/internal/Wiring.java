@@ -42,6 +42,9 @@ import io.calbridge.calendly.spi.Notification;
 import io.calbridge.calendly.spi.Notifications;
 import io.calbridge.calendly.internal.webhook.DeadLetterListener;
 import io.calbridge.calendly.internal.booking.Bookings;
+import io.calbridge.calendly.internal.sync.OneBookingPerInvitee;
+import io.calbridge.calendly.internal.sync.Sync;
+import io.calbridge.calendly.internal.sync.SyncOptions;
 import io.javalin.config.RoutesConfig;
 import java.net.URI;
 import java.time.Clock;
@@ -83,7 +86,8 @@ public final class Wiring {
             Duration httpIdleTimeout,
             long httpMinRequestDataRate,
             PrivacySettings privacy,
-            io.calbridge.calendly.spi.PersonErasure personErasure) {
+            io.calbridge.calendly.spi.PersonErasure personErasure,
+            SyncOptions sync) {
 
         public static Settings validate(CalendlyConfig c) {
             require(c.publicBaseUrl != null && !c.publicBaseUrl.isBlank(),
@@ -125,7 +129,9 @@ public final class Wiring {
                     c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry, oauth,
                     webhookSettings(c, prefix), c.security, c.host, c.httpIdleTimeout, c.httpMinRequestDataRate,
                     new PrivacySettings(c.webhookBodyRetention, c.deadLetterRetention, c.bookingPersonalDataRetention,
-                            c.retentionPurgeBatchSize, c.retentionPurgeInterval), c.personErasure);
+                            c.retentionPurgeBatchSize, c.retentionPurgeInterval), c.personErasure,
+                    new SyncOptions(c.syncPollInterval, c.syncSweepInterval, c.syncGapMargin, c.syncSilence, c.syncThreads,
+                            c.syncBackgroundRequestsPerMinute, SyncOptions.defaults().lease()));
         }
 
         private static WebhookSettings webhookSettings(CalendlyConfig c, String prefix) {
@@ -184,6 +190,7 @@ public final class Wiring {
     private final Bookings bookings;
     private final SettingsApi settingsApi;
     private final CacheInvalidation invalidation;
+    private final Sync sync;
     private Thread rotationResumer;
     private final Access access;
 
@@ -208,15 +215,20 @@ public final class Wiring {
         this.privacy = Privacy.create(db, personal, settings.privacy(), settings.clock(), access, settings.routePrefix(),
                 settings.personErasure(),
                 this::deleteAtCalendly);
-        this.webhooks = Webhooks.create(db, keyring, personal, privacy.guard(bookings.processor()), settings.webhooks(), meters, settings.clock(),
+        // Webhooks and imports alike: one booking per invitee per tenant, then the booking pipeline;
+        // webhook deliveries of erased people are first handled as their tenant chose.
+        OneBookingPerInvitee pipeline = new OneBookingPerInvitee(db, bookings.processor(), settings.clock());
+        this.webhooks = Webhooks.create(db, keyring, personal, privacy.guard(pipeline), settings.webhooks(), meters, settings.clock(),
                 notifyHost(settings.host().notifications()));
         this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
                 reauthorization, adminCaller(access), id -> webhooks.integrationChanged(), invalidation, meters,
                 settings.clock());
+        this.sync = Sync.create(db, pipeline, calendly, connections.tokens(), access, settings.sync(), meters,
+                settings.clock());
         this.settingsApi = SettingsApi.create(db, access, bookings, webhooks.operations(), calendly, connections.tokens(),
                 new SettingsApi.Options(settings.routePrefix(), settings.publicBaseUrl().toString(),
                         settings.oauth().platform().isPresent(), settings.oauth().redirectUri().toString(),
-                        settings.tokenRefreshMargin()), settings.clock());
+                        settings.tokenRefreshMargin()), settings.clock(), sync::report);
         invalidation.subscribe(new CacheInvalidation.Handler() {
             @Override
             public void tenantChanged(String tenantId) {
@@ -366,6 +378,7 @@ public final class Wiring {
         // connect, callback and disconnect first: GET /settings/calendly/callback is not an integration id.
         connections.registerRoutes(routes);
         privacy.registerRoutes(routes, settings.routePrefix()); // before the settings API's /{id} routes
+        sync.registerRoutes(routes, settingsPath());
         settingsApi.registerRoutes(routes);
         webhooks.registerRoutes(routes);
     }
@@ -394,11 +407,13 @@ public final class Wiring {
         rotationResumer.start();
         connections.start();
         webhooks.start();
+        sync.start();
         privacy.start();
     }
 
     public void stop() {
         privacy.stop();
+        sync.stop();
         webhooks.stop();
         connections.stop();
         if (rotationResumer != null) {
@@ -447,5 +462,10 @@ public final class Wiring {
     /** Retention purge, erasure of one person; see docs/privacy.md. */
     public Privacy privacy() {
         return privacy;
+    }
+
+    /** Import on connect, gap backfill, reconciliation sweep; see {@link Sync}. */
+    public Sync sync() {
+        return sync;
     }
 }

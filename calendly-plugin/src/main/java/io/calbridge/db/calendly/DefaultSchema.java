@@ -10,10 +10,13 @@ import io.calbridge.db.calendly.tables.CalendlyEffectLedger;
 import io.calbridge.db.calendly.tables.CalendlyErasedPerson;
 import io.calbridge.db.calendly.tables.CalendlyEventTypeMapping;
 import io.calbridge.db.calendly.tables.CalendlyIntegration;
+import io.calbridge.db.calendly.tables.CalendlyInviteeOwner;
 import io.calbridge.db.calendly.tables.CalendlyKekRotation;
 import io.calbridge.db.calendly.tables.CalendlyOauthState;
 import io.calbridge.db.calendly.tables.CalendlyPrivacyJob;
 import io.calbridge.db.calendly.tables.CalendlyPrivacySettings;
+import io.calbridge.db.calendly.tables.CalendlySyncSettings;
+import io.calbridge.db.calendly.tables.CalendlySyncState;
 import io.calbridge.db.calendly.tables.CalendlyTenantKey;
 import io.calbridge.db.calendly.tables.CalendlyWebhookInbox;
 import io.calbridge.db.calendly.tables.CalendlyWebhookRejection;
@@ -70,6 +73,11 @@ public class DefaultSchema extends SchemaImpl {
     public final CalendlyIntegration CALENDLY_INTEGRATION = CalendlyIntegration.CALENDLY_INTEGRATION;
 
     /**
+     * The table <code>calendly_invitee_owner</code>.
+     */
+    public final CalendlyInviteeOwner CALENDLY_INVITEE_OWNER = CalendlyInviteeOwner.CALENDLY_INVITEE_OWNER;
+
+    /**
      * The table <code>calendly_kek_rotation</code>.
      */
     public final CalendlyKekRotation CALENDLY_KEK_ROTATION = CalendlyKekRotation.CALENDLY_KEK_ROTATION;
@@ -88,6 +96,16 @@ public class DefaultSchema extends SchemaImpl {
      * The table <code>calendly_privacy_settings</code>.
      */
     public final CalendlyPrivacySettings CALENDLY_PRIVACY_SETTINGS = CalendlyPrivacySettings.CALENDLY_PRIVACY_SETTINGS;
+
+    /**
+     * The table <code>calendly_sync_settings</code>.
+     */
+    public final CalendlySyncSettings CALENDLY_SYNC_SETTINGS = CalendlySyncSettings.CALENDLY_SYNC_SETTINGS;
+
+    /**
+     * The table <code>calendly_sync_state</code>.
+     */
+    public final CalendlySyncState CALENDLY_SYNC_STATE = CalendlySyncState.CALENDLY_SYNC_STATE;
 
     /**
      * The table <code>calendly_tenant_key</code>.
@@ -126,10 +144,13 @@ public class DefaultSchema extends SchemaImpl {
             CalendlyErasedPerson.CALENDLY_ERASED_PERSON,
             CalendlyEventTypeMapping.CALENDLY_EVENT_TYPE_MAPPING,
             CalendlyIntegration.CALENDLY_INTEGRATION,
+            CalendlyInviteeOwner.CALENDLY_INVITEE_OWNER,
             CalendlyKekRotation.CALENDLY_KEK_ROTATION,
             CalendlyOauthState.CALENDLY_OAUTH_STATE,
             CalendlyPrivacyJob.CALENDLY_PRIVACY_JOB,
             CalendlyPrivacySettings.CALENDLY_PRIVACY_SETTINGS,
+            CalendlySyncSettings.CALENDLY_SYNC_SETTINGS,
+            CalendlySyncState.CALENDLY_SYNC_STATE,
             CalendlyTenantKey.CALENDLY_TENANT_KEY,
             CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX,
             CalendlyWebhookRejection.CALENDLY_WEBHOOK_REJECTION

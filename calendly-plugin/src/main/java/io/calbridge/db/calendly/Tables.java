@@ -10,10 +10,13 @@ import io.calbridge.db.calendly.tables.CalendlyEffectLedger;
 import io.calbridge.db.calendly.tables.CalendlyErasedPerson;
 import io.calbridge.db.calendly.tables.CalendlyEventTypeMapping;
 import io.calbridge.db.calendly.tables.CalendlyIntegration;
+import io.calbridge.db.calendly.tables.CalendlyInviteeOwner;
 import io.calbridge.db.calendly.tables.CalendlyKekRotation;
 import io.calbridge.db.calendly.tables.CalendlyOauthState;
 import io.calbridge.db.calendly.tables.CalendlyPrivacyJob;
 import io.calbridge.db.calendly.tables.CalendlyPrivacySettings;
+import io.calbridge.db.calendly.tables.CalendlySyncSettings;
+import io.calbridge.db.calendly.tables.CalendlySyncState;
 import io.calbridge.db.calendly.tables.CalendlyTenantKey;
 import io.calbridge.db.calendly.tables.CalendlyWebhookInbox;
 import io.calbridge.db.calendly.tables.CalendlyWebhookRejection;
@@ -56,6 +59,11 @@ public class Tables {
     public static final CalendlyIntegration CALENDLY_INTEGRATION = CalendlyIntegration.CALENDLY_INTEGRATION;
 
     /**
+     * The table <code>calendly_invitee_owner</code>.
+     */
+    public static final CalendlyInviteeOwner CALENDLY_INVITEE_OWNER = CalendlyInviteeOwner.CALENDLY_INVITEE_OWNER;
+
+    /**
      * The table <code>calendly_kek_rotation</code>.
      */
     public static final CalendlyKekRotation CALENDLY_KEK_ROTATION = CalendlyKekRotation.CALENDLY_KEK_ROTATION;
@@ -74,6 +82,16 @@ public class Tables {
      * The table <code>calendly_privacy_settings</code>.
      */
     public static final CalendlyPrivacySettings CALENDLY_PRIVACY_SETTINGS = CalendlyPrivacySettings.CALENDLY_PRIVACY_SETTINGS;
+
+    /**
+     * The table <code>calendly_sync_settings</code>.
+     */
+    public static final CalendlySyncSettings CALENDLY_SYNC_SETTINGS = CalendlySyncSettings.CALENDLY_SYNC_SETTINGS;
+
+    /**
+     * The table <code>calendly_sync_state</code>.
+     */
+    public static final CalendlySyncState CALENDLY_SYNC_STATE = CalendlySyncState.CALENDLY_SYNC_STATE;
 
     /**
      * The table <code>calendly_tenant_key</code>.

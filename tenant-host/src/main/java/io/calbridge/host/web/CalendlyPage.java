@@ -130,6 +130,23 @@ final class CalendlyPage {
         ctx.html(layout.page(ctx, user, Nav.CALENDLY, "Calendly webhook log", body).toString());
     }
 
+    /** The connect warnings (comma-separated codes) in words; unknown codes are not shown. */
+    static Html warningText(String warning) {
+        if (warning == null || warning.isBlank()) {
+            return Html.EMPTY;
+        }
+        java.util.List<String> codes = java.util.List.of(warning.split(","));
+        StringBuilder text = new StringBuilder();
+        if (codes.contains("shared_calendly_account")) {
+            text.append(" This Calendly account is also connected to another workspace.");
+        }
+        if (codes.contains("overlapping_connection")) {
+            text.append(" Another connection of this workspace already receives this Calendly organization's bookings;"
+                    + " each booking is still recorded once, with the settings of the connection that received it first.");
+        }
+        return Html.raw(text.toString());
+    }
+
     /** What happened on the way back from Calendly (or a form-posted connect or disconnect). */
     static Html notice(Context ctx) {
         String outcome = ctx.queryParam("calendly");
@@ -139,8 +156,7 @@ final class CalendlyPage {
             return Html.of("<p class=\"notice\" id=\"calendly-notice\" role=\"status\">Calendly is connected.{}{}</p>",
                     "error".equals(ctx.queryParam("webhooks"))
                             ? Html.raw(" Webhooks are not working yet; see the integration's health below.") : Html.EMPTY,
-                    warning == null || warning.isBlank() ? Html.EMPTY
-                            : Html.raw(" This Calendly account is also connected to another workspace."));
+                    warningText(warning));
         }
         if ("disconnected".equals(outcome)) {
             return Html.of("<p class=\"notice\" id=\"calendly-notice\" role=\"status\">Calendly is disconnected.{}</p>",

@@ -1,5 +1,6 @@
 package io.calbridge.host.security;
 
+import io.calbridge.testing.TestClock;
 import static io.calbridge.db.host.Tables.APP_USER;
 import static io.calbridge.db.host.Tables.TENANT_MEMBER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,7 +14,6 @@ import io.calbridge.host.DemoTenants;
 import io.calbridge.host.HostApp;
 import io.calbridge.host.HostSchema;
 import io.calbridge.host.TestBrowser;
-import io.calbridge.host.TestClock;
 import io.calbridge.testing.TestDatabase;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -275,7 +275,7 @@ class LoginAndTokensTest {
         String forged = new JwtTokens(JwtKey.random(), Duration.ofMinutes(15), java.time.Clock.systemUTC())
                 .issue(demo.acmeAdmin, "admin@acme.test", acme).token();
         String expired = new JwtTokens(SETTINGS.jwtKey(), Duration.ofMinutes(15),
-                new TestClock(Instant.now().minus(Duration.ofHours(1)))).issue(demo.acmeAdmin, "admin@acme.test", acme).token();
+                TestClock.fixed(Instant.now().minus(Duration.ofHours(1)))).issue(demo.acmeAdmin, "admin@acme.test", acme).token();
         String valid = new JwtTokens(SETTINGS.jwtKey(), Duration.ofMinutes(15), java.time.Clock.systemUTC())
                 .issue(demo.acmeAdmin, "admin@acme.test", acme).token();
         String unsigned = b64("{\"alg\":\"none\"}") + "." + valid.split("\\.")[1] + ".";

@@ -1,5 +1,6 @@
 package io.calbridge.host.security;
 
+import io.calbridge.testing.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +8,6 @@ import io.calbridge.host.DemoTenants;
 import io.calbridge.host.HostApp;
 import io.calbridge.host.HostSchema;
 import io.calbridge.host.TestBrowser;
-import io.calbridge.host.TestClock;
 import io.calbridge.testing.TestDatabase;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -34,7 +34,7 @@ class LoginRateLimitTest {
 
     @BeforeEach
     void start() {
-        clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
+        clock = TestClock.fixed(Instant.parse("2026-03-01T10:00:00Z"));
         app = new HostApp(db.dataSource(), DemoTenants.settings("http://localhost:7070").withClock(clock), io.calbridge.host.TestKeys.MASTER, "test", plugin -> {
         }, (c, s) -> {
         }).start(0);

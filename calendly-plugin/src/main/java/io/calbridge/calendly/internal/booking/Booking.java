@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.booking;
 
+import io.calbridge.calendly.internal.client.Invitee;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -53,6 +54,10 @@ final class Booking {
 
     boolean placeholder() {
         return payloadJson == null;
+    }
+
+    String inviteeUri() {
+        return inviteeUri;
     }
 
     String inviteeId() {

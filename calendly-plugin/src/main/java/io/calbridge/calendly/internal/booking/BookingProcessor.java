@@ -1,10 +1,13 @@
 package io.calbridge.calendly.internal.booking;
 
+import io.calbridge.calendly.internal.client.Invitee;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.GuardedConnection;
 import io.calbridge.calendly.internal.crypto.PersonalData;
+import io.calbridge.calendly.internal.webhook.CalendlyEvent;
+import io.calbridge.calendly.internal.webhook.DeliveryEnvelope;
 import io.calbridge.calendly.internal.webhook.DeliveryProcessor;
 import io.calbridge.calendly.internal.webhook.PermanentProcessingException;
 import io.calbridge.calendly.internal.webhook.ProcessingResult;
@@ -15,9 +18,9 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -39,9 +42,11 @@ import org.jooq.impl.SQLDataType;
  * timeline entries. One delivery is one transaction: the invitee rows, the host's effects (when the
  * host shares the database) and the effect ledger commit together.
  *
- * <p>Handles {@code invitee.created}, {@code invitee.canceled} (including the cancel half of a
- * reschedule), {@code invitee_no_show.created}/{@code .deleted} (also {@code invitee.no_show}) and
- * {@code routing_form_submission.created}; anything else is {@link ProcessingResult#IGNORED}.
+ * <p>Handles the {@link #BOOKING_EVENTS} of the one event catalogue ({@link CalendlyEvent}):
+ * {@code invitee.created}, {@code invitee.canceled} (including the cancel half of a reschedule),
+ * {@code invitee_no_show.created} (also under its older name {@code invitee.no_show}) and
+ * {@code .deleted}, and {@code routing_form_submission.created}; anything else is
+ * {@link ProcessingResult#IGNORED}.
  * Duplicates and any delivery order end in the same state (see {@link ChainReconciler}). Two workers
  * on the same invitee or chain wait for each other (advisory locks), on different ones they do not.
  *
@@ -59,11 +64,12 @@ import org.jooq.impl.SQLDataType;
  */
 public final class BookingProcessor implements DeliveryProcessor {
     private static final int MAX_CHAIN_ATTEMPTS = 5;
+    /** The events of the {@link CalendlyEvent} catalogue that booking acts on; the others are IGNORED. */
+    static final Set<CalendlyEvent> BOOKING_EVENTS = EnumSet.of(CalendlyEvent.INVITEE_CREATED, CalendlyEvent.INVITEE_CANCELED,
+            CalendlyEvent.NO_SHOW_CREATED, CalendlyEvent.NO_SHOW_DELETED, CalendlyEvent.ROUTING_FORM_SUBMITTED);
     /** {@code set_config('synchronous_commit', 'off', true)}: for this transaction only. */
     static final Field<String> ASYNC_COMMIT = DSL.function("set_config", SQLDataType.CLOB,
             DSL.inline("synchronous_commit"), DSL.inline("off"), DSL.inline(true)).as("async_commit");
-
-    enum Kind { CREATED, CANCELED, NO_SHOW, NO_SHOW_DELETED, ROUTING_FORM }
 
     private final Db db;
     private final Clock clock;
@@ -85,42 +91,51 @@ public final class BookingProcessor implements DeliveryProcessor {
         this.db = Objects.requireNonNull(db, "db");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.reconciler = new ChainReconciler(Objects.requireNonNull(host, "host"), clock);
-        this.routingForms = new RoutingForms(host, ledgers, settings);
+        this.routingForms = new RoutingForms(host, bookings, ledgers, settings);
     }
 
-    static Kind kindOf(String event) {
-        if (event == null) {
-            return null;
-        }
-        return switch (event) {
-            case "invitee.created" -> Kind.CREATED;
-            case "invitee.canceled" -> Kind.CANCELED;
-            case "invitee_no_show.created", "invitee.no_show" -> Kind.NO_SHOW;
-            case "invitee_no_show.deleted" -> Kind.NO_SHOW_DELETED;
-            case "routing_form_submission.created" -> Kind.ROUTING_FORM;
-            default -> null;
-        };
+    /**
+     * How a delivery is applied. Webhooks use {@link #AS_DELIVERED}; an import of a meeting that
+     * already took place passes {@code createTask = false} unless the tenant asked for tasks on past
+     * meetings (the booking then records "no task", so later deliveries create none either).
+     */
+    public record Options(boolean createTask) {
+        public static final Options AS_DELIVERED = new Options(true);
     }
 
     @Override
     public ProcessingResult process(StoredDelivery delivery) {
-        Envelope envelope;
+        return process(delivery, Options.AS_DELIVERED);
+    }
+
+    /**
+     * The one entry point for deliveries that did not come through the inbox (imports, backfills,
+     * sweeps build webhook-shaped bodies from Calendly's API): same parsing, identity and ledger.
+     */
+    public ProcessingResult process(StoredDelivery delivery, Options options) {
+        DeliveryEnvelope envelope;
         try {
-            envelope = Envelope.read(delivery.rawBody());
-        } catch (IOException e) {
+            envelope = DeliveryEnvelope.parse(delivery.rawBody(), false);
+        } catch (DeliveryEnvelope.InvalidPayload e) {
+            // Not e's message: the parser's words may quote the body, which is invitee data.
+            if ("payload".equals(e.field())) {
+                throw new PermanentProcessingException("The " + delivery.event() + " delivery has no payload object, "
+                        + "so there is nothing to apply.");
+            }
+            if ("event".equals(e.field())) {
+                throw new PermanentProcessingException("The delivery body names no usable event, so it cannot be applied. "
+                        + "Calendly always sends one; check what is posting to this webhook URL.");
+            }
             throw new PermanentProcessingException("The delivery body is not a valid JSON object, so it cannot be applied. "
                     + "Calendly always sends one; check what is posting to this webhook URL.");
         }
-        String event = envelope.event() != null ? envelope.event() : delivery.event();
-        Kind kind = kindOf(event);
-        if (kind == null) {
+        String event = envelope.event();
+        CalendlyEvent kind = CalendlyEvent.of(event);
+        if (kind == null || !BOOKING_EVENTS.contains(kind)) {
             return ProcessingResult.IGNORED;
         }
-        if (!envelope.hasPayload()) {
-            throw new PermanentProcessingException("The " + event + " delivery has no payload object, so there is nothing to apply.");
-        }
-        Instant eventAt = instant(envelope.createdAt(), delivery.receivedAt());
-        if (kind == Kind.ROUTING_FORM) {
+        Instant eventAt = envelope.createdAt() != null ? envelope.createdAt() : delivery.receivedAt();
+        if (kind == CalendlyEvent.ROUTING_FORM_SUBMITTED) {
             ObjectNode payload = read(event, envelope, ObjectNode.class);
             return db.tx(dsl -> withConnection(dsl, conn -> routingForms.process(dsl, conn, delivery, payload, eventAt, clock.instant())));
         }
@@ -130,10 +145,11 @@ public final class BookingProcessor implements DeliveryProcessor {
                     + "so it cannot be matched to a booking.");
         }
         String payloadJson = envelope.payloadJson();
-        return db.tx(dsl -> withConnection(dsl, conn -> applyInvitee(dsl, conn, delivery, kind, invitee, payloadJson, eventAt)));
+        return db.tx(dsl -> withConnection(dsl, conn -> applyInvitee(dsl, conn, delivery, kind, invitee, payloadJson, eventAt,
+                options.createTask())));
     }
 
-    private static <T> T read(String event, Envelope envelope, Class<T> type) {
+    private static <T> T read(String event, DeliveryEnvelope envelope, Class<T> type) {
         try {
             return envelope.payload(type);
         } catch (JsonProcessingException e) {
@@ -149,15 +165,15 @@ public final class BookingProcessor implements DeliveryProcessor {
         }
     }
 
-    private ProcessingResult applyInvitee(DSLContext dsl, Connection conn, StoredDelivery d, Kind kind, Invitee p,
-                                          String payloadJson, Instant eventAt) {
+    private ProcessingResult applyInvitee(DSLContext dsl, Connection conn, StoredDelivery d, CalendlyEvent kind, Invitee p,
+                                          String payloadJson, Instant eventAt, boolean tasksAllowed) {
         UUID integrationId = d.integrationId();
         Set<String> uris = new LinkedHashSet<>();
         uris.add(p.uri());
         if (p.oldInvitee() != null) {
             uris.add(p.oldInvitee());
         }
-        if (kind == Kind.CANCELED && p.newInvitee() != null) {
+        if (kind == CalendlyEvent.INVITEE_CANCELED && p.newInvitee() != null) {
             uris.add(p.newInvitee());
         }
         // One round trip: the settings, the locks on every invitee this delivery touches, and an
@@ -177,9 +193,10 @@ public final class BookingProcessor implements DeliveryProcessor {
         Ledger ledger = chainState.ledger;
 
         switch (kind) {
-            case CREATED -> chain.created(p, payloadJson, eventAt);
-            case CANCELED -> chain.canceled(p, payloadJson, eventAt);
-            case NO_SHOW, NO_SHOW_DELETED -> chain.noShow(p, payloadJson, eventAt, kind == Kind.NO_SHOW, undoneNoShows(ledger));
+            case INVITEE_CREATED -> chain.created(p, payloadJson, eventAt);
+            case INVITEE_CANCELED -> chain.canceled(p, payloadJson, eventAt);
+            case NO_SHOW_CREATED, NO_SHOW_DELETED -> chain.noShow(p, payloadJson, eventAt, kind == CalendlyEvent.NO_SHOW_CREATED,
+                    undoneNoShows(ledger));
             default -> throw new IllegalStateException(kind.name());
         }
 
@@ -188,7 +205,8 @@ public final class BookingProcessor implements DeliveryProcessor {
         Function<String, Policy> policyFor = uri -> policies.computeIfAbsent(Objects.toString(uri, ""),
                 u -> settings.load(dsl, integrationId, u).map(SettingsStore.Loaded::policy).orElse(loaded.policy()));
         try {
-            reconciler.reconcile(new ChainReconciler.Context(tenantId, conn, chain, ledger, chain.get(p.uri()), policyFor, eventAt));
+            reconciler.reconcile(new ChainReconciler.Context(tenantId, conn, chain, ledger, chain.get(p.uri()), policyFor, eventAt,
+                    tasksAllowed));
         } catch (UnknownReferenceException e) {
             throw new PermanentProcessingException(explain(e, loaded.policy()), e);
         }
@@ -321,16 +339,6 @@ public final class BookingProcessor implements DeliveryProcessor {
         };
     }
 
-    private static Instant instant(String text, Instant fallback) {
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            return fallback;
-        }
-    }
 
     /**
      * Runs {@code work} with the JDBC connection of the transaction {@code dsl} belongs to, guarded

@@ -1,5 +1,7 @@
 package io.calbridge.calendly.internal.booking;
 
+import io.calbridge.calendly.internal.client.Invitee;
+import io.calbridge.calendly.internal.client.Cancellation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.calbridge.calendly.internal.common.Json;
 import java.time.Instant;
@@ -61,7 +63,7 @@ final class Chain {
             row.status = target;
             row.changed();
         }
-        Invitee.Cancellation c = p.cancellation();
+        Cancellation c = p.cancellation();
         if (c != null && row.canceledAt == null) {
             row.cancelReason = c.reason();
             row.canceledBy = c.canceledBy();
@@ -153,6 +155,29 @@ final class Chain {
     /** The invitee before {@code b}, if the chain holds it. */
     Booking previous(Booking b) {
         return b.oldInviteeUri == null ? null : byUri.get(b.oldInviteeUri);
+    }
+
+    /**
+     * The rows from the first invitee to the last along the reschedule links; rows the links do not
+     * reach (only after a merge of chains seen apart) follow, oldest payload first. The same whatever
+     * order the deliveries came in.
+     */
+    java.util.List<Booking> inOrder() {
+        java.util.List<Booking> out = new java.util.ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        java.util.List<Booking> roots = byUri.values().stream()
+                .filter(b -> b.oldInviteeUri == null || !byUri.containsKey(b.oldInviteeUri))
+                .sorted(java.util.Comparator.comparing(Booking::inviteeUri))
+                .toList();
+        for (Booking root : roots) {
+            for (Booking b = root; b != null && seen.add(b.inviteeUri); b = b.newInviteeUri == null ? null : byUri.get(b.newInviteeUri)) {
+                out.add(b);
+            }
+        }
+        byUri.values().stream().filter(b -> !seen.contains(b.inviteeUri))
+                .sorted(java.util.Comparator.comparing(Booking::inviteeUri))
+                .forEach(out::add);
+        return out;
     }
 
     /** The newest invitee with a payload at or before {@code head}: whose data the effects use. */

@@ -1,5 +1,7 @@
 package io.calbridge.calendly.internal.booking;
 
+import io.calbridge.calendly.internal.client.Invitee;
+import io.calbridge.calendly.internal.client.ScheduledEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -71,11 +73,19 @@ final class ChainReconciler {
         final Booking start;
         final Function<String, Policy> policies;
         final Instant eventAt;
+        /** False when an import of a past meeting asks for no task (sync's past_meeting_tasks setting). */
+        final boolean tasksAllowed;
         private ZoneId zone;
         private Owner owner;
 
         Context(String tenantId, Connection connection, Chain chain, Ledger ledger, Booking start,
                 Function<String, Policy> policies, Instant eventAt) {
+            this(tenantId, connection, chain, ledger, start, policies, eventAt, true);
+        }
+
+        Context(String tenantId, Connection connection, Chain chain, Ledger ledger, Booking start,
+                Function<String, Policy> policies, Instant eventAt, boolean tasksAllowed) {
+            this.tasksAllowed = tasksAllowed;
             this.tenantId = tenantId;
             this.connection = connection;
             this.chain = chain;
@@ -110,9 +120,8 @@ final class ChainReconciler {
         boolean canceled = !head.placeholder() && head.status == Booking.Status.CANCELED;
         boolean rescheduled = chain.rows().stream().anyMatch(b -> b.status == Booking.Status.RESCHEDULED);
         String contactId = contact(ctx, policy, data, p);
-        ObjectNode contactEntry = ctx.ledger.get("contact");
-        if (contactId != null && !data.inviteeUri.equals(Ledger.text(contactEntry, "invitee"))) {
-            refreshContact(ctx, contactEntry, contactId, data, p, owner(ctx, policy, p));
+        if (contactId != null) {
+            refreshContact(ctx, policy, contactId, data, p);
         }
         if (contactId != null) {
             tagOnce(ctx, "lists", contactId, policy.listIds(), true);
@@ -165,12 +174,13 @@ final class ChainReconciler {
             return null;
         }
         Owner owner = owner(ctx, policy, p);
-        Map<String, String> fields = p.contactFields();
+        ContactDraft person = person(ctx.chain, p.email().strip());
+        Map<String, String> fields = person.fields();
         ContactRef ref;
         String base;
         if (policy.createContacts()) {
-            ContactDraft draft = new ContactDraft(p.email().strip(), p.name(), p.firstName(), p.lastName(),
-                    p.textReminderNumber(), p.validTimeZone(), policy.contactStatus(), owner.id(), fields, SOURCE);
+            ContactDraft draft = new ContactDraft(person.email(), person.fullName(), person.firstName(), person.lastName(),
+                    person.phone(), person.timeZone(), policy.contactStatus(), owner.id(), fields, SOURCE);
             ref = host.contacts().findOrCreate(ctx.call("contact"), draft);
             base = ref.status();
         } else {
@@ -199,7 +209,8 @@ final class ChainReconciler {
         if (owner.id() != null && owner.id().equals(ref.ownerId())) {
             result.put("owner", owner.id());
         }
-        result.put("fields", fields.hashCode());
+        result.put("email", person.email());
+        result.put("person", person.hashCode());
         ctx.ledger.put("contact", result);
         ObjectNode status = Ledger.object();
         status.put("base", base);
@@ -209,21 +220,76 @@ final class ChainReconciler {
         return ref.id();
     }
 
-    /** A reschedule brought a new invitee: take over changed answers, and a new host as owner. */
-    private void refreshContact(Context ctx, ObjectNode entry, String contactId, Booking data, Invitee p, Owner owner) {
+    /**
+     * Keeps the contact true to the whole chain: when what the chain says about the person (see
+     * {@link #person}) changed since the contact was last written, for instance because the old half
+     * of a reschedule arrived after the new one, the contact takes it over (names, phone, time zone
+     * and answers; never the status or an owner it has). A reschedule to a new Calendly host moves
+     * the contact's owner too, if the plugin had set it.
+     */
+    private void refreshContact(Context ctx, Policy policy, String contactId, Booking data, Invitee p) {
+        ObjectNode entry = ctx.ledger.get("contact");
         ObjectNode next = entry.deepCopy();
-        next.put("invitee", data.inviteeUri);
-        Map<String, String> fields = p.contactFields();
-        if (!fields.isEmpty() && fields.hashCode() != entry.path("fields").asInt()) {
-            host.contacts().updateFields(ctx.call("fields@" + data.inviteeId()), contactId, fields);
-            next.put("fields", fields.hashCode());
+        String email = Ledger.text(entry, "email") != null ? Ledger.text(entry, "email") : p.email().strip();
+        ContactDraft person = person(ctx.chain, email);
+        boolean changed = false;
+        if (person.hashCode() != entry.path("person").asInt()) {
+            int seq = entry.path("seq").asInt() + 1;
+            if (policy.createContacts()) {
+                host.contacts().findOrCreate(ctx.call("contact#" + seq), person);
+            } else if (!person.fields().isEmpty()) {
+                host.contacts().updateFields(ctx.call("contact#" + seq), contactId, person.fields());
+            }
+            next.put("person", person.hashCode());
+            next.put("email", email);
+            next.put("seq", seq);
+            changed = true;
         }
-        String assigned = Ledger.text(entry, "owner");
-        if (assigned != null && owner.id() != null && !assigned.equals(owner.id())) {
-            host.contacts().updateOwner(ctx.call("owner@" + data.inviteeId()), contactId, owner.id());
-            next.put("owner", owner.id());
+        if (!data.inviteeUri.equals(Ledger.text(entry, "invitee"))) {
+            next.put("invitee", data.inviteeUri);
+            Owner owner = owner(ctx, policy, p);
+            String assigned = Ledger.text(entry, "owner");
+            if (assigned != null && owner.id() != null && !assigned.equals(owner.id())) {
+                host.contacts().updateOwner(ctx.call("owner@" + data.inviteeId()), contactId, owner.id());
+                next.put("owner", owner.id());
+            }
+            changed = true;
         }
-        ctx.ledger.put("contact", next);
+        if (changed) {
+            ctx.ledger.put("contact", next);
+        }
+    }
+
+    /**
+     * What the chain says about the person, the same whatever order its deliveries came in: for each
+     * of name, first and last name, phone ({@code text_reminder_number}) and time zone the value of
+     * the newest invitee that has one; answers and UTM parameters of every invitee, oldest first, so
+     * a newer answer to the same question wins. No status and no owner: those are decided elsewhere.
+     */
+    static ContactDraft person(Chain chain, String email) {
+        String name = null;
+        String first = null;
+        String last = null;
+        String phone = null;
+        String zone = null;
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (Booking b : chain.inOrder()) {
+            Invitee i = b.placeholder() ? null : Chain.payloadOf(b);
+            if (i == null) {
+                continue;
+            }
+            name = newer(i.name(), name);
+            first = newer(i.firstName(), first);
+            last = newer(i.lastName(), last);
+            phone = newer(i.textReminderNumber(), phone);
+            zone = newer(i.validTimeZone(), zone);
+            fields.putAll(i.contactFields());
+        }
+        return new ContactDraft(email, name, first, last, phone, zone, null, null, fields, SOURCE);
+    }
+
+    private static String newer(String value, String older) {
+        return value == null || value.isBlank() ? older : value;
     }
 
     /** The owner for the chain's current invitee, looked up once per reconciliation. */
@@ -239,7 +305,7 @@ final class ChainReconciler {
             return new Owner(policy.mappedOwnerId(), "mapping");
         }
         if (policy.assignCalendlyHost()) {
-            for (Invitee.Membership m : p.memberships()) {
+            for (ScheduledEvent.Membership m : p.memberships()) {
                 if (m != null && m.userEmail() != null && !m.userEmail().isBlank()) {
                     var member = host.teamMembers().findByEmail(read, m.userEmail().strip());
                     if (member.isPresent()) {
@@ -295,7 +361,7 @@ final class ChainReconciler {
 
     private void createTask(Context ctx, Policy policy, Booking data, Invitee p, String contactId, Owner owner) {
         ObjectNode result = Ledger.object();
-        if (!policy.taskEnabled() || p.startTime() == null) {
+        if (!ctx.tasksAllowed || !policy.taskEnabled() || p.startTime() == null) {
             result.putNull("id");
             ctx.ledger.put("task", result);
             return;
@@ -565,7 +631,7 @@ final class ChainReconciler {
         d.put("host", p.firstHost() == null ? null : p.firstHost().userEmail());
         d.put("timezone", p.timezone());
         List<Map<String, Object>> answers = new ArrayList<>();
-        for (Invitee.Answer a : p.questionsAndAnswers()) {
+        for (Invitee.QuestionAndAnswer a : p.questionsAndAnswers()) {
             if (a != null) {
                 Map<String, Object> qa = new LinkedHashMap<>();
                 qa.put("question", a.question() == null ? null : a.question().strip());

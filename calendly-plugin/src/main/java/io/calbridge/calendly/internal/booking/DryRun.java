@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.booking;
 
+import io.calbridge.calendly.internal.client.Invitee;
 import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.crypto.PersonalData;

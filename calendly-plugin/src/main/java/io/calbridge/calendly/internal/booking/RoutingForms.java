@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.booking;
 
+import io.calbridge.calendly.internal.client.Invitee;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.calendly.internal.webhook.PermanentProcessingException;
@@ -19,21 +20,30 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code routing_form_submission.created}: when the integration's settings enable it, the
  * submitter becomes (or updates) a contact with the form's answers and UTM parameters as fields.
- * The email is the first answer that is an email address; a submission without one is ignored.
+ * The email is the first answer that is an email address; without one, the submitter's: the invitee
+ * that {@code submitter} names (Calendly's own example has no e-mail answer), taken from its stored
+ * booking (retried until its {@code invitee.created} has arrived). A submission with neither is
+ * ignored, and the log says why.
  */
 final class RoutingForms {
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
+    private static final Logger log = LoggerFactory.getLogger(RoutingForms.class);
+
     private final HostServices host;
+    private final BookingStore bookings;
     private final LedgerStore ledgers;
     private final SettingsStore settings;
 
-    RoutingForms(HostServices host, LedgerStore ledgers, SettingsStore settings) {
+    RoutingForms(HostServices host, BookingStore bookings, LedgerStore ledgers, SettingsStore settings) {
         this.host = host;
+        this.bookings = bookings;
         this.ledgers = ledgers;
         this.settings = settings;
     }
@@ -67,7 +77,20 @@ final class RoutingForms {
             }
         }
         if (email == null) {
-            return ProcessingResult.IGNORED;
+            String submitter = Ledger.text(payload, "submitter");
+            if (submitter == null || submitter.isBlank()) {
+                log.info("Routing form submission {} of integration {} created no contact: no answer is an e-mail address "
+                        + "and it names no submitter invitee", Invitee.idOf(uri), d.integrationId());
+                return ProcessingResult.IGNORED;
+            }
+            Booking invitee = bookings.findByUris(dsl, d.integrationId(), List.of(submitter)).get(submitter);
+            if (invitee == null || invitee.email == null || invitee.email.isBlank()) {
+                // Calendly sends the submitter's invitee.created on its own; it may simply not be here yet.
+                throw new IllegalStateException("routing form submission " + Invitee.idOf(uri) + " has no e-mail answer and its "
+                        + "submitter invitee " + Invitee.idOf(submitter) + " has not been received yet; trying again later");
+            }
+            email = invitee.email.strip();
+            name = name != null ? name : invitee.name;
         }
         JsonNode tracking = payload.path("tracking");
         for (String utm : List.of("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "salesforce_uuid")) {

@@ -1,5 +1,7 @@
 package io.calbridge.calendly.internal.booking;
 
+import io.calbridge.calendly.internal.client.Invitee;
+import io.calbridge.calendly.internal.client.ScheduledEvent;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -38,7 +40,7 @@ final class TemplateValues {
         v.put("event.time_local", start == null ? null : TIME_LOCAL.format(start.atZone(zone)));
         v.put("event.start_utc", start == null ? null : start.toString());
         v.put("event.location", p.scheduledEvent() == null ? null : p.scheduledEvent().where());
-        Invitee.Membership host = p.firstHost();
+        ScheduledEvent.Membership host = p.firstHost();
         v.put("event.host_name", host == null ? null : host.userName());
         v.put("event.host_email", host == null ? null : host.userEmail());
         v.put("event.type_uri", p.eventTypeUri());
@@ -47,7 +49,7 @@ final class TemplateValues {
         var ordered = new java.util.ArrayList<>(p.questionsAndAnswers());
         ordered.removeIf(java.util.Objects::isNull);
         ordered.sort(java.util.Comparator.comparing(a -> a.position() == null ? Integer.MAX_VALUE : a.position()));
-        for (Invitee.Answer a : ordered) {
+        for (Invitee.QuestionAndAnswer a : ordered) {
             n++;
             v.put("answer." + n, a.answer());
             if (a.question() != null && a.answer() != null) {

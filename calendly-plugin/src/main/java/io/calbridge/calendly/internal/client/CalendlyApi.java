@@ -81,6 +81,21 @@ public final class CalendlyApi {
         return paged(at("/scheduled_events" + query.toQuery(pageSize)), ScheduledEvent.class);
     }
 
+    /**
+     * {@code GET /scheduled_events} as Calendly's JSON, for imports that must hand the booking
+     * pipeline exactly what a webhook carries (typed models drop fields the pipeline keeps).
+     */
+    public Paged<ObjectNode> scheduledEventsJson(ScheduledEventQuery query) {
+        return paged(at("/scheduled_events" + query.toQuery(pageSize)), ObjectNode.class);
+    }
+
+    /** Invitees of one scheduled event as Calendly's JSON: the webhook payload without {@code scheduled_event}. */
+    public Paged<ObjectNode> inviteesJson(String scheduledEventUri) {
+        URI event = resolve(scheduledEventUri);
+        QueryString q = new QueryString().add("count", pageSize);
+        return paged(URI.create(stripQuery(event) + "/invitees" + q), ObjectNode.class);
+    }
+
     public Invitee invitee(String inviteeUri) {
         return resource(get(resolve(inviteeUri)), Invitee.class);
     }

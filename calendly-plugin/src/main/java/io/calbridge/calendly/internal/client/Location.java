@@ -1,5 +1,7 @@
 package io.calbridge.calendly.internal.client;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -7,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code zoom}, {@code google_conference}, {@code physical}, {@code outbound_call}, ...);
  * provider-specific extras stay in {@code data} as JSON.
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Location(
         String type,
         String location,

@@ -36,11 +36,11 @@ import java.util.function.BooleanSupplier;
  * <p>Thread-safe. Statistics are recorded ({@link #stats()}); contents are never logged.
  */
 public final class AccessTokenCache {
-    /** A cached token. Prints its secret as {@code ***}. */
-    public record CachedToken(String tenantId, Secret accessToken, Instant expiresAt) {
+    /** A token and how long this cache keeps it (its expiry, or a while for a token that has none). */
+    private record Entry(CachedToken token, Instant until) {
     }
 
-    private final Cache<UUID, CachedToken> cache;
+    private final Cache<UUID, Entry> cache;
     private final Clock clock;
     private final BooleanSupplier trusted;
     private final AtomicLong epoch = new AtomicLong();
@@ -77,45 +77,52 @@ public final class AccessTokenCache {
         if (!trusted.getAsBoolean()) {
             return Optional.empty();
         }
-        CachedToken token = cache.getIfPresent(integrationId);
-        if (token == null) {
+        Entry entry = cache.getIfPresent(integrationId);
+        if (entry == null) {
             return Optional.empty();
         }
-        if (!clock.instant().plus(minRemaining).isBefore(token.expiresAt())) {
+        if (!clock.instant().plus(minRemaining).isBefore(entry.until())) {
             return Optional.empty();
         }
-        return Optional.of(token);
+        return Optional.of(entry.token());
     }
 
     /**
      * Counts invalidations. Read it before loading a token from the database and pass it to
-     * {@link #put(String, UUID, Secret, Instant, long)}: if anything was invalidated meanwhile, the
+     * {@link #put(UUID, CachedToken, Instant, long)}: if anything was invalidated meanwhile, the
      * loaded token may be stale and is not cached.
      */
     public long epoch() {
         return epoch.get();
     }
 
-    /** As {@link #put(String, UUID, Secret, Instant)}, unless anything was invalidated since {@code epochBefore}. */
-    public void put(String tenantId, UUID integrationId, Secret accessToken, Instant expiresAt, long epochBefore) {
+    /**
+     * Caches {@code token} until {@code until} (its expiry, or a while for a token without one), unless
+     * anything was invalidated since {@code epochBefore}; a token already past {@code until} is not cached.
+     */
+    public void put(UUID integrationId, CachedToken token, Instant until, long epochBefore) {
         synchronized (epoch) {
             if (epoch.get() == epochBefore) {
-                put(tenantId, integrationId, accessToken, expiresAt);
+                put(integrationId, token, until);
             }
         }
     }
 
-    /** Caches a freshly obtained or decrypted token until {@code expiresAt}; an expired one is not cached. */
+    /** Caches a freshly obtained or decrypted token that expires at {@code expiresAt}. */
     public void put(String tenantId, UUID integrationId, Secret accessToken, Instant expiresAt) {
-        Objects.requireNonNull(tenantId, "tenantId");
+        put(integrationId, new CachedToken(tenantId, accessToken, expiresAt, null, 0), expiresAt);
+    }
+
+    private void put(UUID integrationId, CachedToken token, Instant until) {
         Objects.requireNonNull(integrationId, "integrationId");
-        Objects.requireNonNull(accessToken, "accessToken");
-        Objects.requireNonNull(expiresAt, "expiresAt");
-        if (!expiresAt.isAfter(clock.instant())) {
+        Objects.requireNonNull(token.tenantId(), "tenantId");
+        Objects.requireNonNull(token.token(), "token");
+        Objects.requireNonNull(until, "until");
+        if (!until.isAfter(clock.instant())) {
             cache.invalidate(integrationId);
             return;
         }
-        cache.put(integrationId, new CachedToken(tenantId, accessToken, expiresAt));
+        cache.put(integrationId, new Entry(token, until));
     }
 
     /** Forgets the token of one integration (after a refresh, a failed call with 401, or a disconnect). */
@@ -130,7 +137,7 @@ public final class AccessTokenCache {
     public void invalidateTenant(String tenantId) {
         synchronized (epoch) {
             epoch.incrementAndGet();
-            cache.asMap().values().removeIf(token -> token.tenantId().equals(tenantId));
+            cache.asMap().values().removeIf(entry -> entry.token().tenantId().equals(tenantId));
         }
     }
 
@@ -157,7 +164,7 @@ public final class AccessTokenCache {
     }
 
     /** Expire each entry at its token's expiry instant, measured on the injected clock. */
-    private static final class UntilTokenExpiry implements Expiry<UUID, CachedToken> {
+    private static final class UntilTokenExpiry implements Expiry<UUID, Entry> {
         private final Clock clock;
 
         UntilTokenExpiry(Clock clock) {
@@ -165,17 +172,17 @@ public final class AccessTokenCache {
         }
 
         @Override
-        public long expireAfterCreate(UUID key, CachedToken token, long currentTime) {
-            return nanosUntil(token.expiresAt());
+        public long expireAfterCreate(UUID key, Entry entry, long currentTime) {
+            return nanosUntil(entry.until());
         }
 
         @Override
-        public long expireAfterUpdate(UUID key, CachedToken token, long currentTime, long currentDuration) {
-            return nanosUntil(token.expiresAt());
+        public long expireAfterUpdate(UUID key, Entry entry, long currentTime, long currentDuration) {
+            return nanosUntil(entry.until());
         }
 
         @Override
-        public long expireAfterRead(UUID key, CachedToken token, long currentTime, long currentDuration) {
+        public long expireAfterRead(UUID key, Entry entry, long currentTime, long currentDuration) {
             return currentDuration;
         }
 

@@ -44,6 +44,12 @@ public final class ConnectionService {
 
     /** Warning code: another tenant is connected to the same Calendly organization or user. */
     public static final String WARNING_SHARED_ACCOUNT = "shared_calendly_account";
+    /**
+     * Warning code: another connection of the same tenant already sees this Calendly organization
+     * (an organization-wide connection and a user's personal token, say). Not a problem: each
+     * invitee is still one booking (the connection that sees it first applies its settings).
+     */
+    public static final String WARNING_OVERLAPPING_CONNECTION = "overlapping_connection";
 
     /**
      * What the tenant asked for. TENANT_APP needs {@code clientId} and {@code clientSecret}, and may
@@ -388,7 +394,7 @@ public final class ConnectionService {
     private ConnectResult finish(String tenantId, UUID pendingId, IntegrationStore.Connection c, Secret clientSecret,
                                  Secret appSigningKey, Secret accessToken, Secret refreshToken) {
         Instant now = clock.instant();
-        record Stored(UUID id, boolean reconnected, List<IntegrationStore.SharedAccount> shared) {
+        record Stored(UUID id, boolean reconnected, List<IntegrationStore.SharedAccount> shared, int overlapping) {
         }
         Stored stored = db.tx(dsl -> {
             Optional<IntegrationRow> existing = store.lockSameUser(dsl, tenantId, c.userUri(), pendingId);
@@ -412,7 +418,8 @@ public final class ConnectionService {
                 store.deletePending(dsl, pendingId);
             }
             return new Stored(target, existing.isPresent(),
-                    store.otherTenantsOnAccount(dsl, tenantId, c.organizationUri(), c.userUri()));
+                    store.otherTenantsOnAccount(dsl, tenantId, c.organizationUri(), c.userUri()),
+                    store.overlappingInTenant(dsl, tenantId, target, c.organizationUri()));
         });
         tokens.invalidate(stored.id());
         integrationChanged.accept(stored.id());
@@ -427,6 +434,11 @@ public final class ConnectionService {
             messages.add("This Calendly " + (sameUser ? "account" : "organization") + " is also connected to another "
                     + "workspace. Each workspace receives the bookings of its own connection only; if you did not "
                     + "expect this, ask your Calendly admin who else has connected.");
+        }
+        if (stored.overlapping() > 0) {
+            warnings.add(WARNING_OVERLAPPING_CONNECTION);
+            messages.add("Another connection of this workspace already receives bookings of this Calendly organization. "
+                    + "Each booking is still recorded once, with the settings of the connection that received it first.");
         }
         SubscriptionStatus subscription;
         try {

@@ -108,6 +108,16 @@ final class IntegrationStore {
                 .fetch(r -> new SharedAccount(r.value1(), r.value2(), userUri != null && userUri.equals(r.value3())));
     }
 
+    /** Other live connections of the same tenant to the same Calendly organization. */
+    int overlappingInTenant(DSLContext dsl, String tenantId, UUID id, String organizationUri) {
+        if (organizationUri == null) {
+            return 0;
+        }
+        return dsl.fetchCount(I, I.TENANT_ID.eq(tenantId).and(I.ID.ne(id))
+                .and(I.STATUS.in(IntegrationStatus.CONNECTED.name(), IntegrationStatus.REAUTHORIZATION_REQUIRED.name()))
+                .and(I.CALENDLY_ORGANIZATION_URI.eq(organizationUri)));
+    }
+
     void storeConnection(DSLContext dsl, UUID id, Connection c, Instant now) {
         dsl.update(I)
                 .set(I.CONNECTION_MODE, c.mode().name())
@@ -317,9 +327,14 @@ final class IntegrationStore {
                 .execute();
     }
 
-    /** Deliveries since {@code since} may be missing; keeps the earliest open gap. */
-    void recordGap(DSLContext dsl, UUID id, Instant since) {
+    /**
+     * Deliveries since {@code since} may be missing, because of {@code cause} (see the V30 migration);
+     * keeps the earliest open gap and its cause. The sync feature backfills the gap and clears it.
+     */
+    void recordGap(DSLContext dsl, UUID id, Instant since, String cause) {
         dsl.update(I)
+                .set(I.SUBSCRIPTION_GAP_CAUSE, DSL.when(I.SUBSCRIPTION_GAP_STARTED_AT.isNull(), DSL.val(cause))
+                        .otherwise(I.SUBSCRIPTION_GAP_CAUSE))
                 .set(I.SUBSCRIPTION_GAP_STARTED_AT, DSL.coalesce(I.SUBSCRIPTION_GAP_STARTED_AT, DSL.val(ts(since))))
                 .where(I.ID.eq(id))
                 .execute();

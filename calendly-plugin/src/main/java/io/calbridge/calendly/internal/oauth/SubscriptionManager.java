@@ -9,6 +9,7 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
 import io.calbridge.calendly.internal.crypto.SecretBox;
+import io.calbridge.calendly.internal.webhook.CalendlyEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,9 +50,10 @@ import org.slf4j.LoggerFactory;
 public final class SubscriptionManager {
     private static final Logger log = LoggerFactory.getLogger(SubscriptionManager.class);
 
-    public static final List<String> INVITEE_EVENTS = List.of(
-            "invitee.created", "invitee.canceled", "invitee_no_show.created", "invitee_no_show.deleted");
-    public static final String ROUTING_EVENT = "routing_form_submission.created";
+    /** What every subscription asks for, from the one event catalogue. */
+    public static final List<String> INVITEE_EVENTS = CalendlyEvent.inviteeEvents();
+    /** Asked for by organization-scope subscriptions only. */
+    public static final String ROUTING_EVENT = CalendlyEvent.ROUTING_FORM_SUBMITTED.wireName();
     /** How long a replaced signing key keeps verifying (deliveries signed just before a swap). */
     public static final Duration PREVIOUS_KEY_GRACE = Duration.ofHours(1);
     static final Duration LEASE = Duration.ofMinutes(2);
@@ -155,12 +157,12 @@ public final class SubscriptionManager {
                 Instant since = row.subscriptionCheckedAt() != null ? row.subscriptionCheckedAt() : now;
                 log.warn("Webhook subscription of Calendly integration {} is gone; recreating it", row.id());
                 db.txRun(dsl -> {
-                    store.recordGap(dsl, row.id(), since);
+                    store.recordGap(dsl, row.id(), since, "deleted");
                     store.forgetSubscription(dsl, row.id());
                 });
             } else if (row.subscriptionError() != null && row.connectedAt() != null) {
                 // Earlier attempts failed: nothing was delivered since the connection was made.
-                db.txRun(dsl -> store.recordGap(dsl, row.id(), row.connectedAt()));
+                db.txRun(dsl -> store.recordGap(dsl, row.id(), row.connectedAt(), "not_created"));
             }
             SubscriptionStatus created = create(row, api, url, desiredScope(row), null, ours);
             if (created.error() == null) {
@@ -174,7 +176,7 @@ public final class SubscriptionManager {
             Instant since = tracked.retryStartedAt() != null ? tracked.retryStartedAt()
                     : row.subscriptionCheckedAt() != null ? row.subscriptionCheckedAt() : now;
             log.warn("Calendly disabled the webhook subscription of integration {}; recreating it", row.id());
-            db.txRun(dsl -> store.recordGap(dsl, row.id(), since));
+            db.txRun(dsl -> store.recordGap(dsl, row.id(), since, "disabled"));
             return replace(row, api, url, tracked);
         }
         if (!url.equals(tracked.callbackUrl())) {
@@ -212,7 +214,7 @@ public final class SubscriptionManager {
         }
         Instant deletedAt = clock.instant();
         if (old.isActive()) {
-            db.txRun(dsl -> store.recordGap(dsl, row.id(), deletedAt));
+            db.txRun(dsl -> store.recordGap(dsl, row.id(), deletedAt, "replaced"));
         }
         return create(row, api, url, desiredScope(row), old, List.of());
     }
@@ -246,7 +248,7 @@ public final class SubscriptionManager {
                     conflictHandled = true;
                     // A subscription for our URL exists that we cannot use (its key is unknown to us): replace it.
                     if (removeConflicting(api, row, url, knownForUrl)) {
-                        db.txRun(dsl -> store.recordGap(dsl, row.id(), clock.instant()));
+                        db.txRun(dsl -> store.recordGap(dsl, row.id(), clock.instant(), "replaced"));
                         i--; // same attempt again
                         continue;
                     }
@@ -274,9 +276,8 @@ public final class SubscriptionManager {
         List<Attempt> list = new ArrayList<>();
         String org = row.calendlyOrganizationUri();
         if ("organization".equals(scope)) {
-            List<String> all = new ArrayList<>(INVITEE_EVENTS);
-            all.add(ROUTING_EVENT);
-            list.add(new Attempt("organization-scope", new NewWebhookSubscription(url, all, org, "organization", null, key)));
+            list.add(new Attempt("organization-scope",
+                    new NewWebhookSubscription(url, CalendlyEvent.subscribed(true), org, "organization", null, key)));
             list.add(new Attempt("organization-scope without routing forms",
                     new NewWebhookSubscription(url, INVITEE_EVENTS, org, "organization", null, key)));
         }

@@ -7,6 +7,7 @@ import io.calbridge.calendly.internal.client.TokenResponse;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.AccessTokenCache;
+import io.calbridge.calendly.internal.crypto.CachedToken;
 import io.calbridge.calendly.internal.crypto.Purpose;
 import io.calbridge.calendly.internal.crypto.SecretBox;
 import java.time.Clock;
@@ -91,7 +92,7 @@ final class TokenRefresher implements TokenSource {
         // The cache holds a token only while it is outside the refresh margin (personal tokens: a few minutes).
         var cached = cache.get(integrationId, settings.tokenRefreshMargin());
         if (cached.isPresent()) {
-            return cached.get().accessToken();
+            return cached.get().token();
         }
         return shared(integrationId, () -> load(integrationId)).token();
     }
@@ -130,7 +131,7 @@ final class TokenRefresher implements TokenSource {
             long epoch = cache.epoch();
             CachedToken token = work.get();
             // Not cached if anything was invalidated meanwhile (a disconnect elsewhere): it may be stale.
-            cache.put(token.tenantId(), id, token.token(), token.expiresAt() != null ? token.expiresAt()
+            cache.put(id, token, token.expiresAt() != null ? token.expiresAt()
                     : clock.instant().plus(PERSONAL_TOKEN_CACHE_TIME).plus(settings.tokenRefreshMargin()), epoch);
             mine.complete(token);
             return token;

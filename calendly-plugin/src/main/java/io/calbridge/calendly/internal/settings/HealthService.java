@@ -24,8 +24,14 @@ final class HealthService {
     private final HealthStore store = new HealthStore();
     private final Duration refreshMargin;
     private final Clock clock;
+    private final SyncReports sync;
 
     HealthService(Db db, Duration refreshMargin, Clock clock) {
+        this(db, refreshMargin, clock, SyncReports.NONE);
+    }
+
+    HealthService(Db db, Duration refreshMargin, Clock clock, SyncReports sync) {
+        this.sync = Objects.requireNonNull(sync, "sync");
         this.db = Objects.requireNonNull(db, "db");
         this.refreshMargin = Objects.requireNonNull(refreshMargin, "refreshMargin");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -65,7 +71,7 @@ final class HealthService {
                 d.pending(), d.processing(), d.dead(), d.rejectedSince());
         List<IntegrationSummary.Problem> problems = problems(f, token, d);
         var health = new IntegrationSummary.Health(problems.isEmpty(), problems, token, scopes(f.scopes()), webhooks,
-                deliveries);
+                deliveries, sync.report(f.id()));
         return new IntegrationSummary(f.id(), f.mode().name().toLowerCase(Locale.ROOT), f.status().name(),
                 new IntegrationSummary.Calendly(f.calendlyUserUri(), f.calendlyUserName(), f.calendlyUserEmail(),
                         f.calendlyOrganizationUri(), f.calendlyRole()),
@@ -121,7 +127,8 @@ final class HealthService {
         }
         if (f.subscriptionGapStartedAt() != null) {
             out.add(problem("delivery_gap", "Deliveries since " + f.subscriptionGapStartedAt()
-                    + " may be missing (Calendly had disabled the webhook subscription)."));
+                    + " may be missing (" + io.calbridge.calendly.internal.oauth.GapCause.words(f.subscriptionGapCause())
+                    + "); the bookings of that time are being recovered from Calendly's API."));
         }
         if (d.dead() > 0) {
             boolean one = d.dead() == 1;

@@ -47,7 +47,12 @@ public record IntegrationSummary(
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Health(boolean healthy, List<Problem> problems, Token token, List<String> scopes, Webhooks webhooks,
-                         Deliveries deliveries) {
+                         Deliveries deliveries, Object sync) {
+        /** Without the sync feature's report (tests of the settings feature alone). */
+        public Health(boolean healthy, List<Problem> problems, Token token, List<String> scopes, Webhooks webhooks,
+                      Deliveries deliveries) {
+            this(healthy, problems, token, scopes, webhooks, deliveries, null);
+        }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

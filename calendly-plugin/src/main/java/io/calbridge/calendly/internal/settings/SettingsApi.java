@@ -57,8 +57,15 @@ public final class SettingsApi {
 
     public static SettingsApi create(Db db, Access access, Bookings bookings, WebhookOperations webhooks,
                                      CalendlyClient calendly, TokenSource tokens, Options options, Clock clock) {
+        return create(db, access, bookings, webhooks, calendly, tokens, options, clock, SyncReports.NONE);
+    }
+
+    /** As above, with the sync feature's report in every integration's health. */
+    public static SettingsApi create(Db db, Access access, Bookings bookings, WebhookOperations webhooks,
+                                     CalendlyClient calendly, TokenSource tokens, Options options, Clock clock,
+                                     SyncReports sync) {
         Objects.requireNonNull(bookings, "bookings");
-        HealthService health = new HealthService(db, options.tokenRefreshMargin(), clock);
+        HealthService health = new HealthService(db, options.tokenRefreshMargin(), clock, sync);
         EventTypeCatalog eventTypes = new EventTypeCatalog(calendly, tokens, clock);
         SettingsRoutes routes = new SettingsRoutes(Objects.requireNonNull(access, "access"), health, bookings.settings(),
                 bookings.mappings(), bookings.dryRun(), Objects.requireNonNull(webhooks, "webhooks"), eventTypes,

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.calbridge.calendly.internal.common.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -16,40 +17,49 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * What the receiver needs from a delivery body: the event name, the envelope time, the key that tells
- * one real event from a retry of it, and the Calendly users and organizations it belongs to.
- * The raw bytes stay the source of truth; this is read from them and never written back.
+ * The one reader of a Calendly delivery body, for the receiver and for booking processing: the event
+ * name, the envelope time, the key that tells one real event from a retry of it, the Calendly users
+ * and organizations it belongs to, and where the payload's bytes are, so booking binds the payload
+ * straight from them without building and re-writing a JSON tree. The raw bytes stay the source of
+ * truth; this is read from them and never written back.
  *
  * <p>Envelope: {@code {"created_at", "created_by", "event", "payload": {...}}}. {@code ownerUris} (only
  * collected for the legacy URL) are the envelope's {@code created_by}, the scheduled event's hosts, an
  * event type's {@code profile.owner}, and any {@code user}, {@code organization} or {@code owner} field of
  * the payload. Calendly sends no delivery id, so the dedupe key is built from what stays the same when Calendly retries one event and
  * differs between two real events (see {@link #dedupeKey()}).
+ *
+ * @param payloadStart byte offset of the payload object's opening brace in {@code body}
+ * @param payloadEnd   byte offset just after its closing brace
  */
-record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<String> ownerUris) {
-
-    /** Events booking processing may act on; anything else is stored and marked IGNORED. */
-    static final Set<String> HANDLED_EVENTS = Set.of(
-            "invitee.created",
-            "invitee.canceled",
-            "invitee_no_show.created",
-            "invitee_no_show.deleted",
-            "routing_form_submission.created",
-            "event_type.created",
-            "event_type.updated",
-            "event_type.deleted");
+public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<String> ownerUris,
+                               byte[] body, int payloadStart, int payloadEnd) {
 
     static final int MAX_EVENT_LENGTH = 100;
 
     /** A correctly signed body that is not a Calendly envelope. */
-    static final class InvalidPayload extends Exception {
+    public static final class InvalidPayload extends Exception {
+        private final String field;
+
         InvalidPayload(String message) {
+            this(message, null);
+        }
+
+        /** @param field the envelope field that is missing or wrong in a body that is a JSON object */
+        InvalidPayload(String message, String field) {
             super(message, null, false, false);
+            this.field = field;
+        }
+
+        /** The envelope field ({@code event}, {@code payload}) missing or wrong; null when the body is no JSON object. */
+        public String field() {
+            return field;
         }
     }
 
+    /** Whether the event is in the {@link CalendlyEvent} catalogue: stored for processing, not as IGNORED. */
     boolean handled() {
-        return HANDLED_EVENTS.contains(event);
+        return CalendlyEvent.processed(event);
     }
 
     static DeliveryEnvelope parse(byte[] body) throws InvalidPayload {
@@ -63,7 +73,7 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
      *
      * @param withOwners whether to collect owner URIs (only the legacy URL needs them)
      */
-    static DeliveryEnvelope parse(byte[] body, boolean withOwners) throws InvalidPayload {
+    public static DeliveryEnvelope parse(byte[] body, boolean withOwners) throws InvalidPayload {
         Fields f = new Fields(withOwners);
         try (JsonParser p = Json.mapper().getFactory().createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -79,7 +89,9 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
                     case "payload" -> {
                         f.payloadSeen = value == JsonToken.START_OBJECT;
                         if (f.payloadSeen) {
+                            f.payloadStart = (int) p.currentTokenLocation().getByteOffset();
                             payload(p, f);
+                            f.payloadEnd = (int) p.currentLocation().getByteOffset();
                         } else {
                             p.skipChildren();
                         }
@@ -99,15 +111,58 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
             throw new InvalidPayload("body is not JSON");
         }
         if (f.event == null || f.event.isBlank()) {
-            throw new InvalidPayload("body has no \"event\" name");
+            throw new InvalidPayload("body has no \"event\" name", "event");
         }
         if (f.event.length() > MAX_EVENT_LENGTH) {
-            throw new InvalidPayload("\"event\" is longer than " + MAX_EVENT_LENGTH + " characters");
+            throw new InvalidPayload("\"event\" is longer than " + MAX_EVENT_LENGTH + " characters", "event");
         }
         if (!f.payloadSeen) {
-            throw new InvalidPayload("body has no \"payload\" object");
+            throw new InvalidPayload("body has no \"payload\" object", "payload");
         }
-        return new DeliveryEnvelope(f.event, instant(f.createdAt), dedupeKey(f, body), Set.copyOf(f.owners));
+        return new DeliveryEnvelope(f.event, instant(f.createdAt), dedupeKey(f, body), Set.copyOf(f.owners), body,
+                f.payloadStart, f.payloadEnd);
+    }
+
+    /**
+     * The payload bound to {@code type}, read from the payload's own bytes with every NUL turned into
+     * U+FFFD (see {@link #withoutNul(byte[], int, int)}).
+     */
+    public <T> T payload(Class<T> type) throws IOException {
+        return Json.mapper().readValue(withoutNul(body, payloadStart, payloadEnd), payloadStart, payloadEnd - payloadStart, type);
+    }
+
+    /** The payload as sent, but with every NUL turned into U+FFFD: what booking stores. */
+    public String payloadJson() {
+        return new String(withoutNul(body, payloadStart, payloadEnd), payloadStart, payloadEnd - payloadStart,
+                StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@code body} with every JSON escape of NUL (backslash, {@code u0000}) between {@code from} and
+     * {@code to} turned into one of U+FFFD, the replacement character (backslash, {@code uFFFD}); the
+     * same array when there is none. PostgreSQL's text and jsonb cannot hold NUL, so a payload with
+     * one could never be stored; both escapes are six bytes, so every offset stays valid. A raw NUL
+     * byte cannot occur: JSON strings must escape control characters, and the parser refuses them.
+     */
+    static byte[] withoutNul(byte[] body, int from, int to) {
+        byte[] out = body;
+        for (int i = from; i < to - 1; i++) {
+            if (body[i] != '\\') {
+                continue;
+            }
+            if (body[i + 1] == 'u' && i + 5 < to && body[i + 2] == '0' && body[i + 3] == '0' && body[i + 4] == '0'
+                    && body[i + 5] == '0') {
+                if (out == body) {
+                    out = body.clone();
+                }
+                out[i + 2] = 'F';
+                out[i + 3] = 'F';
+                out[i + 4] = 'F';
+                out[i + 5] = 'D';
+            }
+            i++; // skip the escaped character: an escaped backslash followed by the text "u0000" is left alone
+        }
+        return out;
     }
 
     /** Line and column of a parse error; never the text there (it is the sender's data). */
@@ -122,6 +177,8 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
         final Set<String> owners = new LinkedHashSet<>();
         String event;
         boolean payloadSeen;
+        int payloadStart = -1;
+        int payloadEnd = -1;
         String createdAt;
         String uri;
         String updatedAt;
@@ -186,7 +243,7 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
             String field = p.currentName();
             JsonToken v = p.nextToken();
             if (field.equals(name) && v == JsonToken.VALUE_STRING) {
-                found = p.getText();
+                found = withoutNul(p.getText());
             } else {
                 p.skipChildren();
             }
@@ -196,10 +253,19 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
 
     private static String text(JsonParser p, JsonToken value) throws IOException {
         if (value == JsonToken.VALUE_STRING) {
-            return p.getText();
+            return withoutNul(p.getText());
         }
         p.skipChildren();
         return null;
+    }
+
+    /**
+     * NUL turned into U+FFFD, as booking does with payloads: the event name and the dedupe key are
+     * stored as text, which in PostgreSQL cannot hold NUL, so a signed body with one must not fail
+     * its insert (Calendly would retry it for days).
+     */
+    static String withoutNul(String s) {
+        return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
     }
 
     /**
@@ -207,7 +273,8 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
      * <ul>
      *   <li>{@code invitee.created}: the invitee URI (a reschedule creates a new invitee);</li>
      *   <li>{@code invitee.canceled}: invitee URI + {@code cancellation.created_at};</li>
-     *   <li>{@code invitee_no_show.created}: invitee URI + {@code no_show.uri} (each marking is a new
+     *   <li>{@code invitee_no_show.created} (also under its older name {@code invitee.no_show}, keyed
+     *       with the current name): invitee URI + {@code no_show.uri} (each marking is a new
      *       no-show resource, so mark, unmark, mark again are three events);</li>
      *   <li>{@code invitee_no_show.deleted}: invitee URI + envelope {@code created_at}, because the payload
      *       no longer names the deleted no-show. If Calendly re-stamped a retry, the worst case is a
@@ -221,14 +288,17 @@ record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<S
         if (f.uri == null) {
             return f.event + "|sha256:" + sha256(body);
         }
-        String discriminator = switch (f.event) {
-            case "invitee.created", "routing_form_submission.created" -> "";
-            case "invitee.canceled" -> f.cancellationCreatedAt;
-            case "invitee_no_show.created" -> f.noShowUri;
-            case "invitee_no_show.deleted" -> f.createdAt;
+        CalendlyEvent known = CalendlyEvent.of(f.event);
+        String discriminator = known == null ? f.updatedAt : switch (known) {
+            case INVITEE_CREATED, ROUTING_FORM_SUBMITTED -> "";
+            case INVITEE_CANCELED -> f.cancellationCreatedAt;
+            case NO_SHOW_CREATED -> f.noShowUri;
+            case NO_SHOW_DELETED -> f.createdAt;
             default -> f.updatedAt;
         };
-        return f.event + "|" + f.uri + (discriminator == null || discriminator.isEmpty() ? "" : "|" + discriminator);
+        // An older name of an event (invitee.no_show) keys like the current one: the same event twice.
+        String name = known == null ? f.event : known.wireName();
+        return name + "|" + f.uri + (discriminator == null || discriminator.isEmpty() ? "" : "|" + discriminator);
     }
 
     /** Calendly's {@code 2026-04-19T20:58:39.000000Z}, read without a DateTimeFormatter on the hot path. */

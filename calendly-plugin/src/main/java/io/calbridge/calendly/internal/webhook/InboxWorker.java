@@ -248,7 +248,7 @@ final class InboxWorker {
 
     private void processInContext(StoredDelivery delivery) {
         long started = System.nanoTime();
-        if (!DeliveryEnvelope.HANDLED_EVENTS.contains(delivery.event())) {
+        if (!CalendlyEvent.processed(delivery.event())) {
             finish(delivery, WebhookInbox.Status.IGNORED, null, started); // a replayed unhandled event
             return;
         }
@@ -259,7 +259,12 @@ final class InboxWorker {
         } catch (PermanentProcessingException e) {
             finish(delivery, WebhookInbox.Status.DEAD, e.getMessage() == null ? e.getClass().getName() : e.getMessage(), started);
         } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
-            failed(delivery, e, started);
+            PermanentProcessingException permanent = PermanentProcessingException.recognise(e);
+            if (permanent != null) {
+                finish(delivery, WebhookInbox.Status.DEAD, permanent.getMessage(), started);
+            } else {
+                failed(delivery, e, started);
+            }
         }
     }
 

@@ -9,7 +9,9 @@ import io.calbridge.db.calendly.Indexes;
 import io.calbridge.db.calendly.Keys;
 import io.calbridge.db.calendly.tables.CalendlyBooking.CalendlyBookingPath;
 import io.calbridge.db.calendly.tables.CalendlyEventTypeMapping.CalendlyEventTypeMappingPath;
+import io.calbridge.db.calendly.tables.CalendlyInviteeOwner.CalendlyInviteeOwnerPath;
 import io.calbridge.db.calendly.tables.CalendlyOauthState.CalendlyOauthStatePath;
+import io.calbridge.db.calendly.tables.CalendlySyncState.CalendlySyncStatePath;
 import io.calbridge.db.calendly.tables.CalendlyWebhookInbox.CalendlyWebhookInboxPath;
 import io.calbridge.db.calendly.tables.CalendlyWebhookRejection.CalendlyWebhookRejectionPath;
 import io.calbridge.db.calendly.tables.records.CalendlyIntegrationRecord;
@@ -292,6 +294,11 @@ public class CalendlyIntegration extends TableImpl<CalendlyIntegrationRecord> {
      */
     public final TableField<CalendlyIntegrationRecord, OffsetDateTime> TOKEN_RETRY_AT = createField(DSL.name("token_retry_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
 
+    /**
+     * The column <code>calendly_integration.subscription_gap_cause</code>.
+     */
+    public final TableField<CalendlyIntegrationRecord, String> SUBSCRIPTION_GAP_CAUSE = createField(DSL.name("subscription_gap_cause"), SQLDataType.CLOB, this, "");
+
     private CalendlyIntegration(Name alias, Table<CalendlyIntegrationRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -400,6 +407,19 @@ public class CalendlyIntegration extends TableImpl<CalendlyIntegrationRecord> {
         return _calendlyEventTypeMapping;
     }
 
+    private transient CalendlyInviteeOwnerPath _calendlyInviteeOwner;
+
+    /**
+     * Get the implicit to-many join path to the
+     * <code>calendly_invitee_owner</code> table
+     */
+    public CalendlyInviteeOwnerPath calendlyInviteeOwner() {
+        if (_calendlyInviteeOwner == null)
+            _calendlyInviteeOwner = new CalendlyInviteeOwnerPath(this, null, Keys.CALENDLY_INVITEE_OWNER__CALENDLY_INVITEE_OWNER_INTEGRATION_ID_FKEY.getInverseKey());
+
+        return _calendlyInviteeOwner;
+    }
+
     private transient CalendlyOauthStatePath _calendlyOauthState;
 
     /**
@@ -411,6 +431,19 @@ public class CalendlyIntegration extends TableImpl<CalendlyIntegrationRecord> {
             _calendlyOauthState = new CalendlyOauthStatePath(this, null, Keys.CALENDLY_OAUTH_STATE__CALENDLY_OAUTH_STATE_INTEGRATION_ID_FKEY.getInverseKey());
 
         return _calendlyOauthState;
+    }
+
+    private transient CalendlySyncStatePath _calendlySyncState;
+
+    /**
+     * Get the implicit to-many join path to the
+     * <code>calendly_sync_state</code> table
+     */
+    public CalendlySyncStatePath calendlySyncState() {
+        if (_calendlySyncState == null)
+            _calendlySyncState = new CalendlySyncStatePath(this, null, Keys.CALENDLY_SYNC_STATE__CALENDLY_SYNC_STATE_INTEGRATION_ID_FKEY.getInverseKey());
+
+        return _calendlySyncState;
     }
 
     private transient CalendlyWebhookInboxPath _calendlyWebhookInbox;

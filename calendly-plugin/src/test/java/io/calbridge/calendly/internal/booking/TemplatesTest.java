@@ -3,6 +3,8 @@ package io.calbridge.calendly.internal.booking;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calbridge.calendly.internal.client.Invitee;
+import io.calbridge.calendly.internal.client.ScheduledEvent;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -27,12 +29,12 @@ class TemplatesTest {
 
     @Test
     void meetingTimesShowInTheTenantsZone_answersInCalendlysOrder() {
-        var q1 = new Invitee.Answer("Second ", "b", 1);
-        var q0 = new Invitee.Answer("First", "a", 0);
-        var event = new Invitee.ScheduledEvent("e", "Intro ", "active", Instant.parse("2026-04-21T02:00:00Z"),
-                Instant.parse("2026-04-21T02:45:00Z"), "t", null, List.of(), null);
-        var p = new Invitee("u", "x@example.com", "X", null, null, "active", "UTC", null, false, null, null, null, null,
-                null, null, List.of(q1, q0), null, null, null, event);
+        var q1 = new Invitee.QuestionAndAnswer("Second ", "b", 1);
+        var q0 = new Invitee.QuestionAndAnswer("First", "a", 0);
+        var event = new ScheduledEvent("e", "Intro ", "active", Instant.parse("2026-04-21T02:00:00Z"),
+                Instant.parse("2026-04-21T02:45:00Z"), "t", null, null, null, null, List.of(), List.of(), null, null, null, null);
+        var p = new Invitee("u", "x@example.com", "X", null, null, "active", "UTC", "e", null, null, null, null, false,
+                null, null, List.of(q1, q0), null, null, null, null, null, null, null, null, null, event);
 
         var v = TemplateValues.of(p, ZoneId.of("America/Denver"));
 

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.crypto;
 
+import io.calbridge.testing.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +12,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class AccessTokenCacheTest {
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
+    private final TestClock clock = TestClock.fixed(Instant.parse("2025-03-01T10:00:00Z"));
     private final AccessTokenCache cache = new AccessTokenCache(100, clock);
 
     @Test
@@ -20,7 +21,7 @@ class AccessTokenCacheTest {
         cache.put("t1", integration, Secret.of("token"), clock.instant().plus(Duration.ofMinutes(10)));
 
         clock.advance(Duration.ofMinutes(9));
-        assertEquals("token", cache.get(integration).orElseThrow().accessToken().reveal());
+        assertEquals("token", cache.get(integration).orElseThrow().token().reveal());
 
         clock.advance(Duration.ofMinutes(1));
         assertTrue(cache.get(integration).isEmpty());
@@ -37,7 +38,7 @@ class AccessTokenCacheTest {
         clock.advance(Duration.ofMinutes(5));
 
         assertTrue(cache.get(shortLived).isEmpty());
-        assertEquals("long", cache.get(longLived).orElseThrow().accessToken().reveal());
+        assertEquals("long", cache.get(longLived).orElseThrow().token().reveal());
         assertEquals(1, cache.estimatedSize());
     }
 
@@ -68,7 +69,7 @@ class AccessTokenCacheTest {
         cache.put("t1", integration, Secret.of("new"), clock.instant().plus(Duration.ofHours(2)));
         clock.advance(Duration.ofMinutes(10));
 
-        assertEquals("new", cache.get(integration).orElseThrow().accessToken().reveal());
+        assertEquals("new", cache.get(integration).orElseThrow().token().reveal());
     }
 
     @Test
@@ -131,10 +132,12 @@ class AccessTokenCacheTest {
         long before = cache.epoch();
         cache.invalidateTenant("t1"); // another node's disconnect arrives while the token is being loaded
 
-        cache.put("t1", integration, Secret.of("stale"), clock.instant().plus(Duration.ofHours(1)), before);
+        cache.put(integration, new CachedToken("t1", Secret.of("stale"), clock.instant().plus(Duration.ofHours(1)), null, 0),
+                clock.instant().plus(Duration.ofHours(1)), before);
 
         assertTrue(cache.get(integration).isEmpty());
-        cache.put("t1", integration, Secret.of("fresh"), clock.instant().plus(Duration.ofHours(1)), cache.epoch());
-        assertEquals("fresh", cache.get(integration).orElseThrow().accessToken().reveal());
+        cache.put(integration, new CachedToken("t1", Secret.of("fresh"), clock.instant().plus(Duration.ofHours(1)), null, 0),
+                clock.instant().plus(Duration.ofHours(1)), cache.epoch());
+        assertEquals("fresh", cache.get(integration).orElseThrow().token().reveal());
     }
 }

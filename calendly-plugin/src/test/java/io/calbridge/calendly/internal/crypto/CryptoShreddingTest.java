@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.crypto;
 
+import io.calbridge.testing.TestClock;
 import static io.calbridge.calendly.internal.crypto.Fixtures.insertIntegration;
 import static io.calbridge.calendly.internal.crypto.Fixtures.newMasterKey;
 import static io.calbridge.calendly.internal.crypto.Fixtures.newTenant;
@@ -28,7 +29,7 @@ class CryptoShreddingTest {
     @RegisterExtension
     static final TestDatabase database = TestDatabase.migratedBy(CalendlySchema::migrate);
 
-    static final MutableClock clock = new MutableClock(Instant.parse("2025-06-01T08:30:00Z"));
+    static final TestClock clock = TestClock.fixed(Instant.parse("2025-06-01T08:30:00Z"));
     static MasterKey masterKey;
     static TenantKeyring keyring;
     static Db db;

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.oauth;
 
+import io.calbridge.testing.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -112,7 +113,7 @@ final class OAuthKit implements AutoCloseable {
         }
     }
 
-    final TestClock clock = new TestClock();
+    final TestClock clock = TestClock.shifted();
     final List<Notified> notified = new CopyOnWriteArrayList<>();
     final CalendlySandbox sb;
     final int port;

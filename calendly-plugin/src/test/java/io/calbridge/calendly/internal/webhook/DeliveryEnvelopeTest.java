@@ -118,4 +118,29 @@ class DeliveryEnvelopeTest {
     void notAnEnvelope_isInvalid(String body) {
         assertThrows(DeliveryEnvelope.InvalidPayload.class, () -> DeliveryEnvelope.parse(body.getBytes(StandardCharsets.UTF_8)));
     }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void thePayload_isReadFromItsOwnBytes_asSent(String name) throws Exception {
+        byte[] body = CalendlyFixtures.webhook(name);
+        var envelope = DeliveryEnvelope.parse(body);
+
+        var tree = io.calbridge.calendly.internal.common.Json.mapper().readTree(body).get("payload");
+        assertEquals(tree, io.calbridge.calendly.internal.common.Json.mapper().readTree(envelope.payloadJson()));
+        assertEquals(tree, envelope.payload(com.fasterxml.jackson.databind.JsonNode.class));
+    }
+
+    @Test
+    void nulInThePayload_isReadAsTheReplacementCharacter_andAnEscapedBackslashIsLeftAlone() throws Exception {
+        // In this Java source, \\u0000 is the six characters of the JSON escape, \\\\ one escaped backslash.
+        String body = "{\"event\":\"invitee.created\",\"payload\":{\"uri\":\"u\",\"name\":\"Jane\\u0000Doe\","
+                + "\"note\":\"C:\\\\u0000\"}}";
+        var envelope = DeliveryEnvelope.parse(body.getBytes(StandardCharsets.UTF_8));
+
+        var payload = envelope.payload(com.fasterxml.jackson.databind.JsonNode.class);
+        assertEquals("Jane\uFFFDDoe", payload.get("name").asText());
+        assertEquals("C:\\u0000", payload.get("note").asText(), "a backslash followed by the text u0000 is no NUL");
+        assertFalse(envelope.payloadJson().contains("Jane\\u0000"), envelope.payloadJson());
+        assertTrue(new String(envelope.body(), StandardCharsets.UTF_8).contains("Jane\\u0000Doe"), "the raw body is not changed");
+    }
 }

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
+import io.calbridge.testing.TestClock;
 import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,7 +19,7 @@ class SignatureVerifierTest {
     private static final Secret KEY = Secret.of("test-signing-key-not-from-calendly");
     private static final Secret OTHER = Secret.of("another-key");
     private static final long T = 1776632319L;
-    private final MutableClock clock = new MutableClock(Instant.ofEpochSecond(T));
+    private final TestClock clock = TestClock.fixed(Instant.ofEpochSecond(T));
     private final SignatureVerifier verifier = new SignatureVerifier(clock, Duration.ofMinutes(3), Duration.ofSeconds(30));
     private final byte[] body = CalendlyFixtures.webhook("invitee.created.basic.json");
 

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
+import io.calbridge.testing.TestClock;
 import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
 import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_REJECTION;
 
@@ -29,7 +30,7 @@ import org.awaitility.Awaitility;
  */
 final class WebhookHarness implements AutoCloseable {
     final Db db;
-    final MutableClock clock = MutableClock.atNow();
+    final TestClock clock = TestClock.atNow();
     final TenantKeyring box;
     final RecordingProcessor processor = new RecordingProcessor();
     /** What the worker reported to its dead-letter listener, as "inboxId: error". */

@@ -697,6 +697,21 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
         return (OffsetDateTime) get(44);
     }
 
+    /**
+     * Setter for <code>calendly_integration.subscription_gap_cause</code>.
+     */
+    public CalendlyIntegrationRecord setSubscriptionGapCause(String value) {
+        set(45, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_integration.subscription_gap_cause</code>.
+     */
+    public String getSubscriptionGapCause() {
+        return (String) get(45);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -720,7 +735,7 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
     /**
      * Create a detached, initialised CalendlyIntegrationRecord
      */
-    public CalendlyIntegrationRecord(UUID id, String tenantId, String connectionMode, String status, String clientId, byte[] clientSecretEnc, byte[] accessTokenEnc, OffsetDateTime accessTokenExpiresAt, byte[] refreshTokenEnc, Long tokenVersion, OffsetDateTime tokenRefreshedAt, String tokenFailure, OffsetDateTime tokenFailureAt, String scopes, String calendlyUserUri, String calendlyOrganizationUri, String calendlyUserName, String calendlyUserEmail, String calendlyUserTimezone, String calendlyRole, String webhookPathToken, String subscriptionUri, String subscriptionScope, String subscriptionScopeOverride, String subscriptionState, OffsetDateTime subscriptionCheckedAt, String subscriptionError, OffsetDateTime subscriptionGapStartedAt, OffsetDateTime subscriptionRecreatedAt, byte[] signingKeyEnc, byte[] previousSigningKeyEnc, OffsetDateTime previousSigningKeyUntil, JSONB settings, String connectedBy, OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime connectedAt, OffsetDateTime disconnectedAt, OffsetDateTime lastDeliveryAt, OffsetDateTime tokenRequestsWindowStart, Integer tokenRequestsInWindow, String subscriptionLeaseOwner, OffsetDateTime subscriptionLeaseUntil, byte[] appSigningKeyEnc, OffsetDateTime tokenRetryAt) {
+    public CalendlyIntegrationRecord(UUID id, String tenantId, String connectionMode, String status, String clientId, byte[] clientSecretEnc, byte[] accessTokenEnc, OffsetDateTime accessTokenExpiresAt, byte[] refreshTokenEnc, Long tokenVersion, OffsetDateTime tokenRefreshedAt, String tokenFailure, OffsetDateTime tokenFailureAt, String scopes, String calendlyUserUri, String calendlyOrganizationUri, String calendlyUserName, String calendlyUserEmail, String calendlyUserTimezone, String calendlyRole, String webhookPathToken, String subscriptionUri, String subscriptionScope, String subscriptionScopeOverride, String subscriptionState, OffsetDateTime subscriptionCheckedAt, String subscriptionError, OffsetDateTime subscriptionGapStartedAt, OffsetDateTime subscriptionRecreatedAt, byte[] signingKeyEnc, byte[] previousSigningKeyEnc, OffsetDateTime previousSigningKeyUntil, JSONB settings, String connectedBy, OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime connectedAt, OffsetDateTime disconnectedAt, OffsetDateTime lastDeliveryAt, OffsetDateTime tokenRequestsWindowStart, Integer tokenRequestsInWindow, String subscriptionLeaseOwner, OffsetDateTime subscriptionLeaseUntil, byte[] appSigningKeyEnc, OffsetDateTime tokenRetryAt, String subscriptionGapCause) {
         super(CalendlyIntegration.CALENDLY_INTEGRATION);
 
         setId(id);
@@ -768,6 +783,7 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
         setSubscriptionLeaseUntil(subscriptionLeaseUntil);
         setAppSigningKeyEnc(appSigningKeyEnc);
         setTokenRetryAt(tokenRetryAt);
+        setSubscriptionGapCause(subscriptionGapCause);
         resetChangedOnNotNull();
     }
 }

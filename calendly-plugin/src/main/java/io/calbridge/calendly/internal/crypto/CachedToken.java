@@ -1,23 +1,26 @@
-package io.calbridge.calendly.internal.oauth;
+package io.calbridge.calendly.internal.crypto;
 
 import io.calbridge.calendly.internal.common.Secret;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * An access token as this node holds it.
+ * An access token as this node holds it: the one model of a token for the token refresher
+ * ({@code oauth}) and the per-node cache ({@link AccessTokenCache}). Prints its secret as {@code ***}.
  *
  * @param expiresAt   null for a personal access token (it does not expire)
- * @param refreshedAt when it was obtained; with {@code expiresAt} it gives the token's lifetime
+ * @param refreshedAt when it was obtained; with {@code expiresAt} it gives the token's lifetime; null
+ *                    when not known
+ * @param version     the integration row's {@code token_version} it was read at (0 when not known)
  */
-record CachedToken(String tenantId, Secret token, Instant expiresAt, Instant refreshedAt, long version) {
+public record CachedToken(String tenantId, Secret token, Instant expiresAt, Instant refreshedAt, long version) {
 
     /**
      * Still good to hand out: more than the refresh margin before expiry. The margin shrinks to half
      * the token's lifetime for short-lived tokens, so a lifetime below the margin does not mean
      * "refresh on every call".
      */
-    boolean usable(Instant now, Duration margin) {
+    public boolean usable(Instant now, Duration margin) {
         if (expiresAt == null) {
             return true;
         }
@@ -32,7 +35,7 @@ record CachedToken(String tenantId, Secret token, Instant expiresAt, Instant ref
     }
 
     /** Not yet expired (though perhaps inside the refresh margin). */
-    boolean valid(Instant now) {
+    public boolean valid(Instant now) {
         return expiresAt == null || now.isBefore(expiresAt);
     }
 }
