@@ -29,6 +29,8 @@ module io.calbridge.calendly {
     requires com.github.benmanes.caffeine;
     requires io.calbridge.limits;
     requires org.slf4j;
+    requires gg.jte.runtime; // the settings UI's templates, compiled into internal.ui.templates at build time
+    requires static java.compiler; // @Generated on those templates (source retention)
     requires static com.zaxxer.hikari; // optional: a short checkout on the receive path with HikariCP pools
 
     opens io.calbridge.calendly.internal to com.fasterxml.jackson.databind;

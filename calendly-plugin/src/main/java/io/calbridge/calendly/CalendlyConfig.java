@@ -157,9 +157,11 @@ public final class CalendlyConfig {
      * registered: the slowest a request body may arrive, in bytes per second averaged from its first
      * byte; slower requests get 408. Stops clients that trickle bodies from holding a thread each on
      * routes that read bodies blockingly (forms, JSON). {@code 0} leaves the host's setting alone.
-     * Default 1024.
+     * Default 128: the average runs from the request's first byte, so a small form posted by a client
+     * that is itself descheduled for a moment must not look slow (1024 refused such posts under load),
+     * while a client trickling a byte every few seconds is still cut off at its first read.
      */
-    public long httpMinRequestDataRate = 1024;
+    public long httpMinRequestDataRate = 128;
 
     /** Refresh an access token this long before it expires. Default 5 minutes. */
     public Duration tokenRefreshMargin = Duration.ofMinutes(5);
@@ -193,6 +195,14 @@ public final class CalendlyConfig {
      * path resolved against {@link #publicBaseUrl}. Default: none (a small HTML or JSON answer instead).
      */
     public String settingsPageUrl;
+
+    /**
+     * The drop-in settings UI for tenant admins, or null for none (the default): e.g.
+     * {@code c.settingsUi = SettingsUi.at("/app/calendly")} serves the Calendly page at that path of the
+     * host. It needs {@link io.calbridge.calendly.spi.HostSecurity#csrfToken} to change anything. When
+     * {@link #settingsPageUrl} is not set, the browser returns to the UI after connecting.
+     */
+    public SettingsUi settingsUi;
 
     /** Attempts per Calendly call (first try included) on 429, 5xx and network errors. Default 5. */
     public int calendlyMaxAttempts = 5;

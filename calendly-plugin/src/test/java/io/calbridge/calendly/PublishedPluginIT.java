@@ -81,6 +81,21 @@ class PublishedPluginIT {
     }
 
     @Test
+    void theSettingsUisTemplatesArePrecompiled_andNeedOnlyJtesRuntime() throws IOException {
+        Set<String> entries = entries(pluginJar());
+        assertTrue(entries.contains("io/calbridge/calendly/internal/ui/templates/JteconnectionGenerated.class"),
+                "the templates are compiled into the module");
+        assertTrue(entries.contains("io/calbridge/calendly/internal/ui/messages_de.properties"));
+        assertEquals(List.of(), entries.stream().filter(e -> e.endsWith(".jte")).toList(), "no template sources to compile at runtime");
+        List<String> jte = runtimeDependencies().stream().map(p -> p.getFileName().toString())
+                .filter(n -> n.startsWith("jte")).toList();
+        assertEquals(1, jte.size(), jte.toString());
+        assertTrue(jte.get(0).startsWith("jte-runtime-"), "jte's runtime only, not its compiler: " + jte);
+        assertTrue(ModuleFinder.of(pluginJar()).findAll().iterator().next().descriptor().requires().stream()
+                .anyMatch(r -> r.name().equals("gg.jte.runtime")), "the module reads jte's runtime");
+    }
+
+    @Test
     void theModuleExportsOnlyTheApi() {
         ModuleDescriptor module = ModuleFinder.of(pluginJar()).findAll().iterator().next().descriptor();
 

@@ -47,7 +47,7 @@ public final class RegenerateJooq {
             new Target_("calendly-plugin", "db/calendly-plugin", "calendly_schema_history", "io.calbridge.db.calendly",
                     "calendly_(?!schema_history).*"),
             new Target_("tenant-host", "db/host", "host_schema_history", "io.calbridge.db.host",
-                    "tenant|app_user|tenant_member|contact_status|contact|mailing_list|list_member|tag|contact_tag|task|activity|host_idempotency"));
+                    "tenant|app_user|tenant_member|contact_status|contact|mailing_list|list_member|tag|contact_tag|task|activity|host_idempotency|host_session|host_login_failure"));
 
     private RegenerateJooq() {
     }

@@ -11,7 +11,7 @@ final class HomePage {
     static String render(Health.Report ready) {
         return """
                 <!doctype html>
-                <html lang="en"><head><meta charset="utf-8"><title>tenant-host</title>
+                <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>tenant-host</title>
                 <link rel="stylesheet" href="/static/app.css"></head>
                 <body><main class="narrow">
                 <h1>tenant-host</h1>

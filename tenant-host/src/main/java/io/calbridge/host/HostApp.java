@@ -67,7 +67,7 @@ public final class HostApp {
         this.metrics = new HostMetrics(dataSource);
         DSLContext dsl = HostDsl.using(dataSource);
         UserDirectory directory = new UserDirectory(dsl);
-        SecurityConfig security = new SecurityConfig(securitySettings, directory);
+        SecurityConfig security = new SecurityConfig(securitySettings, directory, dsl);
         WebApp web = new WebApp(security, directory, dsl);
         this.javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -80,7 +80,7 @@ public final class HostApp {
                 c.security = security.hostSecurity();
                 c.host = Crm.hostServices(dataSource);
                 c.personErasure = Crm.personErasure(dataSource);
-                c.settingsPageUrl = "/app/calendly";
+                c.settingsUi = web.calendlyUi(); // the Calendly page at /app/calendly, in the app's layout
                 c.meterRegistry = metrics.registry();
                 plugin.accept(c);
             }));

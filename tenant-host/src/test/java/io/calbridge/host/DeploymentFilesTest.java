@@ -112,7 +112,8 @@ class DeploymentFilesTest {
         }
         assertEquals(2, new TreeSet<>(upstreams).size(), "each node has its own port");
         assertTrue(caddyfile.contains("reverse_proxy " + String.join(" ", upstreams) + " {"), caddyfile);
-        assertTrue(caddyfile.contains("lb_policy cookie"), "sticky sessions: browser sessions are in each node's memory");
+        assertTrue(caddyfile.contains("lb_policy round_robin") && !caddyfile.contains("lb_policy cookie"),
+                "no sticky sessions: browser sessions and login counts are in PostgreSQL, any node serves any request");
         assertTrue(caddyfile.contains("health_uri /health/ready"));
 
         Map<String, String> sandbox = options(services.get("calendly-sandbox").get("command"));

@@ -35,6 +35,8 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.ResponseHeaders;
 import io.calbridge.calendly.internal.settings.Access;
 import io.calbridge.calendly.internal.settings.SettingsApi;
+import io.calbridge.calendly.internal.ui.SettingsUiRoutes;
+import io.calbridge.calendly.SettingsUi;
 import io.calbridge.calendly.spi.HostSecurity;
 import io.calbridge.calendly.spi.HostServices;
 import io.calbridge.calendly.spi.HostCall;
@@ -87,7 +89,8 @@ public final class Wiring {
             long httpMinRequestDataRate,
             PrivacySettings privacy,
             io.calbridge.calendly.spi.PersonErasure personErasure,
-            SyncOptions sync) {
+            SyncOptions sync,
+            SettingsUi settingsUi) {
 
         public static Settings validate(CalendlyConfig c) {
             require(c.publicBaseUrl != null && !c.publicBaseUrl.isBlank(),
@@ -131,7 +134,8 @@ public final class Wiring {
                     new PrivacySettings(c.webhookBodyRetention, c.deadLetterRetention, c.bookingPersonalDataRetention,
                             c.retentionPurgeBatchSize, c.retentionPurgeInterval), c.personErasure,
                     new SyncOptions(c.syncPollInterval, c.syncSweepInterval, c.syncGapMargin, c.syncSilence, c.syncThreads,
-                            c.syncBackgroundRequestsPerMinute, SyncOptions.defaults().lease()));
+                            c.syncBackgroundRequestsPerMinute, SyncOptions.defaults().lease()),
+                    c.settingsUi);
         }
 
         private static WebhookSettings webhookSettings(CalendlyConfig c, String prefix) {
@@ -193,6 +197,7 @@ public final class Wiring {
     private final Sync sync;
     private Thread rotationResumer;
     private final Access access;
+    private final SettingsUiRoutes settingsUi;
 
     public Wiring(Settings settings) {
         this.settings = settings;
@@ -204,7 +209,7 @@ public final class Wiring {
         // Before any cache exists: the caches of every node are read only while this node hears the others.
         this.invalidation = CacheInvalidation.create(db);
         this.keyring = TenantKeyring.create(db, settings.masterKey(), settings.previousMasterKeys(), settings.clock(),
-                settings.meterRegistry(), TenantKeyring.Options.DEFAULTS, invalidation::trusted);
+                settings.meterRegistry(), TenantKeyring.Options.DEFAULTS, invalidation::trusted, invalidation);
         this.calendly = new CalendlyClient(settings.oauth().client(), Sleeper.SYSTEM, settings.clock());
         ReauthorizationListener reauthorization = ReauthorizationListener.notifying(settings.host().notifications());
         // Invitees' personal data (bodies, booking rows, effect results) is sealed with the tenant's data key.
@@ -229,6 +234,10 @@ public final class Wiring {
                 new SettingsApi.Options(settings.routePrefix(), settings.publicBaseUrl().toString(),
                         settings.oauth().platform().isPresent(), settings.oauth().redirectUri().toString(),
                         settings.tokenRefreshMargin()), settings.clock(), sync::report);
+        // The drop-in settings UI, when the host mounts one: the same services as the JSON API.
+        this.settingsUi = settings.settingsUi() == null ? null : new SettingsUiRoutes(settings.settingsUi(), access,
+                settings.security(), settings.host().tenants(), settingsApi, bookings.settings(), bookings.mappings(),
+                bookings.dryRun(), webhooks.operations(), connections, sync);
         invalidation.subscribe(new CacheInvalidation.Handler() {
             @Override
             public void tenantChanged(String tenantId) {
@@ -381,6 +390,9 @@ public final class Wiring {
         sync.registerRoutes(routes, settingsPath());
         settingsApi.registerRoutes(routes);
         webhooks.registerRoutes(routes);
+        if (settingsUi != null) {
+            settingsUi.register(routes);
+        }
     }
 
     /** Root of the settings API (connect, callback, disconnect, settings, mappings...). */

@@ -29,6 +29,30 @@ public interface HostSecurity {
     Optional<Caller> caller(Context ctx);
 
     /**
+     * The host's CSRF token for this request's session, for the drop-in settings UI
+     * ({@link io.calbridge.calendly.SettingsUi}): the UI puts it into every form it renders (field
+     * {@link #csrfField()}) and refuses a form post whose token does not match it. Hosts that do not
+     * mount the UI need not implement it. Default: none, and the UI then refuses every form post (403)
+     * rather than change anything unprotected.
+     *
+     * @param ctx the request of an authenticated caller
+     * @return the token the host expects in this session's forms, or empty when it has none
+     */
+    default Optional<String> csrfToken(Context ctx) {
+        return Optional.empty();
+    }
+
+    /**
+     * The form field that carries {@link #csrfToken(Context)}: the one the host's own CSRF filter reads,
+     * so that the filter, if it covers the UI's routes, accepts the UI's forms too. Default {@code _csrf}.
+     *
+     * @return the field name
+     */
+    default String csrfField() {
+        return "_csrf";
+    }
+
+    /**
      * An authenticated caller.
      *
      * @param tenantId    the host's tenant id, as the plugin stores it; never blank

@@ -10,6 +10,8 @@ import io.calbridge.db.host.tables.Contact;
 import io.calbridge.db.host.tables.ContactStatus;
 import io.calbridge.db.host.tables.ContactTag;
 import io.calbridge.db.host.tables.HostIdempotency;
+import io.calbridge.db.host.tables.HostLoginFailure;
+import io.calbridge.db.host.tables.HostSession;
 import io.calbridge.db.host.tables.ListMember;
 import io.calbridge.db.host.tables.MailingList;
 import io.calbridge.db.host.tables.Tag;
@@ -69,6 +71,16 @@ public class DefaultSchema extends SchemaImpl {
     public final HostIdempotency HOST_IDEMPOTENCY = HostIdempotency.HOST_IDEMPOTENCY;
 
     /**
+     * The table <code>host_login_failure</code>.
+     */
+    public final HostLoginFailure HOST_LOGIN_FAILURE = HostLoginFailure.HOST_LOGIN_FAILURE;
+
+    /**
+     * The table <code>host_session</code>.
+     */
+    public final HostSession HOST_SESSION = HostSession.HOST_SESSION;
+
+    /**
      * The table <code>list_member</code>.
      */
     public final ListMember LIST_MEMBER = ListMember.LIST_MEMBER;
@@ -120,6 +132,8 @@ public class DefaultSchema extends SchemaImpl {
             ContactStatus.CONTACT_STATUS,
             ContactTag.CONTACT_TAG,
             HostIdempotency.HOST_IDEMPOTENCY,
+            HostLoginFailure.HOST_LOGIN_FAILURE,
+            HostSession.HOST_SESSION,
             ListMember.LIST_MEMBER,
             MailingList.MAILING_LIST,
             Tag.TAG,

@@ -7,6 +7,8 @@ package io.calbridge.db.host;
 import io.calbridge.db.host.tables.Activity;
 import io.calbridge.db.host.tables.Contact;
 import io.calbridge.db.host.tables.ContactTag;
+import io.calbridge.db.host.tables.HostLoginFailure;
+import io.calbridge.db.host.tables.HostSession;
 import io.calbridge.db.host.tables.ListMember;
 import io.calbridge.db.host.tables.Task;
 import io.calbridge.db.host.tables.TenantMember;
@@ -30,6 +32,8 @@ public class Indexes {
     public static final Index ACTIVITY_CONTACT_IDX = Internal.createIndex(DSL.name("activity_contact_idx"), Activity.ACTIVITY, new OrderField[] { Activity.ACTIVITY.TENANT_ID, Activity.ACTIVITY.CONTACT_ID, Activity.ACTIVITY.OCCURRED_AT.desc() }, false);
     public static final Index CONTACT_TAG_TAG_IDX = Internal.createIndex(DSL.name("contact_tag_tag_idx"), ContactTag.CONTACT_TAG, new OrderField[] { ContactTag.CONTACT_TAG.TENANT_ID, ContactTag.CONTACT_TAG.TAG_ID }, false);
     public static final Index CONTACT_TENANT_CREATED_IDX = Internal.createIndex(DSL.name("contact_tenant_created_idx"), Contact.CONTACT, new OrderField[] { Contact.CONTACT.TENANT_ID, Contact.CONTACT.CREATED_AT.desc() }, false);
+    public static final Index HOST_LOGIN_FAILURE_WINDOW_IDX = Internal.createIndex(DSL.name("host_login_failure_window_idx"), HostLoginFailure.HOST_LOGIN_FAILURE, new OrderField[] { HostLoginFailure.HOST_LOGIN_FAILURE.WINDOW_START }, false);
+    public static final Index HOST_SESSION_EXPIRY_IDX = Internal.createIndex(DSL.name("host_session_expiry_idx"), HostSession.HOST_SESSION, new OrderField[] { HostSession.HOST_SESSION.EXPIRY_MS }, false);
     public static final Index LIST_MEMBER_CONTACT_IDX = Internal.createIndex(DSL.name("list_member_contact_idx"), ListMember.LIST_MEMBER, new OrderField[] { ListMember.LIST_MEMBER.TENANT_ID, ListMember.LIST_MEMBER.CONTACT_ID }, false);
     public static final Index TASK_CONTACT_IDX = Internal.createIndex(DSL.name("task_contact_idx"), Task.TASK, new OrderField[] { Task.TASK.TENANT_ID, Task.TASK.CONTACT_ID }, false);
     public static final Index TASK_TENANT_DUE_IDX = Internal.createIndex(DSL.name("task_tenant_due_idx"), Task.TASK, new OrderField[] { Task.TASK.TENANT_ID, Task.TASK.DUE_AT }, false);

@@ -10,6 +10,8 @@ import io.calbridge.db.host.tables.Contact;
 import io.calbridge.db.host.tables.ContactStatus;
 import io.calbridge.db.host.tables.ContactTag;
 import io.calbridge.db.host.tables.HostIdempotency;
+import io.calbridge.db.host.tables.HostLoginFailure;
+import io.calbridge.db.host.tables.HostSession;
 import io.calbridge.db.host.tables.ListMember;
 import io.calbridge.db.host.tables.MailingList;
 import io.calbridge.db.host.tables.Tag;
@@ -53,6 +55,16 @@ public class Tables {
      * The table <code>host_idempotency</code>.
      */
     public static final HostIdempotency HOST_IDEMPOTENCY = HostIdempotency.HOST_IDEMPOTENCY;
+
+    /**
+     * The table <code>host_login_failure</code>.
+     */
+    public static final HostLoginFailure HOST_LOGIN_FAILURE = HostLoginFailure.HOST_LOGIN_FAILURE;
+
+    /**
+     * The table <code>host_session</code>.
+     */
+    public static final HostSession HOST_SESSION = HostSession.HOST_SESSION;
 
     /**
      * The table <code>list_member</code>.

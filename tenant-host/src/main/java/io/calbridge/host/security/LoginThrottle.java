@@ -1,10 +1,19 @@
 package io.calbridge.host.security;
 
-import io.calbridge.limits.WindowedLimit;
+import static io.calbridge.db.host.Tables.HOST_LOGIN_FAILURE;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * Counts failed logins per account (email) and per client address and refuses further attempts
@@ -13,9 +22,11 @@ import java.util.Optional;
  * of continuing behind the 429. A successful login clears the account's count, never the
  * address's (one valid account must not reset the address for guessing at others).
  *
- * <p>Counts live in this node's memory, in {@link WindowedLimit}s (bounded, expiring; the same
- * mechanism as the plugin's webhook rejection log): with several nodes an attacker gets the limit once
- * per node. Thread-safe.
+ * <p>Counts live in PostgreSQL ({@code host_login_failure}), shared by every node: behind a load
+ * balancer without sticky sessions an attacker gets the limit once, not once per node. Each count is
+ * one atomic upsert; keys are SHA-256 hashes of the normalized email or address, and rows whose
+ * window is over are deleted as failures come in, so the table stays as small as the current
+ * attacks. Times come from the {@link Clock}. Thread-safe.
  */
 public final class LoginThrottle {
     /**
@@ -39,32 +50,80 @@ public final class LoginThrottle {
         }
     }
 
-    /** Keys remembered per kind (accounts, addresses); the least useful are forgotten first. */
-    private static final int MAX_KEYS = 100_000;
+    private static final String ACCOUNT = "A";
+    private static final String ADDRESS = "N";
 
-    private final WindowedLimit accounts;
-    private final WindowedLimit addresses;
+    private final DSLContext dsl;
+    private final Clock clock;
+    private final Limits limits;
 
-    public LoginThrottle(Clock clock, Limits limits) {
-        this.accounts = new WindowedLimit(limits.perAccount(), limits.window(), MAX_KEYS, clock);
-        this.addresses = new WindowedLimit(limits.perAddress(), limits.window(), MAX_KEYS, clock);
+    public LoginThrottle(DSLContext dsl, Clock clock, Limits limits) {
+        this.dsl = Objects.requireNonNull(dsl, "dsl");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /** How long the caller must wait before trying again, or empty when an attempt may go ahead. */
     public Optional<Duration> blockedFor(String email, String address) {
-        Duration account = accounts.blockedFor(accountKey(email)).orElse(Duration.ZERO);
-        Duration byAddress = addresses.blockedFor(addressKey(address)).orElse(Duration.ZERO);
-        Duration longest = account.compareTo(byAddress) >= 0 ? account : byAddress;
-        return longest.isZero() ? Optional.empty() : Optional.of(longest);
+        OffsetDateTime now = now();
+        byte[] account = hash(accountKey(email));
+        byte[] byAddress = hash(addressKey(address));
+        Duration longest = Duration.ZERO;
+        var rows = dsl.select(HOST_LOGIN_FAILURE.KIND, HOST_LOGIN_FAILURE.FAILURES, HOST_LOGIN_FAILURE.WINDOW_START)
+                .from(HOST_LOGIN_FAILURE)
+                .where(HOST_LOGIN_FAILURE.KIND.eq(ACCOUNT).and(HOST_LOGIN_FAILURE.KEY_HASH.eq(account))
+                        .or(HOST_LOGIN_FAILURE.KIND.eq(ADDRESS).and(HOST_LOGIN_FAILURE.KEY_HASH.eq(byAddress))))
+                .and(HOST_LOGIN_FAILURE.WINDOW_START.gt(now.minus(limits.window())))
+                .fetch();
+        for (var r : rows) {
+            int limit = ACCOUNT.equals(r.value1()) ? limits.perAccount() : limits.perAddress();
+            if (r.value2() >= limit) {
+                Duration left = Duration.between(now, r.value3().plus(limits.window()));
+                if (left.compareTo(longest) > 0) {
+                    longest = left;
+                }
+            }
+        }
+        return longest.isZero() || longest.isNegative() ? Optional.empty() : Optional.of(longest);
     }
 
     public void recordFailure(String email, String address) {
-        accounts.record(accountKey(email));
-        addresses.record(addressKey(address));
+        OffsetDateTime now = now();
+        OffsetDateTime windowOver = now.minus(limits.window());
+        dsl.transaction(c -> {
+            DSLContext tx = c.dsl();
+            count(tx, ACCOUNT, hash(accountKey(email)), now, windowOver);
+            count(tx, ADDRESS, hash(addressKey(address)), now, windowOver);
+            tx.deleteFrom(HOST_LOGIN_FAILURE).where(HOST_LOGIN_FAILURE.WINDOW_START.le(windowOver)).execute();
+        });
     }
 
     public void recordSuccess(String email) {
-        accounts.reset(accountKey(email));
+        dsl.deleteFrom(HOST_LOGIN_FAILURE)
+                .where(HOST_LOGIN_FAILURE.KIND.eq(ACCOUNT))
+                .and(HOST_LOGIN_FAILURE.KEY_HASH.eq(hash(accountKey(email))))
+                .execute();
+    }
+
+    /** One more failure for the key: a new window when there is none or the last one is over. */
+    private static void count(DSLContext tx, String kind, byte[] key, OffsetDateTime now, OffsetDateTime windowOver) {
+        var expired = HOST_LOGIN_FAILURE.WINDOW_START.le(windowOver);
+        tx.insertInto(HOST_LOGIN_FAILURE)
+                .set(HOST_LOGIN_FAILURE.KIND, kind)
+                .set(HOST_LOGIN_FAILURE.KEY_HASH, key)
+                .set(HOST_LOGIN_FAILURE.FAILURES, 1)
+                .set(HOST_LOGIN_FAILURE.WINDOW_START, now)
+                .onConflict(HOST_LOGIN_FAILURE.KIND, HOST_LOGIN_FAILURE.KEY_HASH)
+                .doUpdate()
+                .set(HOST_LOGIN_FAILURE.FAILURES,
+                        DSL.when(expired, DSL.inline(1)).otherwise(HOST_LOGIN_FAILURE.FAILURES.plus(1)))
+                .set(HOST_LOGIN_FAILURE.WINDOW_START,
+                        DSL.when(expired, DSL.val(now)).otherwise(HOST_LOGIN_FAILURE.WINDOW_START))
+                .execute();
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     }
 
     private static String accountKey(String email) {
@@ -73,5 +132,13 @@ public final class LoginThrottle {
 
     private static String addressKey(String address) {
         return address == null ? "" : address;
+    }
+
+    private static byte[] hash(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JRE", e);
+        }
     }
 }

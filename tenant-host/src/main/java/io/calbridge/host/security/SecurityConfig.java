@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
 import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.session.NullSessionCache;
+import org.jooq.DSLContext;
 import org.pac4j.core.adapter.FrameworkAdapter;
 import org.pac4j.core.client.Clients;
 import org.pac4j.core.config.Config;
@@ -21,7 +23,9 @@ import org.pac4j.jwt.credentials.authenticator.JwtAuthenticator;
 /**
  * All of tenant-host's security in one place: pac4j clients (a login form with a session for
  * browsers, {@code Authorization: Bearer <JWT>} for API clients), the session cookie, CSRF,
- * security headers, the login throttle, and the routes that log in and out.
+ * security headers, the login throttle, and the routes that log in and out. Sessions and failed-login
+ * counts live in the database ({@link HostSessionStore}, {@link LoginThrottle}), so several nodes need
+ * no sticky sessions.
  *
  * <table>
  * <caption>Routes</caption>
@@ -46,7 +50,11 @@ public final class SecurityConfig {
     static final String WEBHOOK_PREFIX = "/api/webhooks/calendly/";
     static final String SESSION_COOKIE = "calbridge_session";
 
+    /** A stored session's last access is written again after this long even if nothing else changed. */
+    static final int SESSION_SAVE_PERIOD_SECONDS = 60;
+
     private final SecuritySettings settings;
+    private final DSLContext dsl;
     private final Config pac4j;
     private final FormClient form;
     private final CurrentUsers users;
@@ -57,10 +65,15 @@ public final class SecurityConfig {
     private final PasswordHasher hasher;
     private final HostSecurity hostSecurity;
 
-    public SecurityConfig(SecuritySettings settings, UserDirectory directory) {
+    /**
+     * @param dsl tenant-host's database, which holds the sessions and the login throttle's counts, so
+     *            every node serves every request (no sticky sessions)
+     */
+    public SecurityConfig(SecuritySettings settings, UserDirectory directory, DSLContext dsl) {
         this.settings = settings;
+        this.dsl = dsl;
         this.hasher = new PasswordHasher(settings.passwordIterations());
-        this.logins = new Logins(directory, hasher, new LoginThrottle(settings.clock(), settings.loginLimits()));
+        this.logins = new Logins(directory, hasher, new LoginThrottle(dsl, settings.clock(), settings.loginLimits()));
         this.tokens = new JwtTokens(settings.jwtKey(), settings.jwtTtl(), settings.clock());
 
         this.form = new FormClient(LOGIN_PATH, new FormAuthenticator(logins));
@@ -77,9 +90,9 @@ public final class SecurityConfig {
         initializeNow(pac4j, form, bearer, jwt);
 
         this.users = new CurrentUsers(pac4j, bearer, directory);
-        this.hostSecurity = new PluginSecurity(users);
         this.csrf = new CsrfGuard(new LoginFormTokens(settings.jwtKey(), settings.https(), settings.clock()),
                 Set.of(CALLBACK_PATH), Set.of(TOKEN_PATH), List.of(WEBHOOK_PREFIX));
+        this.hostSecurity = new PluginSecurity(users, csrf);
         this.headers = new SecurityHeaders(settings.https(), settings.formActionOrigins());
     }
 
@@ -132,6 +145,15 @@ public final class SecurityConfig {
         sessions.setMaxInactiveInterval((int) settings.sessionIdle().toSeconds());
         // Session ids in URLs end up in logs and Referer headers.
         sessions.setSessionTrackingModes(Set.of(SessionTrackingMode.COOKIE));
+        // Sessions live in the database, not in this node's memory: any node serves the next request.
+        // No cache (each request reads its session), and a changed session is written before the
+        // response is committed, so a browser that follows a redirect to another node finds it there.
+        HostSessionStore store = new HostSessionStore(dsl);
+        store.setSavePeriodSec(SESSION_SAVE_PERIOD_SECONDS);
+        NullSessionCache cache = new NullSessionCache(sessions);
+        cache.setSessionDataStore(store);
+        cache.setFlushOnResponseCommit(true);
+        sessions.setSessionCache(cache);
     }
 
     /** Who is calling, for host pages and APIs. */

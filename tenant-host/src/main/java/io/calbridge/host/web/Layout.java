@@ -33,11 +33,23 @@ public final class Layout {
 
     /** A whole page of the signed-in app; {@code active} is highlighted in the navigation. */
     public Html page(Context ctx, CurrentUser user, Nav active, String title, Html content) {
+        return page(ctx, user, active, title, Html.EMPTY, content, true);
+    }
+
+    /**
+     * A whole page around a UI that brings its own heading and {@code <head>} markup (stylesheets and
+     * scripts): the plugin's settings UI.
+     */
+    public Html embedding(Context ctx, CurrentUser user, Nav active, String title, Html head, Html content) {
+        return page(ctx, user, active, title, head, content, false);
+    }
+
+    private Html page(Context ctx, CurrentUser user, Nav active, String title, Html head, Html content, boolean heading) {
         String token = csrf.token(ctx);
         Html nav = Html.join(Arrays.stream(Nav.values())
                 .filter(n -> !n.adminOnly || user.isAdmin())
                 .map(n -> Html.of("<a href=\"{}\"{}>{}</a>", n.path, n == active ? Html.raw(" aria-current=\"page\"") : Html.EMPTY, n.label)));
-        return document(title + " · " + user.tenant().tenantName(), token, Html.of("""
+        return document(title + " · " + user.tenant().tenantName(), token, head, Html.of("""
                 <header class="top">
                 <a class="brand" href="/app">tenant-host</a>
                 <nav>{}</nav>
@@ -47,16 +59,15 @@ public final class Layout {
                 </div>
                 </header>
                 <main>
-                <h1>{}</h1>
-                {}
+                {}{}
                 </main>
                 """, nav, tenantSwitcher(user, token), user.displayName(), user.tenant().role().name().toLowerCase(java.util.Locale.ROOT),
-                SecurityConfig.LOGOUT_PATH, CsrfGuard.FIELD, token, title, content));
+                SecurityConfig.LOGOUT_PATH, CsrfGuard.FIELD, token, heading ? Html.of("<h1>{}</h1>\n", title) : Html.EMPTY, content));
     }
 
     /** A page without the app's chrome (login, errors). */
     public static Html bare(String title, String csrfToken, Html content) {
-        return document(title, csrfToken, Html.of("<main class=\"narrow\">{}</main>", content));
+        return document(title, csrfToken, Html.EMPTY, Html.of("<main class=\"narrow\">{}</main>", content));
     }
 
     /** The hidden input every POST form needs. */
@@ -77,7 +88,7 @@ public final class Layout {
                 SecurityConfig.SELECT_TENANT_PATH, CsrfGuard.FIELD, token, options);
     }
 
-    private static Html document(String title, String csrfToken, Html body) {
+    private static Html document(String title, String csrfToken, Html head, Html body) {
         return Html.of("""
                 <!doctype html>
                 <html lang="en">
@@ -87,10 +98,10 @@ public final class Layout {
                 {}<title>{}</title>
                 <link rel="stylesheet" href="/static/app.css">
                 <script src="/static/app.js" defer></script>
-                </head>
+                {}</head>
                 <body>
                 {}</body>
                 </html>
-                """, csrfToken == null ? Html.EMPTY : Html.of("<meta name=\"csrf-token\" content=\"{}\">\n", csrfToken), title, body);
+                """, csrfToken == null ? Html.EMPTY : Html.of("<meta name=\"csrf-token\" content=\"{}\">\n", csrfToken), title, head, body);
     }
 }

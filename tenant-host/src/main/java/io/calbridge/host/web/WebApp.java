@@ -21,13 +21,13 @@ public final class WebApp {
     private final Layout layout;
     private final LoginPage login;
     private final CrmPages crm;
-    private final CalendlyPage calendly;
+    private final CalendlyFrame calendly;
 
     public WebApp(SecurityConfig security, UserDirectory directory, DSLContext dsl) {
         this.layout = new Layout(directory, security.csrf());
         this.login = new LoginPage(security.users(), security.csrf());
         this.crm = new CrmPages(security.users(), new CrmReads(dsl), layout);
-        this.calendly = new CalendlyPage(security.users(), layout);
+        this.calendly = new CalendlyFrame(security.users(), layout);
     }
 
     public void install(JavalinConfig config) {
@@ -47,8 +47,11 @@ public final class WebApp {
         routes.get("/app/tags", crm::tags);
         routes.get("/app/tags/{id}", crm::tag);
         routes.get("/app/tasks", crm::tasks);
-        routes.get("/app/calendly", calendly::show);
-        routes.get("/app/calendly/webhooks", calendly::webhooks);
+    }
+
+    /** The Calendly page: the plugin's settings UI at {@link CalendlyFrame#PATH}, in this app's layout. */
+    public io.calbridge.calendly.SettingsUi calendlyUi() {
+        return io.calbridge.calendly.SettingsUi.at(CalendlyFrame.PATH).frame(calendly);
     }
 
     /** The page chrome, for pages added elsewhere. */

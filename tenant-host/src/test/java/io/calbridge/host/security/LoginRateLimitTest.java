@@ -19,7 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Every test starts its own app: the throttle counts per address, and all tests come from 127.0.0.1. */
+/**
+ * Every test starts from no counted failures: the throttle counts per address, all tests come from
+ * 127.0.0.1, and the counts live in the database (shared by every app on it).
+ */
 class LoginRateLimitTest {
     @RegisterExtension
     static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
@@ -35,6 +38,7 @@ class LoginRateLimitTest {
     @BeforeEach
     void start() {
         clock = TestClock.fixed(Instant.parse("2026-03-01T10:00:00Z"));
+        io.calbridge.host.HostDsl.using(db.dataSource()).deleteFrom(io.calbridge.db.host.Tables.HOST_LOGIN_FAILURE).execute();
         app = new HostApp(db.dataSource(), DemoTenants.settings("http://localhost:7070").withClock(clock), io.calbridge.host.TestKeys.MASTER, "test", plugin -> {
         }, (c, s) -> {
         }).start(0);

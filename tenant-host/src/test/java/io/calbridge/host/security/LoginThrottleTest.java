@@ -5,14 +5,48 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calbridge.host.HostDsl;
+import io.calbridge.host.HostSchema;
+import io.calbridge.testing.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LoginThrottleTest {
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
+    private static final LoginThrottle.Limits LIMITS = new LoginThrottle.Limits(5, 20, Duration.ofMinutes(15));
+
     private final TestClock clock = TestClock.fixed(Instant.parse("2026-03-01T10:00:00Z"));
-    private final LoginThrottle throttle = new LoginThrottle(clock, new LoginThrottle.Limits(5, 20, Duration.ofMinutes(15)));
+    private final LoginThrottle throttle = new LoginThrottle(HostDsl.using(db.dataSource()), clock, LIMITS);
+
+    @BeforeEach
+    void noFailuresYet() {
+        HostDsl.using(db.dataSource()).deleteFrom(io.calbridge.db.host.Tables.HOST_LOGIN_FAILURE).execute();
+    }
+
+    @Test
+    void failuresCountedOnOneNode_blockOnAnother() {
+        LoginThrottle otherNode = new LoginThrottle(HostDsl.using(db.dataSource()), clock, LIMITS);
+        fail("a@x.test", "10.0.0.1", 3);
+        otherNode.recordFailure("a@x.test", "10.0.0.7");
+        otherNode.recordFailure("a@x.test", "10.0.0.8");
+
+        assertEquals(Optional.of(Duration.ofMinutes(15)), throttle.blockedFor("a@x.test", "10.0.0.9"));
+        assertEquals(Optional.of(Duration.ofMinutes(15)), otherNode.blockedFor("a@x.test", "10.0.0.9"));
+    }
+
+    @Test
+    void storesNoEmailOrAddressInTheClear() {
+        fail("secret-person@x.test", "203.0.113.9", 1);
+
+        String rows = HostDsl.using(db.dataSource()).selectFrom(io.calbridge.db.host.Tables.HOST_LOGIN_FAILURE).fetch()
+                .formatCSV();
+        assertTrue(!rows.contains("secret-person") && !rows.contains("203.0.113.9"), rows);
+    }
 
     @Test
     void fourFailures_stillAllowed() {

@@ -61,7 +61,7 @@ class PagesTest {
                 new Page("/app/tags/" + crm.acmeVip, false),
                 new Page("/app/tasks", false),
                 new Page("/app/calendly", true),
-                new Page("/app/calendly/webhooks", true));
+                new Page("/app/calendly/activity", true));
     }
 
     /** The pages whose path holds an Acme id, with that id's kind. */
@@ -86,7 +86,7 @@ class PagesTest {
 
             assertEquals(page.adminOnly() ? 403 : 200, r.statusCode(), page.path());
         }
-        assertTrue(acmeMember.get("/app/calendly").body().contains("Only an administrator of Acme Coaching"));
+        assertTrue(acmeMember.get("/app/calendly").body().contains("Only an administrator of this workspace can manage its Calendly connection."));
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -59,6 +60,37 @@ public final class MappingService {
             throw conflict(next.eventTypeUri());
         }
         return next;
+    }
+
+    /** A mapping saved by {@link #put}; {@code created} false when it replaced the event type's mapping. */
+    public record Saved(EventTypeMapping mapping, boolean created) {
+    }
+
+    /**
+     * Creates or replaces the mapping of {@code input}'s event type (what an editor per event type
+     * wants). Two editors saving the same new mapping at once: the second one replaces the first.
+     */
+    public Saved put(String tenantId, UUID integrationId, MappingInput input) {
+        Optional<EventTypeMapping> existing = mappingFor(tenantId, integrationId, input);
+        if (existing.isPresent()) {
+            return new Saved(update(tenantId, integrationId, existing.get().id(), input), false);
+        }
+        try {
+            return new Saved(create(tenantId, integrationId, input), true);
+        } catch (ApiException e) {
+            Optional<EventTypeMapping> raced = "mapping_exists".equals(e.code()) ? mappingFor(tenantId, integrationId, input)
+                    : Optional.empty();
+            if (raced.isEmpty()) {
+                throw e;
+            }
+            return new Saved(update(tenantId, integrationId, raced.get().id(), input), false);
+        }
+    }
+
+    private Optional<EventTypeMapping> mappingFor(String tenantId, UUID integrationId, MappingInput input) {
+        String uri = input.eventTypeUri() == null ? null : input.eventTypeUri().strip();
+        return uri == null ? Optional.empty() : list(tenantId, integrationId).stream()
+                .filter(m -> m.eventTypeUri().equals(uri)).findFirst();
     }
 
     public void delete(String tenantId, UUID integrationId, UUID mappingId) {

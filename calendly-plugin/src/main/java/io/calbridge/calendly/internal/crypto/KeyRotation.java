@@ -136,6 +136,8 @@ public final class KeyRotation {
             MasterKey kek = keyring.masterKeys().primary();
             int next = row.get().generation() + 1;
             keys.storeRotated(dsl, tenantId, keyring.wrapKeyset(rotated, kek, tenantId), kek.id(), next, keyring.now());
+            // Every node drops its copy of the old keyset on commit: none keeps sealing under the old key.
+            keyring.invalidations().tenantChanged(dsl, tenantId);
             return next;
         });
         if (generation == 0) {

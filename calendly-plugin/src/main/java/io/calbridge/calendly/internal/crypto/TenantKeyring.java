@@ -16,6 +16,7 @@ import io.calbridge.calendly.internal.crypto.DataKeyStore.StoredDataKey;
 import io.calbridge.calendly.internal.crypto.SecretUnavailableException.Reason;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.calbridge.calendly.internal.cluster.Invalidations;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -135,9 +136,12 @@ public final class TenantKeyring implements SecretBox {
     private final AccessTokenCache accessTokens;
     private final KeyRotation rotation;
     private final BooleanSupplier cachesTrusted;
+    private final Invalidations invalidations;
 
-    private TenantKeyring(Db db, MasterKeyRing masterKeys, Clock clock, Options options, BooleanSupplier cachesTrusted) {
+    private TenantKeyring(Db db, MasterKeyRing masterKeys, Clock clock, Options options, BooleanSupplier cachesTrusted,
+                          Invalidations invalidations) {
         this.db = db;
+        this.invalidations = invalidations;
         this.masterKeys = masterKeys;
         this.clock = clock;
         this.options = options;
@@ -180,13 +184,24 @@ public final class TenantKeyring implements SecretBox {
      */
     public static TenantKeyring create(Db db, MasterKey masterKey, Collection<MasterKey> previous, Clock clock,
                                        MeterRegistry metrics, Options options, BooleanSupplier cachesTrusted) {
+        return create(db, masterKey, previous, clock, metrics, options, cachesTrusted, Invalidations.NONE);
+    }
+
+    /**
+     * As above; a tenant's data-key rotation also tells every node, through {@code invalidations}, to
+     * drop its cached keyset when the rotation commits (so no node keeps sealing under the old key).
+     */
+    public static TenantKeyring create(Db db, MasterKey masterKey, Collection<MasterKey> previous, Clock clock,
+                                       MeterRegistry metrics, Options options, BooleanSupplier cachesTrusted,
+                                       Invalidations invalidations) {
+        Objects.requireNonNull(invalidations, "invalidations");
         Objects.requireNonNull(db, "db");
         Objects.requireNonNull(masterKey, "masterKey");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(cachesTrusted, "cachesTrusted");
         var keyring = new TenantKeyring(db, new MasterKeyRing(masterKey, previous == null ? List.of() : previous), clock,
-                options, cachesTrusted);
+                options, cachesTrusted, invalidations);
         keyring.verifyMasterKeys();
         if (metrics != null) {
             CaffeineCacheMetrics.monitor(metrics, keyring.dataKeys, "calbridge.crypto.data_keys");
@@ -383,6 +398,11 @@ public final class TenantKeyring implements SecretBox {
 
     DataKeyStore store() {
         return store;
+    }
+
+    /** How a change of a tenant's keys reaches the other nodes' caches. */
+    Invalidations invalidations() {
+        return invalidations;
     }
 
     MasterKeyRing masterKeys() {

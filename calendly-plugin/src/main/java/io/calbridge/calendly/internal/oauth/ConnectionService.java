@@ -412,6 +412,8 @@ public final class ConnectionService {
                     c.scopes(), c.userUri(), c.organizationUri(), c.userName(), c.userEmail(), c.userTimezone(),
                     c.role(), c.connectedBy(), c.tokenRequested());
             store.storeConnection(dsl, target, sealed, now);
+            // A reconnect replaces tokens and keys other nodes may have cached: they drop them on commit.
+            invalidations.integrationChanged(dsl, target);
             if (existing.isPresent()) {
                 // Keep the consumed state (now pointing at the target) so a replay is still named a replay.
                 states.moveToIntegration(dsl, pendingId, target);

@@ -76,6 +76,16 @@ public final class Connections {
         return subscriptions;
     }
 
+    /** The connect route's handler (form or JSON), for the settings UI's own connect route. */
+    public void connect(io.javalin.http.Context ctx) {
+        routes.connect(ctx);
+    }
+
+    /** The disconnect route's handler; reads the integration id from the path parameter {@code id}. */
+    public void disconnect(io.javalin.http.Context ctx) {
+        routes.disconnect(ctx);
+    }
+
     public void registerRoutes(RoutesConfig config) {
         routes.register(config, settings.routePrefix());
     }

@@ -48,8 +48,11 @@ public record OAuthSettings(
                     "oauthScopes entries must be single scope names such as users:read: '" + scope + "'");
         }
         URI settingsPage = null;
-        if (c.settingsPageUrl != null && !c.settingsPageUrl.isBlank()) {
-            String page = c.settingsPageUrl.strip();
+        // Without a page of its own, a host that mounts the settings UI gets the browser back there.
+        String pageUrl = c.settingsPageUrl != null && !c.settingsPageUrl.isBlank() ? c.settingsPageUrl
+                : c.settingsUi == null ? null : c.settingsUi.path();
+        if (pageUrl != null) {
+            String page = pageUrl.strip();
             try {
                 settingsPage = page.startsWith("/") ? URI.create(publicBaseUrl + page) : URI.create(page);
             } catch (IllegalArgumentException e) {

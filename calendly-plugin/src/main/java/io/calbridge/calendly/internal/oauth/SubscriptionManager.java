@@ -91,7 +91,7 @@ public final class SubscriptionManager {
     }
 
     /** As {@link #ensure(UUID)}, for a request someone waits on: Calendly's rate limits fail it at once. */
-    SubscriptionStatus ensureNow(UUID integrationId) {
+    public SubscriptionStatus ensureNow(UUID integrationId) {
         return ensure(integrationId, calendly.impatient());
     }
 

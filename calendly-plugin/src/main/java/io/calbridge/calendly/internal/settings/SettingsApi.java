@@ -8,7 +8,9 @@ import io.calbridge.calendly.internal.webhook.WebhookOperations;
 import io.javalin.config.RoutesConfig;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * The settings feature's front door: the JSON API a tenant admin (or the host's settings page)
@@ -43,11 +45,48 @@ public final class SettingsApi {
     private final SettingsRoutes routes;
     private final String routePrefix;
     private final EventTypeCatalog eventTypes;
+    private final HealthService health;
+    private final Options options;
 
-    private SettingsApi(SettingsRoutes routes, String routePrefix, EventTypeCatalog eventTypes) {
+    private SettingsApi(SettingsRoutes routes, String routePrefix, EventTypeCatalog eventTypes, HealthService health,
+                        Options options) {
         this.routes = routes;
         this.routePrefix = routePrefix;
         this.eventTypes = eventTypes;
+        this.health = health;
+        this.options = options;
+    }
+
+    // ---- the reads the settings UI shares with the JSON routes (same services, same answers) ---------
+
+    /** The tenant's integrations with their health, as {@code GET /settings/calendly} lists them. */
+    public List<IntegrationSummary> integrations(String tenantId) {
+        return health.list(tenantId);
+    }
+
+    /** One of the tenant's integrations with its health; 404 {@link io.calbridge.calendly.internal.common.ApiException} otherwise. */
+    public IntegrationSummary integration(String tenantId, UUID integrationId) {
+        return health.get(tenantId, integrationId);
+    }
+
+    /** The integration's Calendly event types, as {@code GET .../event-types} answers them. */
+    public EventTypeListing eventTypes(String tenantId, UUID integrationId) {
+        return routes.eventTypeListing(tenantId, integrationId);
+    }
+
+    /** Whether the webhook delivery {@code inboxId} belongs to this integration of the tenant. */
+    public boolean deliveryOf(String tenantId, UUID integrationId, long inboxId) {
+        return health.deliveryOf(tenantId, integrationId, inboxId);
+    }
+
+    /** Whether PLATFORM_APP connections are configured. */
+    public boolean platformAppAvailable() {
+        return options.platformAppAvailable();
+    }
+
+    /** The OAuth redirect URI to register in a tenant's own Calendly app. */
+    public String redirectUri() {
+        return options.redirectUri();
     }
 
     /** An integration or tenant changed somewhere: forget the event types this node remembers. */
@@ -71,7 +110,7 @@ public final class SettingsApi {
                 bookings.mappings(), bookings.dryRun(), Objects.requireNonNull(webhooks, "webhooks"), eventTypes,
                 new SettingsRoutes.ConnectOptions(options.platformAppAvailable(), options.redirectUri()),
                 new OpenApiDocument(options.publicBaseUrl() + options.routePrefix()));
-        return new SettingsApi(routes, options.routePrefix(), eventTypes);
+        return new SettingsApi(routes, options.routePrefix(), eventTypes, health, options);
     }
 
     /** Registers the settings routes; register the oauth feature's connect/callback/disconnect first. */

@@ -196,26 +196,26 @@ final class SettingsRoutes {
 
     void eventTypes(Context ctx) {
         Caller caller = access.requireAdmin(ctx);
-        HealthStore.Facts integration = health.facts(caller.tenantId(), integrationId(ctx));
-        EventTypeCatalog.Listing listing = eventTypes.eventTypes(integration);
-        Map<String, UUID> mapped = new LinkedHashMap<>();
-        mappings.list(caller.tenantId(), integration.id()).forEach(m -> mapped.put(m.eventTypeUri(), m.id()));
-        List<EventTypeView> items = listing.eventTypes().stream()
-                .map(e -> new EventTypeView(e.uri(), e.name(), e.active(), e.slug(), e.schedulingUrl(), e.duration(),
-                        e.kind(), e.type(), e.ownerName(), e.ownerUri(), mapped.get(e.uri())))
-                .toList();
+        EventTypeListing listing = eventTypeListing(caller.tenantId(), integrationId(ctx));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("event_types", items);
+        body.put("event_types", listing.eventTypes());
         body.put("fetched_at", listing.fetchedAt());
         body.put("stale", listing.staleReason() != null);
         body.put("stale_reason", listing.staleReason());
         JsonIo.write(ctx, 200, body);
     }
 
-    /** An event type with the id of its mapping, if it has one. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record EventTypeView(String uri, String name, Boolean active, String slug, String schedulingUrl, Integer duration,
-                         String kind, String type, String ownerName, String ownerUri, UUID mappingId) {
+    /** The integration's Calendly event types, each with the id of its mapping if it has one. */
+    EventTypeListing eventTypeListing(String tenantId, UUID integrationId) {
+        HealthStore.Facts integration = health.facts(tenantId, integrationId);
+        EventTypeCatalog.Listing listing = eventTypes.eventTypes(integration);
+        Map<String, UUID> mapped = new LinkedHashMap<>();
+        mappings.list(tenantId, integration.id()).forEach(m -> mapped.put(m.eventTypeUri(), m.id()));
+        List<EventTypeView> items = listing.eventTypes().stream()
+                .map(e -> new EventTypeView(e.uri(), e.name(), e.active(), e.slug(), e.schedulingUrl(), e.duration(),
+                        e.kind(), e.type(), e.ownerName(), e.ownerUri(), mapped.get(e.uri())))
+                .toList();
+        return new EventTypeListing(items, listing.fetchedAt(), listing.staleReason());
     }
 
     void choices(Context ctx) {
@@ -249,22 +249,8 @@ final class SettingsRoutes {
         Caller caller = access.requireAdmin(ctx);
         UUID id = owned(ctx, caller);
         MappingInput input = JsonIo.read(ctx, MappingInput.class);
-        Optional<EventTypeMapping> existing = mappingFor(caller.tenantId(), id, input);
-        if (existing.isPresent()) {
-            JsonIo.write(ctx, 200, mappings.update(caller.tenantId(), id, existing.get().id(), input));
-            return;
-        }
-        try {
-            JsonIo.write(ctx, 201, mappings.create(caller.tenantId(), id, input));
-        } catch (ApiException e) {
-            // Two editors saved the same new mapping at once: the second one replaces the first.
-            Optional<EventTypeMapping> raced = "mapping_exists".equals(e.code()) ? mappingFor(caller.tenantId(), id, input)
-                    : Optional.empty();
-            if (raced.isEmpty()) {
-                throw e;
-            }
-            JsonIo.write(ctx, 200, mappings.update(caller.tenantId(), id, raced.get().id(), input));
-        }
+        MappingService.Saved saved = mappings.put(caller.tenantId(), id, input);
+        JsonIo.write(ctx, saved.created() ? 201 : 200, saved.mapping());
     }
 
     void putMapping(Context ctx) {
@@ -281,12 +267,6 @@ final class SettingsRoutes {
         UUID id = owned(ctx, caller);
         mappings.delete(caller.tenantId(), id, mappingId(ctx));
         ctx.status(204);
-    }
-
-    private Optional<EventTypeMapping> mappingFor(String tenantId, UUID integrationId, MappingInput input) {
-        String uri = input.eventTypeUri() == null ? null : input.eventTypeUri().strip();
-        return uri == null ? Optional.empty() : mappings.list(tenantId, integrationId).stream()
-                .filter(m -> m.eventTypeUri().equals(uri)).findFirst();
     }
 
     // ---- dry run --------------------------------------------------------------------------------

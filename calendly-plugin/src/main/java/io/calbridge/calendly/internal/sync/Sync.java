@@ -141,6 +141,15 @@ public final class Sync {
     }
 
     /**
+     * "Check now" (the settings API's {@code POST .../sync/check} and the settings UI): a
+     * reconciliation sweep of the integration is due at once. False when one was already waiting or
+     * running.
+     */
+    public boolean requestSweep(UUID integrationId) {
+        return db.tx(dsl -> store.requestSweep(dsl, integrationId, clock.instant()));
+    }
+
+    /**
      * What the settings API and health show: the running or waiting job with its progress
      * ("importing: 340 of 1,200"), the last import, backfill and sweep, and when the next sweep is due.
      */

@@ -171,6 +171,22 @@ final class WebhookInbox {
      * @return the rows actually inserted
      */
     List<Inserted> insertNew(DSLContext dsl, List<NewDelivery> deliveries) {
+        return insertNew(dsl, deliveries, null);
+    }
+
+    /** A statement given a time limit did not finish within it (PostgreSQL canceled it). */
+    static final class QueryTimedOut extends RuntimeException {
+        QueryTimedOut(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * As above, canceled by PostgreSQL after {@code timeout} (null: no limit).
+     *
+     * @throws QueryTimedOut when the limit passed
+     */
+    List<Inserted> insertNew(DSLContext dsl, List<NewDelivery> deliveries, java.time.Duration timeout) {
         int n = deliveries.size();
         String[] tenants = new String[n];
         UUID[] integrations = new UUID[n];
@@ -196,6 +212,9 @@ final class WebhookInbox {
         }
         return dsl.connectionResult(c -> {
             try (PreparedStatement ps = c.prepareStatement(INSERT_NEW_SQL)) {
+                if (timeout != null) {
+                    ps.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
+                }
                 ps.setArray(1, c.createArrayOf("text", tenants));
                 ps.setArray(2, c.createArrayOf("uuid", integrations));
                 ps.setArray(3, c.createArrayOf("text", events));
@@ -214,6 +233,9 @@ final class WebhookInbox {
                 }
                 return inserted;
             } catch (SQLException e) {
+                if ("57014".equals(e.getSQLState())) { // query_canceled: the statement timeout
+                    throw new QueryTimedOut("inserting " + n + " webhook deliveries took longer than " + timeout);
+                }
                 throw new DataAccessException("inserting " + n + " webhook deliveries failed: " + e.getMessage(), e);
             }
         });

@@ -1,7 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -22,7 +21,6 @@ import java.util.function.Supplier;
  *   <li>{@code calendly.webhook.processing.duration} (timer: one processor call)</li>
  *   <li>{@code calendly.webhook.inbox.depth} (gauge; PENDING + PROCESSING rows, a snapshot at most a few
  *       seconds old) and {@code calendly.webhook.dead_letters} (gauge; DEAD rows)</li>
- *   <li>{@code calendly.webhook.insert.batch} (summary: deliveries per group commit)</li>
  * </ul>
  */
 final class WebhookMetrics {
@@ -32,7 +30,6 @@ final class WebhookMetrics {
     private final Map<String, Counter> processed = new ConcurrentHashMap<>();
     private final Timer lag;
     private final Timer duration;
-    private final DistributionSummary batch;
 
     WebhookMetrics(MeterRegistry registry, boolean perTenant) {
         this.registry = registry;
@@ -42,9 +39,6 @@ final class WebhookMetrics {
                 .register(registry);
         this.duration = Timer.builder("calendly.webhook.processing.duration")
                 .description("Time one processing attempt took")
-                .register(registry);
-        this.batch = DistributionSummary.builder("calendly.webhook.insert.batch")
-                .description("Deliveries stored per inbox commit")
                 .register(registry);
     }
 
@@ -87,9 +81,5 @@ final class WebhookMetrics {
 
     void duration(Duration d) {
         duration.record(d);
-    }
-
-    void insertBatch(int size) {
-        batch.record(size);
     }
 }

@@ -7,8 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
@@ -251,27 +249,21 @@ final class WebhookReceiver {
         var delivery = new WebhookInbox.NewDelivery(integration.tenantId(), integration.id(), envelope.event(),
                 envelope.dedupeKey(), body, envelope.createdAt(), Instant.ofEpochSecond(signatureTimestamp), receivedAt,
                 envelope.handled());
-        InboxWriter.Ticket ticket = writer.store(delivery);
         InboxWriter.Result result;
         try {
-            result = writer.await(ticket, STORE_TIMEOUT);
+            result = writer.store(delivery, STORE_TIMEOUT);
         } catch (TimeoutException e) {
-            ticket.future().cancel(false);
             circuit.open("storing a delivery took longer than " + STORE_TIMEOUT.toSeconds() + " s");
             return unavailable("database_unavailable", "storing the delivery took too long; retry later", e, integration.tenantId());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            ticket.future().cancel(false);
             return unavailable("unavailable", "the server is shutting down; retry later", e, integration.tenantId());
-        } catch (ExecutionException | CancellationException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof InboxWriter.DatabaseDown) {
-                return databaseDown();
-            }
-            if (cause instanceof InboxWriter.Overloaded) {
-                return unavailable("overloaded", cause.getMessage() + "; retry later", null, integration.tenantId());
-            }
-            return unavailable("database_unavailable", "the webhook store is unavailable; retry later", cause, integration.tenantId());
+        } catch (InboxWriter.DatabaseDown e) {
+            return databaseDown();
+        } catch (InboxWriter.Overloaded e) {
+            return unavailable("overloaded", e.getMessage() + "; retry later", null, integration.tenantId());
+        } catch (RuntimeException e) {
+            return unavailable("database_unavailable", "the webhook store is unavailable; retry later", e, integration.tenantId());
         }
         return switch (result.outcome()) {
             case STORED -> {

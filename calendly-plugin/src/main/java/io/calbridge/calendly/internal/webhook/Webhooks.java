@@ -77,7 +77,7 @@ public final class Webhooks {
         DataSource receivePool = ShortCheckout.of(db.dataSource(), RECEIVE_CHECKOUT);
         Db receiveDb = new Db(receivePool);
         this.circuit = new DatabaseCircuit(receivePool, background);
-        this.writer = new InboxWriter(receiveDb, inbox, metrics, new LastDeliveryTimes(db, inbox, background, clock), circuit,
+        this.writer = new InboxWriter(receiveDb, inbox, new LastDeliveryTimes(db, inbox, background, clock), circuit,
                 this::wakeWorker);
         this.rejections = new RejectionLog(db, inbox, background, clock);
         this.directory = new IntegrationDirectory(receiveDb, secrets, clock, settings.keyCacheTtl());
@@ -115,6 +115,11 @@ public final class Webhooks {
                 Objects.requireNonNull(personal, "personal"), processor,
                 Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(meters, "meters"),
                 Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(deadLetters, "deadLetters"));
+    }
+
+    /** The integration lookup cache's statistics, for TenantScaleBenchmark. */
+    com.github.benmanes.caffeine.cache.stats.CacheStats directoryStats() {
+        return directory.stats();
     }
 
     /** {@code POST {routePrefix}/api/webhooks/calendly/{token}} and {@code POST {routePrefix}/api/webhooks/calendly}. */

@@ -51,7 +51,7 @@ class WebhookBenchmark {
     static final int POOL = Integer.getInteger("bench.pool", 10);
     static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmupSeconds", 5));
     static final Duration MEASURE = Duration.ofSeconds(Long.getLong("bench.seconds", 5));
-    static final int ROUNDS = Integer.getInteger("bench.rounds", 6);
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     static final String INVITEE = "899e8c60-9931-43be-8ab4-5d0ce9fe7fec";
 
     record Target(String name, String applicationName, Function<Integer, String> url) {
@@ -144,27 +144,48 @@ class WebhookBenchmark {
             try {
                 var ourTarget = new Target("plugin endpoint", "bench-plugin", i -> "http://127.0.0.1:" + ours.port() + WebhookRoutes.PATH + "/" + tenants.get(i).token());
                 var bareTarget = new Target("bare insert", "bench-bare", i -> "http://127.0.0.1:" + bare.port() + "/bare");
+                List<Target> targets = List.of(bareTarget, ourTarget);
 
-                run(bareTarget, tenants, template, WARMUP);
-                run(ourTarget, tenants, template, WARMUP);
-                List<Result> bareResults = new ArrayList<>();
-                List<Result> ourResults = new ArrayList<>();
-                for (int round = 0; round < ROUNDS; round++) {
-                    bareResults.add(run(bareTarget, tenants, template, MEASURE));
-                    ourResults.add(run(ourTarget, tenants, template, MEASURE));
+                for (Target t : targets) {
+                    run(t, tenants, template, WARMUP);
                 }
-                Result bareAll = merge(bareResults);
-                Result ourAll = merge(ourResults);
-                report(bareAll, ourAll);
-                var batches = meters.get("calendly.webhook.insert.batch").summary();
-                System.out.printf("group commit: %d commits, %.1f deliveries per commit on average, %.0f at most%n%n",
-                        batches.count(), batches.mean(), batches.max());
+                java.util.Map<Target, List<Result>> results = new java.util.LinkedHashMap<>();
+                targets.forEach(t -> results.put(t, new ArrayList<>()));
+                System.out.printf("%nper round (req/s; the order alternates so that load drifts fall on both alike):%n");
+                System.out.printf("%-6s %12s %12s %14s %s%n", "round", "bare", "plugin", "plugin/bare", "load (1 min)");
+                double[] ratios = new double[ROUNDS];
+                for (int round = 0; round < ROUNDS; round++) {
+                    for (int k = 0; k < targets.size(); k++) {
+                        Target t = targets.get((k + round) % targets.size());
+                        results.get(t).add(run(t, tenants, template, MEASURE));
+                    }
+                    double b = results.get(bareTarget).get(round).throughput();
+                    double p = results.get(ourTarget).get(round).throughput();
+                    ratios[round] = p / b;
+                    System.out.printf("%-6d %12.0f %12.0f %14.2f %s%n", round + 1, b, p, p / b, load());
+                }
+                double mean = Arrays.stream(ratios).average().orElse(Double.NaN);
+                double sd = Math.sqrt(Arrays.stream(ratios).map(x -> (x - mean) * (x - mean)).sum() / Math.max(1, ROUNDS - 1));
+                Result bareAll = merge(results.get(bareTarget));
+                Result ourAll = merge(results.get(ourTarget));
+                report(List.of(java.util.Map.entry("bare Javalin+Hikari insert", bareAll),
+                        java.util.Map.entry("plugin endpoint", ourAll)));
+                System.out.printf("ratio plugin/bare: %.2f overall; per round mean %.3f, sd %.3f%n%n",
+                        ourAll.throughput() / bareAll.throughput(), mean, sd);
                 assertEquals(0, ourAll.errors(), "every delivery answered 200");
             } finally {
                 webhooks.stop();
                 ours.stop();
                 bare.stop();
             }
+        }
+    }
+
+    static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (Exception e) {
+            return "?";
         }
     }
 
@@ -209,7 +230,7 @@ class WebhookBenchmark {
                 Result clearAll = merge(clearResults);
                 Result sealedAll = merge(sealedResults);
                 System.out.printf("%nSealing cost (issue 17): clear bodies as the baseline, sealed bodies as 'plugin'%n");
-                report(clearAll, sealedAll);
+                report(List.of(java.util.Map.entry("clear bodies (baseline)", clearAll), java.util.Map.entry("sealed bodies", sealedAll)));
                 double[] perRound = new double[ROUNDS];
                 for (int r = 0; r < ROUNDS; r++) {
                     perRound[r] = sealedResults.get(r).throughput() / clearResults.get(r).throughput();
@@ -307,21 +328,20 @@ class WebhookBenchmark {
         return new Result(requests, errors, seconds, all, cpu);
     }
 
-    private static void report(Result bare, Result ours) throws Exception {
+    private static void report(List<java.util.Map.Entry<String, Result>> rows) throws Exception {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                 .filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("?");
         System.out.printf("%nWebhook endpoint benchmark: %d tenants, %d connections, pool %d, %d x %d s per target%n",
                 TENANTS, CONNECTIONS, POOL, ROUNDS, MEASURE.toSeconds());
-        System.out.printf("machine: nproc=%d, cpu=%s, java=%s%n", Runtime.getRuntime().availableProcessors(), cpu,
-                System.getProperty("java.version"));
+        System.out.printf("machine: nproc=%d, cpu=%s, java=%s, load average now %s%n", Runtime.getRuntime().availableProcessors(),
+                cpu, System.getProperty("java.version"), load());
         System.out.printf("%-28s %10s %9s %9s %9s %7s %14s %14s%n", "target", "req/s", "p50 ms", "p99 ms", "requests", "errors",
                 "JVM cpu us/req", "PG cpu us/req");
-        for (var e : List.of(java.util.Map.entry("bare Javalin+Hikari insert", bare), java.util.Map.entry("plugin endpoint", ours))) {
+        for (var e : rows) {
             Result r = e.getValue();
             System.out.printf("%-28s %10.0f %9.2f %9.2f %9d %7d %14.0f %14.0f%n", e.getKey(), r.throughput(), r.percentileMs(0.50),
                     r.percentileMs(0.99), r.requests(), r.errors(), r.cpu().jvm() * 1e6 / r.requests(),
                     r.cpu().postgres() * 1e6 / r.requests());
         }
-        System.out.printf("ratio plugin/bare throughput: %.2f%n%n", ours.throughput() / bare.throughput());
     }
 }

@@ -17,8 +17,8 @@ import javax.sql.DataSource;
 
 /**
  * The app's own pages and API, which existed before the plugin: a home page with the workspace's
- * contacts, tasks and notes, a login form, and {@code GET /api/contacts}. The only Calendly parts are
- * the two connect forms, which post to the plugin's route.
+ * contacts, tasks and notes, a login form, and {@code GET /api/contacts}. The only Calendly part is a
+ * link to the plugin's settings UI ({@code /calendly}).
  */
 final class HomePage {
     private final Users users;
@@ -73,11 +73,7 @@ final class HomePage {
         }
         html.append("""
                 <form method="post" action="/logout"><button>Sign out</button></form>
-                <h2>Calendly</h2>
-                <form method="post" action="/settings/calendly/connect"><input type="hidden" name="mode" value="platform_app">
-                <button>Connect Calendly</button></form>
-                <form method="post" action="/settings/calendly/connect"><input type="hidden" name="mode" value="personal_token">
-                <label>or a personal access token <input name="personal_token" size="40"></label> <button>Connect</button></form>
+                <p><a href="/calendly" id="calendly-settings">Calendly settings</a></p>
                 """);
         html.append(table("Contacts", rows("select email, name, stage, tags::text as tags from contacts where workspace_id = ? order by id",
                 user.workspaceId())));
@@ -124,8 +120,8 @@ final class HomePage {
     }
 
     private static String page(String body) {
-        return "<!doctype html><meta charset=utf-8><title>embed-minimal</title><body style=\"font-family:sans-serif\">"
-                + body + "</body>";
+        return "<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content=\"width=device-width, initial-scale=1\">"
+                + "<title>embed-minimal</title><body style=\"font-family:sans-serif\">" + body + "</body></html>";
     }
 
     static String esc(String s) {

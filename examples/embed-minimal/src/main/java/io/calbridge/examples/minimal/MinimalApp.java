@@ -2,6 +2,7 @@ package io.calbridge.examples.minimal;
 
 import io.calbridge.calendly.CalendlyPlugin;
 import io.calbridge.calendly.MasterKeys;
+import io.calbridge.calendly.SettingsUi;
 import io.calbridge.calendly.spi.HostServices;
 import io.calbridge.calendly.spi.HostTransactions;
 import io.javalin.Javalin;
@@ -51,7 +52,7 @@ public final class MinimalApp {
                 c.security = new AppSecurity(users);               // a HostSecurity: who is calling, from your own login
                 c.host = new HostServices(new AppContacts(tx), new AppLists(tx), new AppTasks(tx),
                         new AppTeam(tx), new AppNotifications(tx), new AppWorkspaces(tx));   // where bookings go
-                c.settingsPageUrl = "/";                           // your page the browser returns to after connecting
+                c.settingsUi = SettingsUi.at("/calendly");         // the ready-made Calendly page for your admins (optional)
                 c.platformClientId = env.get("CALENDLY_CLIENT_ID");           // your own Calendly OAuth app,
                 c.platformClientSecret = env.get("CALENDLY_CLIENT_SECRET");   // if you have one (mode platform_app)
                 c.calendlyApiBaseUrl = env.getOrDefault("CALENDLY_API_BASE_URL", c.calendlyApiBaseUrl);     // unset: calendly.com;

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The registration snippet the docs show is the code of {@link MinimalApp#create} between its two
  * markers, and that code works: a fresh app built from it, on an empty schema of a real PostgreSQL,
  * connects a tenant through the sandbox in the platform-app OAuth mode, returns the browser to
- * {@code settingsPageUrl}, and turns a booking into a contact in the app's own table.
+ * the settings UI it mounts, and turns a booking into a contact in the app's own table.
  */
 class EmbeddingSnippetTest {
     private static final String START = "// --8<-- [start:register-plugin]";
@@ -104,7 +104,7 @@ class EmbeddingSnippetTest {
                 HttpResponse<String> back = send(HttpRequest.newBuilder(URI.create(callback)).GET(), acme.adminToken());
 
                 assertEquals(303, back.statusCode(), back.body());
-                assertTrue(location(back).startsWith(base + "/?calendly=connected"), location(back));
+                assertTrue(location(back).startsWith(base + "/calendly?calendly=connected"), location(back));
 
                 Instant start = Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
                 sandbox.book(BookingRequest.of(intro, "Jane Doe", "jane@example.com", start));

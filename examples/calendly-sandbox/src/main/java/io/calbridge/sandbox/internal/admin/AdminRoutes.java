@@ -515,9 +515,8 @@ public final class AdminRoutes {
     // ---- HTML -----------------------------------------------------------------------------------
 
     private void dashboard(Context ctx) {
-        StringBuilder h = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>Calendly sandbox"
-                + "</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-                + "td,th{border:1px solid #ccc;padding:4px 8px}</style></head><body><h1>Calendly sandbox</h1>");
+        StringBuilder h = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Calendly sandbox"
+                + "</title>" + io.calbridge.sandbox.internal.http.PageStyle.HEAD + "</head><body><h1>Calendly sandbox</h1>");
         h.append("<p>Base URL <code>").append(escapeHtml(sb.baseUrl())).append("</code> &middot; now <code>")
                 .append(Times.micros(sb.clock().instant())).append("</code></p>");
         h.append("<h2>Users</h2><table><tr><th>Name</th><th>Email</th><th>Role</th><th>Organization</th><th>URI</th></tr>");
@@ -531,7 +530,7 @@ public final class AdminRoutes {
         String tomorrow = LocalDateTime.ofInstant(sb.clock().instant().plus(Duration.ofDays(1)), ZoneId.of("UTC"))
                 .withMinute(0).withSecond(0).withNano(0).toString();
         for (SandboxEventType et : sb.eventTypes()) {
-            h.append("<form method=\"post\" action=\"/_sandbox/ui/book\" style=\"margin:1em 0\"><strong>")
+            h.append("<form method=\"post\" action=\"/_sandbox/ui/book\"><strong>")
                     .append(escapeHtml(et.name())).append("</strong> (").append(et.kind()).append(", ")
                     .append(et.duration().toMinutes()).append(" min, host ")
                     .append(escapeHtml(sb.user(et.ownerUri()).name())).append(")<br>")

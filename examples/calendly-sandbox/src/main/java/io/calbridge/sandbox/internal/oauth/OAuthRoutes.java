@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.sandbox.internal.http.Http;
 import io.calbridge.sandbox.internal.http.OAuthError;
+import io.calbridge.sandbox.internal.http.PageStyle;
 import io.calbridge.sandbox.internal.http.RateLimiter;
 import io.calbridge.sandbox.internal.json.CalendlyJson;
 import io.calbridge.sandbox.internal.state.Model.App;
@@ -200,8 +201,8 @@ public final class OAuthRoutes {
                 .append("\" value=\"").append(escapeHtml(v)).append("\">"));
         String scope = req.scopes() != null ? String.join(", ", req.scopes())
                 : req.app().legacy ? "default (full access: legacy app)" : "none requested (no API access)";
-        return "<!doctype html><html><head><meta charset=\"utf-8\"><title>Authorize " + escapeHtml(req.app().name)
-                + " - Calendly sandbox</title></head><body style=\"font-family:sans-serif;max-width:40em;margin:2em auto\">"
+        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Authorize " + escapeHtml(req.app().name)
+                + " - Calendly sandbox</title>" + PageStyle.HEAD + "</head><body style=\"max-width:40em\">"
                 + "<h1>Calendly sandbox</h1>"
                 + "<p><strong>" + escapeHtml(req.app().name) + "</strong> wants to access your Calendly account.</p>"
                 + "<p>Signed in as <strong id=\"current-user\">" + escapeHtml(user.name) + " &lt;" + escapeHtml(user.email)
@@ -309,8 +310,8 @@ public final class OAuthRoutes {
     }
 
     private static void errorPage(Context ctx, int status, String error, String description) {
-        ctx.status(status).html("<!doctype html><html><head><meta charset=\"utf-8\"><title>Authorization error</title>"
-                + "</head><body><h1>Authorization error</h1><p><code id=\"error\">" + escapeHtml(error) + "</code></p><p>"
+        ctx.status(status).html("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Authorization error</title>"
+                + PageStyle.HEAD + "</head><body><h1>Authorization error</h1><p><code id=\"error\">" + escapeHtml(error) + "</code></p><p>"
                 + escapeHtml(description) + "</p></body></html>");
     }
 

@@ -1,0 +1,148 @@
+package io.calbridge.calendly.internal.ui;
+
+import io.calbridge.calendly.internal.booking.BookingSettings;
+import io.calbridge.calendly.internal.booking.DryRunItem;
+import io.calbridge.calendly.internal.booking.EventTypeMapping;
+import io.calbridge.calendly.internal.booking.MappingRules;
+import io.calbridge.calendly.internal.booking.SettingsService;
+import io.calbridge.calendly.internal.settings.EventTypeView;
+import io.calbridge.calendly.internal.settings.IntegrationSummary;
+import io.calbridge.calendly.internal.webhook.WebhookLogEntry;
+import io.calbridge.calendly.spi.Choice;
+import io.calbridge.calendly.spi.TeamMember;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** What each section's template shows; built by {@link SettingsUiRoutes} from the plugin's services. */
+public final class Models {
+    private Models() {
+    }
+
+    /**
+     * The Connection section.
+     *
+     * @param live        connected (or needing reauthorization) integrations, oldest first
+     * @param gone        disconnected ones, kept for their history
+     * @param selected    the integration shown, or null when none is live
+     * @param errors      connect form field to message, after a failed connect
+     * @param openMode    the connect form to show open (after an error), or null
+     */
+    public record Connection(List<IntegrationSummary> live, List<IntegrationSummary> gone, IntegrationSummary selected,
+                             boolean platformAppAvailable, String redirectUri, Map<String, String> errors,
+                             String openMode, Sync sync) {
+        public boolean hasError(String field) {
+            return errors.containsKey(field);
+        }
+
+        public String error(String field) {
+            return errors.get(field);
+        }
+    }
+
+    /**
+     * Import, backfill and sweep of the selected integration (the sync feature's report, as the
+     * settings API's health shows it), or null when there is none yet.
+     *
+     * @param job         {@code import}, {@code backfill} or {@code sweep} running, waiting or paused; null when idle
+     * @param last        the last import, backfill and sweep that finished, in that order (absent ones left out)
+     * @param nextSweepAt when the next reconciliation sweep is due
+     */
+    public record Sync(Job job, List<Last> last, Instant nextSweepAt) {
+        static Sync of(Object report) {
+            if (!(report instanceof com.fasterxml.jackson.databind.JsonNode r) || !r.isObject()) {
+                return null;
+            }
+            Job job = null;
+            com.fasterxml.jackson.databind.JsonNode j = r.path("job");
+            if (j.isObject()) {
+                job = new Job(j.path("kind").asText(), j.path("state").asText(), j.path("done").asLong(),
+                        j.path("total").asLong(), instant(j.path("paused_until")));
+            }
+            List<Last> last = new java.util.ArrayList<>();
+            for (String kind : List.of("import", "backfill", "sweep")) {
+                com.fasterxml.jackson.databind.JsonNode l = r.path("last_" + kind);
+                if (l.isObject()) {
+                    String error = l.path("error").isTextual() ? l.path("error").asText() : null;
+                    last.add(new Last(kind, error != null ? error : l.path("message").asText(""), error != null,
+                            instant(l.path("finished_at"))));
+                }
+            }
+            return new Sync(job, last, instant(r.path("next_sweep_at")));
+        }
+
+        private static Instant instant(com.fasterxml.jackson.databind.JsonNode n) {
+            try {
+                return n.isTextual() ? Instant.parse(n.asText()) : null;
+            } catch (java.time.format.DateTimeParseException e) {
+                return null;
+            }
+        }
+    }
+
+    /** A running, waiting or paused job; {@code total} 0 while it is not known yet. */
+    public record Job(String kind, String state, long done, long total, Instant pausedUntil) {
+    }
+
+    /** A finished import, backfill or sweep: the sync feature's message (English) and when it finished. */
+    public record Last(String kind, String message, boolean failed, Instant finishedAt) {
+    }
+
+    /** The tenant's lists, tags, statuses and team members, for pickers. */
+    public record Choices(List<Choice> lists, List<Choice> tags, List<Choice> statuses, List<Choice> members) {
+        static Choices of(SettingsService.Choices c) {
+            return new Choices(c.lists(), c.tags(), c.statuses(), c.teamMembers().stream().map(Choices::member).toList());
+        }
+
+        private static Choice member(TeamMember m) {
+            String label = m.name() == null || m.name().isBlank() ? m.email() : m.name() + " (" + m.email() + ")";
+            return new Choice(m.id(), label);
+        }
+    }
+
+    /**
+     * The "What bookings do" section.
+     *
+     * @param raw    what the admin typed into number fields that are not numbers, to show it again
+     * @param errors field (as the settings API names it, e.g. {@code task.title}) to message
+     */
+    public record Bookings(BookingSettings settings, Choices choices, Map<String, String> raw, Map<String, String> errors) {
+        public String error(String field) {
+            return errors.get(field);
+        }
+
+        public String number(String field, Integer value) {
+            return raw.containsKey(field) ? raw.get(field) : value == null ? "" : value.toString();
+        }
+    }
+
+    /**
+     * The Event types section.
+     *
+     * @param types      event types at Calendly, or empty with {@code problem} set
+     * @param problem    why Calendly could not be asked, or null
+     * @param staleSince the listing is an old one, from then; null when fresh
+     * @param orphans    mappings whose event type is no longer listed
+     * @param dryRun     the dry run's rows, or null when not asked for
+     */
+    public record EventTypes(List<EventTypeView> types, String problem, Instant staleSince, String staleReason,
+                             List<EventTypeMapping> orphans, List<DryRunItem> dryRun, int dryRunLimit) {
+    }
+
+    /** One event type's mapping editor. {@code mapping} null: the event type follows the defaults. */
+    public record Mapping(String uri, String name, EventTypeMapping mapping, MappingRules rules, Choices choices,
+                          Map<String, String> raw, Map<String, String> errors) {
+        public String error(String field) {
+            return errors.get(field);
+        }
+
+        public String number(String field, Integer value) {
+            return raw.containsKey(field) ? raw.get(field) : value == null ? "" : value.toString();
+        }
+    }
+
+    /** The Activity section: the webhook log, its filters and counts. */
+    public record Activity(List<WebhookLogEntry> items, String status, String event, int page, boolean hasMore,
+                           IntegrationSummary.Deliveries deliveries) {
+    }
+}
