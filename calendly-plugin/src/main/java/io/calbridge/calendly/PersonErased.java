@@ -30,6 +30,18 @@ public record PersonErased(String tenantId, int bookings, int deliveries, int re
     /**
      * Copies {@code problems}.
      *
+     * @param tenantId see the record description
+     * @param bookings see the record description
+     * @param deliveries see the record description
+     * @param rejections see the record description
+     * @param hostAsked see the record description
+     * @param hostContacts see the record description
+     * @param hostTasks see the record description
+     * @param hostActivities see the record description
+     * @param calendlyDeletion see the record description
+     * @param laterDeliveries see the record description
+     * @param erasedAt see the record description
+     * @param problems see the record description
      * @throws NullPointerException when {@code tenantId} or {@code problems} is null
      */
     public PersonErased {
