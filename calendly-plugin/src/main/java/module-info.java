@@ -39,6 +39,7 @@ module io.calbridge.calendly {
     opens io.calbridge.calendly.internal.common to com.fasterxml.jackson.databind;
     opens io.calbridge.calendly.internal.crypto to com.fasterxml.jackson.databind;
     opens io.calbridge.calendly.internal.oauth to com.fasterxml.jackson.databind;
+    opens io.calbridge.calendly.internal.privacy to com.fasterxml.jackson.databind;
     opens io.calbridge.calendly.internal.settings to com.fasterxml.jackson.databind;
     opens io.calbridge.calendly.internal.sync to com.fasterxml.jackson.databind;
     opens io.calbridge.calendly.internal.webhook to com.fasterxml.jackson.databind;

@@ -231,6 +231,38 @@ public final class CalendlyConfig {
     public Duration subscriptionCheckInterval = Duration.ofMinutes(15);
 
     /**
+     * How long a processed webhook delivery's body (it holds the invitee's name, e-mail, answers...) is
+     * kept after processing; then it is purged, the row stays for the log. Default 30 days. See
+     * docs/privacy.md.
+     */
+    public Duration webhookBodyRetention = Duration.ofDays(30);
+
+    /** How long a dead letter's body is kept unless replayed. Default 90 days. */
+    public Duration deadLetterRetention = Duration.ofDays(90);
+
+    /**
+     * How long after a meeting ended its booking row keeps the invitee's personal fields (a reschedule,
+     * cancel or no-show can still arrive until then); the facts idempotency needs stay. Default 90 days.
+     */
+    public Duration bookingPersonalDataRetention = Duration.ofDays(90);
+
+    /** Rows purged per transaction by the retention purge. Default 500. */
+    public int retentionPurgeBatchSize = 500;
+
+    /**
+     * How often a node tries to run the retention purge (one node at a time runs it). {@code Duration.ZERO}
+     * never on this node. Default 1 hour.
+     */
+    public Duration retentionPurgeInterval = Duration.ofHours(1);
+
+    /**
+     * Optional: erases or anonymises the host's contact, tasks and activity of one person when a tenant
+     * erases that person ({@code CalendlyOperations.erasePerson}, the settings route). Null (default):
+     * the plugin erases only its own tables and says so. See docs/host-interfaces.md.
+     */
+    public io.calbridge.calendly.spi.PersonErasure personErasure;
+
+    /**
      * How often each node looks for background sync work: imports after a connection, backfills of
      * delivery gaps, due reconciliation sweeps (docs/booking.md, "Import, backfill and sweep").
      * {@code Duration.ZERO} runs no sync on this node. Default 30 seconds.

@@ -83,4 +83,19 @@ public interface CalendlyOperations {
      * @return a snapshot, counted since this node's plugin started
      */
     CacheStatistics accessTokenCacheStats();
+
+    /**
+     * Erases one person of one tenant (an access-to-erasure request; docs/privacy.md, "Erasure"): the
+     * person's bookings, effect ledger, stored webhook bodies and rejection details leave the plugin's
+     * tables; the host's {@code PersonErasure}, when configured, erases or anonymises its contact, tasks
+     * and activity; when the tenant opted in, Calendly's data-compliance deletion is requested. A later
+     * delivery naming the person is then ignored or makes a new contact, as the tenant chose.
+     * Idempotent.
+     *
+     * @param tenantId the host's tenant id, as the plugin stores it
+     * @param email    the person's e-mail (compared case-insensitively)
+     * @return what was erased, counted (never the e-mail), and what could not be done
+     * @throws IllegalArgumentException when {@code tenantId} is blank or {@code email} is not an e-mail address
+     */
+    PersonErased erasePerson(String tenantId, String email);
 }

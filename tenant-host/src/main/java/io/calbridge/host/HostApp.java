@@ -1,6 +1,8 @@
 package io.calbridge.host;
 
 import io.calbridge.calendly.CalendlyConfig;
+import io.calbridge.calendly.PersonErased;
+import io.calbridge.calendly.CalendlyOperations;
 import io.calbridge.calendly.CalendlyPlugin;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.host.crm.Crm;
@@ -77,6 +79,7 @@ public final class HostApp {
                 c.masterKey = masterKey;
                 c.security = security.hostSecurity();
                 c.host = Crm.hostServices(dataSource);
+                c.personErasure = Crm.personErasure(dataSource);
                 c.settingsUi = web.calendlyUi(); // the Calendly page at /app/calendly, in the app's layout
                 c.meterRegistry = metrics.registry();
                 plugin.accept(c);
@@ -88,6 +91,11 @@ public final class HostApp {
                 requireOperator(operators, ctx);
                 ctx.header("Cache-Control", "no-store").contentType(HostMetrics.CONTENT_TYPE).result(metrics.scrape());
             });
+            // An operator erases one person of a tenant (an erasure request that reached the operator).
+            config.routes.post("/operator/tenants/{tenantId}/erasures", ctx -> {
+                requireOperator(operators, ctx);
+                eraseAsOperator(ctx);
+            });
             config.routes.get("/", ctx -> ctx.contentType(ContentType.TEXT_HTML).result(HomePage.render(health.ready())));
             extension.register(config, security);
             config.unsafe.appDataManager.registerIfAbsent(DemoCalendly.BOOKING_PAGE, Optional.empty());
@@ -98,6 +106,27 @@ public final class HostApp {
 
     private static void health(Context ctx, Health.Report report) {
         ctx.header("Cache-Control", "no-store").status(report.up() ? 200 : 503).json(report.body());
+    }
+
+    private static void eraseAsOperator(Context ctx) {
+        String email;
+        try {
+            var body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ctx.bodyAsBytes());
+            email = body == null || !body.path("email").isTextual() ? null : body.path("email").asText();
+        } catch (java.io.IOException e) {
+            email = null;
+        }
+        if (email == null || email.isBlank()) {
+            throw new HttpResponseException(400, "email is required", Map.of("code", "missing", "field", "email"));
+        }
+        CalendlyOperations operations = ctx.appData(CalendlyPlugin.OPERATIONS);
+        PersonErased erased;
+        try {
+            erased = operations.erasePerson(ctx.pathParam("tenantId"), email);
+        } catch (IllegalArgumentException e) {
+            throw new HttpResponseException(400, e.getMessage(), Map.of("code", "invalid", "field", "email"));
+        }
+        ctx.header("Cache-Control", "no-store").json(erased);
     }
 
     private static void requireOperator(OperatorAccess operators, Context ctx) {

@@ -6,6 +6,7 @@ import io.calbridge.calendly.CalendlySchema;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.calbridge.calendly.CacheStatistics;
 import io.calbridge.calendly.MasterKey;
+import io.calbridge.calendly.PersonErased;
 import io.calbridge.calendly.MasterKeys;
 import io.calbridge.calendly.ForgottenTenant;
 import io.calbridge.calendly.RotationProgress;
@@ -20,6 +21,9 @@ import io.calbridge.calendly.internal.webhook.WebhookSettings;
 import io.calbridge.calendly.internal.webhook.Webhooks;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.calbridge.calendly.internal.crypto.SecretUnavailableException;
+import io.calbridge.calendly.internal.crypto.PersonalData;
+import io.calbridge.calendly.internal.privacy.Privacy;
+import io.calbridge.calendly.internal.privacy.PrivacySettings;
 import io.calbridge.calendly.internal.crypto.TenantKeyring;
 import io.calbridge.calendly.internal.oauth.Connections;
 import io.calbridge.calendly.internal.oauth.CurrentUser;
@@ -84,6 +88,8 @@ public final class Wiring {
             HostServices host,
             Duration httpIdleTimeout,
             long httpMinRequestDataRate,
+            PrivacySettings privacy,
+            io.calbridge.calendly.spi.PersonErasure personErasure,
             SyncOptions sync,
             SettingsUi settingsUi) {
 
@@ -126,6 +132,8 @@ public final class Wiring {
                     c.maxWebhookBodyBytes, c.tokenRefreshMargin, c.clock,
                     c.masterKey, List.copyOf(c.previousMasterKeys), c.meterRegistry, oauth,
                     webhookSettings(c, prefix), c.security, c.host, c.httpIdleTimeout, c.httpMinRequestDataRate,
+                    new PrivacySettings(c.webhookBodyRetention, c.deadLetterRetention, c.bookingPersonalDataRetention,
+                            c.retentionPurgeBatchSize, c.retentionPurgeInterval), c.personErasure,
                     new SyncOptions(c.syncPollInterval, c.syncSweepInterval, c.syncGapMargin, c.syncSilence, c.syncThreads,
                             c.syncBackgroundRequestsPerMinute, SyncOptions.defaults().lease()),
                     c.settingsUi);
@@ -179,6 +187,8 @@ public final class Wiring {
     private final Settings settings;
     private final Db db;
     private final TenantKeyring keyring;
+    private final PersonalData personal;
+    private final Privacy privacy;
     private final CalendlyClient calendly;
     private final Connections connections;
     private final Webhooks webhooks;
@@ -204,13 +214,19 @@ public final class Wiring {
                 settings.meterRegistry(), TenantKeyring.Options.DEFAULTS, invalidation::trusted, invalidation);
         this.calendly = new CalendlyClient(settings.oauth().client(), Sleeper.SYSTEM, settings.clock());
         ReauthorizationListener reauthorization = ReauthorizationListener.notifying(settings.host().notifications());
-        // Bookings made through a scheduling link a CRM user sent attach to that contact (write-back).
-        this.bookings = Bookings.create(db, settings.host(), settings.clock(), WriteBack.pins(settings.clock()));
+        // Invitees' personal data (bodies, booking rows, effect results) is sealed with the tenant's data key;
+        // bookings made through a scheduling link a CRM user sent attach to that contact (write-back).
+        this.personal = PersonalData.sealedBy(keyring);
+        this.bookings = Bookings.create(db, settings.host(), settings.clock(), personal, WriteBack.pins(settings.clock()));
         // Without a host registry the meters still count (tests read them); nobody publishes them.
         MeterRegistry meters = settings.meterRegistry() == null ? new CompositeMeterRegistry() : settings.meterRegistry();
-        // Webhooks and imports alike: one booking per invitee per tenant, then the booking pipeline.
+        this.privacy = Privacy.create(db, personal, settings.privacy(), settings.clock(), access, settings.routePrefix(),
+                settings.personErasure(),
+                this::deleteAtCalendly);
+        // Webhooks and imports alike: one booking per invitee per tenant, then the booking pipeline;
+        // webhook deliveries of erased people are first handled as their tenant chose.
         OneBookingPerInvitee pipeline = new OneBookingPerInvitee(db, bookings.processor(), settings.clock());
-        this.webhooks = Webhooks.create(db, keyring, pipeline, settings.webhooks(), meters, settings.clock(),
+        this.webhooks = Webhooks.create(db, keyring, personal, privacy.guard(pipeline), settings.webhooks(), meters, settings.clock(),
                 notifyHost(settings.host().notifications()));
         this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
                 reauthorization, adminCaller(access), id -> webhooks.integrationChanged(), invalidation, meters,
@@ -258,6 +274,8 @@ public final class Wiring {
         settingsApi.cachesChanged();
         ForgottenTenant result = new ForgottenTenant(tenantId, cleanup.integrationsDisconnected(),
                 cleanup.subscriptionsDeleted(), cleanup.problems());
+        privacy.audit().record(tenantId, "operator", "tenant.forgotten", null, java.util.Map.of(
+                "integrations_disconnected", result.integrationsDisconnected(), "problems", result.problems().size()));
         if (result.cleanedUpAtCalendly()) {
             log.info("Tenant {} forgotten: {} Calendly integration(s) disconnected, data key destroyed", tenantId,
                     result.integrationsDisconnected());
@@ -337,6 +355,15 @@ public final class Wiring {
             }
 
             @Override
+            public PersonErased erasePerson(String tenantId, String email) {
+                try {
+                    return privacy.erasePerson(tenantId, email);
+                } catch (io.calbridge.calendly.internal.common.ApiException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
+
+            @Override
             public CacheStatistics dataKeyCacheStats() {
                 return statistics(keyring.dataKeyCacheStats());
             }
@@ -353,6 +380,11 @@ public final class Wiring {
         return writeBack.actions();
     }
 
+    /** Calendly's data-compliance deletion of one invitee, through an integration's connection (for erasure). */
+    private void deleteAtCalendly(UUID integrationId, String email) {
+        calendly.api(connections.tokens().credential(integrationId)).deleteInviteeData(List.of(email));
+    }
+
     /** Caffeine's numbers in the plugin's own type, so Caffeine stays out of the API. */
     private static CacheStatistics statistics(CacheStats stats) {
         return new CacheStatistics(stats.hitCount(), stats.missCount(), stats.loadFailureCount(), stats.evictionCount());
@@ -365,6 +397,7 @@ public final class Wiring {
         connections.registerRoutes(routes);
         // Before the settings routes: "contacts" and "meetings" are not integration ids.
         writeBack.registerRoutes(routes, settings.routePrefix());
+        privacy.registerRoutes(routes, settings.routePrefix()); // before the settings API's /{id} routes
         sync.registerRoutes(routes, settingsPath());
         settingsApi.registerRoutes(routes);
         webhooks.registerRoutes(routes);
@@ -398,9 +431,11 @@ public final class Wiring {
         connections.start();
         webhooks.start();
         sync.start();
+        privacy.start();
     }
 
     public void stop() {
+        privacy.stop();
         sync.stop();
         webhooks.stop();
         connections.stop();
@@ -445,6 +480,11 @@ public final class Wiring {
 
     public Bookings bookings() {
         return bookings;
+    }
+
+    /** Retention purge, erasure of one person; see docs/privacy.md. */
+    public Privacy privacy() {
+        return privacy;
     }
 
     /** Import on connect, gap backfill, reconciliation sweep; see {@link Sync}. */

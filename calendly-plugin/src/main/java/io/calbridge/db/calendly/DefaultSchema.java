@@ -4,13 +4,17 @@
 package io.calbridge.db.calendly;
 
 
+import io.calbridge.db.calendly.tables.CalendlyAudit;
 import io.calbridge.db.calendly.tables.CalendlyBooking;
 import io.calbridge.db.calendly.tables.CalendlyEffectLedger;
+import io.calbridge.db.calendly.tables.CalendlyErasedPerson;
 import io.calbridge.db.calendly.tables.CalendlyEventTypeMapping;
 import io.calbridge.db.calendly.tables.CalendlyIntegration;
 import io.calbridge.db.calendly.tables.CalendlyInviteeOwner;
 import io.calbridge.db.calendly.tables.CalendlyKekRotation;
 import io.calbridge.db.calendly.tables.CalendlyOauthState;
+import io.calbridge.db.calendly.tables.CalendlyPrivacyJob;
+import io.calbridge.db.calendly.tables.CalendlyPrivacySettings;
 import io.calbridge.db.calendly.tables.CalendlySchedulingLink;
 import io.calbridge.db.calendly.tables.CalendlySyncSettings;
 import io.calbridge.db.calendly.tables.CalendlySyncState;
@@ -40,6 +44,11 @@ public class DefaultSchema extends SchemaImpl {
     public static final DefaultSchema DEFAULT_SCHEMA = new DefaultSchema();
 
     /**
+     * The table <code>calendly_audit</code>.
+     */
+    public final CalendlyAudit CALENDLY_AUDIT = CalendlyAudit.CALENDLY_AUDIT;
+
+    /**
      * The table <code>calendly_booking</code>.
      */
     public final CalendlyBooking CALENDLY_BOOKING = CalendlyBooking.CALENDLY_BOOKING;
@@ -48,6 +57,11 @@ public class DefaultSchema extends SchemaImpl {
      * The table <code>calendly_effect_ledger</code>.
      */
     public final CalendlyEffectLedger CALENDLY_EFFECT_LEDGER = CalendlyEffectLedger.CALENDLY_EFFECT_LEDGER;
+
+    /**
+     * The table <code>calendly_erased_person</code>.
+     */
+    public final CalendlyErasedPerson CALENDLY_ERASED_PERSON = CalendlyErasedPerson.CALENDLY_ERASED_PERSON;
 
     /**
      * The table <code>calendly_event_type_mapping</code>.
@@ -73,6 +87,16 @@ public class DefaultSchema extends SchemaImpl {
      * The table <code>calendly_oauth_state</code>.
      */
     public final CalendlyOauthState CALENDLY_OAUTH_STATE = CalendlyOauthState.CALENDLY_OAUTH_STATE;
+
+    /**
+     * The table <code>calendly_privacy_job</code>.
+     */
+    public final CalendlyPrivacyJob CALENDLY_PRIVACY_JOB = CalendlyPrivacyJob.CALENDLY_PRIVACY_JOB;
+
+    /**
+     * The table <code>calendly_privacy_settings</code>.
+     */
+    public final CalendlyPrivacySettings CALENDLY_PRIVACY_SETTINGS = CalendlyPrivacySettings.CALENDLY_PRIVACY_SETTINGS;
 
     /**
      * The table <code>calendly_scheduling_link</code>.
@@ -120,13 +144,17 @@ public class DefaultSchema extends SchemaImpl {
     @Override
     public final List<Table<?>> getTables() {
         return Arrays.asList(
+            CalendlyAudit.CALENDLY_AUDIT,
             CalendlyBooking.CALENDLY_BOOKING,
             CalendlyEffectLedger.CALENDLY_EFFECT_LEDGER,
+            CalendlyErasedPerson.CALENDLY_ERASED_PERSON,
             CalendlyEventTypeMapping.CALENDLY_EVENT_TYPE_MAPPING,
             CalendlyIntegration.CALENDLY_INTEGRATION,
             CalendlyInviteeOwner.CALENDLY_INVITEE_OWNER,
             CalendlyKekRotation.CALENDLY_KEK_ROTATION,
             CalendlyOauthState.CALENDLY_OAUTH_STATE,
+            CalendlyPrivacyJob.CALENDLY_PRIVACY_JOB,
+            CalendlyPrivacySettings.CALENDLY_PRIVACY_SETTINGS,
             CalendlySchedulingLink.CALENDLY_SCHEDULING_LINK,
             CalendlySyncSettings.CALENDLY_SYNC_SETTINGS,
             CalendlySyncState.CALENDLY_SYNC_STATE,

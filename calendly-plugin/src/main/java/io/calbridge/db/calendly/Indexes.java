@@ -4,6 +4,7 @@
 package io.calbridge.db.calendly;
 
 
+import io.calbridge.db.calendly.tables.CalendlyAudit;
 import io.calbridge.db.calendly.tables.CalendlyBooking;
 import io.calbridge.db.calendly.tables.CalendlyEffectLedger;
 import io.calbridge.db.calendly.tables.CalendlyEventTypeMapping;
@@ -33,9 +34,12 @@ public class Indexes {
     // INDEX definitions
     // -------------------------------------------------------------------------
 
+    public static final Index CALENDLY_AUDIT_TENANT_IDX = Internal.createIndex(DSL.name("calendly_audit_tenant_idx"), CalendlyAudit.CALENDLY_AUDIT, new OrderField[] { CalendlyAudit.CALENDLY_AUDIT.TENANT_ID, CalendlyAudit.CALENDLY_AUDIT.ID.desc() }, false);
     public static final Index CALENDLY_BOOKING_CHAIN_IDX = Internal.createIndex(DSL.name("calendly_booking_chain_idx"), CalendlyBooking.CALENDLY_BOOKING, new OrderField[] { CalendlyBooking.CALENDLY_BOOKING.CHAIN_ID }, false);
+    public static final Index CALENDLY_BOOKING_EMAIL_IDX = Internal.createIndex(DSL.name("calendly_booking_email_idx"), CalendlyBooking.CALENDLY_BOOKING, new OrderField[] { CalendlyBooking.CALENDLY_BOOKING.TENANT_ID, CalendlyBooking.CALENDLY_BOOKING.EMAIL_INDEX }, false);
     public static final Index CALENDLY_BOOKING_NEW_IDX = Internal.createIndex(DSL.name("calendly_booking_new_idx"), CalendlyBooking.CALENDLY_BOOKING, new OrderField[] { CalendlyBooking.CALENDLY_BOOKING.INTEGRATION_ID, CalendlyBooking.CALENDLY_BOOKING.NEW_INVITEE_URI }, false);
     public static final Index CALENDLY_BOOKING_OLD_IDX = Internal.createIndex(DSL.name("calendly_booking_old_idx"), CalendlyBooking.CALENDLY_BOOKING, new OrderField[] { CalendlyBooking.CALENDLY_BOOKING.INTEGRATION_ID, CalendlyBooking.CALENDLY_BOOKING.OLD_INVITEE_URI }, false);
+    public static final Index CALENDLY_BOOKING_PURGE_IDX = Internal.createIndex(DSL.name("calendly_booking_purge_idx"), CalendlyBooking.CALENDLY_BOOKING, new OrderField[] { CalendlyBooking.CALENDLY_BOOKING.END_TIME }, false);
     public static final Index CALENDLY_BOOKING_TENANT_IDX = Internal.createIndex(DSL.name("calendly_booking_tenant_idx"), CalendlyBooking.CALENDLY_BOOKING, new OrderField[] { CalendlyBooking.CALENDLY_BOOKING.TENANT_ID, CalendlyBooking.CALENDLY_BOOKING.CREATED_AT.desc() }, false);
     public static final Index CALENDLY_EFFECT_LEDGER_CHAIN_IDX = Internal.createIndex(DSL.name("calendly_effect_ledger_chain_idx"), CalendlyEffectLedger.CALENDLY_EFFECT_LEDGER, new OrderField[] { CalendlyEffectLedger.CALENDLY_EFFECT_LEDGER.CHAIN_ID }, false);
     public static final Index CALENDLY_EVENT_TYPE_MAPPING_TENANT_IDX = Internal.createIndex(DSL.name("calendly_event_type_mapping_tenant_idx"), CalendlyEventTypeMapping.CALENDLY_EVENT_TYPE_MAPPING, new OrderField[] { CalendlyEventTypeMapping.CALENDLY_EVENT_TYPE_MAPPING.TENANT_ID }, false);
@@ -55,7 +59,9 @@ public class Indexes {
     public static final Index CALENDLY_WEBHOOK_INBOX_CLAIM_IDX = Internal.createIndex(DSL.name("calendly_webhook_inbox_claim_idx"), CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX, new OrderField[] { CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX.NEXT_ATTEMPT_AT }, false);
     public static final Index CALENDLY_WEBHOOK_INBOX_DEAD_IDX = Internal.createIndex(DSL.name("calendly_webhook_inbox_dead_idx"), CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX, new OrderField[] { CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX.INTEGRATION_ID, CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX.ID }, false);
     public static final Index CALENDLY_WEBHOOK_INBOX_LEASE_IDX = Internal.createIndex(DSL.name("calendly_webhook_inbox_lease_idx"), CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX, new OrderField[] { CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX.LOCKED_UNTIL }, false);
+    public static final Index CALENDLY_WEBHOOK_INBOX_PURGE_IDX = Internal.createIndex(DSL.name("calendly_webhook_inbox_purge_idx"), CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX, new OrderField[] { CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX.PROCESSED_AT }, false);
     public static final Index CALENDLY_WEBHOOK_INBOX_RECEIVED_IDX = Internal.createIndex(DSL.name("calendly_webhook_inbox_received_idx"), CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX, new OrderField[] { CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX.TENANT_ID, CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX.RECEIVED_AT.desc(), CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX.ID.desc() }, false);
     public static final Index CALENDLY_WEBHOOK_REJECTION_LOG_IDX = Internal.createIndex(DSL.name("calendly_webhook_rejection_log_idx"), CalendlyWebhookRejection.CALENDLY_WEBHOOK_REJECTION, new OrderField[] { CalendlyWebhookRejection.CALENDLY_WEBHOOK_REJECTION.INTEGRATION_ID, CalendlyWebhookRejection.CALENDLY_WEBHOOK_REJECTION.ID.desc() }, false);
+    public static final Index CALENDLY_WEBHOOK_REJECTION_PURGE_IDX = Internal.createIndex(DSL.name("calendly_webhook_rejection_purge_idx"), CalendlyWebhookRejection.CALENDLY_WEBHOOK_REJECTION, new OrderField[] { CalendlyWebhookRejection.CALENDLY_WEBHOOK_REJECTION.RECEIVED_AT }, false);
     public static final Index CALENDLY_WEBHOOK_REJECTION_RECEIVED_IDX = Internal.createIndex(DSL.name("calendly_webhook_rejection_received_idx"), CalendlyWebhookRejection.CALENDLY_WEBHOOK_REJECTION, new OrderField[] { CalendlyWebhookRejection.CALENDLY_WEBHOOK_REJECTION.TENANT_ID, CalendlyWebhookRejection.CALENDLY_WEBHOOK_REJECTION.RECEIVED_AT.desc(), CalendlyWebhookRejection.CALENDLY_WEBHOOK_REJECTION.ID.desc() }, false);
 }

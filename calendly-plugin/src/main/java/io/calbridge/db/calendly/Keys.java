@@ -4,26 +4,34 @@
 package io.calbridge.db.calendly;
 
 
+import io.calbridge.db.calendly.tables.CalendlyAudit;
 import io.calbridge.db.calendly.tables.CalendlyBooking;
 import io.calbridge.db.calendly.tables.CalendlyEffectLedger;
+import io.calbridge.db.calendly.tables.CalendlyErasedPerson;
 import io.calbridge.db.calendly.tables.CalendlyEventTypeMapping;
 import io.calbridge.db.calendly.tables.CalendlyIntegration;
 import io.calbridge.db.calendly.tables.CalendlyInviteeOwner;
 import io.calbridge.db.calendly.tables.CalendlyKekRotation;
 import io.calbridge.db.calendly.tables.CalendlyOauthState;
+import io.calbridge.db.calendly.tables.CalendlyPrivacyJob;
+import io.calbridge.db.calendly.tables.CalendlyPrivacySettings;
 import io.calbridge.db.calendly.tables.CalendlySchedulingLink;
 import io.calbridge.db.calendly.tables.CalendlySyncSettings;
 import io.calbridge.db.calendly.tables.CalendlySyncState;
 import io.calbridge.db.calendly.tables.CalendlyTenantKey;
 import io.calbridge.db.calendly.tables.CalendlyWebhookInbox;
 import io.calbridge.db.calendly.tables.CalendlyWebhookRejection;
+import io.calbridge.db.calendly.tables.records.CalendlyAuditRecord;
 import io.calbridge.db.calendly.tables.records.CalendlyBookingRecord;
 import io.calbridge.db.calendly.tables.records.CalendlyEffectLedgerRecord;
+import io.calbridge.db.calendly.tables.records.CalendlyErasedPersonRecord;
 import io.calbridge.db.calendly.tables.records.CalendlyEventTypeMappingRecord;
 import io.calbridge.db.calendly.tables.records.CalendlyIntegrationRecord;
 import io.calbridge.db.calendly.tables.records.CalendlyInviteeOwnerRecord;
 import io.calbridge.db.calendly.tables.records.CalendlyKekRotationRecord;
 import io.calbridge.db.calendly.tables.records.CalendlyOauthStateRecord;
+import io.calbridge.db.calendly.tables.records.CalendlyPrivacyJobRecord;
+import io.calbridge.db.calendly.tables.records.CalendlyPrivacySettingsRecord;
 import io.calbridge.db.calendly.tables.records.CalendlySchedulingLinkRecord;
 import io.calbridge.db.calendly.tables.records.CalendlySyncSettingsRecord;
 import io.calbridge.db.calendly.tables.records.CalendlySyncStateRecord;
@@ -49,9 +57,11 @@ public class Keys {
     // UNIQUE and PRIMARY KEY definitions
     // -------------------------------------------------------------------------
 
+    public static final UniqueKey<CalendlyAuditRecord> CALENDLY_AUDIT_PKEY = Internal.createUniqueKey(CalendlyAudit.CALENDLY_AUDIT, DSL.name("calendly_audit_pkey"), new TableField[] { CalendlyAudit.CALENDLY_AUDIT.ID }, true);
     public static final UniqueKey<CalendlyBookingRecord> CALENDLY_BOOKING_INTEGRATION_ID_INVITEE_URI_KEY = Internal.createUniqueKey(CalendlyBooking.CALENDLY_BOOKING, DSL.name("calendly_booking_integration_id_invitee_uri_key"), new TableField[] { CalendlyBooking.CALENDLY_BOOKING.INTEGRATION_ID, CalendlyBooking.CALENDLY_BOOKING.INVITEE_URI }, true);
     public static final UniqueKey<CalendlyBookingRecord> CALENDLY_BOOKING_PKEY = Internal.createUniqueKey(CalendlyBooking.CALENDLY_BOOKING, DSL.name("calendly_booking_pkey"), new TableField[] { CalendlyBooking.CALENDLY_BOOKING.ID }, true);
     public static final UniqueKey<CalendlyEffectLedgerRecord> CALENDLY_EFFECT_LEDGER_PKEY = Internal.createUniqueKey(CalendlyEffectLedger.CALENDLY_EFFECT_LEDGER, DSL.name("calendly_effect_ledger_pkey"), new TableField[] { CalendlyEffectLedger.CALENDLY_EFFECT_LEDGER.TENANT_ID, CalendlyEffectLedger.CALENDLY_EFFECT_LEDGER.EFFECT_KEY }, true);
+    public static final UniqueKey<CalendlyErasedPersonRecord> CALENDLY_ERASED_PERSON_PKEY = Internal.createUniqueKey(CalendlyErasedPerson.CALENDLY_ERASED_PERSON, DSL.name("calendly_erased_person_pkey"), new TableField[] { CalendlyErasedPerson.CALENDLY_ERASED_PERSON.TENANT_ID, CalendlyErasedPerson.CALENDLY_ERASED_PERSON.EMAIL_INDEX }, true);
     public static final UniqueKey<CalendlyEventTypeMappingRecord> CALENDLY_EVENT_TYPE_MAPPING_INTEGRATION_ID_EVENT_TYPE_URI_KEY = Internal.createUniqueKey(CalendlyEventTypeMapping.CALENDLY_EVENT_TYPE_MAPPING, DSL.name("calendly_event_type_mapping_integration_id_event_type_uri_key"), new TableField[] { CalendlyEventTypeMapping.CALENDLY_EVENT_TYPE_MAPPING.INTEGRATION_ID, CalendlyEventTypeMapping.CALENDLY_EVENT_TYPE_MAPPING.EVENT_TYPE_URI }, true);
     public static final UniqueKey<CalendlyEventTypeMappingRecord> CALENDLY_EVENT_TYPE_MAPPING_PKEY = Internal.createUniqueKey(CalendlyEventTypeMapping.CALENDLY_EVENT_TYPE_MAPPING, DSL.name("calendly_event_type_mapping_pkey"), new TableField[] { CalendlyEventTypeMapping.CALENDLY_EVENT_TYPE_MAPPING.ID }, true);
     public static final UniqueKey<CalendlyIntegrationRecord> CALENDLY_INTEGRATION_PKEY = Internal.createUniqueKey(CalendlyIntegration.CALENDLY_INTEGRATION, DSL.name("calendly_integration_pkey"), new TableField[] { CalendlyIntegration.CALENDLY_INTEGRATION.ID }, true);
@@ -60,6 +70,8 @@ public class Keys {
     public static final UniqueKey<CalendlyKekRotationRecord> CALENDLY_KEK_ROTATION_PKEY = Internal.createUniqueKey(CalendlyKekRotation.CALENDLY_KEK_ROTATION, DSL.name("calendly_kek_rotation_pkey"), new TableField[] { CalendlyKekRotation.CALENDLY_KEK_ROTATION.ID }, true);
     public static final UniqueKey<CalendlyOauthStateRecord> CALENDLY_OAUTH_STATE_PKEY = Internal.createUniqueKey(CalendlyOauthState.CALENDLY_OAUTH_STATE, DSL.name("calendly_oauth_state_pkey"), new TableField[] { CalendlyOauthState.CALENDLY_OAUTH_STATE.ID }, true);
     public static final UniqueKey<CalendlyOauthStateRecord> CALENDLY_OAUTH_STATE_STATE_HASH_KEY = Internal.createUniqueKey(CalendlyOauthState.CALENDLY_OAUTH_STATE, DSL.name("calendly_oauth_state_state_hash_key"), new TableField[] { CalendlyOauthState.CALENDLY_OAUTH_STATE.STATE_HASH }, true);
+    public static final UniqueKey<CalendlyPrivacyJobRecord> CALENDLY_PRIVACY_JOB_PKEY = Internal.createUniqueKey(CalendlyPrivacyJob.CALENDLY_PRIVACY_JOB, DSL.name("calendly_privacy_job_pkey"), new TableField[] { CalendlyPrivacyJob.CALENDLY_PRIVACY_JOB.NAME }, true);
+    public static final UniqueKey<CalendlyPrivacySettingsRecord> CALENDLY_PRIVACY_SETTINGS_PKEY = Internal.createUniqueKey(CalendlyPrivacySettings.CALENDLY_PRIVACY_SETTINGS, DSL.name("calendly_privacy_settings_pkey"), new TableField[] { CalendlyPrivacySettings.CALENDLY_PRIVACY_SETTINGS.TENANT_ID }, true);
     public static final UniqueKey<CalendlySchedulingLinkRecord> CALENDLY_SCHEDULING_LINK_PKEY = Internal.createUniqueKey(CalendlySchedulingLink.CALENDLY_SCHEDULING_LINK, DSL.name("calendly_scheduling_link_pkey"), new TableField[] { CalendlySchedulingLink.CALENDLY_SCHEDULING_LINK.ID }, true);
     public static final UniqueKey<CalendlySchedulingLinkRecord> CALENDLY_SCHEDULING_LINK_TENANT_ID_IDEMPOTENCY_KEY_KEY = Internal.createUniqueKey(CalendlySchedulingLink.CALENDLY_SCHEDULING_LINK, DSL.name("calendly_scheduling_link_tenant_id_idempotency_key_key"), new TableField[] { CalendlySchedulingLink.CALENDLY_SCHEDULING_LINK.TENANT_ID, CalendlySchedulingLink.CALENDLY_SCHEDULING_LINK.IDEMPOTENCY_KEY }, true);
     public static final UniqueKey<CalendlySchedulingLinkRecord> CALENDLY_SCHEDULING_LINK_TOKEN_KEY = Internal.createUniqueKey(CalendlySchedulingLink.CALENDLY_SCHEDULING_LINK, DSL.name("calendly_scheduling_link_token_key"), new TableField[] { CalendlySchedulingLink.CALENDLY_SCHEDULING_LINK.TOKEN }, true);

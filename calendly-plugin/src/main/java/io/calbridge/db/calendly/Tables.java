@@ -4,13 +4,17 @@
 package io.calbridge.db.calendly;
 
 
+import io.calbridge.db.calendly.tables.CalendlyAudit;
 import io.calbridge.db.calendly.tables.CalendlyBooking;
 import io.calbridge.db.calendly.tables.CalendlyEffectLedger;
+import io.calbridge.db.calendly.tables.CalendlyErasedPerson;
 import io.calbridge.db.calendly.tables.CalendlyEventTypeMapping;
 import io.calbridge.db.calendly.tables.CalendlyIntegration;
 import io.calbridge.db.calendly.tables.CalendlyInviteeOwner;
 import io.calbridge.db.calendly.tables.CalendlyKekRotation;
 import io.calbridge.db.calendly.tables.CalendlyOauthState;
+import io.calbridge.db.calendly.tables.CalendlyPrivacyJob;
+import io.calbridge.db.calendly.tables.CalendlyPrivacySettings;
 import io.calbridge.db.calendly.tables.CalendlySchedulingLink;
 import io.calbridge.db.calendly.tables.CalendlySyncSettings;
 import io.calbridge.db.calendly.tables.CalendlySyncState;
@@ -26,6 +30,11 @@ import io.calbridge.db.calendly.tables.CalendlyWebhookRejection;
 public class Tables {
 
     /**
+     * The table <code>calendly_audit</code>.
+     */
+    public static final CalendlyAudit CALENDLY_AUDIT = CalendlyAudit.CALENDLY_AUDIT;
+
+    /**
      * The table <code>calendly_booking</code>.
      */
     public static final CalendlyBooking CALENDLY_BOOKING = CalendlyBooking.CALENDLY_BOOKING;
@@ -34,6 +43,11 @@ public class Tables {
      * The table <code>calendly_effect_ledger</code>.
      */
     public static final CalendlyEffectLedger CALENDLY_EFFECT_LEDGER = CalendlyEffectLedger.CALENDLY_EFFECT_LEDGER;
+
+    /**
+     * The table <code>calendly_erased_person</code>.
+     */
+    public static final CalendlyErasedPerson CALENDLY_ERASED_PERSON = CalendlyErasedPerson.CALENDLY_ERASED_PERSON;
 
     /**
      * The table <code>calendly_event_type_mapping</code>.
@@ -59,6 +73,16 @@ public class Tables {
      * The table <code>calendly_oauth_state</code>.
      */
     public static final CalendlyOauthState CALENDLY_OAUTH_STATE = CalendlyOauthState.CALENDLY_OAUTH_STATE;
+
+    /**
+     * The table <code>calendly_privacy_job</code>.
+     */
+    public static final CalendlyPrivacyJob CALENDLY_PRIVACY_JOB = CalendlyPrivacyJob.CALENDLY_PRIVACY_JOB;
+
+    /**
+     * The table <code>calendly_privacy_settings</code>.
+     */
+    public static final CalendlyPrivacySettings CALENDLY_PRIVACY_SETTINGS = CalendlyPrivacySettings.CALENDLY_PRIVACY_SETTINGS;
 
     /**
      * The table <code>calendly_scheduling_link</code>.

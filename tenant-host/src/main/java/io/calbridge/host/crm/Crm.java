@@ -1,6 +1,7 @@
 package io.calbridge.host.crm;
 
 import io.calbridge.calendly.spi.HostServices;
+import io.calbridge.calendly.spi.PersonErasure;
 import javax.sql.DataSource;
 
 /**
@@ -22,5 +23,10 @@ public final class Crm {
         CrmTx tx = new CrmTx(dataSource);
         return new HostServices(new CrmContacts(tx), new CrmMailingLists(tx), new CrmTasks(tx),
                 new CrmTeamMembers(tx), new CrmNotifications(tx), new CrmTenantDirectory(tx));
+    }
+
+    /** Erases one person's contact, tasks and activity of one tenant (issue 17; the plugin's optional SPI). */
+    public static PersonErasure personErasure(DataSource dataSource) {
+        return new CrmPersonErasure(new CrmTx(dataSource));
     }
 }

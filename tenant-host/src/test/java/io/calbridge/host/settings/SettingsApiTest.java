@@ -196,7 +196,12 @@ class SettingsApiTest {
         return List.of(
                 new Call("GET", ROOT, null, null, 200),
                 new Call("POST", ROOT + "/connect", null, "{\"mode\":\"platform_app\"}", 200),
-                new Call("GET", ROOT + "/callback", "state=" + pendingState + "&code=abc", null, 200));
+                new Call("GET", ROOT + "/callback", "state=" + pendingState + "&code=abc", null, 200),
+                new Call("GET", ROOT + "/privacy", null, null, 200),
+                new Call("PUT", ROOT + "/privacy", null, "{\"after_erasure\":\"IGNORE\"}", 200),
+                new Call("POST", ROOT + "/privacy/erasures", null, "{\"email\":\"nobody@example.com\"}", 200),
+                new Call("POST", ROOT + "/privacy/exports", null, "{\"email\":\"nobody@example.com\"}", 200),
+                new Call("GET", ROOT + "/audit", null, null, 200));
     }
 
     /**

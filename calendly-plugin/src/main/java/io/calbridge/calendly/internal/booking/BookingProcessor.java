@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.GuardedConnection;
+import io.calbridge.calendly.internal.crypto.PersonalData;
 import io.calbridge.calendly.internal.webhook.CalendlyEvent;
 import io.calbridge.calendly.internal.webhook.DeliveryEnvelope;
 import io.calbridge.calendly.internal.webhook.DeliveryProcessor;
@@ -72,23 +73,30 @@ public final class BookingProcessor implements DeliveryProcessor {
 
     private final Db db;
     private final Clock clock;
-    private final BookingStore bookings = new BookingStore();
-    private final LedgerStore ledgers = new LedgerStore();
+    private final BookingStore bookings;
+    private final LedgerStore ledgers;
     private final SettingsStore settings = new SettingsStore();
     private final ChainReconciler reconciler;
     private final RoutingForms routingForms;
     private final ContactPins pins;
 
+    /** Stores invitees' personal fields in clear: for tests of the booking logic only. */
     public BookingProcessor(Db db, HostServices host, Clock clock) {
-        this(db, host, clock, ContactPins.NONE);
+        this(db, host, clock, PersonalData.clearFor(null), ContactPins.NONE);
     }
 
-    public BookingProcessor(Db db, HostServices host, Clock clock, ContactPins pins) {
+    /**
+     * @param personal seals the invitee's personal fields and effect results at the store boundary
+     * @param pins decides the contact of bookings that something else already tied to one (write-back's links)
+     */
+    public BookingProcessor(Db db, HostServices host, Clock clock, PersonalData personal, ContactPins pins) {
         this.pins = Objects.requireNonNull(pins, "pins");
+        this.bookings = new BookingStore(Objects.requireNonNull(personal, "personal"));
+        this.ledgers = new LedgerStore(personal);
         this.db = Objects.requireNonNull(db, "db");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.reconciler = new ChainReconciler(Objects.requireNonNull(host, "host"), clock);
-        this.routingForms = new RoutingForms(host, ledgers, settings);
+        this.routingForms = new RoutingForms(host, bookings, ledgers, settings);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.calbridge.calendly.internal.booking;
 
 import static io.calbridge.db.calendly.Tables.CALENDLY_BOOKING;
 
+import io.calbridge.calendly.internal.crypto.PersonalData;
 import io.calbridge.db.calendly.tables.records.CalendlyBookingRecord;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,8 +18,26 @@ import org.jooq.JSONB;
 import org.jooq.ResultQuery;
 import org.jooq.impl.DSL;
 
-/** SQL of {@code calendly_booking}. Takes the caller's transaction; opens none. */
+/**
+ * SQL of {@code calendly_booking}. Takes the caller's transaction; opens none.
+ *
+ * <p>The invitee's personal fields (e-mail, name, payload, cancel reason, canceled by) are sealed here,
+ * at the store boundary, with the tenant's data key ({@link PersonalData}), bound to the row's id;
+ * {@code email_index} (an HMAC of the e-mail) lets erasure and export find a person's rows. Rows
+ * written before sealing still read from their clear columns; writing a row empties them.
+ */
 final class BookingStore {
+    static final String EMAIL = "calendly_booking.email";
+    static final String NAME = "calendly_booking.name";
+    static final String PAYLOAD = "calendly_booking.invitee_payload";
+    static final String CANCEL_REASON = "calendly_booking.cancel_reason";
+    static final String CANCELED_BY = "calendly_booking.canceled_by";
+
+    private final PersonalData personal;
+
+    BookingStore(PersonalData personal) {
+        this.personal = personal;
+    }
 
     Map<String, Booking> findByUris(DSLContext dsl, UUID integrationId, Collection<String> uris) {
         Map<String, Booking> found = new LinkedHashMap<>();
@@ -38,7 +57,7 @@ final class BookingStore {
         return dsl.selectFrom(CALENDLY_BOOKING)
                 .where(CALENDLY_BOOKING.CHAIN_ID.eq(chainId))
                 .orderBy(CALENDLY_BOOKING.CREATED_AT, CALENDLY_BOOKING.ID)
-                .fetch(BookingStore::toBooking);
+                .fetch(this::toBooking);
     }
 
     /** The integration's most recent invitees that have a payload (placeholders left out). */
@@ -46,10 +65,10 @@ final class BookingStore {
         return dsl.selectFrom(CALENDLY_BOOKING)
                 .where(CALENDLY_BOOKING.INTEGRATION_ID.eq(integrationId))
                 .and(CALENDLY_BOOKING.TENANT_ID.eq(tenantId))
-                .and(CALENDLY_BOOKING.INVITEE_PAYLOAD.isNotNull())
+                .and(CALENDLY_BOOKING.PAYLOAD_ENC.isNotNull().or(CALENDLY_BOOKING.INVITEE_PAYLOAD.isNotNull()))
                 .orderBy(CALENDLY_BOOKING.CREATED_AT.desc(), CALENDLY_BOOKING.ID.desc())
                 .limit(limit)
-                .fetch(BookingStore::toBooking);
+                .fetch(this::toBooking);
     }
 
     /**
@@ -71,26 +90,33 @@ final class BookingStore {
                     CALENDLY_BOOKING.NO_SHOW, CALENDLY_BOOKING.NO_SHOW_URI, CALENDLY_BOOKING.CANCEL_REASON,
                     CALENDLY_BOOKING.CANCELED_BY, CALENDLY_BOOKING.CANCELER_TYPE, CALENDLY_BOOKING.CANCELED_AT,
                     CALENDLY_BOOKING.CONTACT_REF, CALENDLY_BOOKING.TASK_REF, CALENDLY_BOOKING.INVITEE_PAYLOAD,
-                    CALENDLY_BOOKING.LAST_EVENT_AT, CALENDLY_BOOKING.CREATED_AT, CALENDLY_BOOKING.UPDATED_AT);
+                    CALENDLY_BOOKING.LAST_EVENT_AT, CALENDLY_BOOKING.CREATED_AT, CALENDLY_BOOKING.UPDATED_AT,
+                    CALENDLY_BOOKING.EMAIL_ENC, CALENDLY_BOOKING.NAME_ENC, CALENDLY_BOOKING.PAYLOAD_ENC,
+                    CALENDLY_BOOKING.CANCEL_REASON_ENC, CALENDLY_BOOKING.CANCELED_BY_ENC, CALENDLY_BOOKING.EMAIL_INDEX);
             for (Booking b : fresh) {
+                Sealed p = seal(tenantId, b);
                 insert = insert.values(b.id, tenantId, integrationId, b.chainId, b.inviteeUri, b.scheduledEventUri,
-                        b.eventTypeUri, b.eventName, b.email, b.name, b.status.name(), at(b.startTime), at(b.endTime),
+                        b.eventTypeUri, b.eventName, p.email(), p.name(), b.status.name(), at(b.startTime), at(b.endTime),
                         b.inviteeTimezone, b.hostUserUri, b.oldInviteeUri, b.newInviteeUri, b.noShow, b.noShowUri,
-                        b.cancelReason, b.canceledBy, b.cancelerType, at(b.canceledAt), b.contactRef, b.taskRef,
-                        b.payloadJson == null ? null : JSONB.jsonb(b.payloadJson), at(b.lastEventAt),
-                        at(b.createdAt == null ? now : b.createdAt), at);
+                        p.cancelReason(), p.canceledBy(), b.cancelerType, at(b.canceledAt), b.contactRef, b.taskRef,
+                        p.payload(), at(b.lastEventAt), at(b.createdAt == null ? now : b.createdAt), at,
+                        p.emailEnc(), p.nameEnc(), p.payloadEnc(), p.cancelReasonEnc(), p.canceledByEnc(), p.emailIndex());
             }
             queries.add(insert.returningResult(DSL.inline(1)));
         }
         for (Booking b : bookings) {
             if (b.dirty && b.stored) {
+                Sealed p = seal(tenantId, b);
                 queries.add(DSL.update(CALENDLY_BOOKING)
                         .set(CALENDLY_BOOKING.CHAIN_ID, b.chainId)
                         .set(CALENDLY_BOOKING.SCHEDULED_EVENT_URI, b.scheduledEventUri)
                         .set(CALENDLY_BOOKING.EVENT_TYPE_URI, b.eventTypeUri)
                         .set(CALENDLY_BOOKING.EVENT_NAME, b.eventName)
-                        .set(CALENDLY_BOOKING.EMAIL, b.email)
-                        .set(CALENDLY_BOOKING.NAME, b.name)
+                        .set(CALENDLY_BOOKING.EMAIL, p.email())
+                        .set(CALENDLY_BOOKING.NAME, p.name())
+                        .set(CALENDLY_BOOKING.EMAIL_ENC, p.emailEnc())
+                        .set(CALENDLY_BOOKING.NAME_ENC, p.nameEnc())
+                        .set(CALENDLY_BOOKING.EMAIL_INDEX, p.emailIndex())
                         .set(CALENDLY_BOOKING.STATUS, b.status.name())
                         .set(CALENDLY_BOOKING.START_TIME, at(b.startTime))
                         .set(CALENDLY_BOOKING.END_TIME, at(b.endTime))
@@ -100,13 +126,16 @@ final class BookingStore {
                         .set(CALENDLY_BOOKING.NEW_INVITEE_URI, b.newInviteeUri)
                         .set(CALENDLY_BOOKING.NO_SHOW, b.noShow)
                         .set(CALENDLY_BOOKING.NO_SHOW_URI, b.noShowUri)
-                        .set(CALENDLY_BOOKING.CANCEL_REASON, b.cancelReason)
-                        .set(CALENDLY_BOOKING.CANCELED_BY, b.canceledBy)
+                        .set(CALENDLY_BOOKING.CANCEL_REASON, p.cancelReason())
+                        .set(CALENDLY_BOOKING.CANCELED_BY, p.canceledBy())
+                        .set(CALENDLY_BOOKING.CANCEL_REASON_ENC, p.cancelReasonEnc())
+                        .set(CALENDLY_BOOKING.CANCELED_BY_ENC, p.canceledByEnc())
                         .set(CALENDLY_BOOKING.CANCELER_TYPE, b.cancelerType)
                         .set(CALENDLY_BOOKING.CANCELED_AT, at(b.canceledAt))
                         .set(CALENDLY_BOOKING.CONTACT_REF, b.contactRef)
                         .set(CALENDLY_BOOKING.TASK_REF, b.taskRef)
-                        .set(CALENDLY_BOOKING.INVITEE_PAYLOAD, b.payloadJson == null ? null : JSONB.jsonb(b.payloadJson))
+                        .set(CALENDLY_BOOKING.INVITEE_PAYLOAD, p.payload())
+                        .set(CALENDLY_BOOKING.PAYLOAD_ENC, p.payloadEnc())
                         .set(CALENDLY_BOOKING.LAST_EVENT_AT, at(b.lastEventAt))
                         .set(CALENDLY_BOOKING.UPDATED_AT, at)
                         .where(CALENDLY_BOOKING.ID.eq(b.id))
@@ -116,14 +145,40 @@ final class BookingStore {
         return queries;
     }
 
-    static Booking toBooking(CalendlyBookingRecord r) {
+    /** A row's personal fields as stored: sealed (the clear ones null), or clear when sealing is off. */
+    private record Sealed(String email, String name, JSONB payload, String cancelReason, String canceledBy,
+                          byte[] emailEnc, byte[] nameEnc, byte[] payloadEnc, byte[] cancelReasonEnc, byte[] canceledByEnc,
+                          byte[] emailIndex) {
+    }
+
+    private Sealed seal(String tenantId, Booking b) {
+        if (!personal.seals()) {
+            return new Sealed(b.email, b.name, b.payloadJson == null ? null : JSONB.jsonb(b.payloadJson), b.cancelReason,
+                    b.canceledBy, null, null, null, null, null, null);
+        }
+        String row = b.id.toString();
+        return new Sealed(null, null, null, null, null,
+                personal.sealText(tenantId, EMAIL, row, b.email),
+                personal.sealText(tenantId, NAME, row, b.name),
+                personal.sealText(tenantId, PAYLOAD, row, b.payloadJson),
+                personal.sealText(tenantId, CANCEL_REASON, row, b.cancelReason),
+                personal.sealText(tenantId, CANCELED_BY, row, b.canceledBy),
+                personal.emailIndex(tenantId, b.email));
+    }
+
+    /** The sealed value when there is one, else the clear column of a row written before sealing. */
+    private String open(CalendlyBookingRecord r, String field, byte[] sealed, String clear) {
+        return sealed == null ? clear : personal.openText(r.getTenantId(), field, r.getId().toString(), sealed);
+    }
+
+    Booking toBooking(CalendlyBookingRecord r) {
         Booking b = new Booking(r.getId(), r.getInviteeUri(), r.getChainId());
         b.stored = true;
         b.scheduledEventUri = r.getScheduledEventUri();
         b.eventTypeUri = r.getEventTypeUri();
         b.eventName = r.getEventName();
-        b.email = r.getEmail();
-        b.name = r.getName();
+        b.email = open(r, EMAIL, r.getEmailEnc(), r.getEmail());
+        b.name = open(r, NAME, r.getNameEnc(), r.getName());
         b.status = Booking.Status.valueOf(r.getStatus());
         b.startTime = instant(r.getStartTime());
         b.endTime = instant(r.getEndTime());
@@ -133,13 +188,13 @@ final class BookingStore {
         b.newInviteeUri = r.getNewInviteeUri();
         b.noShow = Boolean.TRUE.equals(r.getNoShow());
         b.noShowUri = r.getNoShowUri();
-        b.cancelReason = r.getCancelReason();
-        b.canceledBy = r.getCanceledBy();
+        b.cancelReason = open(r, CANCEL_REASON, r.getCancelReasonEnc(), r.getCancelReason());
+        b.canceledBy = open(r, CANCELED_BY, r.getCanceledByEnc(), r.getCanceledBy());
         b.cancelerType = r.getCancelerType();
         b.canceledAt = instant(r.getCanceledAt());
         b.contactRef = r.getContactRef();
         b.taskRef = r.getTaskRef();
-        b.payloadJson = r.getInviteePayload() == null ? null : r.getInviteePayload().data();
+        b.payloadJson = open(r, PAYLOAD, r.getPayloadEnc(), r.getInviteePayload() == null ? null : r.getInviteePayload().data());
         b.lastEventAt = instant(r.getLastEventAt());
         b.createdAt = instant(r.getCreatedAt());
         return b;

@@ -1,6 +1,7 @@
 package io.calbridge.calendly.internal.booking;
 
 import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.crypto.PersonalData;
 import io.calbridge.calendly.spi.HostServices;
 import java.time.Clock;
 
@@ -19,20 +20,24 @@ public final class Bookings {
     private final MappingService mappings;
     private final DryRun dryRun;
 
-    private Bookings(Db db, HostServices host, Clock clock, ContactPins pins) {
-        this.processor = new BookingProcessor(db, host, clock, pins);
+    private Bookings(Db db, HostServices host, Clock clock, PersonalData personal, ContactPins pins) {
+        this.processor = new BookingProcessor(db, host, clock, personal, pins);
         this.settings = new SettingsService(db, host, clock);
         this.mappings = new MappingService(db, host, clock);
-        this.dryRun = new DryRun(db, host, clock);
+        this.dryRun = new DryRun(db, host, clock, personal);
     }
 
+    /** Invitees' personal fields stored in clear: for tests of the booking logic only. */
     public static Bookings create(Db db, HostServices host, Clock clock) {
-        return new Bookings(db, host, clock, ContactPins.NONE);
+        return new Bookings(db, host, clock, PersonalData.clearFor(null), ContactPins.NONE);
     }
 
-    /** With {@code pins} deciding the contact of bookings that something else already tied to one. */
-    public static Bookings create(Db db, HostServices host, Clock clock, ContactPins pins) {
-        return new Bookings(db, host, clock, pins);
+    /**
+     * @param personal seals invitees' personal fields with their tenant's data key (production)
+     * @param pins decides the contact of bookings that something else already tied to one
+     */
+    public static Bookings create(Db db, HostServices host, Clock clock, PersonalData personal, ContactPins pins) {
+        return new Bookings(db, host, clock, personal, pins);
     }
 
     public BookingProcessor processor() {

@@ -3,6 +3,7 @@ package io.calbridge.calendly.internal.booking;
 import io.calbridge.calendly.internal.client.Invitee;
 import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.crypto.PersonalData;
 import io.calbridge.calendly.spi.Choice;
 import io.calbridge.calendly.spi.HostCall;
 import io.calbridge.calendly.spi.HostServices;
@@ -33,10 +34,16 @@ public final class DryRun {
     private final Db db;
     private final HostServices host;
     private final SettingsStore settingsStore = new SettingsStore();
-    private final BookingStore bookings = new BookingStore();
+    private final BookingStore bookings;
     private final ChainReconciler owners;
 
     public DryRun(Db db, HostServices host, Clock clock) {
+        this(db, host, clock, PersonalData.clearFor(null));
+    }
+
+    /** @param personal opens the sealed bookings it previews (nothing is written) */
+    public DryRun(Db db, HostServices host, Clock clock, PersonalData personal) {
+        this.bookings = new BookingStore(Objects.requireNonNull(personal, "personal"));
         this.db = Objects.requireNonNull(db, "db");
         this.host = Objects.requireNonNull(host, "host");
         this.owners = new ChainReconciler(host, clock);

@@ -2,6 +2,7 @@ package io.calbridge.calendly.internal.booking;
 
 import static io.calbridge.db.calendly.Tables.CALENDLY_EFFECT_LEDGER;
 
+import io.calbridge.calendly.internal.crypto.PersonalData;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -20,6 +21,18 @@ import org.jooq.impl.DSL;
  * their results. A row's key is {@code <chain id>/<effect name>}; callers deal in effect names.
  */
 final class LedgerStore {
+    static final String RESULT = "calendly_effect_ledger.result";
+
+    private final PersonalData personal;
+
+    /** @param personal seals each result (task titles and descriptions carry names), bound to tenant and key */
+    LedgerStore(PersonalData personal) {
+        this.personal = personal;
+    }
+
+    private String open(String tenantId, String effectKey, byte[] sealed, String clear) {
+        return sealed == null ? clear : personal.openText(tenantId, RESULT, effectKey, sealed);
+    }
 
     /**
      * Effect name to result, for one chain. Selected by the (random, never shared) chain id alone,
@@ -28,13 +41,14 @@ final class LedgerStore {
     Map<String, String> load(DSLContext dsl, String tenantId, UUID chainId) {
         String prefix = chainId + "/";
         Map<String, String> entries = new HashMap<>();
-        dsl.select(CALENDLY_EFFECT_LEDGER.TENANT_ID, CALENDLY_EFFECT_LEDGER.EFFECT_KEY, CALENDLY_EFFECT_LEDGER.RESULT)
+        dsl.select(CALENDLY_EFFECT_LEDGER.TENANT_ID, CALENDLY_EFFECT_LEDGER.EFFECT_KEY, CALENDLY_EFFECT_LEDGER.RESULT,
+                        CALENDLY_EFFECT_LEDGER.RESULT_ENC)
                 .from(CALENDLY_EFFECT_LEDGER)
                 .where(CALENDLY_EFFECT_LEDGER.CHAIN_ID.eq(chainId))
                 .fetch()
                 .forEach(r -> {
                     if (r.value1().equals(tenantId)) {
-                        entries.put(r.value2().substring(prefix.length()), r.value3());
+                        entries.put(r.value2().substring(prefix.length()), open(tenantId, r.value2(), r.value4(), r.value3()));
                     }
                 });
         return entries;
@@ -43,12 +57,12 @@ final class LedgerStore {
     /** Effect name to result, for keys outside any chain that start with {@code prefix}. */
     Map<String, String> loadPrefix(DSLContext dsl, String tenantId, String prefix) {
         Map<String, String> entries = new HashMap<>();
-        dsl.select(CALENDLY_EFFECT_LEDGER.EFFECT_KEY, CALENDLY_EFFECT_LEDGER.RESULT)
+        dsl.select(CALENDLY_EFFECT_LEDGER.EFFECT_KEY, CALENDLY_EFFECT_LEDGER.RESULT, CALENDLY_EFFECT_LEDGER.RESULT_ENC)
                 .from(CALENDLY_EFFECT_LEDGER)
                 .where(CALENDLY_EFFECT_LEDGER.TENANT_ID.eq(tenantId))
                 .and(CALENDLY_EFFECT_LEDGER.EFFECT_KEY.startsWith(prefix))
                 .fetch()
-                .forEach(r -> entries.put(r.value1().substring(prefix.length()), r.value2()));
+                .forEach(r -> entries.put(r.value1().substring(prefix.length()), open(tenantId, r.value1(), r.value3(), r.value2())));
         return entries;
     }
 
@@ -63,13 +77,17 @@ final class LedgerStore {
         var at = now.atOffset(ZoneOffset.UTC);
         var insert = DSL.insertInto(CALENDLY_EFFECT_LEDGER,
                 CALENDLY_EFFECT_LEDGER.TENANT_ID, CALENDLY_EFFECT_LEDGER.EFFECT_KEY, CALENDLY_EFFECT_LEDGER.CHAIN_ID,
-                CALENDLY_EFFECT_LEDGER.RESULT, CALENDLY_EFFECT_LEDGER.APPLIED_AT);
+                CALENDLY_EFFECT_LEDGER.RESULT, CALENDLY_EFFECT_LEDGER.RESULT_ENC, CALENDLY_EFFECT_LEDGER.APPLIED_AT);
+        boolean seal = personal.seals();
         for (var e : writes.entrySet()) {
-            insert = insert.values(tenantId, prefix + e.getKey(), chainId, e.getValue(), at);
+            String key = prefix + e.getKey();
+            insert = insert.values(tenantId, key, chainId, seal ? null : e.getValue(),
+                    seal ? personal.sealText(tenantId, RESULT, key, e.getValue()) : null, at);
         }
         return insert.onConflict(CALENDLY_EFFECT_LEDGER.TENANT_ID, CALENDLY_EFFECT_LEDGER.EFFECT_KEY)
                 .doUpdate()
                 .set(CALENDLY_EFFECT_LEDGER.RESULT, DSL.excluded(CALENDLY_EFFECT_LEDGER.RESULT))
+                .set(CALENDLY_EFFECT_LEDGER.RESULT_ENC, DSL.excluded(CALENDLY_EFFECT_LEDGER.RESULT_ENC))
                 .set(CALENDLY_EFFECT_LEDGER.APPLIED_AT, DSL.excluded(CALENDLY_EFFECT_LEDGER.APPLIED_AT))
                 .returningResult(DSL.inline(1));
     }

@@ -37,12 +37,13 @@ final class RoutingForms {
     private static final Logger log = LoggerFactory.getLogger(RoutingForms.class);
 
     private final HostServices host;
-    private final BookingStore bookings = new BookingStore();
+    private final BookingStore bookings;
     private final LedgerStore ledgers;
     private final SettingsStore settings;
 
-    RoutingForms(HostServices host, LedgerStore ledgers, SettingsStore settings) {
+    RoutingForms(HostServices host, BookingStore bookings, LedgerStore ledgers, SettingsStore settings) {
         this.host = host;
+        this.bookings = bookings;
         this.ledgers = ledgers;
         this.settings = settings;
     }

@@ -217,6 +217,25 @@ public final class CalendlyApi {
         return resource(get(resolve(subscriptionUri)), WebhookSubscription.class);
     }
 
+    /**
+     * {@code POST /data_compliance/deletion/invitees}: asks Calendly to delete every invitee record of
+     * these e-mails in the caller's organization (Enterprise plan, an admin's token with
+     * {@code data_compliance:write}; otherwise 403). Calendly answers 202 and deletes asynchronously.
+     */
+    public void deleteInviteeData(java.util.List<String> emails) {
+        ObjectNode body = CalendlyJson.MAPPER.createObjectNode();
+        var array = body.putArray("emails");
+        emails.forEach(array::add);
+        byte[] json;
+        try {
+            json = CalendlyJson.MAPPER.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        transport.send(new Transport.Request("POST", at("/data_compliance/deletion/invitees"), Map.of(),
+                "application/json", json), credential);
+    }
+
     /** {@code DELETE /webhook_subscriptions/{uuid}}; a subscription already gone (404) counts as deleted. */
     public void deleteWebhookSubscription(String subscriptionUri) {
         try {

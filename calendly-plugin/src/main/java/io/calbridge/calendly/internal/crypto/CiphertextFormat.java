@@ -17,6 +17,7 @@ final class CiphertextFormat {
 
     private static final byte[] SECRET_AAD_LABEL = "calbridge/secret".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA_KEY_AAD_LABEL = "calbridge/dek/v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PERSONAL_AAD_LABEL = "calbridge/pii/v1".getBytes(StandardCharsets.US_ASCII);
 
     private CiphertextFormat() {
     }
@@ -58,6 +59,25 @@ final class CiphertextFormat {
                 .putInt(tenant.length).put(tenant)
                 .putInt(purposeName.length).put(purposeName)
                 .putLong(rowId.getMostSignificantBits()).putLong(rowId.getLeastSignificantBits())
+                .array();
+    }
+
+    /**
+     * Associated data of a piece of personal data (an invitee's name, a webhook body): label, header,
+     * then tenant, field (table and column) and row key (the row's natural identity, e.g. integration
+     * and dedupe key), each length-prefixed. Distinct from {@link #secretAad}, so a personal-data
+     * ciphertext never opens as a secret nor the other way round.
+     */
+    static byte[] personalAad(byte[] sealedOrHeader, String tenantId, String field, String rowKey) {
+        byte[] tenant = tenantId.getBytes(StandardCharsets.UTF_8);
+        byte[] fieldName = field.getBytes(StandardCharsets.UTF_8);
+        byte[] row = rowKey.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(PERSONAL_AAD_LABEL.length + HEADER_LENGTH + 12 + tenant.length + fieldName.length + row.length)
+                .put(PERSONAL_AAD_LABEL)
+                .put(sealedOrHeader, 0, HEADER_LENGTH)
+                .putInt(tenant.length).put(tenant)
+                .putInt(fieldName.length).put(fieldName)
+                .putInt(row.length).put(row)
                 .array();
     }
 

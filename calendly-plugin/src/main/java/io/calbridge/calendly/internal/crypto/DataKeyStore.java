@@ -98,6 +98,7 @@ final class DataKeyStore {
                 .onConflict(CALENDLY_TENANT_KEY.TENANT_ID)
                 .doUpdate()
                 .set(CALENDLY_TENANT_KEY.WRAPPED_KEYSET, (byte[]) null)
+                .set(CALENDLY_TENANT_KEY.INDEX_KEY_ENC, (byte[]) null)
                 .set(CALENDLY_TENANT_KEY.STATE, SHREDDED)
                 .set(CALENDLY_TENANT_KEY.SHREDDED_AT,
                         DSL.coalesce(CALENDLY_TENANT_KEY.SHREDDED_AT, DSL.val(now)))
@@ -138,5 +139,23 @@ final class DataKeyStore {
                 .where(CALENDLY_TENANT_KEY.STATE.eq(ACTIVE).and(CALENDLY_TENANT_KEY.KEK_ID.eq(kekId)))
                 .limit(1)
                 .fetchOptional(mapping(StoredDataKey::new));
+    }
+
+    /** The tenant's sealed blind-index key, when it has one (and is not shredded). */
+    Optional<byte[]> indexKey(DSLContext dsl, String tenantId) {
+        return dsl.select(CALENDLY_TENANT_KEY.INDEX_KEY_ENC).from(CALENDLY_TENANT_KEY)
+                .where(CALENDLY_TENANT_KEY.TENANT_ID.eq(tenantId))
+                .and(CALENDLY_TENANT_KEY.STATE.eq(ACTIVE))
+                .fetchOptional(CALENDLY_TENANT_KEY.INDEX_KEY_ENC);
+    }
+
+    /** Stores a sealed index key unless the tenant has one already (then the caller reads that one). */
+    void storeIndexKeyIfAbsent(DSLContext dsl, String tenantId, byte[] sealed) {
+        dsl.update(CALENDLY_TENANT_KEY)
+                .set(CALENDLY_TENANT_KEY.INDEX_KEY_ENC, sealed)
+                .where(CALENDLY_TENANT_KEY.TENANT_ID.eq(tenantId))
+                .and(CALENDLY_TENANT_KEY.STATE.eq(ACTIVE))
+                .and(CALENDLY_TENANT_KEY.INDEX_KEY_ENC.isNull())
+                .execute();
     }
 }

@@ -132,6 +132,7 @@ public final class TenantKeyring implements SecretBox {
     private final Options options;
     private final DataKeyStore store = new DataKeyStore();
     private final Cache<String, DataKey> dataKeys;
+    private final Cache<String, byte[]> indexKeys;
     private final AccessTokenCache accessTokens;
     private final KeyRotation rotation;
     private final BooleanSupplier cachesTrusted;
@@ -149,6 +150,10 @@ public final class TenantKeyring implements SecretBox {
                 .maximumSize(options.dataKeyCacheSize())
                 .expireAfterWrite(options.dataKeyCacheTtl())
                 .recordStats()
+                .build();
+        this.indexKeys = Caffeine.newBuilder()
+                .maximumSize(options.dataKeyCacheSize())
+                .expireAfterWrite(options.dataKeyCacheTtl())
                 .build();
         this.accessTokens = new AccessTokenCache(options.accessTokenCacheSize(), clock, cachesTrusted);
         this.rotation = new KeyRotation(this);
@@ -246,6 +251,81 @@ public final class TenantKeyring implements SecretBox {
         }
     }
 
+    /**
+     * Seals a piece of an invitee's personal data (a webhook body, a name, an e-mail, an effect result)
+     * with the tenant's data key. Same format and key as {@link #seal}, but its own associated data
+     * ({@link CiphertextFormat#personalAad}): bound to tenant, field ({@code table.column}) and the row's
+     * natural key, so a value moved to another tenant, column or row does not open. Shredding the
+     * tenant makes it unreadable like every secret.
+     */
+    public byte[] sealPersonal(String tenantId, String field, String rowKey, byte[] plaintext) {
+        requireTenant(tenantId);
+        Objects.requireNonNull(field, "field");
+        Objects.requireNonNull(rowKey, "rowKey");
+        Objects.requireNonNull(plaintext, "plaintext");
+        DataKey key = dataKey(tenantId, 0, true);
+        byte[] header = CiphertextFormat.header(key.generation());
+        try {
+            return CiphertextFormat.join(header, key.aead().encrypt(plaintext,
+                    CiphertextFormat.personalAad(header, tenantId, field, rowKey)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Tink failed to encrypt " + field + " of tenant " + tenantId, e);
+        }
+    }
+
+    /**
+     * Opens what {@link #sealPersonal} sealed for exactly the same tenant, field and row key.
+     *
+     * @throws SecretUnavailableException TAMPERED (altered or moved), TENANT_SHREDDED (the tenant was
+     *         forgotten: its invitees' data can never be read again) or MASTER_KEY_UNAVAILABLE
+     */
+    public byte[] openPersonal(String tenantId, String field, String rowKey, byte[] sealed) {
+        requireTenant(tenantId);
+        Objects.requireNonNull(field, "field");
+        Objects.requireNonNull(rowKey, "rowKey");
+        if (!CiphertextFormat.wellFormed(sealed)) {
+            throw new SecretUnavailableException(Reason.TAMPERED, "The " + field + " of row " + rowKey + " of tenant "
+                    + tenantId + " does not open: it is not sealed data (too short or unknown format version)", null);
+        }
+        DataKey key = dataKey(tenantId, CiphertextFormat.generation(sealed), false);
+        try {
+            return key.aead().decrypt(CiphertextFormat.tinkPart(sealed),
+                    CiphertextFormat.personalAad(sealed, tenantId, field, rowKey));
+        } catch (GeneralSecurityException e) {
+            throw new SecretUnavailableException(Reason.TAMPERED, "The " + field + " of row " + rowKey + " of tenant "
+                    + tenantId + " does not open: it was altered, or sealed for another tenant, row or column", null);
+        }
+    }
+
+    /**
+     * The tenant's blind-index key: 32 random bytes, created with the first index, stored sealed by the
+     * tenant's data key in {@code calendly_tenant_key.index_key_enc}. Lets the plugin find a person's
+     * rows by e-mail (an HMAC of it) without storing the e-mail in clear; useless once the tenant is
+     * shredded. Cached per node like the data key.
+     */
+    public byte[] indexKey(String tenantId) {
+        requireTenant(tenantId);
+        if (!cachesTrusted.getAsBoolean()) {
+            return loadIndexKey(tenantId);
+        }
+        return indexKeys.get(tenantId, this::loadIndexKey).clone();
+    }
+
+    private byte[] loadIndexKey(String tenantId) {
+        String field = "calendly_tenant_key.index_key_enc";
+        byte[] sealed = store.indexKey(db.dsl(), tenantId).orElse(null);
+        if (sealed == null) {
+            byte[] fresh = new byte[32];
+            new java.security.SecureRandom().nextBytes(fresh);
+            // Two nodes may get here at once: the first update wins, both read the winner's key.
+            store.storeIndexKeyIfAbsent(db.dsl(), tenantId, sealPersonal(tenantId, field, tenantId, fresh));
+            Arrays.fill(fresh, (byte) 0);
+            sealed = store.indexKey(db.dsl(), tenantId).orElseThrow(() -> new IllegalStateException(
+                    "The index key of tenant " + tenantId + " could not be stored"));
+        }
+        return openPersonal(tenantId, field, tenantId, sealed);
+    }
+
     /** Decrypted access tokens by integration id; see {@link AccessTokenCache}. */
     public AccessTokenCache accessTokens() {
         return accessTokens;
@@ -279,7 +359,8 @@ public final class TenantKeyring implements SecretBox {
             alsoInTransaction.accept(dsl);
         });
         evict(tenantId); // again: a read on another thread may have cached the key in between
-        log.info("Data key of tenant {} destroyed: its stored secrets can no longer be decrypted", tenantId);
+        log.info("Data key of tenant {} destroyed: its stored secrets and every invitee's personal data the plugin kept"
+                + " for it (webhook bodies, bookings, effect results) can no longer be decrypted", tenantId);
     }
 
     /** {@link #forgetTenant(String, Consumer)} with nothing else in the transaction. */
@@ -290,6 +371,7 @@ public final class TenantKeyring implements SecretBox {
     /** Drops every cached data key and access token of this node (another node changed something). */
     public void evictAll() {
         dataKeys.invalidateAll();
+        indexKeys.invalidateAll();
         accessTokens.invalidateAll();
     }
 
@@ -342,6 +424,7 @@ public final class TenantKeyring implements SecretBox {
     /** Drops what this node caches about a tenant: its DEK and its access tokens. */
     void evict(String tenantId) {
         dataKeys.invalidate(tenantId);
+        indexKeys.invalidate(tenantId);
         accessTokens.invalidateTenant(tenantId);
     }
 

@@ -258,7 +258,7 @@ final class SyncStore {
                 .from(CALENDLY_BOOKING)
                 // A row without payload is a placeholder (named by its reschedule partner, never seen itself).
                 .where(CALENDLY_BOOKING.TENANT_ID.eq(tenantId).and(CALENDLY_BOOKING.INVITEE_URI.in(inviteeUris))
-                        .and(CALENDLY_BOOKING.INVITEE_PAYLOAD.isNotNull()))
+                        .and(CALENDLY_BOOKING.INVITEE_PAYLOAD.isNotNull().or(CALENDLY_BOOKING.PAYLOAD_ENC.isNotNull())))
                 .forEach(r -> out.put(r.value1(), new Ours(r.value2(), Boolean.TRUE.equals(r.value3()))));
         return out;
     }

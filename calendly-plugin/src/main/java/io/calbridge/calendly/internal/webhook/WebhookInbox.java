@@ -8,6 +8,8 @@ import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.selectOne;
 import static org.jooq.impl.DSL.when;
 
+import io.calbridge.calendly.internal.crypto.PersonalData;
+import io.calbridge.calendly.internal.crypto.SecretUnavailableException;
 import io.calbridge.db.calendly.tables.CalendlyWebhookInbox;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -45,6 +47,45 @@ final class WebhookInbox {
     static final int MAX_ERROR_LENGTH = 2000;
 
     enum Status { PENDING, PROCESSING, DONE, IGNORED, DEAD }
+
+    /** The field name bound into a sealed body's associated data. */
+    static final String BODY_FIELD = "calendly_webhook_inbox.raw_body";
+    static final String REJECTION_DETAIL_FIELD = "calendly_webhook_rejection.detail";
+
+    private final PersonalData personal;
+
+    /**
+     * @param personal seals every body before it is stored (the signature was checked on the raw bytes
+     *                 before) and opens it when a worker claims it
+     */
+    WebhookInbox(PersonalData personal) {
+        this.personal = java.util.Objects.requireNonNull(personal, "personal");
+    }
+
+    /** Stores bodies in clear: only for tests of the queue's mechanics. */
+    WebhookInbox() {
+        this(PersonalData.clearFor(null));
+    }
+
+    /** What a body's associated data binds it to besides its tenant: its integration and dedupe key (unique). */
+    static String bodyRowKey(UUID integrationId, String dedupeKey) {
+        return integrationId + "/" + dedupeKey;
+    }
+
+    /** Opens a stored body (sealed, or clear from before sealing); null stays null (purged). */
+    byte[] openBody(String tenantId, UUID integrationId, String dedupeKey, byte[] stored) {
+        return personal.openBody(tenantId, BODY_FIELD, bodyRowKey(integrationId, dedupeKey), stored);
+    }
+
+    /** A rejection's row key: its integration and the instant it was received, to the microsecond (as stored). */
+    static String rejectionRowKey(UUID integrationId, Instant receivedAt) {
+        Instant micros = receivedAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        return integrationId + "/" + micros.getEpochSecond() + "." + micros.getNano() / 1000;
+    }
+
+    String openRejectionDetail(String tenantId, UUID integrationId, Instant receivedAt, byte[] stored) {
+        return personal.openText(tenantId, REJECTION_DETAIL_FIELD, rejectionRowKey(integrationId, receivedAt), stored);
+    }
 
     /** A verified delivery about to be stored. {@code handled=false} stores it as IGNORED. */
     record NewDelivery(
@@ -162,7 +203,8 @@ final class WebhookInbox {
             integrations[i] = d.integrationId();
             events[i] = d.event();
             keys[i] = d.dedupeKey();
-            bodies[i] = d.rawBody();
+            // Sealed here, at the store boundary, after the receiver checked the signature on the raw bytes.
+            bodies[i] = personal.seal(d.tenantId(), BODY_FIELD, bodyRowKey(d.integrationId(), d.dedupeKey()), d.rawBody());
             createdAt[i] = d.payloadCreatedAt() == null ? null : d.payloadCreatedAt().toString();
             signedAt[i] = d.signatureTimestamp() == null ? null : d.signatureTimestamp().toString();
             receivedAt[i] = d.receivedAt().toString();
@@ -220,11 +262,14 @@ final class WebhookInbox {
         var insert = dsl.insertInto(CALENDLY_WEBHOOK_REJECTION,
                 CALENDLY_WEBHOOK_REJECTION.TENANT_ID, CALENDLY_WEBHOOK_REJECTION.INTEGRATION_ID,
                 CALENDLY_WEBHOOK_REJECTION.REASON, CALENDLY_WEBHOOK_REJECTION.DETAIL,
-                CALENDLY_WEBHOOK_REJECTION.BODY_BYTES, CALENDLY_WEBHOOK_REJECTION.REMOTE_ADDRESS,
+                CALENDLY_WEBHOOK_REJECTION.DETAIL_ENC, CALENDLY_WEBHOOK_REJECTION.BODY_BYTES, CALENDLY_WEBHOOK_REJECTION.REMOTE_ADDRESS,
                 CALENDLY_WEBHOOK_REJECTION.RECEIVED_AT);
         for (Rejection r : rejections) {
-            insert = insert.values(r.tenantId(), r.integrationId(), r.reason(), r.detail(), r.bodyBytes(),
-                    r.remoteAddress(), utc(r.receivedAt()));
+            Instant at = r.receivedAt().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            boolean seal = r.tenantId() != null && r.integrationId() != null && r.detail() != null && personal.seals();
+            insert = insert.values(r.tenantId(), r.integrationId(), r.reason(), seal ? null : r.detail(),
+                    seal ? personal.sealText(r.tenantId(), REJECTION_DETAIL_FIELD, rejectionRowKey(r.integrationId(), at), r.detail()) : null,
+                    r.bodyBytes(), r.remoteAddress(), utc(at));
         }
         insert.execute();
     }
@@ -241,19 +286,45 @@ final class WebhookInbox {
                 .limit(limit)
                 .forUpdate()
                 .skipLocked();
-        return dsl.update(INBOX)
+        List<StoredDelivery> readable = new ArrayList<>();
+        Map<Long, String> unreadable = new java.util.LinkedHashMap<>();
+        dsl.update(INBOX)
                 .set(INBOX.STATUS, Status.PROCESSING.name())
                 .set(INBOX.LOCKED_BY, node)
                 .set(INBOX.LOCKED_UNTIL, utc(leaseUntil))
                 .set(INBOX.ATTEMPTS, INBOX.ATTEMPTS.plus(1))
                 .where(INBOX.ID.in(due))
                 .returningResult(INBOX.ID, INBOX.TENANT_ID, INBOX.INTEGRATION_ID, INBOX.EVENT, INBOX.RAW_BODY,
-                        INBOX.ATTEMPTS, INBOX.RECEIVED_AT)
-                .fetch(r -> new StoredDelivery(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(),
-                        r.value7().toInstant()))
-                .stream()
-                .sorted(java.util.Comparator.comparingLong(StoredDelivery::inboxId))
-                .toList();
+                        INBOX.ATTEMPTS, INBOX.RECEIVED_AT, INBOX.DEDUPE_KEY)
+                .fetch()
+                .forEach(r -> {
+                    byte[] body;
+                    try {
+                        body = openBody(r.value2(), r.value3(), r.value8(), r.value5());
+                    } catch (SecretUnavailableException e) {
+                        unreadable.put(r.value1(), e.reason() == SecretUnavailableException.Reason.TENANT_SHREDDED
+                                ? "The delivery can never be read: the tenant was forgotten and its data key destroyed."
+                                : "The delivery's stored body does not open (" + e.reason() + "): it was altered or moved.");
+                        return;
+                    }
+                    if (body == null) {
+                        unreadable.put(r.value1(), "The delivery's body was purged (retention), so it cannot be processed again.");
+                        return;
+                    }
+                    readable.add(new StoredDelivery(r.value1(), r.value2(), r.value3(), r.value4(), body, r.value6(),
+                            r.value7().toInstant()));
+                });
+        // Retrying would never help: dead-letter them now, with the reason for the tenant's admin (rare).
+        unreadable.forEach((id, why) -> dsl.update(INBOX)
+                .set(INBOX.STATUS, Status.DEAD.name())
+                .set(INBOX.LAST_ERROR, why)
+                .set(INBOX.PROCESSED_AT, utc(now))
+                .setNull(INBOX.LOCKED_BY)
+                .setNull(INBOX.LOCKED_UNTIL)
+                .where(INBOX.ID.eq(id))
+                .execute());
+        readable.sort(java.util.Comparator.comparingLong(StoredDelivery::inboxId));
+        return readable;
     }
 
     /**

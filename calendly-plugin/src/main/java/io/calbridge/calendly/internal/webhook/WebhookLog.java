@@ -6,6 +6,8 @@ import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_REJECTION;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.calbridge.calendly.internal.common.Json;
+import io.calbridge.calendly.internal.crypto.PersonalData;
+import io.calbridge.calendly.internal.crypto.SecretUnavailableException;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -26,6 +28,13 @@ import org.jooq.impl.SQLDataType;
  * list, newest first, with bodies redacted unless the caller may see personal data.
  */
 final class WebhookLog {
+    private final WebhookInbox inbox;
+
+    /** @param inbox opens sealed bodies and rejection details (a shredded tenant's show as unreadable) */
+    WebhookLog(WebhookInbox inbox) {
+        this.inbox = inbox;
+    }
+
     WebhookLogPage page(DSLContext dsl, String tenantId, WebhookLogQuery query) {
         query.validate();
         boolean deliveries = !"REJECTED".equals(query.status());
@@ -44,11 +53,11 @@ final class WebhookLog {
                 .orderBy(log.field("received_at").desc(), log.field("kind").asc(), log.field("id").desc())
                 .limit(query.limit() + 1)
                 .offset(query.offset())
-                .fetch(r -> entry(r, query.revealPersonalData()));
+                .fetch(r -> entry(tenantId, r, query.revealPersonalData()));
         boolean hasMore = rows.size() > query.limit();
         List<WebhookLogEntry> items = hasMore ? rows.subList(0, query.limit()) : rows;
         if (query.includePayloads()) {
-            items = withPayloads(dsl, items, query.revealPersonalData());
+            items = withPayloads(dsl, tenantId, items, query.revealPersonalData());
         }
         return new WebhookLogPage(List.copyOf(items), query.offset(), query.limit(), hasMore);
     }
@@ -73,6 +82,7 @@ final class WebhookLog {
                         i.STATUS.as("status"),
                         DSL.castNull(SQLDataType.CLOB).as("reason"),
                         DSL.castNull(SQLDataType.CLOB).as("detail"),
+                        DSL.castNull(SQLDataType.BLOB).as("detail_enc"),
                         i.ATTEMPTS.as("attempts"),
                         i.LAST_ERROR.as("last_error"),
                         i.RECEIVED_AT.as("received_at"),
@@ -81,10 +91,17 @@ final class WebhookLog {
                         i.NEXT_ATTEMPT_AT.as("next_attempt_at"),
                         i.PROCESSED_AT.as("processed_at"),
                         i.PROCESSING_MS.as("processing_ms"),
-                        DSL.function("octet_length", SQLDataType.INTEGER, i.RAW_BODY).as("body_bytes"),
+                        bodyBytes(i.RAW_BODY).as("body_bytes"),
                         DSL.castNull(SQLDataType.CLOB).as("remote_address")})
                 .from(i)
                 .where(where);
+    }
+
+    /** The size of the body Calendly sent: a sealed body (first byte 0x01) is {@link PersonalData#OVERHEAD} longer. */
+    private static org.jooq.Field<Integer> bodyBytes(org.jooq.Field<byte[]> body) {
+        var length = DSL.function("octet_length", SQLDataType.INTEGER, body);
+        return DSL.when(DSL.function("get_byte", SQLDataType.INTEGER, body, DSL.inline(0)).eq(DSL.inline(1)),
+                length.minus(DSL.inline(PersonalData.OVERHEAD))).otherwise(length);
     }
 
     private static Select<Record> rejections(String tenantId, WebhookLogQuery query) {
@@ -101,6 +118,7 @@ final class WebhookLog {
                         DSL.inline("REJECTED", SQLDataType.CLOB).as("status"),
                         r.REASON.as("reason"),
                         r.DETAIL.as("detail"),
+                        r.DETAIL_ENC.as("detail_enc"),
                         DSL.inline(0).as("attempts"),
                         DSL.castNull(SQLDataType.CLOB).as("last_error"),
                         r.RECEIVED_AT.as("received_at"),
@@ -115,8 +133,18 @@ final class WebhookLog {
                 .where(where);
     }
 
-    private static WebhookLogEntry entry(Record r, boolean reveal) {
+    private WebhookLogEntry entry(String tenantId, Record r, boolean reveal) {
         String remote = r.get("remote_address", String.class);
+        String detail = r.get("detail", String.class);
+        byte[] sealedDetail = r.get("detail_enc", byte[].class);
+        if (sealedDetail != null) {
+            try {
+                detail = inbox.openRejectionDetail(tenantId, r.get("integration_id", UUID.class),
+                        r.get("received_at", OffsetDateTime.class).toInstant(), sealedDetail);
+            } catch (SecretUnavailableException e) {
+                detail = UNREADABLE;
+            }
+        }
         return new WebhookLogEntry(
                 r.get("kind", String.class),
                 r.get("id", Long.class),
@@ -124,7 +152,7 @@ final class WebhookLog {
                 r.get("event", String.class),
                 r.get("status", String.class),
                 r.get("reason", String.class),
-                r.get("detail", String.class),
+                detail,
                 r.get("attempts", Integer.class),
                 r.get("last_error", String.class),
                 instant(r.get("received_at", OffsetDateTime.class)),
@@ -138,21 +166,42 @@ final class WebhookLog {
                 null);
     }
 
-    private static List<WebhookLogEntry> withPayloads(DSLContext dsl, List<WebhookLogEntry> items, boolean reveal) {
+    private List<WebhookLogEntry> withPayloads(DSLContext dsl, String tenantId, List<WebhookLogEntry> items, boolean reveal) {
         List<Long> ids = items.stream().filter(e -> WebhookLogEntry.DELIVERY.equals(e.kind())).map(WebhookLogEntry::id).toList();
         if (ids.isEmpty()) {
             return items;
         }
         var i = CALENDLY_WEBHOOK_INBOX;
         Map<Long, byte[]> bodies = new HashMap<>();
-        dsl.select(i.ID, i.RAW_BODY).from(i).where(i.ID.in(ids)).fetch().forEach(r -> bodies.put(r.value1(), r.value2()));
+        Map<Long, JsonNode> unreadable = new HashMap<>();
+        dsl.select(i.ID, i.RAW_BODY, i.INTEGRATION_ID, i.DEDUPE_KEY).from(i)
+                .where(i.ID.in(ids)).and(i.TENANT_ID.eq(tenantId))
+                .fetch()
+                .forEach(r -> {
+                    try {
+                        byte[] body = inbox.openBody(tenantId, r.value3(), r.value4(), r.value2());
+                        if (body == null) {
+                            unreadable.put(r.value1(), TextNode.valueOf(PURGED));
+                        } else {
+                            bodies.put(r.value1(), body);
+                        }
+                    } catch (SecretUnavailableException e) {
+                        unreadable.put(r.value1(), TextNode.valueOf(e.reason() == SecretUnavailableException.Reason.TENANT_SHREDDED
+                                ? SHREDDED : UNREADABLE));
+                    }
+                });
         List<WebhookLogEntry> out = new ArrayList<>(items.size());
         for (WebhookLogEntry e : items) {
             byte[] body = WebhookLogEntry.DELIVERY.equals(e.kind()) ? bodies.get(e.id()) : null;
-            out.add(body == null ? e : e.withPayload(payload(body, reveal)));
+            JsonNode gone = WebhookLogEntry.DELIVERY.equals(e.kind()) ? unreadable.get(e.id()) : null;
+            out.add(body != null ? e.withPayload(payload(body, reveal)) : gone != null ? e.withPayload(gone) : e);
         }
         return out;
     }
+
+    static final String PURGED = "[body purged after the retention period]";
+    static final String SHREDDED = "[unreadable: the tenant's data key was destroyed]";
+    static final String UNREADABLE = "[unreadable: the stored value does not open]";
 
     private static JsonNode payload(byte[] body, boolean reveal) {
         try {

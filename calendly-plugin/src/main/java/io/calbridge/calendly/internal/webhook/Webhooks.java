@@ -1,7 +1,9 @@
 package io.calbridge.calendly.internal.webhook;
 
 import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.crypto.PersonalData;
 import io.calbridge.calendly.internal.crypto.SecretBox;
+import io.calbridge.calendly.internal.crypto.TenantKeyring;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -57,12 +59,12 @@ public final class Webhooks {
     private record Snapshot(InboxDepth depth, Instant takenAt) {
     }
 
-    private Webhooks(Db db, SecretBox secrets, DeliveryProcessor processor, WebhookSettings settings,
+    private Webhooks(Db db, SecretBox secrets, PersonalData personal, DeliveryProcessor processor, WebhookSettings settings,
                      MeterRegistry meters, Clock clock, DeadLetterListener deadLetters) {
         this.db = db;
         this.settings = settings;
         this.clock = clock;
-        this.inbox = new WebhookInbox();
+        this.inbox = new WebhookInbox(personal);
         WebhookMetrics metrics = new WebhookMetrics(meters, settings.metricsPerTenant());
         this.worker = processor == null ? null
                 : new InboxWorker(db, inbox, processor, metrics, clock, InboxWorker.newNodeId(), settings, deadLetters);
@@ -83,7 +85,7 @@ public final class Webhooks {
                 new SignatureVerifier(clock, settings.signatureTolerance(), settings.signatureFutureSkew()),
                 writer, rejections, circuit, metrics, clock, settings.platformSigningKey(), settings.maxBodyBytes());
         this.routes = new WebhookRoutes(receiver, settings.bodyTimeout(), background);
-        this.operations = new WebhookOperations(db, inbox, new WebhookLog(), clock, this::wakeWorker);
+        this.operations = new WebhookOperations(db, inbox, new WebhookLog(inbox), clock, this::wakeWorker);
         metrics.gauges(() -> depth().pending() + depth().processing(), () -> depth().dead());
     }
 
@@ -101,7 +103,16 @@ public final class Webhooks {
     /** As above; {@code deadLetters} hears of every delivery the worker gives up on. */
     public static Webhooks create(Db db, SecretBox secrets, DeliveryProcessor processor, WebhookSettings settings,
                                   MeterRegistry meters, Clock clock, DeadLetterListener deadLetters) {
-        return new Webhooks(Objects.requireNonNull(db, "db"), Objects.requireNonNull(secrets, "secrets"), processor,
+        // Bodies are sealed with the tenant's data key whenever the secret box is the real keyring.
+        PersonalData personal = secrets instanceof TenantKeyring keyring ? PersonalData.sealedBy(keyring) : PersonalData.clearFor(null);
+        return create(db, secrets, personal, processor, settings, meters, clock, deadLetters);
+    }
+
+    /** As above, with an explicit sealing layer for bodies (benchmarks compare sealed with clear). */
+    public static Webhooks create(Db db, SecretBox secrets, PersonalData personal, DeliveryProcessor processor,
+                                  WebhookSettings settings, MeterRegistry meters, Clock clock, DeadLetterListener deadLetters) {
+        return new Webhooks(Objects.requireNonNull(db, "db"), Objects.requireNonNull(secrets, "secrets"),
+                Objects.requireNonNull(personal, "personal"), processor,
                 Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(meters, "meters"),
                 Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(deadLetters, "deadLetters"));
     }

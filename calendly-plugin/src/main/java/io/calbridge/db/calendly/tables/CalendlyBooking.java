@@ -208,6 +208,41 @@ public class CalendlyBooking extends TableImpl<CalendlyBookingRecord> {
      */
     public final TableField<CalendlyBookingRecord, OffsetDateTime> UPDATED_AT = createField(DSL.name("updated_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6).nullable(false).defaultValue(DSL.field(DSL.raw("now()"), SQLDataType.TIMESTAMPWITHTIMEZONE)), this, "");
 
+    /**
+     * The column <code>calendly_booking.email_enc</code>.
+     */
+    public final TableField<CalendlyBookingRecord, byte[]> EMAIL_ENC = createField(DSL.name("email_enc"), SQLDataType.BLOB, this, "");
+
+    /**
+     * The column <code>calendly_booking.name_enc</code>.
+     */
+    public final TableField<CalendlyBookingRecord, byte[]> NAME_ENC = createField(DSL.name("name_enc"), SQLDataType.BLOB, this, "");
+
+    /**
+     * The column <code>calendly_booking.payload_enc</code>.
+     */
+    public final TableField<CalendlyBookingRecord, byte[]> PAYLOAD_ENC = createField(DSL.name("payload_enc"), SQLDataType.BLOB, this, "");
+
+    /**
+     * The column <code>calendly_booking.cancel_reason_enc</code>.
+     */
+    public final TableField<CalendlyBookingRecord, byte[]> CANCEL_REASON_ENC = createField(DSL.name("cancel_reason_enc"), SQLDataType.BLOB, this, "");
+
+    /**
+     * The column <code>calendly_booking.canceled_by_enc</code>.
+     */
+    public final TableField<CalendlyBookingRecord, byte[]> CANCELED_BY_ENC = createField(DSL.name("canceled_by_enc"), SQLDataType.BLOB, this, "");
+
+    /**
+     * The column <code>calendly_booking.email_index</code>.
+     */
+    public final TableField<CalendlyBookingRecord, byte[]> EMAIL_INDEX = createField(DSL.name("email_index"), SQLDataType.BLOB, this, "");
+
+    /**
+     * The column <code>calendly_booking.personal_purged_at</code>.
+     */
+    public final TableField<CalendlyBookingRecord, OffsetDateTime> PERSONAL_PURGED_AT = createField(DSL.name("personal_purged_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
+
     private CalendlyBooking(Name alias, Table<CalendlyBookingRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -277,7 +312,7 @@ public class CalendlyBooking extends TableImpl<CalendlyBookingRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.CALENDLY_BOOKING_CHAIN_IDX, Indexes.CALENDLY_BOOKING_NEW_IDX, Indexes.CALENDLY_BOOKING_OLD_IDX, Indexes.CALENDLY_BOOKING_TENANT_IDX);
+        return Arrays.asList(Indexes.CALENDLY_BOOKING_CHAIN_IDX, Indexes.CALENDLY_BOOKING_EMAIL_IDX, Indexes.CALENDLY_BOOKING_NEW_IDX, Indexes.CALENDLY_BOOKING_OLD_IDX, Indexes.CALENDLY_BOOKING_PURGE_IDX, Indexes.CALENDLY_BOOKING_TENANT_IDX);
     }
 
     @Override

@@ -80,6 +80,11 @@ public class CalendlyEffectLedger extends TableImpl<CalendlyEffectLedgerRecord> 
      */
     public final TableField<CalendlyEffectLedgerRecord, OffsetDateTime> APPLIED_AT = createField(DSL.name("applied_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6).nullable(false).defaultValue(DSL.field(DSL.raw("now()"), SQLDataType.TIMESTAMPWITHTIMEZONE)), this, "");
 
+    /**
+     * The column <code>calendly_effect_ledger.result_enc</code>.
+     */
+    public final TableField<CalendlyEffectLedgerRecord, byte[]> RESULT_ENC = createField(DSL.name("result_enc"), SQLDataType.BLOB, this, "");
+
     private CalendlyEffectLedger(Name alias, Table<CalendlyEffectLedgerRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

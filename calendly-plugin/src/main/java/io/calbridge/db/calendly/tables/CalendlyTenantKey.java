@@ -101,6 +101,11 @@ public class CalendlyTenantKey extends TableImpl<CalendlyTenantKeyRecord> {
      */
     public final TableField<CalendlyTenantKeyRecord, OffsetDateTime> SHREDDED_AT = createField(DSL.name("shredded_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
 
+    /**
+     * The column <code>calendly_tenant_key.index_key_enc</code>.
+     */
+    public final TableField<CalendlyTenantKeyRecord, byte[]> INDEX_KEY_ENC = createField(DSL.name("index_key_enc"), SQLDataType.BLOB, this, "");
+
     private CalendlyTenantKey(Name alias, Table<CalendlyTenantKeyRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

@@ -91,7 +91,7 @@ public class CalendlyWebhookInbox extends TableImpl<CalendlyWebhookInboxRecord> 
     /**
      * The column <code>calendly_webhook_inbox.raw_body</code>.
      */
-    public final TableField<CalendlyWebhookInboxRecord, byte[]> RAW_BODY = createField(DSL.name("raw_body"), SQLDataType.BLOB.nullable(false), this, "");
+    public final TableField<CalendlyWebhookInboxRecord, byte[]> RAW_BODY = createField(DSL.name("raw_body"), SQLDataType.BLOB, this, "");
 
     /**
      * The column <code>calendly_webhook_inbox.payload_created_at</code>.
@@ -147,6 +147,11 @@ public class CalendlyWebhookInbox extends TableImpl<CalendlyWebhookInboxRecord> 
      * The column <code>calendly_webhook_inbox.processing_ms</code>.
      */
     public final TableField<CalendlyWebhookInboxRecord, Integer> PROCESSING_MS = createField(DSL.name("processing_ms"), SQLDataType.INTEGER, this, "");
+
+    /**
+     * The column <code>calendly_webhook_inbox.body_purged_at</code>.
+     */
+    public final TableField<CalendlyWebhookInboxRecord, OffsetDateTime> BODY_PURGED_AT = createField(DSL.name("body_purged_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
 
     private CalendlyWebhookInbox(Name alias, Table<CalendlyWebhookInboxRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
@@ -217,7 +222,7 @@ public class CalendlyWebhookInbox extends TableImpl<CalendlyWebhookInboxRecord> 
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.CALENDLY_WEBHOOK_INBOX_CLAIM_IDX, Indexes.CALENDLY_WEBHOOK_INBOX_DEAD_IDX, Indexes.CALENDLY_WEBHOOK_INBOX_LEASE_IDX, Indexes.CALENDLY_WEBHOOK_INBOX_RECEIVED_IDX);
+        return Arrays.asList(Indexes.CALENDLY_WEBHOOK_INBOX_CLAIM_IDX, Indexes.CALENDLY_WEBHOOK_INBOX_DEAD_IDX, Indexes.CALENDLY_WEBHOOK_INBOX_LEASE_IDX, Indexes.CALENDLY_WEBHOOK_INBOX_PURGE_IDX, Indexes.CALENDLY_WEBHOOK_INBOX_RECEIVED_IDX);
     }
 
     @Override

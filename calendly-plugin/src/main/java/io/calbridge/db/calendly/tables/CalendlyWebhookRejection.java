@@ -101,6 +101,11 @@ public class CalendlyWebhookRejection extends TableImpl<CalendlyWebhookRejection
      */
     public final TableField<CalendlyWebhookRejectionRecord, String> DETAIL = createField(DSL.name("detail"), SQLDataType.CLOB, this, "");
 
+    /**
+     * The column <code>calendly_webhook_rejection.detail_enc</code>.
+     */
+    public final TableField<CalendlyWebhookRejectionRecord, byte[]> DETAIL_ENC = createField(DSL.name("detail_enc"), SQLDataType.BLOB, this, "");
+
     private CalendlyWebhookRejection(Name alias, Table<CalendlyWebhookRejectionRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -170,7 +175,7 @@ public class CalendlyWebhookRejection extends TableImpl<CalendlyWebhookRejection
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.CALENDLY_WEBHOOK_REJECTION_LOG_IDX, Indexes.CALENDLY_WEBHOOK_REJECTION_RECEIVED_IDX);
+        return Arrays.asList(Indexes.CALENDLY_WEBHOOK_REJECTION_LOG_IDX, Indexes.CALENDLY_WEBHOOK_REJECTION_PURGE_IDX, Indexes.CALENDLY_WEBHOOK_REJECTION_RECEIVED_IDX);
     }
 
     @Override

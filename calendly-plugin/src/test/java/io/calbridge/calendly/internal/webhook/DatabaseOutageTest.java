@@ -147,11 +147,15 @@ class DatabaseOutageTest {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The stored bodies, opened (they are sealed with the tenant's key). */
     private static List<byte[]> rows(Db direct, TestIntegrations.TestIntegration integration) {
-        return direct.dsl().select(CALENDLY_WEBHOOK_INBOX.RAW_BODY).from(CALENDLY_WEBHOOK_INBOX)
-                .where(CALENDLY_WEBHOOK_INBOX.INTEGRATION_ID.eq(integration.id()))
-                .orderBy(CALENDLY_WEBHOOK_INBOX.ID)
-                .fetch(CALENDLY_WEBHOOK_INBOX.RAW_BODY);
+        var inbox = new WebhookInbox(io.calbridge.calendly.internal.crypto.PersonalData.sealedBy(
+                WebhookHarness.keyring(direct, java.time.Clock.systemUTC())));
+        var i = CALENDLY_WEBHOOK_INBOX;
+        return direct.dsl().select(i.TENANT_ID, i.INTEGRATION_ID, i.DEDUPE_KEY, i.RAW_BODY).from(i)
+                .where(i.INTEGRATION_ID.eq(integration.id()))
+                .orderBy(i.ID)
+                .fetch(r -> inbox.openBody(r.value1(), r.value2(), r.value3(), r.value4()));
     }
 
     private static HikariDataSource pool(int port) {

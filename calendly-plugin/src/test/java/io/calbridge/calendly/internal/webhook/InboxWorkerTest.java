@@ -141,7 +141,7 @@ class InboxWorkerTest {
     void rowOfANodeThatDied_isReclaimedAfterItsLease_andProcessed() {
         long id = store("I5");
         Instant now = h.clock.instant();
-        var claimed = h.db.tx(dsl -> new WebhookInbox().claim(dsl, "node-that-dies", 10, now, now.plus(Duration.ofMinutes(2))));
+        var claimed = h.db.tx(dsl -> h.sealedInbox().claim(dsl, "node-that-dies", 10, now, now.plus(Duration.ofMinutes(2))));
         assertEquals(List.of(id), claimed.stream().map(StoredDelivery::inboxId).toList());
 
         assertEquals(0, h.webhooks.worker().runOnce(), "still leased to the dead node");
@@ -157,7 +157,7 @@ class InboxWorkerTest {
     @Test
     void rowThatKillsItsWorkerEveryTime_isDeadLetteredInsteadOfLoopingForever() {
         long id = store("I6");
-        var inbox = new WebhookInbox();
+        var inbox = h.sealedInbox();
         for (int i = 0; i < MAX_ATTEMPTS; i++) {
             Instant now = h.clock.instant();
             assertEquals(1, h.db.tx(dsl -> inbox.claim(dsl, "crashing-node", 10, now, now.plus(Duration.ofMinutes(2)))).size());
@@ -269,7 +269,7 @@ class InboxWorkerTest {
     void replayOfADeliveryBeingProcessed_is409() {
         long id = store("R2");
         Instant now = h.clock.instant();
-        h.db.tx(dsl -> new WebhookInbox().claim(dsl, "busy-node", 10, now, now.plus(Duration.ofMinutes(2))));
+        h.db.tx(dsl -> h.sealedInbox().claim(dsl, "busy-node", 10, now, now.plus(Duration.ofMinutes(2))));
 
         var e = assertThrows(ApiException.class, () -> h.webhooks.operations().replay(integration.tenantId(), id));
 

@@ -189,6 +189,64 @@ class WebhookBenchmark {
         }
     }
 
+    /**
+     * Issue 17: what sealing each body with its tenant's data key costs the endpoint. Two plugin stacks
+     * in the same run, identical but for the sealing layer (bodies sealed, or stored in clear), rounds
+     * interleaved; goal: sealed throughput within 5 % of clear.
+     */
+    @Test
+    void sealedBodiesAgainstClearBodies() throws Exception {
+        String template = new String(CalendlyFixtures.webhook("invitee.created.basic.json"), StandardCharsets.UTF_8);
+        Db direct = new Db(db.dataSource());
+        var keyring = WebhookHarness.keyring(direct, Clock.systemUTC());
+        var integrations = new TestIntegrations(direct, keyring);
+        List<TestIntegrations.TestIntegration> tenants = new ArrayList<>();
+        for (int i = 0; i < TENANTS; i++) {
+            tenants.add(integrations.create("seal-tenant-" + i, Secret.of("seal-key-" + i)));
+        }
+        var settings = WebhookSettings.defaults().withWorker(0, 10, WebhookSettings.DEFAULT_LEASE, Duration.ofSeconds(1));
+        try (HikariDataSource sealedPool = pool("bench-sealed"); HikariDataSource clearPool = pool("bench-clear")) {
+            var sealed = Webhooks.create(new Db(sealedPool), keyring, io.calbridge.calendly.internal.crypto.PersonalData.sealedBy(keyring),
+                    null, settings, new SimpleMeterRegistry(), Clock.systemUTC(), DeadLetterListener.NONE);
+            var clear = Webhooks.create(new Db(clearPool), keyring, io.calbridge.calendly.internal.crypto.PersonalData.clearFor(keyring),
+                    null, settings, new SimpleMeterRegistry(), Clock.systemUTC(), DeadLetterListener.NONE);
+            Javalin sealedApp = Javalin.create(config -> sealed.registerRoutes(config.routes)).start(0);
+            Javalin clearApp = Javalin.create(config -> clear.registerRoutes(config.routes)).start(0);
+            sealed.start();
+            clear.start();
+            try {
+                var sealedTarget = new Target("sealed bodies", "bench-sealed",
+                        i -> "http://127.0.0.1:" + sealedApp.port() + WebhookRoutes.PATH + "/" + tenants.get(i).token());
+                var clearTarget = new Target("clear bodies", "bench-clear",
+                        i -> "http://127.0.0.1:" + clearApp.port() + WebhookRoutes.PATH + "/" + tenants.get(i).token());
+                run(clearTarget, tenants, template, WARMUP);
+                run(sealedTarget, tenants, template, WARMUP);
+                List<Result> clearResults = new ArrayList<>();
+                List<Result> sealedResults = new ArrayList<>();
+                for (int round = 0; round < ROUNDS; round++) {
+                    clearResults.add(run(clearTarget, tenants, template, MEASURE));
+                    sealedResults.add(run(sealedTarget, tenants, template, MEASURE));
+                }
+                Result clearAll = merge(clearResults);
+                Result sealedAll = merge(sealedResults);
+                System.out.printf("%nSealing cost (issue 17): clear bodies as the baseline, sealed bodies as 'plugin'%n");
+                report(List.of(java.util.Map.entry("clear bodies (baseline)", clearAll), java.util.Map.entry("sealed bodies", sealedAll)));
+                double[] perRound = new double[ROUNDS];
+                for (int r = 0; r < ROUNDS; r++) {
+                    perRound[r] = sealedResults.get(r).throughput() / clearResults.get(r).throughput();
+                }
+                System.out.printf("sealed/clear per round: %s; loss overall %.1f %% (goal < 5 %%)%n%n", Arrays.toString(perRound),
+                        100 * (1 - sealedAll.throughput() / clearAll.throughput()));
+                assertEquals(0, sealedAll.errors(), "every delivery answered 200");
+            } finally {
+                sealed.stop();
+                clear.stop();
+                sealedApp.stop();
+                clearApp.stop();
+            }
+        }
+    }
+
     /** A pool like a host's, its backends findable by application name. */
     private static HikariDataSource pool(String applicationName) {
         var config = new com.zaxxer.hikari.HikariConfig();

@@ -4,6 +4,7 @@ import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calbridge.calendly.internal.common.Secret;
@@ -62,7 +63,8 @@ class WebhookEndpointTest {
         assertEquals("accepted", WebhookHarness.status(first));
         var rows = h.inbox(integration.id());
         assertEquals(1, rows.size());
-        assertArrayEquals(body, rows.get(0).rawBody(), "stored byte for byte");
+        assertFalse(java.util.Arrays.equals(body, rows.get(0).rawBody()), "stored sealed, not in clear");
+        assertArrayEquals(body, h.opened(rows.get(0)), "opens byte for byte");
         assertEquals(integration.tenantId(), rows.get(0).tenantId());
 
         h.webhooks.worker().drain();

@@ -117,6 +117,17 @@ final class WebhookHarness implements AutoCloseable {
                     String status, int attempts, String lastError) {
     }
 
+    /** The inbox's statements as the plugin runs them: bodies sealed with the tenant's key. */
+    WebhookInbox sealedInbox() {
+        return new WebhookInbox(io.calbridge.calendly.internal.crypto.PersonalData.sealedBy(box));
+    }
+
+    /** The row's body as Calendly sent it: stored sealed with the tenant's key, opened here. */
+    byte[] opened(InboxRow row) {
+        return new WebhookInbox(io.calbridge.calendly.internal.crypto.PersonalData.sealedBy(box))
+                .openBody(row.tenantId(), row.integrationId(), row.dedupeKey(), row.rawBody());
+    }
+
     List<InboxRow> inbox(UUID integrationId) {
         var i = CALENDLY_WEBHOOK_INBOX;
         return db.dsl().select(i.ID, i.TENANT_ID, i.INTEGRATION_ID, i.EVENT, i.DEDUPE_KEY, i.RAW_BODY, i.STATUS, i.ATTEMPTS,

@@ -457,6 +457,111 @@ public class CalendlyBookingRecord extends UpdatableRecordImpl<CalendlyBookingRe
         return (OffsetDateTime) get(28);
     }
 
+    /**
+     * Setter for <code>calendly_booking.email_enc</code>.
+     */
+    public CalendlyBookingRecord setEmailEnc(byte[] value) {
+        set(29, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_booking.email_enc</code>.
+     */
+    public byte[] getEmailEnc() {
+        return (byte[]) get(29);
+    }
+
+    /**
+     * Setter for <code>calendly_booking.name_enc</code>.
+     */
+    public CalendlyBookingRecord setNameEnc(byte[] value) {
+        set(30, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_booking.name_enc</code>.
+     */
+    public byte[] getNameEnc() {
+        return (byte[]) get(30);
+    }
+
+    /**
+     * Setter for <code>calendly_booking.payload_enc</code>.
+     */
+    public CalendlyBookingRecord setPayloadEnc(byte[] value) {
+        set(31, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_booking.payload_enc</code>.
+     */
+    public byte[] getPayloadEnc() {
+        return (byte[]) get(31);
+    }
+
+    /**
+     * Setter for <code>calendly_booking.cancel_reason_enc</code>.
+     */
+    public CalendlyBookingRecord setCancelReasonEnc(byte[] value) {
+        set(32, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_booking.cancel_reason_enc</code>.
+     */
+    public byte[] getCancelReasonEnc() {
+        return (byte[]) get(32);
+    }
+
+    /**
+     * Setter for <code>calendly_booking.canceled_by_enc</code>.
+     */
+    public CalendlyBookingRecord setCanceledByEnc(byte[] value) {
+        set(33, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_booking.canceled_by_enc</code>.
+     */
+    public byte[] getCanceledByEnc() {
+        return (byte[]) get(33);
+    }
+
+    /**
+     * Setter for <code>calendly_booking.email_index</code>.
+     */
+    public CalendlyBookingRecord setEmailIndex(byte[] value) {
+        set(34, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_booking.email_index</code>.
+     */
+    public byte[] getEmailIndex() {
+        return (byte[]) get(34);
+    }
+
+    /**
+     * Setter for <code>calendly_booking.personal_purged_at</code>.
+     */
+    public CalendlyBookingRecord setPersonalPurgedAt(OffsetDateTime value) {
+        set(35, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_booking.personal_purged_at</code>.
+     */
+    public OffsetDateTime getPersonalPurgedAt() {
+        return (OffsetDateTime) get(35);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -480,7 +585,7 @@ public class CalendlyBookingRecord extends UpdatableRecordImpl<CalendlyBookingRe
     /**
      * Create a detached, initialised CalendlyBookingRecord
      */
-    public CalendlyBookingRecord(UUID id, String tenantId, UUID integrationId, UUID chainId, String inviteeUri, String scheduledEventUri, String eventTypeUri, String eventName, String email, String name, String status, OffsetDateTime startTime, OffsetDateTime endTime, String inviteeTimezone, String hostUserUri, String oldInviteeUri, String newInviteeUri, Boolean noShow, String noShowUri, String cancelReason, String canceledBy, String cancelerType, OffsetDateTime canceledAt, String contactRef, String taskRef, JSONB inviteePayload, OffsetDateTime lastEventAt, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+    public CalendlyBookingRecord(UUID id, String tenantId, UUID integrationId, UUID chainId, String inviteeUri, String scheduledEventUri, String eventTypeUri, String eventName, String email, String name, String status, OffsetDateTime startTime, OffsetDateTime endTime, String inviteeTimezone, String hostUserUri, String oldInviteeUri, String newInviteeUri, Boolean noShow, String noShowUri, String cancelReason, String canceledBy, String cancelerType, OffsetDateTime canceledAt, String contactRef, String taskRef, JSONB inviteePayload, OffsetDateTime lastEventAt, OffsetDateTime createdAt, OffsetDateTime updatedAt, byte[] emailEnc, byte[] nameEnc, byte[] payloadEnc, byte[] cancelReasonEnc, byte[] canceledByEnc, byte[] emailIndex, OffsetDateTime personalPurgedAt) {
         super(CalendlyBooking.CALENDLY_BOOKING);
 
         setId(id);
@@ -512,6 +617,13 @@ public class CalendlyBookingRecord extends UpdatableRecordImpl<CalendlyBookingRe
         setLastEventAt(lastEventAt);
         setCreatedAt(createdAt);
         setUpdatedAt(updatedAt);
+        setEmailEnc(emailEnc);
+        setNameEnc(nameEnc);
+        setPayloadEnc(payloadEnc);
+        setCancelReasonEnc(cancelReasonEnc);
+        setCanceledByEnc(canceledByEnc);
+        setEmailIndex(emailIndex);
+        setPersonalPurgedAt(personalPurgedAt);
         resetChangedOnNotNull();
     }
 }

@@ -96,6 +96,21 @@ public class CalendlyEffectLedgerRecord extends UpdatableRecordImpl<CalendlyEffe
         return (OffsetDateTime) get(4);
     }
 
+    /**
+     * Setter for <code>calendly_effect_ledger.result_enc</code>.
+     */
+    public CalendlyEffectLedgerRecord setResultEnc(byte[] value) {
+        set(5, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_effect_ledger.result_enc</code>.
+     */
+    public byte[] getResultEnc() {
+        return (byte[]) get(5);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -119,7 +134,7 @@ public class CalendlyEffectLedgerRecord extends UpdatableRecordImpl<CalendlyEffe
     /**
      * Create a detached, initialised CalendlyEffectLedgerRecord
      */
-    public CalendlyEffectLedgerRecord(String tenantId, String effectKey, UUID chainId, String result, OffsetDateTime appliedAt) {
+    public CalendlyEffectLedgerRecord(String tenantId, String effectKey, UUID chainId, String result, OffsetDateTime appliedAt, byte[] resultEnc) {
         super(CalendlyEffectLedger.CALENDLY_EFFECT_LEDGER);
 
         setTenantId(tenantId);
@@ -127,6 +142,7 @@ public class CalendlyEffectLedgerRecord extends UpdatableRecordImpl<CalendlyEffe
         setChainId(chainId);
         setResult(result);
         setAppliedAt(appliedAt);
+        setResultEnc(resultEnc);
         resetChangedOnNotNull();
     }
 }

@@ -155,6 +155,21 @@ public class CalendlyTenantKeyRecord extends UpdatableRecordImpl<CalendlyTenantK
         return (OffsetDateTime) get(8);
     }
 
+    /**
+     * Setter for <code>calendly_tenant_key.index_key_enc</code>.
+     */
+    public CalendlyTenantKeyRecord setIndexKeyEnc(byte[] value) {
+        set(9, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_tenant_key.index_key_enc</code>.
+     */
+    public byte[] getIndexKeyEnc() {
+        return (byte[]) get(9);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -178,7 +193,7 @@ public class CalendlyTenantKeyRecord extends UpdatableRecordImpl<CalendlyTenantK
     /**
      * Create a detached, initialised CalendlyTenantKeyRecord
      */
-    public CalendlyTenantKeyRecord(String tenantId, byte[] wrappedKeyset, String kekId, Integer dekGeneration, String state, OffsetDateTime createdAt, OffsetDateTime rewrappedAt, OffsetDateTime rotatedAt, OffsetDateTime shreddedAt) {
+    public CalendlyTenantKeyRecord(String tenantId, byte[] wrappedKeyset, String kekId, Integer dekGeneration, String state, OffsetDateTime createdAt, OffsetDateTime rewrappedAt, OffsetDateTime rotatedAt, OffsetDateTime shreddedAt, byte[] indexKeyEnc) {
         super(CalendlyTenantKey.CALENDLY_TENANT_KEY);
 
         setTenantId(tenantId);
@@ -190,6 +205,7 @@ public class CalendlyTenantKeyRecord extends UpdatableRecordImpl<CalendlyTenantK
         setRewrappedAt(rewrappedAt);
         setRotatedAt(rotatedAt);
         setShreddedAt(shreddedAt);
+        setIndexKeyEnc(indexKeyEnc);
         resetChangedOnNotNull();
     }
 }

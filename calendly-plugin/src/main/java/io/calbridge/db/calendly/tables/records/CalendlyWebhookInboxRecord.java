@@ -276,6 +276,21 @@ public class CalendlyWebhookInboxRecord extends UpdatableRecordImpl<CalendlyWebh
         return (Integer) get(16);
     }
 
+    /**
+     * Setter for <code>calendly_webhook_inbox.body_purged_at</code>.
+     */
+    public CalendlyWebhookInboxRecord setBodyPurgedAt(OffsetDateTime value) {
+        set(17, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_webhook_inbox.body_purged_at</code>.
+     */
+    public OffsetDateTime getBodyPurgedAt() {
+        return (OffsetDateTime) get(17);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -299,7 +314,7 @@ public class CalendlyWebhookInboxRecord extends UpdatableRecordImpl<CalendlyWebh
     /**
      * Create a detached, initialised CalendlyWebhookInboxRecord
      */
-    public CalendlyWebhookInboxRecord(Long id, String tenantId, UUID integrationId, String event, String dedupeKey, byte[] rawBody, OffsetDateTime payloadCreatedAt, OffsetDateTime signatureTimestamp, OffsetDateTime receivedAt, String status, Integer attempts, OffsetDateTime nextAttemptAt, String lockedBy, OffsetDateTime lockedUntil, String lastError, OffsetDateTime processedAt, Integer processingMs) {
+    public CalendlyWebhookInboxRecord(Long id, String tenantId, UUID integrationId, String event, String dedupeKey, byte[] rawBody, OffsetDateTime payloadCreatedAt, OffsetDateTime signatureTimestamp, OffsetDateTime receivedAt, String status, Integer attempts, OffsetDateTime nextAttemptAt, String lockedBy, OffsetDateTime lockedUntil, String lastError, OffsetDateTime processedAt, Integer processingMs, OffsetDateTime bodyPurgedAt) {
         super(CalendlyWebhookInbox.CALENDLY_WEBHOOK_INBOX);
 
         setId(id);
@@ -319,6 +334,7 @@ public class CalendlyWebhookInboxRecord extends UpdatableRecordImpl<CalendlyWebh
         setLastError(lastError);
         setProcessedAt(processedAt);
         setProcessingMs(processingMs);
+        setBodyPurgedAt(bodyPurgedAt);
         resetChangedOnNotNull();
     }
 }

@@ -141,6 +141,21 @@ public class CalendlyWebhookRejectionRecord extends UpdatableRecordImpl<Calendly
         return (String) get(7);
     }
 
+    /**
+     * Setter for <code>calendly_webhook_rejection.detail_enc</code>.
+     */
+    public CalendlyWebhookRejectionRecord setDetailEnc(byte[] value) {
+        set(8, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_webhook_rejection.detail_enc</code>.
+     */
+    public byte[] getDetailEnc() {
+        return (byte[]) get(8);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -164,7 +179,7 @@ public class CalendlyWebhookRejectionRecord extends UpdatableRecordImpl<Calendly
     /**
      * Create a detached, initialised CalendlyWebhookRejectionRecord
      */
-    public CalendlyWebhookRejectionRecord(Long id, String tenantId, UUID integrationId, String reason, Integer bodyBytes, String remoteAddress, OffsetDateTime receivedAt, String detail) {
+    public CalendlyWebhookRejectionRecord(Long id, String tenantId, UUID integrationId, String reason, Integer bodyBytes, String remoteAddress, OffsetDateTime receivedAt, String detail, byte[] detailEnc) {
         super(CalendlyWebhookRejection.CALENDLY_WEBHOOK_REJECTION);
 
         setId(id);
@@ -175,6 +190,7 @@ public class CalendlyWebhookRejectionRecord extends UpdatableRecordImpl<Calendly
         setRemoteAddress(remoteAddress);
         setReceivedAt(receivedAt);
         setDetail(detail);
+        setDetailEnc(detailEnc);
         resetChangedOnNotNull();
     }
 }

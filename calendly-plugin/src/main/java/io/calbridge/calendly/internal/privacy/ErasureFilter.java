@@ -1,0 +1,72 @@
+package io.calbridge.calendly.internal.privacy;
+
+import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.common.Json;
+import io.calbridge.calendly.internal.webhook.DeliveryProcessor;
+import io.calbridge.calendly.internal.webhook.ProcessingResult;
+import io.calbridge.calendly.internal.webhook.StoredDelivery;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.ZoneOffset;
+
+/**
+ * In front of the booking processor: a delivery that names a person the tenant erased is handled as
+ * the tenant chose. With {@code IGNORE} it is not processed (no booking row, no contact) and its body
+ * is purged at once; with {@code NEW_CONTACT} it goes on like anyone's. Costs nothing for a tenant that
+ * never erased anyone (no parse, a cached lookup).
+ */
+final class ErasureFilter implements DeliveryProcessor {
+    private final DeliveryProcessor next;
+    private final Erasure erasure;
+    private final Db db;
+    private final Clock clock;
+
+    ErasureFilter(DeliveryProcessor next, Erasure erasure, Db db, Clock clock) {
+        this.next = next;
+        this.erasure = erasure;
+        this.db = db;
+        this.clock = clock;
+    }
+
+    @Override
+    public ProcessingResult process(StoredDelivery delivery) throws Exception {
+        Erasure.Known known = erasure.known(delivery.tenantId());
+        if (known.erased().isEmpty() || known.privacy().afterErasure() == TenantPrivacy.AfterErasure.NEW_CONTACT) {
+            return next.process(delivery);
+        }
+        String email = emailOf(delivery.rawBody());
+        if (!erasure.isErased(delivery.tenantId(), known, email)) {
+            return next.process(delivery);
+        }
+        db.txRun(dsl -> dsl.update(CALENDLY_WEBHOOK_INBOX)
+                .setNull(CALENDLY_WEBHOOK_INBOX.RAW_BODY)
+                .set(CALENDLY_WEBHOOK_INBOX.BODY_PURGED_AT, clock.instant().atOffset(ZoneOffset.UTC))
+                .where(CALENDLY_WEBHOOK_INBOX.ID.eq(delivery.inboxId()))
+                .execute());
+        return ProcessingResult.IGNORED;
+    }
+
+    /** The invitee's e-mail, or the first e-mail answer of a routing-form submission; null if none. */
+    static String emailOf(byte[] body) {
+        JsonNode payload;
+        try {
+            payload = Json.mapper().readTree(body).path("payload");
+        } catch (IOException e) {
+            return null;
+        }
+        JsonNode email = payload.path("email");
+        if (email.isTextual()) {
+            return email.asText();
+        }
+        for (JsonNode qa : payload.path("questions_and_answers")) {
+            String answer = qa.path("answer").asText("");
+            if (answer.strip().matches("[^@\\s]+@[^@\\s]+")) {
+                return answer.strip();
+            }
+        }
+        return null;
+    }
+}
