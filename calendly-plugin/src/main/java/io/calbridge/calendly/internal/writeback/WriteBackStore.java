@@ -39,7 +39,7 @@ final class WriteBackStore {
         return dsl.selectFrom(CALENDLY_BOOKING)
                 .where(CALENDLY_BOOKING.ID.eq(id))
                 .and(CALENDLY_BOOKING.TENANT_ID.eq(tenantId))
-                .and(CALENDLY_BOOKING.INVITEE_PAYLOAD.isNotNull())
+                .and(seen())
                 .fetchOptional(WriteBackStore::toBooking);
     }
 
@@ -47,7 +47,7 @@ final class WriteBackStore {
         return dsl.selectFrom(CALENDLY_BOOKING)
                 .where(CALENDLY_BOOKING.TENANT_ID.eq(tenantId))
                 .and(CALENDLY_BOOKING.CONTACT_REF.eq(contactRef))
-                .and(CALENDLY_BOOKING.INVITEE_PAYLOAD.isNotNull())
+                .and(seen())
                 .orderBy(CALENDLY_BOOKING.START_TIME.desc().nullsLast(), CALENDLY_BOOKING.ID)
                 .limit(MAX_MEETINGS)
                 .fetch(WriteBackStore::toBooking);
@@ -131,6 +131,11 @@ final class WriteBackStore {
                         .or(CALENDLY_SCHEDULING_LINK.USED_BY_INVITEE_URI.eq(inviteeUri)))
                 .returningResult(CALENDLY_SCHEDULING_LINK.CONTACT_REF)
                 .fetchOptional(r -> r.value1());
+    }
+
+    /** An invitee whose delivery was seen: its payload is stored, sealed (since V40) or in clear. */
+    private static org.jooq.Condition seen() {
+        return CALENDLY_BOOKING.PAYLOAD_ENC.isNotNull().or(CALENDLY_BOOKING.INVITEE_PAYLOAD.isNotNull());
     }
 
     private static BookingRow toBooking(CalendlyBookingRecord r) {
