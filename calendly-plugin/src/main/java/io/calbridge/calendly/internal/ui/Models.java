@@ -30,13 +30,19 @@ public final class Models {
      */
     public record Connection(List<IntegrationSummary> live, List<IntegrationSummary> gone, IntegrationSummary selected,
                              boolean platformAppAvailable, String redirectUri, Map<String, String> errors,
-                             String openMode, Sync sync) {
+                             String openMode, Sync sync, io.calbridge.calendly.internal.sync.SyncSettings window,
+                             Map<String, String> windowRaw) {
         public boolean hasError(String field) {
             return errors.containsKey(field);
         }
 
         public String error(String field) {
             return errors.get(field);
+        }
+
+        /** The import window's field as typed when a save failed, else the saved value. */
+        public String windowValue(String field, int saved) {
+            return windowRaw.containsKey(field) ? windowRaw.get(field) : Integer.toString(saved);
         }
     }
 

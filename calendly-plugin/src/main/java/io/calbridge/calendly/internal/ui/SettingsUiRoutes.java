@@ -119,6 +119,7 @@ public final class SettingsUiRoutes {
         routes.post(base + "/connect", ctx -> post(ctx, "connection", r -> connections.connect(ctx)));
         routes.post(base + "/{id}/disconnect", ctx -> post(ctx, "connection", r -> connections.disconnect(ctx)));
         routes.post(base + "/check", ctx -> post(ctx, "connection", this::checkNow));
+        routes.post(base + "/import-window", ctx -> post(ctx, "connection", this::saveImportWindow));
         routes.post(base + "/bookings", ctx -> post(ctx, "bookings", this::saveBookings));
         routes.post(base + "/event-types/mapping", ctx -> post(ctx, "event-types", this::saveMapping));
         routes.post(base + "/event-types/mapping/reset", ctx -> post(ctx, "event-types", this::resetMapping));
@@ -302,11 +303,14 @@ public final class SettingsUiRoutes {
     // ---- Connection -------------------------------------------------------------------------------
 
     private String connection(Request r) {
+        return connection(r, new LinkedHashMap<>(), Map.of());
+    }
+
+    private String connection(Request r, Map<String, String> errors, Map<String, String> windowRaw) {
         List<IntegrationSummary> live = r.integrations().stream().filter(i -> !"DISCONNECTED".equals(i.status())).toList();
         List<IntegrationSummary> gone = r.integrations().stream().filter(i -> "DISCONNECTED".equals(i.status())).toList();
         IntegrationSummary selected = r.integration() == null ? null
                 : r.integrations().stream().filter(i -> i.integrationId().equals(r.integration())).findFirst().orElse(null);
-        Map<String, String> errors = new LinkedHashMap<>();
         String openMode = null;
         String reason = r.ctx().queryParam("reason");
         if ("error".equals(r.ctx().queryParam("calendly")) && reason != null && CONNECT_FIELDS.containsKey(reason)) {
@@ -314,7 +318,8 @@ public final class SettingsUiRoutes {
             openMode = reason.startsWith("client") || reason.startsWith("webhook") ? "tenant_app" : "personal_token";
         }
         Models.Connection model = new Models.Connection(live, gone, selected, api.platformAppAvailable(), api.redirectUri(),
-                errors, openMode, selected == null ? null : Models.Sync.of(selected.health().sync()));
+                errors, openMode, selected == null ? null : Models.Sync.of(selected.health().sync()),
+                sync.settings(r.tenant()), windowRaw);
         return render(out -> JteconnectionGenerated.render(out, null, r.ui(), r.integrations(), model));
     }
 
@@ -336,6 +341,39 @@ public final class SettingsUiRoutes {
             return;
         }
         done(r, "", Map.of("done", "checked", "n", state));
+    }
+
+    /** The tenant's import window (the sync feature's settings, as {@code PUT .../{id}/sync}). */
+    private void saveImportWindow(Request r) {
+        UUID id = requireIntegration(r);
+        Map<String, String> errors = new LinkedHashMap<>();
+        Map<String, String> raw = new LinkedHashMap<>();
+        Integer[] days = new Integer[2];
+        String[] fields = {"upcoming_days", "past_days"};
+        for (int i = 0; i < fields.length; i++) {
+            String value = Optional.ofNullable(r.ctx().formParam(fields[i])).orElse("").strip();
+            raw.put(fields[i], value);
+            try {
+                days[i] = value.isEmpty() ? null : Integer.valueOf(value);
+            } catch (NumberFormatException e) {
+                errors.put(fields[i], r.ui().t("import_window.whole_days"));
+            }
+        }
+        if (errors.isEmpty()) {
+            try {
+                sync.saveSettings(r.tenant(), days[0], days[1], r.ctx().formParam("past_meeting_tasks") != null);
+                audited(r, "sync.changed", id, Map.of("fields", List.of("past_days", "past_meeting_tasks", "upcoming_days")));
+                done(r, "", Map.of("done", "import_window_saved"));
+                return;
+            } catch (ApiException e) {
+                if (e.field() == null || e.status() != 400) {
+                    throw e;
+                }
+                errors.put(e.field(), r.ui().t("import_window.range." + e.field()));
+            }
+        }
+        r.ctx().status(400);
+        document(r.ctx(), r.ui(), connection(r, errors, raw));
     }
 
     // ---- What bookings do -------------------------------------------------------------------------
