@@ -173,6 +173,47 @@ class SettingsUiTest {
         assertTrue(get("/app/calendly/bookings?integration=" + integration, "admin-1", "en").body()
                 .contains("value=\"{{event.name}} with {{invitee.name}}\""), "nothing was saved");
 
+        // A saved change shows in the audit trail of the Activity section: who, what, which fields, in the
+        // tenant's zone; never a value, an e-mail or the token.
+        HttpResponse<String> saved = post("/app/calendly/bookings", "admin-1", Map.of("integration", integration,
+                "_csrf", CSRF, "task.enabled", "on", "task.title", "Call secret-title-42"));
+        assertEquals(303, saved.statusCode(), saved.body());
+        String trail = get("/app/calendly/activity?integration=" + integration, "admin-1", "en").body();
+        String audit = trail.substring(trail.indexOf("id=\"cb-audit\""));
+        assertTrue(audit.contains("<h2>Audit trail</h2>"), audit);
+        assertTrue(audit.contains("data-action=\"settings.changed\""), audit);
+        assertTrue(audit.contains("Booking settings changed"), audit);
+        assertTrue(audit.contains("<td data-label=\"Who\">admin-1</td>"), audit);
+        assertTrue(audit.contains("task.title"), "the names of the changed fields: " + audit);
+        assertTrue(audit.matches("(?s).*class=\"cb-time\">\\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} CES?T<.*"), "tenant's zone: " + audit);
+        assertTrue(audit.contains("cb-table cb-stack"), "stacked rows on narrow screens");
+        assertFalse(audit.contains("secret-title-42"), "no values");
+        assertFalse(audit.contains(token), "no secret");
+        assertFalse(audit.contains("ada@example.com"), "no e-mail");
+        assertFalse(audit.contains("_csrf") || audit.contains(CSRF), "no CSRF token");
+        assertTrue(get("/app/calendly/activity?integration=" + integration, "admin-1", "de").body()
+                .contains("Buchungseinstellungen geändert"), "German texts");
+
+        // The import window: a value out of range is said next to its field with the input kept and nothing
+        // saved; a valid one is saved (the settings API reads it back) and shows in the form.
+        HttpResponse<String> tooFar = post("/app/calendly/import-window", "admin-1", Map.of("integration", integration,
+                "_csrf", CSRF, "upcoming_days", "400", "past_days", "3", "past_meeting_tasks", "on"));
+        assertEquals(400, tooFar.statusCode(), tooFar.body());
+        assertTrue(tooFar.body().contains("id=\"err-upcoming_days\">Enter a number of days from 0 to 365."), tooFar.body());
+        assertTrue(tooFar.body().contains("value=\"400\""), "the input is kept");
+        HttpResponse<String> window = post("/app/calendly/import-window", "admin-1", Map.of("integration", integration,
+                "_csrf", CSRF, "upcoming_days", "30", "past_days", "3", "past_meeting_tasks", "on"));
+        assertEquals(303, window.statusCode(), window.body());
+        String afterWindow = get(location(window), "admin-1", "en").body();
+        assertTrue(afterWindow.contains("Saved. The next import and check use these days."), afterWindow);
+        assertTrue(afterWindow.contains("id=\"f-upcoming_days\" name=\"upcoming_days\" inputmode=\"numeric\" value=\"30\""), afterWindow);
+        assertTrue(afterWindow.contains("name=\"past_meeting_tasks\" value=\"on\" checked"), afterWindow);
+        HttpResponse<String> api = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(base + "/settings/calendly/" + integration + "/sync")).header("X-Test-User", "admin-1").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(api.body().contains("\"upcoming_days\":30") && api.body().contains("\"past_days\":3")
+                && api.body().contains("\"past_meeting_tasks\":true"), api.body());
+
         HttpResponse<String> types = get("/app/calendly/event-types?integration=" + integration, "admin-1", "en");
         assertEquals(200, types.statusCode(), types.body());
         assertTrue(types.body().contains("data-event-type-name=\"Intro call\""), types.body());

@@ -241,7 +241,7 @@ public final class Wiring {
         // The drop-in settings UI, when the host mounts one: the same services as the JSON API.
         this.settingsUi = settings.settingsUi() == null ? null : new SettingsUiRoutes(settings.settingsUi(), access,
                 settings.security(), settings.host().tenants(), settingsApi, bookings.settings(), bookings.mappings(),
-                bookings.dryRun(), webhooks.operations(), connections, sync);
+                bookings.dryRun(), webhooks.operations(), connections, sync, privacy.audit());
         invalidation.subscribe(new CacheInvalidation.Handler() {
             @Override
             public void tenantChanged(String tenantId) {

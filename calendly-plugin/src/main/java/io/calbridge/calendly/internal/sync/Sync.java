@@ -149,6 +149,24 @@ public final class Sync {
         return db.tx(dsl -> store.requestSweep(dsl, integrationId, clock.instant()));
     }
 
+    /** The tenant's import window (the settings API's {@code GET .../sync} and the settings UI). */
+    public SyncSettings settings(String tenantId) {
+        return store.settings(db.dsl(), tenantId);
+    }
+
+    /**
+     * Changes the tenant's import window as the settings API's {@code PUT .../sync} does: null keeps a
+     * value; a value out of range is a 400 naming its field and nothing is saved.
+     */
+    public SyncSettings saveSettings(String tenantId, Integer upcomingDays, Integer pastDays, Boolean pastMeetingTasks) {
+        SyncSettings.Input input = new SyncSettings.Input(upcomingDays, pastDays, pastMeetingTasks);
+        return db.tx(dsl -> {
+            SyncSettings next = input.over(store.settings(dsl, tenantId));
+            store.saveSettings(dsl, tenantId, next, clock.instant());
+            return next;
+        });
+    }
+
     /**
      * What the settings API and health show: the running or waiting job with its progress
      * ("importing: 340 of 1,200"), the last import, backfill and sweep, and when the next sweep is due.

@@ -30,13 +30,19 @@ public final class Models {
      */
     public record Connection(List<IntegrationSummary> live, List<IntegrationSummary> gone, IntegrationSummary selected,
                              boolean platformAppAvailable, String redirectUri, Map<String, String> errors,
-                             String openMode, Sync sync) {
+                             String openMode, Sync sync, io.calbridge.calendly.internal.sync.SyncSettings window,
+                             Map<String, String> windowRaw) {
         public boolean hasError(String field) {
             return errors.containsKey(field);
         }
 
         public String error(String field) {
             return errors.get(field);
+        }
+
+        /** The import window's field as typed when a save failed, else the saved value. */
+        public String windowValue(String field, int saved) {
+            return windowRaw.containsKey(field) ? windowRaw.get(field) : Integer.toString(saved);
         }
     }
 
@@ -141,8 +147,35 @@ public final class Models {
         }
     }
 
-    /** The Activity section: the webhook log, its filters and counts. */
+    /** The Activity section: the webhook log, its filters and counts, and the tenant's audit trail. */
     public record Activity(List<WebhookLogEntry> items, String status, String event, int page, boolean hasMore,
-                           IntegrationSummary.Deliveries deliveries) {
+                           IntegrationSummary.Deliveries deliveries, Audit audit) {
+    }
+
+    /** One page of the tenant's audit trail, newest first. */
+    public record Audit(List<io.calbridge.calendly.internal.privacy.AuditTrail.Entry> items, int page, boolean hasMore) {
+
+        /** What an entry's detail says, as {@code name: value} pairs (lists joined): names and counts only. */
+        public static String detail(com.fasterxml.jackson.databind.JsonNode detail) {
+            if (detail == null || !detail.isObject()) {
+                return "";
+            }
+            StringBuilder s = new StringBuilder();
+            detail.fields().forEachRemaining(f -> {
+                if (f.getKey().equals("via")) {
+                    return;
+                }
+                String value;
+                if (f.getValue().isArray()) {
+                    List<String> parts = new java.util.ArrayList<>();
+                    f.getValue().forEach(v -> parts.add(v.asText()));
+                    value = String.join(", ", parts);
+                } else {
+                    value = f.getValue().asText();
+                }
+                s.append(s.length() == 0 ? "" : " · ").append(f.getKey()).append(": ").append(value);
+            });
+            return s.toString();
+        }
     }
 }

@@ -23,6 +23,7 @@ import io.calbridge.calendly.internal.ui.templates.JteeventTypesGenerated;
 import io.calbridge.calendly.internal.ui.templates.JtefailureGenerated;
 import io.calbridge.calendly.internal.ui.templates.JtemappingGenerated;
 import io.calbridge.calendly.internal.sync.Sync;
+import io.calbridge.calendly.internal.privacy.AuditTrail;
 import io.calbridge.calendly.internal.webhook.WebhookLogPage;
 import io.calbridge.calendly.internal.webhook.WebhookLogQuery;
 import io.calbridge.calendly.internal.webhook.WebhookOperations;
@@ -86,10 +87,11 @@ public final class SettingsUiRoutes {
     private final WebhookOperations webhooks;
     private final Connections connections;
     private final Sync sync;
+    private final AuditTrail audit;
 
     public SettingsUiRoutes(SettingsUi config, Access access, HostSecurity security, TenantDirectory tenants, SettingsApi api,
                             SettingsService settings, MappingService mappings, DryRun dryRun, WebhookOperations webhooks,
-                            Connections connections, Sync sync) {
+                            Connections connections, Sync sync, AuditTrail audit) {
         this.config = config;
         this.messages = new Messages(config.messages());
         this.access = access;
@@ -102,6 +104,7 @@ public final class SettingsUiRoutes {
         this.webhooks = webhooks;
         this.connections = connections;
         this.sync = sync;
+        this.audit = audit;
     }
 
     public void register(RoutesConfig routes) {
@@ -116,6 +119,7 @@ public final class SettingsUiRoutes {
         routes.post(base + "/connect", ctx -> post(ctx, "connection", r -> connections.connect(ctx)));
         routes.post(base + "/{id}/disconnect", ctx -> post(ctx, "connection", r -> connections.disconnect(ctx)));
         routes.post(base + "/check", ctx -> post(ctx, "connection", this::checkNow));
+        routes.post(base + "/import-window", ctx -> post(ctx, "connection", this::saveImportWindow));
         routes.post(base + "/bookings", ctx -> post(ctx, "bookings", this::saveBookings));
         routes.post(base + "/event-types/mapping", ctx -> post(ctx, "event-types", this::saveMapping));
         routes.post(base + "/event-types/mapping/reset", ctx -> post(ctx, "event-types", this::resetMapping));
@@ -299,11 +303,14 @@ public final class SettingsUiRoutes {
     // ---- Connection -------------------------------------------------------------------------------
 
     private String connection(Request r) {
+        return connection(r, new LinkedHashMap<>(), Map.of());
+    }
+
+    private String connection(Request r, Map<String, String> errors, Map<String, String> windowRaw) {
         List<IntegrationSummary> live = r.integrations().stream().filter(i -> !"DISCONNECTED".equals(i.status())).toList();
         List<IntegrationSummary> gone = r.integrations().stream().filter(i -> "DISCONNECTED".equals(i.status())).toList();
         IntegrationSummary selected = r.integration() == null ? null
                 : r.integrations().stream().filter(i -> i.integrationId().equals(r.integration())).findFirst().orElse(null);
-        Map<String, String> errors = new LinkedHashMap<>();
         String openMode = null;
         String reason = r.ctx().queryParam("reason");
         if ("error".equals(r.ctx().queryParam("calendly")) && reason != null && CONNECT_FIELDS.containsKey(reason)) {
@@ -311,7 +318,8 @@ public final class SettingsUiRoutes {
             openMode = reason.startsWith("client") || reason.startsWith("webhook") ? "tenant_app" : "personal_token";
         }
         Models.Connection model = new Models.Connection(live, gone, selected, api.platformAppAvailable(), api.redirectUri(),
-                errors, openMode, selected == null ? null : Models.Sync.of(selected.health().sync()));
+                errors, openMode, selected == null ? null : Models.Sync.of(selected.health().sync()),
+                sync.settings(r.tenant()), windowRaw);
         return render(out -> JteconnectionGenerated.render(out, null, r.ui(), r.integrations(), model));
     }
 
@@ -335,6 +343,39 @@ public final class SettingsUiRoutes {
         done(r, "", Map.of("done", "checked", "n", state));
     }
 
+    /** The tenant's import window (the sync feature's settings, as {@code PUT .../{id}/sync}). */
+    private void saveImportWindow(Request r) {
+        UUID id = requireIntegration(r);
+        Map<String, String> errors = new LinkedHashMap<>();
+        Map<String, String> raw = new LinkedHashMap<>();
+        Integer[] days = new Integer[2];
+        String[] fields = {"upcoming_days", "past_days"};
+        for (int i = 0; i < fields.length; i++) {
+            String value = Optional.ofNullable(r.ctx().formParam(fields[i])).orElse("").strip();
+            raw.put(fields[i], value);
+            try {
+                days[i] = value.isEmpty() ? null : Integer.valueOf(value);
+            } catch (NumberFormatException e) {
+                errors.put(fields[i], r.ui().t("import_window.whole_days"));
+            }
+        }
+        if (errors.isEmpty()) {
+            try {
+                sync.saveSettings(r.tenant(), days[0], days[1], r.ctx().formParam("past_meeting_tasks") != null);
+                audited(r, "sync.changed", id, Map.of("fields", List.of("past_days", "past_meeting_tasks", "upcoming_days")));
+                done(r, "", Map.of("done", "import_window_saved"));
+                return;
+            } catch (ApiException e) {
+                if (e.field() == null || e.status() != 400) {
+                    throw e;
+                }
+                errors.put(e.field(), r.ui().t("import_window.range." + e.field()));
+            }
+        }
+        r.ctx().status(400);
+        document(r.ctx(), r.ui(), connection(r, errors, raw));
+    }
+
     // ---- What bookings do -------------------------------------------------------------------------
 
     private String bookings(Request r) {
@@ -351,6 +392,7 @@ public final class SettingsUiRoutes {
         if (errors.isEmpty()) {
             try {
                 settings.update(r.tenant(), id, form.value());
+                audited(r, "settings.changed", id, Map.of("fields", fieldNames(r.ctx())));
                 done(r, "bookings", Map.of("done", "settings_saved"));
                 return;
             } catch (ApiException e) {
@@ -411,7 +453,8 @@ public final class SettingsUiRoutes {
         form.invalidNumbers().forEach(f -> errors.put(f, r.ui().t("error.whole_number")));
         if (errors.isEmpty()) {
             try {
-                mappings.put(r.tenant(), id, new MappingInput(uri, name, form.value()));
+                EventTypeMapping saved = mappings.put(r.tenant(), id, new MappingInput(uri, name, form.value())).mapping();
+                audited(r, "mapping.saved", id, Map.of("mappingId", saved.id().toString(), "fields", fieldNames(r.ctx())));
                 done(r, "event-types", Map.of("done", "mapping_saved", "n", name == null ? uri : name));
                 return;
             } catch (ApiException e) {
@@ -433,7 +476,10 @@ public final class SettingsUiRoutes {
         String uri = Optional.ofNullable(r.ctx().formParam("uri")).orElse("");
         Optional<EventTypeMapping> existing = mappings.list(r.tenant(), id).stream()
                 .filter(m -> m.eventTypeUri().equals(uri)).findFirst();
-        existing.ifPresent(m -> mappings.delete(r.tenant(), id, m.id()));
+        existing.ifPresent(m -> {
+            mappings.delete(r.tenant(), id, m.id());
+            audited(r, "mapping.deleted", id, Map.of("mappingId", m.id().toString()));
+        });
         String name = existing.map(EventTypeMapping::eventTypeName).orElse(uri);
         done(r, "event-types", Map.of("done", "mapping_reset", "n", name == null ? uri : name));
     }
@@ -449,8 +495,12 @@ public final class SettingsUiRoutes {
         WebhookLogPage log = webhooks.log(r.tenant(), new WebhookLogQuery(id,
                 status == null ? null : status.toUpperCase(Locale.ROOT), event, size, (page - 1) * size, true, false));
         IntegrationSummary summary = api.integration(r.tenant(), id);
+        // The tenant's audit trail, paged on its own (the settings API's service, newest first).
+        int auditPage = intParam(r.ctx().queryParam("audit_page"), 1, 1, 100_000);
+        List<AuditTrail.Entry> trail = audit.page(r.tenant(), (auditPage - 1) * size, size + 1);
+        Models.Audit audits = new Models.Audit(trail.subList(0, Math.min(size, trail.size())), auditPage, trail.size() > size);
         Models.Activity model = new Models.Activity(log.items(), status, event, page, log.hasMore(),
-                summary.health().deliveries());
+                summary.health().deliveries(), audits);
         return render(out -> JteactivityGenerated.render(out, null, r.ui(), r.integrations(), model));
     }
 
@@ -462,16 +512,34 @@ public final class SettingsUiRoutes {
             throw ApiException.notFound("webhook delivery");
         }
         webhooks.replay(r.tenant(), inboxId);
+        audited(r, "delivery.replayed", id, Map.of("inboxId", Long.toString(inboxId)));
         done(r, "activity", Map.of("done", "replayed", "n", Long.toString(inboxId)));
     }
 
     private void replayDead(Request r) {
         UUID id = requireIntegration(r);
         int n = webhooks.replayDeadLetters(r.tenant(), id);
+        audited(r, "dead_letters.replayed", id, Map.of("count", n));
         done(r, "activity", Map.of("done", "replayed_dead", "n", Integer.toString(n)));
     }
 
     // ---- helpers ----------------------------------------------------------------------------------
+
+    /**
+     * The UI calls the services directly, not the settings API whose after-handler records the audit
+     * trail, so its changes are recorded here, in the same words (names of fields, never values).
+     */
+    private void audited(Request r, String action, UUID integration, Map<String, ?> detail) {
+        Map<String, Object> all = new LinkedHashMap<>(detail);
+        all.put("via", "settings_ui");
+        audit.record(r.tenant(), r.caller().userId(), action, integration.toString(), all);
+    }
+
+    /** The names of a form's fields, without the CSRF token and the integration (never their values). */
+    private List<String> fieldNames(Context ctx) {
+        return ctx.formParamMap().keySet().stream()
+                .filter(k -> !k.equals(security.csrfField()) && !k.equals("integration")).sorted().toList();
+    }
 
     private static UUID requireIntegration(Request r) {
         if (r.integration() == null) {
