@@ -63,6 +63,7 @@ class PersonErasureHostTest {
                     TestKeys.MASTER, "test", plugin -> {
                         plugin.calendlyApiBaseUrl = sandbox.baseUrl();
                         plugin.calendlyAuthBaseUrl = sandbox.baseUrl();
+                        plugin.syncPollInterval = Duration.ofMillis(200); // the sweep asked for below starts at once
                     }, (config, security) -> {
                     }).start(port);
             try {
@@ -97,6 +98,15 @@ class PersonErasureHostTest {
                 assertEquals(1, tasks(dsl, JOHN), "John's contact and task are untouched");
                 assertEquals(1, dsl.fetchCount(DSL.table(DSL.name("calendly_booking"))), "John's booking stays");
                 assertTrue(!rowsContaining(dsl, JOHN).isEmpty(), "the search finds what is there in clear (John's contact)");
+
+                // Jane's meeting is still at Calendly (no deletion asked): a sweep must not bring her back.
+                String integration = JSON.readTree(connected.body()).get("integration_id").asText();
+                HttpResponse<String> check = post(base + "/settings/calendly/" + integration + "/sync/check", "", admin);
+                assertEquals(202, check.statusCode(), check.body());
+                await("the sweep", () -> sweepDone(base + "/settings/calendly/" + integration + "/sync", admin));
+                assertEquals(0, dsl.fetchCount(CONTACT, CONTACT.EMAIL.equalIgnoreCase(JANE)), "the sweep ignored the erased person");
+                assertEquals(List.of(), rowsContaining(dsl, JANE));
+                assertEquals(1, dsl.fetchCount(DSL.table(DSL.name("calendly_booking"))), "only John's booking");
             } finally {
                 app.stop();
             }
@@ -120,6 +130,16 @@ class PersonErasureHostTest {
             }
         }
         return found;
+    }
+
+    private static boolean sweepDone(String url, String bearer) {
+        try {
+            var request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/json")
+                    .header("Authorization", "Bearer " + bearer).GET().build();
+            return JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body()).at("/status/last_sweep").isObject();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static int tasks(DSLContext dsl, String email) {

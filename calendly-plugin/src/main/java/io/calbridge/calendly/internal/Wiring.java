@@ -225,7 +225,9 @@ public final class Wiring {
                 this::deleteAtCalendly);
         // Webhooks and imports alike: one booking per invitee per tenant, then the booking pipeline;
         // webhook deliveries of erased people are first handled as their tenant chose.
-        OneBookingPerInvitee pipeline = new OneBookingPerInvitee(db, bookings.processor(), settings.clock());
+        // Imports and sweeps pass the same erasure check as webhooks (privacy.admitsImport).
+        OneBookingPerInvitee pipeline = new OneBookingPerInvitee(db, bookings.processor(), settings.clock(),
+                privacy.admitsImport());
         this.webhooks = Webhooks.create(db, keyring, personal, privacy.guard(pipeline), settings.webhooks(), meters, settings.clock(),
                 notifyHost(settings.host().notifications()));
         this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),

@@ -33,12 +33,7 @@ final class ErasureFilter implements DeliveryProcessor {
 
     @Override
     public ProcessingResult process(StoredDelivery delivery) throws Exception {
-        Erasure.Known known = erasure.known(delivery.tenantId());
-        if (known.erased().isEmpty() || known.privacy().afterErasure() == TenantPrivacy.AfterErasure.NEW_CONTACT) {
-            return next.process(delivery);
-        }
-        String email = emailOf(delivery.rawBody());
-        if (!erasure.isErased(delivery.tenantId(), known, email)) {
+        if (!ignores(erasure, delivery)) {
             return next.process(delivery);
         }
         db.txRun(dsl -> dsl.update(CALENDLY_WEBHOOK_INBOX)
@@ -47,6 +42,15 @@ final class ErasureFilter implements DeliveryProcessor {
                 .where(CALENDLY_WEBHOOK_INBOX.ID.eq(delivery.inboxId()))
                 .execute());
         return ProcessingResult.IGNORED;
+    }
+
+    /** Whether the body names a person the tenant erased and chose to ignore from then on. */
+    static boolean ignores(Erasure erasure, StoredDelivery delivery) {
+        Erasure.Known known = erasure.known(delivery.tenantId());
+        if (known.erased().isEmpty() || known.privacy().afterErasure() == TenantPrivacy.AfterErasure.NEW_CONTACT) {
+            return false;
+        }
+        return erasure.isErased(delivery.tenantId(), known, emailOf(delivery.rawBody()));
     }
 
     /** The invitee's e-mail, or the first e-mail answer of a routing-form submission; null if none. */

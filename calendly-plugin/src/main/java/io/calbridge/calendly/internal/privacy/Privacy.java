@@ -5,6 +5,7 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.crypto.PersonalData;
 import io.calbridge.calendly.internal.settings.Access;
 import io.calbridge.calendly.internal.webhook.DeliveryProcessor;
+import io.calbridge.calendly.internal.webhook.StoredDelivery;
 import io.calbridge.calendly.spi.PersonErasure;
 import io.javalin.config.RoutesConfig;
 import java.lang.management.ManagementFactory;
@@ -15,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +69,14 @@ public final class Privacy {
     /** The processor that handles deliveries of erased people as their tenant chose, then {@code next}. */
     public DeliveryProcessor guard(DeliveryProcessor next) {
         return new ErasureFilter(next, erasure, db, clock);
+    }
+
+    /**
+     * For bookings read from Calendly's API (imports, backfills, sweeps), which have no inbox row: false
+     * for a person the tenant erased and chose to ignore, so a sweep does not bring them back.
+     */
+    public Predicate<StoredDelivery> admitsImport() {
+        return delivery -> !ErasureFilter.ignores(erasure, delivery);
     }
 
     /** {@code GET|PUT {prefix}/settings/calendly/privacy}, {@code POST .../privacy/erasures}. */

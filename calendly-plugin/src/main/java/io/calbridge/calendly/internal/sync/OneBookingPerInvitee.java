@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.jooq.DSLContext;
 
 /**
@@ -39,11 +40,18 @@ public final class OneBookingPerInvitee implements DeliveryProcessor {
     private final Db db;
     private final BookingProcessor pipeline;
     private final Clock clock;
+    private final Predicate<StoredDelivery> admitted;
 
     public OneBookingPerInvitee(Db db, BookingProcessor pipeline, Clock clock) {
+        this(db, pipeline, clock, delivery -> true);
+    }
+
+    /** @param admitted false for a body that must not be applied at all (an erased person the tenant ignores) */
+    public OneBookingPerInvitee(Db db, BookingProcessor pipeline, Clock clock, Predicate<StoredDelivery> admitted) {
         this.db = Objects.requireNonNull(db, "db");
         this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.admitted = Objects.requireNonNull(admitted, "admitted");
     }
 
     @Override
@@ -52,6 +60,9 @@ public final class OneBookingPerInvitee implements DeliveryProcessor {
     }
 
     ProcessingResult process(StoredDelivery delivery, BookingProcessor.Options options) {
+        if (!admitted.test(delivery)) {
+            return ProcessingResult.IGNORED;
+        }
         Invitees ids = Invitees.of(delivery.rawBody());
         if (ids == null) {
             // Not about an invitee (routing forms, unreadable bodies): the pipeline decides.
