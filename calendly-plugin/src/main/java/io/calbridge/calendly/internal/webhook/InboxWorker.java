@@ -3,11 +3,14 @@ package io.calbridge.calendly.internal.webhook;
 import io.calbridge.calendly.internal.common.Db;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -341,7 +344,19 @@ final class InboxWorker {
         }
     }
 
-    private static String describe(Throwable e) {
+    /**
+     * What is kept in {@code last_error} and logged. A database error's text can quote the row it
+     * refused (PostgreSQL's "Key (email)=(...)" detail), which is invitee data: for those only the
+     * exception type and SQLSTATE are kept.
+     */
+    static String describe(Throwable e) {
+        Set<Throwable> seen = new HashSet<>();
+        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return e.getClass().getSimpleName() + " (SQLSTATE " + sql.getSQLState()
+                        + "; the database's message is not kept: it can quote invitee data)";
+            }
+        }
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }

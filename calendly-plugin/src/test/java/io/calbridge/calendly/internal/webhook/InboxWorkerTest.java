@@ -76,6 +76,22 @@ class InboxWorkerTest {
     }
 
     @Test
+    void aDatabaseErrorQuotingInviteeData_isKeptAsItsTypeAndSqlStateOnly() {
+        long id = store("I-sql");
+        h.processor.behave(d -> {
+            throw new IllegalStateException("insert failed", new java.sql.SQLException(
+                    "ERROR: duplicate key value violates unique constraint\n  Detail: Key (email)=(jane.private@example.com) already exists.",
+                    "23505"));
+        });
+
+        h.webhooks.worker().runOnce();
+
+        String error = h.row(id).lastError();
+        assertEquals("IllegalStateException (SQLSTATE 23505; the database's message is not kept: it can quote invitee data)",
+                error);
+    }
+
+    @Test
     void backoff_doublesPerAttempt_withJitter_upToTheCap() {
         var worker = h.webhooks.worker();
 
