@@ -164,6 +164,7 @@ class WriteBackApiTest {
         assertTrue(noShowUri.contains("/invitee_no_shows/"), "marked although the reply was lost");
         assertEquals(400, TestHttp.postJson(sb.baseUrl() + "/invitee_no_shows", ownerWrite,
                 Map.of("invitee", n.inviteeUri())).statusCode(), "the retry: already a no-show");
+        sb.awaitIdle(WAIT); // webhooks go out asynchronously: count them once all have
         assertEquals(1, sb.deliveries().stream().filter(d -> d.event().equals("invitee_no_show.created")
                 && d.bodyString().contains(n.inviteeUri())).count());
     }
