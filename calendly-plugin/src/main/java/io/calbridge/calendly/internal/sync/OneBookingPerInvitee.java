@@ -2,10 +2,10 @@ package io.calbridge.calendly.internal.sync;
 
 import static io.calbridge.db.calendly.Tables.CALENDLY_INVITEE_OWNER;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.calbridge.calendly.internal.booking.BookingProcessor;
+import io.calbridge.calendly.internal.client.Invitee;
 import io.calbridge.calendly.internal.common.Db;
-import io.calbridge.calendly.internal.common.Json;
+import io.calbridge.calendly.internal.webhook.DeliveryEnvelope;
 import io.calbridge.calendly.internal.webhook.DeliveryProcessor;
 import io.calbridge.calendly.internal.webhook.ProcessingResult;
 import io.calbridge.calendly.internal.webhook.StoredDelivery;
@@ -77,24 +77,26 @@ public final class OneBookingPerInvitee implements DeliveryProcessor {
 
     /** The invitee URIs a body names: the invitee, and the other half of a reschedule. */
     record Invitees(String uri, String oldInvitee, String newInvitee) {
+        /** Read with the one envelope reader; null when the body is not about an invitee or unreadable. */
         static Invitees of(byte[] body) {
-            JsonNode root;
+            Invitee invitee;
             try {
-                root = Json.mapper().readTree(body);
-            } catch (IOException e) {
+                DeliveryEnvelope envelope = DeliveryEnvelope.parse(body, false);
+                if (!envelope.event().startsWith("invitee")) {
+                    return null;
+                }
+                invitee = envelope.payload(Invitee.class);
+            } catch (DeliveryEnvelope.InvalidPayload | IOException e) {
                 return null;
             }
-            JsonNode p = root == null ? null : root.path("payload");
-            if (p == null || !p.isObject() || !p.path("uri").isTextual() || p.path("uri").asText().isBlank()
-                    || !root.path("event").asText("").startsWith("invitee")) {
+            if (invitee == null || invitee.uri() == null || invitee.uri().isBlank()) {
                 return null;
             }
-            return new Invitees(p.path("uri").asText(), text(p, "old_invitee"), text(p, "new_invitee"));
+            return new Invitees(invitee.uri(), blankToNull(invitee.oldInvitee()), blankToNull(invitee.newInvitee()));
         }
 
-        private static String text(JsonNode p, String name) {
-            JsonNode n = p.path(name);
-            return n.isTextual() && !n.asText().isBlank() ? n.asText() : null;
+        private static String blankToNull(String uri) {
+            return uri == null || uri.isBlank() ? null : uri;
         }
 
         List<String> all() {
