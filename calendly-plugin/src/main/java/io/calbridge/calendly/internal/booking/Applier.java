@@ -7,7 +7,9 @@ import io.calbridge.calendly.spi.HostCall;
 import io.calbridge.calendly.spi.HostServices;
 import java.sql.Connection;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -21,14 +23,19 @@ final class Applier implements Planner.Host, Planner.Lookups {
     private final Connection connection;
     private final Supplier<ZoneId> zone;
     private final Supplier<Optional<String>> pinned;
+    private final Function<String, List<Planner.Stored>> samePerson;
+    private List<Planner.Stored> samePersonAnswer;
     private ZoneId zoneAnswer;
     private Planner.Owner owner;
 
     /**
      * @param zone   the tenant's time zone (the caller caches it across deliveries)
      * @param pinned the contact something else tied the booking to, asked only while the chain has none
+     * @param samePerson the plugin's other chains of an e-mail ({@link Planner.Lookups#samePerson})
      */
-    Applier(HostServices host, String tenantId, Connection connection, Supplier<ZoneId> zone, Supplier<Optional<String>> pinned) {
+    Applier(HostServices host, String tenantId, Connection connection, Supplier<ZoneId> zone, Supplier<Optional<String>> pinned,
+            Function<String, List<Planner.Stored>> samePerson) {
+        this.samePerson = samePerson;
         this.host = host;
         this.tenantId = tenantId;
         this.connection = connection;
@@ -108,6 +115,14 @@ final class Applier implements Planner.Host, Planner.Lookups {
     @Override
     public Optional<String> pinnedContact() {
         return pinned.get();
+    }
+
+    @Override
+    public List<Planner.Stored> samePerson(String email) {
+        if (samePersonAnswer == null) {
+            samePersonAnswer = samePerson.apply(email);
+        }
+        return samePersonAnswer;
     }
 
     /** The mapping's owner, else the Calendly host when on the team (if asked for), else the default. */

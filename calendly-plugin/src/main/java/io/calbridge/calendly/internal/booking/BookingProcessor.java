@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -117,8 +118,16 @@ public final class BookingProcessor implements DeliveryProcessor {
      * already took place passes {@code createTask = false} unless the tenant asked for tasks on past
      * meetings (the booking then records "no task", so later deliveries create none either).
      */
-    public record Options(boolean createTask) {
-        public static final Options AS_DELIVERED = new Options(true);
+    public record Options(boolean createTask, boolean halvesFollow) {
+        public static final Options AS_DELIVERED = new Options(true, true);
+
+        /**
+         * For deliveries built from Calendly's API, which may never bring the other half of a
+         * reschedule (see {@link Planner.Inputs#halvesFollow}).
+         */
+        public Options(boolean createTask) {
+            this(createTask, false);
+        }
     }
 
     @Override
@@ -164,7 +173,7 @@ public final class BookingProcessor implements DeliveryProcessor {
         }
         String payloadJson = envelope.payloadJson();
         return db.tx(dsl -> withConnection(dsl, conn -> applyInvitee(dsl, conn, delivery, kind, invitee, payloadJson, eventAt,
-                options.createTask())));
+                options)));
     }
 
     private static <T> T read(String event, DeliveryEnvelope envelope, Class<T> type) {
@@ -184,7 +193,7 @@ public final class BookingProcessor implements DeliveryProcessor {
     }
 
     private ProcessingResult applyInvitee(DSLContext dsl, Connection conn, StoredDelivery d, CalendlyEvent kind, Invitee p,
-                                          String payloadJson, Instant eventAt, boolean tasksAllowed) {
+                                          String payloadJson, Instant eventAt, Options options) {
         UUID integrationId = d.integrationId();
         Planner.Kind what = switch (kind) {
             case INVITEE_CREATED -> Planner.Kind.CREATED;
@@ -212,11 +221,12 @@ public final class BookingProcessor implements DeliveryProcessor {
                 u -> settings.load(dsl, integrationId, u).map(SettingsStore.Loaded::policy).orElse(loaded.policy()));
         Applier applier = new Applier(host, tenantId, conn,
                 () -> zones.get(tenantId, t -> host.tenants().timeZone(new HostCall(tenantId, null, conn))),
-                () -> pins.contactFor(dsl, tenantId, integrationId, p.uri(), p.tracking() == null ? null : p.tracking().utmContent()));
+                () -> pins.contactFor(dsl, tenantId, integrationId, p.uri(), p.tracking() == null ? null : p.tracking().utmContent()),
+                email -> samePerson(dsl, tenantId, integrationId, email, uris));
         Planner.Outcome outcome;
         try {
             outcome = Planner.handle(newChainId(integrationId, p.uri()), loadChains(dsl, tenantId, integrationId, uris),
-                    new Planner.Delivery(what, p, payloadJson, eventAt), new Planner.Inputs(policyFor, eventAt, tasksAllowed, applier),
+                    new Planner.Delivery(what, p, payloadJson, eventAt), new Planner.Inputs(policyFor, eventAt, options.createTask(), options.halvesFollow(), applier),
                     applier);
         } catch (UnknownReferenceException e) {
             throw new PermanentProcessingException(explain(e, loaded.policy()), e);
@@ -266,6 +276,19 @@ public final class BookingProcessor implements DeliveryProcessor {
             return out;
         }
         throw new IllegalStateException("booking chain kept moving while being locked; try again");
+    }
+
+    /** The other chains whose invitee has this e-mail, as they are stored (read without their locks: a hint). */
+    private List<Planner.Stored> samePerson(DSLContext dsl, String tenantId, UUID integrationId, String email, Set<String> uris) {
+        Set<UUID> mine = new HashSet<>();
+        bookings.findByUris(dsl, integrationId, uris).values().forEach(b -> mine.add(b.chainId));
+        List<Planner.Stored> out = new ArrayList<>();
+        for (UUID chain : bookings.chainsOf(dsl, tenantId, integrationId, email)) {
+            if (!mine.contains(chain)) {
+                out.add(new Planner.Stored(chain, bookings.findChain(dsl, chain), ChainLedger.read(ledgers.load(dsl, tenantId, chain))));
+            }
+        }
+        return out;
     }
 
     /**

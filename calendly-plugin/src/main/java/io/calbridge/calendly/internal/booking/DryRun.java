@@ -93,7 +93,7 @@ public final class DryRun {
         }
 
         Preview preview = new Preview(host, read, zone);
-        ChainLedger ledger = Planner.run(asIfNew(b), ChainLedger.EMPTY, b, new Planner.Inputs(u -> policy, b.lastEventAt, true, preview),
+        ChainLedger ledger = Planner.run(asIfNew(b), ChainLedger.EMPTY, b, new Planner.Inputs(u -> policy, b.lastEventAt, true, false, preview),
                 preview);
         Planner.Owner owner = preview.owner(policy, p);
         if (owner.id() != null && !members.containsKey(owner.id())) {
@@ -203,6 +203,11 @@ public final class DryRun {
         @Override
         public Optional<String> pinnedContact() {
             return Optional.empty();
+        }
+
+        @Override
+        public List<Planner.Stored> samePerson(String email) {
+            return List.of();
         }
     }
 

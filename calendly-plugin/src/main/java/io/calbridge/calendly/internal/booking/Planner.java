@@ -52,12 +52,24 @@ final class Planner {
 
         /** Asked only while the chain has no contact: the contact something else tied this booking to. */
         Optional<String> pinnedContact();
+
+        /**
+         * Asked only before a task is created, for {@link Inputs#halvesFollow}: the other stored chains
+         * of the integration whose invitee has this e-mail (not those of this delivery).
+         */
+        List<Stored> samePerson(String email);
     }
 
     /**
      * @param tasksAllowed false when an import of a past meeting asks for no task
+     * @param halvesFollow true for Calendly's webhooks, which send both halves of a reschedule (the
+     *                     old invitee canceled, the new one created) together: a chain that may be the
+     *                     other half of another chain waits for the delivery that links them before it
+     *                     makes a task (see {@link #halfOfAnother}). False for imports and sweeps,
+     *                     which may never bring the other half.
      */
-    record Inputs(Function<String, Policy> policies, Instant eventAt, boolean tasksAllowed, Lookups lookups) {
+    record Inputs(Function<String, Policy> policies, Instant eventAt, boolean tasksAllowed, boolean halvesFollow,
+                  Lookups lookups) {
     }
 
     /** An id the host must answer before planning goes on. */
@@ -439,9 +451,60 @@ final class Planner {
             ledger = ledger.withTask(new ChainLedger.Task(null, null, null, null, null, null, null, 0));
             return;
         }
+        if (in.halvesFollow() && halfOfAnother(data, p)) {
+            return;
+        }
         TaskDraft draft = taskDraft(zone(), policy, p, contactId, owner(policy, p));
         ledger = ledger.withTask(described(null, "OPEN", 0, draft, data));
         ask = new NewTask(new Effect.CreateTask(key("task"), draft));
+    }
+
+    /**
+     * Whether this chain and another chain of the same person look like the two halves of one
+     * reschedule chain seen apart, the other with a live task: same event type, and the later of the
+     * two is "open at the back" (its invitee was rescheduled from one whose delivery has not come,
+     * so it cannot yet know which chain that one is in), booked after the other's live invitee. Then
+     * the delivery that links them is on its way, the merge keeps the other chain's task and moves it
+     * to the live meeting, and a task made here would only be canceled then, visible to the CRM's
+     * users as a canceled duplicate. Without such a chain, or once the link has come, the task is made.
+     */
+    private boolean halfOfAnother(Booking data, Invitee p) {
+        if (p.email() == null || p.email().isBlank()) {
+            return false;
+        }
+        Instant mine = bookedAt(data);
+        boolean mineOpen = openAtBack(chain, data);
+        for (Stored other : in.lookups().samePerson(p.email().strip())) {
+            if (other.id().equals(chain.id) || other.rows().isEmpty() || other.ledger().task() == null
+                    || other.ledger().task().id() == null || !"OPEN".equals(other.ledger().taskState())) {
+                continue;
+            }
+            Chain theirs = new Chain(other.id(), other.rows());
+            Booking head = theirs.head(other.rows().get(0));
+            Booking theirData = theirs.dataRow(head);
+            if (head.placeholder() || head.status != Booking.Status.ACTIVE || theirData == null
+                    || !Objects.equals(theirData.eventTypeUri, data.eventTypeUri)) {
+                continue;
+            }
+            Instant their = bookedAt(theirData);
+            if (mine == null || their == null) {
+                continue;
+            }
+            if (mineOpen && their.isBefore(mine) || openAtBack(theirs, theirData) && mine.isBefore(their)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean openAtBack(Chain chain, Booking data) {
+        Booking before = chain.previous(data);
+        return before != null && before.placeholder();
+    }
+
+    private static Instant bookedAt(Booking b) {
+        Invitee p = Chain.payloadOf(b);
+        return p != null && p.createdAt() != null ? p.createdAt() : b.lastEventAt;
     }
 
     private void moveTask(Policy policy, ChainLedger.Task task, Booking data, Invitee p, String contactId) {

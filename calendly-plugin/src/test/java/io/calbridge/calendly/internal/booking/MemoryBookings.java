@@ -31,8 +31,10 @@ final class MemoryBookings {
     private final Map<String, Booking> rows = new LinkedHashMap<>();
     private final Map<UUID, Map<String, String>> ledgers = new HashMap<>();
     private final Function<String, Policy> policies;
-    final ModelHost host = new ModelHost();
+    final ModelHost host = new ModelHost(this);
     private long stored;
+    /** The chains of the delivery being handled: not "other" chains of the same person. */
+    private Set<UUID> handling = Set.of();
 
     MemoryBookings(BookingSettings settings) {
         Policy policy = new Policy(settings, null);
@@ -57,9 +59,12 @@ final class MemoryBookings {
             default -> throw new IllegalArgumentException(root.get("event").asText());
         };
         Instant eventAt = Instant.parse(root.get("created_at").asText());
-        Planner.Outcome outcome = Planner.handle(BookingProcessor.newChainId(INTEGRATION, p.uri()), found(Planner.invitees(kind, p)),
+        List<Planner.Stored> found = found(Planner.invitees(kind, p));
+        handling = new java.util.HashSet<>();
+        found.forEach(c -> handling.add(c.id()));
+        Planner.Outcome outcome = Planner.handle(BookingProcessor.newChainId(INTEGRATION, p.uri()), found,
                 new Planner.Delivery(kind, p, root.get("payload").toString(), eventAt),
-                new Planner.Inputs(policies, eventAt, true, host), host);
+                new Planner.Inputs(policies, eventAt, true, true, host), host);
         for (Booking b : outcome.chain().rows()) {
             if (b.createdAt == null) {
                 b.createdAt = Instant.EPOCH.plusSeconds(++stored);
@@ -118,6 +123,7 @@ final class MemoryBookings {
         c.contactRef = b.contactRef;
         c.taskRef = b.taskRef;
         c.payloadJson = b.payloadJson;
+        c.payload = b.payload;
         c.lastEventAt = b.lastEventAt;
         c.createdAt = b.createdAt;
         c.stored = true;
@@ -139,6 +145,11 @@ final class MemoryBookings {
         final List<String> activities = new ArrayList<>();
         final List<Effect> applied = new ArrayList<>();
         private final Map<String, Object> keys = new HashMap<>();
+        private final MemoryBookings store;
+
+        ModelHost(MemoryBookings store) {
+            this.store = store;
+        }
 
         @Override
         public void apply(Effect effect) {
@@ -222,6 +233,14 @@ final class MemoryBookings {
         @Override
         public Optional<String> pinnedContact() {
             return Optional.empty();
+        }
+
+        @Override
+        public List<Planner.Stored> samePerson(String email) {
+            Set<UUID> chains = new TreeSet<>();
+            store.rows.values().stream().filter(b -> email.equalsIgnoreCase(b.email)).forEach(b -> chains.add(b.chainId));
+            chains.removeAll(store.handling);
+            return chains.stream().map(store::stored).toList();
         }
     }
 }
