@@ -1,5 +1,6 @@
 package io.calbridge.calendly;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static io.calbridge.db.calendly.Tables.CALENDLY_BOOKING;
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
@@ -71,7 +72,7 @@ class PersonalDataAtRestTest {
                         signature(signingKey, body), body);
                 assertEquals(200, answer.statusCode(), name + ": " + answer.body());
             }
-            PluginNodes.await("every delivery is processed", Duration.ofSeconds(60), () -> sql().fetchCount(
+            eventually("every delivery is processed").atMost(Duration.ofSeconds(60)).until(() -> sql().fetchCount(
                     CALENDLY_WEBHOOK_INBOX, CALENDLY_WEBHOOK_INBOX.STATUS.in("PENDING", "PROCESSING")) == 0);
             assertEquals(fixtures.size(), sql().fetchCount(CALENDLY_WEBHOOK_INBOX), "every fixture is stored");
             assertTrue(sql().fetchCount(CALENDLY_BOOKING) >= 5, "the invitees were processed into booking rows");

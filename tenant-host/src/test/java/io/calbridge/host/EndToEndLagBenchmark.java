@@ -11,8 +11,8 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
 import io.calbridge.calendly.internal.crypto.TenantKeyring;
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,10 +57,7 @@ class EndToEndLagBenchmark {
     @Test
     void lagUnderSteadyLoad() throws Exception {
         DemoTenants demo = new DemoTenants(db.dataSource());
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         String base = "http://127.0.0.1:" + port;
         int workers = Integer.getInteger("bench.workerThreads", 4);
         HostApp app = new HostApp(db.dataSource(), DemoTenants.settings(base), TestKeys.MASTER, "bench", plugin -> {

@@ -73,7 +73,9 @@ class SlowClientsTest {
                 String target = i % 2 == 0 ? token : "unknown-" + UUID.randomUUID().toString().replace("-", "");
                 slow.add(trickle(app.port(), target));
             }
-            Thread.sleep(3000); // let the server take them all in (404 for the unknown, reading the others)
+            // Kept as a sleep: the slow clients holding their connections for a while is what is under test
+            // (the server takes them all in: 404 for the unknown, reading the others), not a condition to poll.
+            Thread.sleep(3000);
 
             String[] names = {"signed delivery", "/health", "/login"};
             Call[] calls = {delivery, health, login};

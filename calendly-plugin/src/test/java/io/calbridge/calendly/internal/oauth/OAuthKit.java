@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.oauth;
 
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -28,7 +29,6 @@ import io.calbridge.sandbox.SandboxUser;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -136,7 +136,7 @@ final class OAuthKit implements AutoCloseable {
 
     private OAuthKit(DataSource dataSource, Consumer<SandboxOptions> sandbox, Plan plan, Role role,
                      ClientOptionsTweak tweak, String settingsPagePath) {
-        port = freePort();
+        port = Ports.free();
         publicBase = URI.create("http://127.0.0.1:" + port);
         settingsPage = settingsPagePath == null ? null : URI.create(publicBase + settingsPagePath);
         SandboxOptions options = SandboxOptions.defaults().autoApprove(true).clock(clock);
@@ -312,11 +312,4 @@ final class OAuthKit implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.oauth;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -248,14 +249,7 @@ class SubscriptionManagerTest {
         assertEquals(SubscriptionManager.INVITEE_EVENTS.size(), s.events().size());
     }
 
-    private static void awaitState(String subscriptionUri, String state) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (state.equals(kit.sb.subscriptionState(subscriptionUri).orElse(null))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("subscription never became " + state);
+    private static void awaitState(String subscriptionUri, String state) {
+        eventually("the subscription " + state).until(() -> state.equals(kit.sb.subscriptionState(subscriptionUri).orElse(null)));
     }
 }
