@@ -2,6 +2,8 @@ package io.calbridge.calendly.internal.booking;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.calbridge.fixtures.InviteeEvent;
+import io.calbridge.testing.Permutations;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +68,7 @@ class DeliveryOrdersTest {
 
         List<String> wrong = new ArrayList<>();
         long began = System.nanoTime();
-        for (List<Integer> order : permutations(5)) {
+        for (List<Integer> order : Permutations.of(5)) {
             MemoryBookings m = run(order.stream().map(chain.inOrder()::get).toList());
             if (!m.host.visible().equals(reference.host.visible())) {
                 wrong.add(order + ": " + m.host.visible());
@@ -108,25 +110,5 @@ class DeliveryOrdersTest {
 
         assertEquals(List.of("OPEN 2026-05-04T15:00:00Z", "OPEN 2026-05-09T15:00:00Z"), m.host.tasks.values().stream()
                 .map(t -> t.state() + " " + t.due()).toList(), "its old half came and linked nothing: now it has its task");
-    }
-
-    static List<List<Integer>> permutations(int n) {
-        List<List<Integer>> out = new ArrayList<>();
-        permute(new ArrayList<>(), n, out);
-        return out;
-    }
-
-    private static void permute(List<Integer> prefix, int n, List<List<Integer>> out) {
-        if (prefix.size() == n) {
-            out.add(List.copyOf(prefix));
-            return;
-        }
-        for (int i = 0; i < n; i++) {
-            if (!prefix.contains(i)) {
-                prefix.add(i);
-                permute(prefix, n, out);
-                prefix.remove(prefix.size() - 1);
-            }
-        }
     }
 }
