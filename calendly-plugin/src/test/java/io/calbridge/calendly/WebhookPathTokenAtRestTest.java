@@ -18,6 +18,7 @@ import io.calbridge.sandbox.DeliveryAttempt;
 import io.calbridge.sandbox.EventKind;
 import io.calbridge.sandbox.SandboxEventType;
 import io.calbridge.testing.TestDatabase;
+import io.calbridge.testing.Waiting;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -155,8 +156,8 @@ class WebhookPathTokenAtRestTest {
         cluster.sb.book(BookingRequest.of(type, "Jane Doe", email, Instant.now().plus(Duration.ofDays(2))));
         DeliveryAttempt delivered = cluster.sb.awaitDeliveries(before + 1, Duration.ofSeconds(20)).get(before);
         assertTrue(delivered.delivered(), delivered.toString());
-        PluginNodes.await("the booking is imported", Duration.ofSeconds(20),
-                () -> cluster.host.contactsByEmail.containsKey(tenant + "|" + email));
+        Waiting.eventually("the booking is imported")
+                .until(() -> cluster.host.contactsByEmail.containsKey(tenant + "|" + email));
         return delivered;
     }
 
