@@ -29,7 +29,8 @@ final class MemoryBookings {
     static final UUID INTEGRATION = UUID.fromString("00000000-0000-0000-0000-00000000a001");
 
     private final Map<String, Booking> rows = new LinkedHashMap<>();
-    private final Map<UUID, Map<String, String>> ledgers = new HashMap<>();
+    /** Each chain's ledger rows (effect name to JSON), as {@code calendly_effect_ledger} holds them. */
+    final Map<UUID, Map<String, String>> ledgers = new HashMap<>();
     private final Function<String, Policy> policies;
     final ModelHost host = new ModelHost(this);
     private long stored;
@@ -144,6 +145,8 @@ final class MemoryBookings {
         final Map<String, Set<String>> lists = new HashMap<>();
         final List<String> activities = new ArrayList<>();
         final List<Effect> applied = new ArrayList<>();
+        /** Every call the plans made, repeats of a key too (a host would ignore those). */
+        final List<Effect> sent = new ArrayList<>();
         private final Map<String, Object> keys = new HashMap<>();
         private final MemoryBookings store;
 
@@ -162,6 +165,7 @@ final class MemoryBookings {
         }
 
         private Object once(Effect effect) {
+            sent.add(effect);
             if (keys.containsKey(effect.key())) {
                 return keys.get(effect.key());
             }
