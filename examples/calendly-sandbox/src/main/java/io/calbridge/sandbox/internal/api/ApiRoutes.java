@@ -33,6 +33,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /** The Calendly API v2 endpoints the sandbox serves. Authentication happens in {@code SandboxServer}. */
@@ -97,41 +98,23 @@ public final class ApiRoutes {
     // ---- users and organizations ----------------------------------------------------------------
 
     private void me(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("users:read");
-        synchronized (store) {
-            Http.resource(ctx, 200, renderer.user(store.user(p.userUuid())));
-        }
+        read(ctx, "users:read", p -> renderer.user(caller(p)));
     }
 
     private void user(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("users:read");
-        synchronized (store) {
-            User u = store.users.get(ctx.pathParam("uuid"));
-            if (u == null) {
-                throw ApiError.notFound();
-            }
-            if (!u.orgUuid.equals(caller(p).orgUuid)) {
-                throw ApiError.permissionDenied();
-            }
-            Http.resource(ctx, 200, renderer.user(u));
-        }
+        read(ctx, "users:read", p -> {
+            User u = found(store.users.get(ctx.pathParam("uuid")));
+            requireCallersOrganization(p, u.orgUuid);
+            return renderer.user(u);
+        });
     }
 
     private void organization(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("organizations:read");
-        synchronized (store) {
-            Org org = store.orgs.get(ctx.pathParam("uuid"));
-            if (org == null) {
-                throw ApiError.notFound();
-            }
-            if (!org.uuid.equals(caller(p).orgUuid)) {
-                throw ApiError.permissionDenied();
-            }
-            Http.resource(ctx, 200, renderer.organization(org));
-        }
+        read(ctx, "organizations:read", p -> {
+            Org org = found(store.orgs.get(ctx.pathParam("uuid")));
+            requireCallersOrganization(p, org.uuid);
+            return renderer.organization(org);
+        });
     }
 
     private void memberships(Context ctx) {
@@ -141,10 +124,7 @@ public final class ApiRoutes {
         String orgRef = Pager.first(q, "organization");
         String userRef = Pager.first(q, "user");
         String email = Pager.first(q, "email");
-        if (orgRef == null && userRef == null) {
-            throw ApiError.invalidArguments(List.of(new Detail("organization", "organization or user is required"),
-                    new Detail("user", "organization or user is required")));
-        }
+        requireOrganizationOrUser(orgRef, userRef);
         List<ObjectNode> rendered;
         Pager.Page<User> page;
         synchronized (store) {
@@ -166,14 +146,23 @@ public final class ApiRoutes {
     }
 
     private void membership(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("organizations:read");
-        synchronized (store) {
+        read(ctx, "organizations:read", p -> {
             User u = store.userByMembership(ctx.pathParam("uuid")).orElseThrow(ApiError::notFound);
-            if (!u.orgUuid.equals(caller(p).orgUuid)) {
-                throw ApiError.permissionDenied();
-            }
-            Http.resource(ctx, 200, renderer.membership(u));
+            requireCallersOrganization(p, u.orgUuid);
+            return renderer.membership(u);
+        });
+    }
+
+    private static void requireOrganizationOrUser(String orgRef, String userRef) {
+        if (orgRef == null && userRef == null) {
+            throw ApiError.invalidArguments(List.of(new Detail("organization", "organization or user is required"),
+                    new Detail("user", "organization or user is required")));
+        }
+    }
+
+    private void requireCallersOrganization(Principal p, String orgUuid) {
+        if (!orgUuid.equals(caller(p).orgUuid)) {
+            throw ApiError.permissionDenied();
         }
     }
 
@@ -201,10 +190,7 @@ public final class ApiRoutes {
         Map<String, List<String>> q = ctx.queryParamMap();
         String orgRef = Pager.first(q, "organization");
         String userRef = Pager.first(q, "user");
-        if (orgRef == null && userRef == null) {
-            throw ApiError.invalidArguments(List.of(new Detail("organization", "organization or user is required"),
-                    new Detail("user", "organization or user is required")));
-        }
+        requireOrganizationOrUser(orgRef, userRef);
         String active = Pager.first(q, "active");
         if (active != null && !active.equals("true") && !active.equals("false")) {
             throw ApiError.invalidArgument("active", "must be true or false");
@@ -247,18 +233,11 @@ public final class ApiRoutes {
     }
 
     private void eventType(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("event_types:read");
-        synchronized (store) {
-            EventType et = store.eventTypes.get(ctx.pathParam("uuid"));
-            if (et == null) {
-                throw ApiError.notFound();
-            }
-            if (!store.user(et.ownerUuid).orgUuid.equals(caller(p).orgUuid)) {
-                throw ApiError.permissionDenied();
-            }
-            Http.resource(ctx, 200, renderer.eventType(et, false));
-        }
+        read(ctx, "event_types:read", p -> {
+            EventType et = found(store.eventTypes.get(ctx.pathParam("uuid")));
+            requireCallersOrganization(p, store.user(et.ownerUuid).orgUuid);
+            return renderer.eventType(et, false);
+        });
     }
 
     // ---- scheduled events and invitees ----------------------------------------------------------
@@ -272,10 +251,7 @@ public final class ApiRoutes {
         if (Pager.first(q, "group") != null) {
             throw ApiError.invalidArgument("group", "groups are not supported by the sandbox");
         }
-        if (orgRef == null && userRef == null) {
-            throw ApiError.invalidArguments(List.of(new Detail("organization", "organization or user is required"),
-                    new Detail("user", "organization or user is required")));
-        }
+        requireOrganizationOrUser(orgRef, userRef);
         String status = Pager.first(q, "status");
         if (status != null && !status.equals("active") && !status.equals("canceled")) {
             throw ApiError.invalidArgument("status", "must be active or canceled");
@@ -346,24 +322,20 @@ public final class ApiRoutes {
     }
 
     private ScheduledEvent visibleEvent(Principal p, String uuid) {
-        ScheduledEvent ev = store.events.get(uuid);
-        if (ev == null) {
-            throw ApiError.notFound();
-        }
-        User caller = caller(p);
-        boolean ok = ev.hostUuids.contains(caller.uuid) || (caller.role.isAdmin() && ev.orgUuid.equals(caller.orgUuid));
-        if (!ok) {
+        ScheduledEvent ev = found(store.events.get(uuid));
+        if (!hostOrOrgAdmin(caller(p), ev)) {
             throw ApiError.permissionDenied();
         }
         return ev;
     }
 
+    /** Who may see and act on a scheduled event: one of its hosts, or an admin of its organization. */
+    private static boolean hostOrOrgAdmin(User caller, ScheduledEvent ev) {
+        return ev.hostUuids.contains(caller.uuid) || (caller.role.isAdmin() && ev.orgUuid.equals(caller.orgUuid));
+    }
+
     private void event(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("scheduled_events:read");
-        synchronized (store) {
-            Http.resource(ctx, 200, renderer.eventForApi(visibleEvent(p, ctx.pathParam("uuid"))));
-        }
+        read(ctx, "scheduled_events:read", p -> renderer.eventForApi(visibleEvent(p, ctx.pathParam("uuid"))));
     }
 
     private void invitees(Context ctx) {
@@ -392,16 +364,14 @@ public final class ApiRoutes {
     }
 
     private void invitee(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("scheduled_events:read");
-        synchronized (store) {
+        read(ctx, "scheduled_events:read", p -> {
             ScheduledEvent ev = visibleEvent(p, ctx.pathParam("uuid"));
             Invitee inv = store.invitees.get(ctx.pathParam("invitee"));
             if (inv == null || !inv.eventUuid.equals(ev.uuid)) {
                 throw ApiError.notFound();
             }
-            Http.resource(ctx, 200, renderer.invitee(inv));
-        }
+            return renderer.invitee(inv);
+        });
     }
 
     /** Reasons longer than this are refused, as Calendly's API reference says ({@code maxLength: 10000}). */
@@ -422,15 +392,10 @@ public final class ApiRoutes {
         String uuid = ctx.pathParam("uuid");
         String callerUuid;
         synchronized (store) {
-            ScheduledEvent ev = store.events.get(uuid);
-            if (ev == null) {
-                throw ApiError.notFound();
-            }
+            ScheduledEvent ev = found(store.events.get(uuid));
             User caller = caller(p);
             callerUuid = caller.uuid;
-            boolean allowed = ev.hostUuids.contains(caller.uuid)
-                    || (caller.role.isAdmin() && ev.orgUuid.equals(caller.orgUuid));
-            if (!allowed) {
+            if (!hostOrOrgAdmin(caller, ev)) {
                 throw ApiError.permissionDenied("You are not allowed to cancel this event");
             }
             if (!"active".equals(ev.status)) {
@@ -550,10 +515,7 @@ public final class ApiRoutes {
         }
         String[] ids = Uris.inviteeIds(ref).orElseThrow(() -> ApiError.invalidArgument("invitee", "must be an invitee URI"));
         synchronized (store) {
-            Invitee inv = store.invitees.get(ids[1]);
-            if (inv == null) {
-                throw ApiError.notFound();
-            }
+            Invitee inv = found(store.invitees.get(ids[1]));
             visibleEvent(p, inv.eventUuid);
             if (inv.noShowUuid != null) {
                 throw ApiError.invalidArgument("invitee", "is already marked as a no-show");
@@ -566,20 +528,13 @@ public final class ApiRoutes {
     }
 
     private NoShow visibleNoShow(Principal p, String uuid) {
-        NoShow ns = store.noShows.get(uuid);
-        if (ns == null) {
-            throw ApiError.notFound();
-        }
+        NoShow ns = found(store.noShows.get(uuid));
         visibleEvent(p, store.invitees.get(ns.inviteeUuid()).eventUuid);
         return ns;
     }
 
     private void noShow(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("scheduled_events:read");
-        synchronized (store) {
-            Http.resource(ctx, 200, renderer.noShow(visibleNoShow(p, ctx.pathParam("uuid"))));
-        }
+        read(ctx, "scheduled_events:read", p -> renderer.noShow(visibleNoShow(p, ctx.pathParam("uuid"))));
     }
 
     private void deleteNoShow(Context ctx) {
@@ -647,9 +602,7 @@ public final class ApiRoutes {
                 f -> f.uuid);
         synchronized (store) {
             String orgUuid = id(orgRef, "organizations", "organization");
-            if (!orgUuid.equals(caller(p).orgUuid)) {
-                throw ApiError.permissionDenied();
-            }
+            requireCallersOrganization(p, orgUuid);
             List<RoutingForm> all = store.routingForms.values().stream().filter(f -> f.orgUuid.equals(orgUuid))
                     .sorted(formOrder).toList();
             Pager.Page<RoutingForm> page = pager.page(base(), "/routing_forms", q, all, formOrder);
@@ -658,22 +611,13 @@ public final class ApiRoutes {
     }
 
     private RoutingForm visibleForm(Principal p, String uuid) {
-        RoutingForm f = store.routingForms.get(uuid);
-        if (f == null) {
-            throw ApiError.notFound();
-        }
-        if (!f.orgUuid.equals(caller(p).orgUuid)) {
-            throw ApiError.permissionDenied();
-        }
+        RoutingForm f = found(store.routingForms.get(uuid));
+        requireCallersOrganization(p, f.orgUuid);
         return f;
     }
 
     private void routingForm(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("routing_forms:read");
-        synchronized (store) {
-            Http.resource(ctx, 200, renderer.routingForm(visibleForm(p, ctx.pathParam("uuid"))));
-        }
+        read(ctx, "routing_forms:read", p -> renderer.routingForm(visibleForm(p, ctx.pathParam("uuid"))));
     }
 
     private void routingSubmissions(Context ctx) {
@@ -697,23 +641,34 @@ public final class ApiRoutes {
     }
 
     private void routingSubmission(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("routing_forms:read");
-        synchronized (store) {
-            RoutingSubmission s = store.routingSubmissions.get(ctx.pathParam("uuid"));
-            if (s == null) {
-                throw ApiError.notFound();
-            }
+        read(ctx, "routing_forms:read", p -> {
+            RoutingSubmission s = found(store.routingSubmissions.get(ctx.pathParam("uuid")));
             visibleForm(p, s.formUuid);
-            Http.resource(ctx, 200, renderer.routingSubmission(s));
-        }
+            return renderer.routingSubmission(s);
+        });
     }
 
     // ---- helpers --------------------------------------------------------------------------------
 
+    /** One resource, 200: the caller must hold {@code scope}; {@code resource} runs under the store's lock. */
+    private void read(Context ctx, String scope, Function<Principal, ObjectNode> resource) {
+        Principal p = principal(ctx);
+        p.require(scope);
+        synchronized (store) {
+            Http.resource(ctx, 200, resource.apply(p));
+        }
+    }
+
+    private static <T> T found(T resource) {
+        if (resource == null) {
+            throw ApiError.notFound();
+        }
+        return resource;
+    }
+
     /** {@code sort=created_at:asc|desc} (default asc), ties broken by UUID so that cursors are exact. */
-    private static <T> Comparator<T> createdOrder(String sort, java.util.function.Function<T, Instant> createdAt,
-                                                  java.util.function.Function<T, String> uuid) {
+    private static <T> Comparator<T> createdOrder(String sort, Function<T, Instant> createdAt,
+                                                  Function<T, String> uuid) {
         Comparator<T> order = Comparator.comparing(createdAt).thenComparing(uuid);
         if (sort == null || sort.equals("created_at:asc")) {
             return order;

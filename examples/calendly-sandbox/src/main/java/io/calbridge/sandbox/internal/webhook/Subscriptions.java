@@ -96,10 +96,7 @@ public final class Subscriptions {
         }
         synchronized (store) {
             User caller = store.user(p.userUuid());
-            Org org = org(orgRef);
-            if (!org.uuid.equals(caller.orgUuid)) {
-                throw ApiError.permissionDenied();
-            }
+            Org org = callersOrg(caller, orgRef);
             if (!org.plan.paid()) {
                 throw ApiError.upgradePlan();
             }
@@ -168,10 +165,7 @@ public final class Subscriptions {
         }
         synchronized (store) {
             User caller = store.user(p.userUuid());
-            Org org = org(orgRef);
-            if (!org.uuid.equals(caller.orgUuid)) {
-                throw ApiError.permissionDenied();
-            }
+            Org org = callersOrg(caller, orgRef);
             String userUuid = userRef == null ? null : Uris.idIn(userRef, "users").orElse(null);
             if (scope.equals("organization") && !caller.role.isAdmin()) {
                 throw ApiError.permissionDenied();
@@ -226,11 +220,15 @@ public final class Subscriptions {
         }
     }
 
-    private Org org(String ref) {
+    /** The organization {@code ref} names, which must be the caller's own. */
+    private Org callersOrg(User caller, String ref) {
         String id = Uris.idIn(ref, "organizations").orElse(null);
         Org org = id == null ? null : store.orgs.get(id);
         if (org == null) {
             throw ApiError.invalidArgument("organization", "is not a valid organization URI");
+        }
+        if (!org.uuid.equals(caller.orgUuid)) {
+            throw ApiError.permissionDenied();
         }
         return org;
     }
