@@ -56,11 +56,6 @@ final class IntegrationStore {
         return dsl.selectFrom(I).where(I.ID.eq(id)).forNoKeyUpdate().fetchOptional().map(IntegrationStore::toRow);
     }
 
-    Optional<IntegrationRow> findForTenant(DSLContext dsl, String tenantId, UUID id) {
-        return dsl.selectFrom(I).where(I.ID.eq(id).and(I.TENANT_ID.eq(tenantId)))
-                .fetchOptional().map(IntegrationStore::toRow);
-    }
-
     List<IntegrationRow> listForTenant(DSLContext dsl, String tenantId) {
         return dsl.selectFrom(I).where(I.TENANT_ID.eq(tenantId).and(I.STATUS.ne(IntegrationStatus.PENDING.name())))
                 .orderBy(I.CREATED_AT).fetch(IntegrationStore::toRow);

@@ -91,9 +91,7 @@ public final class Subscriptions {
         if (keyNode != null && !keyNode.isNull() && (!keyNode.isTextual() || keyNode.asText().isEmpty())) {
             problems.add(new Detail("signing_key", "must be a non-empty string"));
         }
-        if (!problems.isEmpty()) {
-            throw ApiError.invalidArguments(problems);
-        }
+        refuseAny(problems);
         synchronized (store) {
             User caller = store.user(p.userUuid());
             Org org = callersOrg(caller, orgRef);
@@ -160,9 +158,7 @@ public final class Subscriptions {
         if (sort != null && !sort.equals("created_at:asc") && !sort.equals("created_at:desc")) {
             problems.add(new Detail("sort", "must be created_at:asc or created_at:desc"));
         }
-        if (!problems.isEmpty()) {
-            throw ApiError.invalidArguments(problems);
-        }
+        refuseAny(problems);
         synchronized (store) {
             User caller = store.user(p.userUuid());
             Org org = callersOrg(caller, orgRef);
@@ -217,6 +213,12 @@ public final class Subscriptions {
                 && (caller.role.isAdmin() || caller.uuid.equals(s.userUuid) || caller.uuid.equals(s.creatorUuid));
         if (!ok) {
             throw ApiError.permissionDenied();
+        }
+    }
+
+    private static void refuseAny(List<Detail> problems) {
+        if (!problems.isEmpty()) {
+            throw ApiError.invalidArguments(problems);
         }
     }
 
