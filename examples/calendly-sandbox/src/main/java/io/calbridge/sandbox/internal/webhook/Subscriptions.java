@@ -186,25 +186,26 @@ public final class Subscriptions {
     public Subscription get(Principal p, String uuid) {
         p.require("webhooks:read");
         synchronized (store) {
-            Subscription s = store.subscriptions.get(uuid);
-            if (s == null) {
-                throw ApiError.notFound();
-            }
-            requireVisible(p, s);
-            return s;
+            return visible(p, uuid);
         }
     }
 
     public void delete(Principal p, String uuid) {
         p.require("webhooks:write");
         synchronized (store) {
-            Subscription s = store.subscriptions.get(uuid);
-            if (s == null) {
-                throw ApiError.notFound();
-            }
-            requireVisible(p, s);
+            visible(p, uuid);
             store.subscriptions.remove(uuid);
         }
+    }
+
+    /** The subscription, if the caller may see it; call with the store lock held. */
+    private Subscription visible(Principal p, String uuid) {
+        Subscription s = store.subscriptions.get(uuid);
+        if (s == null) {
+            throw ApiError.notFound();
+        }
+        requireVisible(p, s);
+        return s;
     }
 
     private void requireVisible(Principal p, Subscription s) {
