@@ -2,6 +2,8 @@ package io.calbridge.calendly.internal.booking;
 
 import io.calbridge.calendly.spi.ActivityEntry;
 import io.calbridge.calendly.spi.ContactDraft;
+import io.calbridge.calendly.spi.HostCall;
+import io.calbridge.calendly.spi.HostServices;
 import io.calbridge.calendly.spi.TaskDraft;
 import java.util.List;
 import java.util.Map;
@@ -14,39 +16,88 @@ import java.util.Map;
 sealed interface Effect {
     String key();
 
+    /** Makes the call; answers the host's reply where the plan needs one (a contact, a task id), else null. */
+    Object apply(HostServices host, HostCall call);
+
     /** Finds the contact by e-mail or creates it; answers the host's {@code ContactRef}. */
     record FindOrCreateContact(String key, ContactDraft draft) implements Effect {
+        public Object apply(HostServices host, HostCall call) {
+            return host.contacts().findOrCreate(call, draft);
+        }
     }
 
     record UpdateFields(String key, String contactId, Map<String, String> fields) implements Effect {
+        public Object apply(HostServices host, HostCall call) {
+            host.contacts().updateFields(call, contactId, fields);
+            return null;
+        }
     }
 
     record UpdateStatus(String key, String contactId, String status) implements Effect {
+        public Object apply(HostServices host, HostCall call) {
+            host.contacts().updateStatus(call, contactId, status);
+            return null;
+        }
     }
 
     record UpdateOwner(String key, String contactId, String ownerId) implements Effect {
+        public Object apply(HostServices host, HostCall call) {
+            host.contacts().updateOwner(call, contactId, ownerId);
+            return null;
+        }
     }
 
     record Subscribe(String key, String contactId, List<String> listIds) implements Effect {
+        public Object apply(HostServices host, HostCall call) {
+            host.mailingLists().subscribe(call, contactId, listIds);
+            return null;
+        }
     }
 
     record Tag(String key, String contactId, List<String> tagIds) implements Effect {
+        public Object apply(HostServices host, HostCall call) {
+            host.mailingLists().tag(call, contactId, tagIds);
+            return null;
+        }
     }
 
     record Untag(String key, String contactId, List<String> tagIds) implements Effect {
+        public Object apply(HostServices host, HostCall call) {
+            host.mailingLists().untag(call, contactId, tagIds);
+            return null;
+        }
     }
 
     /** Creates an open task; answers its id. */
     record CreateTask(String key, TaskDraft draft) implements Effect {
+        public Object apply(HostServices host, HostCall call) {
+            return host.tasks().create(call, draft);
+        }
     }
 
     record RescheduleTask(String key, String taskId, TaskDraft draft) implements Effect {
+        public Object apply(HostServices host, HostCall call) {
+            host.tasks().reschedule(call, taskId, draft);
+            return null;
+        }
     }
 
     /** Moves a task to OPEN, DONE or CANCELED. */
     record SetTaskState(String key, String taskId, String state) implements Effect {
+        public Object apply(HostServices host, HostCall call) {
+            switch (state) {
+                case "CANCELED" -> host.tasks().cancel(call, taskId);
+                case "DONE" -> host.tasks().complete(call, taskId);
+                default -> host.tasks().reopen(call, taskId);
+            }
+            return null;
+        }
     }
 
     record AddActivity(String key, String contactId, ActivityEntry entry) implements Effect {
+        public Object apply(HostServices host, HostCall call) {
+            host.contacts().addActivity(call, contactId, entry);
+            return null;
+        }
     }
 }
