@@ -33,37 +33,30 @@ sealed interface Effect {
         }
     }
 
-    record UpdateStatus(String key, String contactId, String status) implements Effect {
+    /** Sets the contact's status or owner. */
+    record SetContact(String key, Field field, String contactId, String value) implements Effect {
+        enum Field { STATUS, OWNER }
+
         public Object apply(HostServices host, HostCall call) {
-            host.contacts().updateStatus(call, contactId, status);
+            if (field == Field.STATUS) {
+                host.contacts().updateStatus(call, contactId, value);
+            } else {
+                host.contacts().updateOwner(call, contactId, value);
+            }
             return null;
         }
     }
 
-    record UpdateOwner(String key, String contactId, String ownerId) implements Effect {
-        public Object apply(HostServices host, HostCall call) {
-            host.contacts().updateOwner(call, contactId, ownerId);
-            return null;
-        }
-    }
+    /** Subscribes to mailing lists, tags or untags the contact. */
+    record Membership(String key, Op op, String contactId, List<String> ids) implements Effect {
+        enum Op { SUBSCRIBE, TAG, UNTAG }
 
-    record Subscribe(String key, String contactId, List<String> listIds) implements Effect {
         public Object apply(HostServices host, HostCall call) {
-            host.mailingLists().subscribe(call, contactId, listIds);
-            return null;
-        }
-    }
-
-    record Tag(String key, String contactId, List<String> tagIds) implements Effect {
-        public Object apply(HostServices host, HostCall call) {
-            host.mailingLists().tag(call, contactId, tagIds);
-            return null;
-        }
-    }
-
-    record Untag(String key, String contactId, List<String> tagIds) implements Effect {
-        public Object apply(HostServices host, HostCall call) {
-            host.mailingLists().untag(call, contactId, tagIds);
+            switch (op) {
+                case SUBSCRIBE -> host.mailingLists().subscribe(call, contactId, ids);
+                case TAG -> host.mailingLists().tag(call, contactId, ids);
+                case UNTAG -> host.mailingLists().untag(call, contactId, ids);
+            }
             return null;
         }
     }

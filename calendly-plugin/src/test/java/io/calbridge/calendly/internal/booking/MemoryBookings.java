@@ -180,16 +180,17 @@ final class MemoryBookings {
                 Contact c = contacts.computeIfAbsent(e.draft().email().toLowerCase(java.util.Locale.ROOT),
                         m -> new Contact("contact-" + (contacts.size() + 1), m, e.draft().status(), e.draft().ownerId()));
                 return new ContactRef(c.id(), false, c.status(), c.owner());
-            } else if (effect instanceof Effect.UpdateStatus e) {
-                contacts.replaceAll((m, c) -> c.id().equals(e.contactId()) ? new Contact(c.id(), m, e.status(), c.owner()) : c);
-            } else if (effect instanceof Effect.UpdateOwner e) {
-                contacts.replaceAll((m, c) -> c.id().equals(e.contactId()) ? new Contact(c.id(), m, c.status(), e.ownerId()) : c);
-            } else if (effect instanceof Effect.Subscribe e) {
-                lists.computeIfAbsent(e.contactId(), c -> new TreeSet<>()).addAll(e.listIds());
-            } else if (effect instanceof Effect.Tag e) {
-                tags.computeIfAbsent(e.contactId(), c -> new TreeSet<>()).addAll(e.tagIds());
-            } else if (effect instanceof Effect.Untag e) {
-                tags.computeIfAbsent(e.contactId(), c -> new TreeSet<>()).removeAll(e.tagIds());
+            } else if (effect instanceof Effect.SetContact e) {
+                boolean status = e.field() == Effect.SetContact.Field.STATUS;
+                contacts.replaceAll((m, c) -> !c.id().equals(e.contactId()) ? c
+                        : new Contact(c.id(), m, status ? e.value() : c.status(), status ? c.owner() : e.value()));
+            } else if (effect instanceof Effect.Membership e) {
+                Set<String> of = (e.op() == Effect.Membership.Op.SUBSCRIBE ? lists : tags).computeIfAbsent(e.contactId(), c -> new TreeSet<>());
+                if (e.op() == Effect.Membership.Op.UNTAG) {
+                    of.removeAll(e.ids());
+                } else {
+                    of.addAll(e.ids());
+                }
             } else if (effect instanceof Effect.CreateTask e) {
                 String id = "task-" + (tasks.size() + 1);
                 tasks.put(id, new Task(id, "OPEN", e.draft().dueAt(), e.draft().title()));
