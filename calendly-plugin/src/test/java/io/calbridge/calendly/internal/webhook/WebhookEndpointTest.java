@@ -214,6 +214,16 @@ class WebhookEndpointTest {
     }
 
     @Test
+    void theSeedsSingleUrlWithoutAToken_isGone_andNothingStored() {
+        var integration = newIntegration();
+
+        var response = h.post(WebhookRoutes.PATH, BODY, h.sign(integration.key(), BODY));
+
+        assertEquals(404, response.statusCode(), response.body());
+        assertTrue(h.inbox(integration.id()).isEmpty());
+    }
+
+    @Test
     void junkToken_is404() {
         var response = h.post(WebhookRoutes.PATH + "/..%2F..", BODY, null);
 
