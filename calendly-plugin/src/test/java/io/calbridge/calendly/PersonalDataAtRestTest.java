@@ -55,8 +55,9 @@ class PersonalDataAtRestTest {
         try (PluginNodes cluster = new PluginNodes(db, 1, o -> { })) {
             PluginNodes.Node node = cluster.start(0);
             UUID id = node.connectOAuth("acme", PluginNodes.platformJson(), cluster.ada);
-            var integration = sql().select(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN, CALENDLY_INTEGRATION.SIGNING_KEY_ENC)
+            var integration = sql().select(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN_ENC, CALENDLY_INTEGRATION.SIGNING_KEY_ENC)
                     .from(CALENDLY_INTEGRATION).where(CALENDLY_INTEGRATION.ID.eq(id)).fetchSingle();
+            String pathToken = node.wiring().keyring().open("acme", Purpose.WEBHOOK_PATH_TOKEN, id, integration.value1()).reveal();
             Secret signingKey = node.wiring().keyring().open("acme", Purpose.SIGNING_KEY, id, integration.value2());
 
             List<String> fixtures = CalendlyFixtures.webhookDeliveries();
@@ -67,7 +68,7 @@ class PersonalDataAtRestTest {
                 if (tree.path("event").asText().startsWith("invitee")) {
                     personal.addAll(personalValues(tree));
                 }
-                HttpResponse<String> answer = node.redeliver("/api/webhooks/calendly/" + integration.value1(),
+                HttpResponse<String> answer = node.redeliver("/api/webhooks/calendly/" + pathToken,
                         signature(signingKey, body), body);
                 assertEquals(200, answer.statusCode(), name + ": " + answer.body());
             }

@@ -1,5 +1,6 @@
 package io.calbridge.host;
 
+import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import io.calbridge.fixtures.CalendlyFixtures;
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
@@ -176,7 +177,7 @@ class EndToEndLagBenchmark {
                     .set(CALENDLY_INTEGRATION.TENANT_ID, tenant.toString())
                     .set(CALENDLY_INTEGRATION.CONNECTION_MODE, "PERSONAL_TOKEN")
                     .set(CALENDLY_INTEGRATION.STATUS, "CONNECTED")
-                    .set(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN, token)
+                    .set(WebhookPathTokens.columns(token, null))
                     .set(CALENDLY_INTEGRATION.CONNECTED_AT, OffsetDateTime.now())
                     .set(CALENDLY_INTEGRATION.SIGNING_KEY_ENC, keyring.seal(tenant.toString(), Purpose.SIGNING_KEY, id, Secret.of(key)))
                     .execute();

@@ -8,6 +8,7 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
 import io.calbridge.calendly.internal.crypto.TenantKeyring;
+import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import io.calbridge.fixtures.CalendlyFixtures;
 import io.calbridge.testing.TestDatabase;
 import java.io.IOException;
@@ -188,7 +189,7 @@ class SlowClientsTest {
                 .set(CALENDLY_INTEGRATION.TENANT_ID, tenant.toString())
                 .set(CALENDLY_INTEGRATION.CONNECTION_MODE, "PERSONAL_TOKEN")
                 .set(CALENDLY_INTEGRATION.STATUS, "CONNECTED")
-                .set(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN, token)
+                .set(WebhookPathTokens.columns(token, null))
                 .set(CALENDLY_INTEGRATION.CONNECTED_AT, OffsetDateTime.now())
                 .set(CALENDLY_INTEGRATION.SIGNING_KEY_ENC, keyring.seal(tenant.toString(), Purpose.SIGNING_KEY, id, Secret.of(KEY)))
                 .execute();

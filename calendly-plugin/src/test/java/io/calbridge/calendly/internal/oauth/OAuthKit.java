@@ -108,6 +108,11 @@ final class OAuthKit implements AutoCloseable {
             return keyring.open(row(id).tenantId(), purpose, id, sealed);
         }
 
+        /** The integration's webhook path token, opened from its sealed column (nothing stores it in clear). */
+        String pathToken(UUID id) {
+            return open(id, Purpose.WEBHOOK_PATH_TOKEN, row(id).webhookPathTokenEnc()).reveal();
+        }
+
         CalendlyApi api(UUID integrationId) {
             return calendly.api(tokens().credential(integrationId));
         }

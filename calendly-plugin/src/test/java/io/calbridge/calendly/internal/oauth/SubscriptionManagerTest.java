@@ -69,7 +69,7 @@ class SubscriptionManagerTest {
 
     private static List<WebhookSubscription> atCalendlyFor(IntegrationRow row) {
         return kit.node.api(row.id()).webhookSubscriptions(row.calendlyOrganizationUri(), "organization", null)
-                .stream().filter(s -> s.callbackUrl().endsWith(row.webhookPathToken())).toList();
+                .stream().filter(s -> s.callbackUrl().endsWith(kit.node.pathToken(row.id()))).toList();
     }
 
     private static void book(SandboxUser host) {
@@ -110,7 +110,7 @@ class SubscriptionManagerTest {
         mac.init(new SecretKeySpec(key.revealUtf8(), "HmacSHA256"));
         mac.update((t + ".").getBytes(UTF_8));
         assertEquals(HexFormat.of().formatHex(mac.doFinal(d.body())), v1);
-        assertEquals(kit.settings().webhookUrl(row.webhookPathToken()), d.url());
+        assertEquals(kit.settings().webhookUrl(kit.node.pathToken(row.id())), d.url());
     }
 
     @Test
@@ -220,7 +220,7 @@ class SubscriptionManagerTest {
 
         SubscriptionStatus status = movedNode.subscriptions().ensure(c.id());
 
-        assertEquals(moved.webhookUrl(before.webhookPathToken()), status.callbackUrl());
+        assertEquals(moved.webhookUrl(kit.node.pathToken(before.id())), status.callbackUrl());
         assertEquals("active", kit.sb.subscriptionState(status.subscriptionUri()).orElse("missing"));
         assertTrue(kit.sb.subscriptionState(before.subscriptionUri()).isEmpty());
         assertNull(kit.node.row(c.id()).subscriptionGapStartedAt(), "new before old: no gap");
