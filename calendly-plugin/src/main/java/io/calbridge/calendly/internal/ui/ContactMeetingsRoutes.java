@@ -78,7 +78,10 @@ final class ContactMeetingsRoutes implements ContactMeetingsUi {
             SchedulingLink link = actions.createLink(caller, new SchedulingLinkRequest(contact,
                     blankToNull(ctx.formParam("event_type_uri")), null, blankToNull(ctx.formParam("idempotency_key")),
                     null, null));
-            return Map.of("cb_done", "link_created", "cb_link", link.id());
+            Map<String, String> done = new LinkedHashMap<>();
+            done.put("cb_done", "link_created");
+            done.put("cb_link", link.id());
+            return done;
         }));
     }
 
@@ -173,7 +176,7 @@ final class ContactMeetingsRoutes implements ContactMeetingsUi {
         String error = ctx.queryParam("cb_error");
         String action = ctx.queryParam("cb_action");
         if (error != null && error.matches("[a-z_]{1,40}")) {
-            return new Ui.Notice("error", errorText(ui, error, ACTIONS.contains(action) ? action : null));
+            return new Ui.Notice("error", errorText(ui, error, action != null && ACTIONS.contains(action) ? action : null));
         }
         return null;
     }
@@ -198,7 +201,9 @@ final class ContactMeetingsRoutes implements ContactMeetingsUi {
                 result = act.run(caller, contact);
             }
         } catch (ApiException e) {
-            result = Map.of("cb_error", e.code(), "cb_action", action);
+            result = new LinkedHashMap<>();
+            result.put("cb_error", e.code());
+            result.put("cb_action", action);
         }
         ctx.redirect(url(back, result), HttpStatus.SEE_OTHER);
     }
@@ -216,7 +221,7 @@ final class ContactMeetingsRoutes implements ContactMeetingsUi {
     private static String url(String back, Map<String, String> query) {
         StringBuilder s = new StringBuilder(back.replaceAll("([?&])cb_[a-z]+=[^&]*", "$1").replaceAll("[?&]+$", ""));
         char sep = s.indexOf("?") < 0 ? '?' : '&';
-        for (Map.Entry<String, String> e : new LinkedHashMap<>(query).entrySet()) {
+        for (Map.Entry<String, String> e : query.entrySet()) {
             s.append(sep).append(e.getKey()).append('=').append(encode(e.getValue()));
             sep = '&';
         }
