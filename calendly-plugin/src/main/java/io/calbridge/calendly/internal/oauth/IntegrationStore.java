@@ -2,6 +2,7 @@ package io.calbridge.calendly.internal.oauth;
 
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 
+import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import io.calbridge.db.calendly.tables.records.CalendlyIntegrationRecord;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.UpdateSetMoreStep;
 import org.jooq.impl.DSL;
 
 /** Queries on {@code calendly_integration} for this feature. Takes the caller's transaction. */
@@ -56,19 +59,14 @@ final class IntegrationStore {
         return dsl.selectFrom(I).where(I.ID.eq(id)).forNoKeyUpdate().fetchOptional().map(IntegrationStore::toRow);
     }
 
-    Optional<IntegrationRow> findForTenant(DSLContext dsl, String tenantId, UUID id) {
-        return dsl.selectFrom(I).where(I.ID.eq(id).and(I.TENANT_ID.eq(tenantId)))
-                .fetchOptional().map(IntegrationStore::toRow);
-    }
-
     List<IntegrationRow> listForTenant(DSLContext dsl, String tenantId) {
         return dsl.selectFrom(I).where(I.TENANT_ID.eq(tenantId).and(I.STATUS.ne(IntegrationStatus.PENDING.name())))
                 .orderBy(I.CREATED_AT).fetch(IntegrationStore::toRow);
     }
 
     void insertPending(DSLContext dsl, UUID id, String tenantId, ConnectionMode mode, String clientId,
-                       byte[] clientSecretEnc, byte[] appSigningKeyEnc, String webhookPathToken, String userId,
-                       Instant now) {
+                       byte[] clientSecretEnc, byte[] appSigningKeyEnc, String webhookPathToken,
+                       byte[] webhookPathTokenEnc, String userId, Instant now) {
         dsl.insertInto(I)
                 .set(I.ID, id)
                 .set(I.TENANT_ID, tenantId)
@@ -77,7 +75,7 @@ final class IntegrationStore {
                 .set(I.CLIENT_ID, clientId)
                 .set(I.CLIENT_SECRET_ENC, clientSecretEnc)
                 .set(I.APP_SIGNING_KEY_ENC, appSigningKeyEnc)
-                .set(I.WEBHOOK_PATH_TOKEN, webhookPathToken)
+                .set(WebhookPathTokens.columns(webhookPathToken, webhookPathTokenEnc))
                 .set(I.CONNECTED_BY, userId)
                 .set(I.CREATED_AT, ts(now))
                 .set(I.UPDATED_AT, ts(now))
@@ -203,23 +201,15 @@ final class IntegrationStore {
 
     /** Disconnect: every secret column nulled, status DISCONNECTED; bookings and settings stay. */
     void wipeAndDisconnect(DSLContext dsl, UUID id, Instant now) {
-        dsl.update(I)
-                .set(I.STATUS, IntegrationStatus.DISCONNECTED.name())
+        disconnected(dsl, DSL.val(ts(now)), now)
                 .set(I.CLIENT_SECRET_ENC, (byte[]) null)
                 .set(I.APP_SIGNING_KEY_ENC, (byte[]) null)
                 .set(I.ACCESS_TOKEN_ENC, (byte[]) null)
-                .set(I.ACCESS_TOKEN_EXPIRES_AT, (OffsetDateTime) null)
                 .set(I.REFRESH_TOKEN_ENC, (byte[]) null)
-                .set(I.TOKEN_VERSION, I.TOKEN_VERSION.plus(1))
                 .set(I.SIGNING_KEY_ENC, (byte[]) null)
                 .set(I.PREVIOUS_SIGNING_KEY_ENC, (byte[]) null)
-                .set(I.PREVIOUS_SIGNING_KEY_UNTIL, (OffsetDateTime) null)
+                .set(I.WEBHOOK_PATH_TOKEN_ENC, (byte[]) null)
                 .set(I.SUBSCRIPTION_URI, (String) null)
-                .set(I.SUBSCRIPTION_STATE, (String) null)
-                .set(I.SUBSCRIPTION_LEASE_OWNER, (String) null)
-                .set(I.SUBSCRIPTION_LEASE_UNTIL, (OffsetDateTime) null)
-                .set(I.DISCONNECTED_AT, ts(now))
-                .set(I.UPDATED_AT, ts(now))
                 .where(I.ID.eq(id))
                 .execute();
     }
@@ -229,7 +219,21 @@ final class IntegrationStore {
      * erased by the keyring in the same transaction), every pending one deleted with its states.
      */
     void disconnectAllOfTenant(DSLContext dsl, String tenantId, Instant now) {
-        dsl.update(I)
+        disconnected(dsl, DSL.coalesce(I.DISCONNECTED_AT, DSL.val(ts(now))), now)
+                .where(I.TENANT_ID.eq(tenantId)
+                        .and(I.STATUS.in(IntegrationStatus.CONNECTED.name(), IntegrationStatus.REAUTHORIZATION_REQUIRED.name())))
+                .execute();
+        dsl.deleteFrom(I).where(I.TENANT_ID.eq(tenantId).and(I.STATUS.eq(IntegrationStatus.PENDING.name()))).execute();
+    }
+
+    /**
+     * What every disconnect sets: the status, no token expiry, a new token version (caches drop the
+     * token), no grace period for a previous signing key, no subscription state or lease.
+     */
+    private static UpdateSetMoreStep<CalendlyIntegrationRecord> disconnected(DSLContext dsl,
+                                                                            Field<OffsetDateTime> disconnectedAt,
+                                                                            Instant now) {
+        return dsl.update(I)
                 .set(I.STATUS, IntegrationStatus.DISCONNECTED.name())
                 .set(I.ACCESS_TOKEN_EXPIRES_AT, (OffsetDateTime) null)
                 .set(I.TOKEN_VERSION, I.TOKEN_VERSION.plus(1))
@@ -237,12 +241,8 @@ final class IntegrationStore {
                 .set(I.SUBSCRIPTION_STATE, (String) null)
                 .set(I.SUBSCRIPTION_LEASE_OWNER, (String) null)
                 .set(I.SUBSCRIPTION_LEASE_UNTIL, (OffsetDateTime) null)
-                .set(I.DISCONNECTED_AT, DSL.coalesce(I.DISCONNECTED_AT, DSL.val(ts(now))))
-                .set(I.UPDATED_AT, ts(now))
-                .where(I.TENANT_ID.eq(tenantId)
-                        .and(I.STATUS.in(IntegrationStatus.CONNECTED.name(), IntegrationStatus.REAUTHORIZATION_REQUIRED.name())))
-                .execute();
-        dsl.deleteFrom(I).where(I.TENANT_ID.eq(tenantId).and(I.STATUS.eq(IntegrationStatus.PENDING.name()))).execute();
+                .set(I.DISCONNECTED_AT, disconnectedAt)
+                .set(I.UPDATED_AT, ts(now));
     }
 
     void deletePending(DSLContext dsl, UUID id) {
@@ -381,7 +381,7 @@ final class IntegrationStore {
                 r.getCalendlyUserName(),
                 r.getCalendlyUserEmail(),
                 r.getCalendlyRole(),
-                r.getWebhookPathToken(),
+                r.getWebhookPathTokenEnc(),
                 r.getSubscriptionUri(),
                 r.getSubscriptionScope(),
                 r.getSubscriptionScopeOverride(),

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
+import io.calbridge.calendly.internal.common.Daemons;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.crypto.PersonalData;
 import io.calbridge.calendly.internal.crypto.SecretBox;
@@ -53,6 +54,7 @@ public final class Webhooks {
     private final WebhookRoutes routes;
     private final WebhookOperations operations;
     private final IntegrationDirectory directory;
+    private final ClearPathTokens clearPathTokens;
     private final Clock clock;
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(new Snapshot(new InboxDepth(0, 0, 0), Instant.MIN));
 
@@ -68,11 +70,7 @@ public final class Webhooks {
         WebhookMetrics metrics = new WebhookMetrics(meters, settings.metricsPerTenant());
         this.worker = processor == null ? null
                 : new InboxWorker(db, inbox, processor, metrics, clock, InboxWorker.newNodeId(), settings, deadLetters);
-        this.background = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread t = new Thread(runnable, "calendly-webhook-background");
-            t.setDaemon(true);
-            return t;
-        });
+        this.background = Executors.newSingleThreadScheduledExecutor(Daemons.named("calendly-webhook-background"));
         // The receive path waits for a connection at most RECEIVE_CHECKOUT, not the pool's own timeout.
         DataSource receivePool = ShortCheckout.of(db.dataSource(), RECEIVE_CHECKOUT);
         Db receiveDb = new Db(receivePool);
@@ -81,6 +79,7 @@ public final class Webhooks {
                 this::wakeWorker);
         this.rejections = new RejectionLog(db, inbox, background, clock);
         this.directory = new IntegrationDirectory(receiveDb, secrets, clock, settings.keyCacheTtl());
+        this.clearPathTokens = new ClearPathTokens(db, secrets);
         this.receiver = new WebhookReceiver(directory,
                 new SignatureVerifier(clock, settings.signatureTolerance(), settings.signatureFutureSkew()),
                 writer, rejections, circuit, metrics, clock, settings.platformSigningKey(), settings.maxBodyBytes());
@@ -125,6 +124,22 @@ public final class Webhooks {
     /** {@code POST {routePrefix}/api/webhooks/calendly/{token}} and {@code POST {routePrefix}/api/webhooks/calendly}. */
     public void registerRoutes(RoutesConfig routesConfig) {
         routes.register(routesConfig, settings.routePrefix());
+    }
+
+    /**
+     * Seals the webhook path tokens an earlier version left in clear and empties their clear column; at
+     * startup, before anything rebuilds a subscription URL. Returns how many were sealed. Never throws:
+     * deliveries route by the hashes the database computed, and the next start tries again.
+     */
+    public int sealClearPathTokens() {
+        try {
+            return clearPathTokens.sealAll();
+        } catch (RuntimeException e) {
+            // The type only: a database error's detail could quote a token.
+            log.error("Could not seal the webhook path tokens an earlier version stored in clear ({}); the next start"
+                    + " tries again", e.getClass().getName());
+            return 0;
+        }
     }
 
     /** Starts the inbox writer and, with a processor and {@code workerThreads > 0}, the worker. */
