@@ -1,5 +1,5 @@
-// Calendly meetings on the contact and task pages: list them, cancel, mark or take back a no-show,
-// send a single-use scheduling link. Self-contained; talks only to the plugin's action routes
+// The Calendly meeting of one task, on the task page: show it, cancel, mark or take back a no-show.
+// (The contact page uses the plugin's drop-in section instead.) Self-contained; talks only to the plugin's action routes
 // (/settings/calendly/contacts/..., /settings/calendly/meetings/...) through calbridge.json, which
 // sends the CSRF token. API data goes into the page as text only, never as markup.
 (function () {
@@ -45,11 +45,6 @@
     say((e.error && e.error.message) || e.message, true);
   }
 
-  // A key per click, kept while that click's request is retried: the same key never makes a second link.
-  function newKey() {
-    return window.crypto && crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
-  }
-
   var status = h('p', { class: 'notice', hidden: true, role: 'status' });
   var list = h('div', { class: 'meetings' });
   var refresh = h('button', { type: 'button', class: 'secondary', onclick: function () { load(true); } },
@@ -91,7 +86,7 @@
   }
 
   function table(title, meetings) {
-    if (taskId) meetings = meetings.filter(function (m) { return m.task_id === taskId; });
+    meetings = meetings.filter(function (m) { return m.task_id === taskId; });
     if (!meetings.length) return h('p', { class: 'empty' }, 'No ' + title.toLowerCase() + ' meetings.');
     return [h('h3', null, title), h('table', { class: 'grid' },
       h('thead', null, h('tr', null, h('th', null, 'Meeting'), h('th', null, 'When'), h('th', null, 'Status'), h('th', null, ''))),
@@ -107,31 +102,5 @@
     }, failed);
   }
 
-  // ---- single-use scheduling link (contact page only) -----------------------------------------
-  function linkForm() {
-    var select = h('select', { name: 'event_type_uri', 'aria-label': 'Event type' });
-    var out = h('p', { class: 'link-out' });
-    var key = newKey();
-    var form = h('form', { class: 'send-link actions', onsubmit: function (event) {
-      event.preventDefault();
-      calbridge.json('POST', api + '/contacts/' + encodeURIComponent(contactId) + '/scheduling-links', {
-        event_type_uri: select.value,
-        idempotency_key: key,
-        name: root.getAttribute('data-contact-name') || null,
-        email: root.getAttribute('data-contact-email') || null
-      }).then(function (link) {
-        key = newKey(); // the next click is a new link
-        out.textContent = '';
-        out.appendChild(h('a', { href: link.url, target: '_blank', rel: 'noopener' }, link.url));
-        say('Single-use link created: send it to the contact; the booking will land on this contact.');
-      }, failed);
-    } }, h('label', null, 'Send a booking link for ', select), h('button', { type: 'submit' }, 'Create link'));
-    calbridge.json('GET', api + '/contacts/' + encodeURIComponent(contactId) + '/event-types').then(function (r) {
-      r.event_types.forEach(function (t) { select.appendChild(h('option', { value: t.uri }, t.name)); });
-    }, function (e) { form.hidden = true; failed(e); });
-    return h('div', null, form, out);
-  }
-
-  if (!taskId) root.appendChild(linkForm());
   load(false);
 })();

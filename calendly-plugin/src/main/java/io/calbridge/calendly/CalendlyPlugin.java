@@ -31,6 +31,9 @@ public final class CalendlyPlugin extends Plugin<CalendlyConfig> {
     /** Acting on Calendly from the CRM (cancel, no-show, scheduling links, meetings): {@code ctx.appData(ACTIONS)}. */
     public static final Key<CalendlyActions> ACTIONS = new Key<>("calbridge.calendly.actions");
 
+    /** The drop-in UI's meetings of one contact, for the host's contact page: {@code ctx.appData(CONTACT_MEETINGS_UI)}. */
+    public static final Key<ContactMeetingsUi> CONTACT_MEETINGS_UI = new Key<>("calbridge.calendly.contact-meetings-ui");
+
     private final Wiring.Settings settings;
     private Wiring wiring;
 
@@ -52,6 +55,7 @@ public final class CalendlyPlugin extends Plugin<CalendlyConfig> {
         wiring = new Wiring(settings);
         state.appData(OPERATIONS, wiring.operations());
         state.appData(ACTIONS, wiring.actions());
+        state.appData(CONTACT_MEETINGS_UI, wiring.contactMeetingsUi());
         // Slow clients must not hold server threads: bound how long and how slowly a request may stall.
         state.jetty.modifyHttpConfiguration(http -> {
             if (settings.httpIdleTimeout() != null) {

@@ -67,6 +67,14 @@ public class TestHost implements Contacts, MailingLists, Tasks, Notifications, T
     }
 
     @Override
+    public Optional<String> email(HostCall call, String contactId) {
+        String prefix = call.tenantId() + "|";
+        return contactsByEmail.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix) && e.getValue().id().equals(contactId))
+                .map(e -> e.getKey().substring(prefix.length())).findFirst();
+    }
+
+    @Override
     public void updateStatus(HostCall call, String contactId, String statusCode) {
     }
 

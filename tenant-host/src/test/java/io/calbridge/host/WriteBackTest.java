@@ -295,6 +295,32 @@ class WriteBackTest {
     }
 
     @Test
+    void aMeetingWhoseWebhookNeverCameAppearsOnRefreshOnceWithItsTask() throws Exception {
+        UUID rita = bookAndAwait("Rita Refresh", "rita@example.com",
+                Instant.now().plus(Duration.ofDays(7)).truncatedTo(ChronoUnit.HOURS));
+        sandbox.faults().dropDeliveries("invitee.created", "rita@example.com");
+        Booking lost = sandbox.book(BookingRequest.of(intro, "Rita Refresh", "rita@example.com",
+                Instant.now().plus(Duration.ofDays(10)).truncatedTo(ChronoUnit.HOURS)));
+        sandbox.awaitIdle(Duration.ofSeconds(10));
+        assertEquals(0, deliveries("invitee.created", lost.inviteeUri()), "Calendly's webhook never came");
+        assertEquals(1, meetings(rita, member).get("upcoming").size(), "without a refresh, the plugin knows one");
+        int asked = sandbox.stats().apiRequests("/scheduled_events");
+
+        String refresh = "/settings/calendly/contacts/" + rita + "/meetings?refresh=true";
+        JsonNode refreshed = ok(send("GET", refresh, null, member, null), 200);
+        assertEquals(2, refreshed.get("upcoming").size(), refreshed.toString());
+        assertTrue(sandbox.stats().apiRequests("/scheduled_events") > asked, "Calendly was asked");
+        assertEquals(2, tasksOf(rita).size(), "the missed meeting's task, from the same booking pipeline");
+        assertEquals(1, demo.dsl.fetchCount(CONTACT, CONTACT.EMAIL.equalIgnoreCase("rita@example.com")));
+
+        // Refreshed again: Calendly and the plugin agree; nothing is applied twice.
+        JsonNode again = ok(send("GET", refresh, null, member, null), 200);
+        assertEquals(2, again.get("upcoming").size(), again.toString());
+        assertEquals(2, tasksOf(rita).size());
+        assertFalse(again.at("/upcoming/1/awaiting_webhook").asBoolean());
+    }
+
+    @Test
     void anIntegrationConnectedWithoutTheWriteScopesSaysReconnect() throws Exception {
         sandbox.book(BookingRequest.of(globexCall, "Gina Globex", "gina@example.com",
                 Instant.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS)));

@@ -233,9 +233,11 @@ public final class Wiring {
         this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
                 reauthorization, adminCaller(access), id -> webhooks.integrationChanged(), invalidation, meters,
                 settings.clock());
-        this.writeBack = WriteBack.create(db, calendly, connections.tokens(), settings.security(), access, settings.clock());
         this.sync = Sync.create(db, pipeline, calendly, connections.tokens(), access, settings.sync(), meters,
                 settings.clock());
+        // A member's "refresh" of a contact's meetings also brings in what Calendly has and the plugin missed.
+        this.writeBack = WriteBack.create(db, calendly, connections.tokens(), settings.security(), access,
+                settings.host().contacts(), sync::importMeetingsOf, settings.clock());
         this.settingsApi = SettingsApi.create(db, access, bookings, webhooks.operations(), calendly, connections.tokens(),
                 new SettingsApi.Options(settings.routePrefix(), settings.publicBaseUrl().toString(),
                         settings.oauth().platform().isPresent(), settings.oauth().redirectUri().toString(),
@@ -243,7 +245,7 @@ public final class Wiring {
         // The drop-in settings UI, when the host mounts one: the same services as the JSON API.
         this.settingsUi = settings.settingsUi() == null ? null : new SettingsUiRoutes(settings.settingsUi(), access,
                 settings.security(), settings.host().tenants(), settingsApi, bookings.settings(), bookings.mappings(),
-                bookings.dryRun(), webhooks.operations(), connections, sync, privacy.audit());
+                bookings.dryRun(), webhooks.operations(), connections, sync, privacy.audit(), writeBack.service());
         invalidation.subscribe(new CacheInvalidation.Handler() {
             @Override
             public void tenantChanged(String tenantId) {
@@ -380,6 +382,29 @@ public final class Wiring {
     /** Acting on Calendly from the CRM; see {@link io.calbridge.calendly.CalendlyActions}. */
     public io.calbridge.calendly.CalendlyActions actions() {
         return writeBack.actions();
+    }
+
+    /** The members' meetings section of the drop-in UI; without a settings UI, one that says how to get it. */
+    public io.calbridge.calendly.ContactMeetingsUi contactMeetingsUi() {
+        if (settingsUi != null) {
+            return settingsUi.contactMeetings();
+        }
+        return new io.calbridge.calendly.ContactMeetingsUi() {
+            @Override
+            public String render(io.javalin.http.Context ctx, String contactId, String returnTo) {
+                throw missingUi();
+            }
+
+            @Override
+            public String head() {
+                throw missingUi();
+            }
+
+            private IllegalStateException missingUi() {
+                return new IllegalStateException("The contact meetings section is part of the drop-in settings UI: set "
+                        + "CalendlyConfig.settingsUi, e.g. c.settingsUi = SettingsUi.at(\"/app/calendly\")");
+            }
+        };
     }
 
     /** Calendly's data-compliance deletion of one invitee, through an integration's connection (for erasure). */

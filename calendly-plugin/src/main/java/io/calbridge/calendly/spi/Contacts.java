@@ -40,6 +40,20 @@ public interface Contacts {
     Optional<ContactRef> findByEmail(HostCall call, String email);
 
     /**
+     * The contact's e-mail address, without changing anything. The plugin asks when a member refreshes
+     * a contact's Calendly meetings ({@code CalendlyActions.meetings} with {@code refresh}): it then
+     * also asks Calendly for this address's meetings, and brings in those whose webhook never came.
+     * The default answers empty: a refresh then re-reads only the meetings the plugin already has.
+     *
+     * @param call      the tenant (a read: no key)
+     * @param contactId the host's contact id
+     * @return the address, or empty when the contact has none or is not the tenant's
+     */
+    default Optional<String> email(HostCall call, String contactId) {
+        return Optional.empty();
+    }
+
+    /**
      * Sets the contact's status to one of {@link #statuses(HostCall)}.
      *
      * @param call       the tenant and the idempotency key

@@ -107,6 +107,18 @@ final class CrmContacts implements Contacts {
     }
 
     @Override
+    public Optional<String> email(HostCall call, String contactId) {
+        UUID tenant = CrmTx.tenant(call);
+        UUID id = CrmTx.uuidOrNull(contactId);
+        if (id == null) {
+            return Optional.empty();
+        }
+        return tx.run(call, dsl -> dsl.select(CONTACT.EMAIL).from(CONTACT)
+                .where(CONTACT.TENANT_ID.eq(tenant)).and(CONTACT.ID.eq(id))
+                .fetchOptional(CONTACT.EMAIL));
+    }
+
+    @Override
     public void updateStatus(HostCall call, String contactId, String statusCode) {
         UUID tenant = CrmTx.tenant(call);
         UUID id = contactId(contactId);

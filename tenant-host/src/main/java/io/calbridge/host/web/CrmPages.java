@@ -1,5 +1,7 @@
 package io.calbridge.host.web;
 
+import io.calbridge.calendly.CalendlyPlugin;
+import io.calbridge.calendly.ContactMeetingsUi;
 import io.calbridge.host.security.CurrentUser;
 import io.calbridge.host.security.CurrentUsers;
 import io.javalin.http.Context;
@@ -104,28 +106,25 @@ final class CrmPages {
                         <li><time datetime="{}">{}</time> <span class="kind">{}</span> {}{}</li>
                         """, Formats.iso(a.occurredAt()), Formats.dateTime(a.occurredAt(), zone), a.kind(), a.summary(),
                         "{}".equals(a.details()) ? Html.EMPTY : Html.of("<details><summary>Details</summary><pre>{}</pre></details>", a.details()))));
-        render(ctx, user, Nav.CONTACTS, c.name(), Html.of("""
+        // The plugin's drop-in section: meetings, cancel, no-shows, single-use links; its forms come back here.
+        ContactMeetingsUi calendly = ctx.appData(CalendlyPlugin.CONTACT_MEETINGS_UI);
+        Html meetings = Html.raw(calendly.render(ctx, c.id().toString(), "/app/contacts/" + c.id()));
+        ctx.html(layout.page(ctx, user, Nav.CONTACTS, c.name(), Html.raw(calendly.head()), Html.of("""
                 <p><a href="/app/contacts">&larr; All contacts</a></p>
                 <div class="columns">
                 <section><h2>Details</h2>{}</section>
                 <section><h2>Calendly answers</h2>{}<h2>UTM</h2>{}{}</section>
                 </div>
                 <h2>Tasks</h2>{}
-                <h2>Calendly meetings</h2>{}
-                <h2>Activity</h2>{}""", facts, answers, utm, other, taskTable,
-                meetings(c.id(), null, c.name(), c.email()), activity));
+                {}
+                <h2>Activity</h2>{}""", facts, answers, utm, other, taskTable, meetings, activity)).toString());
     }
 
-    /**
-     * Where /static/meetings.js lists the contact's Calendly meetings (of one task, with a task id)
-     * and offers cancel, no-show and, on the contact page, a single-use scheduling link.
-     */
-    private static Html meetings(UUID contactId, UUID taskId, String name, String email) {
+    /** Where /static/meetings.js lists the Calendly meeting of one task and offers cancel and no-show. */
+    private static Html meetings(UUID contactId, UUID taskId) {
         return Html.of("""
-                <section id="calendly-meetings" class="card" data-contact-id="{}"{} data-contact-name="{}" data-contact-email="{}"></section>
-                <script src="/static/meetings.js" defer></script>""", contactId,
-                taskId == null ? Html.EMPTY : Html.of(" data-task-id=\"{}\"", taskId), name == null ? "" : name,
-                email == null ? "" : email);
+                <section id="calendly-meetings" class="card" data-contact-id="{}" data-task-id="{}"></section>
+                <script src="/static/meetings.js" defer></script>""", contactId, taskId);
     }
 
     void task(Context ctx) {
@@ -144,7 +143,7 @@ final class CrmPages {
                 t.status().toLowerCase(java.util.Locale.ROOT), orDash(t.ownerName()),
                 t.description() == null ? Html.EMPTY : Html.of("<p>{}</p>", t.description()));
         Html meetings = t.contactId() == null ? Html.raw("<p class=\"empty\">No Calendly meeting.</p>")
-                : meetings(t.contactId(), t.id(), null, null);
+                : meetings(t.contactId(), t.id());
         render(ctx, user, Nav.TASKS, t.title(), Html.of("""
                 <p><a href="/app/tasks">&larr; All tasks</a></p>
                 {}

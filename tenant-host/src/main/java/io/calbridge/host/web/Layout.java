@@ -36,6 +36,11 @@ public final class Layout {
         return page(ctx, user, active, title, Html.EMPTY, content, true);
     }
 
+    /** A whole page of the signed-in app with markup for its {@code <head>} (the plugin's contact section). */
+    public Html page(Context ctx, CurrentUser user, Nav active, String title, Html head, Html content) {
+        return page(ctx, user, active, title, head, content, true);
+    }
+
     /**
      * A whole page around a UI that brings its own heading and {@code <head>} markup (stylesheets and
      * scripts): the plugin's settings UI.

@@ -24,7 +24,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A tenant admin in headless Chromium, on tenant-host's Calendly page (the plugin's drop-in settings
- * UI in tenant-host's layout). At 1280 px: signs in, connects Calendly through the sandbox's consent
+ * UI in tenant-host's layout, and its members' section on the contact page). At 1280 px: signs in, connects Calendly through the sandbox's consent
  * page, checks the connection now, saves default settings (after a template typo is shown next to
  * its field), maps the "Intro call" event type to another list and tag, books an Intro call on the
  * sandbox's booking page, finds the contact (with that list and tag) and its task, previews the dry
@@ -180,34 +180,42 @@ class CalendlyBrowserE2ETest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Intro call with Erin Example"));
         chromium.screenshot("contact-page");
 
-        // The contact's Calendly meeting with its actions (/static/meetings.js): a single-use link, a no-show.
+        // The contact's Calendly meetings: the plugin's drop-in section (ContactMeetingsUi) on tenant-host's
+        // contact page, for members. A single-use link, then a no-show, each a CSRF-protected form post
+        // that comes back to the contact page with its result.
         String contactPage = b.getCurrentUrl();
         WebElement meetingRow = wait.until(ExpectedConditions.visibilityOfElementLocated(
-                By.cssSelector("#calendly-meetings tr[data-meeting-id]")));
-        assertTrue(meetingRow.getText().contains("Intro call") && meetingRow.getText().contains("active"), meetingRow.getText());
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#calendly-meetings form.send-link option")));
-        WebElement createLink = b.findElement(By.cssSelector("#calendly-meetings form.send-link button[type=submit]"));
+                By.cssSelector("#calendly-contact #cb-upcoming tr[data-meeting-id]")));
+        assertTrue(meetingRow.getText().contains("Intro call") && meetingRow.getText().contains("Scheduled"), meetingRow.getText());
+        inspect("contact-1280");
+        WebElement createLink = b.findElement(By.cssSelector("#cb-link-form button[type=submit]"));
         scrollTo(createLink);
         createLink.click();
-        WebElement link = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#calendly-meetings .link-out a")));
-        assertTrue(link.getText().contains("utm_content=calbridge-link.") && link.getText().contains("email=erin%40example.com"),
-                link.getText());
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cb-contact-result"), "The link is ready"));
+        WebElement link = b.findElement(By.id("cb-link-url"));
+        assertTrue(link.getAttribute("value").contains("utm_content=calbridge-link.")
+                && link.getAttribute("value").contains("email=erin%40example.com"), link.getAttribute("value"));
+        assertTrue(b.getCurrentUrl().startsWith(contactPage), "back on the contact page: " + b.getCurrentUrl());
+        WebElement copy = b.findElement(By.cssSelector("button[data-copy='cb-link-url']"));
+        assertTrue(copy.isDisplayed(), "the script offers a copy button");
+        copy.click();
+        wait.until(ExpectedConditions.textToBePresentInElement(copy, "Copied"));
         chromium.screenshot("scheduling-link");
-        WebElement noShow = b.findElement(By.cssSelector("#calendly-meetings button[data-action=no-show]"));
+        WebElement noShow = b.findElement(By.cssSelector("#cb-upcoming form.cb-no-show button"));
+        assertEquals("Mark no-show", noShow.getText());
         scrollTo(noShow);
         noShow.click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#calendly-meetings .notice"),
-                "Marked as no-show"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cb-contact-result"),
+                "Marked as a no-show in Calendly."));
         eventually("the no-show back through the webhook").atMost(PATIENCE).pollInSameThread().pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     b.get(contactPage);
-                    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#calendly-meetings tr[data-meeting-id]")));
-                    return b.findElements(By.cssSelector("#calendly-meetings tr[data-meeting-id]")).stream()
-                            .anyMatch(r -> r.getText().contains("no-show") && !r.getText().contains("Mark no-show"));
+                    return b.findElement(By.cssSelector("#cb-upcoming tr[data-meeting-id] .cb-meeting-status")).getText()
+                            .contains("no-show");
                 });
-        assertFalse(b.findElements(By.cssSelector("#calendly-meetings button[data-action=unmark]")).isEmpty(),
+        assertEquals("Not a no-show", b.findElement(By.cssSelector("#cb-upcoming form.cb-no-show button")).getText(),
                 "now it can be taken back");
-        chromium.screenshot("no-show-marked");
+        inspect("no-show-marked-1280");
 
         // The follow-up task appears on the tasks page.
         poll(b, host.base + "/app/tasks", "Intro call with Erin Example");
@@ -253,6 +261,23 @@ class CalendlyBrowserE2ETest {
         wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.cb-replay"))).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("cb-result")));
         inspect("activity-replayed-390");
+
+        // On a phone, a member cancels the meeting with a reason: asked first, then Calendly cancels it,
+        // and its webhook moves it to the past, canceled.
+        b.get(contactPage);
+        inspect("contact-390");
+        b.findElement(By.cssSelector("#cb-upcoming form.cb-cancel input[name=reason]")).sendKeys("Customer asked by phone");
+        WebElement cancel = b.findElement(By.cssSelector("#cb-upcoming form.cb-cancel button"));
+        scrollTo(cancel);
+        // The question is answered "yes" by the test (ChromeDriver's handling of a native dialog during a click
+        // is not dependable); what it asks is checked.
+        chromium.js("window.confirm = function (q) { sessionStorage.setItem('asked', q); return true; }");
+        cancel.click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cb-contact-result"), "Canceled in Calendly."));
+        assertEquals("Cancel this meeting in Calendly? The invitee is told.", chromium.js("return sessionStorage.getItem('asked')"));
+        inspect("contact-canceled-390");
+        poll(b, contactPage, "<td data-label=\"Status\" class=\"cb-meeting-status\">Canceled");
+        assertTrue(b.findElements(By.cssSelector("#cb-upcoming")).isEmpty(), "nothing upcoming any more");
 
         assertTrue(findings.isEmpty(), "at 1280 and 390 px:\n" + String.join("\n", findings));
     }

@@ -31,6 +31,11 @@ public record ScheduledEventQuery(
         return new ScheduledEventQuery(organization, user, inviteeEmail, status, min, max, sort);
     }
 
+    /** Only the events this person (by e-mail, ignoring case) is an invitee of. */
+    public ScheduledEventQuery withInviteeEmail(String email) {
+        return new ScheduledEventQuery(organization, user, email, status, minStartTime, maxStartTime, sort);
+    }
+
     public ScheduledEventQuery withStatus(String newStatus) {
         return new ScheduledEventQuery(organization, user, inviteeEmail, newStatus, minStartTime, maxStartTime, sort);
     }

@@ -28,24 +28,33 @@ final class BackgroundBudget {
 
     /** Waits until one more background request for {@code key} (a Calendly user) fits the budget. */
     void acquire(String key) throws InterruptedException {
+        long wait;
+        while ((wait = take(key)) > 0) {
+            Thread.sleep(Math.min(wait, 1000));
+        }
+    }
+
+    /** One more request for {@code key} if it fits the budget now; false (and nothing taken) if not. */
+    boolean tryAcquire(String key) {
+        return take(key) == 0;
+    }
+
+    /** Takes one request and answers 0, or answers how many milliseconds until one fits. */
+    private long take(String key) {
         if (perMinute <= 0) {
-            return;
+            return 0;
         }
         Deque<Long> times = sent.computeIfAbsent(key == null ? "" : key, k -> new ArrayDeque<>());
-        while (true) {
-            long wait;
-            synchronized (times) {
-                long now = clock.millis();
-                while (!times.isEmpty() && times.peekFirst() <= now - WINDOW.toMillis()) {
-                    times.pollFirst();
-                }
-                if (times.size() < perMinute) {
-                    times.addLast(now);
-                    return;
-                }
-                wait = times.peekFirst() + WINDOW.toMillis() - now;
+        synchronized (times) {
+            long now = clock.millis();
+            while (!times.isEmpty() && times.peekFirst() <= now - WINDOW.toMillis()) {
+                times.pollFirst();
             }
-            Thread.sleep(Math.max(1, Math.min(wait, 1000)));
+            if (times.size() < perMinute) {
+                times.addLast(now);
+                return 0;
+            }
+            return Math.max(1, times.peekFirst() + WINDOW.toMillis() - now);
         }
     }
 }

@@ -47,9 +47,12 @@ public final class Sync {
     private final String node = UUID.randomUUID().toString();
     private ScheduledExecutorService scheduler;
 
+    private final InviteeLookup lookup;
+
     private Sync(Db db, SyncStore store, SyncRunner runner, SyncRoutes routes, SyncOptions options, Clock clock,
-                 OneBookingPerInvitee pipeline) {
+                 OneBookingPerInvitee pipeline, InviteeLookup lookup) {
         this.pipeline = pipeline;
+        this.lookup = lookup;
         this.db = db;
         this.store = store;
         this.runner = runner;
@@ -61,11 +64,14 @@ public final class Sync {
     public static Sync create(Db db, OneBookingPerInvitee pipeline, CalendlyClient calendly, TokenSource tokens,
                               Access access, SyncOptions options, MeterRegistry meters, Clock clock) {
         SyncStore store = new SyncStore();
-        SyncRunner runner = new SyncRunner(db, store, calendly, tokens, pipeline,
-                new BackgroundBudget(options.backgroundRequestsPerMinute(), clock), options, new SyncMetrics(meters), clock);
+        // One budget for jobs and people's refreshes alike: together they stay within the share.
+        BackgroundBudget budget = new BackgroundBudget(options.backgroundRequestsPerMinute(), clock);
+        SyncRunner runner = new SyncRunner(db, store, calendly, tokens, pipeline, budget, options, new SyncMetrics(meters),
+                clock);
         SyncRoutes routes = new SyncRoutes(access, db, store,
                 id -> store.state(db.dsl(), id).map(Sync::render).orElse(null), clock);
-        return new Sync(db, store, runner, routes, options, clock, pipeline);
+        return new Sync(db, store, runner, routes, options, clock, pipeline,
+                new InviteeLookup(db, store, calendly, tokens, pipeline, budget, clock));
     }
 
     /** The pipeline webhooks and imports share (for the benchmark's same-run webhook figure). */
@@ -135,6 +141,18 @@ public final class Sync {
         } catch (RuntimeException e) {
             log.warn("Calendly sync round failed: {}", e.getMessage(), e);
         }
+    }
+
+    /**
+     * A person's meetings that the plugin never received (a lost webhook), fetched from Calendly by
+     * e-mail through the integration and applied as a sweep applies them; see {@link InviteeLookup}.
+     *
+     * @return how many of the person's invitees were missing or out of date and were applied
+     * @throws io.calbridge.calendly.internal.common.ApiException 503 {@code calendly_busy} when the
+     *         background budget has no room now; Calendly's and the token's failures as thrown by the client
+     */
+    public int importMeetingsOf(UUID integrationId, String email) {
+        return lookup.lookUp(integrationId, email).imported();
     }
 
     /**

@@ -154,9 +154,7 @@ final class SyncRunner {
     private void walk(Run run, SyncStore.Integration in, SyncSettings settings, Instant from, Instant to) {
         Credential credential = budgeted(tokens.credential(in.id()), in.userUri());
         CalendlyApi api = calendly.impatient().api(credential);
-        ScheduledEventQuery query = ("organization".equals(in.subscriptionScope()) && in.organizationUri() != null
-                ? ScheduledEventQuery.forOrganization(in.organizationUri())
-                : ScheduledEventQuery.forUser(in.userUri())).between(from, to).sortedBy("start_time:asc");
+        ScheduledEventQuery query = eventsOf(in).between(from, to).sortedBy("start_time:asc");
         // First the events, so the progress has a total ("importing: 340 of 1,200").
         List<ObjectNode> events = new ArrayList<>();
         Iterator<ObjectNode> pages = api.scheduledEventsJson(query).iterator();
@@ -191,13 +189,7 @@ final class SyncRunner {
     private void apply(Run run, SyncStore.Integration in, Drift.Repair repair, BookingProcessor.Options apply) {
         try {
             for (Drift.Step step : repair.steps()) {
-                ObjectNode envelope = Json.mapper().createObjectNode();
-                Instant at = step.at() != null ? step.at() : clock.instant();
-                envelope.put("created_at", at.toString());
-                envelope.put("event", step.event());
-                envelope.set("payload", step.payload());
-                byte[] body = Json.mapper().writeValueAsString(envelope).getBytes(StandardCharsets.UTF_8);
-                pipeline.process(new StoredDelivery(0, in.tenantId(), in.id(), step.event(), body, 1, clock.instant()), apply);
+                pipeline.process(delivery(in, step, clock), apply);
             }
             run.repaired.merge(repair.kind(), 1, Integer::sum);
             metrics.repaired(run.job.kind(), repair.kind());
@@ -206,13 +198,31 @@ final class SyncRunner {
             if (run.firstFailure == null) {
                 run.firstFailure = e.getMessage();
             }
-        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (RuntimeException e) {
             // The host failed: the next sweep tries again; the job goes on with the other invitees.
             run.failed++;
             if (run.firstFailure == null) {
                 run.firstFailure = "applying a booking failed (" + e.getClass().getSimpleName() + "); the next check retries it";
             }
         }
+    }
+
+    /** The integration's events as far as it sees them: its organization's, or its user's. */
+    static ScheduledEventQuery eventsOf(SyncStore.Integration in) {
+        return "organization".equals(in.subscriptionScope()) && in.organizationUri() != null
+                ? ScheduledEventQuery.forOrganization(in.organizationUri())
+                : ScheduledEventQuery.forUser(in.userUri());
+    }
+
+    /** One repair step as the webhook Calendly would have sent for it. */
+    static StoredDelivery delivery(SyncStore.Integration in, Drift.Step step, Clock clock) {
+        ObjectNode envelope = Json.mapper().createObjectNode();
+        Instant at = step.at() != null ? step.at() : clock.instant();
+        envelope.put("created_at", at.toString());
+        envelope.put("event", step.event());
+        envelope.set("payload", step.payload());
+        byte[] body = envelope.toString().getBytes(StandardCharsets.UTF_8);
+        return new StoredDelivery(0, in.tenantId(), in.id(), step.event(), body, 1, clock.instant());
     }
 
     /** Runs {@code call}; a 429 pauses this job for Calendly's reset and tries again. */

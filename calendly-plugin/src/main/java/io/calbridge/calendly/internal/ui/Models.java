@@ -178,4 +178,31 @@ public final class Models {
             return s.toString();
         }
     }
+
+    /**
+     * A contact's Calendly meetings with what the caller may do to them; {@code refused} instead of
+     * all the rest when the caller may not see them.
+     *
+     * @param returnTo       where each form comes back (the host's contact page)
+     * @param actionBase     where the forms post: {@code {base}/contacts/{id}}
+     * @param refreshed      true right after a successful refresh from Calendly
+     * @param problem        why the refresh failed, or null
+     * @param linkProblem    why no link can be made now (reconnect, not connected), or null
+     * @param idempotencyKey this rendering's key for the link form: a resent form gets the same link
+     * @param link           the link just made, or null
+     */
+    public record ContactMeetings(String contactId, String returnTo, String actionBase, io.calbridge.calendly.Meetings meetings,
+                                  boolean refreshed, String problem, boolean mayCancel, boolean mayNoShow, boolean mayLink,
+                                  List<Map<String, Object>> eventTypes, String linkProblem, String idempotencyKey,
+                                  io.calbridge.calendly.SchedulingLink link, Ui.Notice notice, String refused) {
+        /** The host's page again, refreshed from Calendly, scrolled to this section. */
+        public String refreshUrl() {
+            return returnTo + (returnTo.contains("?") ? "&" : "?") + "cb_refresh=1#" + ContactMeetingsRoutes.ANCHOR;
+        }
+
+        static ContactMeetings refused(String why) {
+            return new ContactMeetings(null, null, null, null, false, null, false, false, false, List.of(), null, null,
+                    null, null, why);
+        }
+    }
 }

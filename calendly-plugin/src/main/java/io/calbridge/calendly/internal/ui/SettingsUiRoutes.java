@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.ui;
 
+import io.calbridge.calendly.ContactMeetingsUi;
 import io.calbridge.calendly.SettingsUi;
 import io.calbridge.calendly.internal.booking.BookingSettings;
 import io.calbridge.calendly.internal.booking.DryRun;
@@ -27,6 +28,7 @@ import io.calbridge.calendly.internal.privacy.AuditTrail;
 import io.calbridge.calendly.internal.webhook.WebhookLogPage;
 import io.calbridge.calendly.internal.webhook.WebhookLogQuery;
 import io.calbridge.calendly.internal.webhook.WebhookOperations;
+import io.calbridge.calendly.internal.writeback.WriteBackService;
 import io.calbridge.calendly.spi.HostCall;
 import io.calbridge.calendly.spi.HostSecurity;
 import io.calbridge.calendly.spi.HostSecurity.Caller;
@@ -88,10 +90,11 @@ public final class SettingsUiRoutes {
     private final Connections connections;
     private final Sync sync;
     private final AuditTrail audit;
+    private final ContactMeetingsRoutes contactMeetings;
 
     public SettingsUiRoutes(SettingsUi config, Access access, HostSecurity security, TenantDirectory tenants, SettingsApi api,
                             SettingsService settings, MappingService mappings, DryRun dryRun, WebhookOperations webhooks,
-                            Connections connections, Sync sync, AuditTrail audit) {
+                            Connections connections, Sync sync, AuditTrail audit, WriteBackService writeBack) {
         this.config = config;
         this.messages = new Messages(config.messages());
         this.access = access;
@@ -105,6 +108,13 @@ public final class SettingsUiRoutes {
         this.connections = connections;
         this.sync = sync;
         this.audit = audit;
+        this.contactMeetings = new ContactMeetingsRoutes(config.path(), messages, access, security, writeBack, this::zone,
+                (ctx, ui, body) -> document(ctx, ui, body), head(config.path(), config.stylesheets()));
+    }
+
+    /** The members' section of a contact's meetings, for the host's contact page. */
+    public ContactMeetingsUi contactMeetings() {
+        return contactMeetings;
     }
 
     public void register(RoutesConfig routes) {
@@ -125,6 +135,7 @@ public final class SettingsUiRoutes {
         routes.post(base + "/event-types/mapping/reset", ctx -> post(ctx, "event-types", this::resetMapping));
         routes.post(base + "/activity/replay", ctx -> post(ctx, "activity", this::replay));
         routes.post(base + "/activity/replay-dead", ctx -> post(ctx, "activity", this::replayDead));
+        contactMeetings.register(routes);
     }
 
     // ---- the request's frame -------------------------------------------------------------------
@@ -199,19 +210,25 @@ public final class SettingsUiRoutes {
 
     private void document(Context ctx, Ui ui, String body) {
         String title = ui.t("title");
-        StringBuilder head = new StringBuilder();
-        head.append("<link rel=\"stylesheet\" href=\"").append(escape(ui.asset("ui.css"))).append("\">\n");
-        for (String href : config.stylesheets()) {
-            head.append("<link rel=\"stylesheet\" href=\"").append(escape(href)).append("\">\n");
-        }
-        head.append("<script src=\"").append(escape(ui.asset("ui.js"))).append("\" defer></script>\n");
+        String head = head(config.path(), config.stylesheets());
         ctx.header("Cache-Control", "no-store");
         ctx.contentType("text/html; charset=utf-8");
         if (config.frame() != null) {
-            ctx.result(config.frame().page(ctx, title, head.toString(), body));
+            ctx.result(config.frame().page(ctx, title, head, body));
         } else {
-            ctx.result(render(out -> JtedocumentGenerated.render(out, null, ui, title, head.toString(), body)));
+            ctx.result(render(out -> JtedocumentGenerated.render(out, null, ui, title, head, body)));
         }
+    }
+
+    /** The UI's stylesheet, the host's, and the UI's script: for the document's head. */
+    static String head(String base, List<String> stylesheets) {
+        StringBuilder head = new StringBuilder();
+        head.append("<link rel=\"stylesheet\" href=\"").append(escape(base + "/assets/ui.css")).append("\">\n");
+        for (String href : stylesheets) {
+            head.append("<link rel=\"stylesheet\" href=\"").append(escape(href)).append("\">\n");
+        }
+        head.append("<script src=\"").append(escape(base + "/assets/ui.js")).append("\" defer></script>\n");
+        return head.toString();
     }
 
     /** The request of a section, or null when it was refused and {@link #failure} has answered. */
@@ -576,7 +593,7 @@ public final class SettingsUiRoutes {
         return text(ui, e);
     }
 
-    private static String render(Consumer<gg.jte.html.HtmlTemplateOutput> template) {
+    static String render(Consumer<gg.jte.html.HtmlTemplateOutput> template) {
         StringOutput out = new StringOutput();
         template.accept(new OwaspHtmlTemplateOutput(out));
         return out.toString();

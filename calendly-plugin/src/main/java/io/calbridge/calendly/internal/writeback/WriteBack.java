@@ -12,11 +12,13 @@ import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.oauth.TokenSource;
 import io.calbridge.calendly.internal.settings.Access;
+import io.calbridge.calendly.spi.Contacts;
 import io.calbridge.calendly.spi.HostSecurity;
 import io.calbridge.calendly.spi.HostSecurity.Caller;
 import io.javalin.config.RoutesConfig;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -24,7 +26,7 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * ContactPins pins = WriteBack.pins(clock);            // before Bookings: links attach bookings to contacts
- * var writeBack = WriteBack.create(db, calendly, tokens, security, access, clock);
+ * var writeBack = WriteBack.create(db, calendly, tokens, security, access, host.contacts(), sync::importMeetingsOf, clock);
  * writeBack.registerRoutes(routes, prefix);            // before the settings routes
  * writeBack.actions();                                 // the public CalendlyActions
  * }</pre>
@@ -38,14 +40,28 @@ public final class WriteBack {
         this.routes = new WriteBackRoutes(access, service);
     }
 
+    /**
+     * A person's meetings the plugin never received, brought in from Calendly's API by e-mail through
+     * one integration (the sync feature's import path); answers how many were applied.
+     */
+    @FunctionalInterface
+    public interface MissingMeetings {
+        int importFor(UUID integrationId, String email);
+    }
+
     public static WriteBack create(Db db, CalendlyClient calendly, TokenSource tokens, HostSecurity security, Access access,
-                                   Clock clock) {
-        return new WriteBack(new WriteBackService(db, calendly, tokens, security, clock), access);
+                                   Contacts contacts, MissingMeetings missing, Clock clock) {
+        return new WriteBack(new WriteBackService(db, calendly, tokens, security, contacts, missing, clock), access);
     }
 
     /** The booking hook: a booking made through a link sent to a contact attaches to that contact. */
     public static ContactPins pins(Clock clock) {
         return new LinkPins(clock);
+    }
+
+    /** The operations with the settings API's errors ({@code ApiException}), for the drop-in UI. */
+    public WriteBackService service() {
+        return service;
     }
 
     public void registerRoutes(RoutesConfig routesConfig, String prefix) {

@@ -12,11 +12,14 @@ import io.calbridge.calendly.internal.client.EventType;
 import io.calbridge.calendly.internal.client.Invitee;
 import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.oauth.NotConnectedException;
 import io.calbridge.calendly.internal.oauth.TokenSource;
 import io.calbridge.calendly.internal.writeback.Refusals.Need;
 import io.calbridge.calendly.internal.writeback.WriteBackStore.BookingRow;
 import io.calbridge.calendly.internal.writeback.WriteBackStore.IntegrationFacts;
 import io.calbridge.calendly.internal.writeback.WriteBackStore.LinkRow;
+import io.calbridge.calendly.spi.Contacts;
+import io.calbridge.calendly.spi.HostCall;
 import io.calbridge.calendly.spi.HostSecurity;
 import io.calbridge.calendly.spi.HostSecurity.Action;
 import io.calbridge.calendly.spi.HostSecurity.Caller;
@@ -57,15 +60,20 @@ public final class WriteBackService {
     private final CalendlyClient calendly;
     private final TokenSource tokens;
     private final HostSecurity security;
+    private final Contacts contacts;
+    private final WriteBack.MissingMeetings missing;
     private final Clock clock;
     private final WriteBackStore store = new WriteBackStore();
 
-    WriteBackService(Db db, CalendlyClient calendly, TokenSource tokens, HostSecurity security, Clock clock) {
+    WriteBackService(Db db, CalendlyClient calendly, TokenSource tokens, HostSecurity security, Contacts contacts,
+                     WriteBack.MissingMeetings missing, Clock clock) {
         this.db = Objects.requireNonNull(db, "db");
         // Someone is waiting for each answer: a 429 is answered, not slept on.
         this.calendly = Objects.requireNonNull(calendly, "calendly").impatient();
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.security = Objects.requireNonNull(security, "security");
+        this.contacts = Objects.requireNonNull(contacts, "contacts");
+        this.missing = Objects.requireNonNull(missing, "missing");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -237,6 +245,24 @@ public final class WriteBackService {
                 link.eventTypeUri(), link.createdAt(), link.usedAt());
     }
 
+    /**
+     * A link made earlier for this contact, as {@link #createLink} answered it (prefilled with the
+     * contact's e-mail as the host knows it): the drop-in UI shows it again after its redirect.
+     */
+    public Optional<SchedulingLink> link(Caller caller, String contactId, String linkId) {
+        permit(caller, Action.SEND_SCHEDULING_LINK);
+        Optional<UUID> id = uuid(linkId);
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        return db.tx(dsl -> store.link(dsl, id.get()))
+                .filter(l -> l.bookingUrl() != null && l.contactRef().equals(contactId))
+                .filter(l -> db.tx(dsl -> store.integration(dsl, caller.tenantId(), l.integrationId())).isPresent())
+                .map(l -> new SchedulingLink(l.id().toString(), url(l, null,
+                        contacts.email(HostCall.read(caller.tenantId()), contactId).orElse(null)), l.contactRef(),
+                        l.eventTypeUri(), l.createdAt(), l.usedAt()));
+    }
+
     /** Calendly's booking URL with the link's token as {@code utm_content}, and the prefill. */
     static String url(LinkRow link, String name, String email) {
         StringBuilder s = new StringBuilder(link.bookingUrl());
@@ -283,6 +309,9 @@ public final class WriteBackService {
     public Meetings meetings(Caller caller, String contactId, boolean refresh) {
         permit(caller, Action.VIEW_MEETINGS);
         String contact = required(contactId, "contact_id", 200);
+        if (refresh) {
+            importMissing(caller, contact);
+        }
         List<BookingRow> rows = db.tx(dsl -> store.bookingsOfContact(dsl, caller.tenantId(), contact));
         Map<UUID, Invitee> live = new HashMap<>();
         Instant refreshedAt = null;
@@ -328,6 +357,33 @@ public final class WriteBackService {
             (isUpcoming ? upcoming : past).add(m);
         }
         return new Meetings(upcoming, past, refreshedAt);
+    }
+
+    /**
+     * Meetings the plugin never received (a webhook lost, or from before the connection and outside
+     * the import): Calendly is asked for the contact's e-mail through each connected integration, and
+     * what is missing goes through the booking pipeline as an import would, so it attaches to the
+     * contact with its task and activity before the listing is read.
+     */
+    private void importMissing(Caller caller, String contact) {
+        String email = contacts.email(HostCall.read(caller.tenantId()), contact).map(String::strip).orElse("");
+        if (email.isEmpty() || email.indexOf('@') < 1 || email.length() > 320) {
+            return; // the host cannot name the contact's address: only the stored meetings are re-read
+        }
+        for (UUID id : db.tx(dsl -> store.liveIntegrations(dsl, caller.tenantId()))) {
+            IntegrationFacts i = db.tx(dsl -> store.integration(dsl, caller.tenantId(), id)).orElse(null);
+            if (i == null || !"CONNECTED".equals(i.status())) {
+                continue; // needs a reconnect: its stored meetings are still listed
+            }
+            Refusals.requireScope(i.scopes(), Need.READ_EVENTS);
+            try {
+                missing.importFor(id, email);
+            } catch (NotConnectedException e) {
+                // disconnected meanwhile
+            } catch (RuntimeException e) {
+                throw Refusals.of(e, Need.READ_EVENTS);
+            }
+        }
     }
 
     /** Upcoming soonest first, then the rest latest first. */

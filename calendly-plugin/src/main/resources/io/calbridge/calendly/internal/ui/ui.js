@@ -1,5 +1,6 @@
 // The Calendly settings UI works without this script. It only helps: a button shows that it is
-// working and cannot be pressed twice, and a disconnect asks first.
+// working and cannot be pressed twice, a disconnect or cancel asks first, and a scheduling link
+// gets a "copy" button (without the script the link is still there to select).
 (function () {
   'use strict';
   document.addEventListener('submit', function (ev) {
@@ -16,6 +17,25 @@
       button.setAttribute('aria-busy', 'true');
       if (busy) { button.setAttribute('data-label', button.textContent); button.textContent = busy; }
     }, 0);
+  });
+  document.querySelectorAll('.cb button[data-copy]').forEach(function (b) {
+    var field = document.getElementById(b.getAttribute('data-copy'));
+    if (!field) return;
+    b.hidden = false;
+    b.addEventListener('click', function () {
+      var copied = function () {
+        b.textContent = b.getAttribute('data-copied');
+        b.setAttribute('aria-live', 'polite');
+      };
+      field.select();
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(copied, function () {
+          if (document.execCommand('copy')) copied();
+        });
+      } else if (document.execCommand('copy')) {
+        copied();
+      }
+    });
   });
   // Back from the next page (bfcache): the buttons work again.
   window.addEventListener('pageshow', function () {

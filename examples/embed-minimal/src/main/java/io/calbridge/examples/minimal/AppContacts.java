@@ -83,6 +83,20 @@ final class AppContacts implements Contacts {
     }
 
     @Override
+    public Optional<String> email(HostCall call, String contactId) {
+        return tx.run(call, c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "select email from contacts where workspace_id = ? and id::text = ?")) {
+                s.setLong(1, HostCalls.workspace(call));
+                s.setString(2, contactId);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
     public void updateStatus(HostCall call, String contactId, String statusCode) {
         requireStage(statusCode);
         update(call, contactId, "update contacts set stage = ? where id = ? and workspace_id = ?", statusCode, null);

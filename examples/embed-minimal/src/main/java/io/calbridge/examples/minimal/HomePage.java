@@ -1,5 +1,7 @@
 package io.calbridge.examples.minimal;
 
+import io.calbridge.calendly.CalendlyPlugin;
+import io.calbridge.calendly.ContactMeetingsUi;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
@@ -17,8 +19,10 @@ import javax.sql.DataSource;
 
 /**
  * The app's own pages and API, which existed before the plugin: a home page with the workspace's
- * contacts, tasks and notes, a login form, and {@code GET /api/contacts}. The only Calendly part is a
- * link to the plugin's settings UI ({@code /calendly}).
+ * contacts, tasks and notes, a login form, and {@code GET /api/contacts}. The Calendly parts are a
+ * link to the plugin's settings UI ({@code /calendly}) and, on a contact's page
+ * ({@code /contacts/{id}}), the plugin's section of that contact's Calendly meetings
+ * ({@link ContactMeetingsUi}: cancel, no-shows, single-use links), mounted with two lines.
  */
 final class HomePage {
     private final Users users;
@@ -31,6 +35,7 @@ final class HomePage {
 
     void register(RoutesConfig routes) {
         routes.get("/", this::home);
+        routes.get("/contacts/{id}", this::contact);
         routes.post("/login", ctx -> {
             String token = ctx.formParam("token");
             if (users.byToken(token).isEmpty()) {
@@ -77,11 +82,40 @@ final class HomePage {
                 """);
         html.append(table("Contacts", rows("select email, name, stage, tags::text as tags from contacts where workspace_id = ? order by id",
                 user.workspaceId())));
+        List<Map<String, Object>> contacts = rows("select id, name, email from contacts where workspace_id = ? order by id",
+                user.workspaceId());
+        if (!contacts.isEmpty()) {
+            html.append("<ul id=\"contact-pages\">");
+            contacts.forEach(c -> html.append("<li><a href=\"/contacts/").append(c.get("id")).append("\">")
+                    .append(esc(String.valueOf(c.get("name") == null ? c.get("email") : c.get("name")))).append("</a></li>"));
+            html.append("</ul>");
+        }
         html.append(table("Tasks", rows("select title, due_at::text as due, state from tasks where workspace_id = ? order by id",
                 user.workspaceId())));
         html.append(table("Notes", rows("select occurred_at::text as at, kind, body from notes where workspace_id = ? order by id desc limit 50",
                 user.workspaceId())));
         ctx.html(page(html.toString()));
+    }
+
+    /** A contact's page: the app's facts, then the plugin's Calendly section (its forms come back here). */
+    private void contact(Context ctx) {
+        Users.User user = users.current(ctx).orElse(null);
+        if (user == null) {
+            ctx.redirect("/", HttpStatus.SEE_OTHER);
+            return;
+        }
+        String id = ctx.pathParam("id");
+        Map<String, Object> contact = rows("select id::text as id, name, email, stage from contacts where workspace_id = ? order by id",
+                user.workspaceId()).stream().filter(c -> c.get("id").equals(id)).findFirst().orElse(null);
+        if (contact == null) {
+            ctx.status(HttpStatus.NOT_FOUND).html(page("<p>No such contact.</p>"));
+            return;
+        }
+        ContactMeetingsUi calendly = ctx.appData(CalendlyPlugin.CONTACT_MEETINGS_UI);
+        String body = "<p><a href=\"/\">Back</a></p><h1>" + esc(String.valueOf(contact.get("name"))) + "</h1><p>"
+                + esc(String.valueOf(contact.get("email"))) + " · " + esc(String.valueOf(contact.get("stage"))) + "</p>"
+                + calendly.render(ctx, id, "/contacts/" + id);
+        ctx.html(page(calendly.head(), body));
     }
 
     private List<Map<String, Object>> rows(String sql, long workspaceId) {
@@ -120,8 +154,12 @@ final class HomePage {
     }
 
     private static String page(String body) {
+        return page("", body);
+    }
+
+    private static String page(String head, String body) {
         return "<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content=\"width=device-width, initial-scale=1\">"
-                + "<title>embed-minimal</title><body style=\"font-family:sans-serif\">" + body + "</body></html>";
+                + "<title>embed-minimal</title>" + head + "<body style=\"font-family:sans-serif\">" + body + "</body></html>";
     }
 
     static String esc(String s) {

@@ -35,7 +35,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * embed-minimal's whole Calendly page is the plugin's settings UI, mounted by one line
  * ({@code c.settingsUi = SettingsUi.at("/calendly")}). In headless Chromium an admin signs in,
  * opens it, connects Calendly with a personal access token, books a meeting on the sandbox's
- * booking page and finds the contact on the app's home page. The UI keeps its own colours here (the
+ * booking page, finds the contact on the app's home page and marks a no-show in the plugin's
+ * meetings section on the contact's page. The UI keeps its own colours here (the
  * app sets no theme): tenant-host's browser test shows a host theme changing them. Skipped, saying
  * what to install, where Chromium is missing.
  */
@@ -137,6 +138,21 @@ class EmbedMinimalBrowserTest {
                 });
         assertTrue(b.getPageSource().contains("jane@example.com"));
         chromium.screenshot("embed-minimal-home-with-contact");
+
+        // The contact's page mounts the plugin's meetings section; the admin marks a no-show there and
+        // comes back to the same page with the result.
+        b.findElement(By.cssSelector("#contact-pages a")).click();
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#calendly-contact #cb-upcoming tr[data-meeting-id]")));
+        assertTrue(row.getText().contains("Intro call"), row.getText());
+        String contactPage = b.getCurrentUrl();
+        row.findElement(By.cssSelector("form.cb-no-show button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cb-contact-result"),
+                "Marked as a no-show in Calendly."));
+        assertTrue(b.getCurrentUrl().startsWith(contactPage), b.getCurrentUrl());
+        assertFalse(chromium.scrollsSideways(), chromium.widths());
+        assertEquals(List.of(), chromium.axe());
+        chromium.screenshot("embed-minimal-contact-meetings");
 
         // The activity section shows the delivery, processed.
         b.get(base + "/calendly/activity");
