@@ -5,6 +5,7 @@ import io.calbridge.calendly.internal.client.CalendlyApiException;
 import io.calbridge.calendly.internal.client.CalendlyClient;
 import io.calbridge.calendly.internal.client.NewWebhookSubscription;
 import io.calbridge.calendly.internal.client.WebhookSubscription;
+import io.calbridge.calendly.internal.cluster.Invalidations;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,9 +69,11 @@ public final class SubscriptionManager {
     private final OAuthSettings settings;
     private final Clock clock;
     private final Consumer<UUID> keysChanged;
+    private final Invalidations invalidations;
 
     SubscriptionManager(Db db, IntegrationStore store, SecretBox box, CalendlyClient calendly, TokenSource tokens,
-                        OAuthSettings settings, Consumer<UUID> keysChanged, Clock clock) {
+                        OAuthSettings settings, Consumer<UUID> keysChanged, Invalidations invalidations, Clock clock) {
+        this.invalidations = invalidations;
         this.db = db;
         this.store = store;
         this.box = box;
@@ -227,8 +231,8 @@ public final class SubscriptionManager {
                 || !row.previousSigningKeyUntil().isAfter(now);
         if (previousSlotFree) {
             // Calendly may deliver before we store the key as current: let it verify already.
-            boolean staged = db.tx(dsl -> store.stageSigningKey(dsl, row.id(),
-                    box.seal(row.tenantId(), Purpose.PREVIOUS_SIGNING_KEY, row.id(), key), now.plus(PREVIOUS_KEY_GRACE)));
+            boolean staged = db.tx(dsl -> announced(dsl, row.id(), store.stageSigningKey(dsl, row.id(),
+                    box.seal(row.tenantId(), Purpose.PREVIOUS_SIGNING_KEY, row.id(), key), now.plus(PREVIOUS_KEY_GRACE))));
             if (!staged) {
                 return status(row, "none", "the integration was disconnected meanwhile");
             }
@@ -321,8 +325,8 @@ public final class SubscriptionManager {
         }
         byte[] prev = previous;
         Instant until = previousUntil;
-        boolean kept = db.tx(dsl -> store.storeSubscription(dsl, row.id(), created.uri(), created.scope(),
-                created.state() == null ? "active" : created.state(), current, prev, until, replaced, now));
+        boolean kept = db.tx(dsl -> announced(dsl, row.id(), store.storeSubscription(dsl, row.id(), created.uri(),
+                created.scope(), created.state() == null ? "active" : created.state(), current, prev, until, replaced, now)));
         if (!kept) {
             // Disconnected (or its tenant forgotten) while we talked to Calendly: leave nothing behind there.
             log.info("Calendly integration {} was disconnected while its subscription was set up; deleting {}",
@@ -335,6 +339,17 @@ public final class SubscriptionManager {
                 row.id());
         return new SubscriptionStatus(row.id(), created.uri(), created.scope(),
                 created.state() == null ? "active" : created.state(), created.callbackUrl(), null);
+    }
+
+    /**
+     * Other nodes keep an integration's signing keys cached for long (the webhook lookup): a changed
+     * key reaches them by NOTIFY when the change commits, or the replaced key would verify past its grace.
+     */
+    private boolean announced(DSLContext dsl, UUID id, boolean changed) {
+        if (changed) {
+            invalidations.integrationChanged(dsl, id);
+        }
+        return changed;
     }
 
     /** Subscriptions at Calendly whose URL is this integration's (any host or prefix we may have used). */

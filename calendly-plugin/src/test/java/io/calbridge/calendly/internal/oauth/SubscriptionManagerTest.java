@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.client.WebhookSubscription;
+import io.calbridge.calendly.internal.cluster.CacheInvalidation;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
 import io.calbridge.sandbox.BookingRequest;
@@ -152,6 +153,50 @@ class SubscriptionManagerTest {
         assertNotEquals(before.subscriptionUri(), after.subscriptionUri());
         assertEquals("active", kit.sb.subscriptionState(after.subscriptionUri()).orElse("missing"));
         assertEquals(before.subscriptionCheckedAt(), after.subscriptionGapStartedAt());
+    }
+
+    @Test
+    void aRecreatedSubscriptionsNewSigningKey_isAnnouncedToEveryNode() throws Exception {
+        Connected c = connect("t-announced", Plan.STANDARD, Role.OWNER);
+        IntegrationRow before = kit.node.row(c.id());
+        List<UUID> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CacheInvalidation otherNode = CacheInvalidation.create(kit.node.db);
+        otherNode.subscribe(new CacheInvalidation.Handler() {
+            @Override
+            public void tenantChanged(String tenantId) {
+            }
+
+            @Override
+            public void integrationChanged(UUID integrationId) {
+                heard.add(integrationId);
+            }
+
+            @Override
+            public void everythingChanged() {
+            }
+        });
+        otherNode.start();
+        try {
+            awaitTrue(otherNode::trusted);
+            kit.node.api(c.id()).deleteWebhookSubscription(before.subscriptionUri());
+            kit.clock.advance(Duration.ofMinutes(10));
+
+            kit.node.subscriptions().checkAll();
+
+            // The webhook lookup of the other node keeps the old key as current for up to an hour otherwise.
+            assertNotEquals(before.subscriptionUri(), kit.node.row(c.id()).subscriptionUri());
+            awaitTrue(() -> heard.contains(c.id()));
+        } finally {
+            otherNode.stop();
+        }
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < end, "not within 10 s");
+            Thread.sleep(20);
+        }
     }
 
     @Test

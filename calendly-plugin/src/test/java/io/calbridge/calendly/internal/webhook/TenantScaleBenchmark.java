@@ -123,8 +123,8 @@ class TenantScaleBenchmark {
             System.out.printf("%-40s %14s %14.0f  (goal < 20,480)%n", "heap per tenant (bytes)", "", perTenant);
             System.out.printf("%-40s %14s %14s%n", "data-key cache hit rate", hitRate(s.keyring().dataKeyCacheStats()),
                     hitRate(l.keyring().dataKeyCacheStats()));
-            System.out.printf("%-40s %14s %14s%n", "integration lookup cache hit rate", hitRate(s.webhooks().directoryStats()),
-                    hitRate(l.webhooks().directoryStats()));
+            System.out.printf("%-40s %14s %14s%n", "integration lookup cache hit rate", hitRate(s.webhooks().directoryLookups()),
+                    hitRate(l.webhooks().directoryLookups()));
             double perTenantInterval = LARGE / largeMean;
             System.out.printf("a tenant of %d receives a delivery every %.1f s at this rate; the lookup cache keeps an entry"
                     + " 10 s%n", LARGE, perTenantInterval);
@@ -266,6 +266,10 @@ class TenantScaleBenchmark {
             Thread.sleep(200);
         }
         return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    private static String hitRate(IntegrationDirectory.Lookups lookups) {
+        return String.format("%.4f (%d/%d)", lookups.hitRate(), lookups.hits(), lookups.hits() + lookups.misses());
     }
 
     private static String hitRate(CacheStats stats) {
