@@ -59,6 +59,7 @@ public final class SubscriptionManager {
     /** How long a replaced signing key keeps verifying (deliveries signed just before a swap). */
     public static final Duration PREVIOUS_KEY_GRACE = Duration.ofHours(1);
     static final Duration LEASE = Duration.ofMinutes(2);
+    static final int CHECK_BATCH = 1000;
     static final String PAID_PLAN_NEEDED = "webhooks need a paid Calendly plan (Standard or higher)";
 
     private final Db db;
@@ -119,26 +120,47 @@ public final class SubscriptionManager {
 
     /**
      * The periodic check: every connected integration not checked within half the check interval
-     * is {@link #ensure ensured}. Safe to run on every node at once. Returns how many were checked.
+     * is {@link #ensure ensured}, read in batches of {@link #CHECK_BATCH} until none is left (one
+     * batch a round would check 10,000 integrations only every tenth round). Safe to run on every
+     * node at once. Returns how many were checked.
      */
     public int checkAll() {
+        return checkAll(CHECK_BATCH);
+    }
+
+    int checkAll(int batch) {
         Instant now = clock.instant();
         Duration interval = settings.subscriptionCheckInterval().isZero()
                 ? Duration.ZERO : settings.subscriptionCheckInterval().dividedBy(2);
         int checked = 0;
-        for (UUID id : store.dueForSubscriptionCheck(db.dsl(), now.minus(interval).plusMillis(1), 1000)) {
-            try {
-                ensure(id);
-                checked++;
-            } catch (ReauthorizationRequiredException | NotConnectedException e) {
-                // Nothing to check without a token; the status already says why.
-            } catch (RuntimeException e) {
-                log.warn("Checking the webhook subscription of Calendly integration {} failed: {}", id, e.getMessage());
-                db.txRun(dsl -> store.recordSubscriptionCheck(dsl, id, null,
-                        "checking the subscription failed: " + e.getMessage(), clock.instant()));
+        // In id order, so one that stays due (no token, another node's lease) is tried once a round.
+        UUID after = null;
+        while (true) {
+            List<UUID> due = store.dueForSubscriptionCheck(db.dsl(), now.minus(interval).plusMillis(1), batch, after);
+            if (due.isEmpty()) {
+                return checked;
             }
+            for (UUID id : due) {
+                if (check(id)) {
+                    checked++;
+                }
+            }
+            after = due.get(due.size() - 1);
         }
-        return checked;
+    }
+
+    private boolean check(UUID id) {
+        try {
+            ensure(id);
+            return true;
+        } catch (ReauthorizationRequiredException | NotConnectedException e) {
+            return false; // nothing to check without a token; the status already says why
+        } catch (RuntimeException e) {
+            log.warn("Checking the webhook subscription of Calendly integration {} failed: {}", id, e.getMessage());
+            db.txRun(dsl -> store.recordSubscriptionCheck(dsl, id, null,
+                    "checking the subscription failed: " + e.getMessage(), clock.instant()));
+            return false;
+        }
     }
 
     private SubscriptionStatus reconcile(IntegrationRow row, CalendlyApi api) {

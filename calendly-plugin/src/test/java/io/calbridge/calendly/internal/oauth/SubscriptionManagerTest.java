@@ -200,6 +200,23 @@ class SubscriptionManagerTest {
     }
 
     @Test
+    void aRoundChecksEveryDueIntegration_inBatches_notOneBatch() {
+        for (int i = 0; i < 3; i++) {
+            connect("t-batch-" + i, Plan.STANDARD, Role.OWNER);
+        }
+        var dsl = kit.node.db.dsl();
+        int connected = dsl.fetchCount(CALENDLY_INTEGRATION, CALENDLY_INTEGRATION.STATUS.eq("CONNECTED"));
+        kit.clock.advance(Duration.ofHours(1)); // every integration is due
+
+        int checked = kit.node.subscriptions().checkAll(2);
+
+        assertTrue(checked >= 3, "checked " + checked + " of " + connected);
+        assertEquals(0, dsl.fetchCount(CALENDLY_INTEGRATION, CALENDLY_INTEGRATION.STATUS.eq("CONNECTED")
+                .and(CALENDLY_INTEGRATION.SUBSCRIPTION_CHECKED_AT.lt(kit.clock.instant().minus(Duration.ofMinutes(1))
+                        .atOffset(java.time.ZoneOffset.UTC)))), "none left unchecked");
+    }
+
+    @Test
     void aHealthySubscription_isOnlyChecked() {
         Connected c = connect("t-healthy", Plan.STANDARD, Role.OWNER);
         IntegrationRow before = kit.node.row(c.id());
