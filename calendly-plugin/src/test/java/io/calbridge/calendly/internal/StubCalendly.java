@@ -18,6 +18,7 @@ import io.calbridge.calendly.internal.settings.Access;
 import io.calbridge.calendly.internal.sync.OneBookingPerInvitee;
 import io.calbridge.calendly.internal.sync.Sync;
 import io.calbridge.calendly.internal.sync.SyncOptions;
+import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -156,7 +157,7 @@ final class StubCalendly implements AutoCloseable {
                     while ((i = next.getAndIncrement()) < count) {
                         UUID id = UUID.randomUUID();
                         String tenant = "checks-tenant-" + i;
-                        String token = "tok" + id.toString().replace("-", "");
+                        String token = WebhookPathTokens.newToken();
                         String org = base() + "/organizations/" + id;
                         tokens.put(org, token);
                         db.dsl().insertInto(CALENDLY_INTEGRATION)
@@ -164,7 +165,8 @@ final class StubCalendly implements AutoCloseable {
                                 .set(CALENDLY_INTEGRATION.TENANT_ID, tenant)
                                 .set(CALENDLY_INTEGRATION.CONNECTION_MODE, "PERSONAL_TOKEN")
                                 .set(CALENDLY_INTEGRATION.STATUS, "CONNECTED")
-                                .set(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN, token)
+                                .set(WebhookPathTokens.columns(token,
+                                    keyring.seal(tenant, Purpose.WEBHOOK_PATH_TOKEN, id, Secret.of(token))))
                                 .set(CALENDLY_INTEGRATION.CALENDLY_USER_URI, base() + "/users/" + id)
                                 .set(CALENDLY_INTEGRATION.CALENDLY_ORGANIZATION_URI, org)
                                 .set(CALENDLY_INTEGRATION.ACCESS_TOKEN_ENC,

@@ -26,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the integration a delivery is for and opens its signing keys. Lookups by path token are
- * cached, so a delivery costs no database round trip before the insert; whether the integration is
+ * Finds the integration a delivery is for and opens its signing keys. Lookups by the path token's
+ * SHA-256 (never the token: neither the database nor this cache holds it in clear) are cached, so a delivery costs no database round trip before the insert; whether the integration is
  * still connected is checked again by the insert itself.
  *
  * <p>How long an entry is used, by the plugin's clock: a live integration's for {@link #HEARD_TTL}
@@ -71,7 +71,7 @@ final class IntegrationDirectory {
     private final Clock clock;
     private final Duration unheardTtl;
     private final BooleanSupplier cachesTrusted;
-    private final LoadingCache<String, Entry> byToken;
+    private final LoadingCache<PathTokenHash, Entry> byToken;
     /** Entries found in the cache but past their lifetime: loaded again, and counted as misses. */
     private final LongAdder expiredHits = new LongAdder();
     /** Counts evictions, so a load that raced one is kept only for the short lifetime. */
@@ -92,7 +92,7 @@ final class IntegrationDirectory {
     }
 
     /** The live (not disconnected) integration behind a path token. */
-    Entry byToken(String token) {
+    Entry byToken(PathTokenHash token) {
         Entry entry = byToken.get(token);
         if (usableUntil(entry).isAfter(clock.instant())) {
             return entry;
@@ -109,7 +109,7 @@ final class IntegrationDirectory {
     }
 
     /** Reloads a token's entry unless it was loaded very recently; for a key that may have rotated. */
-    Optional<Entry> reloadIfOlderThanASecond(String token, Entry seen) {
+    Optional<Entry> reloadIfOlderThanASecond(PathTokenHash token, Entry seen) {
         if (seen.loadedAt().plus(RELOAD_ON_MISMATCH_AFTER).isAfter(clock.instant())) {
             return Optional.empty();
         }
@@ -148,11 +148,11 @@ final class IntegrationDirectory {
         byToken.invalidateAll();
     }
 
-    private Entry load(String token) {
+    private Entry load(PathTokenHash token) {
         long evictionsBefore = evictions.get();
         boolean trustedBefore = cachesTrusted.getAsBoolean();
         CalendlyIntegrationRecord row = db.dsl().selectFrom(CALENDLY_INTEGRATION)
-                .where(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN.eq(token))
+                .where(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN_SHA256.eq(token.bytes()))
                 .fetchOne();
         if (row == null) {
             return new Entry(Optional.empty(), clock.instant(), null, null, false);
