@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and minute (the limit is 500 per user and minute on paid plans; the sweep's background budget 250).
  * So that it ends within minutes, only {@code bench.due} (1,000) of the large side's integrations are
  * due, checked and swept, among all of them; the wall time of a whole round is that per integration
- * times their number ({@code -Dbench.due=10000} runs the whole round: about 12 minutes at load 22).
+ * times their number ({@code -Dbench.due=10000} runs the whole round: about 25 minutes at load 25).
  * Run:
  * {@code mvn -Pbenchmark -pl calendly-plugin -am verify -Dtest=IntegrationChecksBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
  * ({@code -Dbench.integrations=N} for the large side).
@@ -47,6 +47,9 @@ class IntegrationChecksBenchmark {
     static final TestDatabase small = TestDatabase.migratedBy(CalendlySchema::migrate);
     @RegisterExtension
     static final TestDatabase large = TestDatabase.migratedBy(CalendlySchema::migrate);
+    /** A first small run only warms the JVM (class loading, JIT), which no side should pay alone. */
+    @RegisterExtension
+    static final TestDatabase warmUp = TestDatabase.migratedBy(CalendlySchema::migrate);
 
     static final int SMALL = 20;
     static final int LARGE = Integer.getInteger("bench.integrations", 10_000);
@@ -62,6 +65,7 @@ class IntegrationChecksBenchmark {
     @Test
     void subscriptionChecksAndSweepsOverTenThousandIntegrations() throws Exception {
         try (StubCalendly stub = new StubCalendly()) {
+            run(warmUp, SMALL, SMALL, stub);
             Figures s = run(small, SMALL, SMALL, stub);
             Figures l = run(large, LARGE, Math.min(DUE, LARGE), stub);
             int n = l.due();
