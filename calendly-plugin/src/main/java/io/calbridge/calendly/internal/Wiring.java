@@ -231,7 +231,7 @@ public final class Wiring {
         this.webhooks = Webhooks.create(db, keyring, personal, privacy.guard(pipeline), settings.webhooks(), meters, settings.clock(),
                 notifyHost(settings.host().notifications()));
         this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings.oauth(),
-                reauthorization, adminCaller(access), id -> webhooks.integrationChanged(), invalidation, meters,
+                reauthorization, adminCaller(access), webhooks::integrationChanged, invalidation, meters,
                 settings.clock());
         this.sync = Sync.create(db, pipeline, calendly, connections.tokens(), access, settings.sync(), meters,
                 settings.clock());
@@ -250,21 +250,21 @@ public final class Wiring {
             @Override
             public void tenantChanged(String tenantId) {
                 keyring.evictTenant(tenantId);
-                webhooks.integrationChanged();
+                webhooks.tenantChanged(tenantId);
                 settingsApi.cachesChanged();
             }
 
             @Override
             public void integrationChanged(UUID integrationId) {
                 connections.tokens().invalidate(integrationId);
-                webhooks.integrationChanged();
+                webhooks.integrationChanged(integrationId);
                 settingsApi.cachesChanged();
             }
 
             @Override
             public void everythingChanged() {
                 keyring.evictAll();
-                webhooks.integrationChanged();
+                webhooks.everythingChanged();
                 settingsApi.cachesChanged();
             }
         });
@@ -274,7 +274,7 @@ public final class Wiring {
     ForgottenTenant forgetTenant(String tenantId) {
         ConnectionService.TenantCleanup cleanup = connections.connections().forgetTenant(tenantId, keyring::forgetTenant);
         keyring.evictTenant(tenantId);
-        webhooks.integrationChanged();
+        webhooks.tenantChanged(tenantId);
         settingsApi.cachesChanged();
         ForgottenTenant result = new ForgottenTenant(tenantId, cleanup.integrationsDisconnected(),
                 cleanup.subscriptionsDeleted(), cleanup.problems());

@@ -374,6 +374,14 @@ public final class TenantKeyring implements SecretBox {
         forgetTenant(tenantId, dsl -> { });
     }
 
+    /**
+     * Whether this node hears every other node's cache invalidations now, so caches of what they
+     * announce may be read (the webhook receive path's integration lookup asks too).
+     */
+    public boolean cachesTrusted() {
+        return cachesTrusted.getAsBoolean();
+    }
+
     /** Drops every cached data key and access token of this node (another node changed something). */
     public void evictAll() {
         dataKeys.invalidateAll();

@@ -45,7 +45,8 @@ public final class Connections {
     /**
      * @param integrationChanged told after an integration's keys or status changed on this node
      *                           (connect, disconnect, new signing key), so caches elsewhere can drop it
-     * @param invalidations      how a disconnect or a forgotten tenant reaches every node's caches, in the
+     * @param invalidations      how a disconnect, a reconnect, a new subscription signing key or a forgotten
+     *                           tenant reaches every node's caches, in the
      *                           transaction that makes the change ({@link Invalidations#NONE} on one node)
      * @param metrics            where the token refresh counter goes
      */
@@ -58,7 +59,7 @@ public final class Connections {
         TokenRefresher tokens = new TokenRefresher(db, store, box, calendly.impatient().oauth(), settings, listener,
                 tokenCache, new TokenMetrics(metrics), clock);
         SubscriptionManager subscriptions = new SubscriptionManager(db, store, box, calendly, tokens, settings,
-                integrationChanged, clock);
+                integrationChanged, invalidations, clock);
         ConnectionService connections = new ConnectionService(db, store, new StateStore(), box, calendly, tokens,
                 subscriptions, settings, integrationChanged, invalidations, clock);
         return new Connections(tokens, subscriptions, connections,

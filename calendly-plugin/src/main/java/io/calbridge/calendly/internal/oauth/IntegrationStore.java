@@ -341,11 +341,13 @@ final class IntegrationStore {
     }
 
     /** Connected integrations whose subscription was not checked since {@code checkedBefore}. */
-    List<UUID> dueForSubscriptionCheck(DSLContext dsl, Instant checkedBefore, int limit) {
+    /** Integrations due for a subscription check, in id order after {@code after} (null: from the start). */
+    List<UUID> dueForSubscriptionCheck(DSLContext dsl, Instant checkedBefore, int limit, UUID after) {
         return dsl.select(I.ID).from(I)
                 .where(I.STATUS.eq(IntegrationStatus.CONNECTED.name())
-                        .and(I.SUBSCRIPTION_CHECKED_AT.isNull().or(I.SUBSCRIPTION_CHECKED_AT.lt(ts(checkedBefore)))))
-                .orderBy(I.SUBSCRIPTION_CHECKED_AT.asc().nullsFirst())
+                        .and(I.SUBSCRIPTION_CHECKED_AT.isNull().or(I.SUBSCRIPTION_CHECKED_AT.lt(ts(checkedBefore))))
+                        .and(after == null ? DSL.trueCondition() : I.ID.gt(after)))
+                .orderBy(I.ID)
                 .limit(limit)
                 .fetch(r -> r.value1());
     }

@@ -5,6 +5,7 @@ import io.calbridge.calendly.internal.client.CalendlyApiException;
 import io.calbridge.calendly.internal.client.CalendlyClient;
 import io.calbridge.calendly.internal.client.NewWebhookSubscription;
 import io.calbridge.calendly.internal.client.WebhookSubscription;
+import io.calbridge.calendly.internal.cluster.Invalidations;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +63,7 @@ public final class SubscriptionManager {
     /** How long a replaced signing key keeps verifying (deliveries signed just before a swap). */
     public static final Duration PREVIOUS_KEY_GRACE = Duration.ofHours(1);
     static final Duration LEASE = Duration.ofMinutes(2);
+    static final int CHECK_BATCH = 1000;
     static final String PAID_PLAN_NEEDED = "webhooks need a paid Calendly plan (Standard or higher)";
 
     private final Db db;
@@ -71,9 +74,11 @@ public final class SubscriptionManager {
     private final OAuthSettings settings;
     private final Clock clock;
     private final Consumer<UUID> keysChanged;
+    private final Invalidations invalidations;
 
     SubscriptionManager(Db db, IntegrationStore store, SecretBox box, CalendlyClient calendly, TokenSource tokens,
-                        OAuthSettings settings, Consumer<UUID> keysChanged, Clock clock) {
+                        OAuthSettings settings, Consumer<UUID> keysChanged, Invalidations invalidations, Clock clock) {
+        this.invalidations = invalidations;
         this.db = db;
         this.store = store;
         this.box = box;
@@ -119,26 +124,47 @@ public final class SubscriptionManager {
 
     /**
      * The periodic check: every connected integration not checked within half the check interval
-     * is {@link #ensure ensured}. Safe to run on every node at once. Returns how many were checked.
+     * is {@link #ensure ensured}, read in batches of {@link #CHECK_BATCH} until none is left (one
+     * batch a round would check 10,000 integrations only every tenth round). Safe to run on every
+     * node at once. Returns how many were checked.
      */
     public int checkAll() {
+        return checkAll(CHECK_BATCH);
+    }
+
+    int checkAll(int batch) {
         Instant now = clock.instant();
         Duration interval = settings.subscriptionCheckInterval().isZero()
                 ? Duration.ZERO : settings.subscriptionCheckInterval().dividedBy(2);
         int checked = 0;
-        for (UUID id : store.dueForSubscriptionCheck(db.dsl(), now.minus(interval).plusMillis(1), 1000)) {
-            try {
-                ensure(id);
-                checked++;
-            } catch (ReauthorizationRequiredException | NotConnectedException e) {
-                // Nothing to check without a token; the status already says why.
-            } catch (RuntimeException e) {
-                log.warn("Checking the webhook subscription of Calendly integration {} failed: {}", id, e.getMessage());
-                db.txRun(dsl -> store.recordSubscriptionCheck(dsl, id, null,
-                        "checking the subscription failed: " + e.getMessage(), clock.instant()));
+        // In id order, so one that stays due (no token, another node's lease) is tried once a round.
+        UUID after = null;
+        while (true) {
+            List<UUID> due = store.dueForSubscriptionCheck(db.dsl(), now.minus(interval).plusMillis(1), batch, after);
+            if (due.isEmpty()) {
+                return checked;
             }
+            for (UUID id : due) {
+                if (check(id)) {
+                    checked++;
+                }
+            }
+            after = due.get(due.size() - 1);
         }
-        return checked;
+    }
+
+    private boolean check(UUID id) {
+        try {
+            ensure(id);
+            return true;
+        } catch (ReauthorizationRequiredException | NotConnectedException e) {
+            return false; // nothing to check without a token; the status already says why
+        } catch (RuntimeException e) {
+            log.warn("Checking the webhook subscription of Calendly integration {} failed: {}", id, e.getMessage());
+            db.txRun(dsl -> store.recordSubscriptionCheck(dsl, id, null,
+                    "checking the subscription failed: " + e.getMessage(), clock.instant()));
+            return false;
+        }
     }
 
     private SubscriptionStatus reconcile(IntegrationRow row, CalendlyApi api) {
@@ -236,8 +262,8 @@ public final class SubscriptionManager {
                 || !row.previousSigningKeyUntil().isAfter(now);
         if (previousSlotFree) {
             // Calendly may deliver before we store the key as current: let it verify already.
-            boolean staged = db.tx(dsl -> store.stageSigningKey(dsl, row.id(),
-                    box.seal(row.tenantId(), Purpose.PREVIOUS_SIGNING_KEY, row.id(), key), now.plus(PREVIOUS_KEY_GRACE)));
+            boolean staged = db.tx(dsl -> announced(dsl, row.id(), store.stageSigningKey(dsl, row.id(),
+                    box.seal(row.tenantId(), Purpose.PREVIOUS_SIGNING_KEY, row.id(), key), now.plus(PREVIOUS_KEY_GRACE))));
             if (!staged) {
                 return status(row, "none", "the integration was disconnected meanwhile");
             }
@@ -330,8 +356,8 @@ public final class SubscriptionManager {
         }
         byte[] prev = previous;
         Instant until = previousUntil;
-        boolean kept = db.tx(dsl -> store.storeSubscription(dsl, row.id(), created.uri(), created.scope(),
-                created.state() == null ? "active" : created.state(), current, prev, until, replaced, now));
+        boolean kept = db.tx(dsl -> announced(dsl, row.id(), store.storeSubscription(dsl, row.id(), created.uri(),
+                created.scope(), created.state() == null ? "active" : created.state(), current, prev, until, replaced, now)));
         if (!kept) {
             // Disconnected (or its tenant forgotten) while we talked to Calendly: leave nothing behind there.
             log.info("Calendly integration {} was disconnected while its subscription was set up; deleting {}",
@@ -344,6 +370,17 @@ public final class SubscriptionManager {
                 row.id());
         return new SubscriptionStatus(row.id(), created.uri(), created.scope(),
                 created.state() == null ? "active" : created.state(), created.callbackUrl(), null);
+    }
+
+    /**
+     * Other nodes keep an integration's signing keys cached for long (the webhook lookup): a changed
+     * key reaches them by NOTIFY when the change commits, or the replaced key would verify past its grace.
+     */
+    private boolean announced(DSLContext dsl, UUID id, boolean changed) {
+        if (changed) {
+            invalidations.integrationChanged(dsl, id);
+        }
+        return changed;
     }
 
     /**

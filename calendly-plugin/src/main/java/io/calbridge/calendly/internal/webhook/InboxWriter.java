@@ -2,7 +2,7 @@ package io.calbridge.calendly.internal.webhook;
 
 import io.calbridge.calendly.internal.common.Db;
 import java.time.Duration;
-import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeoutException;
@@ -109,18 +109,18 @@ final class InboxWriter {
     }
 
     private Result write(WebhookInbox.NewDelivery delivery, Duration timeout) throws TimeoutException {
-        List<WebhookInbox.Inserted> inserted;
+        Optional<WebhookInbox.Inserted> inserted;
         try {
-            inserted = inbox.insertNew(db.dsl(), List.of(delivery), timeout);
+            inserted = inbox.insertOne(db.dsl(), delivery, timeout);
         } catch (WebhookInbox.QueryTimedOut e) {
             throw new TimeoutException(e.getMessage());
         } catch (RuntimeException e) {
             circuit.failed(e);
             throw e;
         }
-        lastDelivery.delivered(List.of(delivery.integrationId()));
-        if (!inserted.isEmpty()) {
-            WebhookInbox.Inserted row = inserted.get(0);
+        lastDelivery.delivered(delivery.integrationId());
+        if (inserted.isPresent()) {
+            WebhookInbox.Inserted row = inserted.get();
             if (row.pending()) {
                 onPending.run();
             }

@@ -4,6 +4,7 @@ import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
@@ -16,20 +17,34 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Finds the integration a delivery is for and opens its signing keys. Lookups by the path token's
- * SHA-256 (never the token: neither the database nor this cache holds it in clear) are cached for {@link WebhookSettings#keyCacheTtl()} (positive and negative), so a burst of deliveries
- * costs no database round trip before the insert; whether the integration is still connected is
- * checked again by the insert itself.
+ * SHA-256 (never the token: neither the database nor this cache holds it in clear) are cached, so a delivery costs no database round trip before the insert; whether the integration is
+ * still connected is checked again by the insert itself.
+ *
+ * <p>How long an entry is used, by the plugin's clock: a live integration's for {@link #HEARD_TTL}
+ * while this node hears the other nodes' cache invalidations ({@code cachesTrusted}), because every
+ * change to what is cached here (disconnect, reconnect, new subscription signing key, tenant key
+ * rotation, forgotten tenant) is announced by {@code NOTIFY} in the transaction that makes it and
+ * evicts just that integration or tenant ({@link #forgetIntegration}, {@link #forgetTenant}); for
+ * {@link WebhookSettings#keyCacheTtl()} otherwise, and always for unknown or disconnected tokens.
+ * With 10,000 tenants a tenant's deliveries are minutes apart, far beyond the short bound: the long
+ * one is what lets them hit. At most {@link #MAX_ENTRIES} entries (about 1 KB each with keys opened).
  */
 final class IntegrationDirectory {
     private static final Logger log = LoggerFactory.getLogger(IntegrationDirectory.class);
     static final String DISCONNECTED = "DISCONNECTED";
     /** A cached entry is reloaded on a signature mismatch, but not more often than this. */
     private static final Duration RELOAD_ON_MISMATCH_AFTER = Duration.ofSeconds(1);
+    /** A live integration's entry lifetime while invalidations are heard: a backstop, not the bound. */
+    static final Duration HEARD_TTL = Duration.ofHours(1);
+    static final int MAX_ENTRIES = 50_000;
 
     /** The signing keys of an integration cannot be opened now (master key missing, corrupt row). */
     static final class KeysUnavailable extends RuntimeException {
@@ -38,31 +53,57 @@ final class IntegrationDirectory {
         }
     }
 
-    record Entry(Optional<WebhookIntegration> integration, Instant loadedAt) {
+    /**
+     * @param integrationId the row's id, also for a disconnected one (so its eviction finds it); null
+     *                      for a token no row has
+     * @param tenantId      likewise
+     * @param heard         invalidations were heard throughout the load and none arrived meanwhile, so
+     *                      no change can have slipped between the read and the caching
+     */
+    record Entry(Optional<WebhookIntegration> integration, Instant loadedAt, UUID integrationId, String tenantId,
+                 boolean heard) {
     }
 
     private final Db db;
     private final SecretBox secrets;
     private final Clock clock;
+    private final Duration unheardTtl;
+    private final BooleanSupplier cachesTrusted;
     private final LoadingCache<PathTokenHash, Entry> byToken;
+    /** Entries found in the cache but past their lifetime: loaded again, and counted as misses. */
+    private final LongAdder expiredHits = new LongAdder();
+    /** Counts evictions, so a load that raced one is kept only for the short lifetime. */
+    private final AtomicLong evictions = new AtomicLong();
 
-    IntegrationDirectory(Db db, SecretBox secrets, Clock clock, Duration ttl) {
+    IntegrationDirectory(Db db, SecretBox secrets, Clock clock, Duration unheardTtl, BooleanSupplier cachesTrusted) {
         this.db = db;
         this.secrets = secrets;
         this.clock = clock;
-        // Entries are refreshed in the background after half their life, so a busy webhook never waits
-        // for a lookup; one not used for a whole TTL is loaded again on its next delivery.
+        this.unheardTtl = unheardTtl;
+        this.cachesTrusted = cachesTrusted;
+        // Caffeine's own expiry only frees memory; which entry is still good is decided by the clock in byToken.
         this.byToken = Caffeine.newBuilder()
-                .expireAfterWrite(ttl)
-                .refreshAfterWrite(ttl.dividedBy(2))
-                .maximumSize(50_000)
+                .expireAfterAccess(HEARD_TTL)
+                .maximumSize(MAX_ENTRIES)
                 .recordStats()
                 .build(this::load);
     }
 
     /** The live (not disconnected) integration behind a path token. */
     Entry byToken(PathTokenHash token) {
-        return byToken.get(token);
+        Entry entry = byToken.get(token);
+        if (usableUntil(entry).isAfter(clock.instant())) {
+            return entry;
+        }
+        expiredHits.increment();
+        Entry fresh = load(token);
+        byToken.put(token, fresh);
+        return fresh;
+    }
+
+    private Instant usableUntil(Entry entry) {
+        boolean heard = entry.heard() && entry.integration().isPresent() && cachesTrusted.getAsBoolean();
+        return entry.loadedAt().plus(heard ? HEARD_TTL : unheardTtl);
     }
 
     /** Reloads a token's entry unless it was loaded very recently; for a key that may have rotated. */
@@ -75,23 +116,48 @@ final class IntegrationDirectory {
         return Optional.of(fresh);
     }
 
-    /** Hits and misses of the path-token lookups (TenantScaleBenchmark prints the hit rate). */
-    com.github.benmanes.caffeine.cache.stats.CacheStats stats() {
-        return byToken.stats();
+    /** Lookups answered from memory and lookups that read the database (TenantScaleBenchmark prints them). */
+    Lookups lookups() {
+        CacheStats stats = byToken.stats();
+        long expired = expiredHits.sum();
+        return new Lookups(stats.hitCount() - expired, stats.missCount() + expired);
+    }
+
+    record Lookups(long hits, long misses) {
+        double hitRate() {
+            return hits + misses == 0 ? 1.0 : (double) hits / (hits + misses);
+        }
+    }
+
+    /** The integration changed (disconnect, reconnect, new signing key): its entries are read again. */
+    void forgetIntegration(UUID integrationId) {
+        evictions.incrementAndGet();
+        byToken.asMap().values().removeIf(e -> integrationId.equals(e.integrationId()));
+    }
+
+    /** The tenant changed (rotated or forgotten data key): its integrations' entries are read again. */
+    void forgetTenant(String tenantId) {
+        evictions.incrementAndGet();
+        byToken.asMap().values().removeIf(e -> tenantId.equals(e.tenantId()));
     }
 
     void invalidateAll() {
+        evictions.incrementAndGet();
         byToken.invalidateAll();
     }
 
     private Entry load(PathTokenHash token) {
+        long evictionsBefore = evictions.get();
+        boolean trustedBefore = cachesTrusted.getAsBoolean();
         CalendlyIntegrationRecord row = db.dsl().selectFrom(CALENDLY_INTEGRATION)
                 .where(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN_SHA256.eq(token.bytes()))
                 .fetchOne();
-        Optional<WebhookIntegration> integration = row == null || DISCONNECTED.equals(row.getStatus())
-                ? Optional.empty()
-                : open(row);
-        return new Entry(integration, clock.instant());
+        if (row == null) {
+            return new Entry(Optional.empty(), clock.instant(), null, null, false);
+        }
+        Optional<WebhookIntegration> integration = DISCONNECTED.equals(row.getStatus()) ? Optional.empty() : open(row);
+        boolean heard = trustedBefore && cachesTrusted.getAsBoolean() && evictions.get() == evictionsBefore;
+        return new Entry(integration, clock.instant(), row.getId(), row.getTenantId(), heard);
     }
 
     private Optional<WebhookIntegration> open(CalendlyIntegrationRecord row) {

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,18 +40,15 @@ final class LastDeliveryTimes {
         this.clock = clock;
     }
 
-    /** Deliveries of these integrations were just stored. Never blocks. */
-    void delivered(Collection<UUID> integrationIds) {
+    /** A delivery of this integration was just stored. Never blocks. */
+    void delivered(UUID integrationId) {
         Instant now = clock.instant();
-        boolean any = false;
-        for (UUID id : integrationIds) {
-            Instant last = lastNoted.get(id);
-            if (last == null || last.plus(EVERY).isBefore(now)) {
-                lastNoted.put(id, now);
-                any |= due.add(id);
-            }
+        Instant last = lastNoted.get(integrationId);
+        if (last != null && !last.plus(EVERY).isBefore(now)) {
+            return;
         }
-        if (any && writeQueued.compareAndSet(false, true)) {
+        lastNoted.put(integrationId, now);
+        if (due.add(integrationId) && writeQueued.compareAndSet(false, true)) {
             try {
                 background.execute(this::write);
             } catch (RejectedExecutionException stopped) {

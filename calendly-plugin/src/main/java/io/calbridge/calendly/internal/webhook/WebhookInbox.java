@@ -3,7 +3,6 @@ package io.calbridge.calendly.internal.webhook;
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
 import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_REJECTION;
-import static org.jooq.impl.DSL.exists;
 import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.selectOne;
 import static org.jooq.impl.DSL.when;
@@ -25,13 +24,13 @@ import java.util.UUID;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.conf.ParamType;
 import org.jooq.exception.DataAccessException;
 import org.jooq.Field;
-import org.jooq.Table;
 import org.jooq.UpdateSetMoreStep;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
@@ -112,30 +111,18 @@ final class WebhookInbox {
     }
 
     /**
-     * The hot insert, written in jOOQ and rendered once: rows travel as one array per column through
-     * {@code unnest}, so the text is the same for every batch size and PostgreSQL prepares it once per
-     * connection. Parameters, in order: tenant_id text[], integration_id uuid[], event text[],
-     * dedupe_key text[], raw_body bytea[], payload_created_at timestamptz[], signature_timestamp
-     * timestamptz[], received_at timestamptz[], status text[].
+     * The receive path's insert of one delivery, written in jOOQ and rendered once, executed through
+     * JDBC so the body is bound as bytes (jOOQ would send a bytea as a text literal). Plain parameters:
+     * the statement it replaced took one array per column through {@code unnest} for the group commit's
+     * batches: nine array literals encoded by the driver and parsed and unnested by PostgreSQL for
+     * every one-row request.
+     * Parameters, in order: tenant_id, integration_id, event, dedupe_key, raw_body,
+     * payload_created_at, signature_timestamp, received_at, status, next_attempt_at, processed_at,
+     * integration_id again (the still-connected check).
      */
-    static final String INSERT_NEW_SQL = renderInsertNew();
+    static final String INSERT_ONE_SQL = renderInsertOne();
 
-    private static String renderInsertNew() {
-        Table<?> v = DSL.table("unnest({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8})",
-                        DSL.param("tenant_id", SQLDataType.CLOB.getArrayDataType()),
-                        DSL.param("integration_id", SQLDataType.UUID.getArrayDataType()),
-                        DSL.param("event", SQLDataType.CLOB.getArrayDataType()),
-                        DSL.param("dedupe_key", SQLDataType.CLOB.getArrayDataType()),
-                        DSL.param("raw_body", SQLDataType.BLOB.getArrayDataType()),
-                        DSL.param("payload_created_at", SQLDataType.TIMESTAMPWITHTIMEZONE.getArrayDataType()),
-                        DSL.param("signature_timestamp", SQLDataType.TIMESTAMPWITHTIMEZONE.getArrayDataType()),
-                        DSL.param("received_at", SQLDataType.TIMESTAMPWITHTIMEZONE.getArrayDataType()),
-                        DSL.param("status", SQLDataType.CLOB.getArrayDataType()))
-                .as("v", "tenant_id", "integration_id", "event", "dedupe_key", "raw_body", "payload_created_at",
-                        "signature_timestamp", "received_at", "status");
-        Field<UUID> vIntegration = DSL.field(DSL.name("v", "integration_id"), SQLDataType.UUID);
-        Field<OffsetDateTime> vReceived = DSL.field(DSL.name("v", "received_at"), SQLDataType.TIMESTAMPWITHTIMEZONE);
-        Field<String> vStatus = DSL.field(DSL.name("v", "status"), SQLDataType.CLOB);
+    private static String renderInsertOne() {
         var query = DSL.using(SQLDialect.POSTGRES, new org.jooq.conf.Settings()
                         .withRenderSchema(false)
                         .withRenderQuotedNames(org.jooq.conf.RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED))
@@ -143,38 +130,64 @@ final class WebhookInbox {
                         INBOX.RAW_BODY, INBOX.PAYLOAD_CREATED_AT, INBOX.SIGNATURE_TIMESTAMP, INBOX.RECEIVED_AT,
                         INBOX.STATUS, INBOX.NEXT_ATTEMPT_AT, INBOX.PROCESSED_AT)
                 .select(DSL.select(
-                                DSL.field(DSL.name("v", "tenant_id"), SQLDataType.CLOB),
-                                vIntegration,
-                                DSL.field(DSL.name("v", "event"), SQLDataType.CLOB),
-                                DSL.field(DSL.name("v", "dedupe_key"), SQLDataType.CLOB),
-                                DSL.field(DSL.name("v", "raw_body"), SQLDataType.BLOB),
-                                DSL.field(DSL.name("v", "payload_created_at"), SQLDataType.TIMESTAMPWITHTIMEZONE),
-                                DSL.field(DSL.name("v", "signature_timestamp"), SQLDataType.TIMESTAMPWITHTIMEZONE),
-                                vReceived,
-                                vStatus,
-                                vReceived,
-                                when(vStatus.eq(DSL.inline(Status.IGNORED.name())), vReceived))
-                        .from(v)
-                        .where(exists(selectOne().from(CALENDLY_INTEGRATION)
-                                .where(CALENDLY_INTEGRATION.ID.eq(vIntegration))
-                                .and(CALENDLY_INTEGRATION.STATUS.ne(DSL.inline(IntegrationDirectory.DISCONNECTED))))))
+                                DSL.param("tenant_id", SQLDataType.CLOB),
+                                DSL.param("integration_id", SQLDataType.UUID),
+                                DSL.param("event", SQLDataType.CLOB),
+                                DSL.param("dedupe_key", SQLDataType.CLOB),
+                                DSL.param("raw_body", SQLDataType.BLOB),
+                                DSL.param("payload_created_at", SQLDataType.TIMESTAMPWITHTIMEZONE),
+                                DSL.param("signature_timestamp", SQLDataType.TIMESTAMPWITHTIMEZONE),
+                                DSL.param("received_at", SQLDataType.TIMESTAMPWITHTIMEZONE),
+                                DSL.param("status", SQLDataType.CLOB),
+                                DSL.param("next_attempt_at", SQLDataType.TIMESTAMPWITHTIMEZONE),
+                                DSL.param("processed_at", SQLDataType.TIMESTAMPWITHTIMEZONE))
+                        .whereExists(selectOne().from(CALENDLY_INTEGRATION)
+                                .where(CALENDLY_INTEGRATION.ID.eq(DSL.param("live_integration_id", SQLDataType.UUID)))
+                                .and(CALENDLY_INTEGRATION.STATUS.ne(DSL.inline(IntegrationDirectory.DISCONNECTED)))))
                 .onConflictDoNothing()
-                .returningResult(INBOX.ID, INBOX.INTEGRATION_ID, INBOX.DEDUPE_KEY, INBOX.STATUS);
+                .returningResult(INBOX.ID, INBOX.STATUS);
         return query.getSQL(ParamType.INDEXED);
     }
 
     /**
-     * Inserts the deliveries whose integration is still connected; a delivery already stored for its
-     * integration (same dedupe key) is skipped. One statement, so it is atomic even in autocommit.
+     * Inserts one delivery if its integration is still connected and it is not stored yet (same
+     * dedupe key); canceled by PostgreSQL after {@code timeout}. Empty when nothing was inserted.
      *
-     * <p>Executed through JDBC with driver-built arrays: jOOQ would bind the bytea[] as a text literal
-     * (every body hex-encoded, then parsed back by the server), which cost more CPU than the rest of the
-     * request together. The statement itself is jOOQ's ({@link #INSERT_NEW_SQL}).
-     *
-     * @return the rows actually inserted
+     * @throws QueryTimedOut when the limit passed
      */
-    List<Inserted> insertNew(DSLContext dsl, List<NewDelivery> deliveries) {
-        return insertNew(dsl, deliveries, null);
+    Optional<Inserted> insertOne(DSLContext dsl, NewDelivery d, java.time.Duration timeout) {
+        // Sealed here, at the store boundary, after the receiver checked the signature on the raw bytes.
+        byte[] body = personal.seal(d.tenantId(), BODY_FIELD, bodyRowKey(d.integrationId(), d.dedupeKey()), d.rawBody());
+        OffsetDateTime received = utc(d.receivedAt());
+        Status status = d.handled() ? Status.PENDING : Status.IGNORED;
+        return dsl.connectionResult(c -> {
+            try (PreparedStatement ps = c.prepareStatement(INSERT_ONE_SQL)) {
+                ps.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
+                ps.setString(1, d.tenantId());
+                ps.setObject(2, d.integrationId());
+                ps.setString(3, d.event());
+                ps.setString(4, d.dedupeKey());
+                ps.setBytes(5, body);
+                ps.setObject(6, utc(d.payloadCreatedAt()));
+                ps.setObject(7, utc(d.signatureTimestamp()));
+                ps.setObject(8, received);
+                ps.setString(9, status.name());
+                ps.setObject(10, received);
+                ps.setObject(11, status == Status.IGNORED ? received : null, Types.TIMESTAMP_WITH_TIMEZONE);
+                ps.setObject(12, d.integrationId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next()
+                            ? Optional.of(new Inserted(rs.getLong(1), d.integrationId(), d.dedupeKey(),
+                                    Status.PENDING.name().equals(rs.getString(2))))
+                            : Optional.empty();
+                }
+            } catch (SQLException e) {
+                if ("57014".equals(e.getSQLState())) { // query_canceled: the statement timeout
+                    throw new QueryTimedOut("inserting a webhook delivery took longer than " + timeout);
+                }
+                throw new DataAccessException("inserting a webhook delivery failed: " + e.getMessage(), e);
+            }
+        });
     }
 
     /** A statement given a time limit did not finish within it (PostgreSQL canceled it). */
@@ -182,66 +195,6 @@ final class WebhookInbox {
         QueryTimedOut(String message) {
             super(message, null, false, false);
         }
-    }
-
-    /**
-     * As above, canceled by PostgreSQL after {@code timeout} (null: no limit).
-     *
-     * @throws QueryTimedOut when the limit passed
-     */
-    List<Inserted> insertNew(DSLContext dsl, List<NewDelivery> deliveries, java.time.Duration timeout) {
-        int n = deliveries.size();
-        String[] tenants = new String[n];
-        UUID[] integrations = new UUID[n];
-        String[] events = new String[n];
-        String[] keys = new String[n];
-        byte[][] bodies = new byte[n][];
-        String[] createdAt = new String[n];
-        String[] signedAt = new String[n];
-        String[] receivedAt = new String[n];
-        String[] statuses = new String[n];
-        for (int i = 0; i < n; i++) {
-            NewDelivery d = deliveries.get(i);
-            tenants[i] = d.tenantId();
-            integrations[i] = d.integrationId();
-            events[i] = d.event();
-            keys[i] = d.dedupeKey();
-            // Sealed here, at the store boundary, after the receiver checked the signature on the raw bytes.
-            bodies[i] = personal.seal(d.tenantId(), BODY_FIELD, bodyRowKey(d.integrationId(), d.dedupeKey()), d.rawBody());
-            createdAt[i] = d.payloadCreatedAt() == null ? null : d.payloadCreatedAt().toString();
-            signedAt[i] = d.signatureTimestamp() == null ? null : d.signatureTimestamp().toString();
-            receivedAt[i] = d.receivedAt().toString();
-            statuses[i] = (d.handled() ? Status.PENDING : Status.IGNORED).name();
-        }
-        return dsl.connectionResult(c -> {
-            try (PreparedStatement ps = c.prepareStatement(INSERT_NEW_SQL)) {
-                if (timeout != null) {
-                    ps.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
-                }
-                ps.setArray(1, c.createArrayOf("text", tenants));
-                ps.setArray(2, c.createArrayOf("uuid", integrations));
-                ps.setArray(3, c.createArrayOf("text", events));
-                ps.setArray(4, c.createArrayOf("text", keys));
-                ps.setArray(5, c.createArrayOf("bytea", bodies));
-                ps.setArray(6, c.createArrayOf("timestamptz", createdAt));
-                ps.setArray(7, c.createArrayOf("timestamptz", signedAt));
-                ps.setArray(8, c.createArrayOf("timestamptz", receivedAt));
-                ps.setArray(9, c.createArrayOf("text", statuses));
-                List<Inserted> inserted = new ArrayList<>(n);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        inserted.add(new Inserted(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3),
-                                Status.PENDING.name().equals(rs.getString(4))));
-                    }
-                }
-                return inserted;
-            } catch (SQLException e) {
-                if ("57014".equals(e.getSQLState())) { // query_canceled: the statement timeout
-                    throw new QueryTimedOut("inserting " + n + " webhook deliveries took longer than " + timeout);
-                }
-                throw new DataAccessException("inserting " + n + " webhook deliveries failed: " + e.getMessage(), e);
-            }
-        });
     }
 
     /** Of these integrations, the ones still connected (to tell a duplicate from a disconnected one). */

@@ -209,7 +209,7 @@ final class WebhookReceiver {
                 yield new Answer(200, "duplicate", "already received");
             }
             case INTEGRATION_GONE -> {
-                directory.invalidateAll();
+                directory.forgetIntegration(integration.id());
                 yield notFound();
             }
         };

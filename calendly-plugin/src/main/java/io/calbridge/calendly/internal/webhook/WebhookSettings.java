@@ -21,8 +21,10 @@ import java.util.Objects;
  *                             wake it at once)
  * @param retryBaseDelay       delay after the first failed attempt; doubles per attempt, with jitter
  * @param retryMaxDelay        the cap of that delay
- * @param keyCacheTtl          how long a node keeps an integration's decrypted keys and status in memory;
- *                             a key revoked on another node stops verifying here within this time
+ * @param keyCacheTtl          how long a node keeps an integration's decrypted keys and status in memory
+ *                             while it does not hear other nodes' cache invalidations (and an unknown
+ *                             token's absence always); while it hears them, live integrations are kept
+ *                             up to an hour and evicted by NOTIFY (IntegrationDirectory)
  * @param metricsPerTenant     tag delivery counters with the tenant id (only for few tenants)
  * @param bodyTimeout          how long a delivery's body may take to arrive whole (408 after that); the
  *                             body is read without holding a server thread

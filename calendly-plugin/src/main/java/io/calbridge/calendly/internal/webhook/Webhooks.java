@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.UUID;
 import javax.sql.DataSource;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -78,7 +79,10 @@ public final class Webhooks {
         this.writer = new InboxWriter(receiveDb, inbox, new LastDeliveryTimes(db, inbox, background, clock), circuit,
                 this::wakeWorker);
         this.rejections = new RejectionLog(db, inbox, background, clock);
-        this.directory = new IntegrationDirectory(receiveDb, secrets, clock, settings.keyCacheTtl());
+        // The lookup keeps live integrations long only while the keyring's node hears invalidations; a
+        // secret box that is not the keyring (tests) gets the short lifetime alone.
+        this.directory = new IntegrationDirectory(receiveDb, secrets, clock, settings.keyCacheTtl(),
+                secrets instanceof TenantKeyring keyring ? keyring::cachesTrusted : () -> false);
         this.clearPathTokens = new ClearPathTokens(db, secrets);
         this.receiver = new WebhookReceiver(directory,
                 new SignatureVerifier(clock, settings.signatureTolerance(), settings.signatureFutureSkew()),
@@ -116,9 +120,9 @@ public final class Webhooks {
                 Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(deadLetters, "deadLetters"));
     }
 
-    /** The integration lookup cache's statistics, for TenantScaleBenchmark. */
-    com.github.benmanes.caffeine.cache.stats.CacheStats directoryStats() {
-        return directory.stats();
+    /** The integration lookup's hits and misses, for TenantScaleBenchmark. */
+    IntegrationDirectory.Lookups directoryLookups() {
+        return directory.lookups();
     }
 
     /** {@code POST {routePrefix}/api/webhooks/calendly/{token}}. */
@@ -178,8 +182,18 @@ public final class Webhooks {
         return settings.routePrefix() + WebhookRoutes.PATH + "/" + pathToken;
     }
 
-    /** A key or status changed on this node (rotation, disconnect): forget cached integrations. */
-    public void integrationChanged() {
+    /** The integration's keys or status changed (here or, announced, on another node): read it again. */
+    public void integrationChanged(UUID integrationId) {
+        directory.forgetIntegration(integrationId);
+    }
+
+    /** The tenant's data key changed or it was forgotten: read its integrations again. */
+    public void tenantChanged(String tenantId) {
+        directory.forgetTenant(tenantId);
+    }
+
+    /** Anything may have changed (invalidations may have been missed): read every integration again. */
+    public void everythingChanged() {
         directory.invalidateAll();
     }
 

@@ -13,7 +13,7 @@ import io.calbridge.calendly.internal.client.ClientCredentials;
 import io.calbridge.calendly.internal.client.ClientOptions;
 import io.calbridge.calendly.internal.client.Credential;
 import io.calbridge.calendly.internal.client.RecordingSleeper;
-import io.calbridge.calendly.internal.cluster.Invalidations;
+import io.calbridge.calendly.internal.cluster.CacheInvalidation;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Json;
 import io.calbridge.calendly.internal.common.Secret;
@@ -85,7 +85,7 @@ final class OAuthKit implements AutoCloseable {
             this.calendly = new CalendlyClient(settings.client(), sleeper, clock);
             this.connections = Connections.create(db, keyring, keyring.accessTokens(), calendly, settings,
                     (tenant, id, reason, at) -> notified.add(new Notified(tenant, id, reason, at)),
-                    FROM_REQUEST_ATTRIBUTES, changed::add, Invalidations.NONE, meters, clock);
+                    FROM_REQUEST_ATTRIBUTES, changed::add, CacheInvalidation.create(db), meters, clock);
         }
 
         TokenSource tokens() {

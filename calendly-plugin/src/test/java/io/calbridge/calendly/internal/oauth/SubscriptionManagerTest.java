@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.client.WebhookSubscription;
+import io.calbridge.calendly.internal.cluster.CacheInvalidation;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
 import io.calbridge.sandbox.BookingRequest;
@@ -153,6 +154,67 @@ class SubscriptionManagerTest {
         assertNotEquals(before.subscriptionUri(), after.subscriptionUri());
         assertEquals("active", kit.sb.subscriptionState(after.subscriptionUri()).orElse("missing"));
         assertEquals(before.subscriptionCheckedAt(), after.subscriptionGapStartedAt());
+    }
+
+    @Test
+    void aRecreatedSubscriptionsNewSigningKey_isAnnouncedToEveryNode() throws Exception {
+        Connected c = connect("t-announced", Plan.STANDARD, Role.OWNER);
+        IntegrationRow before = kit.node.row(c.id());
+        List<UUID> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CacheInvalidation otherNode = CacheInvalidation.create(kit.node.db);
+        otherNode.subscribe(new CacheInvalidation.Handler() {
+            @Override
+            public void tenantChanged(String tenantId) {
+            }
+
+            @Override
+            public void integrationChanged(UUID integrationId) {
+                heard.add(integrationId);
+            }
+
+            @Override
+            public void everythingChanged() {
+            }
+        });
+        otherNode.start();
+        try {
+            awaitTrue(otherNode::trusted);
+            kit.node.api(c.id()).deleteWebhookSubscription(before.subscriptionUri());
+            kit.clock.advance(Duration.ofMinutes(10));
+
+            kit.node.subscriptions().checkAll();
+
+            // The webhook lookup of the other node keeps the old key as current for up to an hour otherwise.
+            assertNotEquals(before.subscriptionUri(), kit.node.row(c.id()).subscriptionUri());
+            awaitTrue(() -> heard.contains(c.id()));
+        } finally {
+            otherNode.stop();
+        }
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < end, "not within 10 s");
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aRoundChecksEveryDueIntegration_inBatches_notOneBatch() {
+        for (int i = 0; i < 3; i++) {
+            connect("t-batch-" + i, Plan.STANDARD, Role.OWNER);
+        }
+        var dsl = kit.node.db.dsl();
+        int connected = dsl.fetchCount(CALENDLY_INTEGRATION, CALENDLY_INTEGRATION.STATUS.eq("CONNECTED"));
+        kit.clock.advance(Duration.ofHours(1)); // every integration is due
+
+        int checked = kit.node.subscriptions().checkAll(2);
+
+        assertTrue(checked >= 3, "checked " + checked + " of " + connected);
+        assertEquals(0, dsl.fetchCount(CALENDLY_INTEGRATION, CALENDLY_INTEGRATION.STATUS.eq("CONNECTED")
+                .and(CALENDLY_INTEGRATION.SUBSCRIPTION_CHECKED_AT.lt(kit.clock.instant().minus(Duration.ofMinutes(1))
+                        .atOffset(java.time.ZoneOffset.UTC)))), "none left unchecked");
     }
 
     @Test

@@ -1,14 +1,20 @@
 package io.calbridge.calendly.internal.webhook;
 
+import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.calbridge.calendly.CalendlySchema;
+import io.calbridge.calendly.internal.booking.Bookings;
+import io.calbridge.calendly.internal.booking.ContactPins;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
+import io.calbridge.calendly.internal.crypto.PersonalData;
 import io.calbridge.calendly.internal.crypto.TenantKeyring;
+import io.calbridge.calendly.internal.sync.OneBookingPerInvitee;
+import io.calbridge.db.calendly.tables.CalendlyWebhookInbox;
 import io.calbridge.fixtures.CalendlyFixtures;
 import io.calbridge.testing.TestDatabase;
 import io.javalin.Javalin;
@@ -23,6 +29,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -44,7 +52,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * written as direct rows (a sealed signing key each, so every tenant has its own data key): the
  * plugin's receive path started on each (startup time), one delivery to every tenant (warm-up), heap
  * held afterwards (per tenant: the difference between the two, divided by the difference in tenants),
- * then ingest throughput in alternating rounds at 32 connections, and the data-key cache's hit rate.
+ * then ingest throughput in alternating rounds at 32 connections, the lookup and data-key caches' hit
+ * rates, and booking throughput: the stored deliveries processed by the real pipeline in alternating
+ * chunks ({@code -Dbench.bookingChunk}, 500).
  * Run:
  * {@code mvn -Pbenchmark -pl calendly-plugin -am verify -Dtest=TenantScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
  * ({@code -Dbench.tenants=N} for the large side, {@code -Dbench.rounds}, {@code -Dbench.seconds}).
@@ -62,6 +72,7 @@ class TenantScaleBenchmark {
     static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     static final Duration MEASURE = Duration.ofSeconds(Long.getLong("bench.seconds", 5));
     static final String INVITEE = "899e8c60-9931-43be-8ab4-5d0ce9fe7fec";
+    static final CalendlyWebhookInbox INBOX = CALENDLY_WEBHOOK_INBOX;
 
     /** One side: its database, its plugin receive path, its tenants. */
     record Side(String name, TestDatabase db, HikariDataSource pool, TenantKeyring keyring, Webhooks webhooks, Javalin server,
@@ -123,14 +134,101 @@ class TenantScaleBenchmark {
             System.out.printf("%-40s %14s %14.0f  (goal < 20,480)%n", "heap per tenant (bytes)", "", perTenant);
             System.out.printf("%-40s %14s %14s%n", "data-key cache hit rate", hitRate(s.keyring().dataKeyCacheStats()),
                     hitRate(l.keyring().dataKeyCacheStats()));
-            System.out.printf("%-40s %14s %14s%n", "integration lookup cache hit rate", hitRate(s.webhooks().directoryStats()),
-                    hitRate(l.webhooks().directoryStats()));
+            System.out.printf("%-40s %14s %14s%n", "integration lookup cache hit rate", hitRate(s.webhooks().directoryLookups()),
+                    hitRate(l.webhooks().directoryLookups()));
             double perTenantInterval = LARGE / largeMean;
-            System.out.printf("a tenant of %d receives a delivery every %.1f s at this rate; the lookup cache keeps an entry"
-                    + " 10 s%n", LARGE, perTenantInterval);
+            System.out.printf("a tenant of %d receives a delivery every %.1f s at this rate; the lookup cache keeps a live"
+                    + " integration up to %d s while invalidations are heard%n", LARGE, perTenantInterval,
+                    IntegrationDirectory.HEARD_TTL.toSeconds());
+            bookings(s, l);
         } finally {
             s.stop();
             l.stop();
+        }
+    }
+
+    /**
+     * Booking throughput: the deliveries the ingest rounds stored (spread over 20 or over 10,000
+     * tenants) processed by the real pipeline (one booking per invitee, booking processor, the
+     * in-memory TestHost) on two worker threads, released in equal chunks, sides alternating.
+     */
+    private static void bookings(Side s, Side l) throws Exception {
+        Processing ps = new Processing(s);
+        Processing pl = new Processing(l);
+        try {
+            int chunk = (int) Math.min(BOOKING_CHUNK, Math.min(ps.held(), pl.held()) / ROUNDS);
+            System.out.printf("%nbookings, %d per chunk%nround  %14s %14s %8s  load%n", chunk, "20 tenants",
+                    LARGE + " tenants", "ratio");
+            double smallSum = 0;
+            double largeSum = 0;
+            for (int round = 0; round < ROUNDS; round++) {
+                Processing first = round % 2 == 0 ? ps : pl;
+                Processing second = first == ps ? pl : ps;
+                double a = first.process(chunk);
+                double b = second.process(chunk);
+                double smallRate = first == ps ? a : b;
+                double largeRate = first == ps ? b : a;
+                smallSum += smallRate;
+                largeSum += largeRate;
+                System.out.printf("%-6d %14.0f %14.0f %8.2f  %s%n", round + 1, smallRate, largeRate, largeRate / smallRate, load());
+            }
+            System.out.printf("%-40s %14.0f %14.0f %10.2f  (goal >= 0.90)%n", "bookings/s (mean of rounds)", smallSum / ROUNDS,
+                    largeSum / ROUNDS, largeSum / smallSum);
+            System.out.printf("%-40s %14s %14s%n", "data-key cache hit rate after bookings", hitRate(s.keyring().dataKeyCacheStats()),
+                    hitRate(l.keyring().dataKeyCacheStats()));
+        } finally {
+            ps.stop();
+            pl.stop();
+        }
+    }
+
+    static final int BOOKING_CHUNK = Integer.getInteger("bench.bookingChunk", 500);
+
+    /** A worker node on one side; stored deliveries are held back (due tomorrow) and released a chunk at a time. */
+    static final class Processing {
+        final Side side;
+        final Db db;
+        final Webhooks worker;
+
+        Processing(Side side) {
+            this.side = side;
+            this.db = new Db(side.pool());
+            db.dsl().update(INBOX).set(INBOX.NEXT_ATTEMPT_AT, OffsetDateTime.now(ZoneOffset.UTC).plusDays(1))
+                    .where(INBOX.STATUS.eq("PENDING")).execute();
+            var processor = Bookings.create(db, io.calbridge.calendly.TestHost.services(), Clock.systemUTC(),
+                    PersonalData.sealedBy(side.keyring()), ContactPins.NONE).processor();
+            this.worker = Webhooks.create(db, side.keyring(), new OneBookingPerInvitee(db, processor, Clock.systemUTC()),
+                    WebhookSettings.defaults().withWorker(2, 10, WebhookSettings.DEFAULT_LEASE, Duration.ofMillis(20)),
+                    new SimpleMeterRegistry(), Clock.systemUTC());
+            worker.start();
+        }
+
+        int held() {
+            return db.dsl().fetchCount(INBOX, INBOX.STATUS.eq("PENDING"));
+        }
+
+        /** Releases {@code count} held deliveries and waits until they are processed; bookings per second. */
+        double process(int count) throws InterruptedException {
+            List<Long> ids = db.dsl().select(INBOX.ID).from(INBOX).where(INBOX.STATUS.eq("PENDING"))
+                    .orderBy(INBOX.ID).limit(count).fetch(INBOX.ID);
+            long started = System.nanoTime();
+            db.dsl().update(INBOX).set(INBOX.NEXT_ATTEMPT_AT, OffsetDateTime.now(ZoneOffset.UTC)).where(INBOX.ID.in(ids)).execute();
+            long deadline = started + Duration.ofMinutes(5).toNanos();
+            while (db.dsl().fetchCount(INBOX, INBOX.ID.in(ids).and(INBOX.STATUS.in("PENDING", "PROCESSING"))
+                    .and(INBOX.NEXT_ATTEMPT_AT.le(OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(1)))) > 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("bookings not processed within 5 minutes");
+                }
+                Thread.sleep(10);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            int done = db.dsl().fetchCount(INBOX, INBOX.ID.in(ids).and(INBOX.STATUS.eq("DONE")));
+            assertEquals(ids.size(), done, "every released delivery processed (DONE)");
+            return ids.size() / seconds;
+        }
+
+        void stop() {
+            worker.stop();
         }
     }
 
@@ -266,6 +364,10 @@ class TenantScaleBenchmark {
             Thread.sleep(200);
         }
         return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    private static String hitRate(IntegrationDirectory.Lookups lookups) {
+        return String.format("%.4f (%d/%d)", lookups.hitRate(), lookups.hits(), lookups.hits() + lookups.misses());
     }
 
     private static String hitRate(CacheStats stats) {

@@ -314,14 +314,14 @@ class WebhookEndpointTest {
         var integration = newIntegration();
         Secret newKey = Secret.of("rotated-" + UUID.randomUUID());
         var rotated = h.integrations.rotate(integration, newKey, h.clock.instant().plus(Duration.ofHours(1)));
-        h.webhooks.integrationChanged();
+        h.webhooks.integrationChanged(integration.id());
 
         assertEquals(200, h.deliver(integration, BODY, h.sign(integration.key(), BODY)).statusCode());
         byte[] second = CalendlyFixtures.webhook("invitee.canceled.by-host.json");
         assertEquals(200, h.deliver(rotated, second, h.sign(newKey, second)).statusCode());
 
         h.clock.advance(Duration.ofHours(1));
-        h.webhooks.integrationChanged();
+        h.webhooks.integrationChanged(integration.id());
         byte[] third = CalendlyFixtures.webhook("invitee.canceled.by-invitee.json");
         var afterGrace = h.deliver(integration, third, h.sign(integration.key(), third));
 
