@@ -142,7 +142,7 @@ public final class BookingProcessor implements DeliveryProcessor {
     public ProcessingResult process(StoredDelivery delivery, Options options) {
         DeliveryEnvelope envelope;
         try {
-            envelope = DeliveryEnvelope.parse(delivery.rawBody(), false);
+            envelope = DeliveryEnvelope.parse(delivery.rawBody());
         } catch (DeliveryEnvelope.InvalidPayload e) {
             // Not e's message: the parser's words may quote the body, which is invitee data.
             if ("payload".equals(e.field())) {

@@ -81,7 +81,7 @@ public final class OneBookingPerInvitee implements DeliveryProcessor {
         static Invitees of(byte[] body) {
             Invitee invitee;
             try {
-                DeliveryEnvelope envelope = DeliveryEnvelope.parse(body, false);
+                DeliveryEnvelope envelope = DeliveryEnvelope.parse(body);
                 if (!envelope.event().startsWith("invitee")) {
                     return null;
                 }

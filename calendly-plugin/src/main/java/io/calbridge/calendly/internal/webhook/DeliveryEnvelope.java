@@ -13,27 +13,22 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
-import java.util.Set;
 
 /**
  * The one reader of a Calendly delivery body, for the receiver and for booking processing: the event
- * name, the envelope time, the key that tells one real event from a retry of it, the Calendly users
- * and organizations it belongs to, and where the payload's bytes are, so booking binds the payload
- * straight from them without building and re-writing a JSON tree. The raw bytes stay the source of
- * truth; this is read from them and never written back.
+ * name, the envelope time, the key that tells one real event from a retry of it, and where the
+ * payload's bytes are, so booking binds the payload straight from them without building and re-writing
+ * a JSON tree. The raw bytes stay the source of truth; this is read from them and never written back.
  *
- * <p>Envelope: {@code {"created_at", "created_by", "event", "payload": {...}}}. {@code ownerUris} (only
- * collected for the legacy URL) are the envelope's {@code created_by}, the scheduled event's hosts, an
- * event type's {@code profile.owner}, and any {@code user}, {@code organization} or {@code owner} field of
- * the payload. Calendly sends no delivery id, so the dedupe key is built from what stays the same when Calendly retries one event and
+ * <p>Envelope: {@code {"created_at", "created_by", "event", "payload": {...}}}. Calendly sends no
+ * delivery id, so the dedupe key is built from what stays the same when Calendly retries one event and
  * differs between two real events (see {@link #dedupeKey()}).
  *
  * @param payloadStart byte offset of the payload object's opening brace in {@code body}
- * @param payloadEnd   byte offset just after its closing brace
+ * @param payloadEnd   byte offset just after its closing brace; -1 when read by {@link #receive(byte[])}
  */
-public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, Set<String> ownerUris,
-                               byte[] body, int payloadStart, int payloadEnd) {
+public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, byte[] body, int payloadStart,
+                               int payloadEnd) {
 
     static final int MAX_EVENT_LENGTH = 100;
 
@@ -62,19 +57,33 @@ public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey
         return CalendlyEvent.processed(event);
     }
 
-    static DeliveryEnvelope parse(byte[] body) throws InvalidPayload {
-        return parse(body, true);
+    /**
+     * The whole envelope, for booking: the body is checked to be one JSON object and the payload's
+     * bounds are known, so {@link #payload(Class)} and {@link #payloadJson()} work.
+     */
+    public static DeliveryEnvelope parse(byte[] body) throws InvalidPayload {
+        return read(body, false);
+    }
+
+    /**
+     * What the receiver stores (event, envelope time, dedupe key), read only as far as needed: the
+     * read stops at the first point where the fields the event's dedupe key needs are all found, so
+     * the rest of the body is not checked to be JSON (the signature already says who sent it; booking
+     * reads the whole body with {@link #parse(byte[])} and dead-letters one that is not). A field
+     * repeated after that point is not seen: JSON with repeated names has no defined meaning, and
+     * Calendly sends none. {@link #payload(Class)} and {@link #payloadJson()} are not available.
+     */
+    public static DeliveryEnvelope receive(byte[] body) throws InvalidPayload {
+        return read(body, true);
     }
 
     /**
      * Reads the envelope with Jackson's streaming parser, keeping only the fields named below and
-     * skipping the rest token by token (the whole body is still checked to be one JSON object): this
-     * runs for every delivery, and building a tree cost more than the rest of the request.
-     *
-     * @param withOwners whether to collect owner URIs (only the legacy URL needs them)
+     * skipping the rest without building values: this runs for every delivery, and building a tree
+     * cost more than the rest of the request.
      */
-    public static DeliveryEnvelope parse(byte[] body, boolean withOwners) throws InvalidPayload {
-        Fields f = new Fields(withOwners);
+    private static DeliveryEnvelope read(byte[] body, boolean stopWhenKeyed) throws InvalidPayload {
+        Fields f = new Fields(stopWhenKeyed);
         try (JsonParser p = Json.mapper().getFactory().createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidPayload("body is not a JSON object");
@@ -85,21 +94,26 @@ public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey
                 switch (name) {
                     case "event" -> f.event = text(p, value);
                     case "created_at" -> f.createdAt = text(p, value);
-                    case "created_by" -> f.owner(text(p, value));
                     case "payload" -> {
                         f.payloadSeen = value == JsonToken.START_OBJECT;
                         if (f.payloadSeen) {
                             f.payloadStart = (int) p.currentTokenLocation().getByteOffset();
                             payload(p, f);
-                            f.payloadEnd = (int) p.currentLocation().getByteOffset();
+                            if (!f.stopped) {
+                                f.payloadEnd = (int) p.currentLocation().getByteOffset();
+                            }
                         } else {
                             p.skipChildren();
                         }
                     }
                     default -> p.skipChildren();
                 }
+                if (f.stopWhenKeyed && (f.stopped || f.keyed())) {
+                    f.stopped = true;
+                    break;
+                }
             }
-            if (p.nextToken() != null) {
+            if (!f.stopped && p.nextToken() != null) {
                 throw new InvalidPayload("body has data after its JSON object");
             }
         } catch (StreamConstraintsException e) {
@@ -119,8 +133,8 @@ public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey
         if (!f.payloadSeen) {
             throw new InvalidPayload("body has no \"payload\" object", "payload");
         }
-        return new DeliveryEnvelope(f.event, instant(f.createdAt), dedupeKey(f, body), Set.copyOf(f.owners), body,
-                f.payloadStart, f.payloadEnd);
+        return new DeliveryEnvelope(f.event, instant(f.createdAt), dedupeKey(f, body), body, f.payloadStart,
+                f.payloadEnd);
     }
 
     /**
@@ -128,13 +142,21 @@ public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey
      * U+FFFD (see {@link #withoutNul(byte[], int, int)}).
      */
     public <T> T payload(Class<T> type) throws IOException {
+        requireBounds();
         return Json.mapper().readValue(withoutNul(body, payloadStart, payloadEnd), payloadStart, payloadEnd - payloadStart, type);
     }
 
     /** The payload as sent, but with every NUL turned into U+FFFD: what booking stores. */
     public String payloadJson() {
+        requireBounds();
         return new String(withoutNul(body, payloadStart, payloadEnd), payloadStart, payloadEnd - payloadStart,
                 StandardCharsets.UTF_8);
+    }
+
+    private void requireBounds() {
+        if (payloadEnd < 0) {
+            throw new IllegalStateException("read by receive(): the payload's end is unknown; use parse()");
+        }
     }
 
     /**
@@ -173,8 +195,8 @@ public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey
 
     /** What the receiver keeps of a body. */
     private static final class Fields {
-        final boolean withOwners;
-        final Set<String> owners = new LinkedHashSet<>();
+        final boolean stopWhenKeyed;
+        boolean stopped;
         String event;
         boolean payloadSeen;
         int payloadStart = -1;
@@ -185,14 +207,25 @@ public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey
         String cancellationCreatedAt;
         String noShowUri;
 
-        Fields(boolean withOwners) {
-            this.withOwners = withOwners;
+        Fields(boolean stopWhenKeyed) {
+            this.stopWhenKeyed = stopWhenKeyed;
         }
 
-        void owner(String uri) {
-            if (withOwners && uri != null && !uri.isBlank() && owners.size() < 64) {
-                owners.add(uri);
+        /**
+         * Whether everything stored and every part of this event's {@link #dedupeKey(Fields, byte[])}
+         * has been found (a body without {@code payload.uri} is hashed whole, so it is never keyed early).
+         */
+        boolean keyed() {
+            if (event == null || createdAt == null || !payloadSeen || uri == null) {
+                return false;
             }
+            CalendlyEvent known = CalendlyEvent.of(event);
+            return known == null ? updatedAt != null : switch (known) {
+                case INVITEE_CREATED, ROUTING_FORM_SUBMITTED, NO_SHOW_DELETED -> true;
+                case INVITEE_CANCELED -> cancellationCreatedAt != null;
+                case NO_SHOW_CREATED -> noShowUri != null;
+                default -> updatedAt != null;
+            };
         }
     }
 
@@ -205,29 +238,11 @@ public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey
                 case "updated_at" -> f.updatedAt = text(p, value);
                 case "cancellation" -> f.cancellationCreatedAt = fieldOf(p, value, "created_at");
                 case "no_show" -> f.noShowUri = fieldOf(p, value, "uri");
-                case "user", "organization", "owner" -> f.owner(text(p, value));
-                case "profile" -> f.owner(fieldOf(p, value, "owner"));
-                case "scheduled_event" -> scheduledEvent(p, value, f);
                 default -> p.skipChildren();
             }
-        }
-    }
-
-    private static void scheduledEvent(JsonParser p, JsonToken value, Fields f) throws IOException {
-        if (value != JsonToken.START_OBJECT || !f.withOwners) {
-            p.skipChildren();
-            return;
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            if (name.equals("event_memberships") && v == JsonToken.START_ARRAY) {
-                JsonToken item;
-                while ((item = p.nextToken()) != JsonToken.END_ARRAY) {
-                    f.owner(fieldOf(p, item, "user"));
-                }
-            } else {
-                p.skipChildren();
+            if (f.stopWhenKeyed && f.keyed()) {
+                f.stopped = true;
+                return;
             }
         }
     }
