@@ -56,10 +56,7 @@ public final class AccessTokenCache {
                 .maximumSize(maximumSize)
                 .expireAfter(new UntilTokenExpiry(clock))
                 // Caffeine measures expiry on the same clock as the token's expiry instant.
-                .ticker(() -> {
-                    Instant now = clock.instant();
-                    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-                })
+                .ticker(TenantKeyring.ticker(clock))
                 .recordStats()
                 .build();
     }

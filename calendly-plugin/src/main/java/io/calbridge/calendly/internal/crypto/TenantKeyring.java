@@ -76,8 +76,12 @@ import org.slf4j.LoggerFactory;
  * so ciphertexts of any generation open.
  *
  * <h2>Caches</h2>
- * Unwrapped DEKs are cached per node (bounded, for {@link Options#dataKeyCacheTtl()} after loading):
- * the master key (possibly a remote KMS) is used once per tenant per TTL, not per secret. Decrypted
+ * Unwrapped DEKs (with their Tink AEAD, built once per load; Tink primitives are thread-safe) are
+ * cached per node, at most {@link Options#dataKeyCacheSize()} of them (least recently used go first),
+ * each until {@link Options#dataKeyIdle()} has passed since its last use: a tenant that receives
+ * deliveries keeps its key, so the master key (possibly a remote KMS) is used once per active tenant,
+ * not per secret nor every few minutes. A shredded or rotated key leaves every node's cache when the
+ * change commits (its {@code NOTIFY}, see {@link Invalidations}), not by expiry. Decrypted
  * access tokens live in {@link #accessTokens()}. Both record statistics; neither is ever logged.
  * Neither is read while {@code cachesTrusted} (given at creation) says this node may have missed
  * another node's change: then every use goes to the database.
@@ -102,21 +106,24 @@ public final class TenantKeyring implements SecretBox {
     /**
      * Tuning of the keyring.
      *
-     * @param dataKeyCacheSize    most unwrapped tenant DEKs kept per node
-     * @param dataKeyCacheTtl     how long a node keeps an unwrapped DEK; also how long another node may
-     *                            still open a shredded tenant's secrets from its cache
+     * @param dataKeyCacheSize    most unwrapped tenant DEKs kept per node (about 1 KB each with its
+     *                            AEAD); beyond it the least recently used goes
+     * @param dataKeyIdle         how long a node keeps an unwrapped DEK after its last use (measured on
+     *                            the keyring's clock). Not a bound on how long a shredded key stays
+     *                            usable: shredding and rotation evict it on every node when they commit,
+     *                            and a node that may have missed that reads no cache at all
      * @param accessTokenCacheSize most decrypted access tokens kept per node
      * @param rotationBatchSize   data keys re-wrapped per transaction during a master-key rotation
      */
-    public record Options(int dataKeyCacheSize, Duration dataKeyCacheTtl, int accessTokenCacheSize, int rotationBatchSize) {
+    public record Options(int dataKeyCacheSize, Duration dataKeyIdle, int accessTokenCacheSize, int rotationBatchSize) {
         public static final Options DEFAULTS = new Options(10_000, Duration.ofMinutes(5), 10_000, 50);
 
         public Options {
             if (dataKeyCacheSize < 0) {
                 throw new IllegalArgumentException("dataKeyCacheSize cannot be negative: " + dataKeyCacheSize);
             }
-            if (dataKeyCacheTtl == null || dataKeyCacheTtl.isNegative() || dataKeyCacheTtl.isZero()) {
-                throw new IllegalArgumentException("dataKeyCacheTtl must be positive: " + dataKeyCacheTtl);
+            if (dataKeyIdle == null || dataKeyIdle.isNegative() || dataKeyIdle.isZero()) {
+                throw new IllegalArgumentException("dataKeyIdle must be positive: " + dataKeyIdle);
             }
             if (accessTokenCacheSize < 0) {
                 throw new IllegalArgumentException("accessTokenCacheSize cannot be negative: " + accessTokenCacheSize);
@@ -147,14 +154,18 @@ public final class TenantKeyring implements SecretBox {
         this.clock = clock;
         this.options = options;
         this.cachesTrusted = cachesTrusted;
+        // Idle expiry, not after loading: with thousands of tenants a fixed life made most deliveries
+        // of a busy tenant reload and unwrap its key every few minutes.
         this.dataKeys = Caffeine.newBuilder()
                 .maximumSize(options.dataKeyCacheSize())
-                .expireAfterWrite(options.dataKeyCacheTtl())
+                .expireAfterAccess(options.dataKeyIdle())
+                .ticker(ticker(clock))
                 .recordStats()
                 .build();
         this.indexKeys = Caffeine.newBuilder()
                 .maximumSize(options.dataKeyCacheSize())
-                .expireAfterWrite(options.dataKeyCacheTtl())
+                .expireAfterAccess(options.dataKeyIdle())
+                .ticker(ticker(clock))
                 .build();
         this.accessTokens = new AccessTokenCache(options.accessTokenCacheSize(), clock, cachesTrusted);
         this.rotation = new KeyRotation(this);
@@ -556,6 +567,14 @@ public final class TenantKeyring implements SecretBox {
                     + "(CALBRIDGE_MASTER_KEY / CALBRIDGE_MASTER_KEY_FILE / MasterKeys.fromKms) to that key, or add it to "
                     + "previousMasterKeys while a master-key rotation finishes.");
         }
+    }
+
+    /** Caffeine's time on {@code clock}, so expiry follows the clock the keyring is given (tests move it). */
+    static com.github.benmanes.caffeine.cache.Ticker ticker(Clock clock) {
+        return () -> {
+            java.time.Instant now = clock.instant();
+            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        };
     }
 
     private static void requireTenant(String tenantId) {

@@ -50,6 +50,26 @@ class TenantKeyringTest {
     }
 
     @Test
+    void aDataKey_staysCachedWhileUsed_andExpiresOnlyAfterItsIdleTime() {
+        var clock = io.calbridge.testing.TestClock.atNow();
+        var cached = TenantKeyring.create(db, masterKey, java.util.List.of(), clock, null,
+                new TenantKeyring.Options(100, java.time.Duration.ofMinutes(5), 10, 10));
+        String tenant = newTenant();
+        byte[] body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        cached.sealPersonal(tenant, "f", "r", body);
+        for (int i = 0; i < 3; i++) {
+            clock.advance(java.time.Duration.ofMinutes(4)); // 12 minutes after loading, never 5 idle
+            cached.sealPersonal(tenant, "f", "r", body);
+        }
+        assertEquals(1, cached.dataKeyCacheStats().missCount(), "loaded once while in use");
+
+        clock.advance(java.time.Duration.ofMinutes(6));
+        cached.sealPersonal(tenant, "f", "r", body);
+        assertEquals(2, cached.dataKeyCacheStats().missCount(), "reloaded after 6 idle minutes");
+    }
+
+    @Test
     void sealingTwice_givesDifferentCiphertexts() {
         String tenant = newTenant();
         UUID row = UUID.randomUUID();
