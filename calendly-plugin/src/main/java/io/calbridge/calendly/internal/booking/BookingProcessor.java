@@ -23,10 +23,12 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -118,6 +120,63 @@ public final class BookingProcessor implements DeliveryProcessor {
      * sweeps build webhook-shaped bodies from Calendly's API): same parsing, identity and ledger.
      */
     public ProcessingResult process(StoredDelivery delivery, Options options) {
+        Parsed p = parse(delivery, options);
+        if (p == null) {
+            return ProcessingResult.IGNORED;
+        }
+        return db.tx(dsl -> withConnection(dsl, conn -> apply(dsl, conn, p, null)));
+    }
+
+    @Override
+    public boolean batches() {
+        return true;
+    }
+
+    /**
+     * Applies these deliveries in order in one transaction (see {@link DeliveryProcessor#processAll}).
+     * What one delivery at a time does per delivery is done once per batch: every invitee lock in
+     * one statement (ascending, so two batches never wait on each other in a circle over invitees),
+     * the bookings of all its invitees read at once, the settings read once per integration and event
+     * type, and the plugin's writes (booking rows, ledgers) held back and written in one statement of
+     * multi-row inserts, at the end or before a later delivery of the batch reads a chain they touch.
+     * Idempotency keys do not depend on the batch (they derive from the chain and the effect), so
+     * after a rolled-back batch the same effects carry the same keys one at a time.
+     */
+    @Override
+    public List<ProcessingResult> processAll(List<StoredDelivery> deliveries) {
+        List<Parsed> parsed = new ArrayList<>(deliveries.size());
+        for (StoredDelivery d : deliveries) {
+            parsed.add(parse(d, Options.AS_DELIVERED));
+        }
+        return db.tx(dsl -> withConnection(dsl, conn -> {
+            Batch batch = new Batch(dsl, parsed);
+            List<ProcessingResult> results = new ArrayList<>(parsed.size());
+            for (Parsed p : parsed) {
+                results.add(p == null ? ProcessingResult.IGNORED : apply(dsl, conn, p, batch));
+            }
+            batch.flush();
+            return results;
+        }));
+    }
+
+    /** A delivery read and checked outside any transaction; exactly one of invitee and form is set. */
+    private record Parsed(StoredDelivery delivery, CalendlyEvent kind, Invitee invitee, String payloadJson, ObjectNode form,
+                          Instant eventAt, boolean createTask) {
+        Set<String> uris() {
+            Set<String> uris = new LinkedHashSet<>();
+            uris.add(invitee.uri());
+            if (invitee.oldInvitee() != null) {
+                uris.add(invitee.oldInvitee());
+            }
+            if (kind == CalendlyEvent.INVITEE_CANCELED && invitee.newInvitee() != null) {
+                uris.add(invitee.newInvitee());
+            }
+            return uris;
+        }
+    }
+
+    /** Reads the body; null for an event booking does not act on. */
+    private static Parsed parse(StoredDelivery delivery, Options options) {
         DeliveryEnvelope envelope;
         try {
             envelope = DeliveryEnvelope.parse(delivery.rawBody(), false);
@@ -137,21 +196,114 @@ public final class BookingProcessor implements DeliveryProcessor {
         String event = envelope.event();
         CalendlyEvent kind = CalendlyEvent.of(event);
         if (kind == null || !BOOKING_EVENTS.contains(kind)) {
-            return ProcessingResult.IGNORED;
+            return null;
         }
         Instant eventAt = envelope.createdAt() != null ? envelope.createdAt() : delivery.receivedAt();
         if (kind == CalendlyEvent.ROUTING_FORM_SUBMITTED) {
-            ObjectNode payload = read(event, envelope, ObjectNode.class);
-            return db.tx(dsl -> withConnection(dsl, conn -> routingForms.process(dsl, conn, delivery, payload, eventAt, clock.instant())));
+            return new Parsed(delivery, kind, null, null, read(event, envelope, ObjectNode.class), eventAt, options.createTask());
         }
         Invitee invitee = read(event, envelope, Invitee.class);
         if (invitee.uri() == null || invitee.uri().isBlank()) {
             throw new PermanentProcessingException("The " + event + " delivery names no invitee (payload.uri is missing), "
                     + "so it cannot be matched to a booking.");
         }
-        String payloadJson = envelope.payloadJson();
-        return db.tx(dsl -> withConnection(dsl, conn -> applyInvitee(dsl, conn, delivery, kind, invitee, payloadJson, eventAt,
-                options.createTask())));
+        return new Parsed(delivery, kind, invitee, envelope.payloadJson(), null, eventAt, options.createTask());
+    }
+
+    /** One delivery in the transaction {@code dsl}; {@code batch} null when it is the only one. */
+    private ProcessingResult apply(DSLContext dsl, Connection conn, Parsed p, Batch batch) {
+        if (p.form() != null) {
+            if (batch != null) {
+                batch.flush(); // a submission reads and writes the ledger on its own
+            }
+            return routingForms.process(dsl, conn, p.delivery(), p.form(), p.eventAt(), clock.instant());
+        }
+        return applyInvitee(dsl, conn, p.delivery(), p.kind(), p.invitee(), p.uris(), p.payloadJson(), p.eventAt(),
+                p.createTask(), batch);
+    }
+
+    /**
+     * What a batch shares between its deliveries, in its one transaction: the locks it took, the
+     * bookings it read before any of its deliveries ran, the settings it read, and the writes it holds
+     * back. A delivery whose invitees meet a chain the batch already touched reads afresh (after
+     * writing what is held back), so it sees the earlier deliveries' rows and ledger.
+     */
+    private final class Batch {
+        private final DSLContext dsl;
+        private final Map<String, Booking> read = new HashMap<>();
+        private final Set<String> touched = new HashSet<>();
+        private final Map<String, SettingsStore.Loaded> settingsRead = new HashMap<>();
+        private final List<BookingStore.Rows> heldRows = new ArrayList<>();
+        private final List<LedgerStore.Entries> heldEntries = new ArrayList<>();
+        private final Set<String> held = new HashSet<>();
+
+        Batch(DSLContext dsl, List<Parsed> parsed) {
+            this.dsl = dsl;
+            Map<UUID, Set<String>> uris = new HashMap<>();
+            for (Parsed p : parsed) {
+                if (p != null && p.invitee() != null) {
+                    uris.computeIfAbsent(p.delivery().integrationId(), i -> new LinkedHashSet<>()).addAll(p.uris());
+                }
+            }
+            // One statement: every invitee lock of the batch (ascending) and the asynchronous commit.
+            List<Field<?>> locks = new ArrayList<>(Locks.invitees(uris));
+            locks.add(ASYNC_COMMIT);
+            dsl.select(locks).fetch();
+            // Under those locks nobody else adds or removes these invitees' rows until the commit.
+            uris.forEach((integration, its) -> bookings.findByUris(dsl, integration, its)
+                    .forEach((uri, b) -> read.put(integration + "|" + uri, b)));
+        }
+
+        /** The booking rows of these invitees, read now or before the batch's first delivery. */
+        Map<String, Booking> known(UUID integrationId, Set<String> uris) {
+            if (uris.stream().anyMatch(u -> touched.contains(integrationId + "|" + u))) {
+                if (uris.stream().anyMatch(u -> held.contains(integrationId + "|" + u))) {
+                    flush();
+                }
+                return bookings.findByUris(dsl, integrationId, uris);
+            }
+            Map<String, Booking> known = new LinkedHashMap<>();
+            for (String uri : uris) {
+                Booking b = read.get(integrationId + "|" + uri);
+                if (b != null) {
+                    known.put(uri, b);
+                }
+            }
+            return known;
+        }
+
+        Optional<SettingsStore.Loaded> settings(UUID integrationId, String eventTypeUri) {
+            String key = integrationId + "|" + eventTypeUri;
+            SettingsStore.Loaded loaded = settingsRead.get(key);
+            if (loaded == null) {
+                Optional<SettingsStore.Loaded> fresh = BookingProcessor.this.settings.load(dsl, integrationId, eventTypeUri);
+                fresh.ifPresent(l -> settingsRead.put(key, l));
+                return fresh;
+            }
+            return Optional.of(loaded);
+        }
+
+        void hold(String tenantId, UUID integrationId, Chain chain, Map<String, String> entries) {
+            for (Booking b : chain.rows()) {
+                touched.add(integrationId + "|" + b.inviteeUri);
+                held.add(integrationId + "|" + b.inviteeUri);
+            }
+            heldRows.add(new BookingStore.Rows(tenantId, integrationId, List.copyOf(chain.rows())));
+            heldEntries.add(new LedgerStore.Entries(tenantId, chain.id, chain.id + "/", Map.copyOf(entries)));
+        }
+
+        void flush() {
+            if (heldRows.isEmpty()) {
+                return;
+            }
+            Instant now = clock.instant();
+            List<ResultQuery<?>> writes = new ArrayList<>(bookings.saveAll(heldRows, now));
+            writes.add(ledgers.saveAll(heldEntries, now));
+            LedgerStore.writeTogether(dsl, writes);
+            heldRows.clear();
+            heldEntries.clear();
+            held.clear();
+        }
     }
 
     private static <T> T read(String event, DeliveryEnvelope envelope, Class<T> type) {
@@ -171,21 +323,20 @@ public final class BookingProcessor implements DeliveryProcessor {
     }
 
     private ProcessingResult applyInvitee(DSLContext dsl, Connection conn, StoredDelivery d, CalendlyEvent kind, Invitee p,
-                                          String payloadJson, Instant eventAt, boolean tasksAllowed) {
+                                          Set<String> uris, String payloadJson, Instant eventAt, boolean tasksAllowed,
+                                          Batch batch) {
         UUID integrationId = d.integrationId();
-        Set<String> uris = new LinkedHashSet<>();
-        uris.add(p.uri());
-        if (p.oldInvitee() != null) {
-            uris.add(p.oldInvitee());
+        Optional<SettingsStore.Loaded> found;
+        if (batch == null) {
+            // One round trip: the settings, the locks on every invitee this delivery touches, and an
+            // asynchronous commit (see the class comment).
+            List<Field<?>> extra = new ArrayList<>(Locks.invitees(Map.of(integrationId, uris)));
+            extra.add(ASYNC_COMMIT);
+            found = settings.load(dsl, integrationId, p.eventTypeUri(), extra);
+        } else {
+            found = batch.settings(integrationId, p.eventTypeUri());
         }
-        if (kind == CalendlyEvent.INVITEE_CANCELED && p.newInvitee() != null) {
-            uris.add(p.newInvitee());
-        }
-        // One round trip: the settings, the locks on every invitee this delivery touches, and an
-        // asynchronous commit (see the class comment).
-        List<Field<?>> extra = new ArrayList<>(Locks.invitees(integrationId, uris));
-        extra.add(ASYNC_COMMIT);
-        SettingsStore.Loaded loaded = settings.load(dsl, integrationId, p.eventTypeUri(), extra)
+        SettingsStore.Loaded loaded = found
                 .orElseThrow(() -> new PermanentProcessingException("The Calendly integration " + integrationId
                         + " of this delivery no longer exists, so there are no settings to apply it with."));
         if (!loaded.tenantId().equals(d.tenantId())) {
@@ -193,7 +344,8 @@ public final class BookingProcessor implements DeliveryProcessor {
                     + " but its integration belongs to another tenant; it was not applied.");
         }
         String tenantId = loaded.tenantId();
-        Loaded chainState = loadChain(dsl, conn, tenantId, integrationId, uris, p.uri());
+        Loaded chainState = loadChain(dsl, conn, tenantId, integrationId, uris, p.uri(),
+                batch == null ? bookings.findByUris(dsl, integrationId, uris) : batch.known(integrationId, uris));
         Chain chain = chainState.chain;
         Ledger ledger = chainState.ledger;
 
@@ -218,6 +370,10 @@ public final class BookingProcessor implements DeliveryProcessor {
         } catch (UnknownReferenceException e) {
             throw new PermanentProcessingException(explain(e, loaded.policy()), e);
         }
+        if (batch != null) {
+            batch.hold(tenantId, integrationId, chain, ledger.writes());
+            return ProcessingResult.PROCESSED;
+        }
         Instant now = clock.instant();
         List<ResultQuery<?>> writes = new ArrayList<>(bookings.save(tenantId, integrationId, chain.rows(), now));
         writes.add(ledgers.save(tenantId, chain.id, chain.id + "/", ledger.writes(), now));
@@ -233,9 +389,9 @@ public final class BookingProcessor implements DeliveryProcessor {
      * linked two bookings that were first seen apart), the younger chain is merged into the older.
      */
     private Loaded loadChain(DSLContext dsl, Connection conn, String tenantId, UUID integrationId, Set<String> uris,
-                             String inviteeUri) {
+                             String inviteeUri, Map<String, Booking> knownFirst) {
         for (int attempt = 0; attempt < MAX_CHAIN_ATTEMPTS; attempt++) {
-            Map<String, Booking> known = bookings.findByUris(dsl, integrationId, uris);
+            Map<String, Booking> known = attempt == 0 ? knownFirst : bookings.findByUris(dsl, integrationId, uris);
             if (known.isEmpty()) {
                 return new Loaded(new Chain(newChainId(integrationId, inviteeUri), List.of()), Ledger.empty());
             }

@@ -11,6 +11,9 @@ import io.calbridge.calendly.internal.webhook.StoredDelivery;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 
 /**
  * In front of the booking processor: a delivery that names a person the tenant erased is handled as
@@ -36,12 +39,45 @@ final class ErasureFilter implements DeliveryProcessor {
         if (!ignores(erasure, delivery)) {
             return next.process(delivery);
         }
+        purge(delivery);
+        return ProcessingResult.IGNORED;
+    }
+
+    @Override
+    public boolean batches() {
+        return next.batches();
+    }
+
+    /** The admitted deliveries go on together; each ignored one is purged on its own (rare). */
+    @Override
+    public List<ProcessingResult> processAll(List<StoredDelivery> deliveries) throws Exception {
+        List<StoredDelivery> admitted = new ArrayList<>(deliveries.size());
+        for (StoredDelivery d : deliveries) {
+            if (!ignores(erasure, d)) {
+                admitted.add(d);
+            }
+        }
+        Iterator<ProcessingResult> applied = (admitted.isEmpty() ? List.<ProcessingResult>of() : next.processAll(admitted)).iterator();
+        List<ProcessingResult> results = new ArrayList<>(deliveries.size());
+        int a = 0;
+        for (StoredDelivery d : deliveries) {
+            if (a < admitted.size() && admitted.get(a) == d) {
+                results.add(applied.next());
+                a++;
+            } else {
+                purge(d);
+                results.add(ProcessingResult.IGNORED);
+            }
+        }
+        return results;
+    }
+
+    private void purge(StoredDelivery delivery) {
         db.txRun(dsl -> dsl.update(CALENDLY_WEBHOOK_INBOX)
                 .setNull(CALENDLY_WEBHOOK_INBOX.RAW_BODY)
                 .set(CALENDLY_WEBHOOK_INBOX.BODY_PURGED_AT, clock.instant().atOffset(ZoneOffset.UTC))
                 .where(CALENDLY_WEBHOOK_INBOX.ID.eq(delivery.inboxId()))
                 .execute());
-        return ProcessingResult.IGNORED;
     }
 
     /** Whether the body names a person the tenant erased and chose to ignore from then on. */
