@@ -41,8 +41,9 @@ import org.jooq.impl.SQLDataType;
 
 /**
  * Turns stored Calendly deliveries into the host's contacts, list memberships, tags, tasks and
- * timeline entries. One delivery is one transaction: the invitee rows, the host's effects (when the
- * host shares the database) and the effect ledger commit together.
+ * timeline entries. One delivery, or one batch of them ({@link #processAll}), is one transaction: the
+ * invitee rows, the host's effects (when the host shares the database) and the effect ledger commit
+ * together.
  *
  * <p>Handles the {@link #BOOKING_EVENTS} of the one event catalogue ({@link CalendlyEvent}):
  * {@code invitee.created}, {@code invitee.canceled} (including the cancel half of a reschedule),

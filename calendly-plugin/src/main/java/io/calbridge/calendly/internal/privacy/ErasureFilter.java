@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -57,19 +56,11 @@ final class ErasureFilter implements DeliveryProcessor {
                 admitted.add(d);
             }
         }
-        Iterator<ProcessingResult> applied = (admitted.isEmpty() ? List.<ProcessingResult>of() : next.processAll(admitted)).iterator();
-        List<ProcessingResult> results = new ArrayList<>(deliveries.size());
-        int a = 0;
-        for (StoredDelivery d : deliveries) {
-            if (a < admitted.size() && admitted.get(a) == d) {
-                results.add(applied.next());
-                a++;
-            } else {
-                purge(d);
-                results.add(ProcessingResult.IGNORED);
-            }
-        }
-        return results;
+        List<ProcessingResult> applied = admitted.isEmpty() ? List.of() : next.processAll(admitted);
+        return DeliveryProcessor.rejoin(deliveries, admitted, applied, d -> {
+            purge(d);
+            return ProcessingResult.IGNORED;
+        });
     }
 
     private void purge(StoredDelivery delivery) {

@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -109,18 +108,8 @@ public final class OneBookingPerInvitee implements DeliveryProcessor {
             routed.add(owner == null || owner.equals(d.integrationId()) ? d
                     : new StoredDelivery(d.inboxId(), d.tenantId(), owner, d.event(), d.rawBody(), d.attempt(), d.receivedAt()));
         }
-        Iterator<ProcessingResult> applied = (routed.isEmpty() ? List.<ProcessingResult>of() : pipeline.processAll(routed)).iterator();
-        List<ProcessingResult> results = new ArrayList<>(deliveries.size());
-        int a = 0;
-        for (StoredDelivery d : deliveries) {
-            if (a < admittedOnes.size() && admittedOnes.get(a) == d) {
-                results.add(applied.next());
-                a++;
-            } else {
-                results.add(ProcessingResult.IGNORED);
-            }
-        }
-        return results;
+        List<ProcessingResult> applied = routed.isEmpty() ? List.of() : pipeline.processAll(routed);
+        return DeliveryProcessor.rejoin(deliveries, admittedOnes, applied, d -> ProcessingResult.IGNORED);
     }
 
     /** The invitee URIs a body names: the invitee, and the other half of a reschedule. */

@@ -1,7 +1,9 @@
 package io.calbridge.calendly.internal.webhook;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Applies one stored delivery (booking processing implements this). Called by the inbox worker,
@@ -34,6 +36,27 @@ public interface DeliveryProcessor {
         List<ProcessingResult> results = new ArrayList<>(deliveries.size());
         for (StoredDelivery delivery : deliveries) {
             results.add(process(delivery));
+        }
+        return results;
+    }
+
+    /**
+     * For a processor in front of another that passed only some deliveries of a batch on: the results
+     * for all of {@code deliveries}, in order, taken from {@code theirs} for the {@code passed} ones
+     * (the same objects, in the same order) and from {@code others} for the rest.
+     */
+    static List<ProcessingResult> rejoin(List<StoredDelivery> deliveries, List<StoredDelivery> passed,
+                                         List<ProcessingResult> theirs, Function<StoredDelivery, ProcessingResult> others) {
+        Iterator<ProcessingResult> applied = theirs.iterator();
+        List<ProcessingResult> results = new ArrayList<>(deliveries.size());
+        int next = 0;
+        for (StoredDelivery d : deliveries) {
+            if (next < passed.size() && passed.get(next) == d) {
+                results.add(applied.next());
+                next++;
+            } else {
+                results.add(others.apply(d));
+            }
         }
         return results;
     }

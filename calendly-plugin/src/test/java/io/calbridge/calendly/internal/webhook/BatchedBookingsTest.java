@@ -85,6 +85,30 @@ class BatchedBookingsTest {
     }
 
     @Test
+    void deliveriesOfOneBookingInOneBatch_seeEachOther_withoutFallingBack() {
+        KeyedHost host = new KeyedHost(false);
+        node(host);
+        List<Long> ids = new ArrayList<>();
+        ids.add(store(created("a")));
+        ids.add(store(created("b")));
+        ids.add(store(canceled("a")));
+        ids.add(store(created("c")));
+        ids.add(store(canceled("c")));
+
+        assertEquals(5, h.webhooks.worker().runOnce());
+
+        assertEquals(0.0, h.counter("calendly.webhook.batch.fallbacks"), "applied as one batch");
+        for (long id : ids) {
+            assertEquals("DONE", h.row(id).status(), "delivery " + id);
+        }
+        host.appliedInTheDatabase().forEach((key, times) -> assertEquals(1, times, "effect " + key));
+        assertEquals(3, bookings());
+        assertEquals(List.of("a", "c"), new Db(db.dataSource()).dsl().select(CALENDLY_BOOKING.INVITEE_URI).from(CALENDLY_BOOKING)
+                .where(CALENDLY_BOOKING.INTEGRATION_ID.eq(integration.id())).and(CALENDLY_BOOKING.STATUS.eq("CANCELED"))
+                .orderBy(CALENDLY_BOOKING.INVITEE_URI).fetch(r -> r.value1().substring(r.value1().length() - 1)));
+    }
+
+    @Test
     void aPoisonDeliveryInABatch_isRetriedAlone_andTheOthersAreAppliedExactlyOnce() {
         KeyedHost host = new KeyedHost(false);
         host.failWhen = (method, args) -> args[1] instanceof ContactDraft d && d.email().startsWith("poison");

@@ -189,26 +189,8 @@ class InboxWorkerTest {
 
     @Test
     void twoNodes_processEveryDeliveryExactlyOnce() throws Exception {
-        int n = 200;
-        List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            ids.add(store("N" + i));
-        }
-        var settings = WebhookSettings.defaults().withWorker(2, MAX_ATTEMPTS, Duration.ofMinutes(2), Duration.ofMillis(50));
-        try (var poolA = db.newPool(4); var poolB = db.newPool(4)) {
-            var nodeA = new WebhookHarness(poolA, settings);
-            var nodeB = new WebhookHarness(poolB, settings);
-            try {
-                awaitAll(ids, "DONE");
-            } finally {
-                nodeA.close();
-                nodeB.close();
-            }
-            for (long id : ids) {
-                assertEquals(1, nodeA.processor.callsFor(id) + nodeB.processor.callsFor(id), "delivery " + id);
-            }
-            assertTrue(nodeA.processor.seen.size() > 0 && nodeB.processor.seen.size() > 0, "both nodes took part");
-        }
+        twoNodesApplyEachOnce(WebhookSettings.defaults().withWorker(2, MAX_ATTEMPTS, Duration.ofMinutes(2), Duration.ofMillis(50)),
+                false);
     }
 
     @Test
@@ -345,16 +327,25 @@ class InboxWorkerTest {
 
     @Test
     void twoBatchingNodes_processEveryDeliveryExactlyOnce() throws Exception {
+        var settings = WebhookSettings.defaults().withWorker(2, MAX_ATTEMPTS, Duration.ofMinutes(2), Duration.ofMillis(50))
+                .withBatchSize(7);
+        var nodes = twoNodesApplyEachOnce(settings, true);
+        for (var node : nodes) {
+            assertTrue(!node.processor.batchSizes.isEmpty() && node.processor.batchSizes.stream().allMatch(size -> size <= 7),
+                    node.processor.batchSizes.toString());
+        }
+    }
+
+    /** 200 deliveries, two nodes with these settings over one inbox: each delivery applied once, by either. */
+    private List<WebhookHarness> twoNodesApplyEachOnce(WebhookSettings settings, boolean batching) throws Exception {
         int n = 200;
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            ids.add(store("T" + i));
+            ids.add(store("N" + i));
         }
-        var settings = WebhookSettings.defaults().withWorker(2, MAX_ATTEMPTS, Duration.ofMinutes(2), Duration.ofMillis(50))
-                .withBatchSize(7);
         try (var poolA = db.newPool(4); var poolB = db.newPool(4)) {
-            var nodeA = new WebhookHarness(poolA, settings, p -> p.batching(true));
-            var nodeB = new WebhookHarness(poolB, settings, p -> p.batching(true));
+            var nodeA = new WebhookHarness(poolA, settings, p -> p.batching(batching));
+            var nodeB = new WebhookHarness(poolB, settings, p -> p.batching(batching));
             try {
                 awaitAll(ids, "DONE");
             } finally {
@@ -364,8 +355,8 @@ class InboxWorkerTest {
             for (long id : ids) {
                 assertEquals(1, nodeA.processor.appliedTimes(id) + nodeB.processor.appliedTimes(id), "delivery " + id);
             }
-            assertTrue(nodeA.processor.batchSizes.stream().allMatch(size -> size <= 7));
             assertTrue(nodeA.processor.seen.size() > 0 && nodeB.processor.seen.size() > 0, "both nodes took part");
+            return List.of(nodeA, nodeB);
         }
     }
 
