@@ -88,6 +88,7 @@ class BookingBenchmarkTest {
                         bookings, bookings / baseline, deliveries, deliveries / baseline, oneByOne, oneByOne / baseline, cpuMs,
                         workerCpuMs, load());
             }
+            roundTrips(tenants);
             double baseline = median(rounds, 0), bookings = median(rounds, 1), deliveries = median(rounds, 2);
             double best = rounds.stream().mapToDouble(r -> r[1]).max().orElse(0);
             System.out.printf("median baseline (bare contact insert, one per transaction)  %8.0f /s%n", baseline);
@@ -100,6 +101,77 @@ class BookingBenchmarkTest {
                     median(rounds, 4), median(rounds, 4, 0));
             System.out.printf("median JVM CPU per new booking (all JVM threads)           %8.3f ms%n", median(rounds, 3));
             System.out.printf("median CPU of the worker threads per new booking           %8.3f ms%n", median(rounds, 5));
+        }
+    }
+
+    /**
+     * Not timed: the statements and commits a new booking costs, batched and one at a time, counted
+     * at the JDBC connection (each is one round trip to PostgreSQL), host's statements included.
+     */
+    private static void roundTrips(List<TestTenant> tenants) throws Exception {
+        try (var pool = db.newPool(2)) {
+            Counting counting = new Counting();
+            Harness h = new Harness(counting.wrap(pool));
+            int n = 10 * BATCH;
+            List<StoredDelivery> batched = bookings(tenants, n, "c" + UUID.randomUUID() + "-");
+            List<StoredDelivery> single = bookings(tenants, n, "d" + UUID.randomUUID() + "-");
+            long[] before = counting.now();
+            for (int i = 0; i < n / BATCH; i++) {
+                h.bookings.processor().processAll(chunk(batched, i));
+            }
+            long[] mid = counting.now();
+            for (StoredDelivery d : single) {
+                h.bookings.processor().process(d);
+            }
+            long[] after = counting.now();
+            System.out.printf("round trips per new booking, batches of %d: %.2f statements + %.3f commits;"
+                            + " one at a time: %.2f statements + %.3f commits%n", BATCH,
+                    (mid[0] - before[0]) / (double) n, (mid[1] - before[1]) / (double) n,
+                    (after[0] - mid[0]) / (double) n, (after[1] - mid[1]) / (double) n);
+        }
+    }
+
+    /** Counts statements executed and commits through the connections of a DataSource. */
+    static final class Counting {
+        final java.util.concurrent.atomic.AtomicLong statements = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
+
+        long[] now() {
+            return new long[] {statements.get(), commits.get()};
+        }
+
+        javax.sql.DataSource wrap(javax.sql.DataSource target) {
+            return (javax.sql.DataSource) proxy(javax.sql.DataSource.class, target, (method, result) ->
+                    result instanceof java.sql.Connection c ? proxy(java.sql.Connection.class, c, this::statement) : result);
+        }
+
+        private Object statement(java.lang.reflect.Method method, Object result) {
+            if (method.getName().equals("commit")) {
+                commits.incrementAndGet();
+            }
+            if (result instanceof java.sql.Statement s && method.getReturnType().isInterface()
+                    && java.sql.Statement.class.isAssignableFrom(method.getReturnType())) {
+                return proxy(method.getReturnType(), s, (m, r) -> {
+                    if (m.getName().startsWith("execute")) {
+                        statements.incrementAndGet();
+                    }
+                    return r;
+                });
+            }
+            return result;
+        }
+
+        private static Object proxy(Class<?> type, Object target,
+                                    java.util.function.BiFunction<java.lang.reflect.Method, Object, Object> after) {
+            return java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (self, method, args) -> {
+                Object result;
+                try {
+                    result = method.invoke(target, args);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                }
+                return after.apply(method, result);
+            });
         }
     }
 
