@@ -1,6 +1,7 @@
 package io.calbridge.calendly;
 
 import io.calbridge.testing.TestClock;
+import static io.calbridge.testing.Waiting.eventually;
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -97,7 +98,9 @@ class CalendlyRateLimitTest {
             long started = System.nanoTime();
             CompletableFuture<HttpResponse<String>> onB = CompletableFuture.supplyAsync(() -> b.get("acme", path));
             CompletableFuture<HttpResponse<String>> onA = CompletableFuture.supplyAsync(() -> {
-                sleep(Duration.ofMillis(300)); // while B's refresh would still hold the row lock
+                // Once B has asked Calendly and heard 429: while its refresh would still hold the row lock.
+                eventually("B's token request")
+                        .until(() -> cluster.sb.stats().apiRequests("/oauth/token") > tokenRequestsBefore);
                 return a.get("acme", path);
             });
             HttpResponse<String> fromB = onB.join();
@@ -119,14 +122,6 @@ class CalendlyRateLimitTest {
             assertEquals("CONNECTED", health.path("status").asText(), "a rate limit does not end a connection");
             assertFalse(health.path("health").path("token").path("retry_at").isNull(), health.toString());
             assertTrue(health.path("health").path("token").path("failure").asText().contains("rate-limiting"), health.toString());
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import io.calbridge.testing.PostgresServer;
 import io.calbridge.testing.TestDatabase;
 import java.util.UUID;
@@ -33,7 +34,7 @@ class CalendlySchemaTest {
                 .set(CALENDLY_INTEGRATION.TENANT_ID, "t1")
                 .set(CALENDLY_INTEGRATION.CONNECTION_MODE, "CARRIER_PIGEON")
                 .set(CALENDLY_INTEGRATION.STATUS, "PENDING")
-                .set(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN, "x")
+                .set(WebhookPathTokens.columns(WebhookPathTokens.newToken(), null))
                 .execute());
     }
 

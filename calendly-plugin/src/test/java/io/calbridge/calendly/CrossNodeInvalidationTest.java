@@ -1,5 +1,6 @@
 package io.calbridge.calendly;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,14 +28,14 @@ class CrossNodeInvalidationTest {
         try (PluginNodes cluster = new PluginNodes(db, 2, o -> { })) {
             PluginNodes.Node reader = cluster.start(0);
             PluginNodes.Node operator = cluster.start(1);
-            PluginNodes.await("both nodes hear cache invalidations", Duration.ofSeconds(10),
-                    () -> reader.wiring().cachesTrusted() && operator.wiring().cachesTrusted());
+            eventually("both nodes hear cache invalidations").atMost(Duration.ofSeconds(10))
+                    .until(() -> reader.wiring().cachesTrusted() && operator.wiring().cachesTrusted());
             UUID id = reader.connectOAuth("acme", PluginNodes.platformJson(), cluster.ada);
 
             cacheTheToken(reader, id);
             operator.operations().rotateTenantKey("acme");
-            PluginNodes.await("the reader drops the tenant's cached secrets after the key rotation", Duration.ofSeconds(2),
-                    () -> reader.wiring().keyring().accessTokens().get(id).isEmpty());
+            eventually("the reader drops the tenant's cached secrets after the key rotation").atMost(Duration.ofSeconds(2))
+                    .until(() -> reader.wiring().keyring().accessTokens().get(id).isEmpty());
 
             cacheTheToken(reader, id);
             // (An OAuth callback would land on the first node, the public URL: reconnect with a token on the operator.)
@@ -43,8 +44,8 @@ class CrossNodeInvalidationTest {
             assertEquals(2, again.statusCode() / 100, again.body());
             assertEquals(id.toString(), PluginNodes.json(again).path("integration_id").asText(),
                     "a reconnect of the same Calendly user keeps the integration");
-            PluginNodes.await("the reader drops the replaced token after the reconnect", Duration.ofSeconds(2),
-                    () -> reader.wiring().keyring().accessTokens().get(id).isEmpty());
+            eventually("the reader drops the replaced token after the reconnect").atMost(Duration.ofSeconds(2))
+                    .until(() -> reader.wiring().keyring().accessTokens().get(id).isEmpty());
             cacheTheToken(reader, id);
         }
     }

@@ -1,5 +1,6 @@
 package io.calbridge.calendly;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static io.calbridge.db.calendly.Tables.CALENDLY_TENANT_KEY;
 import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
@@ -50,8 +51,8 @@ class ForgetTenantTest {
             PluginNodes.Node receiving = cluster.start(0);
             PluginNodes.Node operator = cluster.start(1);
             SandboxEventType intro = cluster.sb.createEventType(cluster.ada, "Intro call", EventKind.SOLO, Duration.ofMinutes(30));
-            PluginNodes.await("both nodes hear cache invalidations", Duration.ofSeconds(10),
-                    () -> receiving.wiring().cachesTrusted() && operator.wiring().cachesTrusted());
+            eventually("both nodes hear cache invalidations").atMost(Duration.ofSeconds(10))
+                    .until(() -> receiving.wiring().cachesTrusted() && operator.wiring().cachesTrusted());
             UUID id = receiving.connectOAuth("acme", PluginNodes.platformJson(), cluster.ada);
             String subscription = sql().select(CALENDLY_INTEGRATION.SUBSCRIPTION_URI).from(CALENDLY_INTEGRATION)
                     .where(CALENDLY_INTEGRATION.ID.eq(id)).fetchOne(CALENDLY_INTEGRATION.SUBSCRIPTION_URI);
@@ -61,8 +62,8 @@ class ForgetTenantTest {
             cluster.sb.book(BookingRequest.of(intro, "Before Forget", "before@example.com", Instant.now().plus(Duration.ofDays(2))));
             DeliveryAttempt delivered = cluster.sb.awaitDeliveries(1, Duration.ofSeconds(20)).get(0);
             assertTrue(delivered.delivered(), delivered.toString());
-            PluginNodes.await("the booking is imported", Duration.ofSeconds(20),
-                    () -> cluster.host.contactsByEmail.containsKey("acme|before@example.com"));
+            eventually("the booking is imported").atMost(Duration.ofSeconds(20))
+                    .until(() -> cluster.host.contactsByEmail.containsKey("acme|before@example.com"));
             HttpResponse<String> types = receiving.get("acme", "/settings/calendly/" + id + "/event-types");
             assertEquals(200, types.statusCode(), types.body());
             assertTrue(receiving.wiring().keyring().accessTokens().get(id).isPresent(), "the token is cached");
@@ -91,8 +92,8 @@ class ForgetTenantTest {
             }
             // Within the bound (the notification's delivery), the receiving node holds nothing of the tenant...
             long heardWithin = System.nanoTime();
-            PluginNodes.await("the receiving node drops its cached token", Duration.ofSeconds(1),
-                    () -> receiving.wiring().keyring().accessTokens().get(id).isEmpty());
+            eventually("the receiving node drops its cached token").atMost(Duration.ofSeconds(1))
+                    .until(() -> receiving.wiring().keyring().accessTokens().get(id).isEmpty());
             assertTrue(System.nanoTime() - heardWithin < TimeUnit.SECONDS.toNanos(1));
             // ...so it cannot store a secret for it with a cached data key either.
             HttpResponse<String> reconnect = receiving.post("acme", "/settings/calendly/connect", PluginNodes.platformJson());

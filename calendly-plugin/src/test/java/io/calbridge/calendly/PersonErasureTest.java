@@ -1,5 +1,6 @@
 package io.calbridge.calendly;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static io.calbridge.db.calendly.Tables.CALENDLY_BOOKING;
 import static io.calbridge.db.calendly.Tables.CALENDLY_EFFECT_LEDGER;
 import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
@@ -66,9 +67,9 @@ class PersonErasureTest {
             UUID id = node.connectOAuth("acme", PluginNodes.platformJson(), eve);
             cluster.sb.book(BookingRequest.of(intro, "Alice Erased", ALICE, Instant.now().plus(Duration.ofDays(2))));
             cluster.sb.book(BookingRequest.of(intro, "Bob Kept", BOB, Instant.now().plus(Duration.ofDays(3))));
-            PluginNodes.await("both bookings are imported", Duration.ofSeconds(30),
-                    () -> cluster.host.contactsByEmail.containsKey("acme|" + ALICE) && cluster.host.contactsByEmail.containsKey("acme|" + BOB));
-            PluginNodes.await("both deliveries are processed", Duration.ofSeconds(30), this::nothingPending);
+            eventually("both bookings are imported")
+                    .until(() -> cluster.host.contactsByEmail.containsKey("acme|" + ALICE) && cluster.host.contactsByEmail.containsKey("acme|" + BOB));
+            eventually("both deliveries are processed").until(this::nothingPending);
             PersonalData personal = PersonalData.sealedBy(node.wiring().keyring());
             assertEquals(1, bookingsOf(personal, ALICE));
             int bobLedger = ledgerOf(personal, BOB);
@@ -104,8 +105,9 @@ class PersonErasureTest {
             // Alice books again: the tenant chose IGNORE (the default), so nothing of her is kept.
             int before = sql().fetchCount(CALENDLY_WEBHOOK_INBOX);
             cluster.sb.book(BookingRequest.of(intro, "Alice Erased", ALICE, Instant.now().plus(Duration.ofDays(4))));
-            PluginNodes.await("the new delivery arrives", Duration.ofSeconds(30), () -> sql().fetchCount(CALENDLY_WEBHOOK_INBOX) > before);
-            PluginNodes.await("and is handled", Duration.ofSeconds(30), this::nothingPending);
+            eventually("the new delivery arrives")
+                    .until(() -> sql().fetchCount(CALENDLY_WEBHOOK_INBOX) > before);
+            eventually("and is handled").until(this::nothingPending);
             assertEquals(0, bookingsOf(personal, ALICE), "a later booking of an erased person is ignored");
             assertEquals(List.of(), bodiesNaming(personal, ALICE), "and its body is purged at once");
             assertFalse(cluster.host.contactsByEmail.containsKey("acme|" + ALICE), "no new contact");

@@ -1,5 +1,6 @@
 package io.calbridge.calendly;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static io.calbridge.db.calendly.Tables.CALENDLY_BOOKING;
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
@@ -54,8 +55,9 @@ class PersonalDataAtRestTest {
         try (PluginNodes cluster = new PluginNodes(db, 1, o -> { })) {
             PluginNodes.Node node = cluster.start(0);
             UUID id = node.connectOAuth("acme", PluginNodes.platformJson(), cluster.ada);
-            var integration = sql().select(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN, CALENDLY_INTEGRATION.SIGNING_KEY_ENC)
+            var integration = sql().select(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN_ENC, CALENDLY_INTEGRATION.SIGNING_KEY_ENC)
                     .from(CALENDLY_INTEGRATION).where(CALENDLY_INTEGRATION.ID.eq(id)).fetchSingle();
+            String pathToken = node.wiring().keyring().open("acme", Purpose.WEBHOOK_PATH_TOKEN, id, integration.value1()).reveal();
             Secret signingKey = node.wiring().keyring().open("acme", Purpose.SIGNING_KEY, id, integration.value2());
 
             List<String> fixtures = CalendlyFixtures.webhookDeliveries();
@@ -66,11 +68,11 @@ class PersonalDataAtRestTest {
                 if (tree.path("event").asText().startsWith("invitee")) {
                     personal.addAll(personalValues(tree));
                 }
-                HttpResponse<String> answer = node.redeliver("/api/webhooks/calendly/" + integration.value1(),
+                HttpResponse<String> answer = node.redeliver("/api/webhooks/calendly/" + pathToken,
                         signature(signingKey, body), body);
                 assertEquals(200, answer.statusCode(), name + ": " + answer.body());
             }
-            PluginNodes.await("every delivery is processed", Duration.ofSeconds(60), () -> sql().fetchCount(
+            eventually("every delivery is processed").atMost(Duration.ofSeconds(60)).until(() -> sql().fetchCount(
                     CALENDLY_WEBHOOK_INBOX, CALENDLY_WEBHOOK_INBOX.STATUS.in("PENDING", "PROCESSING")) == 0);
             assertEquals(fixtures.size(), sql().fetchCount(CALENDLY_WEBHOOK_INBOX), "every fixture is stored");
             assertTrue(sql().fetchCount(CALENDLY_BOOKING) >= 5, "the invitees were processed into booking rows");

@@ -12,10 +12,10 @@ import io.calbridge.sandbox.Role;
 import io.calbridge.sandbox.SandboxApp;
 import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxUser;
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
 import io.javalin.Javalin;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -40,7 +40,7 @@ class PluginConnectTest {
 
     @Test
     void aBrowserConnectsThroughThePlatformApp_andDisconnects_landingOnTheSettingsPageEachTime() throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         String base = "http://127.0.0.1:" + port;
         try (CalendlySandbox sb = CalendlySandbox.start(SandboxOptions.defaults().autoApprove(true))) {
             SandboxUser ada = sb.createUser(sb.createOrganization("Acme", Plan.STANDARD), "Ada", "ada@example.com",
@@ -112,9 +112,4 @@ class PluginConnectTest {
         return browser.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

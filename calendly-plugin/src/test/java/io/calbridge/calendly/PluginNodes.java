@@ -13,10 +13,10 @@ import io.calbridge.sandbox.SandboxApp;
 import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxOrganization;
 import io.calbridge.sandbox.SandboxUser;
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
 import io.javalin.Javalin;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -143,7 +142,7 @@ final class PluginNodes implements AutoCloseable {
     PluginNodes(TestDatabase db, int nodes, Consumer<SandboxOptions> sandbox) {
         this.db = db;
         for (int i = 0; i < nodes; i++) {
-            ports.add(freePort());
+            ports.add(Ports.free());
         }
         this.publicBase = "http://127.0.0.1:" + ports.get(0);
         SandboxOptions options = SandboxOptions.defaults().autoApprove(true).clock(Clock.systemUTC());
@@ -208,22 +207,6 @@ final class PluginNodes implements AutoCloseable {
         }
     }
 
-    /** Waits up to {@code timeout} for {@code condition}; fails with {@code what} otherwise. */
-    static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
-
     @Override
     public void close() {
         for (Node node : nodes) {
@@ -233,11 +216,4 @@ final class PluginNodes implements AutoCloseable {
         sb.close();
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
 }

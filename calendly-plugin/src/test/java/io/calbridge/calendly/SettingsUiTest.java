@@ -13,11 +13,11 @@ import io.calbridge.sandbox.Role;
 import io.calbridge.sandbox.SandboxEventType;
 import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxUser;
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -78,10 +78,7 @@ class SettingsUiTest {
         ada = sandbox.createUser(sandbox.createOrganization("Acme", Plan.STANDARD), "Ada Host", "ada@example.com",
                 Role.OWNER, "Europe/Berlin");
         intro = sandbox.createEventType(ada, "Intro call", EventKind.SOLO, Duration.ofMinutes(30));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         base = "http://127.0.0.1:" + port;
         TestHost crm = new TestHost() {
             @Override

@@ -1,5 +1,6 @@
 package io.calbridge.calendly;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_REJECTION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -76,7 +77,7 @@ class TenantAppSigningKeyTest {
         DeliveryAttempt refused = book("refused@example.com");
 
         assertEquals(401, refused.status(), refused.toString());
-        PluginNodes.await("the refusal is recorded", Duration.ofSeconds(10), () -> sql().fetchExists(
+        eventually("the refusal is recorded").atMost(Duration.ofSeconds(10)).until(() -> sql().fetchExists(
                 CALENDLY_WEBHOOK_REJECTION, CALENDLY_WEBHOOK_REJECTION.INTEGRATION_ID.eq(id)));
         var rejection = sql().selectFrom(CALENDLY_WEBHOOK_REJECTION)
                 .where(CALENDLY_WEBHOOK_REJECTION.INTEGRATION_ID.eq(id)).limit(1).fetchOne();
@@ -92,8 +93,8 @@ class TenantAppSigningKeyTest {
 
         assertEquals(id, again);
         assertEquals(200, landed.status(), landed.toString());
-        PluginNodes.await("the booking is imported", Duration.ofSeconds(20),
-                () -> cluster.host.contactsByEmail.containsKey("acme|landed@example.com"));
+        eventually("the booking is imported").atMost(Duration.ofSeconds(20))
+                .until(() -> cluster.host.contactsByEmail.containsKey("acme|landed@example.com"));
         HttpResponse<String> shown = node.get("acme", "/settings/calendly/" + id);
         assertTrue(PluginNodes.json(shown).path("credentials").path("app_signing_key_set").asBoolean(), shown.body());
         assertFalse(shown.body().contains(app.signingKey()), "the key is never shown");

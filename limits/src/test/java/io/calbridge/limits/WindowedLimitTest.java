@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import io.calbridge.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class WindowedLimitTest {
-    private final MovableClock clock = new MovableClock();
+    private final TestClock clock = TestClock.fixed(Instant.parse("2026-03-01T10:00:00Z"));
     private final WindowedLimit limit = new WindowedLimit(3, Duration.ofMinutes(1), 1000, clock);
 
     @Test
@@ -71,28 +69,5 @@ class WindowedLimitTest {
                 () -> new WindowedLimit(0, Duration.ofMinutes(1), 10, clock)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> new WindowedLimit(1, Duration.ZERO, 10, clock));
         assertThrows(IllegalArgumentException.class, () -> new WindowedLimit(1, Duration.ofMinutes(1), 0, clock));
-    }
-
-    private static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2026-03-01T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.calbridge.host;
 
+import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import io.calbridge.fixtures.CalendlyFixtures;
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
@@ -10,8 +11,8 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
 import io.calbridge.calendly.internal.crypto.TenantKeyring;
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,10 +59,7 @@ class EndToEndLagBenchmark {
     @Test
     void lagUnderSteadyLoad() throws Exception {
         DemoTenants demo = new DemoTenants(db.dataSource());
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         String base = "http://127.0.0.1:" + port;
         int workers = Integer.getInteger("bench.workerThreads", 4);
         int rate = Integer.getInteger("bench.rate", 300);
@@ -197,7 +195,7 @@ class EndToEndLagBenchmark {
                     .set(CALENDLY_INTEGRATION.TENANT_ID, tenant.toString())
                     .set(CALENDLY_INTEGRATION.CONNECTION_MODE, "PERSONAL_TOKEN")
                     .set(CALENDLY_INTEGRATION.STATUS, "CONNECTED")
-                    .set(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN, token)
+                    .set(WebhookPathTokens.columns(token, null))
                     .set(CALENDLY_INTEGRATION.CONNECTED_AT, OffsetDateTime.now())
                     .set(CALENDLY_INTEGRATION.SIGNING_KEY_ENC, keyring.seal(tenant.toString(), Purpose.SIGNING_KEY, id, Secret.of(key)))
                     .execute();

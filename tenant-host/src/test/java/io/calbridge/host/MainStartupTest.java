@@ -1,5 +1,6 @@
 package io.calbridge.host;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -19,11 +20,11 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
 import io.calbridge.calendly.internal.crypto.TenantKeyring;
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -68,7 +69,7 @@ class MainStartupTest {
 
     @Test
     void whileMigrationsRun_readyIs503WithTheReason_liveIs200_thenTheAppTakesOverThePort(@TempDir Path dataDir) throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         Map<String, String> env = databaseEnv(migrating);
         env.putAll(Map.of("PORT", String.valueOf(port), "DEMO", "false", "DATA_DIR", dataDir.toString(),
                 "CALBRIDGE_MASTER_KEY", MasterKeys.newKeysetJson(), "JWT_SECRET", "jwt-secret-of-the-startup-test-0123456789"));
@@ -111,8 +112,8 @@ class MainStartupTest {
         try (EmbeddedDatabase embedded = EmbeddedDatabase.start(dataDir)) {
             sealASecretWith(MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson()), embedded.dataSource());
         }
-        int port = freePort();
-        int sandboxPort = freePort();
+        int port = Ports.free();
+        int sandboxPort = Ports.free();
         Map<String, String> env = new HashMap<>(Map.of("PORT", String.valueOf(port), "SANDBOX", "true",
                 "SANDBOX_PORT", String.valueOf(sandboxPort), "DATA_DIR", dataDir.toString(),
                 "CALBRIDGE_MASTER_KEY", MasterKeys.newKeysetJson()));
@@ -134,7 +135,7 @@ class MainStartupTest {
         Path clientSecret = dir.resolve("client_secret");
         Files.writeString(clientSecret, "client-s3cret-from-a-file\n");
         String masterKey = MasterKeys.newKeysetJson();
-        int port = freePort();
+        int port = Ports.free();
         Map<String, String> env = databaseEnv(keyedElsewhere);
         env.putAll(Map.of("PORT", String.valueOf(port), "DEMO", "false", "DATA_DIR", dir.toString(),
                 "CALBRIDGE_MASTER_KEY", masterKey,
@@ -231,22 +232,10 @@ class MainStartupTest {
     }
 
     private static HttpResponse<String> awaitAnswer(int port, String path,
-                                                   java.util.function.Predicate<HttpResponse<String>> wanted) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        HttpResponse<String> last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = get(port, path);
-                if (wanted.test(last)) {
-                    return last;
-                }
-            } catch (ConnectException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        assertNotNull(last, "nothing answered on port " + port);
-        throw new AssertionError("no wanted answer on " + path + "; the last: " + last.statusCode() + " " + last.body());
+                                                   java.util.function.Predicate<HttpResponse<String>> wanted) {
+        return eventually("a wanted answer on " + path).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+                .ignoreException(ConnectException.class) // not listening yet
+                .until(() -> get(port, path), wanted);
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
@@ -263,9 +252,4 @@ class MainStartupTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

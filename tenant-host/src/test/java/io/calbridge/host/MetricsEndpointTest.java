@@ -1,5 +1,6 @@
 package io.calbridge.host;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,8 +13,8 @@ import io.calbridge.sandbox.Role;
 import io.calbridge.sandbox.SandboxEventType;
 import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxUser;
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,10 +52,7 @@ class MetricsEndpointTest {
         var org = sandbox.createOrganization("Metrics on Calendly", Plan.STANDARD);
         SandboxUser ada = sandbox.createUser(org, "Ada Host", "ada@acme.test", Role.OWNER, "Europe/Warsaw");
         intro = sandbox.createEventType(ada, "Intro call", EventKind.SOLO, Duration.ofMinutes(30));
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         base = "http://127.0.0.1:" + port;
         new DemoTenants(db.dataSource());
         app = new HostApp(db.dataSource(), DemoTenants.settings(base), OperatorAccess.token(OPERATOR_TOKEN), TestKeys.MASTER,
@@ -128,10 +126,8 @@ class MetricsEndpointTest {
         sandbox.book(BookingRequest.of(intro, "Mia Metrics", "mia@example.com",
                 sandbox.clock().instant().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS)));
         sandbox.awaitDeliveries(1, Duration.ofSeconds(20));
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (value("calendly_webhook_processed_total{result=\"done\"}") < done + 1 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        eventually("the delivery processed")
+                .until(() -> value("calendly_webhook_processed_total{result=\"done\"}") >= done + 1);
 
         assertEquals(accepted + 1, value("calendly_webhook_deliveries_total{outcome=\"accepted\",reason=\"none\"}"));
         assertEquals(done + 1, value("calendly_webhook_processed_total{result=\"done\"}"));

@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.calbridge.calendly.MasterKeys;
-import java.io.IOException;
-import java.net.ServerSocket;
+import io.calbridge.testing.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -22,7 +21,7 @@ class OperatorCommandsTest {
             assertEquals(1, HealthProbe.check(starting.port(), "/health/ready"), "503 while starting");
             assertEquals(0, HealthProbe.check(starting.port(), "/health/live"));
         }
-        assertEquals(1, HealthProbe.check(freePort(), "/health/ready"), "nothing listening");
+        assertEquals(1, HealthProbe.check(Ports.free(), "/health/ready"), "nothing listening");
     }
 
     @Test
@@ -39,9 +38,4 @@ class OperatorCommandsTest {
         assertEquals(Main.EXIT_CONFIGURATION, Main.command(new String[] {"rotate-everything"}));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.calbridge.host;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static io.calbridge.db.host.Tables.CONTACT;
 import static io.calbridge.db.host.Tables.TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,8 +16,8 @@ import io.calbridge.sandbox.Role;
 import io.calbridge.sandbox.SandboxEventType;
 import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxUser;
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +28,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BooleanSupplier;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
@@ -54,10 +54,7 @@ class PersonErasureHostTest {
             var org = sandbox.createOrganization("Acme on Calendly", Plan.STANDARD);
             SandboxUser ada = sandbox.createUser(org, "Ada Host", "ada@acme.test", Role.OWNER, "Europe/Warsaw");
             SandboxEventType intro = sandbox.createEventType(ada, "Intro call", EventKind.SOLO, Duration.ofMinutes(30));
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
+            int port = Ports.free();
             String base = "http://127.0.0.1:" + port;
             HostApp app = new HostApp(db.dataSource(), DemoTenants.settings(base), OperatorAccess.token("operator-secret"),
                     TestKeys.MASTER, "test", plugin -> {
@@ -75,7 +72,7 @@ class PersonErasureHostTest {
                 sandbox.book(BookingRequest.of(intro, "Jane Erased", JANE, Instant.now().plus(Duration.ofDays(2))));
                 sandbox.book(BookingRequest.of(intro, "John Kept", JOHN, Instant.now().plus(Duration.ofDays(3))));
                 DSLContext dsl = demo.dsl;
-                await("both contacts with their tasks", () -> tasks(dsl, JANE) == 1 && tasks(dsl, JOHN) == 1);
+                eventually("both contacts with their tasks").until(() -> tasks(dsl, JANE) == 1 && tasks(dsl, JOHN) == 1);
                 assertEquals(2, dsl.fetchCount(DSL.table(DSL.name("calendly_booking"))));
 
                 HttpResponse<String> refused = post(base + "/operator/tenants/" + demo.acme + "/erasures",
@@ -103,7 +100,7 @@ class PersonErasureHostTest {
                 String integration = JSON.readTree(connected.body()).get("integration_id").asText();
                 HttpResponse<String> check = post(base + "/settings/calendly/" + integration + "/sync/check", "", admin);
                 assertEquals(202, check.statusCode(), check.body());
-                await("the sweep", () -> sweepDone(base + "/settings/calendly/" + integration + "/sync", admin));
+                eventually("the sweep").until(() -> sweepDone(base + "/settings/calendly/" + integration + "/sync", admin));
                 assertEquals(0, dsl.fetchCount(CONTACT, CONTACT.EMAIL.equalIgnoreCase(JANE)), "the sweep ignored the erased person");
                 assertEquals(List.of(), rowsContaining(dsl, JANE));
                 assertEquals(1, dsl.fetchCount(DSL.table(DSL.name("calendly_booking"))), "only John's booking");
@@ -155,16 +152,5 @@ class PersonErasureHostTest {
             request.header("Authorization", "Bearer " + bearer);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what);
     }
 }

@@ -1,5 +1,6 @@
 package io.calbridge.host;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static io.calbridge.db.host.Tables.CONTACT;
 import static io.calbridge.db.host.Tables.TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,8 +19,8 @@ import io.calbridge.sandbox.Role;
 import io.calbridge.sandbox.SandboxEventType;
 import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxUser;
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,10 +62,7 @@ class SandboxDeliveriesTest {
         var org = sandbox.createOrganization("Acme on Calendly", Plan.STANDARD);
         SandboxUser ada = sandbox.createUser(org, "Ada Host", "ada@acme.test", Role.OWNER, "Europe/Warsaw");
         intro = sandbox.createEventType(ada, "Intro call", EventKind.SOLO, Duration.ofMinutes(30));
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         base = "http://127.0.0.1:" + port;
         app = new HostApp(db.dataSource(), DemoTenants.settings(base), TestKeys.MASTER, "test", plugin -> {
             plugin.calendlyApiBaseUrl = sandbox.baseUrl();
@@ -130,7 +127,7 @@ class SandboxDeliveriesTest {
         Instant start = Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS);
         Booking booked = sandbox.book(BookingRequest.of(intro, "Jane Doe", "Jane.Doe@Example.com", start)
                 .timezone("America/New_York").answer("Company?", "Initech").utmSource("newsletter"));
-        await("the contact and its task", () -> tasks(dsl, "jane.doe@example.com").size() == 1);
+        eventually("the contact and its task").until(() -> tasks(dsl, "jane.doe@example.com").size() == 1);
         var contact = dsl.selectFrom(CONTACT).where(CONTACT.TENANT_ID.eq(demo.acme)).fetchSingle();
         assertEquals("Jane Doe", contact.getFullName());
         JsonNode fields = JSON.readTree(contact.getCustomFields().data());
@@ -140,13 +137,14 @@ class SandboxDeliveriesTest {
 
         Instant moved = start.plus(Duration.ofDays(1));
         Booking rescheduled = sandbox.reschedule(booked.inviteeUri(), moved);
-        await("the task moved", () -> moved.equals(tasks(dsl, "jane.doe@example.com").get(0).getDueAt().toInstant()));
+        eventually("the task moved")
+                .until(() -> moved.equals(tasks(dsl, "jane.doe@example.com").get(0).getDueAt().toInstant()));
 
         sandbox.markNoShow(rescheduled.inviteeUri());
-        await("the no-show", () -> logged("event=invitee_no_show.created&status=DONE", 1));
+        eventually("the no-show").until(() -> logged("event=invitee_no_show.created&status=DONE", 1));
 
         sandbox.cancel(rescheduled.inviteeUri(), Canceler.INVITEE, "Something came up");
-        await("the task canceled", () -> "CANCELED".equals(tasks(dsl, "jane.doe@example.com").get(0).getStatus()));
+        eventually("the task canceled").until(() -> "CANCELED".equals(tasks(dsl, "jane.doe@example.com").get(0).getStatus()));
 
         // One contact and one task for the whole story: the reschedule moved the task, nothing was duplicated.
         assertEquals(1, dsl.fetchCount(CONTACT, CONTACT.TENANT_ID.eq(demo.acme)));
@@ -161,7 +159,7 @@ class SandboxDeliveriesTest {
             assertEquals(ownUrl, d.url());
             assertTrue(d.delivered(), d.toString());
         }
-        await("the inbox drained", () -> !logged("status=PENDING", 1) && !logged("status=PROCESSING", 1));
+        eventually("the inbox drained").until(() -> !logged("status=PENDING", 1) && !logged("status=PROCESSING", 1));
         assertEquals(deliveries.size(), webhookLog("status=DONE").size());
     }
 
@@ -169,16 +167,5 @@ class SandboxDeliveriesTest {
         return dsl.select(TASK.fields()).from(TASK).join(CONTACT).on(CONTACT.ID.eq(TASK.CONTACT_ID))
                 .where(TASK.TENANT_ID.eq(demo.acme)).and(CONTACT.EMAIL.equalIgnoreCase(email))
                 .fetchInto(TASK);
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what);
     }
 }

@@ -1,5 +1,6 @@
 package io.calbridge.host;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static io.calbridge.db.host.Tables.ACTIVITY;
 import static io.calbridge.db.host.Tables.CONTACT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -253,7 +254,7 @@ class SignedDeliveriesTest {
         HttpResponse<String> r = calendly.deliver(body);
 
         assertEquals(200, r.statusCode(), r.body());
-        SignedDeliveries.await("the booking to land", () -> calendly.dsl().fetchExists(CONTACT, CONTACT.EMAIL.eq(email)));
+        eventually("the booking to land").until(() -> calendly.dsl().fetchExists(CONTACT, CONTACT.EMAIL.eq(email)));
         ContactRecord contact = contact(email);
         assertEquals("Jane\uFFFDDoe", contact.getFullName());
         assertEquals("Jane\uFFFD", contact.getFirstName());
@@ -268,7 +269,7 @@ class SignedDeliveriesTest {
 
         calendly.accepted(created);
 
-        SignedDeliveries.await("the delivery to end or be retried", () -> {
+        eventually("the delivery to end or be retried").until(() -> {
             JsonNode item = latest("invitee.created");
             String status = item.get("status").asText();
             return !status.equals("PROCESSING") && !(status.equals("PENDING") && item.get("attempts").asInt() == 0);

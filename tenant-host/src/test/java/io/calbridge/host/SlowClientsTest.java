@@ -8,6 +8,7 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
 import io.calbridge.calendly.internal.crypto.TenantKeyring;
+import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import io.calbridge.fixtures.CalendlyFixtures;
 import io.calbridge.testing.TestDatabase;
 import java.io.IOException;
@@ -72,7 +73,9 @@ class SlowClientsTest {
                 String target = i % 2 == 0 ? token : "unknown-" + UUID.randomUUID().toString().replace("-", "");
                 slow.add(trickle(app.port(), target));
             }
-            Thread.sleep(3000); // let the server take them all in (404 for the unknown, reading the others)
+            // Kept as a sleep: the slow clients holding their connections for a while is what is under test
+            // (the server takes them all in: 404 for the unknown, reading the others), not a condition to poll.
+            Thread.sleep(3000);
 
             String[] names = {"signed delivery", "/health", "/login"};
             Call[] calls = {delivery, health, login};
@@ -186,7 +189,7 @@ class SlowClientsTest {
                 .set(CALENDLY_INTEGRATION.TENANT_ID, tenant.toString())
                 .set(CALENDLY_INTEGRATION.CONNECTION_MODE, "PERSONAL_TOKEN")
                 .set(CALENDLY_INTEGRATION.STATUS, "CONNECTED")
-                .set(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN, token)
+                .set(WebhookPathTokens.columns(token, null))
                 .set(CALENDLY_INTEGRATION.CONNECTED_AT, OffsetDateTime.now())
                 .set(CALENDLY_INTEGRATION.SIGNING_KEY_ENC, keyring.seal(tenant.toString(), Purpose.SIGNING_KEY, id, Secret.of(KEY)))
                 .execute();

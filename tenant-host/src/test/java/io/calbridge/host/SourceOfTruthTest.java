@@ -1,5 +1,6 @@
 package io.calbridge.host;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static io.calbridge.db.host.Tables.ACTIVITY;
 import static io.calbridge.db.host.Tables.CONTACT;
 import static io.calbridge.db.host.Tables.TASK;
@@ -22,8 +23,8 @@ import io.calbridge.sandbox.SandboxOrganization;
 import io.calbridge.sandbox.SandboxUser;
 import io.calbridge.sandbox.SeedRequest;
 import io.calbridge.sandbox.SeedResult;
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -38,7 +39,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.Result;
@@ -72,10 +72,7 @@ class SourceOfTruthTest {
     static void start() throws Exception {
         demo = new DemoTenants(db.dataSource());
         sandbox = CalendlySandbox.start(SandboxOptions.defaults().autoApprove(true));
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         base = "http://127.0.0.1:" + port;
         app = new HostApp(db.dataSource(), DemoTenants.settings(base), TestKeys.MASTER, "test", plugin -> {
             plugin.calendlyApiBaseUrl = sandbox.baseUrl();
@@ -152,7 +149,8 @@ class SourceOfTruthTest {
         String before = snapshot(dsl, "imp-");
         // ...then their live webhooks arrive: they change nothing.
         sandbox.advanceTime(Duration.ofMinutes(15));
-        await("the late webhooks processed", () -> webhookCount(id, "event=invitee.created&status=DONE") >= 3);
+        eventually("the late webhooks processed").atMost(WAIT)
+                .until(() -> webhookCount(id, "event=invitee.created&status=DONE") >= 3);
         assertEquals(before, snapshot(dsl, "imp-"));
         assertEquals(invitees + 3, contacts(dsl, "imp-").size());
     }
@@ -167,7 +165,7 @@ class SourceOfTruthTest {
         Instant at = Instant.now().plus(Duration.ofDays(5)).truncatedTo(ChronoUnit.HOURS);
         Booking early = sandbox.book(BookingRequest.of(acc.intro, "Early Bird", "del-early@example.com", at));
         DSLContext dsl = demo.dsl;
-        await("the early booking's task", () -> tasks(dsl, "del-early", "OPEN") == 1);
+        eventually("the early booking's task").atMost(WAIT).until(() -> tasks(dsl, "del-early", "OPEN") == 1);
 
         for (JsonNode s : calendly("GET", "/webhook_subscriptions?scope=organization&organization="
                 + enc(acc.org.uri()), acc.pat).get("collection")) {
@@ -208,7 +206,7 @@ class SourceOfTruthTest {
         Instant at = Instant.now().plus(Duration.ofDays(6)).truncatedTo(ChronoUnit.HOURS);
         Booking moved = sandbox.book(BookingRequest.of(acc.intro, "Moved Person", "out-moved@example.com", at));
         DSLContext dsl = demo.dsl;
-        await("the first booking's task", () -> tasks(dsl, "out-moved", "OPEN") == 1);
+        eventually("the first booking's task").atMost(WAIT).until(() -> tasks(dsl, "out-moved", "OPEN") == 1);
 
         sandbox.faults().webhookTargetsUnreachableFor(Duration.ofHours(30), base);
         Booking kept = sandbox.book(BookingRequest.of(acc.intro, "Kept Person", "out-kept@example.com", at.plus(Duration.ofHours(1))));
@@ -255,7 +253,7 @@ class SourceOfTruthTest {
         Booking b = sandbox.book(BookingRequest.of(acc.intro, "Lost Cancel", "swp-lost@example.com",
                 Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS)));
         DSLContext dsl = demo.dsl;
-        await("the task", () -> tasks(dsl, "swp-lost", "OPEN") == 1);
+        eventually("the task").atMost(WAIT).until(() -> tasks(dsl, "swp-lost", "OPEN") == 1);
         sandbox.faults().dropDeliveries("invitee.canceled", b.inviteeUri());
         try {
             sandbox.cancel(b.inviteeUri(), Canceler.INVITEE, "Changed my mind");
@@ -350,7 +348,8 @@ class SourceOfTruthTest {
 
         sandbox.book(BookingRequest.of(bobs, "Olga Overlap", "ovl-olga@example.com",
                 Instant.now().plus(Duration.ofDays(4)).truncatedTo(ChronoUnit.HOURS)));
-        await("both integrations received it", () -> webhookCount(orgWide, "event=invitee.created&status=DONE") == 1
+        eventually("both integrations received it").atMost(WAIT)
+                .until(() -> webhookCount(orgWide, "event=invitee.created&status=DONE") == 1
                 && webhookCount(personal, "event=invitee.created&status=DONE") == 1);
 
         DSLContext dsl = demo.dsl;
@@ -496,26 +495,8 @@ class SourceOfTruthTest {
         JsonNode get() throws Exception;
     }
 
-    static JsonNode awaitJson(String what, JsonProbe probe, long pollMillis) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode found = probe.get();
-            if (found != null) {
-                return found;
-            }
-            Thread.sleep(pollMillis);
-        }
-        throw new AssertionError("timed out waiting for " + what);
-    }
-
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what);
+    static JsonNode awaitJson(String what, JsonProbe probe, long pollMillis) {
+        return eventually(what).atMost(WAIT).pollInterval(Duration.ofMillis(pollMillis))
+                .until(probe::get, java.util.Objects::nonNull);
     }
 }

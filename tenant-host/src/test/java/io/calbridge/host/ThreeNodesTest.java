@@ -1,5 +1,6 @@
 package io.calbridge.host;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static io.calbridge.db.host.Tables.CONTACT;
 import static io.calbridge.db.host.Tables.TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,9 +18,9 @@ import io.calbridge.sandbox.Role;
 import io.calbridge.sandbox.SandboxEventType;
 import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxUser;
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
 import java.net.CookieManager;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -65,7 +66,7 @@ class ThreeNodesTest {
         var org = sandbox.createOrganization("Acme on Calendly", Plan.STANDARD);
         ada = sandbox.createUser(org, "Ada Host", "ada@acme.test", Role.OWNER, "Europe/Warsaw");
         intro = sandbox.createEventType(ada, "Intro call", EventKind.SOLO, Duration.ofMinutes(30));
-        int[] ports = {freePort(), freePort(), freePort()};
+        int[] ports = {Ports.free(), Ports.free(), Ports.free()};
         // Calendly delivers to node 1's address; every node signs and checks with the same keys.
         SecuritySettings security = DemoTenants.settings("http://127.0.0.1:" + ports[0]).withJwtKey(JwtKey.random());
         for (int n = 0; n < 3; n++) {
@@ -147,18 +148,12 @@ class ThreeNodesTest {
         assertEquals(401, browser.send(browser.json("GET", "/api/me", null, null)).statusCode());
     }
 
-    private static String awaitTaskTitle(String email) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<String> titles = demo.dsl.select(TASK.TITLE).from(TASK).join(CONTACT).on(CONTACT.ID.eq(TASK.CONTACT_ID))
-                    .where(TASK.TENANT_ID.eq(demo.acme)).and(CONTACT.EMAIL.equalIgnoreCase(email)).fetch(TASK.TITLE);
-            if (!titles.isEmpty()) {
-                assertEquals(1, titles.size(), titles.toString());
-                return titles.get(0);
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the booking's task did not appear");
+    private static String awaitTaskTitle(String email) {
+        List<String> titles = eventually("the booking's task").until(() -> demo.dsl.select(TASK.TITLE).from(TASK)
+                .join(CONTACT).on(CONTACT.ID.eq(TASK.CONTACT_ID))
+                .where(TASK.TENANT_ID.eq(demo.acme)).and(CONTACT.EMAIL.equalIgnoreCase(email)).fetch(TASK.TITLE), t -> !t.isEmpty());
+        assertEquals(1, titles.size(), titles.toString());
+        return titles.get(0);
     }
 
     /** One browser (one cookie jar) whose requests go to the nodes in turn: 3, 1, 2, 3, ... */
@@ -214,9 +209,4 @@ class ThreeNodesTest {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

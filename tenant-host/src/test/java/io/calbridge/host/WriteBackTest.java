@@ -1,5 +1,6 @@
 package io.calbridge.host;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static io.calbridge.db.host.Tables.CONTACT;
 import static io.calbridge.db.host.Tables.TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,8 +19,8 @@ import io.calbridge.sandbox.Role;
 import io.calbridge.sandbox.SandboxEventType;
 import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxUser;
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +31,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,10 +69,7 @@ class WriteBackTest {
         var otherOrg = sandbox.createOrganization("Globex on Calendly", Plan.STANDARD);
         SandboxUser gus = sandbox.createUser(otherOrg, "Gus Host", "gus@globex.test", Role.OWNER, "UTC");
         globexCall = sandbox.createEventType(gus, "Globex call", EventKind.SOLO, Duration.ofMinutes(30));
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         base = "http://127.0.0.1:" + port;
         app = new HostApp(db.dataSource(), DemoTenants.settings(base), TestKeys.MASTER, "test", plugin -> {
             plugin.calendlyApiBaseUrl = sandbox.baseUrl();
@@ -144,7 +141,8 @@ class WriteBackTest {
     /** Books, waits for the CRM's contact and task, and returns the contact's one meeting id. */
     static UUID bookAndAwait(String name, String email, Instant start) throws Exception {
         sandbox.book(BookingRequest.of(intro, name, email, start));
-        await("the contact and task of " + name, () -> contactOf(email) != null && tasksOf(contactOf(email)).size() == 1);
+        eventually("the contact and task of " + name)
+                .until(() -> contactOf(email) != null && tasksOf(contactOf(email)).size() == 1);
         return contactOf(email);
     }
 
@@ -169,8 +167,9 @@ class WriteBackTest {
         JsonNode canceled = ok(send("POST", "/settings/calendly/meetings/" + meeting + "/cancel",
                 "{\"reason\":\"Customer asked by phone\"}", member, null), 200);
         assertFalse(canceled.get("already_done").asBoolean());
-        await("the task canceled by the webhook", () -> "CANCELED".equals(tasksOf(contact).get(0).getStatus()));
-        await("the booking canceled", () -> "CANCELED".equals(meetingsQuietly(contact).at("/past/0/status").asText()));
+        eventually("the task canceled by the webhook").until(() -> "CANCELED".equals(tasksOf(contact).get(0).getStatus()));
+        eventually("the booking canceled")
+                .until(() -> "CANCELED".equals(meetingsQuietly(contact).at("/past/0/status").asText()));
 
         // The client lost that reply and sends the cancel again: Calendly already shows it, nothing happens.
         JsonNode again = ok(send("POST", "/settings/calendly/meetings/" + meeting + "/cancel",
@@ -189,13 +188,14 @@ class WriteBackTest {
     void aCancelWhoseCalendlyReplyIsLostIsStillOneCancel() throws Exception {
         Booking booked = sandbox.book(BookingRequest.of(intro, "Lou Lost", "lou@example.com",
                 Instant.now().plus(Duration.ofDays(4)).truncatedTo(ChronoUnit.HOURS)));
-        await("Lou's task", () -> contactOf("lou@example.com") != null && tasksOf(contactOf("lou@example.com")).size() == 1);
+        eventually("Lou's task")
+                .until(() -> contactOf("lou@example.com") != null && tasksOf(contactOf("lou@example.com")).size() == 1);
         UUID contact = contactOf("lou@example.com");
         String meeting = meetings(contact, member).at("/upcoming/0/id").asText();
         sandbox.faults().loseNextReplies(1, "/scheduled_events/" + booked.eventUuid() + "/cancellation");
         JsonNode r = ok(send("POST", "/settings/calendly/meetings/" + meeting + "/cancel", "{}", member, null), 200);
         assertTrue(r.get("already_done").asBoolean(), "the plugin's retry found it canceled: " + r);
-        await("the task canceled", () -> "CANCELED".equals(tasksOf(contact).get(0).getStatus()));
+        eventually("the task canceled").until(() -> "CANCELED".equals(tasksOf(contact).get(0).getStatus()));
         sandbox.awaitIdle(Duration.ofSeconds(10));
         assertEquals(1, deliveries("invitee.canceled", "lou@example.com"));
         assertEquals(1, tasksOf(contact).size());
@@ -221,7 +221,8 @@ class WriteBackTest {
         Instant start = Instant.now().plus(Duration.ofDays(9)).truncatedTo(ChronoUnit.HOURS);
         sandbox.book(BookingRequest.of(workshop, "Greta Group", "greta@example.com", start));
         sandbox.book(BookingRequest.of(workshop, "Gordon Group", "gordon@example.com", start));
-        await("both contacts", () -> contactOf("greta@example.com") != null && contactOf("gordon@example.com") != null
+        eventually("both contacts")
+                .until(() -> contactOf("greta@example.com") != null && contactOf("gordon@example.com") != null
                 && tasksOf(contactOf("gordon@example.com")).size() == 1);
         String meeting = meetings(contactOf("greta@example.com"), member).at("/upcoming/0/id").asText();
         JsonNode error = ok(send("POST", "/settings/calendly/meetings/" + meeting + "/cancel", "{}", member, null), 409)
@@ -239,11 +240,11 @@ class WriteBackTest {
         String path = "/settings/calendly/meetings/" + meeting + "/no-show";
 
         assertFalse(ok(send("PUT", path, null, member, null), 200).get("already_done").asBoolean());
-        await("the no-show stored", () -> meetingsQuietly(contact).at("/upcoming/0/no_show").asBoolean());
+        eventually("the no-show stored").until(() -> meetingsQuietly(contact).at("/upcoming/0/no_show").asBoolean());
         assertTrue(ok(send("PUT", path, null, member, null), 200).get("already_done").asBoolean(), "retry: already marked");
 
         assertFalse(ok(send("DELETE", path, null, member, null), 200).get("already_done").asBoolean());
-        await("the no-show taken back", () -> !meetingsQuietly(contact).at("/upcoming/0/no_show").asBoolean());
+        eventually("the no-show taken back").until(() -> !meetingsQuietly(contact).at("/upcoming/0/no_show").asBoolean());
         assertTrue(ok(send("DELETE", path, null, member, null), 200).get("already_done").asBoolean(), "retry: not a no-show");
 
         sandbox.awaitIdle(Duration.ofSeconds(10));
@@ -258,7 +259,7 @@ class WriteBackTest {
         // Marked again, Calendly's reply lost on the way: the plugin's resend finds it marked; one mark, one webhook.
         sandbox.faults().loseNextReplies(1, "/invitee_no_shows");
         assertTrue(ok(send("PUT", path, null, member, null), 200).get("already_done").asBoolean());
-        await("the second no-show stored", () -> meetingsQuietly(contact).at("/upcoming/0/no_show").asBoolean());
+        eventually("the second no-show stored").until(() -> meetingsQuietly(contact).at("/upcoming/0/no_show").asBoolean());
         sandbox.awaitIdle(Duration.ofSeconds(10));
         assertEquals(2, deliveries("invitee_no_show.created", "nolan@example.com"), "one per mark");
     }
@@ -282,7 +283,7 @@ class WriteBackTest {
 
         Booking viaLink = sandbox.bookViaLink(url, Instant.now().plus(Duration.ofDays(8)).truncatedTo(ChronoUnit.HOURS),
                 "Carla Contact", "carla.private@example.com");
-        await("a second task on Carla", () -> tasksOf(carla).size() == 2);
+        eventually("a second task on Carla").until(() -> tasksOf(carla).size() == 2);
         assertEquals(null, contactOf("carla.private@example.com"), "no contact for the typed address");
         assertEquals(2, meetings(carla, member).get("upcoming").size());
         assertTrue(viaLink.inviteeUri().startsWith(sandbox.baseUrl()));
@@ -297,7 +298,8 @@ class WriteBackTest {
     void anIntegrationConnectedWithoutTheWriteScopesSaysReconnect() throws Exception {
         sandbox.book(BookingRequest.of(globexCall, "Gina Globex", "gina@example.com",
                 Instant.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS)));
-        await("Gina's contact", () -> contactOf("gina@example.com") != null && tasksOf(contactOf("gina@example.com")).size() == 1);
+        eventually("Gina's contact")
+                .until(() -> contactOf("gina@example.com") != null && tasksOf(contactOf("gina@example.com")).size() == 1);
         UUID gina = contactOf("gina@example.com");
         String meeting = meetings(gina, globexAdmin).at("/upcoming/0/id").asText();
 
@@ -322,16 +324,5 @@ class WriteBackTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what);
     }
 }

@@ -430,6 +430,8 @@ public final class Wiring {
         }, "calbridge-kek-rotation");
         rotationResumer.setDaemon(true);
         rotationResumer.start();
+        // Before the subscription checks, which rebuild webhook URLs from sealed path tokens.
+        webhooks.sealClearPathTokens();
         connections.start();
         webhooks.start();
         sync.start();

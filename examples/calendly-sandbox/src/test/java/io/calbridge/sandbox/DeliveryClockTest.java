@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import io.calbridge.testing.Ports;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -53,17 +51,9 @@ class DeliveryClockTest {
         return TestHttp.json(r).at("/resource/uri").asText();
     }
 
-    private static int closedPort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Test
     void anUnreachableHostFor30SandboxHoursEndsWithTheSubscriptionDisabled() throws Exception {
-        String sub = subscribe("http://127.0.0.1:" + closedPort() + "/webhooks", List.of("invitee.created"));
+        String sub = subscribe("http://127.0.0.1:" + Ports.free() + "/webhooks", List.of("invitee.created"));
         Instant booked = sb.clock().instant();
         Booking b = sb.book(BookingRequest.of(et, "Lost Lena", "lena@example.com", START));
         sb.awaitAttempts(a -> a.outcome() == DeliveryOutcome.FAILED_CONNECTION, 1, WAIT);

@@ -1,6 +1,7 @@
 package io.calbridge.sandbox;
 
 import io.calbridge.fixtures.CalendlyFixtures;
+import static io.calbridge.testing.Waiting.eventually;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -295,23 +296,22 @@ class FixtureShapeTest {
             return sb.submitRoutingForm(form, answers, booking);
         }
 
-        JsonNode await(String event, String uri) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + WAIT.toMillis();
-            while (System.currentTimeMillis() < deadline) {
-                JsonNode found = null;
-                for (Receiver.Received r : receiver.received(path)) {
-                    JsonNode b = CalendlyJson.parse(r.body());
-                    if (b.get("event").asText().equals(event) && b.at("/payload/uri").asText().equals(uri)) {
-                        found = b;
+        JsonNode await(String event, String uri) {
+            try {
+                return eventually(event + " delivery for " + uri).atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> {
+                    JsonNode found = null;
+                    for (Receiver.Received r : receiver.received(path)) {
+                        JsonNode b = CalendlyJson.parse(r.body());
+                        if (b.get("event").asText().equals(event) && b.at("/payload/uri").asText().equals(uri)) {
+                            found = b;
+                        }
                     }
-                }
-                if (found != null) {
                     return found;
-                }
-                Thread.sleep(10);
+                }, java.util.Objects::nonNull);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(e.getMessage() + "; got " + receiver.received(path).size() + " deliveries: "
+                        + sb.deliveries(), e);
             }
-            throw new AssertionError("no " + event + " delivery for " + uri + "; got " + receiver.received(path).size()
-                    + " deliveries: " + sb.deliveries());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.calbridge.sandbox;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -222,11 +223,8 @@ class WebhookDeliveryTest {
             }
             sb.awaitAttempts(a -> a.url().endsWith("/dead") && a.outcome() == DeliveryOutcome.FAILED_STATUS, 2, WAIT);
             String deadUri = deadSub.get("uri").asText();
-            long deadline = System.currentTimeMillis() + WAIT.toMillis();
-            while (!sb.subscriptionState(deadUri).orElseThrow().equals("disabled")) {
-                assertTrue(System.currentTimeMillis() < deadline, "subscription should be disabled after the retry window");
-                Thread.sleep(20);
-            }
+            eventually("the subscription disabled after the retry window").atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                    .until(() -> sb.subscriptionState(deadUri).orElseThrow().equals("disabled"));
             JsonNode shown = TestHttp.json(TestHttp.get(deadUri, ownerToken)).get("resource");
             assertEquals("disabled", shown.get("state").asText());
             assertFalse(shown.get("retry_started_at").isNull());

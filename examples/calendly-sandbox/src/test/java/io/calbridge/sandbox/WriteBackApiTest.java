@@ -1,5 +1,6 @@
 package io.calbridge.sandbox;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -70,18 +71,16 @@ class WriteBackApiTest {
         receiver.close();
     }
 
-    private static JsonNode payloadOf(String event, String inviteeUri) throws Exception {
-        long deadline = System.currentTimeMillis() + WAIT.toMillis();
-        while (System.currentTimeMillis() < deadline) {
+    private static JsonNode payloadOf(String event, String inviteeUri) {
+        return eventually(event + " delivery for " + inviteeUri).atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> {
             for (Receiver.Received r : receiver.received("/hooks")) {
                 JsonNode b = TestHttp.JSON.readTree(r.body());
                 if (b.get("event").asText().equals(event) && b.at("/payload/uri").asText().equals(inviteeUri)) {
                     return b.get("payload");
                 }
             }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("no " + event + " delivery for " + inviteeUri);
+            return null;
+        }, java.util.Objects::nonNull);
     }
 
     private static void assertDenied(HttpResponse<String> r, String message) {

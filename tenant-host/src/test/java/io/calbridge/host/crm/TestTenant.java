@@ -1,5 +1,6 @@
 package io.calbridge.host.crm;
 
+import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import io.calbridge.fixtures.CalendlyFixtures;
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static io.calbridge.db.host.Tables.APP_USER;
@@ -85,7 +86,7 @@ final class TestTenant {
                 .set(CALENDLY_INTEGRATION.TENANT_ID, t.tenantId)
                 .set(CALENDLY_INTEGRATION.CONNECTION_MODE, "PLATFORM_APP")
                 .set(CALENDLY_INTEGRATION.STATUS, "CONNECTED")
-                .set(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN, UUID.randomUUID().toString())
+                .set(WebhookPathTokens.columns(WebhookPathTokens.newToken(), null))
                 .execute();
         return t;
     }

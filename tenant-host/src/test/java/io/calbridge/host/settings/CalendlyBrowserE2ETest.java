@@ -1,5 +1,6 @@
 package io.calbridge.host.settings;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,7 +71,7 @@ class CalendlyBrowserE2ETest {
     }
 
     @Test
-    void anAdminConnectsCalendly_setsWhatBookingsDo_andABookingBecomesAContact_at1280And390Pixels() {
+    void anAdminConnectsCalendly_setsWhatBookingsDo_andABookingBecomesAContact_at1280And390Pixels() throws InterruptedException {
         WebDriver b = chromium.driver();
         WebDriverWait wait = new WebDriverWait(b, PATIENCE);
         // A page that navigates while the wait reads it (after a form submit) answers with a transient
@@ -197,14 +198,13 @@ class CalendlyBrowserE2ETest {
         noShow.click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#calendly-meetings .notice"),
                 "Marked as no-show"));
-        long noShowDeadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!b.findElements(By.cssSelector("#calendly-meetings tr[data-meeting-id]")).stream()
-                .anyMatch(r -> r.getText().contains("no-show") && !r.getText().contains("Mark no-show"))) {
-            assertTrue(System.nanoTime() < noShowDeadline, "the no-show did not come back through the webhook");
-            sleep(250);
-            b.get(contactPage);
-            wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#calendly-meetings tr[data-meeting-id]")));
-        }
+        eventually("the no-show back through the webhook").atMost(PATIENCE).pollInSameThread().pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    b.get(contactPage);
+                    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#calendly-meetings tr[data-meeting-id]")));
+                    return b.findElements(By.cssSelector("#calendly-meetings tr[data-meeting-id]")).stream()
+                            .anyMatch(r -> r.getText().contains("no-show") && !r.getText().contains("Mark no-show"));
+                });
         assertFalse(b.findElements(By.cssSelector("#calendly-meetings button[data-action=unmark]")).isEmpty(),
                 "now it can be taken back");
         chromium.screenshot("no-show-marked");
@@ -229,7 +229,8 @@ class CalendlyBrowserE2ETest {
         inspect("activity-1280");
         replay.click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cb-result"), "is queued to be processed again"));
-        sleep(1500);
+        // Kept as a sleep: time passing (the replay processed meanwhile) is what the result must survive.
+        Thread.sleep(1500);
         b.navigate().refresh();
         assertTrue(b.findElement(By.id("cb-result")).getText().contains("is queued to be processed again"),
                 "the replay's result stays until dismissed");
@@ -279,18 +280,15 @@ class CalendlyBrowserE2ETest {
 
     /** Reloads {@code url} until its page contains {@code text} (bounded), and returns the page. */
     private static String poll(WebDriver b, String url, String text) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (true) {
-            b.get(url);
-            String page = b.getPageSource();
-            if (page.contains(text)) {
-                return page;
-            }
-            if (System.nanoTime() > deadline) {
-                chromium.screenshot("timeout");
-                throw new AssertionError(text + " did not appear on " + url + " within " + PATIENCE);
-            }
-            sleep(250);
+        try {
+            return eventually(text + " on " + url).atMost(PATIENCE).pollInSameThread().pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        b.get(url);
+                        return b.getPageSource();
+                    }, page -> page.contains(text));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            chromium.screenshot("timeout");
+            throw e;
         }
     }
 
@@ -306,12 +304,4 @@ class CalendlyBrowserE2ETest {
         ((org.openqa.selenium.JavascriptExecutor) chromium.driver()).executeScript("arguments[0].scrollIntoView({block:'center'})", el);
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 }

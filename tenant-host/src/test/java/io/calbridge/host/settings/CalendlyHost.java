@@ -5,9 +5,7 @@ import io.calbridge.host.HostApp;
 import io.calbridge.host.TestKeys;
 import io.calbridge.host.demo.DemoCalendly;
 import io.calbridge.host.security.SecuritySettings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import io.calbridge.testing.Ports;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +33,7 @@ final class CalendlyHost implements AutoCloseable {
 
     /** @param autoApprove the sandbox's consent page approves at once (API tests) or waits for a click (browser test) */
     static CalendlyHost start(DataSource dataSource, boolean autoApprove) {
-        int port = freePort();
+        int port = Ports.free();
         String base = "http://localhost:" + port;
         DemoTenants tenants = new DemoTenants(dataSource);
         DemoCalendly calendly = DemoCalendly.start(0, URI.create(base), autoApprove);
@@ -69,11 +67,4 @@ final class CalendlyHost implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.calbridge.host.settings;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -351,18 +352,13 @@ class SettingsApiTest {
     void actionRoutes_needALogin_areForMembers_andStayInTheTenant() throws Exception {
         Instant start = sb.clock().instant().plus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
         sb.book(BookingRequest.of(introUri, "Pat Action", "pat.action@example.com", start));
-        UUID contact = null;
-        JsonNode meetings = null;
-        for (int i = 0; i < 400 && (meetings == null || meetings.get("upcoming").isEmpty()); i++) {
-            Thread.sleep(50);
-            contact = host.tenants.dsl.select(io.calbridge.db.host.Tables.CONTACT.ID).from(io.calbridge.db.host.Tables.CONTACT)
-                    .where(io.calbridge.db.host.Tables.CONTACT.EMAIL.eq("pat.action@example.com"))
-                    .fetchOne(io.calbridge.db.host.Tables.CONTACT.ID);
-            if (contact != null) {
-                meetings = body(ok(acmeMember.getJson(ROOT + "/contacts/" + contact + "/meetings", null), 200));
-            }
-        }
-        assertNotNull(meetings, "Pat's booking arrived");
+        UUID contact = eventually("Pat's contact").until(() -> host.tenants.dsl.select(io.calbridge.db.host.Tables.CONTACT.ID)
+                .from(io.calbridge.db.host.Tables.CONTACT)
+                .where(io.calbridge.db.host.Tables.CONTACT.EMAIL.eq("pat.action@example.com"))
+                .fetchOne(io.calbridge.db.host.Tables.CONTACT.ID), java.util.Objects::nonNull);
+        JsonNode meetings = eventually("Pat's booking").until(
+                () -> body(ok(acmeMember.getJson(ROOT + "/contacts/" + contact + "/meetings", null), 200)),
+                m -> !m.get("upcoming").isEmpty());
         String meeting = null;
         for (JsonNode m : meetings.get("upcoming")) {
             if (m.get("integration_id").asText().equals(acme.toString())) {
@@ -714,19 +710,13 @@ class SettingsApiTest {
         return location.substring(host.base.length());
     }
 
-    static JsonNode awaitDone(TestBrowser admin, UUID integration, int n) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        JsonNode items;
-        do {
-            items = body(ok(admin.getJson(ROOT + "/" + integration + "/webhooks?event=invitee.created&status=DONE", null), 200))
-                    .get("items");
-            if (items.size() >= n) {
-                return items;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("fewer than " + n + " processed deliveries for " + integration + ": "
-                + admin.getJson(ROOT + "/" + integration + "/webhooks", null).body());
+    static JsonNode awaitDone(TestBrowser admin, UUID integration, int n) {
+        try {
+            return eventually(n + " processed deliveries for " + integration).until(() -> body(ok(admin.getJson(ROOT + "/"
+                    + integration + "/webhooks?event=invitee.created&status=DONE", null), 200)).get("items"), items -> items.size() >= n);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + ": " + admin.getJson(ROOT + "/" + integration + "/webhooks", null).body(), e);
+        }
     }
 
     static String choice(TestBrowser admin, UUID integration, String kind, int index) {

@@ -15,5 +15,7 @@ public enum Purpose {
     PREVIOUS_SIGNING_KEY,
     PKCE_VERIFIER,
     /** The webhook signing key of a tenant's own Calendly OAuth app (TENANT_APP), given at connect. */
-    APP_SIGNING_KEY
+    APP_SIGNING_KEY,
+    /** The secret part of an integration's webhook URL; routing uses its SHA-256, the URL is rebuilt from this. */
+    WEBHOOK_PATH_TOKEN
 }

@@ -16,7 +16,8 @@ import java.util.UUID;
  *   <li>{@code calendly_integration.*_enc} columns: the integration's {@code id}, with
  *       {@link Purpose#CLIENT_SECRET}, {@link Purpose#ACCESS_TOKEN} (or {@link Purpose#PERSONAL_ACCESS_TOKEN}
  *       in {@code access_token_enc} for a personal token), {@link Purpose#REFRESH_TOKEN},
- *       {@link Purpose#SIGNING_KEY}, {@link Purpose#PREVIOUS_SIGNING_KEY};</li>
+ *       {@link Purpose#SIGNING_KEY}, {@link Purpose#PREVIOUS_SIGNING_KEY}, {@link Purpose#APP_SIGNING_KEY},
+ *       {@link Purpose#WEBHOOK_PATH_TOKEN};</li>
  *   <li>{@code calendly_oauth_state.pkce_verifier_enc}: the state row's {@code id}, {@link Purpose#PKCE_VERIFIER}.</li>
  * </ul>
  * Moving a secret to another column (the current signing key becoming the previous one) means

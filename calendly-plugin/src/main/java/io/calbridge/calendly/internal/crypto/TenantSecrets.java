@@ -36,7 +36,8 @@ final class TenantSecrets {
             new Column(CALENDLY_INTEGRATION.REFRESH_TOKEN_ENC, List.of(Purpose.REFRESH_TOKEN)),
             new Column(CALENDLY_INTEGRATION.SIGNING_KEY_ENC, List.of(Purpose.SIGNING_KEY)),
             new Column(CALENDLY_INTEGRATION.PREVIOUS_SIGNING_KEY_ENC, List.of(Purpose.PREVIOUS_SIGNING_KEY, Purpose.SIGNING_KEY)),
-            new Column(CALENDLY_INTEGRATION.APP_SIGNING_KEY_ENC, List.of(Purpose.APP_SIGNING_KEY)));
+            new Column(CALENDLY_INTEGRATION.APP_SIGNING_KEY_ENC, List.of(Purpose.APP_SIGNING_KEY)),
+            new Column(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN_ENC, List.of(Purpose.WEBHOOK_PATH_TOKEN)));
 
     /** {@code calendly_oauth_state.pkce_verifier_enc}: owned by the state row (or, possibly, its integration). */
     static final Column PKCE_COLUMN = new Column(CALENDLY_OAUTH_STATE.PKCE_VERIFIER_ENC, List.of(Purpose.PKCE_VERIFIER));

@@ -236,9 +236,11 @@ public final class ConnectionService {
                 : box.seal(tenantId, Purpose.APP_SIGNING_KEY, integrationId, appSigningKey);
         byte[] verifierEnc = box.seal(tenantId, Purpose.PKCE_VERIFIER, stateId, verifier);
         String storedClientId = request.mode() == ConnectionMode.TENANT_APP ? clientId : null;
+        String pathToken = Randoms.webhookPathToken();
+        byte[] pathTokenEnc = sealPathToken(tenantId, integrationId, pathToken);
         db.txRun(dsl -> {
             store.insertPending(dsl, integrationId, tenantId, request.mode(), storedClientId, secretEnc, appKeyEnc,
-                    Randoms.webhookPathToken(), userId, now);
+                    pathToken, pathTokenEnc, userId, now);
             states.insert(dsl, stateId, Randoms.stateHash(state), tenantId, userId, integrationId, verifierEnc, now,
                     expiresAt);
         });
@@ -380,8 +382,10 @@ public final class ConnectionService {
         IntegrationStore.Connection connection = new IntegrationStore.Connection(ConnectionMode.PERSONAL_TOKEN, null,
                 null, null, null, null, null, null, account.userUri(), account.organizationUri(), account.name(),
                 account.email(), account.timezone(), account.role(), userId, false);
+        String pathToken = Randoms.webhookPathToken();
+        byte[] pathTokenEnc = sealPathToken(tenantId, newId, pathToken);
         db.txRun(dsl -> store.insertPending(dsl, newId, tenantId, ConnectionMode.PERSONAL_TOKEN, null, null, null,
-                Randoms.webhookPathToken(), userId, clock.instant()));
+                pathToken, pathTokenEnc, userId, clock.instant()));
         return finish(tenantId, newId, connection, null, null, pat, null);
     }
 
@@ -448,13 +452,21 @@ public final class ConnectionService {
         } catch (RuntimeException e) {
             log.warn("Setting up webhooks for Calendly integration {} failed: {}", stored.id(), e.getMessage());
             subscription = new SubscriptionStatus(stored.id(), null, null, "none",
-                    settings.webhookUrl(store.find(db.dsl(), stored.id()).map(IntegrationRow::webhookPathToken).orElse("")),
+                    store.find(db.dsl(), stored.id()).flatMap(subscriptions::webhookUrl).orElse(null),
                     "setting up webhooks failed: " + e.getMessage() + "; will retry at the next check");
         }
         log.info("Tenant {} connected Calendly user {} ({}) as integration {}{}", tenantId, c.userUri(), c.mode(),
                 stored.id(), stored.reconnected() ? " (reconnect)" : "");
         return new ConnectResult(stored.id(), c.mode(), IntegrationStatus.CONNECTED, c.userUri(), c.organizationUri(),
                 c.userName(), c.userEmail(), c.role(), stored.reconnected(), warnings, messages, subscription);
+    }
+
+    /**
+     * A new integration's webhook path token, sealed for its row: only this and the token's hash are
+     * stored ({@link io.calbridge.calendly.internal.webhook.WebhookPathTokens#columns}).
+     */
+    private byte[] sealPathToken(String tenantId, UUID integrationId, String pathToken) {
+        return box.seal(tenantId, Purpose.WEBHOOK_PATH_TOKEN, integrationId, Secret.of(pathToken));
     }
 
     private Account readAccount(CalendlyApi api, String owner, String organization) {

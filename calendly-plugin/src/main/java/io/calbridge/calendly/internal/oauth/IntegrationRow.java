@@ -26,7 +26,7 @@ record IntegrationRow(
         String calendlyUserName,
         String calendlyUserEmail,
         String calendlyRole,
-        String webhookPathToken,
+        byte[] webhookPathTokenEnc,
         String subscriptionUri,
         String subscriptionScope,
         String subscriptionScopeOverride,

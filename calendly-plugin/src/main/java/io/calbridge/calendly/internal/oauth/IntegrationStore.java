@@ -2,6 +2,7 @@ package io.calbridge.calendly.internal.oauth;
 
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 
+import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import io.calbridge.db.calendly.tables.records.CalendlyIntegrationRecord;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -67,8 +68,8 @@ final class IntegrationStore {
     }
 
     void insertPending(DSLContext dsl, UUID id, String tenantId, ConnectionMode mode, String clientId,
-                       byte[] clientSecretEnc, byte[] appSigningKeyEnc, String webhookPathToken, String userId,
-                       Instant now) {
+                       byte[] clientSecretEnc, byte[] appSigningKeyEnc, String webhookPathToken,
+                       byte[] webhookPathTokenEnc, String userId, Instant now) {
         dsl.insertInto(I)
                 .set(I.ID, id)
                 .set(I.TENANT_ID, tenantId)
@@ -77,7 +78,7 @@ final class IntegrationStore {
                 .set(I.CLIENT_ID, clientId)
                 .set(I.CLIENT_SECRET_ENC, clientSecretEnc)
                 .set(I.APP_SIGNING_KEY_ENC, appSigningKeyEnc)
-                .set(I.WEBHOOK_PATH_TOKEN, webhookPathToken)
+                .set(WebhookPathTokens.columns(webhookPathToken, webhookPathTokenEnc))
                 .set(I.CONNECTED_BY, userId)
                 .set(I.CREATED_AT, ts(now))
                 .set(I.UPDATED_AT, ts(now))
@@ -214,6 +215,7 @@ final class IntegrationStore {
                 .set(I.SIGNING_KEY_ENC, (byte[]) null)
                 .set(I.PREVIOUS_SIGNING_KEY_ENC, (byte[]) null)
                 .set(I.PREVIOUS_SIGNING_KEY_UNTIL, (OffsetDateTime) null)
+                .set(I.WEBHOOK_PATH_TOKEN_ENC, (byte[]) null)
                 .set(I.SUBSCRIPTION_URI, (String) null)
                 .set(I.SUBSCRIPTION_STATE, (String) null)
                 .set(I.SUBSCRIPTION_LEASE_OWNER, (String) null)
@@ -381,7 +383,7 @@ final class IntegrationStore {
                 r.getCalendlyUserName(),
                 r.getCalendlyUserEmail(),
                 r.getCalendlyRole(),
-                r.getWebhookPathToken(),
+                r.getWebhookPathTokenEnc(),
                 r.getSubscriptionUri(),
                 r.getSubscriptionScope(),
                 r.getSubscriptionScopeOverride(),

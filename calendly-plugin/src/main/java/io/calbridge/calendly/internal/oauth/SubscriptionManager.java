@@ -9,6 +9,7 @@ import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
 import io.calbridge.calendly.internal.crypto.SecretBox;
+import io.calbridge.calendly.internal.crypto.SecretUnavailableException;
 import io.calbridge.calendly.internal.webhook.CalendlyEvent;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,8 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one webhook subscription at Calendly per connected integration, pointing at
- * {@code {publicBaseUrl}{routePrefix}/api/webhooks/calendly/{webhook_path_token}} and signed with a
- * key of our own, generated per subscription and stored encrypted.
+ * {@code {publicBaseUrl}{routePrefix}/api/webhooks/calendly/{path token}} and signed with a key of our
+ * own, generated per subscription and stored encrypted. The path token is stored only as its hash
+ * and sealed ({@code webhook_path_token_enc}, {@link Purpose#WEBHOOK_PATH_TOKEN}); the URL is rebuilt
+ * from the sealed one, so a recreated subscription has the same URL. When it cannot be opened (the
+ * tenant was forgotten, the row disconnected) the integration has no URL any more.
  *
  * <p>Scope: {@code organization} when the connected user is an admin or owner of the Calendly
  * organization, else {@code user}; {@code calendly_integration.subscription_scope_override} wins.
@@ -138,7 +142,12 @@ public final class SubscriptionManager {
     }
 
     private SubscriptionStatus reconcile(IntegrationRow row, CalendlyApi api) {
-        String url = settings.webhookUrl(row.webhookPathToken());
+        Optional<String> webhookUrl = webhookUrl(row);
+        if (webhookUrl.isEmpty()) {
+            return recordError(row, "the webhook URL of this connection cannot be read (its stored path token does not"
+                    + " open); reconnect");
+        }
+        String url = webhookUrl.get();
         if (row.calendlyOrganizationUri() == null) {
             return recordError(row, "the Calendly organization of this connection is unknown; reconnect");
         }
@@ -337,9 +346,29 @@ public final class SubscriptionManager {
                 created.state() == null ? "active" : created.state(), created.callbackUrl(), null);
     }
 
+    /**
+     * The integration's webhook URL, from its sealed path token; empty when there is none to open (a
+     * disconnected row, a forgotten tenant) or it does not open.
+     */
+    Optional<String> webhookUrl(IntegrationRow row) {
+        if (row.webhookPathTokenEnc() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(settings.webhookUrl(
+                    box.open(row.tenantId(), Purpose.WEBHOOK_PATH_TOKEN, row.id(), row.webhookPathTokenEnc()).reveal()));
+        } catch (SecretUnavailableException e) {
+            if (e.reason() != SecretUnavailableException.Reason.TENANT_SHREDDED) {
+                log.warn("The webhook path token of Calendly integration {} does not open ({})", row.id(), e.reason());
+            }
+            return Optional.empty();
+        }
+    }
+
     /** Subscriptions at Calendly whose URL is this integration's (any host or prefix we may have used). */
     private List<WebhookSubscription> ourSubscriptions(CalendlyApi api, IntegrationRow row, String url) {
-        String suffix = "/api/webhooks/calendly/" + row.webhookPathToken();
+        // The URL's last segment is the path token (URL-safe Base64: no '/').
+        String suffix = "/api/webhooks/calendly/" + url.substring(url.lastIndexOf('/') + 1);
         List<WebhookSubscription> found = new ArrayList<>();
         for (String scope : scopesToSearch(row)) {
             try {
@@ -395,14 +424,14 @@ public final class SubscriptionManager {
      */
     List<String> deleteAll(IntegrationRow snapshot, CalendlyApi api) {
         List<String> problems = new ArrayList<>();
-        String url = settings.webhookUrl(snapshot.webhookPathToken());
+        Optional<String> url = webhookUrl(snapshot);
         List<String> uris = new ArrayList<>();
         if (snapshot.subscriptionUri() != null) {
             uris.add(snapshot.subscriptionUri());
         }
-        if (snapshot.calendlyOrganizationUri() != null) {
+        if (snapshot.calendlyOrganizationUri() != null && url.isPresent()) {
             try {
-                for (WebhookSubscription s : ourSubscriptions(api, snapshot, url)) {
+                for (WebhookSubscription s : ourSubscriptions(api, snapshot, url.get())) {
                     if (!uris.contains(s.uri())) {
                         uris.add(s.uri());
                     }
@@ -438,8 +467,7 @@ public final class SubscriptionManager {
         db.txRun(dsl -> store.recordSubscriptionCheck(dsl, row.id(), row.subscriptionUri() == null ? null
                 : row.subscriptionState(), error, clock.instant()));
         return new SubscriptionStatus(row.id(), row.subscriptionUri(), row.subscriptionScope(),
-                row.subscriptionUri() == null ? "none" : row.subscriptionState(), settings.webhookUrl(row.webhookPathToken()),
-                error);
+                row.subscriptionUri() == null ? "none" : row.subscriptionState(), webhookUrl(row).orElse(null), error);
     }
 
     private SubscriptionStatus status(UUID id, String state) {
@@ -450,7 +478,7 @@ public final class SubscriptionManager {
 
     private SubscriptionStatus status(IntegrationRow row, String state, String error) {
         return new SubscriptionStatus(row.id(), row.subscriptionUri(), row.subscriptionScope(), state,
-                settings.webhookUrl(row.webhookPathToken()), error);
+                webhookUrl(row).orElse(null), error);
     }
 
     static String describe(CalendlyApiException e) {

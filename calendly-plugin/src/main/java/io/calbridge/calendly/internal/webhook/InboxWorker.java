@@ -111,6 +111,7 @@ final class InboxWorker {
             return;
         }
         running = true;
+        stopRequested = false; // else a worker started again would give back every row it claims
         for (int i = 0; i < threadCount; i++) {
             Thread t = new Thread(this::loop, "calendly-webhook-worker-" + i);
             t.setDaemon(true);

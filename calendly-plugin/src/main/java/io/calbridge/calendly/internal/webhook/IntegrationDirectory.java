@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the integration a delivery is for and opens its signing keys. Lookups by path token are
- * cached for {@link WebhookSettings#keyCacheTtl()} (positive and negative), so a burst of deliveries
+ * Finds the integration a delivery is for and opens its signing keys. Lookups by the path token's
+ * SHA-256 (never the token: neither the database nor this cache holds it in clear) are cached for {@link WebhookSettings#keyCacheTtl()} (positive and negative), so a burst of deliveries
  * costs no database round trip before the insert; whether the integration is still connected is
  * checked again by the insert itself.
  */
@@ -46,7 +46,7 @@ final class IntegrationDirectory {
     private final Db db;
     private final SecretBox secrets;
     private final Clock clock;
-    private final LoadingCache<String, Entry> byToken;
+    private final LoadingCache<PathTokenHash, Entry> byToken;
 
     IntegrationDirectory(Db db, SecretBox secrets, Clock clock, Duration ttl) {
         this.db = db;
@@ -63,12 +63,12 @@ final class IntegrationDirectory {
     }
 
     /** The live (not disconnected) integration behind a path token. */
-    Entry byToken(String token) {
+    Entry byToken(PathTokenHash token) {
         return byToken.get(token);
     }
 
     /** Reloads a token's entry unless it was loaded very recently; for a key that may have rotated. */
-    Optional<Entry> reloadIfOlderThanASecond(String token, Entry seen) {
+    Optional<Entry> reloadIfOlderThanASecond(PathTokenHash token, Entry seen) {
         if (seen.loadedAt().plus(RELOAD_ON_MISMATCH_AFTER).isAfter(clock.instant())) {
             return Optional.empty();
         }
@@ -86,9 +86,9 @@ final class IntegrationDirectory {
         byToken.invalidateAll();
     }
 
-    private Entry load(String token) {
+    private Entry load(PathTokenHash token) {
         CalendlyIntegrationRecord row = db.dsl().selectFrom(CALENDLY_INTEGRATION)
-                .where(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN.eq(token))
+                .where(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN_SHA256.eq(token.bytes()))
                 .fetchOne();
         Optional<WebhookIntegration> integration = row == null || DISCONNECTED.equals(row.getStatus())
                 ? Optional.empty()

@@ -1,16 +1,25 @@
 package io.calbridge.calendly.internal.webhook;
 
+import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.jooq.Field;
 
 /**
- * The secret part of an integration's webhook URL ({@code calendly_integration.webhook_path_token}),
- * e.g. {@code https://app.example.com/api/webhooks/calendly/<token>}. It routes a delivery to its
+ * The secret part of an integration's webhook URL, e.g.
+ * {@code https://app.example.com/api/webhooks/calendly/<token>}. It routes a delivery to its
  * integration before the signature is checked, so it must be unguessable: 256 random bits from
  * {@link SecureRandom}, URL-safe Base64 without padding (43 characters).
  *
  * <p>The connect flow stores a new token with every new integration; a token is never reused for
- * another integration. Treat it like a password in logs (it is a capability, not an identifier).
+ * another integration. It is a capability, not an identifier, so it is never stored in clear (see
+ * {@link #columns}) nor logged.
  */
 public final class WebhookPathTokens {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -24,6 +33,29 @@ public final class WebhookPathTokens {
         byte[] bytes = new byte[BYTES];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** SHA-256 of the token's UTF-8 bytes: what {@code calendly_integration} routes deliveries by. */
+    public static byte[] sha256(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+
+    /**
+     * How a token is stored in {@code calendly_integration}, for the connect flow and every test that
+     * writes an integration row alike: its SHA-256 ({@code webhook_path_token_sha256}, unique, what
+     * deliveries are routed by) and {@code sealed}, the token sealed for the row with
+     * {@code Purpose.WEBHOOK_PATH_TOKEN} ({@code webhook_path_token_enc}: the subscription URL is rebuilt
+     * from it), or null for a row whose URL is never rebuilt. Never the token itself.
+     */
+    public static Map<Field<?>, Object> columns(String token, byte[] sealed) {
+        Map<Field<?>, Object> columns = new HashMap<>();
+        columns.put(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN_SHA256, sha256(token));
+        columns.put(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN_ENC, sealed);
+        return columns;
     }
 
     /**

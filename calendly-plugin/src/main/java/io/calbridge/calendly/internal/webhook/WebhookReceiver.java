@@ -81,15 +81,15 @@ final class WebhookReceiver {
     }
 
     /**
-     * Before the body is read: 404 for a token no connected integration has, 503 when that cannot be
-     * told now; empty when the body is worth reading.
+     * Before the body is read: 404 for a token no connected integration has (empty: the path segment
+     * is not a token at all), 503 when that cannot be told now; empty when the body is worth reading.
      */
-    Optional<Answer> refuseToken(String token) {
-        if (!WebhookPathTokens.looksValid(token)) {
+    Optional<Answer> refuseToken(Optional<PathTokenHash> token) {
+        if (token.isEmpty()) {
             return Optional.of(notFound());
         }
         try {
-            return directory.byToken(token).integration().isEmpty() ? Optional.of(notFound()) : Optional.empty();
+            return directory.byToken(token.get()).integration().isEmpty() ? Optional.of(notFound()) : Optional.empty();
         } catch (DataAccessException e) {
             circuit.failed(e);
             return Optional.of(unavailable("database_unavailable", "the webhook store is unavailable; retry later", e, null));
@@ -99,12 +99,12 @@ final class WebhookReceiver {
         }
     }
 
-    /** The per-integration URL: {@code POST .../api/webhooks/calendly/{token}}. */
-    Answer receive(String token, String signatureHeader, byte[] body, String remoteAddress) {
+    /**
+     * The per-integration URL: {@code POST .../api/webhooks/calendly/{token}}, by the token's hash,
+     * computed once per request by the route.
+     */
+    Answer receive(PathTokenHash token, String signatureHeader, byte[] body, String remoteAddress) {
         Instant receivedAt = clock.instant();
-        if (!WebhookPathTokens.looksValid(token)) {
-            return notFound();
-        }
         if (circuit.isOpen()) {
             return databaseDown();
         }
@@ -222,7 +222,7 @@ final class WebhookReceiver {
         return new Answer(400, "body_unreadable", "the request body could not be read");
     }
 
-    private Optional<WebhookIntegration> reloadedAfterKeyChange(String token, IntegrationDirectory.Entry seen) {
+    private Optional<WebhookIntegration> reloadedAfterKeyChange(PathTokenHash token, IntegrationDirectory.Entry seen) {
         try {
             return directory.reloadIfOlderThanASecond(token, seen).flatMap(IntegrationDirectory.Entry::integration);
         } catch (RuntimeException e) {

@@ -45,7 +45,7 @@ final class WebhookRoutes {
 
     /** Everything that can be answered without the body is answered before a byte of it is read. */
     private void perIntegration(Context ctx) throws IOException {
-        String token = ctx.pathParam("token");
+        Optional<PathTokenHash> token = PathTokenHash.of(ctx.pathParam("token"));
         Optional<WebhookReceiver.Answer> early = receiver.refuseAtOnce()
                 .or(() -> receiver.refuseToken(token))
                 .or(() -> declaredTooLarge(ctx));
@@ -53,9 +53,10 @@ final class WebhookRoutes {
             answer(ctx, early.get());
             return;
         }
+        PathTokenHash known = token.orElseThrow(); // refuseToken answered an empty one
         String signature = ctx.header(SIGNATURE_HEADER);
         String address = ctx.ip();
-        withBody(ctx, body -> receiver.receive(token, signature, body, address));
+        withBody(ctx, body -> receiver.receive(known, signature, body, address));
     }
 
     private void legacy(Context ctx) throws IOException {

@@ -53,6 +53,7 @@ public final class Webhooks {
     private final WebhookRoutes routes;
     private final WebhookOperations operations;
     private final IntegrationDirectory directory;
+    private final ClearPathTokens clearPathTokens;
     private final Clock clock;
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(new Snapshot(new InboxDepth(0, 0, 0), Instant.MIN));
 
@@ -81,6 +82,7 @@ public final class Webhooks {
                 this::wakeWorker);
         this.rejections = new RejectionLog(db, inbox, background, clock);
         this.directory = new IntegrationDirectory(receiveDb, secrets, clock, settings.keyCacheTtl());
+        this.clearPathTokens = new ClearPathTokens(db, secrets);
         this.receiver = new WebhookReceiver(directory,
                 new SignatureVerifier(clock, settings.signatureTolerance(), settings.signatureFutureSkew()),
                 writer, rejections, circuit, metrics, clock, settings.platformSigningKey(), settings.maxBodyBytes());
@@ -125,6 +127,22 @@ public final class Webhooks {
     /** {@code POST {routePrefix}/api/webhooks/calendly/{token}} and {@code POST {routePrefix}/api/webhooks/calendly}. */
     public void registerRoutes(RoutesConfig routesConfig) {
         routes.register(routesConfig, settings.routePrefix());
+    }
+
+    /**
+     * Seals the webhook path tokens an earlier version left in clear and empties their clear column; at
+     * startup, before anything rebuilds a subscription URL. Returns how many were sealed. Never throws:
+     * deliveries route by the hashes the database computed, and the next start tries again.
+     */
+    public int sealClearPathTokens() {
+        try {
+            return clearPathTokens.sealAll();
+        } catch (RuntimeException e) {
+            // The type only: a database error's detail could quote a token.
+            log.error("Could not seal the webhook path tokens an earlier version stored in clear ({}); the next start"
+                    + " tries again", e.getClass().getName());
+            return 0;
+        }
     }
 
     /** Starts the inbox writer and, with a processor and {@code workerThreads > 0}, the worker. */

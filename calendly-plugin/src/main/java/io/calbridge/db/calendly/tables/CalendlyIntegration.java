@@ -173,7 +173,7 @@ public class CalendlyIntegration extends TableImpl<CalendlyIntegrationRecord> {
     /**
      * The column <code>calendly_integration.webhook_path_token</code>.
      */
-    public final TableField<CalendlyIntegrationRecord, String> WEBHOOK_PATH_TOKEN = createField(DSL.name("webhook_path_token"), SQLDataType.CLOB.nullable(false), this, "");
+    public final TableField<CalendlyIntegrationRecord, String> WEBHOOK_PATH_TOKEN = createField(DSL.name("webhook_path_token"), SQLDataType.CLOB, this, "");
 
     /**
      * The column <code>calendly_integration.subscription_uri</code>.
@@ -296,6 +296,16 @@ public class CalendlyIntegration extends TableImpl<CalendlyIntegrationRecord> {
     public final TableField<CalendlyIntegrationRecord, OffsetDateTime> TOKEN_RETRY_AT = createField(DSL.name("token_retry_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
 
     /**
+     * The column <code>calendly_integration.webhook_path_token_sha256</code>.
+     */
+    public final TableField<CalendlyIntegrationRecord, byte[]> WEBHOOK_PATH_TOKEN_SHA256 = createField(DSL.name("webhook_path_token_sha256"), SQLDataType.BLOB.nullable(false), this, "");
+
+    /**
+     * The column <code>calendly_integration.webhook_path_token_enc</code>.
+     */
+    public final TableField<CalendlyIntegrationRecord, byte[]> WEBHOOK_PATH_TOKEN_ENC = createField(DSL.name("webhook_path_token_enc"), SQLDataType.BLOB, this, "");
+
+    /**
      * The column <code>calendly_integration.subscription_gap_cause</code>.
      */
     public final TableField<CalendlyIntegrationRecord, String> SUBSCRIPTION_GAP_CAUSE = createField(DSL.name("subscription_gap_cause"), SQLDataType.CLOB, this, "");
@@ -379,7 +389,7 @@ public class CalendlyIntegration extends TableImpl<CalendlyIntegrationRecord> {
 
     @Override
     public List<UniqueKey<CalendlyIntegrationRecord>> getUniqueKeys() {
-        return Arrays.asList(Keys.CALENDLY_INTEGRATION_WEBHOOK_PATH_TOKEN_KEY);
+        return Arrays.asList(Keys.CALENDLY_INTEGRATION_WEBHOOK_PATH_TOKEN_KEY, Keys.CALENDLY_INTEGRATION_WEBHOOK_PATH_TOKEN_SHA256_KEY);
     }
 
     private transient CalendlyBookingPath _calendlyBooking;

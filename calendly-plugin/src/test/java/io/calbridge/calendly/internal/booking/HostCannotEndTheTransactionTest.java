@@ -12,6 +12,7 @@ import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.TestHost;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.webhook.StoredDelivery;
+import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import io.calbridge.calendly.spi.ContactDraft;
 import io.calbridge.calendly.spi.ContactRef;
 import io.calbridge.calendly.spi.HostCall;
@@ -93,7 +94,7 @@ class HostCannotEndTheTransactionTest {
                 .set(CALENDLY_INTEGRATION.TENANT_ID, "tenant-" + id)
                 .set(CALENDLY_INTEGRATION.CONNECTION_MODE, "PLATFORM_APP")
                 .set(CALENDLY_INTEGRATION.STATUS, "CONNECTED")
-                .set(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN, UUID.randomUUID().toString())
+                .set(WebhookPathTokens.columns(WebhookPathTokens.newToken(), null))
                 .execute();
         return id;
     }

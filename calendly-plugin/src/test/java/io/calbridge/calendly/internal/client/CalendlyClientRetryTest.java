@@ -14,8 +14,8 @@ import io.calbridge.sandbox.Role;
 import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxOrganization;
 import io.calbridge.sandbox.SandboxUser;
+import io.calbridge.testing.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -143,10 +143,7 @@ class CalendlyClientRetryTest {
 
     @Test
     void anUnreachableCalendly_isRetriedThenReportedAsStatus0() throws IOException {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = Ports.free();
         URI nowhere = URI.create("http://127.0.0.1:" + closedPort);
         CalendlyApi api = new CalendlyClient(ClientOptions.defaults(nowhere, nowhere).withRetries(3, Duration.ofSeconds(60)),
                 sleeper, Clock.systemUTC()).api(Credential.fixed(token));

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.cluster;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,7 +56,8 @@ class CacheInvalidationTest {
             nodeA.start();
             nodeB.start();
             try {
-                await(Duration.ofSeconds(10), () -> nodeA.trusted() && nodeB.trusted());
+                eventually("both nodes listening").atMost(Duration.ofSeconds(10))
+                        .until(() -> nodeA.trusted() && nodeB.trusted());
                 assertEquals(List.of("everything"), heardByB.calls, "caches are emptied when the node starts hearing");
                 UUID integration = UUID.randomUUID();
 
@@ -71,7 +72,7 @@ class CacheInvalidationTest {
                 a.txRun(tx -> nodeA.tenantChanged(tx, "acme"));
                 a.txRun(tx -> nodeA.integrationChanged(tx, integration));
 
-                await(Duration.ofSeconds(2), () -> heardByB.calls.size() == 3);
+                eventually("B heard all three").atMost(Duration.ofSeconds(2)).until(() -> heardByB.calls.size() == 3);
                 assertEquals(List.of("everything", "tenant acme", "integration " + integration), heardByB.calls);
 
                 nodeB.stop();
@@ -89,20 +90,5 @@ class CacheInvalidationTest {
         assertNotEquals(CacheInvalidation.channelFor("tenant_a"), CacheInvalidation.channelFor("tenant_b"));
         assertEquals(CacheInvalidation.channelFor("public"), CacheInvalidation.channelFor("public"));
         assertTrue(CacheInvalidation.channelFor("x".repeat(200)).length() < 63, "a valid PostgreSQL identifier");
-    }
-
-    private static void await(Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }

@@ -6,6 +6,7 @@ import static io.calbridge.db.calendly.Tables.CALENDLY_OAUTH_STATE;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.MasterKeys;
 import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -37,7 +38,7 @@ final class Fixtures {
                 .set(CALENDLY_INTEGRATION.TENANT_ID, tenantId)
                 .set(CALENDLY_INTEGRATION.CONNECTION_MODE, "TENANT_APP")
                 .set(CALENDLY_INTEGRATION.STATUS, "CONNECTED")
-                .set(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN, UUID.randomUUID().toString())
+                .set(WebhookPathTokens.columns(WebhookPathTokens.newToken(), null))
                 .execute();
         return id;
     }

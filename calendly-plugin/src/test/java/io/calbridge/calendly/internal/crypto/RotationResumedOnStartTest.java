@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.crypto;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static io.calbridge.calendly.internal.crypto.Fixtures.newMasterKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -46,12 +47,9 @@ class RotationResumedOnStartTest {
         try {
             app.start(0);
             CalendlyOperations ops = app.unsafe.appDataManager.get(CalendlyPlugin.OPERATIONS);
-            RotationProgress progress = ops.masterKeyRotation().orElseThrow();
-            // The resumer runs in the background; wait for it (bounded), no fixed sleep.
-            for (int i = 0; i < 500 && !progress.done(); i++) {
-                Thread.sleep(20);
-                progress = ops.masterKeyRotation().orElseThrow();
-            }
+            // The resumer runs in the background.
+            RotationProgress progress = eventually("the resumed rotation").until(() -> ops.masterKeyRotation().orElseThrow(),
+                    RotationProgress::done);
 
             assertEquals(RotationProgress.Status.DONE, progress.status());
             assertEquals(rotation, progress.id());

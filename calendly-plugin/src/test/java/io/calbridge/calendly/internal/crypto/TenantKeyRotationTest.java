@@ -56,6 +56,7 @@ class TenantKeyRotationTest {
         columns.put(CALENDLY_INTEGRATION.REFRESH_TOKEN_ENC, Purpose.REFRESH_TOKEN);
         columns.put(CALENDLY_INTEGRATION.SIGNING_KEY_ENC, Purpose.SIGNING_KEY);
         columns.put(CALENDLY_INTEGRATION.PREVIOUS_SIGNING_KEY_ENC, Purpose.PREVIOUS_SIGNING_KEY);
+        columns.put(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN_ENC, Purpose.WEBHOOK_PATH_TOKEN);
         Map<TableField<CalendlyIntegrationRecord, byte[]>, byte[]> before = new LinkedHashMap<>();
         columns.forEach((column, purpose) -> {
             byte[] sealed = keyring.seal(tenant, purpose, row, Secret.of(purpose + "-value"));
@@ -77,7 +78,7 @@ class TenantKeyRotationTest {
 
             TenantKeyRotation result = keyring.rotation().rotateTenantKey(tenant);
 
-            assertEquals(new TenantKeyRotation(tenant, 2, 6, 0), result);
+            assertEquals(new TenantKeyRotation(tenant, 2, 7, 0), result);
             assertEquals(2, db.dsl().select(CALENDLY_TENANT_KEY.DEK_GENERATION).from(CALENDLY_TENANT_KEY)
                     .where(CALENDLY_TENANT_KEY.TENANT_ID.eq(tenant)).fetchOne(CALENDLY_TENANT_KEY.DEK_GENERATION));
             CalendlyIntegrationRecord after = db.dsl().selectFrom(CALENDLY_INTEGRATION).where(CALENDLY_INTEGRATION.ID.eq(row)).fetchOne();

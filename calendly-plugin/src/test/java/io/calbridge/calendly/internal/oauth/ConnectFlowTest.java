@@ -183,6 +183,7 @@ class ConnectFlowTest {
         SandboxUser user = newUser(Role.OWNER);
         JsonNode first = kit.connectOAuth("t-again", "u1", kit.tenantAppJson(), user);
         IntegrationRow before = kit.node.row(UUID.fromString(first.get("integration_id").asText()));
+        String pathToken = kit.node.pathToken(before.id());
 
         JsonNode second = kit.connectOAuth("t-again", "u2", "{\"mode\":\"platform_app\"}", user);
 
@@ -190,7 +191,7 @@ class ConnectFlowTest {
         assertTrue(second.get("reconnected").asBoolean());
         IntegrationRow after = kit.node.row(before.id());
         assertEquals(ConnectionMode.PLATFORM_APP, after.mode());
-        assertEquals(before.webhookPathToken(), after.webhookPathToken());
+        assertEquals(pathToken, kit.node.pathToken(after.id()), "the webhook URL is kept");
         assertEquals(before.subscriptionUri(), after.subscriptionUri(), "the working subscription is kept");
         assertEquals(1, kit.node.service().integrations("t-again").size());
     }
@@ -208,7 +209,7 @@ class ConnectFlowTest {
         IntegrationRow a = kit.node.service().integrations("t-shared-a").stream()
                 .map(v -> kit.node.row(v.integrationId())).filter(r -> r.calendlyUserUri().equals(user.uri()))
                 .findFirst().orElseThrow();
-        assertFalse(a.webhookPathToken().equals(b.webhookPathToken()), "each tenant has its own webhook URL");
+        assertFalse(kit.node.pathToken(a.id()).equals(kit.node.pathToken(b.id())), "each tenant has its own webhook URL");
         assertFalse(a.subscriptionUri().equals(b.subscriptionUri()), "and its own subscription");
     }
 
@@ -227,7 +228,7 @@ class ConnectFlowTest {
         assertNull(row.subscriptionError(), row.subscriptionError());
         assertEquals("active", kit.sb.subscriptionState(row.subscriptionUri()).orElse("missing"));
         WebhookSubscription s = kit.node.api(row.id()).webhookSubscription(row.subscriptionUri());
-        assertEquals(kit.settings().webhookUrl(row.webhookPathToken()), s.callbackUrl());
+        assertEquals(kit.settings().webhookUrl(kit.node.pathToken(row.id())), s.callbackUrl());
         assertEquals(scope, s.scope());
         assertEquals(routingForms, s.events().contains(SubscriptionManager.ROUTING_EVENT), s.events().toString());
         assertTrue(s.events().containsAll(SubscriptionManager.INVITEE_EVENTS));

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.oauth;
 
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -28,7 +29,6 @@ import io.calbridge.sandbox.SandboxUser;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -108,6 +108,11 @@ final class OAuthKit implements AutoCloseable {
             return keyring.open(row(id).tenantId(), purpose, id, sealed);
         }
 
+        /** The integration's webhook path token, opened from its sealed column (nothing stores it in clear). */
+        String pathToken(UUID id) {
+            return open(id, Purpose.WEBHOOK_PATH_TOKEN, row(id).webhookPathTokenEnc()).reveal();
+        }
+
         CalendlyApi api(UUID integrationId) {
             return calendly.api(tokens().credential(integrationId));
         }
@@ -131,7 +136,7 @@ final class OAuthKit implements AutoCloseable {
 
     private OAuthKit(DataSource dataSource, Consumer<SandboxOptions> sandbox, Plan plan, Role role,
                      ClientOptionsTweak tweak, String settingsPagePath) {
-        port = freePort();
+        port = Ports.free();
         publicBase = URI.create("http://127.0.0.1:" + port);
         settingsPage = settingsPagePath == null ? null : URI.create(publicBase + settingsPagePath);
         SandboxOptions options = SandboxOptions.defaults().autoApprove(true).clock(clock);
@@ -307,11 +312,4 @@ final class OAuthKit implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
 }

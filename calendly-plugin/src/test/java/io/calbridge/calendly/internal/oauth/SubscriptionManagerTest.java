@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.oauth;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,7 +69,7 @@ class SubscriptionManagerTest {
 
     private static List<WebhookSubscription> atCalendlyFor(IntegrationRow row) {
         return kit.node.api(row.id()).webhookSubscriptions(row.calendlyOrganizationUri(), "organization", null)
-                .stream().filter(s -> s.callbackUrl().endsWith(row.webhookPathToken())).toList();
+                .stream().filter(s -> s.callbackUrl().endsWith(kit.node.pathToken(row.id()))).toList();
     }
 
     private static void book(SandboxUser host) {
@@ -109,7 +110,7 @@ class SubscriptionManagerTest {
         mac.init(new SecretKeySpec(key.revealUtf8(), "HmacSHA256"));
         mac.update((t + ".").getBytes(UTF_8));
         assertEquals(HexFormat.of().formatHex(mac.doFinal(d.body())), v1);
-        assertEquals(kit.settings().webhookUrl(row.webhookPathToken()), d.url());
+        assertEquals(kit.settings().webhookUrl(kit.node.pathToken(row.id())), d.url());
     }
 
     @Test
@@ -219,7 +220,7 @@ class SubscriptionManagerTest {
 
         SubscriptionStatus status = movedNode.subscriptions().ensure(c.id());
 
-        assertEquals(moved.webhookUrl(before.webhookPathToken()), status.callbackUrl());
+        assertEquals(moved.webhookUrl(kit.node.pathToken(before.id())), status.callbackUrl());
         assertEquals("active", kit.sb.subscriptionState(status.subscriptionUri()).orElse("missing"));
         assertTrue(kit.sb.subscriptionState(before.subscriptionUri()).isEmpty());
         assertNull(kit.node.row(c.id()).subscriptionGapStartedAt(), "new before old: no gap");
@@ -248,14 +249,7 @@ class SubscriptionManagerTest {
         assertEquals(SubscriptionManager.INVITEE_EVENTS.size(), s.events().size());
     }
 
-    private static void awaitState(String subscriptionUri, String state) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (state.equals(kit.sb.subscriptionState(subscriptionUri).orElse(null))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("subscription never became " + state);
+    private static void awaitState(String subscriptionUri, String state) {
+        eventually("the subscription " + state).until(() -> state.equals(kit.sb.subscriptionState(subscriptionUri).orElse(null)));
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import io.calbridge.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -135,7 +136,7 @@ class RetentionTest {
                 .set(CALENDLY_INTEGRATION.TENANT_ID, "acme")
                 .set(CALENDLY_INTEGRATION.CONNECTION_MODE, "TENANT_APP")
                 .set(CALENDLY_INTEGRATION.STATUS, "CONNECTED")
-                .set(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN, UUID.randomUUID().toString())
+                .set(WebhookPathTokens.columns(WebhookPathTokens.newToken(), null))
                 .execute();
         return id;
     }

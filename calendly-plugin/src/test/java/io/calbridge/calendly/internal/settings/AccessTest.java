@@ -9,6 +9,7 @@ import io.calbridge.calendly.internal.common.ApiErrors;
 import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.ResponseHeaders;
+import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import io.calbridge.calendly.spi.HostSecurity;
 import io.calbridge.calendly.spi.HostSecurity.Caller;
 import io.calbridge.testing.TestDatabase;
@@ -74,7 +75,7 @@ class AccessTest {
                 .set(CALENDLY_INTEGRATION.TENANT_ID, tenant)
                 .set(CALENDLY_INTEGRATION.CONNECTION_MODE, "PERSONAL_TOKEN")
                 .set(CALENDLY_INTEGRATION.STATUS, "CONNECTED")
-                .set(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN, UUID.randomUUID().toString())
+                .set(WebhookPathTokens.columns(WebhookPathTokens.newToken(), null))
                 .execute();
     }
 

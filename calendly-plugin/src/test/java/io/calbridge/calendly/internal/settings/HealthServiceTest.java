@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import io.calbridge.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -52,7 +53,7 @@ class HealthServiceTest {
                 .set(CALENDLY_INTEGRATION.TENANT_ID, tenant)
                 .set(CALENDLY_INTEGRATION.CONNECTION_MODE, mode)
                 .set(CALENDLY_INTEGRATION.STATUS, status)
-                .set(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN, "tok-" + id)
+                .set(WebhookPathTokens.columns(WebhookPathTokens.newToken(), null))
                 .set(CALENDLY_INTEGRATION.ACCESS_TOKEN_ENC, "DISCONNECTED".equals(status) ? null : OPAQUE)
                 .set(CALENDLY_INTEGRATION.ACCESS_TOKEN_EXPIRES_AT, ts(expiresAt))
                 .set(CALENDLY_INTEGRATION.REFRESH_TOKEN_ENC, refresh ? OPAQUE : null)

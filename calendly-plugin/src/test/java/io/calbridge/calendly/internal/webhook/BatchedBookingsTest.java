@@ -20,6 +20,7 @@ import io.calbridge.calendly.spi.MailingLists;
 import io.calbridge.calendly.spi.Tasks;
 import io.calbridge.fixtures.CalendlyFixtures;
 import io.calbridge.testing.TestDatabase;
+import io.calbridge.testing.Waiting;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -161,7 +162,7 @@ class BatchedBookingsTest {
     }
 
     @Test
-    void twoNodes_batchingOverTheSameInbox_applyEveryEffectOnce() throws Exception {
+    void twoNodes_batchingOverTheSameInbox_applyEveryEffectOnce() {
         KeyedHost host = new KeyedHost(false);
         node(host);
         List<Long> ids = new ArrayList<>();
@@ -176,10 +177,8 @@ class BatchedBookingsTest {
             var nodeA = new WebhookHarness(poolA, settings, p -> { }, pipeline(poolA, host));
             var nodeB = new WebhookHarness(poolB, settings, p -> { }, pipeline(poolB, host));
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-                while (System.nanoTime() < deadline && !ids.stream().allMatch(id -> h.row(id).status().equals("DONE"))) {
-                    Thread.sleep(100);
-                }
+                Waiting.eventually("every delivery DONE")
+                        .until(() -> ids.stream().allMatch(id -> h.row(id).status().equals("DONE")));
             } finally {
                 nodeA.close();
                 nodeB.close();

@@ -97,7 +97,9 @@ class DatabaseOutageTest {
                     int first = 1 + sender * 6;
                     sent.add(senders.submit(() -> {
                         long[] outcome = new long[6 * 3];
-                        for (int i = 0; i < 6; i++) { // a steady stream: one delivery per sender every 250 ms
+                        // A steady stream, one delivery per sender every 250 ms: the pacing is the load under test,
+                        // so it stays a sleep.
+                        for (int i = 0; i < 6; i++) {
                             long start = System.nanoTime();
                             var response = h.deliverSigned(integration, delivery(first + i));
                             outcome[i * 3] = response.statusCode();

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import static org.awaitility.Awaitility.await;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -199,7 +201,8 @@ class InboxWorkerTest {
         try (var node = new WebhookHarness(db.dataSource(), settings)) {
             var mine = node.integrations.create("tenant-wake", Secret.of("wake-key"));
             byte[] body = CalendlyFixtures.webhook("invitee.created.basic.json");
-            Thread.sleep(200); // let the idle thread start its hour-long wait
+            // Only once the thread waits its hour is a prompt DONE the wake-up's doing, not its first claim.
+            await().atMost(Duration.ofSeconds(10)).until(InboxWorkerTest::aWorkerWaitsForWork);
 
             assertEquals(200, node.deliverSigned(mine, body).statusCode());
 
@@ -216,8 +219,10 @@ class InboxWorkerTest {
         }
         var entered = new CountDownLatch(1);
         var release = new CountDownLatch(1);
-        var settings = WebhookSettings.defaults().withWorker(1, MAX_ATTEMPTS, Duration.ofMinutes(2), Duration.ofMillis(50));
-        var node = new WebhookHarness(db.dataSource(), settings);
+        var node = new WebhookHarness(db.dataSource(), WebhookSettings.defaults()
+                .withWorker(0, MAX_ATTEMPTS, Duration.ofMinutes(2), Duration.ofMillis(50)));
+        // The behaviour is in place before any thread claims: a delivery processed with the default one
+        // would be a second DONE row.
         node.processor.behave(d -> {
             entered.countDown();
             try {
@@ -227,16 +232,19 @@ class InboxWorkerTest {
             }
             return ProcessingResult.PROCESSED;
         });
+        node.webhooks.worker().start(1);
         assertTrue(entered.await(10, TimeUnit.SECONDS));
 
-        Thread stopper = new Thread(node::close);
+        Thread stopper = new Thread(node::close, "stopper");
         stopper.start();
-        Thread.sleep(100); // stop() is now waiting for the running delivery
+        // stop() joins the worker threads (TIMED_WAITING) only after it has asked them to stop: from
+        // then on no claimed delivery may start. Released earlier, the next one would legitimately run.
+        await().atMost(Duration.ofSeconds(10)).until(() -> stopper.getState() == Thread.State.TIMED_WAITING);
         release.countDown();
         stopper.join(15_000);
 
-        long done = ids.stream().filter(id -> h.row(id).status().equals("DONE")).count();
-        assertEquals(1, done);
+        assertEquals(1, node.processor.seen.size(), "started after the stop: " + node.processor.seen);
+        assertEquals(1, ids.stream().filter(id -> h.row(id).status().equals("DONE")).count());
         for (long id : ids) {
             var row = h.row(id);
             if (row.status().equals("PENDING")) {
@@ -361,6 +369,22 @@ class InboxWorkerTest {
     }
 
     @Test
+    void aWorkerStartedAgainAfterAStop_processesDeliveries() {
+        var worker = h.webhooks.worker();
+        worker.start(1);
+        worker.stop(Duration.ofSeconds(10));
+        worker.start(1);
+        try {
+            long id = store("A1");
+            worker.wake();
+
+            awaitAll(List.of(id), "DONE");
+        } finally {
+            worker.stop(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
     void replay_makesADoneDeliveryDueAgain_andOtherTenantsGet404() {
         long id = store("R1");
         h.webhooks.worker().runOnce();
@@ -439,14 +463,14 @@ class InboxWorkerTest {
         return rows.get(rows.size() - 1).id();
     }
 
-    private void awaitAll(List<Long> ids, String status) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (ids.stream().allMatch(id -> status.equals(h.row(id).status()))) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("not all deliveries reached " + status);
+    private void awaitAll(List<Long> ids, String status) {
+        await("all deliveries " + status).atMost(Duration.ofSeconds(30))
+                .until(() -> ids.stream().allMatch(id -> status.equals(h.row(id).status())));
+    }
+
+    private static boolean aWorkerWaitsForWork() {
+        return Thread.getAllStackTraces().entrySet().stream().anyMatch(e -> e.getKey().getName().startsWith("calendly-webhook-worker-")
+                && e.getKey().getState() == Thread.State.TIMED_WAITING
+                && java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("awaitWork")));
     }
 }

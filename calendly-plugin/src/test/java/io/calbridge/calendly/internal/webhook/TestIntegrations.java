@@ -31,7 +31,7 @@ final class TestIntegrations {
                 .set(CALENDLY_INTEGRATION.TENANT_ID, tenantId)
                 .set(CALENDLY_INTEGRATION.CONNECTION_MODE, mode)
                 .set(CALENDLY_INTEGRATION.STATUS, "CONNECTED")
-                .set(CALENDLY_INTEGRATION.WEBHOOK_PATH_TOKEN, token)
+                .set(WebhookPathTokens.columns(token, null))
                 .set(CALENDLY_INTEGRATION.CALENDLY_USER_URI, userUri)
                 .set(CALENDLY_INTEGRATION.CALENDLY_ORGANIZATION_URI, orgUri)
                 .set(CALENDLY_INTEGRATION.SIGNING_KEY_ENC, key == null ? null : box.seal(tenantId, Purpose.SIGNING_KEY, id, key))

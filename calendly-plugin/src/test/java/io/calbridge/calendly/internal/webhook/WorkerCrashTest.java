@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static io.calbridge.db.calendly.Tables.CALENDLY_EFFECT_LEDGER;
 import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -95,24 +96,22 @@ class WorkerCrashTest {
     }
 
     private static void awaitEffects(Db direct, int n, Process child, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (effects(direct) < n) {
-            if (!child.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("the worker process did not get going:\n" + Files.readString(log));
-            }
-            Thread.sleep(2);
+        try {
+            eventually(n + " effects").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
+                    .until(() -> effects(direct) >= n || !child.isAlive());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the worker process did not get going:\n" + Files.readString(log), e);
+        }
+        if (!child.isAlive()) {
+            throw new AssertionError("the worker process ended:\n" + Files.readString(log));
         }
     }
 
-    private static void awaitSessionsGone(Db direct) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (direct.dsl().fetchCount(org.jooq.impl.DSL.table(org.jooq.impl.DSL.name("pg_stat_activity")),
-                org.jooq.impl.DSL.field(org.jooq.impl.DSL.name("application_name"), String.class).eq(WorkerMain.APPLICATION_NAME)) > 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the killed worker's sessions did not end");
-            }
-            Thread.sleep(10);
-        }
+    private static void awaitSessionsGone(Db direct) {
+        eventually("the killed worker's sessions to end").pollInterval(Duration.ofMillis(10))
+                .until(() -> direct.dsl().fetchCount(org.jooq.impl.DSL.table(org.jooq.impl.DSL.name("pg_stat_activity")),
+                        org.jooq.impl.DSL.field(org.jooq.impl.DSL.name("application_name"), String.class)
+                                .eq(WorkerMain.APPLICATION_NAME)) == 0);
     }
 
     private static int effects(Db direct) {

@@ -34,6 +34,6 @@ public final class WorkerMain {
         worker.start(2);
         System.out.println("WORKER STARTED " + args[3]);
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
+        new java.util.concurrent.CountDownLatch(1).await(); // until the test kills this JVM
     }
 }

@@ -1,5 +1,6 @@
 package io.calbridge.examples.minimal;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,10 +12,10 @@ import io.calbridge.sandbox.Plan;
 import io.calbridge.sandbox.Role;
 import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxUser;
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
 import io.calbridge.testing.browser.HeadlessChromium;
 import io.javalin.Javalin;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -64,10 +65,7 @@ class EmbedMinimalBrowserTest {
         ada = sandbox.createUser(sandbox.createOrganization("Acme", Plan.STANDARD), "Ada Host", "ada@acme.test",
                 Role.OWNER, "UTC");
         sandbox.createEventType(ada, "Intro call", EventKind.SOLO, Duration.ofMinutes(30));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         base = "http://127.0.0.1:" + port;
         app = MinimalApp.create(db.dataSource(), Map.of("PUBLIC_BASE_URL", base,
                 MasterKeys.ENV_KEYSET, MasterKeys.newKeysetJson(),
@@ -132,12 +130,11 @@ class EmbedMinimalBrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "jane@example.com"));
 
         // The contact and its task appear in the app's own tables, on its home page.
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!b.getPageSource().contains("Intro call with Jane Doe")) {
-            assertTrue(System.nanoTime() < deadline, "the booking did not reach the app within " + PATIENCE);
-            b.get(base + "/");
-            sleep(250);
-        }
+        eventually("the booking in the app").atMost(PATIENCE).pollInSameThread().pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    b.get(base + "/");
+                    return b.getPageSource().contains("Intro call with Jane Doe");
+                });
         assertTrue(b.getPageSource().contains("jane@example.com"));
         chromium.screenshot("embed-minimal-home-with-contact");
 
@@ -147,12 +144,4 @@ class EmbedMinimalBrowserTest {
         chromium.screenshot("embed-minimal-activity");
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 }

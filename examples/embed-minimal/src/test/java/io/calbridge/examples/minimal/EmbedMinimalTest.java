@@ -1,5 +1,6 @@
 package io.calbridge.examples.minimal;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,9 +16,9 @@ import io.calbridge.sandbox.Role;
 import io.calbridge.sandbox.SandboxEventType;
 import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxUser;
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
 import io.javalin.Javalin;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,7 +69,7 @@ class EmbedMinimalTest {
         ada = sandbox.createUser(sandbox.createOrganization("Acme", Plan.STANDARD), "Ada Host", "ada@acme.test",
                 Role.OWNER, "UTC");
         intro = sandbox.createEventType(ada, "Intro call", EventKind.SOLO, Duration.ofMinutes(30));
-        int port = freePort();
+        int port = Ports.free();
         base = "http://127.0.0.1:" + port;
         app = MinimalApp.create(db.dataSource(), Map.of("PUBLIC_BASE_URL", base,
                 MasterKeys.ENV_KEYSET, MasterKeys.newKeysetJson(),
@@ -97,28 +97,29 @@ class EmbedMinimalTest {
         Booking booking = sandbox.book(BookingRequest.of(intro, "Jane Doe", "Jane@Example.com", start)
                 .timezone("Europe/Berlin").textReminderNumber("+1 555-0100"));
 
-        Map<String, Object> contact = await("the contact", () -> row(
-                "select id, email, name, phone, stage, owner_id from contacts where workspace_id = ?", acme.workspaceId()));
+        Map<String, Object> contact = eventually("the contact").until(() -> row(
+                "select id, email, name, phone, stage, owner_id from contacts where workspace_id = ?", acme.workspaceId()), java.util.Objects::nonNull);
         assertEquals("Jane@Example.com", contact.get("email"));
         assertEquals("Jane Doe", contact.get("name"));
         assertEquals("+1 555-0100", contact.get("phone"));
         assertEquals("lead", contact.get("stage"));
         long adaUserId = (Long) row("select id from users where workspace_id = ? and is_admin", acme.workspaceId()).get("id");
         assertEquals(adaUserId, contact.get("owner_id"), "the Calendly host is the app's user with the same email");
-        Map<String, Object> task = await("the task", () -> row(
-                "select title, state, contact_id, owner_id, due_at from tasks where workspace_id = ?", acme.workspaceId()));
+        Map<String, Object> task = eventually("the task").until(() -> row(
+                "select title, state, contact_id, owner_id, due_at from tasks where workspace_id = ?", acme.workspaceId()), java.util.Objects::nonNull);
         assertEquals("Intro call with Jane Doe", task.get("title"));
         assertEquals("open", task.get("state"));
         assertEquals(contact.get("id"), task.get("contact_id"));
         assertEquals(adaUserId, task.get("owner_id"));
         assertEquals(start, ((java.sql.Timestamp) task.get("due_at")).toInstant());
-        await("the booked note", () -> row("select kind from notes where workspace_id = ? and kind = 'calendly.booked'",
-                acme.workspaceId()));
+        eventually("the booked note")
+                .until(() -> row("select kind from notes where workspace_id = ? and kind = 'calendly.booked'",
+                acme.workspaceId()), java.util.Objects::nonNull);
 
         sandbox.cancel(booking.inviteeUri(), Canceler.INVITEE, "Can't make it");
 
-        await("the canceled task", () -> row("select id from tasks where workspace_id = ? and state = 'canceled'",
-                acme.workspaceId()));
+        eventually("the canceled task").until(() -> row("select id from tasks where workspace_id = ? and state = 'canceled'",
+                acme.workspaceId()), java.util.Objects::nonNull);
         assertEquals(1, rows("select id from contacts where workspace_id = ?", acme.workspaceId()).size());
         assertEquals(1, rows("select id from tasks where workspace_id = ?", acme.workspaceId()).size());
     }
@@ -162,19 +163,6 @@ class EmbedMinimalTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Polls until the query finds a row, for at most 20 seconds (deliveries are processed asynchronously). */
-    private static Map<String, Object> await(String what, Supplier<Map<String, Object>> query) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            Map<String, Object> found = query.get();
-            if (found != null) {
-                return found;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(what + " did not appear within 20 seconds");
-    }
-
     private static Map<String, Object> row(String sql, long param) {
         List<Map<String, Object>> rows = rows(sql, param);
         return rows.isEmpty() ? null : rows.get(0);
@@ -209,9 +197,4 @@ class EmbedMinimalTest {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.calbridge.examples.minimal;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,9 +16,9 @@ import io.calbridge.sandbox.SandboxApp;
 import io.calbridge.sandbox.SandboxEventType;
 import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxUser;
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
 import io.javalin.Javalin;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +28,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -74,7 +74,7 @@ class EmbeddingSnippetTest {
         try (Connection c = db.dataSource().getConnection()) {
             acme = DemoSeed.createWorkspace(c, "Acme", "Europe/Berlin", "ada@acme.test", "Ada Admin");
         }
-        int port = freePort();
+        int port = Ports.free();
         String base = "http://127.0.0.1:" + port;
         try (CalendlySandbox sandbox = CalendlySandbox.start(SandboxOptions.defaults().autoApprove(true))) {
             SandboxUser ada = sandbox.createUser(sandbox.createOrganization("Acme", Plan.STANDARD), "Ada Host",
@@ -166,29 +166,17 @@ class EmbeddingSnippetTest {
         return location;
     }
 
-    /** Polls for the workspace's contact for at most 20 seconds (deliveries are processed asynchronously). */
-    private static String awaitContactName(long workspaceId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
+    /** The workspace's contact's name, once a delivery made it (they are processed asynchronously). */
+    private static String awaitContactName(long workspaceId) {
+        return eventually("the workspace's contact").until(() -> {
             try (Connection c = db.dataSource().getConnection();
                  PreparedStatement s = c.prepareStatement("select name from contacts where workspace_id = ?")) {
                 s.setLong(1, workspaceId);
                 try (ResultSet rs = s.executeQuery()) {
-                    if (rs.next()) {
-                        return rs.getString(1);
-                    }
+                    return rs.next() ? rs.getString(1) : null;
                 }
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
             }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no contact appeared within 20 seconds");
+        }, java.util.Objects::nonNull);
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.calbridge.examples.crm;
 
+import static io.calbridge.testing.Waiting.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,11 +18,11 @@ import io.calbridge.sandbox.Role;
 import io.calbridge.sandbox.SandboxEventType;
 import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxUser;
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +33,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,10 +53,10 @@ class ExternalCrmTest {
         CrmStore store = new CrmStore();
         store.addAccount("acme", "America/New_York", List.of("Newsletter"), List.of("calendly"));
         store.addMember("acme", "ada@acme.test", "Ada Admin");
-        int crmPort = freePort();
+        int crmPort = Ports.free();
         CrmService crm = new CrmService(store).start(crmPort);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        int port = freePort();
+        int port = Ports.free();
         String base = "http://127.0.0.1:" + port;
         try (CalendlySandbox sandbox = CalendlySandbox.start(SandboxOptions.defaults())) {
             SandboxUser ada = sandbox.createUser(sandbox.createOrganization("Acme", Plan.STANDARD), "Ada Host",
@@ -82,7 +82,8 @@ class ExternalCrmTest {
                 // The CRM creates Jane's task but its reply never arrives: the plugin retries the booking.
                 crm.loseReplies("/tasks", 1);
                 sandbox.book(BookingRequest.of(intro, "Jane Doe", "jane@example.com", start));
-                await("Jane's booking", () -> store.activityKinds("acme", "jane@example.com").contains("calendly.booked"));
+                eventually("Jane's booking")
+                        .until(() -> store.activityKinds("acme", "jane@example.com").contains("calendly.booked"));
                 assertEquals(List.of("Intro call with Jane Doe [open]"), store.tasks("acme"), "one task, though created twice");
                 assertTrue(crm.replayed() >= 1, "the retried task create was answered from the stored reply");
 
@@ -93,15 +94,15 @@ class ExternalCrmTest {
                     sandbox.book(BookingRequest.of(intro, name + " Example", name.toLowerCase() + "@example.com",
                             start.plus(1, ChronoUnit.HOURS)));
                 }
-                await("failed attempts while the CRM is down", () -> retries(meters) >= retriesBefore + 6);
+                eventually("failed attempts while the CRM is down").until(() -> retries(meters) >= retriesBefore + 6);
                 assertEquals(List.of("jane@example.com"), store.contactEmails("acme"));
 
                 crm.start(crmPort);
 
-                await("all four bookings in the CRM", () -> store.tasks("acme").size() >= 4
+                eventually("all four bookings in the CRM").until(() -> store.tasks("acme").size() >= 4
                         && List.of("kim", "lee", "max").stream().allMatch(n ->
                                 store.activityKinds("acme", n + "@example.com").contains("calendly.booked")));
-                awaitIdle(meters);
+                eventually("no delivery left to retry").until(ExternalCrmTest::inboxIdle);
                 assertEquals(Set.of("jane@example.com", "kim@example.com", "lee@example.com", "max@example.com"),
                         Set.copyOf(store.contactEmails("acme")));
                 assertEquals(4, store.contactEmails("acme").size());
@@ -134,35 +135,14 @@ class ExternalCrmTest {
         return c == null ? 0 : c.count();
     }
 
-    /** Waits until no delivery is retried any more: the retry counter stands still for a second. */
-    private static void awaitIdle(SimpleMeterRegistry meters) throws InterruptedException {
-        double last = -1;
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            double now = retries(meters);
-            if (now == last) {
-                return;
-            }
-            last = now;
-            Thread.sleep(1000);
+    /** Nothing waits to be retried: no delivery is pending or in processing any more. */
+    private static boolean inboxIdle() throws java.sql.SQLException {
+        try (var c = db.dataSource().getConnection();
+             var s = c.prepareStatement("select count(*) from calendly_webhook_inbox where status in ('PENDING', 'PROCESSING')");
+             var rs = s.executeQuery()) {
+            rs.next();
+            return rs.getInt(1) == 0;
         }
-        throw new AssertionError("deliveries were still being retried after 20 seconds");
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(what + ": not within 20 seconds");
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }
