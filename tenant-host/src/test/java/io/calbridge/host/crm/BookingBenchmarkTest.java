@@ -40,7 +40,7 @@ class BookingBenchmarkTest {
 
     static final int THREADS = Integer.getInteger("benchmark.threads", 2);
     /** Enough for the JIT to settle: for the first ~20,000 bookings its compiler threads take a noticeable share of the CPU. */
-    static final int WARMUP = 30_000;
+    static final int WARMUP = Integer.getInteger("benchmark.warmup", 30_000);
     /** {@code -DargLine=-Dbenchmark.rounds=1} for one round while developing (the machine is shared). */
     static final int ROUNDS = Integer.getInteger("benchmark.rounds", 5);
     static final int PER_ROUND = 3_000;
