@@ -126,6 +126,10 @@ class PersonErasureTest {
                     "the connection names its integration: " + audit.body());
             assertFalse(audit.body().toLowerCase(Locale.ROOT).contains("alice"), "no personal data in the trail");
             assertFalse(audit.body().contains(cluster.platformApp.clientSecret()), "no secret in the trail");
+            // Its paging answers a bad parameter like every settings route (docs/settings-api.md).
+            HttpResponse<String> badSize = node.get("acme", "/settings/calendly/audit?size=0");
+            assertEquals(400, badSize.statusCode(), badSize.body());
+            assertEquals("invalid_parameter", PluginNodes.json(badSize).path("error").path("code").asText(), badSize.body());
 
             // Export: everything the plugin holds about Bob, opened; nothing about erased Alice.
             HttpResponse<String> bob = node.post("acme", "/settings/calendly/privacy/exports", "{\"email\":\"" + BOB + "\"}");

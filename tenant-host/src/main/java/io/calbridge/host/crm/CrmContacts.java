@@ -194,12 +194,8 @@ final class CrmContacts implements Contacts {
 
     @Override
     public List<Choice> statuses(HostCall call) {
-        UUID tenant = CrmTx.tenant(call);
-        return tx.run(call, dsl -> dsl.select(CONTACT_STATUS.CODE, CONTACT_STATUS.LABEL)
-                .from(CONTACT_STATUS)
-                .where(CONTACT_STATUS.TENANT_ID.eq(tenant))
-                .orderBy(CONTACT_STATUS.POSITION, CONTACT_STATUS.CODE)
-                .fetch(r -> new Choice(r.value1(), r.value2())));
+        return tx.choices(call, CONTACT_STATUS, CONTACT_STATUS.TENANT_ID, CONTACT_STATUS.CODE, CONTACT_STATUS.LABEL,
+                CONTACT_STATUS.POSITION, CONTACT_STATUS.CODE);
     }
 
     /** The owner if they are on the tenant's team, else null (which the caller reports). */

@@ -111,23 +111,14 @@ final class CrmMailingLists implements MailingLists {
 
     @Override
     public List<Choice> lists(HostCall call) {
-        UUID tenant = CrmTx.tenant(call);
-        return tx.run(call, dsl -> dsl.select(MAILING_LIST.ID, MAILING_LIST.NAME)
-                .from(MAILING_LIST)
-                .where(MAILING_LIST.TENANT_ID.eq(tenant))
-                .orderBy(MAILING_LIST.NAME)
-                .fetch(r -> new Choice(r.value1().toString(), r.value2())));
+        return tx.choices(call, MAILING_LIST, MAILING_LIST.TENANT_ID, MAILING_LIST.ID, MAILING_LIST.NAME, MAILING_LIST.NAME);
     }
 
     @Override
     public List<Choice> tags(HostCall call) {
-        UUID tenant = CrmTx.tenant(call);
-        return tx.run(call, dsl -> dsl.select(TAG.ID, TAG.NAME)
-                .from(TAG)
-                .where(TAG.TENANT_ID.eq(tenant))
-                .orderBy(DSL.lower(TAG.NAME))
-                .fetch(r -> new Choice(r.value1().toString(), r.value2())));
+        return tx.choices(call, TAG, TAG.TENANT_ID, TAG.ID, TAG.NAME, DSL.lower(TAG.NAME));
     }
+
 
     private static Set<UUID> ids(Collection<String> ids, Kind kind) {
         Set<UUID> out = new LinkedHashSet<>();

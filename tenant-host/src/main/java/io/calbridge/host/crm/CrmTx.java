@@ -4,15 +4,20 @@ import static io.calbridge.db.host.Tables.HOST_IDEMPOTENCY;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.calbridge.calendly.spi.Choice;
 import io.calbridge.calendly.spi.HostCall;
 import io.calbridge.calendly.spi.HostTransactions;
 import java.sql.Connection;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.JSONB;
+import org.jooq.OrderField;
 import org.jooq.SQLDialect;
+import org.jooq.Table;
 import org.jooq.conf.RenderQuotedNames;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
@@ -42,6 +47,17 @@ final class CrmTx {
 
     <T> T run(HostCall call, Function<DSLContext, T> work) {
         return transactions.run(call, connection -> work.apply(dsl(connection)));
+    }
+
+    /** The tenant's choices in {@code table} (statuses, lists, tags) for the plugin's settings, in {@code order}. */
+    List<Choice> choices(HostCall call, Table<?> table, Field<UUID> tenantId, Field<?> id, Field<String> label,
+                         OrderField<?>... order) {
+        UUID tenant = tenant(call);
+        return run(call, dsl -> dsl.select(id, label)
+                .from(table)
+                .where(tenantId.eq(tenant))
+                .orderBy(order)
+                .fetch(r -> new Choice(r.value1().toString(), r.value2())));
     }
 
     private DSLContext dsl(Connection connection) {

@@ -11,12 +11,14 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.eclipse.jetty.session.AbstractSessionDataStore;
 import org.eclipse.jetty.session.SessionData;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 
 /**
  * Jetty's session data store on tenant-host's database ({@code host_session}, through jOOQ), so every
@@ -74,30 +76,25 @@ final class HostSessionStore extends AbstractSessionDataStore {
 
     @Override
     public void doStore(String id, SessionData data, long lastSaveTime) throws Exception {
-        byte[] attributes = write(data.getAllAttributes());
+        // Every column but the key and the creation time: written on insert, overwritten on a later store.
+        Map<Field<?>, Object> changing = new LinkedHashMap<>();
+        changing.put(HOST_SESSION.LAST_NODE, data.getLastNode());
+        changing.put(HOST_SESSION.ACCESSED_MS, data.getAccessed());
+        changing.put(HOST_SESSION.LAST_ACCESSED_MS, data.getLastAccessed());
+        changing.put(HOST_SESSION.COOKIE_SET_MS, data.getCookieSet());
+        changing.put(HOST_SESSION.MAX_INACTIVE_MS, data.getMaxInactiveMs());
+        changing.put(HOST_SESSION.EXPIRY_MS, data.getExpiry());
+        changing.put(HOST_SESSION.LAST_SAVED_MS, data.getLastSaved());
+        changing.put(HOST_SESSION.ATTRIBUTES, write(data.getAllAttributes()));
         dsl.insertInto(HOST_SESSION)
                 .set(HOST_SESSION.ID, id)
                 .set(HOST_SESSION.CONTEXT_PATH, _context.getCanonicalContextPath())
                 .set(HOST_SESSION.VHOST, _context.getVhost())
-                .set(HOST_SESSION.LAST_NODE, data.getLastNode())
                 .set(HOST_SESSION.CREATED_MS, data.getCreated())
-                .set(HOST_SESSION.ACCESSED_MS, data.getAccessed())
-                .set(HOST_SESSION.LAST_ACCESSED_MS, data.getLastAccessed())
-                .set(HOST_SESSION.COOKIE_SET_MS, data.getCookieSet())
-                .set(HOST_SESSION.MAX_INACTIVE_MS, data.getMaxInactiveMs())
-                .set(HOST_SESSION.EXPIRY_MS, data.getExpiry())
-                .set(HOST_SESSION.LAST_SAVED_MS, data.getLastSaved())
-                .set(HOST_SESSION.ATTRIBUTES, attributes)
+                .set(changing)
                 .onConflict(HOST_SESSION.ID, HOST_SESSION.CONTEXT_PATH, HOST_SESSION.VHOST)
                 .doUpdate()
-                .set(HOST_SESSION.LAST_NODE, data.getLastNode())
-                .set(HOST_SESSION.ACCESSED_MS, data.getAccessed())
-                .set(HOST_SESSION.LAST_ACCESSED_MS, data.getLastAccessed())
-                .set(HOST_SESSION.COOKIE_SET_MS, data.getCookieSet())
-                .set(HOST_SESSION.MAX_INACTIVE_MS, data.getMaxInactiveMs())
-                .set(HOST_SESSION.EXPIRY_MS, data.getExpiry())
-                .set(HOST_SESSION.LAST_SAVED_MS, data.getLastSaved())
-                .set(HOST_SESSION.ATTRIBUTES, attributes)
+                .set(changing)
                 .execute();
     }
 

@@ -20,8 +20,10 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.Record;
+import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 /**
@@ -112,30 +114,12 @@ final class CrmReads {
 
     /** Tag names per contact, for the given contacts of the tenant. */
     Map<UUID, List<Named>> tagsOf(UUID tenant, Collection<UUID> contacts) {
-        Map<UUID, List<Named>> out = new LinkedHashMap<>();
-        if (contacts.isEmpty()) {
-            return out;
-        }
-        dsl.select(CONTACT_TAG.CONTACT_ID, TAG.ID, TAG.NAME).from(CONTACT_TAG)
-                .join(TAG).on(TAG.TENANT_ID.eq(CONTACT_TAG.TENANT_ID)).and(TAG.ID.eq(CONTACT_TAG.TAG_ID))
-                .where(CONTACT_TAG.TENANT_ID.eq(tenant)).and(CONTACT_TAG.CONTACT_ID.in(contacts))
-                .orderBy(TAG.NAME)
-                .forEach(r -> out.computeIfAbsent(r.value1(), k -> new ArrayList<>()).add(new Named(r.value2(), r.value3())));
-        return out;
+        return groupsOf(TAGS, tenant, contacts);
     }
 
     /** List names per contact, for the given contacts of the tenant. */
     Map<UUID, List<Named>> listsOf(UUID tenant, Collection<UUID> contacts) {
-        Map<UUID, List<Named>> out = new LinkedHashMap<>();
-        if (contacts.isEmpty()) {
-            return out;
-        }
-        dsl.select(LIST_MEMBER.CONTACT_ID, MAILING_LIST.ID, MAILING_LIST.NAME).from(LIST_MEMBER)
-                .join(MAILING_LIST).on(MAILING_LIST.TENANT_ID.eq(LIST_MEMBER.TENANT_ID)).and(MAILING_LIST.ID.eq(LIST_MEMBER.LIST_ID))
-                .where(LIST_MEMBER.TENANT_ID.eq(tenant)).and(LIST_MEMBER.CONTACT_ID.in(contacts))
-                .orderBy(MAILING_LIST.NAME)
-                .forEach(r -> out.computeIfAbsent(r.value1(), k -> new ArrayList<>()).add(new Named(r.value2(), r.value3())));
-        return out;
+        return groupsOf(LISTS, tenant, contacts);
     }
 
     /** The contact's timeline, newest first. */
@@ -148,53 +132,85 @@ final class CrmReads {
     }
 
     List<ListRow> lists(UUID tenant) {
-        var members = DSL.field(DSL.selectCount().from(LIST_MEMBER)
-                .where(LIST_MEMBER.TENANT_ID.eq(MAILING_LIST.TENANT_ID)).and(LIST_MEMBER.LIST_ID.eq(MAILING_LIST.ID)));
-        return dsl.select(MAILING_LIST.ID, MAILING_LIST.NAME, members, MAILING_LIST.CREATED_AT).from(MAILING_LIST)
+        return dsl.select(MAILING_LIST.ID, MAILING_LIST.NAME, linked(LISTS), MAILING_LIST.CREATED_AT).from(MAILING_LIST)
                 .where(MAILING_LIST.TENANT_ID.eq(tenant))
                 .orderBy(MAILING_LIST.NAME)
                 .fetch(r -> new ListRow(r.value1(), r.value2(), r.value3(), r.value4()));
     }
 
     Optional<Named> list(UUID tenant, UUID id) {
-        return dsl.select(MAILING_LIST.ID, MAILING_LIST.NAME).from(MAILING_LIST)
-                .where(MAILING_LIST.TENANT_ID.eq(tenant)).and(MAILING_LIST.ID.eq(id))
-                .fetchOptional(r -> new Named(r.value1(), r.value2()));
+        return named(LISTS, tenant, id);
     }
 
     List<MemberRow> listMembers(UUID tenant, UUID list) {
-        return dsl.select(CONTACT.ID, CONTACT.FULL_NAME, CONTACT.FIRST_NAME, CONTACT.LAST_NAME, CONTACT.EMAIL, LIST_MEMBER.SUBSCRIBED_AT)
-                .from(LIST_MEMBER)
-                .join(CONTACT).on(CONTACT.TENANT_ID.eq(LIST_MEMBER.TENANT_ID)).and(CONTACT.ID.eq(LIST_MEMBER.CONTACT_ID))
-                .where(LIST_MEMBER.TENANT_ID.eq(tenant)).and(LIST_MEMBER.LIST_ID.eq(list))
-                .orderBy(LIST_MEMBER.SUBSCRIBED_AT.desc())
-                .limit(PAGE_LIMIT)
-                .fetch(r -> new MemberRow(r.value1(), displayName(r.value2(), r.value3(), r.value4(), r.value5()), r.value5(), r.value6()));
+        return members(LISTS, tenant, list);
     }
 
     List<TagRow> tags(UUID tenant) {
-        var tagged = DSL.field(DSL.selectCount().from(CONTACT_TAG)
-                .where(CONTACT_TAG.TENANT_ID.eq(TAG.TENANT_ID)).and(CONTACT_TAG.TAG_ID.eq(TAG.ID)));
-        return dsl.select(TAG.ID, TAG.NAME, tagged).from(TAG)
+        return dsl.select(TAG.ID, TAG.NAME, linked(TAGS)).from(TAG)
                 .where(TAG.TENANT_ID.eq(tenant))
                 .orderBy(TAG.NAME)
                 .fetch(r -> new TagRow(r.value1(), r.value2(), r.value3()));
     }
 
     Optional<Named> tag(UUID tenant, UUID id) {
-        return dsl.select(TAG.ID, TAG.NAME).from(TAG)
-                .where(TAG.TENANT_ID.eq(tenant)).and(TAG.ID.eq(id))
-                .fetchOptional(r -> new Named(r.value1(), r.value2()));
+        return named(TAGS, tenant, id);
     }
 
     List<MemberRow> taggedContacts(UUID tenant, UUID tag) {
-        return dsl.select(CONTACT.ID, CONTACT.FULL_NAME, CONTACT.FIRST_NAME, CONTACT.LAST_NAME, CONTACT.EMAIL, CONTACT_TAG.TAGGED_AT)
-                .from(CONTACT_TAG)
-                .join(CONTACT).on(CONTACT.TENANT_ID.eq(CONTACT_TAG.TENANT_ID)).and(CONTACT.ID.eq(CONTACT_TAG.CONTACT_ID))
-                .where(CONTACT_TAG.TENANT_ID.eq(tenant)).and(CONTACT_TAG.TAG_ID.eq(tag))
-                .orderBy(CONTACT_TAG.TAGGED_AT.desc())
+        return members(TAGS, tenant, tag);
+    }
+
+    /**
+     * Mailing lists and tags have one shape: a named group of the tenant, and a link table from
+     * contacts to it that says since when.
+     */
+    private record Grouping(Table<?> group, Field<UUID> groupTenant, Field<UUID> id, Field<String> name,
+                            Table<?> link, Field<UUID> linkTenant, Field<UUID> contact, Field<UUID> linkGroup,
+                            Field<OffsetDateTime> since) {
+    }
+
+    private static final Grouping LISTS = new Grouping(MAILING_LIST, MAILING_LIST.TENANT_ID, MAILING_LIST.ID,
+            MAILING_LIST.NAME, LIST_MEMBER, LIST_MEMBER.TENANT_ID, LIST_MEMBER.CONTACT_ID, LIST_MEMBER.LIST_ID,
+            LIST_MEMBER.SUBSCRIBED_AT);
+    private static final Grouping TAGS = new Grouping(TAG, TAG.TENANT_ID, TAG.ID, TAG.NAME, CONTACT_TAG,
+            CONTACT_TAG.TENANT_ID, CONTACT_TAG.CONTACT_ID, CONTACT_TAG.TAG_ID, CONTACT_TAG.TAGGED_AT);
+
+    /** How many contacts a group of the outer query has. */
+    private static Field<Integer> linked(Grouping g) {
+        return DSL.field(DSL.selectCount().from(g.link())
+                .where(g.linkTenant().eq(g.groupTenant())).and(g.linkGroup().eq(g.id())));
+    }
+
+    private Optional<Named> named(Grouping g, UUID tenant, UUID id) {
+        return dsl.select(g.id(), g.name()).from(g.group())
+                .where(g.groupTenant().eq(tenant)).and(g.id().eq(id))
+                .fetchOptional(r -> new Named(r.value1(), r.value2()));
+    }
+
+    /** The group's contacts, the most recently added first. */
+    private List<MemberRow> members(Grouping g, UUID tenant, UUID group) {
+        return dsl.select(CONTACT.ID, CONTACT.FULL_NAME, CONTACT.FIRST_NAME, CONTACT.LAST_NAME, CONTACT.EMAIL, g.since())
+                .from(g.link())
+                .join(CONTACT).on(CONTACT.TENANT_ID.eq(g.linkTenant())).and(CONTACT.ID.eq(g.contact()))
+                .where(g.linkTenant().eq(tenant)).and(g.linkGroup().eq(group))
+                .orderBy(g.since().desc())
                 .limit(PAGE_LIMIT)
                 .fetch(r -> new MemberRow(r.value1(), displayName(r.value2(), r.value3(), r.value4(), r.value5()), r.value5(), r.value6()));
+    }
+
+    /** The names of the groups each of the given contacts is in, by name. */
+    private Map<UUID, List<Named>> groupsOf(Grouping g, UUID tenant, Collection<UUID> contacts) {
+        Map<UUID, List<Named>> out = new LinkedHashMap<>();
+        if (contacts.isEmpty()) {
+            return out;
+        }
+        dsl.select(g.contact(), g.id(), g.name()).from(g.link())
+                .join(g.group()).on(g.groupTenant().eq(g.linkTenant())).and(g.id().eq(g.linkGroup()))
+                .where(g.linkTenant().eq(tenant)).and(g.contact().in(contacts))
+                .orderBy(g.name())
+                .forEach(r -> out.computeIfAbsent(r.value1(), k -> new ArrayList<>()).add(new Named(r.value2(), r.value3())));
+        return out;
     }
 
     /** One task of the tenant. */

@@ -24,7 +24,7 @@ public final class ErrorPages {
 
     static void render(HttpResponseException e, Context ctx) {
         int status = e.getStatus();
-        String code = e.getDetails().getOrDefault("code", defaultCode(status));
+        String code = e.getDetails().getOrDefault("code", Wording.of(status).code());
         String message = e.getMessage() == null || e.getMessage().isBlank() ? defaultMessage(status) : e.getMessage();
         ctx.status(status);
         if (wantsHtml(ctx)) {
@@ -52,26 +52,22 @@ public final class ErrorPages {
         return Layout.bare(title(status), null, Html.of("<h1>{}</h1><p>{}</p>{}", title(status), message, next));
     }
 
-    private static String title(int status) {
-        return switch (status) {
-            case 400 -> "Bad request";
-            case 401 -> "Please sign in";
-            case 403 -> "Not allowed";
-            case 404 -> "Not found";
-            case 429 -> "Too many attempts";
-            default -> "Something went wrong";
-        };
+    /** What the host says for a status when the thrower did not: the page's title and the JSON code. */
+    private record Wording(String title, String code) {
+        static Wording of(int status) {
+            return switch (status) {
+                case 400 -> new Wording("Bad request", "invalid_request");
+                case 401 -> new Wording("Please sign in", "unauthenticated");
+                case 403 -> new Wording("Not allowed", "forbidden");
+                case 404 -> new Wording("Not found", "not_found");
+                case 429 -> new Wording("Too many attempts", "too_many_requests");
+                default -> new Wording("Something went wrong", "error");
+            };
+        }
     }
 
-    private static String defaultCode(int status) {
-        return switch (status) {
-            case 400 -> "invalid_request";
-            case 401 -> "unauthenticated";
-            case 403 -> "forbidden";
-            case 404 -> "not_found";
-            case 429 -> "too_many_requests";
-            default -> "error";
-        };
+    private static String title(int status) {
+        return Wording.of(status).title();
     }
 
     private static String defaultMessage(int status) {

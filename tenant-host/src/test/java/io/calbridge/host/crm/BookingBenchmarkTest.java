@@ -1,5 +1,6 @@
 package io.calbridge.host.crm;
 
+import io.calbridge.fixtures.InviteeEvent;
 import static io.calbridge.db.host.Tables.CONTACT;
 
 import io.calbridge.calendly.internal.webhook.StoredDelivery;

@@ -1,5 +1,6 @@
 package io.calbridge.host.crm;
 
+import io.calbridge.fixtures.InviteeEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -15,7 +15,13 @@ import io.calbridge.calendly.internal.webhook.StoredDelivery;
 import io.calbridge.calendly.spi.HostServices;
 import io.calbridge.calendly.spi.UnknownReferenceException;
 import java.io.IOException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.calbridge.calendly.spi.HostCall;
 import java.sql.Connection;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.concurrent.TimeUnit;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,10 +29,10 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -50,7 +56,7 @@ import org.jooq.impl.SQLDataType;
  * {@code invitee_no_show.created} (also under its older name {@code invitee.no_show}) and
  * {@code .deleted}, and {@code routing_form_submission.created}; anything else is
  * {@link ProcessingResult#IGNORED}.
- * Duplicates and any delivery order end in the same state (see {@link ChainReconciler}). Two workers
+ * Duplicates and any delivery order end in the same state (see {@link Planner}). Two workers
  * on the same invitee or chain wait for each other (advisory locks), on different ones they do not.
  *
  * <p>Durability: these transactions commit asynchronously ({@code synchronous_commit = off}), which
@@ -67,6 +73,8 @@ import org.jooq.impl.SQLDataType;
  */
 public final class BookingProcessor implements DeliveryProcessor {
     private static final int MAX_CHAIN_ATTEMPTS = 5;
+    /** How long a tenant's time zone is reused before the host is asked again. */
+    static final Duration ZONE_TTL = Duration.ofMinutes(1);
     /** The events of the {@link CalendlyEvent} catalogue that booking acts on; the others are IGNORED. */
     static final Set<CalendlyEvent> BOOKING_EVENTS = EnumSet.of(CalendlyEvent.INVITEE_CREATED, CalendlyEvent.INVITEE_CANCELED,
             CalendlyEvent.NO_SHOW_CREATED, CalendlyEvent.NO_SHOW_DELETED, CalendlyEvent.ROUTING_FORM_SUBMITTED);
@@ -79,7 +87,9 @@ public final class BookingProcessor implements DeliveryProcessor {
     private final BookingStore bookings;
     private final LedgerStore ledgers;
     private final SettingsStore settings = new SettingsStore();
-    private final ChainReconciler reconciler;
+    private final HostServices host;
+    /** Tenants' time zones, reused for {@link #ZONE_TTL} before the host is asked again. */
+    private final Cache<String, ZoneId> zones;
     private final RoutingForms routingForms;
     private final ContactPins pins;
 
@@ -98,7 +108,12 @@ public final class BookingProcessor implements DeliveryProcessor {
         this.ledgers = new LedgerStore(personal);
         this.db = Objects.requireNonNull(db, "db");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.reconciler = new ChainReconciler(Objects.requireNonNull(host, "host"), clock);
+        this.host = Objects.requireNonNull(host, "host");
+        this.zones = Caffeine.newBuilder()
+                .expireAfterWrite(ZONE_TTL)
+                .maximumSize(10_000)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .build();
         this.routingForms = new RoutingForms(host, bookings, ledgers, settings);
     }
 
@@ -107,8 +122,16 @@ public final class BookingProcessor implements DeliveryProcessor {
      * already took place passes {@code createTask = false} unless the tenant asked for tasks on past
      * meetings (the booking then records "no task", so later deliveries create none either).
      */
-    public record Options(boolean createTask) {
-        public static final Options AS_DELIVERED = new Options(true);
+    public record Options(boolean createTask, boolean halvesFollow) {
+        public static final Options AS_DELIVERED = new Options(true, true);
+
+        /**
+         * For deliveries built from Calendly's API, which may never bring the other half of a
+         * reschedule (see {@link Planner.Inputs#halvesFollow}).
+         */
+        public Options(boolean createTask) {
+            this(createTask, false);
+        }
     }
 
     @Override
@@ -162,17 +185,19 @@ public final class BookingProcessor implements DeliveryProcessor {
 
     /** A delivery read and checked outside any transaction; exactly one of invitee and form is set. */
     private record Parsed(StoredDelivery delivery, CalendlyEvent kind, Invitee invitee, String payloadJson, ObjectNode form,
-                          Instant eventAt, boolean createTask) {
+                          Instant eventAt, Options options) {
+        Planner.Kind what() {
+            return switch (kind) {
+                case INVITEE_CREATED -> Planner.Kind.CREATED;
+                case INVITEE_CANCELED -> Planner.Kind.CANCELED;
+                case NO_SHOW_CREATED -> Planner.Kind.NO_SHOW_CREATED;
+                case NO_SHOW_DELETED -> Planner.Kind.NO_SHOW_DELETED;
+                default -> throw new IllegalStateException(kind.name());
+            };
+        }
+
         Set<String> uris() {
-            Set<String> uris = new LinkedHashSet<>();
-            uris.add(invitee.uri());
-            if (invitee.oldInvitee() != null) {
-                uris.add(invitee.oldInvitee());
-            }
-            if (kind == CalendlyEvent.INVITEE_CANCELED && invitee.newInvitee() != null) {
-                uris.add(invitee.newInvitee());
-            }
-            return uris;
+            return Planner.invitees(what(), invitee);
         }
     }
 
@@ -201,14 +226,14 @@ public final class BookingProcessor implements DeliveryProcessor {
         }
         Instant eventAt = envelope.createdAt() != null ? envelope.createdAt() : delivery.receivedAt();
         if (kind == CalendlyEvent.ROUTING_FORM_SUBMITTED) {
-            return new Parsed(delivery, kind, null, null, read(event, envelope, ObjectNode.class), eventAt, options.createTask());
+            return new Parsed(delivery, kind, null, null, read(event, envelope, ObjectNode.class), eventAt, options);
         }
         Invitee invitee = read(event, envelope, Invitee.class);
         if (invitee.uri() == null || invitee.uri().isBlank()) {
             throw new PermanentProcessingException("The " + event + " delivery names no invitee (payload.uri is missing), "
                     + "so it cannot be matched to a booking.");
         }
-        return new Parsed(delivery, kind, invitee, envelope.payloadJson(), null, eventAt, options.createTask());
+        return new Parsed(delivery, kind, invitee, envelope.payloadJson(), null, eventAt, options);
     }
 
     /** One delivery in the transaction {@code dsl}; {@code batch} null when it is the only one. */
@@ -219,15 +244,16 @@ public final class BookingProcessor implements DeliveryProcessor {
             }
             return routingForms.process(dsl, conn, p.delivery(), p.form(), p.eventAt(), clock.instant());
         }
-        return applyInvitee(dsl, conn, p.delivery(), p.kind(), p.invitee(), p.uris(), p.payloadJson(), p.eventAt(),
-                p.createTask(), batch);
+        return applyInvitee(dsl, conn, p.delivery(), p.what(), p.invitee(), p.uris(), p.payloadJson(), p.eventAt(),
+                p.options(), batch);
     }
 
     /**
      * What a batch shares between its deliveries, in its one transaction: the locks it took, the
      * bookings it read before any of its deliveries ran, the settings it read, and the writes it holds
      * back. A delivery whose invitees meet a chain the batch already touched reads afresh (after
-     * writing what is held back), so it sees the earlier deliveries' rows and ledger.
+     * writing what is held back), so it sees the earlier deliveries' rows and ledger; the chains held
+     * back also answer "the same person's other chains" next to what the database holds.
      */
     private final class Batch {
         private final DSLContext dsl;
@@ -236,6 +262,7 @@ public final class BookingProcessor implements DeliveryProcessor {
         private final Map<String, SettingsStore.Loaded> settingsRead = new HashMap<>();
         private final List<BookingStore.Rows> heldRows = new ArrayList<>();
         private final List<LedgerStore.Entries> heldEntries = new ArrayList<>();
+        private final Map<UUID, Planner.Stored> heldChains = new HashMap<>();
         private final Set<String> held = new HashSet<>();
 
         Batch(DSLContext dsl, List<Parsed> parsed) {
@@ -284,13 +311,33 @@ public final class BookingProcessor implements DeliveryProcessor {
             return Optional.of(loaded);
         }
 
-        void hold(String tenantId, UUID integrationId, Chain chain, Map<String, String> entries) {
+        /** The chains held back whose invitee has this e-mail (they are not in the database yet). */
+        List<Planner.Stored> heldOf(UUID integrationId, String email) {
+            String wanted = email.strip().toLowerCase(java.util.Locale.ROOT);
+            return heldChains.values().stream()
+                    .filter(c -> c.rows().stream().anyMatch(b -> b.email != null
+                            && b.email.strip().toLowerCase(java.util.Locale.ROOT).equals(wanted)
+                            && integrationId.equals(integrationOf.get(c.id()))))
+                    .toList();
+        }
+
+        private final Map<UUID, UUID> integrationOf = new HashMap<>();
+
+        boolean holds(UUID chainId) {
+            return heldChains.containsKey(chainId);
+        }
+
+        void hold(String tenantId, UUID integrationId, Planner.Outcome outcome) {
+            Chain chain = outcome.chain();
             for (Booking b : chain.rows()) {
                 touched.add(integrationId + "|" + b.inviteeUri);
                 held.add(integrationId + "|" + b.inviteeUri);
             }
             heldRows.add(new BookingStore.Rows(tenantId, integrationId, List.copyOf(chain.rows())));
-            heldEntries.add(new LedgerStore.Entries(tenantId, chain.id, chain.id + "/", Map.copyOf(entries)));
+            heldEntries.add(new LedgerStore.Entries(tenantId, chain.id, chain.id + "/",
+                    Map.copyOf(outcome.after().writesSince(outcome.before()))));
+            heldChains.put(chain.id, new Planner.Stored(chain.id, List.copyOf(chain.rows()), outcome.after()));
+            integrationOf.put(chain.id, integrationId);
         }
 
         void flush() {
@@ -303,6 +350,8 @@ public final class BookingProcessor implements DeliveryProcessor {
             LedgerStore.writeTogether(dsl, writes);
             heldRows.clear();
             heldEntries.clear();
+            heldChains.clear();
+            integrationOf.clear();
             held.clear();
         }
     }
@@ -323,9 +372,8 @@ public final class BookingProcessor implements DeliveryProcessor {
         }
     }
 
-    private ProcessingResult applyInvitee(DSLContext dsl, Connection conn, StoredDelivery d, CalendlyEvent kind, Invitee p,
-                                          Set<String> uris, String payloadJson, Instant eventAt, boolean tasksAllowed,
-                                          Batch batch) {
+    private ProcessingResult applyInvitee(DSLContext dsl, Connection conn, StoredDelivery d, Planner.Kind what, Invitee p,
+                                          Set<String> uris, String payloadJson, Instant eventAt, Options options, Batch batch) {
         UUID integrationId = d.integrationId();
         Optional<SettingsStore.Loaded> found;
         if (batch == null) {
@@ -345,56 +393,46 @@ public final class BookingProcessor implements DeliveryProcessor {
                     + " but its integration belongs to another tenant; it was not applied.");
         }
         String tenantId = loaded.tenantId();
-        Loaded chainState = loadChain(dsl, conn, tenantId, integrationId, uris, p.uri(),
-                batch == null ? bookings.findByUris(dsl, integrationId, uris) : batch.known(integrationId, uris));
-        Chain chain = chainState.chain;
-        Ledger ledger = chainState.ledger;
-
-        switch (kind) {
-            case INVITEE_CREATED -> chain.created(p, payloadJson, eventAt);
-            case INVITEE_CANCELED -> chain.canceled(p, payloadJson, eventAt);
-            case NO_SHOW_CREATED, NO_SHOW_DELETED -> chain.noShow(p, payloadJson, eventAt, kind == CalendlyEvent.NO_SHOW_CREATED,
-                    undoneNoShows(ledger));
-            default -> throw new IllegalStateException(kind.name());
-        }
-
         Map<String, Policy> policies = new HashMap<>();
         policies.put(Objects.toString(p.eventTypeUri(), ""), loaded.policy());
         Function<String, Policy> policyFor = uri -> policies.computeIfAbsent(Objects.toString(uri, ""),
                 u -> settings.load(dsl, integrationId, u).map(SettingsStore.Loaded::policy).orElse(loaded.policy()));
-        // Asked only while the chain has no contact yet: once decided, the ledger keeps it.
-        String pinned = ledger.has("contact") ? null : pins.contactFor(dsl, tenantId, integrationId, p.uri(),
-                p.tracking() == null ? null : p.tracking().utmContent()).orElse(null);
+        Applier applier = new Applier(host, tenantId, conn,
+                () -> zones.get(tenantId, t -> host.tenants().timeZone(new HostCall(tenantId, null, conn))),
+                () -> pins.contactFor(dsl, tenantId, integrationId, p.uri(), p.tracking() == null ? null : p.tracking().utmContent()),
+                email -> samePerson(dsl, tenantId, integrationId, email, uris, batch));
+        Planner.Outcome outcome;
         try {
-            reconciler.reconcile(new ChainReconciler.Context(tenantId, conn, chain, ledger, chain.get(p.uri()), policyFor, eventAt,
-                    tasksAllowed, pinned));
+            Map<String, Booking> known = batch == null ? bookings.findByUris(dsl, integrationId, uris) : batch.known(integrationId, uris);
+            outcome = Planner.handle(newChainId(integrationId, p.uri()), loadChains(dsl, tenantId, integrationId, uris, known),
+                    new Planner.Delivery(what, p, payloadJson, eventAt), new Planner.Inputs(policyFor, eventAt, options.createTask(), options.halvesFollow(), applier),
+                    applier);
         } catch (UnknownReferenceException e) {
             throw new PermanentProcessingException(explain(e, loaded.policy()), e);
         }
+        outcome.merged().forEach(loser -> ledgers.delete(dsl, tenantId, loser));
         if (batch != null) {
-            batch.hold(tenantId, integrationId, chain, ledger.writes());
+            batch.hold(tenantId, integrationId, outcome);
             return ProcessingResult.PROCESSED;
         }
         Instant now = clock.instant();
-        List<ResultQuery<?>> writes = new ArrayList<>(bookings.save(tenantId, integrationId, chain.rows(), now));
-        writes.add(ledgers.save(tenantId, chain.id, chain.id + "/", ledger.writes(), now));
+        UUID chainId = outcome.chain().id;
+        List<ResultQuery<?>> writes = new ArrayList<>(bookings.save(tenantId, integrationId, outcome.chain().rows(), now));
+        writes.add(ledgers.save(tenantId, chainId, chainId + "/", outcome.after().writesSince(outcome.before()), now));
         LedgerStore.writeTogether(dsl, writes);
         return ProcessingResult.PROCESSED;
     }
 
-    private record Loaded(Chain chain, Ledger ledger) {
-    }
-
     /**
-     * Finds the chain of these invitees and locks it. If they belong to two chains (a reschedule
-     * linked two bookings that were first seen apart), the younger chain is merged into the older.
+     * The chains of these invitees, locked, the one to keep first (the one whose row was stored
+     * first); more than one when a reschedule linked bookings that were first seen apart.
      */
-    private Loaded loadChain(DSLContext dsl, Connection conn, String tenantId, UUID integrationId, Set<String> uris,
-                             String inviteeUri, Map<String, Booking> knownFirst) {
+    private List<Planner.Stored> loadChains(DSLContext dsl, String tenantId, UUID integrationId, Set<String> uris,
+                                            Map<String, Booking> knownFirst) {
         for (int attempt = 0; attempt < MAX_CHAIN_ATTEMPTS; attempt++) {
             Map<String, Booking> known = attempt == 0 ? knownFirst : bookings.findByUris(dsl, integrationId, uris);
             if (known.isEmpty()) {
-                return new Loaded(new Chain(newChainId(integrationId, inviteeUri), List.of()), Ledger.empty());
+                return List.of();
             }
             Set<UUID> chainIds = new TreeSet<>();
             known.values().forEach(b -> chainIds.add(b.chainId));
@@ -412,23 +450,36 @@ public final class BookingProcessor implements DeliveryProcessor {
             UUID winner = known.values().stream()
                     .min(Comparator.comparing((Booking b) -> b.createdAt).thenComparing(b -> b.id))
                     .orElseThrow().chainId;
-            Ledger ledger = new Ledger(ledgers.load(dsl, tenantId, winner));
-            List<Booking> rows = new ArrayList<>(rowsByChain.get(winner));
+            List<Planner.Stored> out = new ArrayList<>();
+            out.add(new Planner.Stored(winner, rowsByChain.get(winner), ChainLedger.read(ledgers.load(dsl, tenantId, winner))));
             for (UUID loser : chainIds) {
-                if (loser.equals(winner)) {
-                    continue;
+                if (!loser.equals(winner)) {
+                    out.add(new Planner.Stored(loser, rowsByChain.get(loser), ChainLedger.read(ledgers.load(dsl, tenantId, loser))));
                 }
-                for (Booking b : rowsByChain.get(loser)) {
-                    b.chainId = winner;
-                    b.changed();
-                    rows.add(b);
-                }
-                mergeLedger(tenantId, conn, loser, ledger, new Ledger(ledgers.load(dsl, tenantId, loser)));
-                ledgers.delete(dsl, tenantId, loser);
             }
-            return new Loaded(new Chain(winner, rows), ledger);
+            return out;
         }
         throw new IllegalStateException("booking chain kept moving while being locked; try again");
+    }
+
+    /**
+     * The other chains whose invitee has this e-mail, as they are stored (read without their locks: a
+     * hint); in a batch also those its earlier deliveries hold back, which stand for their stored rows.
+     */
+    private List<Planner.Stored> samePerson(DSLContext dsl, String tenantId, UUID integrationId, String email, Set<String> uris,
+                                            Batch batch) {
+        Set<UUID> mine = new HashSet<>();
+        bookings.findByUris(dsl, integrationId, uris).values().forEach(b -> mine.add(b.chainId));
+        List<Planner.Stored> out = new ArrayList<>();
+        if (batch != null) {
+            batch.heldOf(integrationId, email).stream().filter(c -> !mine.contains(c.id())).forEach(out::add);
+        }
+        for (UUID chain : bookings.chainsOf(dsl, tenantId, integrationId, email)) {
+            if (!mine.contains(chain) && (batch == null || !batch.holds(chain))) {
+                out.add(new Planner.Stored(chain, bookings.findChain(dsl, chain), ChainLedger.read(ledgers.load(dsl, tenantId, chain))));
+            }
+        }
+        return out;
     }
 
     /**
@@ -442,47 +493,6 @@ public final class BookingProcessor implements DeliveryProcessor {
     static UUID newChainId(UUID integrationId, String inviteeUri) {
         return UUID.nameUUIDFromBytes(("calbridge-chain\n" + integrationId + "\n" + inviteeUri)
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    /** Takes over a merged chain's ledger: sets are joined, a second task is canceled. */
-    private void mergeLedger(String tenantId, Connection conn, UUID loserChain, Ledger winner, Ledger loser) {
-        for (String name : loser.names()) {
-            ObjectNode theirs = loser.get(name);
-            ObjectNode ours = winner.get(name);
-            if (ours == null) {
-                winner.put(name, theirs);
-                continue;
-            }
-            switch (name) {
-                case "lists", "tags", "reschedule_tags", "cancel_tags" -> {
-                    ObjectNode joined = ours.deepCopy();
-                    joined.set("ids", Ledger.array(Ledger.union(Ledger.strings(ours.get("ids")), Ledger.strings(theirs.get("ids")))));
-                    winner.put(name, joined);
-                }
-                case "task" -> {
-                    String theirTask = Ledger.text(theirs, "id");
-                    if (Ledger.text(ours, "id") == null && theirTask != null) {
-                        winner.put(name, theirs);
-                    } else if (theirTask != null && !theirTask.equals(Ledger.text(ours, "id"))
-                            && !"CANCELED".equals(Ledger.text(theirs, "state"))) {
-                        reconciler.cancelSurplusTask(tenantId, conn, loserChain, theirTask);
-                    }
-                }
-                default -> {
-                    // the older chain's result stands
-                }
-            }
-        }
-    }
-
-    private static Set<String> undoneNoShows(Ledger ledger) {
-        Set<String> undone = new HashSet<>();
-        for (String name : ledger.names()) {
-            if (name.startsWith("noshow@") && ledger.get(name).path("undone").asBoolean()) {
-                undone.add(name.substring("noshow@".length()));
-            }
-        }
-        return undone;
     }
 
     static String explain(UnknownReferenceException e, Policy policy) {

@@ -60,6 +60,19 @@ final class BookingStore {
                 .fetch(this::toBooking);
     }
 
+    /** The chains of the integration with an invitee of this e-mail (at most 20: a person's own bookings). */
+    List<UUID> chainsOf(DSLContext dsl, String tenantId, UUID integrationId, String email) {
+        var sameEmail = personal.seals() ? CALENDLY_BOOKING.EMAIL_INDEX.eq(personal.emailIndex(tenantId, email))
+                : DSL.lower(DSL.trim(CALENDLY_BOOKING.EMAIL)).eq(email.strip().toLowerCase(java.util.Locale.ROOT));
+        return dsl.selectDistinct(CALENDLY_BOOKING.CHAIN_ID)
+                .from(CALENDLY_BOOKING)
+                .where(CALENDLY_BOOKING.TENANT_ID.eq(tenantId))
+                .and(CALENDLY_BOOKING.INTEGRATION_ID.eq(integrationId))
+                .and(sameEmail)
+                .limit(20)
+                .fetch(CALENDLY_BOOKING.CHAIN_ID);
+    }
+
     /** The integration's most recent invitees that have a payload (placeholders left out). */
     List<Booking> latest(DSLContext dsl, String tenantId, UUID integrationId, int limit) {
         return dsl.selectFrom(CALENDLY_BOOKING)

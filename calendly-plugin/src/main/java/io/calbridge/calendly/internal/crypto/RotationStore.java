@@ -7,7 +7,9 @@ import io.calbridge.db.calendly.tables.records.CalendlyKekRotationRecord;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.UpdateSetMoreStep;
 import org.jooq.impl.DSL;
 
 /**
@@ -52,28 +54,33 @@ final class RotationStore {
         return dsl.update(CALENDLY_KEK_ROTATION)
                 .set(CALENDLY_KEK_ROTATION.REWRAPPED, CALENDLY_KEK_ROTATION.REWRAPPED.plus(count))
                 .set(CALENDLY_KEK_ROTATION.UPDATED_AT, now)
-                .where(CALENDLY_KEK_ROTATION.ID.eq(id).and(CALENDLY_KEK_ROTATION.STATE.eq(RUNNING)))
+                .where(running(id))
                 .execute() == 1;
     }
 
     void finish(DSLContext dsl, UUID id, OffsetDateTime now) {
-        dsl.update(CALENDLY_KEK_ROTATION)
-                .set(CALENDLY_KEK_ROTATION.STATE, "DONE")
+        end(dsl, "DONE", now)
                 .set(CALENDLY_KEK_ROTATION.TOTAL, DSL.greatest(CALENDLY_KEK_ROTATION.TOTAL, CALENDLY_KEK_ROTATION.REWRAPPED))
-                .set(CALENDLY_KEK_ROTATION.UPDATED_AT, now)
-                .set(CALENDLY_KEK_ROTATION.FINISHED_AT, now)
-                .where(CALENDLY_KEK_ROTATION.ID.eq(id).and(CALENDLY_KEK_ROTATION.STATE.eq(RUNNING)))
+                .where(running(id))
                 .execute();
     }
 
     void fail(DSLContext dsl, UUID id, String error, OffsetDateTime now) {
-        dsl.update(CALENDLY_KEK_ROTATION)
-                .set(CALENDLY_KEK_ROTATION.STATE, "FAILED")
+        end(dsl, "FAILED", now)
                 .set(CALENDLY_KEK_ROTATION.LAST_ERROR, error)
-                .set(CALENDLY_KEK_ROTATION.UPDATED_AT, now)
-                .set(CALENDLY_KEK_ROTATION.FINISHED_AT, now)
-                .where(CALENDLY_KEK_ROTATION.ID.eq(id).and(CALENDLY_KEK_ROTATION.STATE.eq(RUNNING)))
+                .where(running(id))
                 .execute();
+    }
+
+    private static UpdateSetMoreStep<CalendlyKekRotationRecord> end(DSLContext dsl, String state, OffsetDateTime now) {
+        return dsl.update(CALENDLY_KEK_ROTATION)
+                .set(CALENDLY_KEK_ROTATION.STATE, state)
+                .set(CALENDLY_KEK_ROTATION.UPDATED_AT, now)
+                .set(CALENDLY_KEK_ROTATION.FINISHED_AT, now);
+    }
+
+    private static Condition running(UUID id) {
+        return CALENDLY_KEK_ROTATION.ID.eq(id).and(CALENDLY_KEK_ROTATION.STATE.eq(RUNNING));
     }
 
     void recordError(DSLContext dsl, UUID id, String error, OffsetDateTime now) {

@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -216,13 +217,10 @@ public final class TenantKeyring implements SecretBox {
         Objects.requireNonNull(purpose, "purpose");
         Objects.requireNonNull(rowId, "rowId");
         Objects.requireNonNull(plaintext, "plaintext");
-        DataKey key = dataKey(tenantId, 0, true);
-        byte[] header = CiphertextFormat.header(key.generation());
         byte[] bytes = plaintext.revealUtf8();
         try {
-            return CiphertextFormat.join(header, key.aead().encrypt(bytes, CiphertextFormat.secretAad(header, tenantId, purpose, rowId)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Tink failed to encrypt a " + purpose + " secret of tenant " + tenantId, e);
+            return encrypt(tenantId, bytes, header -> CiphertextFormat.secretAad(header, tenantId, purpose, rowId),
+                    "a " + purpose + " secret");
         } finally {
             Arrays.fill(bytes, (byte) 0);
         }
@@ -236,12 +234,8 @@ public final class TenantKeyring implements SecretBox {
         if (!CiphertextFormat.wellFormed(ciphertext)) {
             throw tampered(tenantId, purpose, rowId, "it is not a sealed secret (too short or unknown format version)");
         }
-        DataKey key = dataKey(tenantId, CiphertextFormat.generation(ciphertext), false);
-        byte[] bytes;
-        try {
-            bytes = key.aead().decrypt(CiphertextFormat.tinkPart(ciphertext),
-                    CiphertextFormat.secretAad(ciphertext, tenantId, purpose, rowId));
-        } catch (GeneralSecurityException e) {
+        byte[] bytes = decrypt(tenantId, ciphertext, CiphertextFormat.secretAad(ciphertext, tenantId, purpose, rowId));
+        if (bytes == null) {
             throw tampered(tenantId, purpose, rowId, "it was altered, or sealed for another tenant, row or column");
         }
         try {
@@ -263,14 +257,7 @@ public final class TenantKeyring implements SecretBox {
         Objects.requireNonNull(field, "field");
         Objects.requireNonNull(rowKey, "rowKey");
         Objects.requireNonNull(plaintext, "plaintext");
-        DataKey key = dataKey(tenantId, 0, true);
-        byte[] header = CiphertextFormat.header(key.generation());
-        try {
-            return CiphertextFormat.join(header, key.aead().encrypt(plaintext,
-                    CiphertextFormat.personalAad(header, tenantId, field, rowKey)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Tink failed to encrypt " + field + " of tenant " + tenantId, e);
-        }
+        return encrypt(tenantId, plaintext, header -> CiphertextFormat.personalAad(header, tenantId, field, rowKey), field);
     }
 
     /**
@@ -287,13 +274,32 @@ public final class TenantKeyring implements SecretBox {
             throw new SecretUnavailableException(Reason.TAMPERED, "The " + field + " of row " + rowKey + " of tenant "
                     + tenantId + " does not open: it is not sealed data (too short or unknown format version)", null);
         }
-        DataKey key = dataKey(tenantId, CiphertextFormat.generation(sealed), false);
-        try {
-            return key.aead().decrypt(CiphertextFormat.tinkPart(sealed),
-                    CiphertextFormat.personalAad(sealed, tenantId, field, rowKey));
-        } catch (GeneralSecurityException e) {
+        byte[] plaintext = decrypt(tenantId, sealed, CiphertextFormat.personalAad(sealed, tenantId, field, rowKey));
+        if (plaintext == null) {
             throw new SecretUnavailableException(Reason.TAMPERED, "The " + field + " of row " + rowKey + " of tenant "
                     + tenantId + " does not open: it was altered, or sealed for another tenant, row or column", null);
+        }
+        return plaintext;
+    }
+
+    /** With the tenant's current data key; {@code aad} of the header binds the ciphertext to where it is stored. */
+    private byte[] encrypt(String tenantId, byte[] plaintext, Function<byte[], byte[]> aad, String what) {
+        DataKey key = dataKey(tenantId, 0, true);
+        byte[] header = CiphertextFormat.header(key.generation());
+        try {
+            return CiphertextFormat.join(header, key.aead().encrypt(plaintext, aad.apply(header)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Tink failed to encrypt " + what + " of tenant " + tenantId, e);
+        }
+    }
+
+    /** With the data key of the generation {@code sealed} names; null when it does not open (altered or moved). */
+    private byte[] decrypt(String tenantId, byte[] sealed, byte[] aad) {
+        DataKey key = dataKey(tenantId, CiphertextFormat.generation(sealed), false);
+        try {
+            return key.aead().decrypt(CiphertextFormat.tinkPart(sealed), aad);
+        } catch (GeneralSecurityException e) {
+            return null;
         }
     }
 

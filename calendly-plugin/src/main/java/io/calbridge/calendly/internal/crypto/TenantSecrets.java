@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.Table;
 import org.jooq.TableField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,21 +67,20 @@ final class TenantSecrets {
     /** Re-seals every secret of the tenant older than {@code generation}; one transaction per row. */
     TenantKeyRotation resealAll(String tenantId, int generation) {
         int[] counts = new int[2];
-        List<UUID> integrations = keyring.db().dsl()
-                .select(CALENDLY_INTEGRATION.ID).from(CALENDLY_INTEGRATION)
-                .where(CALENDLY_INTEGRATION.TENANT_ID.eq(tenantId))
-                .fetch(CALENDLY_INTEGRATION.ID);
-        for (UUID id : integrations) {
-            keyring.db().txRun(dsl -> resealIntegration(dsl, tenantId, id, generation, counts));
-        }
-        List<UUID> states = keyring.db().dsl()
-                .select(CALENDLY_OAUTH_STATE.ID).from(CALENDLY_OAUTH_STATE)
-                .where(CALENDLY_OAUTH_STATE.TENANT_ID.eq(tenantId))
-                .fetch(CALENDLY_OAUTH_STATE.ID);
-        for (UUID id : states) {
-            keyring.db().txRun(dsl -> resealOauthState(dsl, tenantId, id, generation, counts));
-        }
+        eachRow(tenantId, CALENDLY_INTEGRATION, CALENDLY_INTEGRATION.ID, CALENDLY_INTEGRATION.TENANT_ID,
+                (dsl, id) -> resealIntegration(dsl, tenantId, id, generation, counts));
+        eachRow(tenantId, CALENDLY_OAUTH_STATE, CALENDLY_OAUTH_STATE.ID, CALENDLY_OAUTH_STATE.TENANT_ID,
+                (dsl, id) -> resealOauthState(dsl, tenantId, id, generation, counts));
         return new TenantKeyRotation(tenantId, generation, counts[0], counts[1]);
+    }
+
+    /** Runs {@code work} on each of the tenant's rows of {@code table}, one transaction per row. */
+    private void eachRow(String tenantId, Table<?> table, Field<UUID> id, Field<String> tenant,
+                         BiConsumer<DSLContext, UUID> work) {
+        List<UUID> ids = keyring.db().dsl().select(id).from(table).where(tenant.eq(tenantId)).fetch(id);
+        for (UUID row : ids) {
+            keyring.db().txRun(dsl -> work.accept(dsl, row));
+        }
     }
 
     private void resealIntegration(DSLContext dsl, String tenantId, UUID id, int generation, int[] counts) {

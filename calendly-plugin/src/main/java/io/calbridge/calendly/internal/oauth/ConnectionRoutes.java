@@ -49,9 +49,7 @@ final class ConnectionRoutes {
     }
 
     void connect(Context ctx) {
-        boolean json = wantsJson(ctx);
-        try {
-            CurrentUser.Caller caller = caller(ctx);
+        answer(ctx, (json, caller) -> {
             ConnectionService.ConnectStart start = service.connect(caller.tenantId(), caller.userId(), parseConnect(ctx));
             if (start instanceof ConnectionService.AuthorizationRedirect r) {
                 if (json) {
@@ -63,28 +61,20 @@ final class ConnectionRoutes {
             } else if (start instanceof ConnectionService.Connected c) {
                 connected(ctx, json, c.result());
             }
-        } catch (ApiException e) {
-            failed(ctx, json, e);
-        }
+        });
     }
 
     void callback(Context ctx) {
-        boolean json = wantsJson(ctx);
-        try {
-            CurrentUser.Caller caller = caller(ctx);
+        answer(ctx, (json, caller) -> {
             ConnectionService.ConnectResult result = service.callback(caller.tenantId(), caller.userId(),
                     new ConnectionService.CallbackRequest(ctx.queryParam("state"), ctx.queryParam("code"),
                             ctx.queryParam("error"), ctx.queryParam("error_description")));
             connected(ctx, json, result);
-        } catch (ApiException e) {
-            failed(ctx, json, e);
-        }
+        });
     }
 
     void disconnect(Context ctx) {
-        boolean json = wantsJson(ctx);
-        try {
-            CurrentUser.Caller caller = caller(ctx);
+        answer(ctx, (json, caller) -> {
             UUID id;
             try {
                 id = UUID.fromString(ctx.pathParam("id"));
@@ -100,9 +90,7 @@ final class ConnectionRoutes {
             writeJson(ctx, 200, ordered("integration_id", id.toString(), "status", r.status().name(),
                     "subscriptions_deleted", r.subscriptionsDeleted(), "tokens_revoked", r.tokensRevoked(),
                     "problems", r.problems(), "notes", r.notes()));
-        } catch (ApiException e) {
-            failed(ctx, json, e);
-        }
+        });
     }
 
     private void connected(Context ctx, boolean json, ConnectionService.ConnectResult r) {
@@ -160,6 +148,20 @@ final class ConnectionRoutes {
         } else {
             page(ctx, e.status(), "Calendly was not connected", "<p>" + html(e.getMessage()) + "</p><p>Reason: <code>"
                     + html(e.code()) + "</code></p>");
+        }
+    }
+
+    private interface Handler {
+        void handle(boolean json, CurrentUser.Caller caller);
+    }
+
+    /** Runs a route for the signed-in caller; its refusal is answered in the format the client asked for. */
+    private void answer(Context ctx, Handler handler) {
+        boolean json = wantsJson(ctx);
+        try {
+            handler.handle(json, caller(ctx));
+        } catch (ApiException e) {
+            failed(ctx, json, e);
         }
     }
 

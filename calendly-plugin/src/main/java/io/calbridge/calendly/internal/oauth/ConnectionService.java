@@ -143,16 +143,9 @@ public final class ConnectionService {
         this.clock = clock;
     }
 
-    /** The tenant's integrations (not the ones still being authorized), oldest first. */
-    public List<IntegrationView> integrations(String tenantId) {
-        return store.listForTenant(db.dsl(), tenantId).stream().map(IntegrationView::of).toList();
-    }
-
-    /** One of the tenant's integrations; empty when it is not the tenant's (or still being authorized). */
-    public Optional<IntegrationView> integration(String tenantId, UUID integrationId) {
-        return store.findForTenant(db.dsl(), tenantId, integrationId)
-                .filter(r -> r.status() != IntegrationStatus.PENDING)
-                .map(IntegrationView::of);
+    /** The ids of the tenant's integrations (not the ones still being authorized), oldest first. */
+    public List<UUID> integrations(String tenantId) {
+        return store.listForTenant(db.dsl(), tenantId).stream().map(IntegrationRow::id).toList();
     }
 
     /** The redirect URI to register in the Calendly OAuth app. */

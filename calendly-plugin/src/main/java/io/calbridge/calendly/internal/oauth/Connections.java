@@ -2,6 +2,7 @@ package io.calbridge.calendly.internal.oauth;
 
 import io.calbridge.calendly.internal.client.CalendlyClient;
 import io.calbridge.calendly.internal.cluster.Invalidations;
+import io.calbridge.calendly.internal.common.Daemons;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.crypto.AccessTokenCache;
 import io.calbridge.calendly.internal.crypto.SecretBox;
@@ -95,11 +96,7 @@ public final class Connections {
         if (settings.subscriptionCheckInterval().isZero() || scheduler != null) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "calbridge-calendly-subscriptions");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = Executors.newSingleThreadScheduledExecutor(Daemons.named("calbridge-calendly-subscriptions"));
         long period = settings.subscriptionCheckInterval().toMillis();
         // The first run comes after a short delay so a starting node does not add to its own start-up.
         scheduler.scheduleWithFixedDelay(this::maintain, Math.min(period, 30_000), period, TimeUnit.MILLISECONDS);

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.UpdateSetMoreStep;
 import org.jooq.impl.DSL;
 
 /** Queries on {@code calendly_integration} for this feature. Takes the caller's transaction. */
@@ -55,11 +57,6 @@ final class IntegrationStore {
      */
     Optional<IntegrationRow> lock(DSLContext dsl, UUID id) {
         return dsl.selectFrom(I).where(I.ID.eq(id)).forNoKeyUpdate().fetchOptional().map(IntegrationStore::toRow);
-    }
-
-    Optional<IntegrationRow> findForTenant(DSLContext dsl, String tenantId, UUID id) {
-        return dsl.selectFrom(I).where(I.ID.eq(id).and(I.TENANT_ID.eq(tenantId)))
-                .fetchOptional().map(IntegrationStore::toRow);
     }
 
     List<IntegrationRow> listForTenant(DSLContext dsl, String tenantId) {
@@ -204,24 +201,15 @@ final class IntegrationStore {
 
     /** Disconnect: every secret column nulled, status DISCONNECTED; bookings and settings stay. */
     void wipeAndDisconnect(DSLContext dsl, UUID id, Instant now) {
-        dsl.update(I)
-                .set(I.STATUS, IntegrationStatus.DISCONNECTED.name())
+        disconnected(dsl, DSL.val(ts(now)), now)
                 .set(I.CLIENT_SECRET_ENC, (byte[]) null)
                 .set(I.APP_SIGNING_KEY_ENC, (byte[]) null)
                 .set(I.ACCESS_TOKEN_ENC, (byte[]) null)
-                .set(I.ACCESS_TOKEN_EXPIRES_AT, (OffsetDateTime) null)
                 .set(I.REFRESH_TOKEN_ENC, (byte[]) null)
-                .set(I.TOKEN_VERSION, I.TOKEN_VERSION.plus(1))
                 .set(I.SIGNING_KEY_ENC, (byte[]) null)
                 .set(I.PREVIOUS_SIGNING_KEY_ENC, (byte[]) null)
-                .set(I.PREVIOUS_SIGNING_KEY_UNTIL, (OffsetDateTime) null)
                 .set(I.WEBHOOK_PATH_TOKEN_ENC, (byte[]) null)
                 .set(I.SUBSCRIPTION_URI, (String) null)
-                .set(I.SUBSCRIPTION_STATE, (String) null)
-                .set(I.SUBSCRIPTION_LEASE_OWNER, (String) null)
-                .set(I.SUBSCRIPTION_LEASE_UNTIL, (OffsetDateTime) null)
-                .set(I.DISCONNECTED_AT, ts(now))
-                .set(I.UPDATED_AT, ts(now))
                 .where(I.ID.eq(id))
                 .execute();
     }
@@ -231,7 +219,21 @@ final class IntegrationStore {
      * erased by the keyring in the same transaction), every pending one deleted with its states.
      */
     void disconnectAllOfTenant(DSLContext dsl, String tenantId, Instant now) {
-        dsl.update(I)
+        disconnected(dsl, DSL.coalesce(I.DISCONNECTED_AT, DSL.val(ts(now))), now)
+                .where(I.TENANT_ID.eq(tenantId)
+                        .and(I.STATUS.in(IntegrationStatus.CONNECTED.name(), IntegrationStatus.REAUTHORIZATION_REQUIRED.name())))
+                .execute();
+        dsl.deleteFrom(I).where(I.TENANT_ID.eq(tenantId).and(I.STATUS.eq(IntegrationStatus.PENDING.name()))).execute();
+    }
+
+    /**
+     * What every disconnect sets: the status, no token expiry, a new token version (caches drop the
+     * token), no grace period for a previous signing key, no subscription state or lease.
+     */
+    private static UpdateSetMoreStep<CalendlyIntegrationRecord> disconnected(DSLContext dsl,
+                                                                            Field<OffsetDateTime> disconnectedAt,
+                                                                            Instant now) {
+        return dsl.update(I)
                 .set(I.STATUS, IntegrationStatus.DISCONNECTED.name())
                 .set(I.ACCESS_TOKEN_EXPIRES_AT, (OffsetDateTime) null)
                 .set(I.TOKEN_VERSION, I.TOKEN_VERSION.plus(1))
@@ -239,12 +241,8 @@ final class IntegrationStore {
                 .set(I.SUBSCRIPTION_STATE, (String) null)
                 .set(I.SUBSCRIPTION_LEASE_OWNER, (String) null)
                 .set(I.SUBSCRIPTION_LEASE_UNTIL, (OffsetDateTime) null)
-                .set(I.DISCONNECTED_AT, DSL.coalesce(I.DISCONNECTED_AT, DSL.val(ts(now))))
-                .set(I.UPDATED_AT, ts(now))
-                .where(I.TENANT_ID.eq(tenantId)
-                        .and(I.STATUS.in(IntegrationStatus.CONNECTED.name(), IntegrationStatus.REAUTHORIZATION_REQUIRED.name())))
-                .execute();
-        dsl.deleteFrom(I).where(I.TENANT_ID.eq(tenantId).and(I.STATUS.eq(IntegrationStatus.PENDING.name()))).execute();
+                .set(I.DISCONNECTED_AT, disconnectedAt)
+                .set(I.UPDATED_AT, ts(now));
     }
 
     void deletePending(DSLContext dsl, UUID id) {

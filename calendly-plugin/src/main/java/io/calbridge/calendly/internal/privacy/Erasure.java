@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -217,47 +218,23 @@ public final class Erasure {
         }
         out.put("effects", effects);
         List<Object> deliveries = new ArrayList<>();
-        long after = 0;
-        while (true) {
-            long from = after;
-            var rows = db.tx(dsl -> store.bodies(dsl, tenantId, from, SCAN_BATCH));
-            for (var r : rows) {
-                after = r.value1();
-                byte[] body;
-                try {
-                    body = personal.openBody(tenantId, "calendly_webhook_inbox.raw_body", r.value2() + "/" + r.value3(), r.value4());
-                } catch (SecretUnavailableException e) {
-                    continue;
-                }
-                String text = new String(body, StandardCharsets.UTF_8);
-                if (text.toLowerCase(Locale.ROOT).contains(normalised)) {
-                    var info = db.tx(dsl -> store.deliveryInfo(dsl, r.value1()));
-                    var d = new java.util.LinkedHashMap<String, Object>();
-                    d.put("id", r.value1());
-                    d.put("event", info.value2());
-                    d.put("status", info.value3());
-                    d.put("received_at", info.value4().toInstant().toString());
-                    d.put("body", json(text));
-                    deliveries.add(d);
-                }
+        bodiesNaming(tenantId, normalised, batch -> {
+            for (Naming body : batch) {
+                var info = db.tx(dsl -> store.deliveryInfo(dsl, body.id()));
+                var d = new java.util.LinkedHashMap<String, Object>();
+                d.put("id", body.id());
+                d.put("event", info.value2());
+                d.put("status", info.value3());
+                d.put("received_at", info.value4().toInstant().toString());
+                d.put("body", json(body.text()));
+                deliveries.add(d);
             }
-            if (rows.size() < SCAN_BATCH) {
-                break;
-            }
-        }
+            return batch.size();
+        });
         out.put("deliveries", deliveries);
         List<Object> rejected = new ArrayList<>();
-        for (var r : db.tx(dsl -> store.rejections(dsl, tenantId))) {
-            String detail;
-            try {
-                detail = r.value5() == null ? r.value4() : personal.openText(tenantId, "calendly_webhook_rejection.detail",
-                        rejectionRowKey(r.value2(), r.value3().toInstant()), r.value5());
-            } catch (SecretUnavailableException e) {
-                continue;
-            }
-            if (detail != null && detail.toLowerCase(Locale.ROOT).contains(normalised)) {
-                rejected.add(java.util.Map.of("id", r.value1(), "received_at", r.value3().toInstant().toString(), "detail", detail));
-            }
+        for (Naming r : rejectionsNaming(tenantId, normalised)) {
+            rejected.add(java.util.Map.of("id", r.id(), "received_at", r.receivedAt().toString(), "detail", r.text()));
         }
         out.put("rejections", rejected);
         out.put("erased", db.tx(dsl -> store.erased(dsl, tenantId)).contains(ByteBuffer.wrap(index)));
@@ -296,53 +273,73 @@ public final class Erasure {
     }
 
     private int purgeBodies(String tenantId, String email, Instant now) {
-        int purged = 0;
+        return bodiesNaming(tenantId, email, batch -> {
+            List<Long> naming = batch.stream().map(Naming::id).toList();
+            return db.tx(dsl -> store.purgeBodies(dsl, tenantId, naming, now));
+        });
+    }
+
+    private int purgeRejections(String tenantId, String email) {
+        List<Long> naming = rejectionsNaming(tenantId, email).stream().map(Naming::id).toList();
+        return naming.isEmpty() ? 0 : db.tx(dsl -> store.deleteRejections(dsl, tenantId, naming));
+    }
+
+    /** A stored text that names the person: its row, its opened text and, for a rejection, when it came. */
+    private record Naming(long id, String text, Instant receivedAt) {
+    }
+
+    /**
+     * The tenant's stored webhook bodies that contain {@code needle} (lower case), handed over one
+     * scan batch at a time (batches without one are skipped); the sum of what {@code eachBatch}
+     * counted. A body whose key is shredded is unreadable for everyone: there is nothing in it to
+     * export or erase.
+     */
+    private int bodiesNaming(String tenantId, String needle, ToIntFunction<List<Naming>> eachBatch) {
+        int counted = 0;
         long after = 0;
         while (true) {
             long from = after;
             var rows = db.tx(dsl -> store.bodies(dsl, tenantId, from, SCAN_BATCH));
-            if (rows.isEmpty()) {
-                return purged;
-            }
-            List<Long> naming = new ArrayList<>();
+            List<Naming> naming = new ArrayList<>();
             for (var r : rows) {
                 after = r.value1();
-                byte[] body;
+                String text;
                 try {
-                    body = personal.openBody(tenantId, "calendly_webhook_inbox.raw_body", r.value2() + "/" + r.value3(), r.value4());
+                    text = new String(personal.openBody(tenantId, "calendly_webhook_inbox.raw_body",
+                            r.value2() + "/" + r.value3(), r.value4()), StandardCharsets.UTF_8);
                 } catch (SecretUnavailableException e) {
-                    continue; // unreadable for everyone: nothing to erase
+                    continue;
                 }
-                if (new String(body, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains(email)) {
-                    naming.add(r.value1());
+                if (text.toLowerCase(Locale.ROOT).contains(needle)) {
+                    naming.add(new Naming(r.value1(), text, null));
                 }
             }
             if (!naming.isEmpty()) {
-                purged += db.tx(dsl -> store.purgeBodies(dsl, tenantId, naming, now));
+                counted += eachBatch.applyAsInt(naming);
             }
             if (rows.size() < SCAN_BATCH) {
-                return purged;
+                return counted;
             }
         }
     }
 
-    private int purgeRejections(String tenantId, String email) {
-        List<Long> naming = new ArrayList<>();
+    /** The tenant's webhook rejections whose detail contains {@code needle} (lower case); unreadable ones are skipped. */
+    private List<Naming> rejectionsNaming(String tenantId, String needle) {
+        List<Naming> naming = new ArrayList<>();
         for (var r : db.tx(dsl -> store.rejections(dsl, tenantId))) {
-            String detail = r.value4();
-            if (r.value5() != null) {
-                try {
-                    detail = personal.openText(tenantId, "calendly_webhook_rejection.detail",
-                            rejectionRowKey(r.value2(), r.value3().toInstant()), r.value5());
-                } catch (SecretUnavailableException e) {
-                    continue;
-                }
+            Instant receivedAt = r.value3().toInstant();
+            String detail;
+            try {
+                detail = r.value5() == null ? r.value4() : personal.openText(tenantId, "calendly_webhook_rejection.detail",
+                        rejectionRowKey(r.value2(), receivedAt), r.value5());
+            } catch (SecretUnavailableException e) {
+                continue;
             }
-            if (detail != null && detail.toLowerCase(Locale.ROOT).contains(email)) {
-                naming.add(r.value1());
+            if (detail != null && detail.toLowerCase(Locale.ROOT).contains(needle)) {
+                naming.add(new Naming(r.value1(), detail, receivedAt));
             }
         }
-        return naming.isEmpty() ? 0 : db.tx(dsl -> store.deleteRejections(dsl, tenantId, naming));
+        return naming;
     }
 
     /** As {@code WebhookInbox.rejectionRowKey}: integration and receive instant to the microsecond. */

@@ -1,6 +1,7 @@
 package io.calbridge.calendly.internal.privacy;
 
 import io.calbridge.calendly.PersonErased;
+import io.calbridge.calendly.internal.common.Daemons;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.crypto.PersonalData;
 import io.calbridge.calendly.internal.settings.Access;
@@ -99,11 +100,7 @@ public final class Privacy {
         if (settings.purgeInterval().isZero() || scheduler != null) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "calbridge-retention");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = Executors.newSingleThreadScheduledExecutor(Daemons.named("calbridge-retention"));
         long period = settings.purgeInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::purgeQuietly, ThreadLocalRandom.current().nextLong(period / 2, period + 1),
                 period, TimeUnit.MILLISECONDS);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.calbridge.calendly.PersonErased;
 import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Json;
+import io.calbridge.calendly.internal.common.QueryParams;
 import io.calbridge.calendly.internal.settings.Access;
 import io.calbridge.calendly.spi.HostSecurity;
 import io.javalin.config.RoutesConfig;
@@ -53,28 +54,12 @@ final class PrivacyRoutes {
 
     private void auditTrail(Context ctx) {
         HostSecurity.Caller caller = access.requireAdmin(ctx);
-        int page = intParam(ctx, "page", 1, 1, 100_000);
-        int size = intParam(ctx, "size", 50, 1, 200);
+        int page = QueryParams.intParam(ctx, "page", 1, 1, 100_000);
+        int size = QueryParams.intParam(ctx, "size", 50, 1, 200);
         List<AuditTrail.Entry> items = audit.page(caller.tenantId(), (page - 1) * size, size + 1);
         boolean more = items.size() > size;
         write(ctx, 200, java.util.Map.of("items", more ? items.subList(0, size) : items, "page", page, "size", size,
                 "has_more", more));
-    }
-
-    private static int intParam(Context ctx, String name, int otherwise, int min, int max) {
-        String raw = ctx.queryParam(name);
-        if (raw == null || raw.isBlank()) {
-            return otherwise;
-        }
-        try {
-            int v = Integer.parseInt(raw.strip());
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("invalid", name + " must be a whole number from " + min + " to " + max, name);
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

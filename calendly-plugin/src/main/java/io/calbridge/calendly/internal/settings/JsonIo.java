@@ -1,16 +1,16 @@
 package io.calbridge.calendly.internal.settings;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Json;
 import io.calbridge.calendly.internal.common.StrictJson;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 
 /**
- * Reading request bodies and query parameters, writing JSON answers, with the plugin's own
+ * Reading request bodies and writing JSON answers, with the plugin's own
  * {@link Json} mapper (independent of the host's JSON setup). Bad input becomes a 400 naming the
- * field, in the snake_case path the client sent (e.g. {@code task.due_offset_minutes}).
+ * field, in the snake_case path the client sent (e.g. {@code task.due_offset_minutes}). Query
+ * parameters: {@link io.calbridge.calendly.internal.common.QueryParams}.
  */
 final class JsonIo {
     private JsonIo() {
@@ -30,24 +30,6 @@ final class JsonIo {
      */
     static <T> T read(Context ctx, Class<T> type) {
         return StrictJson.read(ctx.body(), type);
-    }
-
-    /** An optional integer query parameter within bounds; 400 {@code invalid_parameter} naming it otherwise. */
-    static int intParam(Context ctx, String name, int defaultValue, int min, int max) {
-        String raw = ctx.queryParam(name);
-        if (raw == null || raw.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            int v = Integer.parseInt(raw.strip());
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("invalid_parameter", name + " must be a whole number from " + min + " to " + max
-                + ", not " + (raw.length() > 40 ? raw.substring(0, 40) + "..." : raw), name);
     }
 
 }

@@ -14,6 +14,7 @@ import io.calbridge.calendly.internal.booking.MappingService;
 import io.calbridge.calendly.internal.booking.SettingsService;
 import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Json;
+import io.calbridge.calendly.internal.common.QueryParams;
 import io.calbridge.calendly.internal.common.StrictJson;
 import io.calbridge.calendly.internal.webhook.ReplayResult;
 import io.calbridge.calendly.internal.webhook.WebhookLogEntry;
@@ -274,7 +275,7 @@ final class SettingsRoutes {
     void dryRun(Context ctx) {
         Caller caller = access.requireAdmin(ctx);
         UUID id = owned(ctx, caller);
-        int limit = JsonIo.intParam(ctx, "limit", DEFAULT_DRY_RUN, 1, DryRun.MAX);
+        int limit = QueryParams.intParam(ctx, "limit", DEFAULT_DRY_RUN, 1, DryRun.MAX);
         List<DryRunItem> items = dryRun.preview(caller.tenantId(), id, limit);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("limit", limit);
@@ -287,8 +288,8 @@ final class SettingsRoutes {
     void webhookLog(Context ctx) {
         Caller caller = access.requireAdmin(ctx);
         UUID id = owned(ctx, caller);
-        int page = JsonIo.intParam(ctx, "page", 1, 1, 100_000);
-        int size = JsonIo.intParam(ctx, "size", DEFAULT_LOG_SIZE, 1, WebhookLogQuery.MAX_LIMIT);
+        int page = QueryParams.intParam(ctx, "page", 1, 1, 100_000);
+        int size = QueryParams.intParam(ctx, "size", DEFAULT_LOG_SIZE, 1, WebhookLogQuery.MAX_LIMIT);
         String status = blankToNull(ctx.queryParam("status"));
         String event = blankToNull(ctx.queryParam("event"));
         WebhookLogQuery query = new WebhookLogQuery(id, status == null ? null : status.toUpperCase(Locale.ROOT), event,

@@ -3,6 +3,7 @@ package io.calbridge.calendly.internal.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.calendly.internal.client.CalendlyClient;
+import io.calbridge.calendly.internal.common.Daemons;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Json;
 import io.calbridge.calendly.internal.oauth.TokenSource;
@@ -109,11 +110,7 @@ public final class Sync {
             return;
         }
         int threads = options.threads();
-        scheduler = Executors.newScheduledThreadPool(threads + 1, r -> {
-            Thread t = new Thread(r, "calbridge-calendly-sync");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = Executors.newScheduledThreadPool(threads + 1, Daemons.named("calbridge-calendly-sync"));
         long period = options.pollInterval().toMillis();
         scheduler.scheduleWithFixedDelay(() -> quietly(this::plan), 0, period, TimeUnit.MILLISECONDS);
         for (int i = 0; i < threads; i++) {

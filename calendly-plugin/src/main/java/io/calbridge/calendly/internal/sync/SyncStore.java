@@ -21,6 +21,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.TableField;
+import org.jooq.UpdateSetMoreStep;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
@@ -60,13 +61,10 @@ final class SyncStore {
 
     /** An import for each connected integration whose current connection was not imported yet. */
     int requestImports(DSLContext dsl, Instant now) {
-        return dsl.update(S)
-                .set(S.JOB_KIND, JobKind.IMPORT.name())
-                .set(S.JOB_CAUSE, DSL.when(S.IMPORTED_FOR.isNull(), DSL.inline("connected")).otherwise(DSL.inline("reconnected")))
-                .set(S.JOB_SINCE, (OffsetDateTime) null)
-                .set(S.JOB_REQUESTED_AT, ts(now))
+        return requestJob(dsl, JobKind.IMPORT,
+                        DSL.when(S.IMPORTED_FOR.isNull(), DSL.inline("connected")).otherwise(DSL.inline("reconnected")),
+                        NO_SINCE, now)
                 .set(S.IMPORTED_FOR, I.CONNECTED_AT)
-                .set(S.UPDATED_AT, ts(now))
                 .from(I)
                 .where(S.INTEGRATION_ID.eq(I.ID).and(I.STATUS.eq(CONNECTED)).and(I.CONNECTED_AT.isNotNull())
                         .and(S.IMPORTED_FOR.isNull().or(S.IMPORTED_FOR.ne(I.CONNECTED_AT)))
@@ -76,12 +74,8 @@ final class SyncStore {
 
     /** A backfill for each integration with an open delivery gap whose subscription works again. */
     int requestGapBackfills(DSLContext dsl, Instant now) {
-        return dsl.update(S)
-                .set(S.JOB_KIND, JobKind.BACKFILL.name())
-                .set(S.JOB_CAUSE, DSL.coalesce(I.SUBSCRIPTION_GAP_CAUSE, DSL.inline("unknown")))
-                .set(S.JOB_SINCE, I.SUBSCRIPTION_GAP_STARTED_AT)
-                .set(S.JOB_REQUESTED_AT, ts(now))
-                .set(S.UPDATED_AT, ts(now))
+        return requestJob(dsl, JobKind.BACKFILL, DSL.coalesce(I.SUBSCRIPTION_GAP_CAUSE, DSL.inline("unknown")),
+                        I.SUBSCRIPTION_GAP_STARTED_AT, now)
                 .from(I)
                 .where(S.INTEGRATION_ID.eq(I.ID).and(I.STATUS.eq(CONNECTED)).and(I.SUBSCRIPTION_STATE.eq("active"))
                         .and(I.SUBSCRIPTION_GAP_STARTED_AT.isNotNull()).and(S.JOB_KIND.isNull()))
@@ -95,12 +89,7 @@ final class SyncStore {
      */
     int requestSilenceBackfills(DSLContext dsl, Instant now, Duration silence) {
         Field<OffsetDateTime> lastSign = DSL.greatest(I.LAST_DELIVERY_AT, DSL.coalesce(S.CHECKED_THROUGH, I.LAST_DELIVERY_AT));
-        return dsl.update(S)
-                .set(S.JOB_KIND, JobKind.BACKFILL.name())
-                .set(S.JOB_CAUSE, DSL.inline("silent"))
-                .set(S.JOB_SINCE, lastSign)
-                .set(S.JOB_REQUESTED_AT, ts(now))
-                .set(S.UPDATED_AT, ts(now))
+        return requestJob(dsl, JobKind.BACKFILL, DSL.inline("silent"), lastSign, now)
                 .from(I)
                 .where(S.INTEGRATION_ID.eq(I.ID).and(I.STATUS.eq(CONNECTED)).and(I.SUBSCRIPTION_STATE.eq("active"))
                         .and(I.LAST_DELIVERY_AT.isNotNull()).and(lastSign.lt(ts(now.minus(silence))))
@@ -110,12 +99,7 @@ final class SyncStore {
 
     /** A sweep for each connected integration whose sweep is due. */
     int requestSweeps(DSLContext dsl, Instant now) {
-        return dsl.update(S)
-                .set(S.JOB_KIND, JobKind.SWEEP.name())
-                .set(S.JOB_CAUSE, DSL.inline("scheduled"))
-                .set(S.JOB_SINCE, (OffsetDateTime) null)
-                .set(S.JOB_REQUESTED_AT, ts(now))
-                .set(S.UPDATED_AT, ts(now))
+        return requestJob(dsl, JobKind.SWEEP, DSL.inline("scheduled"), NO_SINCE, now)
                 .from(I)
                 .where(S.INTEGRATION_ID.eq(I.ID).and(I.STATUS.eq(CONNECTED))
                         .and(S.NEXT_SWEEP_AT.le(ts(now))).and(S.JOB_KIND.isNull()))
@@ -124,14 +108,22 @@ final class SyncStore {
 
     /** Asks for a sweep of one integration now (the settings API's "check now"); false if a job is already there. */
     boolean requestSweep(DSLContext dsl, UUID integrationId, Instant now) {
-        return dsl.update(S)
-                .set(S.JOB_KIND, JobKind.SWEEP.name())
-                .set(S.JOB_CAUSE, DSL.inline("requested"))
-                .set(S.JOB_SINCE, (OffsetDateTime) null)
-                .set(S.JOB_REQUESTED_AT, ts(now))
-                .set(S.UPDATED_AT, ts(now))
+        return requestJob(dsl, JobKind.SWEEP, DSL.inline("requested"), NO_SINCE, now)
                 .where(S.INTEGRATION_ID.eq(integrationId).and(S.JOB_KIND.isNull()))
                 .execute() == 1;
+    }
+
+    private static final Field<OffsetDateTime> NO_SINCE = DSL.val((OffsetDateTime) null, S.JOB_SINCE);
+
+    /** Gives a state row a job: its kind, its cause for people, where a backfill starts, requested now. */
+    private static UpdateSetMoreStep<CalendlySyncStateRecord> requestJob(DSLContext dsl, JobKind kind, Field<String> cause,
+                                                                       Field<OffsetDateTime> since, Instant now) {
+        return dsl.update(S)
+                .set(S.JOB_KIND, kind.name())
+                .set(S.JOB_CAUSE, cause)
+                .set(S.JOB_SINCE, since)
+                .set(S.JOB_REQUESTED_AT, ts(now))
+                .set(S.UPDATED_AT, ts(now));
     }
 
     // ---- running: claim, progress, finish -------------------------------------------------------

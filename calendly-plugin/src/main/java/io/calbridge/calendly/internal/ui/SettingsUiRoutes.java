@@ -182,18 +182,15 @@ public final class SettingsUiRoutes {
     }
 
     private void page(Context ctx, String section, Section body) {
-        Request r;
-        try {
-            r = request(ctx, section);
-        } catch (ApiException e) {
-            failure(ctx, e);
+        Request r = requestOrFailure(ctx, section);
+        if (r == null) {
             return;
         }
         String html;
         try {
             html = body.render(r);
         } catch (ApiException e) {
-            html = render(out -> JtefailureGenerated.render(out, null, r.ui(), r.integrations(), text(r.ui(), e)));
+            html = failureHtml(r, text(r.ui(), e));
             // "Connect first" is a normal state of a section, not an error of the request.
             ctx.status("not_connected".equals(e.code()) ? 200 : e.status());
         }
@@ -217,6 +214,20 @@ public final class SettingsUiRoutes {
         }
     }
 
+    /** The request of a section, or null when it was refused and {@link #failure} has answered. */
+    private Request requestOrFailure(Context ctx, String section) {
+        try {
+            return request(ctx, section);
+        } catch (ApiException e) {
+            failure(ctx, e);
+            return null;
+        }
+    }
+
+    private String failureHtml(Request r, String text) {
+        return render(out -> JtefailureGenerated.render(out, null, r.ui(), r.integrations(), text));
+    }
+
     /** 401, 403 and the like, before anything else could be rendered. */
     private void failure(Context ctx, ApiException e) {
         Locale locale = messages.negotiate(ctx.header("Accept-Language"));
@@ -231,11 +242,8 @@ public final class SettingsUiRoutes {
 
     /** A form post: the caller, then the host's CSRF token, then the action. */
     private void post(Context ctx, String section, Post action) {
-        Request r;
-        try {
-            r = request(ctx, section);
-        } catch (ApiException e) {
-            failure(ctx, e);
+        Request r = requestOrFailure(ctx, section);
+        if (r == null) {
             return;
         }
         Optional<String> expected = security.csrfToken(ctx);
@@ -244,15 +252,14 @@ public final class SettingsUiRoutes {
                 expected.get().getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8))) {
             String why = expected.isEmpty() ? "csrf_unsupported" : "csrf_invalid";
             ctx.status(403);
-            document(ctx, r.ui(), render(out -> JtefailureGenerated.render(out, null, r.ui(), r.integrations(),
-                    r.ui().t("error." + why))));
+            document(ctx, r.ui(), failureHtml(r, r.ui().t("error." + why)));
             return;
         }
         try {
             action.handle(r);
         } catch (ApiException e) {
             ctx.status(e.status());
-            document(ctx, r.ui(), render(out -> JtefailureGenerated.render(out, null, r.ui(), r.integrations(), text(r.ui(), e))));
+            document(ctx, r.ui(), failureHtml(r, text(r.ui(), e)));
         }
     }
 

@@ -11,6 +11,7 @@ import static org.jooq.impl.DSL.when;
 import io.calbridge.calendly.internal.crypto.PersonalData;
 import io.calbridge.calendly.internal.crypto.SecretUnavailableException;
 import io.calbridge.db.calendly.tables.CalendlyWebhookInbox;
+import io.calbridge.db.calendly.tables.records.CalendlyWebhookInboxRecord;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,12 +25,14 @@ import java.util.UUID;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.conf.ParamType;
 import org.jooq.exception.DataAccessException;
 import org.jooq.Field;
 import org.jooq.Table;
+import org.jooq.UpdateSetMoreStep;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
@@ -357,23 +360,16 @@ final class WebhookInbox {
         return dsl.update(INBOX)
                 .set(INBOX.LOCKED_UNTIL, utc(until))
                 .where(INBOX.ID.in(ids))
-                .and(INBOX.STATUS.eq(Status.PROCESSING.name()))
-                .and(INBOX.LOCKED_BY.eq(node))
+                .and(claimedBy(node))
                 .execute();
     }
 
     /** Finished: DONE, IGNORED or DEAD. False when the row is no longer this node's. */
     boolean finish(DSLContext dsl, long id, String node, Status status, String error, Instant now, int processingMs) {
-        return dsl.update(INBOX)
-                .set(INBOX.STATUS, status.name())
-                .set(INBOX.LAST_ERROR, truncate(error))
+        return endAttempt(dsl, status, error, processingMs)
                 .set(INBOX.PROCESSED_AT, utc(now))
-                .set(INBOX.PROCESSING_MS, processingMs)
-                .setNull(INBOX.LOCKED_BY)
-                .setNull(INBOX.LOCKED_UNTIL)
                 .where(INBOX.ID.eq(id))
-                .and(INBOX.STATUS.eq(Status.PROCESSING.name()))
-                .and(INBOX.LOCKED_BY.eq(node))
+                .and(claimedBy(node))
                 .execute() == 1;
     }
 
@@ -400,17 +396,27 @@ final class WebhookInbox {
 
     /** Failed, to be tried again at {@code nextAttemptAt}. False when the row is no longer this node's. */
     boolean retryLater(DSLContext dsl, long id, String node, String error, Instant nextAttemptAt, int processingMs) {
-        return dsl.update(INBOX)
-                .set(INBOX.STATUS, Status.PENDING.name())
-                .set(INBOX.LAST_ERROR, truncate(error))
+        return endAttempt(dsl, Status.PENDING, error, processingMs)
                 .set(INBOX.NEXT_ATTEMPT_AT, utc(nextAttemptAt))
+                .where(INBOX.ID.eq(id))
+                .and(claimedBy(node))
+                .execute() == 1;
+    }
+
+    /** An attempt is over: the row's new status and error, how long it took, the lock given up. */
+    private static UpdateSetMoreStep<CalendlyWebhookInboxRecord> endAttempt(DSLContext dsl, Status status, String error,
+                                                                          int processingMs) {
+        return dsl.update(INBOX)
+                .set(INBOX.STATUS, status.name())
+                .set(INBOX.LAST_ERROR, truncate(error))
                 .set(INBOX.PROCESSING_MS, processingMs)
                 .setNull(INBOX.LOCKED_BY)
-                .setNull(INBOX.LOCKED_UNTIL)
-                .where(INBOX.ID.eq(id))
-                .and(INBOX.STATUS.eq(Status.PROCESSING.name()))
-                .and(INBOX.LOCKED_BY.eq(node))
-                .execute() == 1;
+                .setNull(INBOX.LOCKED_UNTIL);
+    }
+
+    /** The row is still this node's: processing under its lock (not reclaimed after its lease ran out). */
+    private static Condition claimedBy(String node) {
+        return INBOX.STATUS.eq(Status.PROCESSING.name()).and(INBOX.LOCKED_BY.eq(node));
     }
 
     /** Gives claimed rows back untouched (shutdown before they were started): the attempt is not counted. */
@@ -424,8 +430,7 @@ final class WebhookInbox {
                 .setNull(INBOX.LOCKED_BY)
                 .setNull(INBOX.LOCKED_UNTIL)
                 .where(INBOX.ID.in(ids))
-                .and(INBOX.STATUS.eq(Status.PROCESSING.name()))
-                .and(INBOX.LOCKED_BY.eq(node))
+                .and(claimedBy(node))
                 .execute();
     }
 
@@ -441,13 +446,7 @@ final class WebhookInbox {
                 .forUpdate()
                 .fetchOptional(r -> Status.valueOf(r.value1()));
         if (current.isPresent() && current.get() != Status.PROCESSING) {
-            dsl.update(INBOX)
-                    .set(INBOX.STATUS, Status.PENDING.name())
-                    .set(INBOX.ATTEMPTS, 0)
-                    .set(INBOX.NEXT_ATTEMPT_AT, utc(now))
-                    .setNull(INBOX.LAST_ERROR)
-                    .setNull(INBOX.PROCESSED_AT)
-                    .setNull(INBOX.PROCESSING_MS)
+            dueAgain(dsl, now)
                     .setNull(INBOX.LOCKED_BY)
                     .setNull(INBOX.LOCKED_UNTIL)
                     .where(INBOX.ID.eq(id))
@@ -458,16 +457,21 @@ final class WebhookInbox {
 
     /** Makes every dead-lettered delivery of one integration due again; returns how many. */
     int replayDead(DSLContext dsl, UUID integrationId, Instant now) {
+        return dueAgain(dsl, now)
+                .where(INBOX.INTEGRATION_ID.eq(integrationId))
+                .and(INBOX.STATUS.eq(Status.DEAD.name()))
+                .execute();
+    }
+
+    /** A replay: pending now with fresh attempts, the last outcome forgotten. */
+    private static UpdateSetMoreStep<CalendlyWebhookInboxRecord> dueAgain(DSLContext dsl, Instant now) {
         return dsl.update(INBOX)
                 .set(INBOX.STATUS, Status.PENDING.name())
                 .set(INBOX.ATTEMPTS, 0)
                 .set(INBOX.NEXT_ATTEMPT_AT, utc(now))
                 .setNull(INBOX.LAST_ERROR)
                 .setNull(INBOX.PROCESSED_AT)
-                .setNull(INBOX.PROCESSING_MS)
-                .where(INBOX.INTEGRATION_ID.eq(integrationId))
-                .and(INBOX.STATUS.eq(Status.DEAD.name()))
-                .execute();
+                .setNull(INBOX.PROCESSING_MS);
     }
 
     boolean integrationOfTenant(DSLContext dsl, String tenantId, UUID integrationId) {

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
+import io.calbridge.calendly.internal.common.Daemons;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.crypto.PersonalData;
 import io.calbridge.calendly.internal.crypto.SecretBox;
@@ -69,11 +70,7 @@ public final class Webhooks {
         WebhookMetrics metrics = new WebhookMetrics(meters, settings.metricsPerTenant());
         this.worker = processor == null ? null
                 : new InboxWorker(db, inbox, processor, metrics, clock, InboxWorker.newNodeId(), settings, deadLetters);
-        this.background = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread t = new Thread(runnable, "calendly-webhook-background");
-            t.setDaemon(true);
-            return t;
-        });
+        this.background = Executors.newSingleThreadScheduledExecutor(Daemons.named("calendly-webhook-background"));
         // The receive path waits for a connection at most RECEIVE_CHECKOUT, not the pool's own timeout.
         DataSource receivePool = ShortCheckout.of(db.dataSource(), RECEIVE_CHECKOUT);
         Db receiveDb = new Db(receivePool);

@@ -193,7 +193,7 @@ class CallbackStateTest {
 
         assertEquals(303, ok.statusCode());
         String location = ok.headers().firstValue("Location").orElseThrow();
-        UUID id = kit.node.service().integrations("t-browser").get(0).integrationId();
+        UUID id = kit.node.service().integrations("t-browser").get(0);
         assertTrue(location.startsWith(kit.settingsPage + "?calendly=connected&integration=" + id), location);
         assertEquals(303, forged.statusCode());
         assertEquals(kit.settingsPage + "?calendly=error&reason=state_invalid",

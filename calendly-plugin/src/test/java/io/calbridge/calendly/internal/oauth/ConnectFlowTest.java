@@ -207,7 +207,7 @@ class ConnectFlowTest {
                 List.of(second.get("warnings").get(0).asText()));
         IntegrationRow b = kit.node.row(UUID.fromString(second.get("integration_id").asText()));
         IntegrationRow a = kit.node.service().integrations("t-shared-a").stream()
-                .map(v -> kit.node.row(v.integrationId())).filter(r -> r.calendlyUserUri().equals(user.uri()))
+                .map(kit.node::row).filter(r -> r.calendlyUserUri().equals(user.uri()))
                 .findFirst().orElseThrow();
         assertFalse(kit.node.pathToken(a.id()).equals(kit.node.pathToken(b.id())), "each tenant has its own webhook URL");
         assertFalse(a.subscriptionUri().equals(b.subscriptionUri()), "and its own subscription");

@@ -77,18 +77,9 @@ final class AppContacts implements Contacts {
 
     @Override
     public Optional<ContactRef> findByEmail(HostCall call, String email) {
-        return tx.run(call, c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "select id, stage, owner_id from contacts where workspace_id = ? and lower(email) = lower(?)")) {
-                s.setLong(1, HostCalls.workspace(call));
-                s.setString(2, email);
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next()
-                            ? Optional.of(new ContactRef(rs.getString(1), false, rs.getString(2), rs.getString(3)))
-                            : Optional.empty();
-                }
-            }
-        });
+        return tx.run(call, c -> HostCalls.findByEmail(c, call,
+                "select id, stage, owner_id from contacts where workspace_id = ? and lower(email) = lower(?)", email,
+                rs -> new ContactRef(rs.getString(1), false, rs.getString(2), rs.getString(3))));
     }
 
     @Override

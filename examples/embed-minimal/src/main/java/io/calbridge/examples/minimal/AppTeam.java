@@ -37,17 +37,8 @@ final class AppTeam implements TeamMembers {
 
     @Override
     public Optional<TeamMember> findByEmail(HostCall call, String email) {
-        return tx.run(call, c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "select id, email, name from users where workspace_id = ? and lower(email) = lower(?)")) {
-                s.setLong(1, HostCalls.workspace(call));
-                s.setString(2, email);
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next()
-                            ? Optional.of(new TeamMember(rs.getString(1), rs.getString(2), rs.getString(3)))
-                            : Optional.empty();
-                }
-            }
-        });
+        return tx.run(call, c -> HostCalls.findByEmail(c, call,
+                "select id, email, name from users where workspace_id = ? and lower(email) = lower(?)", email,
+                rs -> new TeamMember(rs.getString(1), rs.getString(2), rs.getString(3))));
     }
 }

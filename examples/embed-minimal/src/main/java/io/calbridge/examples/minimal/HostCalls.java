@@ -86,6 +86,26 @@ final class HostCalls {
         }
     }
 
+    /** Reads one row of a result. */
+    interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * The one row {@code sql} finds in the call's workspace (its first parameter) for an e-mail (its
+     * second, matched in any case), or empty.
+     */
+    static <T> Optional<T> findByEmail(Connection c, HostCall call, String sql, String email, Row<T> row)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setLong(1, workspace(call));
+            s.setString(2, email);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
+            }
+        }
+    }
+
     static String json(Object value) {
         try {
             return JSON.writeValueAsString(value);

@@ -33,6 +33,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /** The Calendly API v2 endpoints the sandbox serves. Authentication happens in {@code SandboxServer}. */
@@ -90,6 +92,13 @@ public final class ApiRoutes {
         return p;
     }
 
+    /** The caller, who must hold {@code scope}. */
+    private static Principal principal(Context ctx, String scope) {
+        Principal p = principal(ctx);
+        p.require(scope);
+        return p;
+    }
+
     private String base() {
         return renderer.uris().base();
     }
@@ -97,83 +106,63 @@ public final class ApiRoutes {
     // ---- users and organizations ----------------------------------------------------------------
 
     private void me(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("users:read");
-        synchronized (store) {
-            Http.resource(ctx, 200, renderer.user(store.user(p.userUuid())));
-        }
+        read(ctx, "users:read", p -> renderer.user(caller(p)));
     }
 
     private void user(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("users:read");
-        synchronized (store) {
-            User u = store.users.get(ctx.pathParam("uuid"));
-            if (u == null) {
-                throw ApiError.notFound();
-            }
-            if (!u.orgUuid.equals(caller(p).orgUuid)) {
-                throw ApiError.permissionDenied();
-            }
-            Http.resource(ctx, 200, renderer.user(u));
-        }
+        read(ctx, "users:read", p -> {
+            User u = found(store.users.get(ctx.pathParam("uuid")));
+            requireCallersOrganization(p, u.orgUuid);
+            return renderer.user(u);
+        });
     }
 
     private void organization(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("organizations:read");
-        synchronized (store) {
-            Org org = store.orgs.get(ctx.pathParam("uuid"));
-            if (org == null) {
-                throw ApiError.notFound();
-            }
-            if (!org.uuid.equals(caller(p).orgUuid)) {
-                throw ApiError.permissionDenied();
-            }
-            Http.resource(ctx, 200, renderer.organization(org));
-        }
+        read(ctx, "organizations:read", p -> {
+            Org org = found(store.orgs.get(ctx.pathParam("uuid")));
+            requireCallersOrganization(p, org.uuid);
+            return renderer.organization(org);
+        });
     }
 
     private void memberships(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("organizations:read");
+        Principal p = principal(ctx, "organizations:read");
         Map<String, List<String>> q = ctx.queryParamMap();
         String orgRef = Pager.first(q, "organization");
         String userRef = Pager.first(q, "user");
         String email = Pager.first(q, "email");
-        if (orgRef == null && userRef == null) {
-            throw ApiError.invalidArguments(List.of(new Detail("organization", "organization or user is required"),
-                    new Detail("user", "organization or user is required")));
-        }
-        List<ObjectNode> rendered;
-        Pager.Page<User> page;
-        synchronized (store) {
+        requireOrganizationOrUser(orgRef, userRef);
+        Comparator<User> order = Comparator.comparing((User u) -> u.createdAt).thenComparing(u -> u.uuid);
+        collection(ctx, "/organization_memberships", q, order, renderer::membership, () -> {
             User caller = caller(p);
             String orgUuid = orgRef == null ? null : id(orgRef, "organizations", "organization");
             String userUuid = userRef == null ? null : id(userRef, "users", "user");
             requireCallersOrganization(caller, orgUuid, userUuid);
-            Comparator<User> order = Comparator.comparing((User u) -> u.createdAt).thenComparing(u -> u.uuid);
-            List<User> all = store.users.values().stream()
+            return store.users.values().stream()
                     .filter(u -> u.orgUuid.equals(caller.orgUuid))
                     .filter(u -> userUuid == null || u.uuid.equals(userUuid))
-                    .filter(u -> email == null || u.email.equalsIgnoreCase(email))
-                    .sorted(order)
-                    .toList();
-            page = pager.page(base(), "/organization_memberships", q, all, order);
-            rendered = page.items().stream().map(renderer::membership).toList();
-        }
-        Http.collection(ctx, rendered, page.pagination());
+                    .filter(u -> email == null || u.email.equalsIgnoreCase(email));
+        });
     }
 
     private void membership(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("organizations:read");
-        synchronized (store) {
+        read(ctx, "organizations:read", p -> {
             User u = store.userByMembership(ctx.pathParam("uuid")).orElseThrow(ApiError::notFound);
-            if (!u.orgUuid.equals(caller(p).orgUuid)) {
-                throw ApiError.permissionDenied();
-            }
-            Http.resource(ctx, 200, renderer.membership(u));
+            requireCallersOrganization(p, u.orgUuid);
+            return renderer.membership(u);
+        });
+    }
+
+    private static void requireOrganizationOrUser(String orgRef, String userRef) {
+        if (orgRef == null && userRef == null) {
+            throw ApiError.invalidArguments(List.of(new Detail("organization", "organization or user is required"),
+                    new Detail("user", "organization or user is required")));
+        }
+    }
+
+    private void requireCallersOrganization(Principal p, String orgUuid) {
+        if (!orgUuid.equals(caller(p).orgUuid)) {
+            throw ApiError.permissionDenied();
         }
     }
 
@@ -196,37 +185,27 @@ public final class ApiRoutes {
     // ---- event types ----------------------------------------------------------------------------
 
     private void eventTypes(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("event_types:read");
+        Principal p = principal(ctx, "event_types:read");
         Map<String, List<String>> q = ctx.queryParamMap();
         String orgRef = Pager.first(q, "organization");
         String userRef = Pager.first(q, "user");
-        if (orgRef == null && userRef == null) {
-            throw ApiError.invalidArguments(List.of(new Detail("organization", "organization or user is required"),
-                    new Detail("user", "organization or user is required")));
-        }
+        requireOrganizationOrUser(orgRef, userRef);
         String active = Pager.first(q, "active");
         if (active != null && !active.equals("true") && !active.equals("false")) {
             throw ApiError.invalidArgument("active", "must be true or false");
         }
         Comparator<EventType> order = eventTypeOrder(Pager.first(q, "sort"));
-        List<ObjectNode> rendered;
-        Pager.Page<EventType> page;
-        synchronized (store) {
+        collection(ctx, "/event_types", q, order, et -> renderer.eventType(et, false), () -> {
             User caller = caller(p);
             String orgUuid = orgRef == null ? null : id(orgRef, "organizations", "organization");
             String userUuid = userRef == null ? null : id(userRef, "users", "user");
             requireCallersOrganization(caller, orgUuid, userUuid);
-            List<EventType> all = store.eventTypes.values().stream()
+            return store.eventTypes.values().stream()
                     .filter(et -> et.deletedAt == null)
                     .filter(et -> store.user(et.ownerUuid).orgUuid.equals(caller.orgUuid))
                     .filter(et -> userUuid == null || et.ownerUuid.equals(userUuid))
-                    .filter(et -> active == null || et.active == Boolean.parseBoolean(active))
-                    .sorted(order).toList();
-            page = pager.page(base(), "/event_types", q, all, order);
-            rendered = page.items().stream().map(et -> renderer.eventType(et, false)).toList();
-        }
-        Http.collection(ctx, rendered, page.pagination());
+                    .filter(et -> active == null || et.active == Boolean.parseBoolean(active));
+        });
     }
 
     private static Comparator<EventType> eventTypeOrder(String sort) {
@@ -247,39 +226,25 @@ public final class ApiRoutes {
     }
 
     private void eventType(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("event_types:read");
-        synchronized (store) {
-            EventType et = store.eventTypes.get(ctx.pathParam("uuid"));
-            if (et == null) {
-                throw ApiError.notFound();
-            }
-            if (!store.user(et.ownerUuid).orgUuid.equals(caller(p).orgUuid)) {
-                throw ApiError.permissionDenied();
-            }
-            Http.resource(ctx, 200, renderer.eventType(et, false));
-        }
+        read(ctx, "event_types:read", p -> {
+            EventType et = found(store.eventTypes.get(ctx.pathParam("uuid")));
+            requireCallersOrganization(p, store.user(et.ownerUuid).orgUuid);
+            return renderer.eventType(et, false);
+        });
     }
 
     // ---- scheduled events and invitees ----------------------------------------------------------
 
     private void events(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("scheduled_events:read");
+        Principal p = principal(ctx, "scheduled_events:read");
         Map<String, List<String>> q = ctx.queryParamMap();
         String orgRef = Pager.first(q, "organization");
         String userRef = Pager.first(q, "user");
         if (Pager.first(q, "group") != null) {
             throw ApiError.invalidArgument("group", "groups are not supported by the sandbox");
         }
-        if (orgRef == null && userRef == null) {
-            throw ApiError.invalidArguments(List.of(new Detail("organization", "organization or user is required"),
-                    new Detail("user", "organization or user is required")));
-        }
-        String status = Pager.first(q, "status");
-        if (status != null && !status.equals("active") && !status.equals("canceled")) {
-            throw ApiError.invalidArgument("status", "must be active or canceled");
-        }
+        requireOrganizationOrUser(orgRef, userRef);
+        String status = status(q);
         Instant min = instant(q, "min_start_time");
         Instant max = instant(q, "max_start_time");
         String inviteeEmail = Pager.first(q, "invitee_email");
@@ -295,9 +260,7 @@ public final class ApiRoutes {
             case "created_at:desc" -> byCreation.reversed();
             default -> throw ApiError.invalidArgument("sort", "must be start_time:asc or start_time:desc");
         };
-        List<ObjectNode> rendered;
-        Pager.Page<ScheduledEvent> page;
-        synchronized (store) {
+        collection(ctx, "/scheduled_events", q, order, renderer::eventForApi, () -> {
             User caller = caller(p);
             String orgUuid = orgRef == null ? null : id(orgRef, "organizations", "organization");
             String userUuid = userRef == null ? null : id(userRef, "users", "user");
@@ -320,17 +283,30 @@ public final class ApiRoutes {
             if (userUuid != null) {
                 s = s.filter(e -> e.hostUuids.contains(userUuid));
             }
-            List<ScheduledEvent> all = s
+            return s
                     .filter(e -> status == null || e.status.equals(status))
                     .filter(e -> min == null || !e.start.isBefore(min))
                     .filter(e -> max == null || e.start.isBefore(max))
                     .filter(e -> inviteeEmail == null || store.inviteesOf(e.uuid).stream()
-                            .anyMatch(i -> i.email.equalsIgnoreCase(inviteeEmail)))
-                    .sorted(order).toList();
-            page = pager.page(base(), "/scheduled_events", q, all, order);
-            rendered = page.items().stream().map(renderer::eventForApi).toList();
+                            .anyMatch(i -> i.email.equalsIgnoreCase(inviteeEmail)));
+        });
+    }
+
+    private static String required(Map<String, List<String>> q, String key) {
+        String v = Pager.first(q, key);
+        if (v == null) {
+            throw ApiError.invalidArgument(key, "is required");
         }
-        Http.collection(ctx, rendered, page.pagination());
+        return v;
+    }
+
+    /** {@code status=active|canceled} of events and invitees, or null for both. */
+    private static String status(Map<String, List<String>> q) {
+        String status = Pager.first(q, "status");
+        if (status != null && !status.equals("active") && !status.equals("canceled")) {
+            throw ApiError.invalidArgument("status", "must be active or canceled");
+        }
+        return status;
     }
 
     private static Instant instant(Map<String, List<String>> q, String key) {
@@ -346,70 +322,53 @@ public final class ApiRoutes {
     }
 
     private ScheduledEvent visibleEvent(Principal p, String uuid) {
-        ScheduledEvent ev = store.events.get(uuid);
-        if (ev == null) {
-            throw ApiError.notFound();
-        }
-        User caller = caller(p);
-        boolean ok = ev.hostUuids.contains(caller.uuid) || (caller.role.isAdmin() && ev.orgUuid.equals(caller.orgUuid));
-        if (!ok) {
+        ScheduledEvent ev = found(store.events.get(uuid));
+        if (!hostOrOrgAdmin(caller(p), ev)) {
             throw ApiError.permissionDenied();
         }
         return ev;
     }
 
+    /** Who may see and act on a scheduled event: one of its hosts, or an admin of its organization. */
+    private static boolean hostOrOrgAdmin(User caller, ScheduledEvent ev) {
+        return ev.hostUuids.contains(caller.uuid) || (caller.role.isAdmin() && ev.orgUuid.equals(caller.orgUuid));
+    }
+
     private void event(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("scheduled_events:read");
-        synchronized (store) {
-            Http.resource(ctx, 200, renderer.eventForApi(visibleEvent(p, ctx.pathParam("uuid"))));
-        }
+        read(ctx, "scheduled_events:read", p -> renderer.eventForApi(visibleEvent(p, ctx.pathParam("uuid"))));
     }
 
     private void invitees(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("scheduled_events:read");
+        Principal p = principal(ctx, "scheduled_events:read");
         Map<String, List<String>> q = ctx.queryParamMap();
-        String status = Pager.first(q, "status");
-        if (status != null && !status.equals("active") && !status.equals("canceled")) {
-            throw ApiError.invalidArgument("status", "must be active or canceled");
-        }
+        String status = status(q);
         String email = Pager.first(q, "email");
         String sort = Pager.first(q, "sort") == null ? "created_at:asc" : Pager.first(q, "sort");
         Comparator<Invitee> order = createdOrder(sort, (Invitee i) -> i.createdAt, i -> i.uuid);
-        List<ObjectNode> rendered;
-        Pager.Page<Invitee> page;
-        synchronized (store) {
+        collection(ctx, "/scheduled_events/" + ctx.pathParam("uuid") + "/invitees", q, order, renderer::invitee, () -> {
             ScheduledEvent ev = visibleEvent(p, ctx.pathParam("uuid"));
-            List<Invitee> all = store.inviteesOf(ev.uuid).stream()
+            return store.inviteesOf(ev.uuid).stream()
                     .filter(i -> status == null || i.status.equals(status))
-                    .filter(i -> email == null || i.email.equalsIgnoreCase(email))
-                    .sorted(order).toList();
-            page = pager.page(base(), "/scheduled_events/" + ev.uuid + "/invitees", q, all, order);
-            rendered = page.items().stream().map(renderer::invitee).toList();
-        }
-        Http.collection(ctx, rendered, page.pagination());
+                    .filter(i -> email == null || i.email.equalsIgnoreCase(email));
+        });
     }
 
     private void invitee(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("scheduled_events:read");
-        synchronized (store) {
+        read(ctx, "scheduled_events:read", p -> {
             ScheduledEvent ev = visibleEvent(p, ctx.pathParam("uuid"));
             Invitee inv = store.invitees.get(ctx.pathParam("invitee"));
             if (inv == null || !inv.eventUuid.equals(ev.uuid)) {
                 throw ApiError.notFound();
             }
-            Http.resource(ctx, 200, renderer.invitee(inv));
-        }
+            return renderer.invitee(inv);
+        });
     }
 
     /** Reasons longer than this are refused, as Calendly's API reference says ({@code maxLength: 10000}). */
     private static final int MAX_REASON_LENGTH = 10_000;
 
     private void cancelEvent(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("scheduled_events:write");
+        Principal p = principal(ctx, "scheduled_events:write");
         JsonNode body = Http.jsonBody(ctx);
         JsonNode reasonNode = body.get("reason");
         if (reasonNode != null && !reasonNode.isNull() && !reasonNode.isTextual()) {
@@ -422,15 +381,10 @@ public final class ApiRoutes {
         String uuid = ctx.pathParam("uuid");
         String callerUuid;
         synchronized (store) {
-            ScheduledEvent ev = store.events.get(uuid);
-            if (ev == null) {
-                throw ApiError.notFound();
-            }
+            ScheduledEvent ev = found(store.events.get(uuid));
             User caller = caller(p);
             callerUuid = caller.uuid;
-            boolean allowed = ev.hostUuids.contains(caller.uuid)
-                    || (caller.role.isAdmin() && ev.orgUuid.equals(caller.orgUuid));
-            if (!allowed) {
+            if (!hostOrOrgAdmin(caller, ev)) {
                 throw ApiError.permissionDenied("You are not allowed to cancel this event");
             }
             if (!"active".equals(ev.status)) {
@@ -453,8 +407,7 @@ public final class ApiRoutes {
     // ---- single-use scheduling links ------------------------------------------------------------
 
     private void createSchedulingLink(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("scheduling_links:write");
+        Principal p = principal(ctx, "scheduling_links:write");
         JsonNode body = Http.jsonBody(ctx);
         List<Detail> problems = new ArrayList<>();
         JsonNode max = body.get("max_event_count");
@@ -506,8 +459,7 @@ public final class ApiRoutes {
     // ---- data compliance ------------------------------------------------------------------------
 
     private void deleteInviteeData(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("data_compliance:write");
+        Principal p = principal(ctx, "data_compliance:write");
         User caller;
         synchronized (store) {
             caller = caller(p);
@@ -541,8 +493,7 @@ public final class ApiRoutes {
     // ---- no-shows -------------------------------------------------------------------------------
 
     private void createNoShow(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("scheduled_events:write");
+        Principal p = principal(ctx, "scheduled_events:write");
         JsonNode body = Http.jsonBody(ctx);
         String ref = body.hasNonNull("invitee") ? body.get("invitee").asText() : null;
         if (ref == null || ref.isBlank()) {
@@ -550,10 +501,7 @@ public final class ApiRoutes {
         }
         String[] ids = Uris.inviteeIds(ref).orElseThrow(() -> ApiError.invalidArgument("invitee", "must be an invitee URI"));
         synchronized (store) {
-            Invitee inv = store.invitees.get(ids[1]);
-            if (inv == null) {
-                throw ApiError.notFound();
-            }
+            Invitee inv = found(store.invitees.get(ids[1]));
             visibleEvent(p, inv.eventUuid);
             if (inv.noShowUuid != null) {
                 throw ApiError.invalidArgument("invitee", "is already marked as a no-show");
@@ -566,25 +514,17 @@ public final class ApiRoutes {
     }
 
     private NoShow visibleNoShow(Principal p, String uuid) {
-        NoShow ns = store.noShows.get(uuid);
-        if (ns == null) {
-            throw ApiError.notFound();
-        }
+        NoShow ns = found(store.noShows.get(uuid));
         visibleEvent(p, store.invitees.get(ns.inviteeUuid()).eventUuid);
         return ns;
     }
 
     private void noShow(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("scheduled_events:read");
-        synchronized (store) {
-            Http.resource(ctx, 200, renderer.noShow(visibleNoShow(p, ctx.pathParam("uuid"))));
-        }
+        read(ctx, "scheduled_events:read", p -> renderer.noShow(visibleNoShow(p, ctx.pathParam("uuid"))));
     }
 
     private void deleteNoShow(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("scheduled_events:write");
+        Principal p = principal(ctx, "scheduled_events:write");
         String uuid = ctx.pathParam("uuid");
         synchronized (store) {
             visibleNoShow(p, uuid);
@@ -613,11 +553,8 @@ public final class ApiRoutes {
         Map<String, List<String>> q = ctx.queryParamMap();
         Pager.count(q);
         List<Subscription> all = subscriptions.list(p, q);
-        synchronized (store) {
-            Pager.Page<Subscription> page = pager.page(base(), "/webhook_subscriptions", q, all,
-                    subscriptions.order(Pager.first(q, "sort")));
-            Http.collection(ctx, page.items().stream().map(renderer::subscription).toList(), page.pagination());
-        }
+        collection(ctx, "/webhook_subscriptions", q, subscriptions.order(Pager.first(q, "sort")), renderer::subscription,
+                all::stream);
     }
 
     private void subscription(Context ctx) {
@@ -636,84 +573,78 @@ public final class ApiRoutes {
     // ---- routing forms --------------------------------------------------------------------------
 
     private void routingForms(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("routing_forms:read");
+        Principal p = principal(ctx, "routing_forms:read");
         Map<String, List<String>> q = ctx.queryParamMap();
-        String orgRef = Pager.first(q, "organization");
-        if (orgRef == null) {
-            throw ApiError.invalidArgument("organization", "is required");
-        }
-        Comparator<RoutingForm> formOrder = createdOrder(Pager.first(q, "sort"), (RoutingForm f) -> f.createdAt,
-                f -> f.uuid);
-        synchronized (store) {
+        String orgRef = required(q, "organization");
+        collection(ctx, "/routing_forms", q, createdOrder(Pager.first(q, "sort"), (RoutingForm f) -> f.createdAt,
+                f -> f.uuid), renderer::routingForm, () -> {
             String orgUuid = id(orgRef, "organizations", "organization");
-            if (!orgUuid.equals(caller(p).orgUuid)) {
-                throw ApiError.permissionDenied();
-            }
-            List<RoutingForm> all = store.routingForms.values().stream().filter(f -> f.orgUuid.equals(orgUuid))
-                    .sorted(formOrder).toList();
-            Pager.Page<RoutingForm> page = pager.page(base(), "/routing_forms", q, all, formOrder);
-            Http.collection(ctx, page.items().stream().map(renderer::routingForm).toList(), page.pagination());
-        }
+            requireCallersOrganization(p, orgUuid);
+            return store.routingForms.values().stream().filter(f -> f.orgUuid.equals(orgUuid));
+        });
     }
 
     private RoutingForm visibleForm(Principal p, String uuid) {
-        RoutingForm f = store.routingForms.get(uuid);
-        if (f == null) {
-            throw ApiError.notFound();
-        }
-        if (!f.orgUuid.equals(caller(p).orgUuid)) {
-            throw ApiError.permissionDenied();
-        }
+        RoutingForm f = found(store.routingForms.get(uuid));
+        requireCallersOrganization(p, f.orgUuid);
         return f;
     }
 
     private void routingForm(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("routing_forms:read");
-        synchronized (store) {
-            Http.resource(ctx, 200, renderer.routingForm(visibleForm(p, ctx.pathParam("uuid"))));
-        }
+        read(ctx, "routing_forms:read", p -> renderer.routingForm(visibleForm(p, ctx.pathParam("uuid"))));
     }
 
     private void routingSubmissions(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("routing_forms:read");
+        Principal p = principal(ctx, "routing_forms:read");
         Map<String, List<String>> q = ctx.queryParamMap();
-        String formRef = Pager.first(q, "form");
-        if (formRef == null) {
-            throw ApiError.invalidArgument("form", "is required");
-        }
-        Comparator<RoutingSubmission> order = createdOrder(Pager.first(q, "sort"), (RoutingSubmission s) -> s.createdAt,
-                s -> s.uuid);
-        synchronized (store) {
+        String formRef = required(q, "form");
+        collection(ctx, "/routing_form_submissions", q, createdOrder(Pager.first(q, "sort"),
+                (RoutingSubmission s) -> s.createdAt, s -> s.uuid), renderer::routingSubmission, () -> {
             RoutingForm f = visibleForm(p, id(formRef, "routing_forms", "form"));
-            List<RoutingSubmission> all = store.routingSubmissions.values().stream()
-                    .filter(s -> s.formUuid.equals(f.uuid))
-                    .sorted(order).toList();
-            Pager.Page<RoutingSubmission> page = pager.page(base(), "/routing_form_submissions", q, all, order);
-            Http.collection(ctx, page.items().stream().map(renderer::routingSubmission).toList(), page.pagination());
-        }
+            return store.routingSubmissions.values().stream().filter(s -> s.formUuid.equals(f.uuid));
+        });
     }
 
     private void routingSubmission(Context ctx) {
-        Principal p = principal(ctx);
-        p.require("routing_forms:read");
-        synchronized (store) {
-            RoutingSubmission s = store.routingSubmissions.get(ctx.pathParam("uuid"));
-            if (s == null) {
-                throw ApiError.notFound();
-            }
+        read(ctx, "routing_forms:read", p -> {
+            RoutingSubmission s = found(store.routingSubmissions.get(ctx.pathParam("uuid")));
             visibleForm(p, s.formUuid);
-            Http.resource(ctx, 200, renderer.routingSubmission(s));
-        }
+            return renderer.routingSubmission(s);
+        });
     }
 
     // ---- helpers --------------------------------------------------------------------------------
 
+    /** One resource, 200: the caller must hold {@code scope}; {@code resource} runs under the store's lock. */
+    private void read(Context ctx, String scope, Function<Principal, ObjectNode> resource) {
+        Principal p = principal(ctx, scope);
+        synchronized (store) {
+            Http.resource(ctx, 200, resource.apply(p));
+        }
+    }
+
+    /** A page of a collection, 200: {@code matching} runs under the store's lock, {@code order} sorts it. */
+    private <T> void collection(Context ctx, String path, Map<String, List<String>> q, Comparator<T> order,
+                                Function<T, ObjectNode> render, Supplier<Stream<T>> matching) {
+        List<ObjectNode> rendered;
+        Pager.Page<T> page;
+        synchronized (store) {
+            page = pager.page(base(), path, q, matching.get().sorted(order).toList(), order);
+            rendered = page.items().stream().map(render).toList();
+        }
+        Http.collection(ctx, rendered, page.pagination());
+    }
+
+    private static <T> T found(T resource) {
+        if (resource == null) {
+            throw ApiError.notFound();
+        }
+        return resource;
+    }
+
     /** {@code sort=created_at:asc|desc} (default asc), ties broken by UUID so that cursors are exact. */
-    private static <T> Comparator<T> createdOrder(String sort, java.util.function.Function<T, Instant> createdAt,
-                                                  java.util.function.Function<T, String> uuid) {
+    private static <T> Comparator<T> createdOrder(String sort, Function<T, Instant> createdAt,
+                                                  Function<T, String> uuid) {
         Comparator<T> order = Comparator.comparing(createdAt).thenComparing(uuid);
         if (sort == null || sort.equals("created_at:asc")) {
             return order;

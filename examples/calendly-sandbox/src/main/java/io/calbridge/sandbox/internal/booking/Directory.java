@@ -23,8 +23,10 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /** Creates the accounts side of the sandbox: organizations, users, OAuth apps, event types, routing forms. */
 public final class Directory {
@@ -181,14 +183,7 @@ public final class Directory {
     // ---- lookups (store lock held by caller or taken here) -------------------------------------
 
     public Org org(String ref) {
-        synchronized (store) {
-            String id = Uris.idIn(ref, "organizations").orElseThrow(() -> notFound("organization", ref));
-            Org o = store.orgs.get(id);
-            if (o == null) {
-                throw notFound("organization", ref);
-            }
-            return o;
-        }
+        return byRef(ref, "organizations", "organization", store.orgs);
     }
 
     /** A user by URI, UUID or e-mail. */
@@ -197,34 +192,27 @@ public final class Directory {
             if (ref != null && ref.contains("@") && !ref.contains("/")) {
                 return store.userByEmail(ref).orElseThrow(() -> notFound("user", ref));
             }
-            String id = Uris.idIn(ref, "users").orElseThrow(() -> notFound("user", ref));
-            User u = store.users.get(id);
-            if (u == null) {
-                throw notFound("user", ref);
-            }
-            return u;
+            return byRef(ref, "users", "user", store.users);
         }
     }
 
     public EventType eventType(String ref) {
-        synchronized (store) {
-            String id = Uris.idIn(ref, "event_types").orElseThrow(() -> notFound("event type", ref));
-            EventType et = store.eventTypes.get(id);
-            if (et == null) {
-                throw notFound("event type", ref);
-            }
-            return et;
-        }
+        return byRef(ref, "event_types", "event type", store.eventTypes);
     }
 
     public RoutingForm routingForm(String ref) {
+        return byRef(ref, "routing_forms", "routing form", store.routingForms);
+    }
+
+    /** The entity a URI or UUID in {@code collection} names. */
+    private <T> T byRef(String ref, String collection, String what, Map<String, T> entities) {
         synchronized (store) {
-            String id = Uris.idIn(ref, "routing_forms").orElseThrow(() -> notFound("routing form", ref));
-            RoutingForm f = store.routingForms.get(id);
-            if (f == null) {
-                throw notFound("routing form", ref);
+            String id = Uris.idIn(ref, collection).orElseThrow(() -> notFound(what, ref));
+            T found = entities.get(id);
+            if (found == null) {
+                throw notFound(what, ref);
             }
-            return f;
+            return found;
         }
     }
 
@@ -233,28 +221,22 @@ public final class Directory {
     }
 
     private String uniqueSlug(String base) {
-        String slug = base;
-        int n = 2;
-        while (true) {
-            String candidate = slug;
-            if (store.users.values().stream().noneMatch(u -> u.slug.equals(candidate))) {
-                return candidate;
-            }
-            slug = base + "-" + n++;
-        }
+        return unique(base, slug -> store.users.values().stream().anyMatch(u -> u.slug.equals(slug)));
     }
 
     private String uniqueEventSlug(String ownerUuid, String base) {
+        return unique(base, slug -> store.eventTypes.values().stream()
+                .anyMatch(e -> e.ownerUuid.equals(ownerUuid) && e.slug.equals(slug)));
+    }
+
+    /** {@code base}, else {@code base-2}, {@code base-3}, ...: the first that is not taken. */
+    private static String unique(String base, Predicate<String> taken) {
         String slug = base;
         int n = 2;
-        while (true) {
-            String candidate = slug;
-            if (store.eventTypes.values().stream()
-                    .noneMatch(e -> e.ownerUuid.equals(ownerUuid) && e.slug.equals(candidate))) {
-                return candidate;
-            }
+        while (taken.test(slug)) {
             slug = base + "-" + n++;
         }
+        return slug;
     }
 
     static String slugify(String s) {

@@ -44,6 +44,14 @@ public final class Renderer {
     }
 
     public ObjectNode user(User u) {
+        ObjectNode o = userInMembership(u);
+        o.put("current_organization", uris.organization(u.orgUuid));
+        o.put("resource_type", "User");
+        return o;
+    }
+
+    /** The user as a membership embeds it: the user resource without its organization and type. */
+    private ObjectNode userInMembership(User u) {
         ObjectNode o = CalendlyJson.object();
         o.put("uri", uris.user(u.uuid));
         o.put("name", u.name);
@@ -53,11 +61,9 @@ public final class Renderer {
         o.put("timezone", u.timezone);
         o.put("time_notation", u.timeNotation);
         o.putNull("avatar_url");
+        o.put("locale", u.locale);
         o.put("created_at", micros(u.createdAt));
         o.put("updated_at", micros(u.updatedAt));
-        o.put("current_organization", uris.organization(u.orgUuid));
-        o.put("resource_type", "User");
-        o.put("locale", u.locale);
         return o;
     }
 
@@ -76,19 +82,7 @@ public final class Renderer {
         ObjectNode o = CalendlyJson.object();
         o.put("uri", uris.membership(u.membershipUuid));
         o.put("role", u.role.apiName());
-        ObjectNode user = CalendlyJson.object();
-        user.put("uri", uris.user(u.uuid));
-        user.put("name", u.name);
-        user.put("slug", u.slug);
-        user.put("email", u.email);
-        user.put("scheduling_url", uris.schedulingUrl(u.slug));
-        user.put("timezone", u.timezone);
-        user.put("time_notation", u.timeNotation);
-        user.putNull("avatar_url");
-        user.put("locale", u.locale);
-        user.put("created_at", micros(u.createdAt));
-        user.put("updated_at", micros(u.updatedAt));
-        o.set("user", user);
+        o.set("user", userInMembership(u));
         o.put("organization", uris.organization(u.orgUuid));
         o.put("created_at", micros(u.createdAt));
         o.put("updated_at", micros(u.updatedAt));

@@ -102,12 +102,15 @@ public final class OAuthService {
         }
     }
 
-    private ObjectNode exchangeCode(App app, Map<String, String> params, Consumer<RateLimiter.Verdict> rateLimit) {
-        String codeValue = params.get("code");
-        if (codeValue == null || codeValue.isBlank()) {
-            throw OAuthError.invalidRequest("Missing required parameter: code.");
+    private static String required(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw OAuthError.invalidRequest("Missing required parameter: " + name + ".");
         }
-        AuthCode code = store.codes.get(codeValue);
+        return value;
+    }
+
+    private ObjectNode exchangeCode(App app, Map<String, String> params, Consumer<RateLimiter.Verdict> rateLimit) {
+        AuthCode code = store.codes.get(required("code", params.get("code")));
         if (code == null || !code.clientId.equals(app.clientId)) {
             throw OAuthError.invalidGrant(400);
         }
@@ -133,11 +136,7 @@ public final class OAuthService {
     }
 
     private ObjectNode refresh(App app, Map<String, String> params, Consumer<RateLimiter.Verdict> rateLimit) {
-        String value = params.get("refresh_token");
-        if (value == null || value.isBlank()) {
-            throw OAuthError.invalidRequest("Missing required parameter: refresh_token.");
-        }
-        Grant old = store.grantsByRefresh.get(value);
+        Grant old = store.grantsByRefresh.get(required("refresh_token", params.get("refresh_token")));
         if (old == null || !app.clientId.equals(old.clientId)) {
             throw OAuthError.invalidGrant(settings.refreshReuseStatus);
         }
@@ -209,10 +208,7 @@ public final class OAuthService {
     public ObjectNode revoke(String token, Client client) {
         synchronized (store) {
             App app = authenticateClient(client);
-            if (token == null || token.isBlank()) {
-                throw OAuthError.invalidRequest("Missing required parameter: token.");
-            }
-            Grant g = find(token);
+            Grant g = find(required("token", token));
             if (g != null) {
                 if (!app.clientId.equals(g.clientId)) {
                     throw new OAuthError(403, "unauthorized_client", "You are not authorized to revoke this token");
@@ -227,10 +223,7 @@ public final class OAuthService {
     public ObjectNode introspect(String token, Client client) {
         synchronized (store) {
             App app = authenticateClient(client);
-            if (token == null || token.isBlank()) {
-                throw OAuthError.invalidRequest("Missing required parameter: token.");
-            }
-            Grant g = find(token);
+            Grant g = find(required("token", token));
             ObjectNode o = CalendlyJson.object();
             boolean isRefresh = g != null && token.equals(g.refreshToken);
             boolean active = g != null && app.clientId.equals(g.clientId) && !g.revoked

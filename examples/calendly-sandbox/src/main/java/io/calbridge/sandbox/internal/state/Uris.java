@@ -93,10 +93,7 @@ public final class Uris {
         String marker = "/" + collection + "/";
         int i = s.lastIndexOf(marker);
         if (i >= 0) {
-            String rest = s.substring(i + marker.length());
-            int slash = rest.indexOf('/');
-            String id = slash >= 0 ? rest.substring(0, slash) : rest;
-            return id.isEmpty() ? Optional.empty() : Optional.of(id);
+            return firstSegment(s.substring(i + marker.length()));
         }
         if (!s.contains("/") && !s.contains(":")) {
             return Optional.of(s);
@@ -114,10 +111,13 @@ public final class Uris {
         if (i < 0) {
             return s.contains("/") ? Optional.empty() : Optional.of(s);
         }
-        String rest = s.substring(i + 3);
-        int slash = rest.indexOf('/');
-        String code = slash >= 0 ? rest.substring(0, slash) : rest;
-        return code.isEmpty() ? Optional.empty() : Optional.of(code);
+        return firstSegment(s.substring(i + 3));
+    }
+
+    private static Optional<String> firstSegment(String path) {
+        int slash = path.indexOf('/');
+        String segment = slash >= 0 ? path.substring(0, slash) : path;
+        return segment.isEmpty() ? Optional.empty() : Optional.of(segment);
     }
 
     /** The decoded query parameters of a URL, in order. */

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /** Every delivery attempt, in the order they finished, with waiting helpers for tests. */
 public final class DeliveryLog {
@@ -69,39 +70,31 @@ public final class DeliveryLog {
      * @throws IllegalStateException on timeout, listing what was seen
      */
     public List<DeliveryAttempt> await(Predicate<DeliveryAttempt> match, int n, Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        lock.lock();
-        try {
-            while (true) {
-                List<DeliveryAttempt> found = attempts.stream().filter(match).toList();
-                if (found.size() >= n) {
-                    return found;
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new IllegalStateException("timed out after " + timeout + " waiting for " + n + " " + what
-                            + "; saw " + found.size() + " (pending " + pending + "), all attempts: " + attempts);
-                }
-                changed.await(left, TimeUnit.NANOSECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for deliveries", e);
-        } finally {
-            lock.unlock();
-        }
+        return waitFor(timeout, () -> {
+            List<DeliveryAttempt> found = attempts.stream().filter(match).toList();
+            return found.size() >= n ? found : null;
+        }, () -> "waiting for " + n + " " + what + "; saw " + attempts.stream().filter(match).count()
+                + " (pending " + pending + "), all attempts: " + attempts);
     }
 
     /** Waits until no delivery is queued, in flight or scheduled for retry. */
     public void awaitIdle(Duration timeout) {
+        waitFor(timeout, () -> pending > 0 ? null : Boolean.TRUE, () -> "with " + pending + " deliveries still pending");
+    }
+
+    /** Waits, under the lock, until {@code ready} answers non-null; {@code timedOut} says what was awaited. */
+    private <T> T waitFor(Duration timeout, Supplier<T> ready, Supplier<String> timedOut) {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
-            while (pending > 0) {
+            while (true) {
+                T result = ready.get();
+                if (result != null) {
+                    return result;
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new IllegalStateException("timed out after " + timeout + " with " + pending
-                            + " deliveries still pending");
+                    throw new IllegalStateException("timed out after " + timeout + " " + timedOut.get());
                 }
                 changed.await(left, TimeUnit.NANOSECONDS);
             }

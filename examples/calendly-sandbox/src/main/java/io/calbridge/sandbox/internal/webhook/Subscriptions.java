@@ -91,15 +91,10 @@ public final class Subscriptions {
         if (keyNode != null && !keyNode.isNull() && (!keyNode.isTextual() || keyNode.asText().isEmpty())) {
             problems.add(new Detail("signing_key", "must be a non-empty string"));
         }
-        if (!problems.isEmpty()) {
-            throw ApiError.invalidArguments(problems);
-        }
+        refuseAny(problems);
         synchronized (store) {
             User caller = store.user(p.userUuid());
-            Org org = org(orgRef);
-            if (!org.uuid.equals(caller.orgUuid)) {
-                throw ApiError.permissionDenied();
-            }
+            Org org = callersOrg(caller, orgRef);
             if (!org.plan.paid()) {
                 throw ApiError.upgradePlan();
             }
@@ -163,15 +158,10 @@ public final class Subscriptions {
         if (sort != null && !sort.equals("created_at:asc") && !sort.equals("created_at:desc")) {
             problems.add(new Detail("sort", "must be created_at:asc or created_at:desc"));
         }
-        if (!problems.isEmpty()) {
-            throw ApiError.invalidArguments(problems);
-        }
+        refuseAny(problems);
         synchronized (store) {
             User caller = store.user(p.userUuid());
-            Org org = org(orgRef);
-            if (!org.uuid.equals(caller.orgUuid)) {
-                throw ApiError.permissionDenied();
-            }
+            Org org = callersOrg(caller, orgRef);
             String userUuid = userRef == null ? null : Uris.idIn(userRef, "users").orElse(null);
             if (scope.equals("organization") && !caller.role.isAdmin()) {
                 throw ApiError.permissionDenied();
@@ -196,25 +186,26 @@ public final class Subscriptions {
     public Subscription get(Principal p, String uuid) {
         p.require("webhooks:read");
         synchronized (store) {
-            Subscription s = store.subscriptions.get(uuid);
-            if (s == null) {
-                throw ApiError.notFound();
-            }
-            requireVisible(p, s);
-            return s;
+            return visible(p, uuid);
         }
     }
 
     public void delete(Principal p, String uuid) {
         p.require("webhooks:write");
         synchronized (store) {
-            Subscription s = store.subscriptions.get(uuid);
-            if (s == null) {
-                throw ApiError.notFound();
-            }
-            requireVisible(p, s);
+            visible(p, uuid);
             store.subscriptions.remove(uuid);
         }
+    }
+
+    /** The subscription, if the caller may see it; call with the store lock held. */
+    private Subscription visible(Principal p, String uuid) {
+        Subscription s = store.subscriptions.get(uuid);
+        if (s == null) {
+            throw ApiError.notFound();
+        }
+        requireVisible(p, s);
+        return s;
     }
 
     private void requireVisible(Principal p, Subscription s) {
@@ -226,11 +217,21 @@ public final class Subscriptions {
         }
     }
 
-    private Org org(String ref) {
+    private static void refuseAny(List<Detail> problems) {
+        if (!problems.isEmpty()) {
+            throw ApiError.invalidArguments(problems);
+        }
+    }
+
+    /** The organization {@code ref} names, which must be the caller's own. */
+    private Org callersOrg(User caller, String ref) {
         String id = Uris.idIn(ref, "organizations").orElse(null);
         Org org = id == null ? null : store.orgs.get(id);
         if (org == null) {
             throw ApiError.invalidArgument("organization", "is not a valid organization URI");
+        }
+        if (!org.uuid.equals(caller.orgUuid)) {
+            throw ApiError.permissionDenied();
         }
         return org;
     }
