@@ -110,6 +110,22 @@ class BatchedBookingsTest {
     }
 
     @Test
+    void aRescheduledBookingWhoseOtherHalfIsHeldBackInTheBatch_makesNoSecondTask() {
+        KeyedHost host = new KeyedHost(false);
+        node(host);
+        // The same person books a, then books b "rescheduled from" an invitee whose cancel has not come:
+        // b is the other half of a's chain, seen apart, so it makes no task (the planner's same-person
+        // lookup), also when a is only held back by an earlier delivery of the same batch.
+        store(created("a"));
+        store(rescheduledFromUnknown("b", "a"));
+
+        assertEquals(2, h.webhooks.worker().runOnce());
+
+        assertEquals(0.0, h.counter("calendly.webhook.batch.fallbacks"));
+        assertEquals(1, host.methods.getOrDefault("create", new AtomicInteger()).get(), "one task, a's");
+    }
+
+    @Test
     void aPoisonDeliveryInABatch_isRetriedAlone_andTheOthersAreAppliedExactlyOnce() {
         KeyedHost host = new KeyedHost(false);
         host.failWhen = (method, args) -> args[1] instanceof ContactDraft d && d.email().startsWith("poison");
@@ -211,6 +227,20 @@ class BatchedBookingsTest {
         return body.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** {@code who} booked an hour later, as {@code email}'s reschedule of an invitee not seen yet. */
+    static byte[] rescheduledFromUnknown(String who, String email) {
+        try {
+            ObjectNode root = (ObjectNode) Json.mapper().readTree(created(who));
+            ObjectNode payload = (ObjectNode) root.get("payload");
+            payload.put("email", email + "@example.com");
+            payload.put("created_at", "2026-04-19T21:58:38.460659Z");
+            payload.put("old_invitee", "https://api.calendly.com/scheduled_events/7c6376d9-bf8f-430c-ad97-76f4d11024eb/invitees/inv-gone");
+            return Json.mapper().writeValueAsBytes(root);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** {@code who} canceled the booking, an hour after booking it. */
     static byte[] canceled(String who) {
         try {
@@ -239,6 +269,8 @@ class BatchedBookingsTest {
         final boolean external;
         final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
         final Map<String, AtomicInteger> applied = new ConcurrentHashMap<>();
+        /** Effect calls that were applied (not refused), by method name. */
+        final Map<String, AtomicInteger> methods = new ConcurrentHashMap<>();
         private final Map<String, Optional<Object>> results = new ConcurrentHashMap<>();
         volatile BiPredicate<String, Object[]> failWhen = (method, args) -> false;
 
@@ -284,6 +316,7 @@ class BatchedBookingsTest {
                         return result;
                     }
                 }
+                methods.computeIfAbsent(method.getName(), k -> new AtomicInteger()).incrementAndGet();
                 try (var insert = call.transaction().orElseThrow()
                         .prepareStatement("insert into test_host_effect (idempotency_key) values (?)")) {
                     insert.setString(1, key);
