@@ -31,7 +31,6 @@ class UsesOnlyThePluginApiTest {
             "io/calbridge/host/crm/BookingTimelineTest",
             "io/calbridge/host/crm/CrmView",
             "io/calbridge/host/crm/Harness",
-            "io/calbridge/host/crm/RetryKeepsIdempotencyKeysTest",
             "io/calbridge/host/crm/SettingsAndMappingsTest",
             "io/calbridge/host/crm/TestTenant",
             "io/calbridge/host/settings/SettingsApiTest");

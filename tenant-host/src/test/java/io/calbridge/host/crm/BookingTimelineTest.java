@@ -1,6 +1,7 @@
 package io.calbridge.host.crm;
 
 import io.calbridge.fixtures.InviteeEvent;
+import io.calbridge.fixtures.InviteeEvent.RescheduledTwice;
 import io.calbridge.testing.Permutations;
 import io.calbridge.fixtures.CalendlyFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -100,28 +101,13 @@ class BookingTimelineTest {
 
     // ---- a chain of two reschedules: A -> B -> C --------------------------------------------
 
-    record ChainOfTwo(String email, List<byte[]> inOrder, Instant startC, String uriA, String uriB, String uriC) {
-    }
-
-    static ChainOfTwo chainOfTwo(String email) {
-        String evA = UUID.randomUUID().toString(), evB = UUID.randomUUID().toString(), evC = UUID.randomUUID().toString();
-        String invA = UUID.randomUUID().toString(), invB = UUID.randomUUID().toString(), invC = UUID.randomUUID().toString();
-        String uriA = InviteeEvent.inviteeUri(evA, invA), uriB = InviteeEvent.inviteeUri(evB, invB), uriC = InviteeEvent.inviteeUri(evC, invC);
-        Instant startA = Instant.parse("2026-05-04T15:00:00Z"), startB = Instant.parse("2026-05-06T16:30:00Z"),
-                startC = Instant.parse("2026-05-11T13:15:00Z");
-        Instant booked = Instant.parse("2026-04-20T09:00:00Z"), moved1 = Instant.parse("2026-04-22T10:00:00Z"),
-                moved2 = Instant.parse("2026-04-25T11:00:00Z");
-        InviteeEvent a = InviteeEvent.booking(evA, invA, email, startA).updatedAt(booked);
-        // As in the recorded pair, the new invitee is created a moment after the old one is canceled.
-        InviteeEvent b = InviteeEvent.booking(evB, invB, email, startB).updatedAt(moved1.plusSeconds(1)).oldInvitee(uriA);
-        InviteeEvent cc = InviteeEvent.booking(evC, invC, email, startC).updatedAt(moved2.plusSeconds(1)).oldInvitee(uriB);
-        return new ChainOfTwo(email, List.of(a.bytes(), a.copy().rescheduledTo(uriB, moved1).bytes(), b.bytes(),
-                b.copy().rescheduledTo(uriC, moved2).bytes(), cc.bytes()), startC, uriA, uriB, uriC);
+    static RescheduledTwice chainOfTwo(String email) {
+        return InviteeEvent.rescheduledTwice(email);
     }
 
     @Test
     void chainOfTwoReschedules_inEveryOrder_endsWithOneContactAndOneLiveTaskAtTheLastTime() {
-        ChainOfTwo chain = chainOfTwo("chain@example.com");
+        RescheduledTwice chain = chainOfTwo("chain@example.com");
         TestTenant reference = h.tenant(ZONE);
         List<String> expected = run(reference, chain.inOrder().toArray(byte[][]::new));
         CrmView ref = h.view(reference);
@@ -364,13 +350,13 @@ class BookingTimelineTest {
         try (var poolA = db.newPool(3); var poolB = db.newPool(3)) {
             Harness nodeA = new Harness(poolA);
             Harness nodeB = new Harness(poolB);
-            List<ChainOfTwo> chains = new ArrayList<>();
+            List<RescheduledTwice> chains = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 chains.add(chainOfTwo("race" + i + "@example.com"));
             }
             ExecutorService threads = Executors.newFixedThreadPool(2);
             try {
-                for (ChainOfTwo chain : chains) {
+                for (RescheduledTwice chain : chains) {
                     List<byte[]> forward = chain.inOrder();
                     List<byte[]> shuffled = new ArrayList<>(forward);
                     Collections.shuffle(shuffled, new Random(chain.email().hashCode()));
@@ -392,7 +378,7 @@ class BookingTimelineTest {
                 threads.shutdownNow();
             }
             CrmView v = h.view(t);
-            for (ChainOfTwo chain : chains) {
+            for (RescheduledTwice chain : chains) {
                 assertEquals(1, v.tasks(chain.email()).stream().filter(x -> !x.status().equals("CANCELED")).count(), chain.email());
                 assertEquals(chain.startC(), v.tasks(chain.email()).stream().filter(x -> x.status().equals("OPEN"))
                         .findFirst().orElseThrow().dueAt());

@@ -53,42 +53,12 @@ final class Applier implements Planner.Host, Planner.Lookups {
 
     @Override
     public void apply(Effect effect) {
-        HostCall call = call(effect);
-        if (effect instanceof Effect.FindOrCreateContact e) {
-            host.contacts().findOrCreate(call, e.draft());
-        } else if (effect instanceof Effect.UpdateFields e) {
-            host.contacts().updateFields(call, e.contactId(), e.fields());
-        } else if (effect instanceof Effect.UpdateStatus e) {
-            host.contacts().updateStatus(call, e.contactId(), e.status());
-        } else if (effect instanceof Effect.UpdateOwner e) {
-            host.contacts().updateOwner(call, e.contactId(), e.ownerId());
-        } else if (effect instanceof Effect.Subscribe e) {
-            host.mailingLists().subscribe(call, e.contactId(), e.listIds());
-        } else if (effect instanceof Effect.Tag e) {
-            host.mailingLists().tag(call, e.contactId(), e.tagIds());
-        } else if (effect instanceof Effect.Untag e) {
-            host.mailingLists().untag(call, e.contactId(), e.tagIds());
-        } else if (effect instanceof Effect.CreateTask e) {
-            host.tasks().create(call, e.draft());
-        } else if (effect instanceof Effect.RescheduleTask e) {
-            host.tasks().reschedule(call, e.taskId(), e.draft());
-        } else if (effect instanceof Effect.SetTaskState e) {
-            switch (e.state()) {
-                case "CANCELED" -> host.tasks().cancel(call, e.taskId());
-                case "DONE" -> host.tasks().complete(call, e.taskId());
-                default -> host.tasks().reopen(call, e.taskId());
-            }
-        } else if (effect instanceof Effect.AddActivity e) {
-            host.contacts().addActivity(call, e.contactId(), e.entry());
-        }
+        effect.apply(host, call(effect));
     }
 
     @Override
     public Object answer(Planner.Ask ask) {
-        if (ask instanceof Planner.NewContact c) {
-            return host.contacts().findOrCreate(call(c.effect()), c.effect().draft());
-        }
-        return host.tasks().create(call(ask.effect()), ((Effect.CreateTask) ask.effect()).draft());
+        return ask.effect().apply(host, call(ask.effect()));
     }
 
     @Override

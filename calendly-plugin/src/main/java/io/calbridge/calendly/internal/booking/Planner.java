@@ -320,10 +320,10 @@ final class Planner {
             effects.add(new Effect.UpdateFields(key("contact.fields"), ref.id(), fields));
         }
         if (policy.contactStatus() != null && !policy.contactStatus().equals(ref.status())) {
-            effects.add(new Effect.UpdateStatus(key("contact.status"), ref.id(), policy.contactStatus()));
+            effects.add(new Effect.SetContact(key("contact.status"), Effect.SetContact.Field.STATUS, ref.id(), policy.contactStatus()));
         }
         if (ref.ownerId() == null && owner.id() != null) {
-            effects.add(new Effect.UpdateOwner(key("contact.owner"), ref.id(), owner.id()));
+            effects.add(new Effect.SetContact(key("contact.owner"), Effect.SetContact.Field.OWNER, ref.id(), owner.id()));
             ref = new ContactRef(ref.id(), false, ref.status(), owner.id());
         }
         String base = policy.contactStatus() != null ? policy.contactStatus() : ref.status();
@@ -344,7 +344,7 @@ final class Planner {
             effects.add(new Effect.UpdateFields(key("contact.fields"), id, person.fields()));
         }
         if (policy.contactStatus() != null) {
-            effects.add(new Effect.UpdateStatus(key("contact.status"), id, policy.contactStatus()));
+            effects.add(new Effect.SetContact(key("contact.status"), Effect.SetContact.Field.STATUS, id, policy.contactStatus()));
         }
         ledger = ledger.withContact(new ChainLedger.Contact(id, null, data.inviteeUri, person.email(), person.hashCode(), 0, true))
                 .withStatus(new ChainLedger.Status(policy.contactStatus(), policy.contactStatus(), 0));
@@ -377,7 +377,7 @@ final class Planner {
         if (!data.inviteeUri.equals(entry.invitee())) {
             Owner wanted = owner(policy, p);
             if (owner != null && wanted.id() != null && !owner.equals(wanted.id())) {
-                effects.add(new Effect.UpdateOwner(key("owner@" + data.inviteeId()), contactId, wanted.id()));
+                effects.add(new Effect.SetContact(key("owner@" + data.inviteeId()), Effect.SetContact.Field.OWNER, contactId, wanted.id()));
                 owner = wanted.id();
             }
         }
@@ -426,7 +426,7 @@ final class Planner {
             return;
         }
         if (!ids.isEmpty()) {
-            effects.add(lists ? new Effect.Subscribe(key(name), contactId, ids) : new Effect.Tag(key(name), contactId, ids));
+            effects.add(new Effect.Membership(key(name), lists ? Effect.Membership.Op.SUBSCRIBE : Effect.Membership.Op.TAG, contactId, ids));
         }
         ledger = ledger.withSet(name, ids);
     }
@@ -575,7 +575,7 @@ final class Planner {
         Instant at = p != null && p.noShow() != null && p.noShow().createdAt() != null ? p.noShow().createdAt() : in.eventAt();
         List<String> tags = contactId == null ? List.of() : rules.tagIds();
         if (!tags.isEmpty()) {
-            effects.add(new Effect.Tag(key(name + ":tags"), contactId, tags));
+            effects.add(new Effect.Membership(key(name + ":tags"), Effect.Membership.Op.TAG, contactId, tags));
         }
         boolean completed = false;
         if (rules.completeTask() && "OPEN".equals(ledger.taskState())) {
@@ -612,7 +612,7 @@ final class Planner {
         List<String> remove = new ArrayList<>(entry.tags());
         remove.removeAll(stillWanted);
         if (contactId != null && !remove.isEmpty()) {
-            effects.add(new Effect.Untag(key(name + ":untag"), contactId, remove));
+            effects.add(new Effect.Membership(key(name + ":untag"), Effect.Membership.Op.UNTAG, contactId, remove));
         }
         if (entry.taskId() != null) {
             effects.add(new Effect.SetTaskState(key(name + ":task.cancel"), entry.taskId(), "CANCELED"));
@@ -652,7 +652,7 @@ final class Planner {
             return;
         }
         int seq = status.seq() + 1;
-        effects.add(new Effect.UpdateStatus(key("status#" + seq), contactId, wanted));
+        effects.add(new Effect.SetContact(key("status#" + seq), Effect.SetContact.Field.STATUS, contactId, wanted));
         ledger = ledger.withStatus(new ChainLedger.Status(status.base(), wanted, seq));
     }
 

@@ -107,10 +107,6 @@ public final class CalendlyApi {
         return paged(URI.create(stripQuery(event) + "/invitees" + q), Invitee.class);
     }
 
-    public InviteeNoShow inviteeNoShow(String noShowUri) {
-        return resource(get(resolve(noShowUri)), InviteeNoShow.class);
-    }
-
     /**
      * {@code POST /scheduled_events/{uuid}/cancellation}: cancels the event for every invitee
      * (scope {@code scheduled_events:write}). Calendly refuses with 403 when the event is already
@@ -170,11 +166,6 @@ public final class CalendlyApi {
 
     public RoutingFormSubmission routingFormSubmission(String submissionUri) {
         return resource(get(resolve(submissionUri)), RoutingFormSubmission.class);
-    }
-
-    public Paged<RoutingFormSubmission> routingFormSubmissions(String routingFormUri) {
-        QueryString q = new QueryString().add("form", routingFormUri).add("count", pageSize);
-        return paged(at("/routing_form_submissions" + q), RoutingFormSubmission.class);
     }
 
     /**

@@ -14,8 +14,4 @@ public record OrganizationMembership(
         String organization,
         Instant createdAt,
         Instant updatedAt) {
-
-    public boolean isAdminOrOwner() {
-        return "admin".equalsIgnoreCase(role) || "owner".equalsIgnoreCase(role);
-    }
 }

@@ -14,9 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,23 +92,6 @@ final class IntegrationDirectory {
                 ? Optional.empty()
                 : open(row);
         return new Entry(integration, clock.instant());
-    }
-
-    /** Live integrations owned by any of these Calendly user or organization URIs (legacy URL). */
-    List<WebhookIntegration> byOwner(Set<String> ownerUris) {
-        if (ownerUris.isEmpty()) {
-            return List.of();
-        }
-        return db.dsl().selectFrom(CALENDLY_INTEGRATION)
-                .where(CALENDLY_INTEGRATION.STATUS.ne(DISCONNECTED))
-                .and(CALENDLY_INTEGRATION.CALENDLY_USER_URI.in(ownerUris)
-                        .or(CALENDLY_INTEGRATION.CALENDLY_ORGANIZATION_URI.in(ownerUris)))
-                .limit(100)
-                .fetch()
-                .stream()
-                .map(this::open)
-                .flatMap(Optional::stream)
-                .toList();
     }
 
     private Optional<WebhookIntegration> open(CalendlyIntegrationRecord row) {

@@ -4,8 +4,6 @@ import io.calbridge.calendly.internal.common.Secret;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.jooq.exception.DataAccessException;
@@ -139,70 +137,6 @@ final class WebhookReceiver {
             }
         }
         return store(integration, verified.timestamp(), body, remoteAddress, receivedAt);
-    }
-
-    /**
-     * The seed's single URL ({@code POST .../api/webhooks/calendly}), for hosts that configured it by
-     * hand: accepted only when exactly one live integration owned by the delivery's Calendly user or
-     * organization verifies it. Never routed to an integration whose key did not verify it.
-     */
-    Answer receiveLegacy(String signatureHeader, byte[] body, String remoteAddress) {
-        Instant receivedAt = clock.instant();
-        SignatureVerifier.Header header;
-        try {
-            header = verifier.parseFresh(signatureHeader);
-        } catch (SignatureRejected e) {
-            metrics.delivery("rejected", e.reason().code, null);
-            return new Answer(401, e.reason().code, e.getMessage());
-        }
-        DeliveryEnvelope envelope;
-        try {
-            envelope = DeliveryEnvelope.parse(body);
-        } catch (DeliveryEnvelope.InvalidPayload e) {
-            metrics.delivery("invalid", "invalid_payload", null);
-            return new Answer(400, "invalid_payload", e.getMessage());
-        }
-        if (circuit.isOpen()) {
-            return databaseDown();
-        }
-        List<WebhookIntegration> candidates;
-        try {
-            candidates = directory.byOwner(envelope.ownerUris());
-        } catch (DataAccessException e) {
-            circuit.failed(e);
-            return unavailable("database_unavailable", "the webhook store is unavailable; retry later", e, null);
-        } catch (IntegrationDirectory.KeysUnavailable e) {
-            return unavailable("signing_key_unavailable", "a signing key cannot be read right now; retry later", e, null);
-        }
-        if (candidates.isEmpty()) {
-            metrics.delivery("not_found", "unknown_owner", null);
-            return new Answer(404, "unknown_owner",
-                    "no connected Calendly integration owns this delivery; use the integration's own webhook URL");
-        }
-        List<WebhookIntegration> verified = new ArrayList<>(1);
-        for (WebhookIntegration candidate : candidates) {
-            if (SignatureVerifier.matchesAny(header, body, candidate.keysAt(receivedAt, platformKey))) {
-                verified.add(candidate);
-            }
-        }
-        if (verified.size() == 1) {
-            return store(verified.get(0), header.timestamp(), envelope, body, remoteAddress, receivedAt);
-        }
-        if (verified.isEmpty()) {
-            if (candidates.size() == 1) {
-                return rejected(candidates.get(0), new SignatureRejected(SignatureRejected.Reason.MISMATCH,
-                        "signature does not match the body with the owning integration's signing key"),
-                        body.length, remoteAddress, receivedAt);
-            }
-            metrics.delivery("rejected", SignatureRejected.Reason.MISMATCH.code, null);
-            return new Answer(401, SignatureRejected.Reason.MISMATCH.code,
-                    "signature does not match the body with any owning integration's signing key");
-        }
-        metrics.delivery("rejected", "signature_ambiguous", null);
-        log.warn("Webhook delivery on the shared URL verifies for {} integrations; refused. Use per-integration URLs.",
-                verified.size());
-        return new Answer(401, "signature_ambiguous",
-                "more than one connected integration verifies this delivery; use the integration's own webhook URL");
     }
 
     Answer tooLarge(long bytes) {

@@ -40,7 +40,6 @@ final class WebhookRoutes {
 
     void register(RoutesConfig routes, String prefix) {
         routes.post(prefix + PATH + "/{token}", this::perIntegration);
-        routes.post(prefix + PATH, this::legacy);
     }
 
     /** Everything that can be answered without the body is answered before a byte of it is read. */
@@ -57,17 +56,6 @@ final class WebhookRoutes {
         String signature = ctx.header(SIGNATURE_HEADER);
         String address = ctx.ip();
         withBody(ctx, body -> receiver.receive(known, signature, body, address));
-    }
-
-    private void legacy(Context ctx) throws IOException {
-        Optional<WebhookReceiver.Answer> early = receiver.refuseAtOnce().or(() -> declaredTooLarge(ctx));
-        if (early.isPresent()) {
-            answer(ctx, early.get());
-            return;
-        }
-        String signature = ctx.header(SIGNATURE_HEADER);
-        String address = ctx.ip();
-        withBody(ctx, body -> receiver.receiveLegacy(signature, body, address));
     }
 
     private Optional<WebhookReceiver.Answer> declaredTooLarge(Context ctx) {

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * var webhooks = Webhooks.create(db, secretBox, bookings.processor(), webhookSettings, meterRegistry, clock);
- * webhooks.registerRoutes(routes);   // POST {prefix}/api/webhooks/calendly/{token} and the legacy URL
+ * webhooks.registerRoutes(routes);   // POST {prefix}/api/webhooks/calendly/{token}
  * webhooks.start();                  // when the server has started
  * webhooks.stop();                   // when it stops: finishes or releases claimed deliveries
  * }</pre>
@@ -121,7 +121,7 @@ public final class Webhooks {
         return directory.stats();
     }
 
-    /** {@code POST {routePrefix}/api/webhooks/calendly/{token}} and {@code POST {routePrefix}/api/webhooks/calendly}. */
+    /** {@code POST {routePrefix}/api/webhooks/calendly/{token}}. */
     public void registerRoutes(RoutesConfig routesConfig) {
         routes.register(routesConfig, settings.routePrefix());
     }

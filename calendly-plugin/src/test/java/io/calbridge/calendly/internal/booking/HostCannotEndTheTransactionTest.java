@@ -2,7 +2,6 @@ package io.calbridge.calendly.internal.booking;
 
 import static io.calbridge.db.calendly.Tables.CALENDLY_BOOKING;
 import static io.calbridge.db.calendly.Tables.CALENDLY_EFFECT_LEDGER;
-import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,18 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.TestHost;
 import io.calbridge.calendly.internal.common.Db;
-import io.calbridge.calendly.internal.webhook.StoredDelivery;
-import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import io.calbridge.calendly.spi.ContactDraft;
 import io.calbridge.calendly.spi.ContactRef;
 import io.calbridge.calendly.spi.HostCall;
 import io.calbridge.calendly.spi.HostServices;
-import io.calbridge.fixtures.CalendlyFixtures;
 import io.calbridge.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -81,22 +75,11 @@ class HostCannotEndTheTransactionTest {
     }
 
     private static void process(HostServices host, UUID integration, String fixture) {
-        byte[] body = CalendlyFixtures.webhook(fixture);
-        Bookings.create(new Db(db.dataSource()), host, Clock.systemUTC()).processor()
-                .process(new StoredDelivery(1, "tenant-" + integration, integration, "invitee.created", body, 1,
-                        Instant.parse("2026-04-20T00:00:00Z")));
+        BookingDb.process(db.dataSource(), host, integration, fixture);
     }
 
     private static UUID integration() {
-        UUID id = UUID.randomUUID();
-        new Db(db.dataSource()).dsl().insertInto(CALENDLY_INTEGRATION)
-                .set(CALENDLY_INTEGRATION.ID, id)
-                .set(CALENDLY_INTEGRATION.TENANT_ID, "tenant-" + id)
-                .set(CALENDLY_INTEGRATION.CONNECTION_MODE, "PLATFORM_APP")
-                .set(CALENDLY_INTEGRATION.STATUS, "CONNECTED")
-                .set(WebhookPathTokens.columns(WebhookPathTokens.newToken(), null))
-                .execute();
-        return id;
+        return BookingDb.integration(db.dataSource());
     }
 
     private static int db(org.jooq.Condition condition) {

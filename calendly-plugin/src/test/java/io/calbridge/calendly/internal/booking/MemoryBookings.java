@@ -29,7 +29,8 @@ final class MemoryBookings {
     static final UUID INTEGRATION = UUID.fromString("00000000-0000-0000-0000-00000000a001");
 
     private final Map<String, Booking> rows = new LinkedHashMap<>();
-    private final Map<UUID, Map<String, String>> ledgers = new HashMap<>();
+    /** Each chain's ledger rows (effect name to JSON), as {@code calendly_effect_ledger} holds them. */
+    final Map<UUID, Map<String, String>> ledgers = new HashMap<>();
     private final Function<String, Policy> policies;
     final ModelHost host = new ModelHost(this);
     private long stored;
@@ -144,6 +145,8 @@ final class MemoryBookings {
         final Map<String, Set<String>> lists = new HashMap<>();
         final List<String> activities = new ArrayList<>();
         final List<Effect> applied = new ArrayList<>();
+        /** Every call the plans made, repeats of a key too (a host would ignore those). */
+        final List<Effect> sent = new ArrayList<>();
         private final Map<String, Object> keys = new HashMap<>();
         private final MemoryBookings store;
 
@@ -162,6 +165,7 @@ final class MemoryBookings {
         }
 
         private Object once(Effect effect) {
+            sent.add(effect);
             if (keys.containsKey(effect.key())) {
                 return keys.get(effect.key());
             }
@@ -176,16 +180,17 @@ final class MemoryBookings {
                 Contact c = contacts.computeIfAbsent(e.draft().email().toLowerCase(java.util.Locale.ROOT),
                         m -> new Contact("contact-" + (contacts.size() + 1), m, e.draft().status(), e.draft().ownerId()));
                 return new ContactRef(c.id(), false, c.status(), c.owner());
-            } else if (effect instanceof Effect.UpdateStatus e) {
-                contacts.replaceAll((m, c) -> c.id().equals(e.contactId()) ? new Contact(c.id(), m, e.status(), c.owner()) : c);
-            } else if (effect instanceof Effect.UpdateOwner e) {
-                contacts.replaceAll((m, c) -> c.id().equals(e.contactId()) ? new Contact(c.id(), m, c.status(), e.ownerId()) : c);
-            } else if (effect instanceof Effect.Subscribe e) {
-                lists.computeIfAbsent(e.contactId(), c -> new TreeSet<>()).addAll(e.listIds());
-            } else if (effect instanceof Effect.Tag e) {
-                tags.computeIfAbsent(e.contactId(), c -> new TreeSet<>()).addAll(e.tagIds());
-            } else if (effect instanceof Effect.Untag e) {
-                tags.computeIfAbsent(e.contactId(), c -> new TreeSet<>()).removeAll(e.tagIds());
+            } else if (effect instanceof Effect.SetContact e) {
+                boolean status = e.field() == Effect.SetContact.Field.STATUS;
+                contacts.replaceAll((m, c) -> !c.id().equals(e.contactId()) ? c
+                        : new Contact(c.id(), m, status ? e.value() : c.status(), status ? c.owner() : e.value()));
+            } else if (effect instanceof Effect.Membership e) {
+                Set<String> of = (e.op() == Effect.Membership.Op.SUBSCRIBE ? lists : tags).computeIfAbsent(e.contactId(), c -> new TreeSet<>());
+                if (e.op() == Effect.Membership.Op.UNTAG) {
+                    of.removeAll(e.ids());
+                } else {
+                    of.addAll(e.ids());
+                }
             } else if (effect instanceof Effect.CreateTask e) {
                 String id = "task-" + (tasks.size() + 1);
                 tasks.put(id, new Task(id, "OPEN", e.draft().dueAt(), e.draft().title()));

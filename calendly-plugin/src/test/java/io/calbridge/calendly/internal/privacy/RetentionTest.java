@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
+import io.calbridge.testing.TestClock;
 import io.calbridge.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -40,7 +40,7 @@ class RetentionTest {
 
     private static final int BATCH = 3;
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    private final Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+    private final TestClock clock = TestClock.fixed(now);
     private final PrivacySettings settings = new PrivacySettings(Duration.ofDays(30), Duration.ofDays(90), Duration.ofDays(90),
             BATCH, Duration.ZERO);
 

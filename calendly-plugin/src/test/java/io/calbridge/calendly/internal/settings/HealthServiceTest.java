@@ -13,9 +13,9 @@ import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
+import io.calbridge.testing.TestClock;
 import io.calbridge.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -43,7 +43,7 @@ class HealthServiceTest {
     @BeforeAll
     static void wire() {
         plugin = new Db(db.dataSource());
-        health = new HealthService(plugin, Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC));
+        health = new HealthService(plugin, Duration.ofMinutes(5), TestClock.fixed(NOW));
     }
 
     static UUID integration(String tenant, String mode, String status, Instant expiresAt, boolean refresh, String subscription) {

@@ -214,6 +214,18 @@ class WebhookEndpointTest {
     }
 
     @Test
+    void theSeedsSingleUrlWithoutAToken_isGone_andNothingStored() {
+        // The payload's owner, verified by its key: all the removed route needed to store it (200).
+        var integration = h.integrations.create("tenant-" + UUID.randomUUID(), "TENANT_APP", Secret.of("owner-key"),
+                "https://api.calendly.com/users/537e28e9-3e05-42e0-b7a8-b5b9db9a5e20", null);
+
+        var response = h.post(WebhookRoutes.PATH, BODY, h.sign(integration.key(), BODY));
+
+        assertEquals(404, response.statusCode(), response.body());
+        assertTrue(h.inbox(integration.id()).isEmpty());
+    }
+
+    @Test
     void junkToken_is404() {
         var response = h.post(WebhookRoutes.PATH + "/..%2F..", BODY, null);
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Secret;
+import io.calbridge.testing.TestClock;
 import io.calbridge.testing.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.File;
@@ -61,7 +62,8 @@ class WorkerCrashTest {
         assertTrue(inFlightAtKill > 0, "killed while it held claimed rows");
 
         // The restarted node runs as if the dead node's lease had run out.
-        Clock afterLease = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(2).plusSeconds(5));
+        TestClock afterLease = TestClock.shifted();
+        afterLease.advance(Duration.ofMinutes(2).plusSeconds(5));
         var settings = WebhookSettings.defaults().withWorker(0, 10, Duration.ofMinutes(2), Duration.ofMillis(1));
         var restarted = new InboxWorker(direct, new WebhookInbox(), new LedgerProcessor(direct, 0),
                 new WebhookMetrics(new SimpleMeterRegistry(), false), afterLease, "restarted-node", settings);
