@@ -25,7 +25,7 @@ import java.util.HexFormat;
  * differs between two real events (see {@link #dedupeKey()}).
  *
  * @param payloadStart byte offset of the payload object's opening brace in {@code body}
- * @param payloadEnd   byte offset just after its closing brace; -1 when read by {@link #receive(byte[])}
+ * @param payloadEnd   byte offset just after its closing brace
  */
 public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey, byte[] body, int payloadStart,
                                int payloadEnd) {
@@ -58,32 +58,14 @@ public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey
     }
 
     /**
-     * The whole envelope, for booking: the body is checked to be one JSON object and the payload's
-     * bounds are known, so {@link #payload(Class)} and {@link #payloadJson()} work.
+     * Reads the envelope with Jackson's streaming parser, keeping only the fields named below and
+     * skipping the rest without building values (the whole body is still checked to be one JSON
+     * object): this runs for every delivery, and building a tree cost more than the rest of the
+     * request. It reads to the end because Calendly lists payload fields alphabetically, so
+     * {@code uri}, the last field the dedupe key needs, comes last anyway.
      */
     public static DeliveryEnvelope parse(byte[] body) throws InvalidPayload {
-        return read(body, false);
-    }
-
-    /**
-     * What the receiver stores (event, envelope time, dedupe key), read only as far as needed: the
-     * read stops at the first point where the fields the event's dedupe key needs are all found, so
-     * the rest of the body is not checked to be JSON (the signature already says who sent it; booking
-     * reads the whole body with {@link #parse(byte[])} and dead-letters one that is not). A field
-     * repeated after that point is not seen: JSON with repeated names has no defined meaning, and
-     * Calendly sends none. {@link #payload(Class)} and {@link #payloadJson()} are not available.
-     */
-    public static DeliveryEnvelope receive(byte[] body) throws InvalidPayload {
-        return read(body, true);
-    }
-
-    /**
-     * Reads the envelope with Jackson's streaming parser, keeping only the fields named below and
-     * skipping the rest without building values: this runs for every delivery, and building a tree
-     * cost more than the rest of the request.
-     */
-    private static DeliveryEnvelope read(byte[] body, boolean stopWhenKeyed) throws InvalidPayload {
-        Fields f = new Fields(stopWhenKeyed);
+        Fields f = new Fields();
         try (JsonParser p = Json.mapper().getFactory().createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidPayload("body is not a JSON object");
@@ -99,21 +81,15 @@ public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey
                         if (f.payloadSeen) {
                             f.payloadStart = (int) p.currentTokenLocation().getByteOffset();
                             payload(p, f);
-                            if (!f.stopped) {
-                                f.payloadEnd = (int) p.currentLocation().getByteOffset();
-                            }
+                            f.payloadEnd = (int) p.currentLocation().getByteOffset();
                         } else {
                             p.skipChildren();
                         }
                     }
                     default -> p.skipChildren();
                 }
-                if (f.stopWhenKeyed && (f.stopped || f.keyed())) {
-                    f.stopped = true;
-                    break;
-                }
             }
-            if (!f.stopped && p.nextToken() != null) {
+            if (p.nextToken() != null) {
                 throw new InvalidPayload("body has data after its JSON object");
             }
         } catch (StreamConstraintsException e) {
@@ -142,22 +118,15 @@ public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey
      * U+FFFD (see {@link #withoutNul(byte[], int, int)}).
      */
     public <T> T payload(Class<T> type) throws IOException {
-        requireBounds();
         return Json.mapper().readValue(withoutNul(body, payloadStart, payloadEnd), payloadStart, payloadEnd - payloadStart, type);
     }
 
     /** The payload as sent, but with every NUL turned into U+FFFD: what booking stores. */
     public String payloadJson() {
-        requireBounds();
         return new String(withoutNul(body, payloadStart, payloadEnd), payloadStart, payloadEnd - payloadStart,
                 StandardCharsets.UTF_8);
     }
 
-    private void requireBounds() {
-        if (payloadEnd < 0) {
-            throw new IllegalStateException("read by receive(): the payload's end is unknown; use parse()");
-        }
-    }
 
     /**
      * {@code body} with every JSON escape of NUL (backslash, {@code u0000}) between {@code from} and
@@ -195,8 +164,6 @@ public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey
 
     /** What the receiver keeps of a body. */
     private static final class Fields {
-        final boolean stopWhenKeyed;
-        boolean stopped;
         String event;
         boolean payloadSeen;
         int payloadStart = -1;
@@ -206,27 +173,6 @@ public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey
         String updatedAt;
         String cancellationCreatedAt;
         String noShowUri;
-
-        Fields(boolean stopWhenKeyed) {
-            this.stopWhenKeyed = stopWhenKeyed;
-        }
-
-        /**
-         * Whether everything stored and every part of this event's {@link #dedupeKey(Fields, byte[])}
-         * has been found (a body without {@code payload.uri} is hashed whole, so it is never keyed early).
-         */
-        boolean keyed() {
-            if (event == null || createdAt == null || !payloadSeen || uri == null) {
-                return false;
-            }
-            CalendlyEvent known = CalendlyEvent.of(event);
-            return known == null ? updatedAt != null : switch (known) {
-                case INVITEE_CREATED, ROUTING_FORM_SUBMITTED, NO_SHOW_DELETED -> true;
-                case INVITEE_CANCELED -> cancellationCreatedAt != null;
-                case NO_SHOW_CREATED -> noShowUri != null;
-                default -> updatedAt != null;
-            };
-        }
     }
 
     private static void payload(JsonParser p, Fields f) throws IOException {
@@ -239,10 +185,6 @@ public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey
                 case "cancellation" -> f.cancellationCreatedAt = fieldOf(p, value, "created_at");
                 case "no_show" -> f.noShowUri = fieldOf(p, value, "uri");
                 default -> p.skipChildren();
-            }
-            if (f.stopWhenKeyed && f.keyed()) {
-                f.stopped = true;
-                return;
             }
         }
     }

@@ -168,7 +168,7 @@ final class WebhookReceiver {
                          Instant receivedAt) {
         DeliveryEnvelope envelope;
         try {
-            envelope = DeliveryEnvelope.receive(body);
+            envelope = DeliveryEnvelope.parse(body);
         } catch (DeliveryEnvelope.InvalidPayload e) {
             metrics.delivery("invalid", "invalid_payload", integration.tenantId());
             rejections.record(new WebhookInbox.Rejection(integration.tenantId(), integration.id(), "invalid_payload",
