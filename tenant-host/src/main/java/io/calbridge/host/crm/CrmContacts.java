@@ -40,10 +40,7 @@ final class CrmContacts implements Contacts {
     @Override
     public ContactRef findOrCreate(HostCall call, ContactDraft d) {
         UUID tenant = CrmTx.tenant(call);
-        UUID owner = d.ownerId() == null ? null : CrmTx.uuidOrNull(d.ownerId());
-        if (d.ownerId() != null && owner == null) {
-            throw new UnknownReferenceException(Kind.TEAM_MEMBER, d.ownerId());
-        }
+        UUID owner = CrmTx.ownerOrNull(d.ownerId());
         return tx.run(call, dsl -> {
             UUID newId = UUID.randomUUID();
             Field<String> status = d.status() != null ? DSL.val(d.status())
@@ -144,10 +141,7 @@ final class CrmContacts implements Contacts {
     public void updateOwner(HostCall call, String contactId, String ownerId) {
         UUID tenant = CrmTx.tenant(call);
         UUID id = contactId(contactId);
-        UUID owner = ownerId == null ? null : CrmTx.uuidOrNull(ownerId);
-        if (ownerId != null && owner == null) {
-            throw new UnknownReferenceException(Kind.TEAM_MEMBER, ownerId);
-        }
+        UUID owner = CrmTx.ownerOrNull(ownerId);
         tx.run(call, dsl -> {
             if (!CrmTx.firstTime(dsl, tenant, call)) {
                 return null;

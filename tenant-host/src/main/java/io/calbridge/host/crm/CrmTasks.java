@@ -31,7 +31,7 @@ final class CrmTasks implements Tasks {
     public String create(HostCall call, TaskDraft d) {
         UUID tenant = CrmTx.tenant(call);
         UUID contact = d.contactId() == null ? null : CrmContacts.contactId(d.contactId());
-        UUID owner = owner(d);
+        UUID owner = CrmTx.ownerOrNull(d.ownerId());
         return tx.run(call, dsl -> {
             try {
                 var r = dsl.insertInto(TASK)
@@ -64,7 +64,7 @@ final class CrmTasks implements Tasks {
 
     @Override
     public void reschedule(HostCall call, String taskId, TaskDraft d) {
-        UUID owner = owner(d);
+        UUID owner = CrmTx.ownerOrNull(d.ownerId());
         change(call, taskId, (dsl, tenant, id) -> {
             var updated = dsl.update(TASK)
                     .set(TASK.DUE_AT, d.dueAt().atOffset(ZoneOffset.UTC))
@@ -127,16 +127,5 @@ final class CrmTasks implements Tasks {
             }
             return null;
         });
-    }
-
-    private static UUID owner(TaskDraft d) {
-        if (d.ownerId() == null) {
-            return null;
-        }
-        UUID owner = CrmTx.uuidOrNull(d.ownerId());
-        if (owner == null) {
-            throw new UnknownReferenceException(Kind.TEAM_MEMBER, d.ownerId());
-        }
-        return owner;
     }
 }

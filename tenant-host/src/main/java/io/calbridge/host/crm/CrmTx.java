@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.calbridge.calendly.spi.Choice;
 import io.calbridge.calendly.spi.HostCall;
 import io.calbridge.calendly.spi.HostTransactions;
+import io.calbridge.calendly.spi.UnknownReferenceException;
+import io.calbridge.calendly.spi.UnknownReferenceException.Kind;
 import java.sql.Connection;
 import java.util.List;
 import java.util.UUID;
@@ -103,6 +105,15 @@ final class CrmTx {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** The owner a draft names, or null for none; an id that cannot be a uuid names no team member. */
+    static UUID ownerOrNull(String ownerId) {
+        UUID owner = uuidOrNull(ownerId);
+        if (ownerId != null && owner == null) {
+            throw new UnknownReferenceException(Kind.TEAM_MEMBER, ownerId);
+        }
+        return owner;
     }
 
     static JSONB json(Object value) {

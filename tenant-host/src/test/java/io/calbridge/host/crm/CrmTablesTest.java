@@ -177,6 +177,12 @@ class CrmTablesTest {
         unknown(Kind.TEAM_MEMBER, outsider, () -> host.contacts().updateOwner(key(t, "o"), contact, outsider));
         unknown(Kind.TEAM_MEMBER, outsider, () -> host.tasks().create(key(t, "t"),
                 new TaskDraft(contact, outsider, "x", "", Instant.parse("2026-05-01T10:00:00Z"))));
+        // An owner id that cannot be a uuid names nobody, on each path that takes one.
+        unknown(Kind.TEAM_MEMBER, "not-a-uuid", () -> host.contacts().updateOwner(key(t, "o2"), contact, "not-a-uuid"));
+        unknown(Kind.TEAM_MEMBER, "not-a-uuid", () -> host.contacts().findOrCreate(key(t, "n2"),
+                draft("n2@example.com", null, "not-a-uuid", Map.of())));
+        unknown(Kind.TEAM_MEMBER, "not-a-uuid", () -> host.tasks().create(key(t, "t2"),
+                new TaskDraft(contact, "not-a-uuid", "x", "", Instant.parse("2026-05-01T10:00:00Z"))));
         unknown(Kind.TASK, outsider, () -> host.tasks().cancel(key(t, "x"), outsider));
         unknown(Kind.CONTACT, outsider, () -> host.contacts().addActivity(key(t, "a"), outsider,
                 new ActivityEntry("k", "s", Map.of(), Instant.EPOCH)));

@@ -487,11 +487,21 @@ class SettingsApiTest {
         HttpResponse<String> placeholder = acmeAdmin.json("PUT", ROOT + "/" + acme + "/settings",
                 "{\"task\":{\"title\":\"Call {{invitee.shoe_size}}\"}}", csrf);
         HttpResponse<String> notJson = acmeAdmin.json("PUT", ROOT + "/" + acme + "/settings", "{\"list_ids\":", csrf);
+        HttpResponse<String> unknownStatus = acmeAdmin.json("PUT", ROOT + "/" + acme + "/settings",
+                "{\"contact_status\":\"no-such-status\"}", csrf);
+        HttpResponse<String> unknownOwner = acmeAdmin.json("PUT", ROOT + "/" + acme + "/settings",
+                "{\"default_owner_id\":\"no-such-member\"}", csrf);
 
         assertError(unknownList, 400, "unknown_list", "list_ids[1]");
         assertError(wrongType, 400, "invalid_value", "task.due_offset_minutes");
         assertError(placeholder, 400, "unknown_placeholder", "task.title");
         assertError(notJson, 400, "invalid_json", "list_ids"); // where the JSON broke off
+        assertError(unknownStatus, 400, "unknown_status", "contact_status");
+        assertEquals("contact_status is not one of this tenant's contact statuses",
+                body(unknownStatus).at("/error/message").asText(), unknownStatus.body());
+        assertError(unknownOwner, 400, "unknown_owner", "default_owner_id");
+        assertEquals("default_owner_id is not the id of one of this tenant's team members",
+                body(unknownOwner).at("/error/message").asText(), unknownOwner.body());
         assertEquals(before, ok(acmeAdmin.getJson(ROOT + "/" + acme + "/settings", null), 200).body());
     }
 

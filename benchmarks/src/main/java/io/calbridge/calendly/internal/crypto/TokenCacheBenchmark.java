@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.crypto;
 
+import io.calbridge.benchmarks.NanoBenchmark;
 import io.calbridge.calendly.internal.common.Secret;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,17 +8,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A cache-hit access-token fetch ({@link AccessTokenCache#get(UUID, Duration)} with the refresh
@@ -25,13 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * run, over 1,000 integrations. The database paths (a cold fetch, 150 callers at expiry) stay in
  * CryptoBenchmark and TokenSourceBenchmark.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class TokenCacheBenchmark {
+public class TokenCacheBenchmark extends NanoBenchmark {
     private static final int INTEGRATIONS = 1024;
     private static final Duration MARGIN = Duration.ofMinutes(5);
 

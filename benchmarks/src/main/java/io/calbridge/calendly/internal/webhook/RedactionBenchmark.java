@@ -2,35 +2,21 @@ package io.calbridge.calendly.internal.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.calbridge.benchmarks.NanoBenchmark;
 import io.calbridge.calendly.internal.common.Json;
 import io.calbridge.fixtures.CalendlyFixtures;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Redacting a delivery for the webhook log ({@link PayloadRedactor}) against a plain copy of the same
  * bytes (the baseline) and a parse without redaction, in the same run: the fixture, 1 MiB without an
  * {@code @}, and 1 MiB full of e-mails, IPs and Zoom links (the worst case for the patterns).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class RedactionBenchmark {
+public class RedactionBenchmark extends NanoBenchmark {
     @Param({"fixture", "1MiB-plain", "1MiB-mixed"})
     public String body;
 

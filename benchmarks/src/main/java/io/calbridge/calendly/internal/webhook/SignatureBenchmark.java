@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
+import io.calbridge.benchmarks.NanoBenchmark;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.fixtures.CalendlyFixtures;
 import java.nio.charset.StandardCharsets;
@@ -10,33 +11,18 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Checking a {@code Calendly-Webhook-Signature} ({@link SignatureVerifier#verify}: parse the header,
  * check its age, HMAC-SHA256 per key, constant-time compare) against a bare HMAC-SHA256 of the same
  * bytes with the JDK (the baseline), in the same run; with one key and with the two a key rotation holds.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class SignatureBenchmark {
+public class SignatureBenchmark extends NanoBenchmark {
     @Param({"fixture", "64KiB"})
     public String body;
 

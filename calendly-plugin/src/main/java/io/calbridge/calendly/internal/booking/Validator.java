@@ -169,22 +169,21 @@ final class Validator {
     }
 
     private static void status(String field, String code, Known k) {
-        if (code == null) {
-            return;
-        }
-        length(field, code, MAX_ID_LENGTH);
-        if (!k.statuses().contains(code)) {
-            throw ApiException.badRequest("unknown_status", field + " is not one of this tenant's contact statuses", field);
-        }
+        known(field, code, k::statuses, "unknown_status", "one of this tenant's contact statuses");
     }
 
     private static void owner(String field, String id, Known k) {
+        known(field, id, k::members, "unknown_owner", "the id of one of this tenant's team members");
+    }
+
+    /** An optional id (null: not set) that must be one of the tenant's; the tenant's are read only then. */
+    private static void known(String field, String id, Supplier<Set<String>> known, String code, String what) {
         if (id == null) {
             return;
         }
         length(field, id, MAX_ID_LENGTH);
-        if (!k.members().contains(id)) {
-            throw ApiException.badRequest("unknown_owner", field + " is not the id of one of this tenant's team members", field);
+        if (!known.get().contains(id)) {
+            throw ApiException.badRequest(code, field + " is not " + what, field);
         }
     }
 

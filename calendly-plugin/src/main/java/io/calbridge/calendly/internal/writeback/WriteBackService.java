@@ -107,10 +107,7 @@ public final class WriteBackService {
         if (b.scheduledEventUri() == null) {
             throw new ApiException(409, "gone_at_calendly", "Calendly has not told which event this meeting is.");
         }
-        IntegrationFacts integration = integration(caller, b.integrationId());
-        Refusals.requireScope(integration.scopes(), Need.CANCEL);
-        try {
-            CalendlyApi api = api(integration);
+        return atCalendly(caller, b, "cancel", Need.CANCEL, api -> {
             // Calendly cancels events, not invitees: in a group event that would cancel everyone else's too.
             var counter = api.scheduledEvent(b.scheduledEventUri()).inviteesCounter();
             if (counter != null && counter.active() != null && counter.active() > 1) {
@@ -118,19 +115,17 @@ public final class WriteBackService {
                         + "would cancel it for all of them. Cancel it in Calendly if that is what you mean.");
             }
             api.cancelScheduledEvent(b.scheduledEventUri(), reason == null ? null : reason.strip());
-            return new ActionResult(b.id().toString(), "cancel", false);
-        } catch (CalendlyApiException e) {
+            return false;
+        }, e -> {
             if (e.status() == 403 && Refusals.messageSays(e, "already canceled")) {
-                return new ActionResult(b.id().toString(), "cancel", true);
+                return true;
             }
             if (e.status() == 403 && Refusals.messageSays(e, "in the past")) {
                 throw new ApiException(409, "meeting_in_past", "This meeting has already taken place; Calendly "
                         + "cancels only meetings that are still to come.");
             }
-            throw Refusals.of(e, Need.CANCEL);
-        } catch (RuntimeException e) {
-            throw Refusals.of(e, Need.CANCEL);
-        }
+            return false;
+        });
     }
 
     // ---- no-shows -------------------------------------------------------------------------------
@@ -138,19 +133,10 @@ public final class WriteBackService {
     public ActionResult markNoShow(Caller caller, String meetingId) {
         permit(caller, Action.MARK_NO_SHOW);
         BookingRow b = booking(caller, meetingId);
-        IntegrationFacts integration = integration(caller, b.integrationId());
-        Refusals.requireScope(integration.scopes(), Need.NO_SHOW);
-        try {
-            api(integration).createInviteeNoShow(b.inviteeUri());
-            return new ActionResult(b.id().toString(), "mark_no_show", false);
-        } catch (CalendlyApiException e) {
-            if (e.status() == 400 && Refusals.messageSays(e, "already")) {
-                return new ActionResult(b.id().toString(), "mark_no_show", true);
-            }
-            throw Refusals.of(e, Need.NO_SHOW);
-        } catch (RuntimeException e) {
-            throw Refusals.of(e, Need.NO_SHOW);
-        }
+        return atCalendly(caller, b, "mark_no_show", Need.NO_SHOW, api -> {
+            api.createInviteeNoShow(b.inviteeUri());
+            return false;
+        }, e -> e.status() == 400 && Refusals.messageSays(e, "already"));
     }
 
     /**
@@ -160,25 +146,52 @@ public final class WriteBackService {
     public ActionResult unmarkNoShow(Caller caller, String meetingId) {
         permit(caller, Action.MARK_NO_SHOW);
         BookingRow b = booking(caller, meetingId);
-        IntegrationFacts integration = integration(caller, b.integrationId());
-        Refusals.requireScope(integration.scopes(), Need.NO_SHOW);
-        try {
-            CalendlyApi api = api(integration);
+        return atCalendly(caller, b, "unmark_no_show", Need.NO_SHOW, api -> {
             Invitee invitee = api.invitee(b.inviteeUri());
             if (invitee.noShow() == null || invitee.noShow().uri() == null) {
-                return new ActionResult(b.id().toString(), "unmark_no_show", true);
+                return true;
             }
             try {
                 api.deleteInviteeNoShow(invitee.noShow().uri());
             } catch (CalendlyApiException e) {
                 if (e.isNotFound()) {
-                    return new ActionResult(b.id().toString(), "unmark_no_show", true);
+                    return true;
                 }
                 throw e;
             }
-            return new ActionResult(b.id().toString(), "unmark_no_show", false);
+            return false;
+        }, e -> false);
+    }
+
+    /** One change at Calendly for a meeting; answers whether there was nothing left to do. */
+    @FunctionalInterface
+    private interface Change {
+        boolean apply(CalendlyApi api);
+    }
+
+    /**
+     * Reads Calendly's refusal of a {@link Change}: true when it says the change was made already; may
+     * throw the caller's own answer instead. Any other refusal is mapped by {@link Refusals#of}.
+     */
+    @FunctionalInterface
+    private interface AlreadyDone {
+        boolean test(CalendlyApiException refusal);
+    }
+
+    /** The scope check, the call and the mapping of its failures that every meeting action shares. */
+    private ActionResult atCalendly(Caller caller, BookingRow b, String action, Need need, Change change,
+                                    AlreadyDone alreadyDone) {
+        IntegrationFacts integration = integration(caller, b.integrationId());
+        Refusals.requireScope(integration.scopes(), need);
+        try {
+            return new ActionResult(b.id().toString(), action, change.apply(api(integration)));
+        } catch (CalendlyApiException e) {
+            if (alreadyDone.test(e)) {
+                return new ActionResult(b.id().toString(), action, true);
+            }
+            throw Refusals.of(e, need);
         } catch (RuntimeException e) {
-            throw Refusals.of(e, Need.NO_SHOW);
+            throw Refusals.of(e, need);
         }
     }
 
