@@ -84,6 +84,17 @@ public final class CalendlyConfig {
     /** Threads that process stored webhook deliveries. Default 2; 0 disables the worker on this node. */
     public int workerThreads = 2;
 
+    /**
+     * Webhook deliveries one worker thread claims and applies in one database transaction, from 1 (one
+     * at a time) to 500. A batch costs one claim, one commit and one "done" statement in all, and
+     * reads the settings and bookings it needs once; that is most of what a delivery cost on its
+     * own. A batch that fails is applied again one delivery at a time, so a delivery that cannot be
+     * applied is retried or dead-lettered alone. While a batch runs it holds the locks of all its
+     * invitees, and a host that shares the plugin's transaction holds its row locks as long: lower it
+     * when hosts' own writes wait on the worker. Default 50.
+     */
+    public int webhookBatchSize = 50;
+
     /** How old a webhook signature's timestamp may be. Default 3 minutes (Calendly's own example). */
     public Duration signatureTolerance = Duration.ofMinutes(3);
 

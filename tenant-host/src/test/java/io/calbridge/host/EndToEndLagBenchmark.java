@@ -44,7 +44,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <p>Lag is measured by PostgreSQL itself: {@code processed_at - received_at} of each inbox row
  * (received_at is written when the delivery is stored, processed_at when its effects committed).
- * Baseline in the same run: the same pipeline at a light 50 deliveries/s.
+ * Baseline in the same run: the same pipeline at a light 50 deliveries/s. The steady rate is
+ * {@code -Dbench.rate} (default 300/s), the worker's batch size {@code -Dbench.batchSize} (default:
+ * the plugin's), its threads {@code -Dbench.workerThreads} (default 4), all through {@code -DargLine}.
  */
 @Tag("benchmark")
 class EndToEndLagBenchmark {
@@ -60,8 +62,14 @@ class EndToEndLagBenchmark {
         int port = Ports.free();
         String base = "http://127.0.0.1:" + port;
         int workers = Integer.getInteger("bench.workerThreads", 4);
+        int rate = Integer.getInteger("bench.rate", 300);
+        // The plugin's default unless asked (1: one delivery per transaction, as before batches).
+        Integer batch = Integer.getInteger("bench.batchSize");
         HostApp app = new HostApp(db.dataSource(), DemoTenants.settings(base), TestKeys.MASTER, "bench", plugin -> {
             plugin.workerThreads = workers;
+            if (batch != null) {
+                plugin.webhookBatchSize = batch;
+            }
         }, (c, s) -> {
         }).start(port);
         try {
@@ -71,10 +79,11 @@ class EndToEndLagBenchmark {
 
             Round warmup = run(http, base, targets, template, 100, Duration.ofSeconds(5), "warm-up");
             Round light = run(http, base, targets, template, 50, Duration.ofSeconds(10), "baseline 50/s");
-            Round steady = run(http, base, targets, template, 500, Duration.ofSeconds(20), "steady 500/s");
+            Round steady = run(http, base, targets, template, rate, Duration.ofSeconds(20), "steady " + rate + "/s");
 
             System.out.printf("%n== End-to-end lag (endpoint -> inbox -> worker -> host tables), %d tenants, %d worker threads,"
-                    + " machine: %d cores, %s%n", TENANTS, workers, Runtime.getRuntime().availableProcessors(), cpuModel());
+                    + " batch size %s, machine: %d cores, %s%n", TENANTS, workers, batch == null ? "default" : batch,
+                    Runtime.getRuntime().availableProcessors(), cpuModel());
             for (Round r : List.of(warmup, light, steady)) {
                 System.out.println(r);
             }
@@ -89,12 +98,12 @@ class EndToEndLagBenchmark {
     }
 
     record Round(String name, int offered, double achievedPerSecond, int accepted, int failed, double p50, double p99,
-            double max, double drainSeconds) {
+            double max, double drainSeconds, String load) {
         @Override
         public String toString() {
             return String.format("%-14s offered %4d/s, sent %6.1f/s, accepted %5d, failed %d, lag p50 %6.1f ms, p99 %7.1f ms,"
-                    + " max %7.1f ms, backlog drained %.1f s after the last send", name, offered, achievedPerSecond, accepted,
-                    failed, p50, p99, max, drainSeconds);
+                    + " max %7.1f ms, backlog drained %.1f s after the last send, load(1m) %s", name, offered, achievedPerSecond,
+                    accepted, failed, p50, p99, max, drainSeconds, load);
         }
     }
 
@@ -143,7 +152,16 @@ class EndToEndLagBenchmark {
                 .fetch(0, Double.class);
         lags.sort(null);
         return new Round(name, perSecond, total / sendSeconds, accepted.get(), failed.get(), pct(lags, 0.50), pct(lags, 0.99),
-                lags.isEmpty() ? 0 : lags.get(lags.size() - 1), drain);
+                lags.isEmpty() ? 0 : lags.get(lags.size() - 1), drain, load());
+    }
+
+    /** The machine's 1-minute load average: other builds share these cores. */
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
+        }
     }
 
     private static double pct(List<Double> sorted, double p) {

@@ -154,7 +154,7 @@ public final class Wiring {
                     c.platformSigningKey == null || c.platformSigningKey.isBlank() ? null : Secret.of(c.platformSigningKey),
                     c.workerThreads, c.webhookMaxAttempts, c.webhookLease, c.webhookPollInterval,
                     c.webhookRetryBaseDelay, c.webhookRetryMaxDelay, defaults.keyCacheTtl(), c.webhookMetricsPerTenant,
-                    c.webhookBodyTimeout);
+                    c.webhookBodyTimeout, c.webhookBatchSize);
         }
 
         private static void requirePositive(String name, Duration d) {

@@ -26,9 +26,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Bookings per second end to end: stored deliveries fed through BookingProcessor by two worker
  * threads against tenant-host's real tables (contact, lists, tags, task, activity, booking row,
- * ledger, all in one transaction per delivery), on a backlog that is there before the clock
- * starts. Baseline, measured in the same run with the same threads and pool: one bare contact
- * insert per transaction, the floor any booking pays.
+ * ledger), on a backlog that is there before the clock starts, in batches of the worker's default
+ * size (one transaction per batch, {@code processAll}, as the inbox worker hands them over;
+ * {@code -Dbenchmark.batch=N}), and, for comparison in the same round, one delivery per
+ * transaction. Baseline, measured in the same run with the same threads and pool: one bare contact
+ * insert per transaction, the floor any booking paid one at a time.
  *
  * <p>Run: {@code mvn -Pbenchmark -pl tenant-host -am verify -Dtest=BookingBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false}
  */
@@ -39,9 +41,12 @@ class BookingBenchmarkTest {
 
     static final int THREADS = Integer.getInteger("benchmark.threads", 2);
     /** Enough for the JIT to settle: for the first ~20,000 bookings its compiler threads take a noticeable share of the CPU. */
-    static final int WARMUP = 30_000;
-    static final int ROUNDS = 5;
+    static final int WARMUP = Integer.getInteger("benchmark.warmup", 30_000);
+    /** {@code -DargLine=-Dbenchmark.rounds=1} for one round while developing (the machine is shared). */
+    static final int ROUNDS = Integer.getInteger("benchmark.rounds", 5);
     static final int PER_ROUND = 3_000;
+    static final int BATCH = Integer.getInteger("benchmark.batch",
+            io.calbridge.calendly.internal.webhook.WebhookSettings.DEFAULT_BATCH_SIZE);
 
     /**
      * The machine is shared, so its load changes while the benchmark runs: every round measures
@@ -57,26 +62,34 @@ class BookingBenchmarkTest {
             }
             List<StoredDelivery> warmup = new ArrayList<>(bookings(tenants, WARMUP / 2, "w"));
             warmup.addAll(mixed(tenants, WARMUP / 2, "v"));
-            run(warmup.size(), i -> h.bookings.processor().process(warmup.get(i)));
+            run(warmup.size() / BATCH, i -> h.bookings.processor().processAll(chunk(warmup, i)));
 
             String machine = Runtime.getRuntime().availableProcessors() + " cores (" + cpu() + "), Java "
                     + System.getProperty("java.version") + ", PostgreSQL "
                     + DSL.using(pool, SQLDialect.POSTGRES).fetchValue("show server_version");
-            System.out.printf("%nBooking benchmark: %s; %d worker threads, %d deliveries per measurement%n", machine, THREADS, PER_ROUND);
-            System.out.println("round  baseline/s  bookings/s  ratio  mixed/s  ratio  jvm-cpu-ms/booking  load(1m)");
+            System.out.printf("%nBooking benchmark: %s; %d worker threads, %d deliveries per measurement, batches of %d%n", machine,
+                    THREADS, PER_ROUND, BATCH);
+            System.out.println("round  baseline/s  bookings/s  ratio  mixed/s  ratio  one-at-a-time/s  ratio  jvm-cpu-ms/booking"
+                    + "  worker-cpu-ms/booking  load(1m)");
             List<double[]> rounds = new ArrayList<>();
             for (int r = 0; r < ROUNDS; r++) {
                 List<StoredDelivery> created = bookings(tenants, PER_ROUND, "m" + r + "-");
                 List<StoredDelivery> mixed = mixed(tenants, PER_ROUND, "x" + r + "-");
+                List<StoredDelivery> single = bookings(tenants, PER_ROUND, "s" + r + "-");
                 double baseline = rate(PER_ROUND, bareContactInserts(pool, tenants.get(0)));
                 long cpu0 = processCpuNanos();
-                double bookings = rate(PER_ROUND, run(created.size(), i -> h.bookings.processor().process(created.get(i))));
+                WORKER_CPU.set(0);
+                double bookings = rate(PER_ROUND, run(created.size() / BATCH, i -> h.bookings.processor().processAll(chunk(created, i))));
                 double cpuMs = (processCpuNanos() - cpu0) / 1e6 / PER_ROUND;
-                double deliveries = rate(PER_ROUND, run(mixed.size(), i -> h.bookings.processor().process(mixed.get(i))));
-                rounds.add(new double[] {baseline, bookings, deliveries, cpuMs});
-                System.out.printf("%5d  %10.0f  %10.0f  %5.2f  %7.0f  %5.2f  %18.3f  %s%n", r + 1, baseline, bookings, bookings / baseline,
-                        deliveries, deliveries / baseline, cpuMs, load());
+                double workerCpuMs = WORKER_CPU.get() / 1e6 / PER_ROUND;
+                double deliveries = rate(PER_ROUND, run(mixed.size() / BATCH, i -> h.bookings.processor().processAll(chunk(mixed, i))));
+                double oneByOne = rate(PER_ROUND, run(single.size(), i -> h.bookings.processor().process(single.get(i))));
+                rounds.add(new double[] {baseline, bookings, deliveries, cpuMs, oneByOne, workerCpuMs});
+                System.out.printf("%5d  %10.0f  %10.0f  %5.2f  %7.0f  %5.2f  %15.0f  %5.2f  %18.3f  %21.3f  %s%n", r + 1, baseline,
+                        bookings, bookings / baseline, deliveries, deliveries / baseline, oneByOne, oneByOne / baseline, cpuMs,
+                        workerCpuMs, load());
             }
+            roundTrips(tenants);
             double baseline = median(rounds, 0), bookings = median(rounds, 1), deliveries = median(rounds, 2);
             double best = rounds.stream().mapToDouble(r -> r[1]).max().orElse(0);
             System.out.printf("median baseline (bare contact insert, one per transaction)  %8.0f /s%n", baseline);
@@ -85,7 +98,81 @@ class BookingBenchmarkTest {
                     bookings, median(rounds, 1, 0));
             System.out.printf("median mixed deliveries (create/cancel/reschedule/no-show) %8.0f /s  (%.2f x baseline)%n",
                     deliveries, median(rounds, 2, 0));
+            System.out.printf("median new bookings one per transaction (no batch)          %8.0f /s  (%.2f x baseline)%n",
+                    median(rounds, 4), median(rounds, 4, 0));
             System.out.printf("median JVM CPU per new booking (all JVM threads)           %8.3f ms%n", median(rounds, 3));
+            System.out.printf("median CPU of the worker threads per new booking           %8.3f ms%n", median(rounds, 5));
+        }
+    }
+
+    /**
+     * Not timed: the statements and commits a new booking costs, batched and one at a time, counted
+     * at the JDBC connection (each is one round trip to PostgreSQL), host's statements included.
+     */
+    private static void roundTrips(List<TestTenant> tenants) throws Exception {
+        try (var pool = db.newPool(2)) {
+            Counting counting = new Counting();
+            Harness h = new Harness(counting.wrap(pool));
+            int n = 10 * BATCH;
+            List<StoredDelivery> batched = bookings(tenants, n, "c" + UUID.randomUUID() + "-");
+            List<StoredDelivery> single = bookings(tenants, n, "d" + UUID.randomUUID() + "-");
+            long[] before = counting.now();
+            for (int i = 0; i < n / BATCH; i++) {
+                h.bookings.processor().processAll(chunk(batched, i));
+            }
+            long[] mid = counting.now();
+            for (StoredDelivery d : single) {
+                h.bookings.processor().process(d);
+            }
+            long[] after = counting.now();
+            System.out.printf("round trips per new booking, batches of %d: %.2f statements + %.3f commits;"
+                            + " one at a time: %.2f statements + %.3f commits%n", BATCH,
+                    (mid[0] - before[0]) / (double) n, (mid[1] - before[1]) / (double) n,
+                    (after[0] - mid[0]) / (double) n, (after[1] - mid[1]) / (double) n);
+        }
+    }
+
+    /** Counts statements executed and commits through the connections of a DataSource. */
+    static final class Counting {
+        final java.util.concurrent.atomic.AtomicLong statements = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
+
+        long[] now() {
+            return new long[] {statements.get(), commits.get()};
+        }
+
+        javax.sql.DataSource wrap(javax.sql.DataSource target) {
+            return (javax.sql.DataSource) proxy(javax.sql.DataSource.class, target, (method, result) ->
+                    result instanceof java.sql.Connection c ? proxy(java.sql.Connection.class, c, this::statement) : result);
+        }
+
+        private Object statement(java.lang.reflect.Method method, Object result) {
+            if (method.getName().equals("commit")) {
+                commits.incrementAndGet();
+            }
+            if (result instanceof java.sql.Statement s && method.getReturnType().isInterface()
+                    && java.sql.Statement.class.isAssignableFrom(method.getReturnType())) {
+                return proxy(method.getReturnType(), s, (m, r) -> {
+                    if (m.getName().startsWith("execute")) {
+                        statements.incrementAndGet();
+                    }
+                    return r;
+                });
+            }
+            return result;
+        }
+
+        private static Object proxy(Class<?> type, Object target,
+                                    java.util.function.BiFunction<java.lang.reflect.Method, Object, Object> after) {
+            return java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (self, method, args) -> {
+                Object result;
+                try {
+                    result = method.invoke(target, args);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                }
+                return after.apply(method, result);
+            });
         }
     }
 
@@ -159,6 +246,14 @@ class BookingBenchmarkTest {
         return out.subList(0, n);
     }
 
+    /** The {@code i}th batch of {@link #BATCH} deliveries (a remainder smaller than a batch is left out). */
+    static List<StoredDelivery> chunk(List<StoredDelivery> all, int i) {
+        return all.subList(i * BATCH, (i + 1) * BATCH);
+    }
+
+    /** CPU time of the threads that ran {@link #run}'s work, added up (ThreadMXBean). */
+    static final java.util.concurrent.atomic.AtomicLong WORKER_CPU = new java.util.concurrent.atomic.AtomicLong();
+
     static long bareContactInserts(javax.sql.DataSource pool, TestTenant t) throws Exception {
         DSLContext dsl = DSL.using(pool, SQLDialect.POSTGRES);
         return run(PER_ROUND, i -> dsl.transaction(cfg -> cfg.dsl().insertInto(CONTACT)
@@ -180,9 +275,12 @@ class BookingBenchmarkTest {
             List<Future<?>> futures = new ArrayList<>();
             for (int k = 0; k < THREADS; k++) {
                 futures.add(threads.submit(() -> {
+                    var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+                    long cpu = mx.getCurrentThreadCpuTime();
                     for (int i; (i = next.getAndIncrement()) < n; ) {
                         work.accept(i);
                     }
+                    WORKER_CPU.addAndGet(mx.getCurrentThreadCpuTime() - cpu);
                 }));
             }
             for (Future<?> f : futures) {

@@ -31,7 +31,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -44,8 +47,9 @@ import org.jooq.impl.SQLDataType;
 
 /**
  * Turns stored Calendly deliveries into the host's contacts, list memberships, tags, tasks and
- * timeline entries. One delivery is one transaction: the invitee rows, the host's effects (when the
- * host shares the database) and the effect ledger commit together.
+ * timeline entries. One delivery, or one batch of them ({@link #processAll}), is one transaction: the
+ * invitee rows, the host's effects (when the host shares the database) and the effect ledger commit
+ * together.
  *
  * <p>Handles the {@link #BOOKING_EVENTS} of the one event catalogue ({@link CalendlyEvent}):
  * {@code invitee.created}, {@code invitee.canceled} (including the cancel half of a reschedule),
@@ -140,6 +144,65 @@ public final class BookingProcessor implements DeliveryProcessor {
      * sweeps build webhook-shaped bodies from Calendly's API): same parsing, identity and ledger.
      */
     public ProcessingResult process(StoredDelivery delivery, Options options) {
+        Parsed p = parse(delivery, options);
+        if (p == null) {
+            return ProcessingResult.IGNORED;
+        }
+        return db.tx(dsl -> withConnection(dsl, conn -> apply(dsl, conn, p, null)));
+    }
+
+    @Override
+    public boolean batches() {
+        return true;
+    }
+
+    /**
+     * Applies these deliveries in order in one transaction (see {@link DeliveryProcessor#processAll}).
+     * What one delivery at a time does per delivery is done once per batch: every invitee lock in
+     * one statement (ascending, so two batches never wait on each other in a circle over invitees),
+     * the bookings of all its invitees read at once, the settings read once per integration and event
+     * type, and the plugin's writes (booking rows, ledgers) held back and written in one statement of
+     * multi-row inserts, at the end or before a later delivery of the batch reads a chain they touch.
+     * Idempotency keys do not depend on the batch (they derive from the chain and the effect), so
+     * after a rolled-back batch the same effects carry the same keys one at a time.
+     */
+    @Override
+    public List<ProcessingResult> processAll(List<StoredDelivery> deliveries) {
+        List<Parsed> parsed = new ArrayList<>(deliveries.size());
+        for (StoredDelivery d : deliveries) {
+            parsed.add(parse(d, Options.AS_DELIVERED));
+        }
+        return db.tx(dsl -> withConnection(dsl, conn -> {
+            Batch batch = new Batch(dsl, parsed);
+            List<ProcessingResult> results = new ArrayList<>(parsed.size());
+            for (Parsed p : parsed) {
+                results.add(p == null ? ProcessingResult.IGNORED : apply(dsl, conn, p, batch));
+            }
+            batch.flush();
+            return results;
+        }));
+    }
+
+    /** A delivery read and checked outside any transaction; exactly one of invitee and form is set. */
+    private record Parsed(StoredDelivery delivery, CalendlyEvent kind, Invitee invitee, String payloadJson, ObjectNode form,
+                          Instant eventAt, Options options) {
+        Planner.Kind what() {
+            return switch (kind) {
+                case INVITEE_CREATED -> Planner.Kind.CREATED;
+                case INVITEE_CANCELED -> Planner.Kind.CANCELED;
+                case NO_SHOW_CREATED -> Planner.Kind.NO_SHOW_CREATED;
+                case NO_SHOW_DELETED -> Planner.Kind.NO_SHOW_DELETED;
+                default -> throw new IllegalStateException(kind.name());
+            };
+        }
+
+        Set<String> uris() {
+            return Planner.invitees(what(), invitee);
+        }
+    }
+
+    /** Reads the body; null for an event booking does not act on. */
+    private static Parsed parse(StoredDelivery delivery, Options options) {
         DeliveryEnvelope envelope;
         try {
             envelope = DeliveryEnvelope.parse(delivery.rawBody(), false);
@@ -159,21 +222,138 @@ public final class BookingProcessor implements DeliveryProcessor {
         String event = envelope.event();
         CalendlyEvent kind = CalendlyEvent.of(event);
         if (kind == null || !BOOKING_EVENTS.contains(kind)) {
-            return ProcessingResult.IGNORED;
+            return null;
         }
         Instant eventAt = envelope.createdAt() != null ? envelope.createdAt() : delivery.receivedAt();
         if (kind == CalendlyEvent.ROUTING_FORM_SUBMITTED) {
-            ObjectNode payload = read(event, envelope, ObjectNode.class);
-            return db.tx(dsl -> withConnection(dsl, conn -> routingForms.process(dsl, conn, delivery, payload, eventAt, clock.instant())));
+            return new Parsed(delivery, kind, null, null, read(event, envelope, ObjectNode.class), eventAt, options);
         }
         Invitee invitee = read(event, envelope, Invitee.class);
         if (invitee.uri() == null || invitee.uri().isBlank()) {
             throw new PermanentProcessingException("The " + event + " delivery names no invitee (payload.uri is missing), "
                     + "so it cannot be matched to a booking.");
         }
-        String payloadJson = envelope.payloadJson();
-        return db.tx(dsl -> withConnection(dsl, conn -> applyInvitee(dsl, conn, delivery, kind, invitee, payloadJson, eventAt,
-                options)));
+        return new Parsed(delivery, kind, invitee, envelope.payloadJson(), null, eventAt, options);
+    }
+
+    /** One delivery in the transaction {@code dsl}; {@code batch} null when it is the only one. */
+    private ProcessingResult apply(DSLContext dsl, Connection conn, Parsed p, Batch batch) {
+        if (p.form() != null) {
+            if (batch != null) {
+                batch.flush(); // a submission reads and writes the ledger on its own
+            }
+            return routingForms.process(dsl, conn, p.delivery(), p.form(), p.eventAt(), clock.instant());
+        }
+        return applyInvitee(dsl, conn, p.delivery(), p.what(), p.invitee(), p.uris(), p.payloadJson(), p.eventAt(),
+                p.options(), batch);
+    }
+
+    /**
+     * What a batch shares between its deliveries, in its one transaction: the locks it took, the
+     * bookings it read before any of its deliveries ran, the settings it read, and the writes it holds
+     * back. A delivery whose invitees meet a chain the batch already touched reads afresh (after
+     * writing what is held back), so it sees the earlier deliveries' rows and ledger; the chains held
+     * back also answer "the same person's other chains" next to what the database holds.
+     */
+    private final class Batch {
+        private final DSLContext dsl;
+        private final Map<String, Booking> read = new HashMap<>();
+        private final Set<String> touched = new HashSet<>();
+        private final Map<String, SettingsStore.Loaded> settingsRead = new HashMap<>();
+        private final List<BookingStore.Rows> heldRows = new ArrayList<>();
+        private final List<LedgerStore.Entries> heldEntries = new ArrayList<>();
+        private final Map<UUID, Planner.Stored> heldChains = new HashMap<>();
+        private final Set<String> held = new HashSet<>();
+
+        Batch(DSLContext dsl, List<Parsed> parsed) {
+            this.dsl = dsl;
+            Map<UUID, Set<String>> uris = new HashMap<>();
+            for (Parsed p : parsed) {
+                if (p != null && p.invitee() != null) {
+                    uris.computeIfAbsent(p.delivery().integrationId(), i -> new LinkedHashSet<>()).addAll(p.uris());
+                }
+            }
+            // One statement: every invitee lock of the batch (ascending) and the asynchronous commit.
+            List<Field<?>> locks = new ArrayList<>(Locks.invitees(uris));
+            locks.add(ASYNC_COMMIT);
+            dsl.select(locks).fetch();
+            // Under those locks nobody else adds or removes these invitees' rows until the commit.
+            uris.forEach((integration, its) -> bookings.findByUris(dsl, integration, its)
+                    .forEach((uri, b) -> read.put(integration + "|" + uri, b)));
+        }
+
+        /** The booking rows of these invitees, read now or before the batch's first delivery. */
+        Map<String, Booking> known(UUID integrationId, Set<String> uris) {
+            if (uris.stream().anyMatch(u -> touched.contains(integrationId + "|" + u))) {
+                if (uris.stream().anyMatch(u -> held.contains(integrationId + "|" + u))) {
+                    flush();
+                }
+                return bookings.findByUris(dsl, integrationId, uris);
+            }
+            Map<String, Booking> known = new LinkedHashMap<>();
+            for (String uri : uris) {
+                Booking b = read.get(integrationId + "|" + uri);
+                if (b != null) {
+                    known.put(uri, b);
+                }
+            }
+            return known;
+        }
+
+        Optional<SettingsStore.Loaded> settings(UUID integrationId, String eventTypeUri) {
+            String key = integrationId + "|" + eventTypeUri;
+            SettingsStore.Loaded loaded = settingsRead.get(key);
+            if (loaded == null) {
+                Optional<SettingsStore.Loaded> fresh = BookingProcessor.this.settings.load(dsl, integrationId, eventTypeUri);
+                fresh.ifPresent(l -> settingsRead.put(key, l));
+                return fresh;
+            }
+            return Optional.of(loaded);
+        }
+
+        /** The chains held back whose invitee has this e-mail (they are not in the database yet). */
+        List<Planner.Stored> heldOf(UUID integrationId, String email) {
+            String wanted = email.strip().toLowerCase(java.util.Locale.ROOT);
+            return heldChains.values().stream()
+                    .filter(c -> c.rows().stream().anyMatch(b -> b.email != null
+                            && b.email.strip().toLowerCase(java.util.Locale.ROOT).equals(wanted)
+                            && integrationId.equals(integrationOf.get(c.id()))))
+                    .toList();
+        }
+
+        private final Map<UUID, UUID> integrationOf = new HashMap<>();
+
+        boolean holds(UUID chainId) {
+            return heldChains.containsKey(chainId);
+        }
+
+        void hold(String tenantId, UUID integrationId, Planner.Outcome outcome) {
+            Chain chain = outcome.chain();
+            for (Booking b : chain.rows()) {
+                touched.add(integrationId + "|" + b.inviteeUri);
+                held.add(integrationId + "|" + b.inviteeUri);
+            }
+            heldRows.add(new BookingStore.Rows(tenantId, integrationId, List.copyOf(chain.rows())));
+            heldEntries.add(new LedgerStore.Entries(tenantId, chain.id, chain.id + "/",
+                    Map.copyOf(outcome.after().writesSince(outcome.before()))));
+            heldChains.put(chain.id, new Planner.Stored(chain.id, List.copyOf(chain.rows()), outcome.after()));
+            integrationOf.put(chain.id, integrationId);
+        }
+
+        void flush() {
+            if (heldRows.isEmpty()) {
+                return;
+            }
+            Instant now = clock.instant();
+            List<ResultQuery<?>> writes = new ArrayList<>(bookings.saveAll(heldRows, now));
+            writes.add(ledgers.saveAll(heldEntries, now));
+            LedgerStore.writeTogether(dsl, writes);
+            heldRows.clear();
+            heldEntries.clear();
+            heldChains.clear();
+            integrationOf.clear();
+            held.clear();
+        }
     }
 
     private static <T> T read(String event, DeliveryEnvelope envelope, Class<T> type) {
@@ -192,22 +372,20 @@ public final class BookingProcessor implements DeliveryProcessor {
         }
     }
 
-    private ProcessingResult applyInvitee(DSLContext dsl, Connection conn, StoredDelivery d, CalendlyEvent kind, Invitee p,
-                                          String payloadJson, Instant eventAt, Options options) {
+    private ProcessingResult applyInvitee(DSLContext dsl, Connection conn, StoredDelivery d, Planner.Kind what, Invitee p,
+                                          Set<String> uris, String payloadJson, Instant eventAt, Options options, Batch batch) {
         UUID integrationId = d.integrationId();
-        Planner.Kind what = switch (kind) {
-            case INVITEE_CREATED -> Planner.Kind.CREATED;
-            case INVITEE_CANCELED -> Planner.Kind.CANCELED;
-            case NO_SHOW_CREATED -> Planner.Kind.NO_SHOW_CREATED;
-            case NO_SHOW_DELETED -> Planner.Kind.NO_SHOW_DELETED;
-            default -> throw new IllegalStateException(kind.name());
-        };
-        Set<String> uris = Planner.invitees(what, p);
-        // One round trip: the settings, the locks on every invitee this delivery touches, and an
-        // asynchronous commit (see the class comment).
-        List<Field<?>> extra = new ArrayList<>(Locks.invitees(integrationId, uris));
-        extra.add(ASYNC_COMMIT);
-        SettingsStore.Loaded loaded = settings.load(dsl, integrationId, p.eventTypeUri(), extra)
+        Optional<SettingsStore.Loaded> found;
+        if (batch == null) {
+            // One round trip: the settings, the locks on every invitee this delivery touches, and an
+            // asynchronous commit (see the class comment).
+            List<Field<?>> extra = new ArrayList<>(Locks.invitees(Map.of(integrationId, uris)));
+            extra.add(ASYNC_COMMIT);
+            found = settings.load(dsl, integrationId, p.eventTypeUri(), extra);
+        } else {
+            found = batch.settings(integrationId, p.eventTypeUri());
+        }
+        SettingsStore.Loaded loaded = found
                 .orElseThrow(() -> new PermanentProcessingException("The Calendly integration " + integrationId
                         + " of this delivery no longer exists, so there are no settings to apply it with."));
         if (!loaded.tenantId().equals(d.tenantId())) {
@@ -222,18 +400,23 @@ public final class BookingProcessor implements DeliveryProcessor {
         Applier applier = new Applier(host, tenantId, conn,
                 () -> zones.get(tenantId, t -> host.tenants().timeZone(new HostCall(tenantId, null, conn))),
                 () -> pins.contactFor(dsl, tenantId, integrationId, p.uri(), p.tracking() == null ? null : p.tracking().utmContent()),
-                email -> samePerson(dsl, tenantId, integrationId, email, uris));
+                email -> samePerson(dsl, tenantId, integrationId, email, uris, batch));
         Planner.Outcome outcome;
         try {
-            outcome = Planner.handle(Planner.newChainId(integrationId, p.uri()), loadChains(dsl, tenantId, integrationId, uris),
+            Map<String, Booking> known = batch == null ? bookings.findByUris(dsl, integrationId, uris) : batch.known(integrationId, uris);
+            outcome = Planner.handle(Planner.newChainId(integrationId, p.uri()), loadChains(dsl, tenantId, integrationId, uris, known),
                     new Planner.Delivery(what, p, payloadJson, eventAt), new Planner.Inputs(policyFor, eventAt, options.createTask(), options.halvesFollow(), applier),
                     applier);
         } catch (UnknownReferenceException e) {
             throw new PermanentProcessingException(explain(e, loaded.policy()), e);
         }
+        outcome.merged().forEach(loser -> ledgers.delete(dsl, tenantId, loser));
+        if (batch != null) {
+            batch.hold(tenantId, integrationId, outcome);
+            return ProcessingResult.PROCESSED;
+        }
         Instant now = clock.instant();
         UUID chainId = outcome.chain().id;
-        outcome.merged().forEach(loser -> ledgers.delete(dsl, tenantId, loser));
         List<ResultQuery<?>> writes = new ArrayList<>(bookings.save(tenantId, integrationId, outcome.chain().rows(), now));
         writes.add(ledgers.save(tenantId, chainId, chainId + "/", outcome.after().writesSince(outcome.before()), now));
         LedgerStore.writeTogether(dsl, writes);
@@ -244,9 +427,10 @@ public final class BookingProcessor implements DeliveryProcessor {
      * The chains of these invitees, locked, the one to keep first (the one whose row was stored
      * first); more than one when a reschedule linked bookings that were first seen apart.
      */
-    private List<Planner.Stored> loadChains(DSLContext dsl, String tenantId, UUID integrationId, Set<String> uris) {
+    private List<Planner.Stored> loadChains(DSLContext dsl, String tenantId, UUID integrationId, Set<String> uris,
+                                            Map<String, Booking> knownFirst) {
         for (int attempt = 0; attempt < MAX_CHAIN_ATTEMPTS; attempt++) {
-            Map<String, Booking> known = bookings.findByUris(dsl, integrationId, uris);
+            Map<String, Booking> known = attempt == 0 ? knownFirst : bookings.findByUris(dsl, integrationId, uris);
             if (known.isEmpty()) {
                 return List.of();
             }
@@ -278,13 +462,20 @@ public final class BookingProcessor implements DeliveryProcessor {
         throw new IllegalStateException("booking chain kept moving while being locked; try again");
     }
 
-    /** The other chains whose invitee has this e-mail, as they are stored (read without their locks: a hint). */
-    private List<Planner.Stored> samePerson(DSLContext dsl, String tenantId, UUID integrationId, String email, Set<String> uris) {
+    /**
+     * The other chains whose invitee has this e-mail, as they are stored (read without their locks: a
+     * hint); in a batch also those its earlier deliveries hold back, which stand for their stored rows.
+     */
+    private List<Planner.Stored> samePerson(DSLContext dsl, String tenantId, UUID integrationId, String email, Set<String> uris,
+                                            Batch batch) {
         Set<UUID> mine = new HashSet<>();
         bookings.findByUris(dsl, integrationId, uris).values().forEach(b -> mine.add(b.chainId));
         List<Planner.Stored> out = new ArrayList<>();
+        if (batch != null) {
+            batch.heldOf(integrationId, email).stream().filter(c -> !mine.contains(c.id())).forEach(out::add);
+        }
         for (UUID chain : bookings.chainsOf(dsl, tenantId, integrationId, email)) {
-            if (!mine.contains(chain)) {
+            if (!mine.contains(chain) && (batch == null || !batch.holds(chain))) {
                 out.add(new Planner.Stored(chain, bookings.findChain(dsl, chain), ChainLedger.read(ledgers.load(dsl, tenantId, chain))));
             }
         }

@@ -90,9 +90,30 @@ final class BookingStore {
      * else can have inserted them meanwhile), one update per changed row that was read.
      */
     List<ResultQuery<?>> save(String tenantId, UUID integrationId, Collection<Booking> bookings, Instant now) {
+        return saveAll(List.of(new Rows(tenantId, integrationId, bookings)), now);
+    }
+
+    /** One chain's rows (or any rows of one integration), as {@link #saveAll} takes them. */
+    record Rows(String tenantId, UUID integrationId, Collection<Booking> bookings) {
+    }
+
+    /**
+     * As {@link #save}, for the rows of several chains: one insert of every new row of them all (a
+     * batch's new bookings in one statement), one update per changed row that was read. No row may
+     * appear twice.
+     */
+    List<ResultQuery<?>> saveAll(List<Rows> chains, Instant now) {
         List<ResultQuery<?>> queries = new ArrayList<>();
         OffsetDateTime at = at(now);
-        List<Booking> fresh = bookings.stream().filter(b -> b.dirty && !b.stored).toList();
+        List<Map.Entry<Rows, Booking>> fresh = new ArrayList<>();
+        List<Map.Entry<Rows, Booking>> changed = new ArrayList<>();
+        for (Rows chain : chains) {
+            for (Booking b : chain.bookings()) {
+                if (b.dirty) {
+                    (b.stored ? changed : fresh).add(Map.entry(chain, b));
+                }
+            }
+        }
         if (!fresh.isEmpty()) {
             var insert = DSL.insertInto(CALENDLY_BOOKING,
                     CALENDLY_BOOKING.ID, CALENDLY_BOOKING.TENANT_ID, CALENDLY_BOOKING.INTEGRATION_ID, CALENDLY_BOOKING.CHAIN_ID,
@@ -106,7 +127,10 @@ final class BookingStore {
                     CALENDLY_BOOKING.LAST_EVENT_AT, CALENDLY_BOOKING.CREATED_AT, CALENDLY_BOOKING.UPDATED_AT,
                     CALENDLY_BOOKING.EMAIL_ENC, CALENDLY_BOOKING.NAME_ENC, CALENDLY_BOOKING.PAYLOAD_ENC,
                     CALENDLY_BOOKING.CANCEL_REASON_ENC, CALENDLY_BOOKING.CANCELED_BY_ENC, CALENDLY_BOOKING.EMAIL_INDEX);
-            for (Booking b : fresh) {
+            for (var row : fresh) {
+                String tenantId = row.getKey().tenantId();
+                UUID integrationId = row.getKey().integrationId();
+                Booking b = row.getValue();
                 Sealed p = seal(tenantId, b);
                 insert = insert.values(b.id, tenantId, integrationId, b.chainId, b.inviteeUri, b.scheduledEventUri,
                         b.eventTypeUri, b.eventName, p.email(), p.name(), b.status.name(), at(b.startTime), at(b.endTime),
@@ -117,43 +141,42 @@ final class BookingStore {
             }
             queries.add(insert.returningResult(DSL.inline(1)));
         }
-        for (Booking b : bookings) {
-            if (b.dirty && b.stored) {
-                Sealed p = seal(tenantId, b);
-                queries.add(DSL.update(CALENDLY_BOOKING)
-                        .set(CALENDLY_BOOKING.CHAIN_ID, b.chainId)
-                        .set(CALENDLY_BOOKING.SCHEDULED_EVENT_URI, b.scheduledEventUri)
-                        .set(CALENDLY_BOOKING.EVENT_TYPE_URI, b.eventTypeUri)
-                        .set(CALENDLY_BOOKING.EVENT_NAME, b.eventName)
-                        .set(CALENDLY_BOOKING.EMAIL, p.email())
-                        .set(CALENDLY_BOOKING.NAME, p.name())
-                        .set(CALENDLY_BOOKING.EMAIL_ENC, p.emailEnc())
-                        .set(CALENDLY_BOOKING.NAME_ENC, p.nameEnc())
-                        .set(CALENDLY_BOOKING.EMAIL_INDEX, p.emailIndex())
-                        .set(CALENDLY_BOOKING.STATUS, b.status.name())
-                        .set(CALENDLY_BOOKING.START_TIME, at(b.startTime))
-                        .set(CALENDLY_BOOKING.END_TIME, at(b.endTime))
-                        .set(CALENDLY_BOOKING.INVITEE_TIMEZONE, b.inviteeTimezone)
-                        .set(CALENDLY_BOOKING.HOST_USER_URI, b.hostUserUri)
-                        .set(CALENDLY_BOOKING.OLD_INVITEE_URI, b.oldInviteeUri)
-                        .set(CALENDLY_BOOKING.NEW_INVITEE_URI, b.newInviteeUri)
-                        .set(CALENDLY_BOOKING.NO_SHOW, b.noShow)
-                        .set(CALENDLY_BOOKING.NO_SHOW_URI, b.noShowUri)
-                        .set(CALENDLY_BOOKING.CANCEL_REASON, p.cancelReason())
-                        .set(CALENDLY_BOOKING.CANCELED_BY, p.canceledBy())
-                        .set(CALENDLY_BOOKING.CANCEL_REASON_ENC, p.cancelReasonEnc())
-                        .set(CALENDLY_BOOKING.CANCELED_BY_ENC, p.canceledByEnc())
-                        .set(CALENDLY_BOOKING.CANCELER_TYPE, b.cancelerType)
-                        .set(CALENDLY_BOOKING.CANCELED_AT, at(b.canceledAt))
-                        .set(CALENDLY_BOOKING.CONTACT_REF, b.contactRef)
-                        .set(CALENDLY_BOOKING.TASK_REF, b.taskRef)
-                        .set(CALENDLY_BOOKING.INVITEE_PAYLOAD, p.payload())
-                        .set(CALENDLY_BOOKING.PAYLOAD_ENC, p.payloadEnc())
-                        .set(CALENDLY_BOOKING.LAST_EVENT_AT, at(b.lastEventAt))
-                        .set(CALENDLY_BOOKING.UPDATED_AT, at)
-                        .where(CALENDLY_BOOKING.ID.eq(b.id))
-                        .returningResult(DSL.inline(1)));
-            }
+        for (var row : changed) {
+            Booking b = row.getValue();
+            Sealed p = seal(row.getKey().tenantId(), b);
+            queries.add(DSL.update(CALENDLY_BOOKING)
+                    .set(CALENDLY_BOOKING.CHAIN_ID, b.chainId)
+                    .set(CALENDLY_BOOKING.SCHEDULED_EVENT_URI, b.scheduledEventUri)
+                    .set(CALENDLY_BOOKING.EVENT_TYPE_URI, b.eventTypeUri)
+                    .set(CALENDLY_BOOKING.EVENT_NAME, b.eventName)
+                    .set(CALENDLY_BOOKING.EMAIL, p.email())
+                    .set(CALENDLY_BOOKING.NAME, p.name())
+                    .set(CALENDLY_BOOKING.EMAIL_ENC, p.emailEnc())
+                    .set(CALENDLY_BOOKING.NAME_ENC, p.nameEnc())
+                    .set(CALENDLY_BOOKING.EMAIL_INDEX, p.emailIndex())
+                    .set(CALENDLY_BOOKING.STATUS, b.status.name())
+                    .set(CALENDLY_BOOKING.START_TIME, at(b.startTime))
+                    .set(CALENDLY_BOOKING.END_TIME, at(b.endTime))
+                    .set(CALENDLY_BOOKING.INVITEE_TIMEZONE, b.inviteeTimezone)
+                    .set(CALENDLY_BOOKING.HOST_USER_URI, b.hostUserUri)
+                    .set(CALENDLY_BOOKING.OLD_INVITEE_URI, b.oldInviteeUri)
+                    .set(CALENDLY_BOOKING.NEW_INVITEE_URI, b.newInviteeUri)
+                    .set(CALENDLY_BOOKING.NO_SHOW, b.noShow)
+                    .set(CALENDLY_BOOKING.NO_SHOW_URI, b.noShowUri)
+                    .set(CALENDLY_BOOKING.CANCEL_REASON, p.cancelReason())
+                    .set(CALENDLY_BOOKING.CANCELED_BY, p.canceledBy())
+                    .set(CALENDLY_BOOKING.CANCEL_REASON_ENC, p.cancelReasonEnc())
+                    .set(CALENDLY_BOOKING.CANCELED_BY_ENC, p.canceledByEnc())
+                    .set(CALENDLY_BOOKING.CANCELER_TYPE, b.cancelerType)
+                    .set(CALENDLY_BOOKING.CANCELED_AT, at(b.canceledAt))
+                    .set(CALENDLY_BOOKING.CONTACT_REF, b.contactRef)
+                    .set(CALENDLY_BOOKING.TASK_REF, b.taskRef)
+                    .set(CALENDLY_BOOKING.INVITEE_PAYLOAD, p.payload())
+                    .set(CALENDLY_BOOKING.PAYLOAD_ENC, p.payloadEnc())
+                    .set(CALENDLY_BOOKING.LAST_EVENT_AT, at(b.lastEventAt))
+                    .set(CALENDLY_BOOKING.UPDATED_AT, at)
+                    .where(CALENDLY_BOOKING.ID.eq(b.id))
+                    .returningResult(DSL.inline(1)));
         }
         return queries;
     }

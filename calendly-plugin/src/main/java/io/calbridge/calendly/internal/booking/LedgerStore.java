@@ -71,7 +71,19 @@ final class LedgerStore {
      * overwriting; null when there are none.
      */
     ResultQuery<?> save(String tenantId, UUID chainId, String prefix, Map<String, String> writes, Instant now) {
-        if (writes.isEmpty()) {
+        return saveAll(List.of(new Entries(tenantId, chainId, prefix, writes)), now);
+    }
+
+    /** One chain's entries to write, as {@link #saveAll} takes them. */
+    record Entries(String tenantId, UUID chainId, String prefix, Map<String, String> writes) {
+    }
+
+    /**
+     * As {@link #save}, for several chains in one insert (a batch's ledgers); no key may appear twice.
+     * Null when there is nothing to write.
+     */
+    ResultQuery<?> saveAll(List<Entries> chains, Instant now) {
+        if (chains.stream().allMatch(c -> c.writes().isEmpty())) {
             return null;
         }
         var at = now.atOffset(ZoneOffset.UTC);
@@ -79,10 +91,13 @@ final class LedgerStore {
                 CALENDLY_EFFECT_LEDGER.TENANT_ID, CALENDLY_EFFECT_LEDGER.EFFECT_KEY, CALENDLY_EFFECT_LEDGER.CHAIN_ID,
                 CALENDLY_EFFECT_LEDGER.RESULT, CALENDLY_EFFECT_LEDGER.RESULT_ENC, CALENDLY_EFFECT_LEDGER.APPLIED_AT);
         boolean seal = personal.seals();
-        for (var e : writes.entrySet()) {
-            String key = prefix + e.getKey();
-            insert = insert.values(tenantId, key, chainId, seal ? null : e.getValue(),
-                    seal ? personal.sealText(tenantId, RESULT, key, e.getValue()) : null, at);
+        for (Entries chain : chains) {
+            String tenantId = chain.tenantId();
+            for (var e : chain.writes().entrySet()) {
+                String key = chain.prefix() + e.getKey();
+                insert = insert.values(tenantId, key, chain.chainId(), seal ? null : e.getValue(),
+                        seal ? personal.sealText(tenantId, RESULT, key, e.getValue()) : null, at);
+            }
         }
         return insert.onConflict(CALENDLY_EFFECT_LEDGER.TENANT_ID, CALENDLY_EFFECT_LEDGER.EFFECT_KEY)
                 .doUpdate()

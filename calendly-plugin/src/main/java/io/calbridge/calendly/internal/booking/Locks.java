@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.jooq.DSLContext;
@@ -24,15 +25,20 @@ final class Locks {
     }
 
     static void lockInvitees(DSLContext dsl, UUID integrationId, Collection<String> uris) {
-        dsl.select(invitees(integrationId, uris)).fetch();
+        dsl.select(invitees(Map.of(integrationId, uris))).fetch();
     }
 
-    /** The lock calls for these invitees, in ascending key order, to put in a select list. */
-    static List<Field<?>> invitees(UUID integrationId, Collection<String> uris) {
+    /**
+     * The lock calls for these invitees (by integration), in ascending key order, to put in a select
+     * list: a batch takes all of its invitees' locks in this one order.
+     */
+    static List<Field<?>> invitees(Map<UUID, ? extends Collection<String>> urisByIntegration) {
         TreeSet<Long> keys = new TreeSet<>();
-        for (String uri : uris) {
-            keys.add(hash(integrationId + "|" + uri));
-        }
+        urisByIntegration.forEach((integrationId, uris) -> {
+            for (String uri : uris) {
+                keys.add(hash(integrationId + "|" + uri));
+            }
+        });
         List<Field<?>> calls = new ArrayList<>();
         for (long key : keys) {
             calls.add(DSL.function("pg_advisory_xact_lock", SQLDataType.OTHER, DSL.val(key)).as("lock" + calls.size()));

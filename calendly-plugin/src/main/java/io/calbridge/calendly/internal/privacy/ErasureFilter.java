@@ -11,6 +11,8 @@ import io.calbridge.calendly.internal.webhook.StoredDelivery;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * In front of the booking processor: a delivery that names a person the tenant erased is handled as
@@ -36,12 +38,37 @@ final class ErasureFilter implements DeliveryProcessor {
         if (!ignores(erasure, delivery)) {
             return next.process(delivery);
         }
+        purge(delivery);
+        return ProcessingResult.IGNORED;
+    }
+
+    @Override
+    public boolean batches() {
+        return next.batches();
+    }
+
+    /** The admitted deliveries go on together; each ignored one is purged on its own (rare). */
+    @Override
+    public List<ProcessingResult> processAll(List<StoredDelivery> deliveries) throws Exception {
+        List<StoredDelivery> admitted = new ArrayList<>(deliveries.size());
+        for (StoredDelivery d : deliveries) {
+            if (!ignores(erasure, d)) {
+                admitted.add(d);
+            }
+        }
+        List<ProcessingResult> applied = admitted.isEmpty() ? List.of() : next.processAll(admitted);
+        return DeliveryProcessor.rejoin(deliveries, admitted, applied, d -> {
+            purge(d);
+            return ProcessingResult.IGNORED;
+        });
+    }
+
+    private void purge(StoredDelivery delivery) {
         db.txRun(dsl -> dsl.update(CALENDLY_WEBHOOK_INBOX)
                 .setNull(CALENDLY_WEBHOOK_INBOX.RAW_BODY)
                 .set(CALENDLY_WEBHOOK_INBOX.BODY_PURGED_AT, clock.instant().atOffset(ZoneOffset.UTC))
                 .where(CALENDLY_WEBHOOK_INBOX.ID.eq(delivery.inboxId()))
                 .execute());
-        return ProcessingResult.IGNORED;
     }
 
     /** Whether the body names a person the tenant erased and chose to ignore from then on. */

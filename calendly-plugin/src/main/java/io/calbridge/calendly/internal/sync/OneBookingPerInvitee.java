@@ -12,12 +12,18 @@ import io.calbridge.calendly.internal.webhook.StoredDelivery;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * One booking per invitee per tenant. A tenant may have two integrations that both see an invitee
@@ -75,6 +81,37 @@ public final class OneBookingPerInvitee implements DeliveryProcessor {
         return pipeline.process(routed, options);
     }
 
+    @Override
+    public boolean batches() {
+        return true;
+    }
+
+    /**
+     * Claims the owners of every invitee of the batch in one transaction of its own (as
+     * {@link #process} does for one), then hands the routed deliveries to the pipeline together.
+     */
+    @Override
+    public List<ProcessingResult> processAll(List<StoredDelivery> deliveries) {
+        List<StoredDelivery> admittedOnes = new ArrayList<>(deliveries.size());
+        List<Invitees> ids = new ArrayList<>(deliveries.size());
+        for (StoredDelivery d : deliveries) {
+            if (admitted.test(d)) {
+                admittedOnes.add(d);
+                ids.add(Invitees.of(d.rawBody()));
+            }
+        }
+        List<UUID> owners = admittedOnes.isEmpty() ? List.of() : db.tx(dsl -> claimAll(dsl, admittedOnes, ids));
+        List<StoredDelivery> routed = new ArrayList<>(admittedOnes.size());
+        for (int i = 0; i < admittedOnes.size(); i++) {
+            StoredDelivery d = admittedOnes.get(i);
+            UUID owner = owners.get(i);
+            routed.add(owner == null || owner.equals(d.integrationId()) ? d
+                    : new StoredDelivery(d.inboxId(), d.tenantId(), owner, d.event(), d.rawBody(), d.attempt(), d.receivedAt()));
+        }
+        List<ProcessingResult> applied = routed.isEmpty() ? List.of() : pipeline.processAll(routed);
+        return DeliveryProcessor.rejoin(deliveries, admittedOnes, applied, d -> ProcessingResult.IGNORED);
+    }
+
     /** The invitee URIs a body names: the invitee, and the other half of a reschedule. */
     record Invitees(String uri, String oldInvitee, String newInvitee) {
         /** Read with the one envelope reader; null when the body is not about an invitee or unreadable. */
@@ -109,6 +146,71 @@ public final class OneBookingPerInvitee implements DeliveryProcessor {
             }
             return out;
         }
+    }
+
+    /**
+     * {@link #claim} for a batch, in four statements whatever its size: the owners known, one insert
+     * of the new claims (in key order, so two batches never wait on each other in a circle), and the
+     * winners read back. Later deliveries of the batch follow earlier ones' claims. Null for a
+     * delivery not about an invitee.
+     */
+    private List<UUID> claimAll(DSLContext dsl, List<StoredDelivery> deliveries, List<Invitees> ids) {
+        var o = CALENDLY_INVITEE_OWNER;
+        dsl.select(ASYNC_COMMIT).fetch();
+        Map<String, Set<String>> urisByTenant = new HashMap<>();
+        for (int i = 0; i < deliveries.size(); i++) {
+            if (ids.get(i) != null) {
+                urisByTenant.computeIfAbsent(deliveries.get(i).tenantId(), t -> new HashSet<>()).addAll(ids.get(i).all());
+            }
+        }
+        if (urisByTenant.isEmpty()) {
+            return java.util.Arrays.asList(new UUID[deliveries.size()]);
+        }
+        Condition named = DSL.or(urisByTenant.entrySet().stream()
+                .map(e -> o.TENANT_ID.eq(e.getKey()).and(o.INVITEE_URI.in(e.getValue()))).toList());
+        Map<String, UUID> owners = new HashMap<>();
+        dsl.select(o.TENANT_ID, o.INVITEE_URI, o.INTEGRATION_ID).from(o).where(named)
+                .forEach(r -> owners.put(r.value1() + "\n" + r.value2(), r.value3()));
+        TreeMap<String, UUID> claims = new TreeMap<>();
+        for (int i = 0; i < deliveries.size(); i++) {
+            Invitees invitees = ids.get(i);
+            if (invitees == null) {
+                continue;
+            }
+            String tenant = deliveries.get(i).tenantId() + "\n";
+            UUID owner = owners.get(tenant + invitees.uri());
+            if (owner == null && invitees.oldInvitee() != null) {
+                owner = owners.get(tenant + invitees.oldInvitee());
+            }
+            if (owner == null && invitees.newInvitee() != null) {
+                owner = owners.get(tenant + invitees.newInvitee());
+            }
+            if (owner == null) {
+                owner = deliveries.get(i).integrationId();
+            }
+            for (String uri : invitees.all()) {
+                if (owners.putIfAbsent(tenant + uri, owner) == null) {
+                    claims.put(tenant + uri, owner);
+                }
+            }
+        }
+        if (!claims.isEmpty()) {
+            var insert = dsl.insertInto(o, o.TENANT_ID, o.INVITEE_URI, o.INTEGRATION_ID, o.CLAIMED_AT);
+            for (var claim : claims.entrySet()) {
+                int cut = claim.getKey().indexOf('\n');
+                insert = insert.values(claim.getKey().substring(0, cut), claim.getKey().substring(cut + 1), claim.getValue(),
+                        SyncStore.ts(clock.instant()));
+            }
+            insert.onConflictDoNothing().execute();
+            owners.clear();
+            dsl.select(o.TENANT_ID, o.INVITEE_URI, o.INTEGRATION_ID).from(o).where(named)
+                    .forEach(r -> owners.put(r.value1() + "\n" + r.value2(), r.value3()));
+        }
+        List<UUID> result = new ArrayList<>(deliveries.size());
+        for (int i = 0; i < deliveries.size(); i++) {
+            result.add(ids.get(i) == null ? null : owners.get(deliveries.get(i).tenantId() + "\n" + ids.get(i).uri()));
+        }
+        return result;
     }
 
     /**

@@ -24,9 +24,14 @@ import org.slf4j.MDC;
 /**
  * Processes stored deliveries, safely with any number of nodes.
  *
- * <p>Each thread claims a small batch of due rows ({@code FOR UPDATE SKIP LOCKED}, marked PROCESSING
- * with this node's id and a lease), hands them one by one to the {@link DeliveryProcessor} outside any
- * inbox transaction, then records the outcome: DONE or IGNORED; on an exception PENDING again after an
+ * <p>Each thread claims a batch of up to {@code batchSize} due rows ({@code FOR UPDATE SKIP LOCKED},
+ * marked PROCESSING with this node's id and a lease). A processor that {@link DeliveryProcessor#batches()}
+ * gets the whole batch at once, applied in one transaction, and the batch's rows are then marked
+ * DONE or IGNORED in one statement. If that batch fails, nothing of it committed: its deliveries
+ * are handed over again one by one, so a delivery that cannot be applied is retried or dead-lettered
+ * alone and the others are applied (once: the failed batch rolled back, and a host outside the
+ * plugin's transaction recognises a repeated effect by its idempotency key). One at a time, each
+ * outcome is recorded on its own: DONE or IGNORED; on an exception PENDING again after an
  * exponential backoff with jitter; DEAD after {@code maxAttempts} or at once on a
  * {@link PermanentProcessingException}. If the node dies ({@code kill -9}), its rows come back after
  * their lease; the processor is idempotent in effect, so a delivery processed but not yet marked DONE
@@ -38,7 +43,6 @@ import org.slf4j.MDC;
  */
 final class InboxWorker {
     private static final Logger log = LoggerFactory.getLogger(InboxWorker.class);
-    static final int BATCH = 10;
 
     private final Db db;
     private final WebhookInbox inbox;
@@ -51,6 +55,7 @@ final class InboxWorker {
     private final Duration pollInterval;
     private final Duration retryBase;
     private final Duration retryMax;
+    private final int batchSize;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
@@ -80,6 +85,7 @@ final class InboxWorker {
         this.pollInterval = settings.pollInterval();
         this.retryBase = settings.retryBaseDelay();
         this.retryMax = settings.retryMaxDelay();
+        this.batchSize = settings.batchSize();
     }
 
     /** A readable id that differs for every process: host, pid, and a random suffix. */
@@ -201,7 +207,10 @@ final class InboxWorker {
     int runOnce() {
         reclaimIfDue();
         Instant now = clock.instant();
-        List<StoredDelivery> batch = db.tx(dsl -> inbox.claim(dsl, nodeId, BATCH, now, now.plus(lease)));
+        List<StoredDelivery> batch = db.tx(dsl -> inbox.claim(dsl, nodeId, batchSize, now, now.plus(lease)));
+        if (batch.size() > 1 && processor.batches() && !stopRequested && processTogether(batch)) {
+            return batch.size();
+        }
         Instant leaseUntil = now.plus(lease);
         for (int i = 0; i < batch.size(); i++) {
             if (stopRequested) {
@@ -215,6 +224,52 @@ final class InboxWorker {
             process(batch.get(i));
         }
         return batch.size();
+    }
+
+    /**
+     * The whole batch in the processor's one transaction, then every row marked in one statement.
+     * False when the batch failed: nothing of it committed, and the caller goes through it one by one.
+     */
+    private boolean processTogether(List<StoredDelivery> batch) {
+        long started = System.nanoTime();
+        List<StoredDelivery> handled = batch.stream().filter(d -> CalendlyEvent.processed(d.event())).toList();
+        List<ProcessingResult> results;
+        try (var tenant = MDC.putCloseable("tenant_id", oneTenant(batch))) {
+            results = handled.isEmpty() ? List.of() : processor.processAll(handled);
+        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+            metrics.batchFailed();
+            log.info("A batch of {} webhook deliveries failed ({}); applying them one at a time", batch.size(), describe(e));
+            return false;
+        }
+        List<Long> ignored = new ArrayList<>();
+        batch.stream().filter(d -> !CalendlyEvent.processed(d.event())).forEach(d -> ignored.add(d.inboxId()));
+        for (int i = 0; i < handled.size(); i++) {
+            if (results.get(i) == ProcessingResult.IGNORED) {
+                ignored.add(handled.get(i).inboxId());
+            }
+        }
+        Instant now = clock.instant();
+        // Each row is charged its share of the batch's time.
+        int ms = elapsedMs(started) / batch.size();
+        List<Long> ids = batch.stream().map(StoredDelivery::inboxId).toList();
+        Set<Long> mine = db.tx(dsl -> inbox.finishAll(dsl, ids, ignored, nodeId, now, ms));
+        Duration each = Duration.ofNanos((System.nanoTime() - started) / batch.size());
+        for (StoredDelivery d : batch) {
+            metrics.duration(each);
+            if (!mine.contains(d.inboxId())) {
+                log.warn("Webhook delivery {} was reclaimed by another node while this one processed it", d.inboxId());
+                continue;
+            }
+            metrics.processed(ignored.contains(d.inboxId()) ? "ignored" : "done");
+            metrics.lag(Duration.between(d.receivedAt(), now));
+        }
+        return true;
+    }
+
+    /** The batch's tenant for the log's context when it has one only, else "several". */
+    private static String oneTenant(List<StoredDelivery> batch) {
+        String first = batch.get(0).tenantId();
+        return batch.stream().allMatch(d -> d.tenantId().equals(first)) ? first : "several";
     }
 
     /** Runs {@link #runOnce()} until nothing is due (tests, a one-off drain). */

@@ -326,6 +326,27 @@ final class WebhookInbox {
                 .execute() == 1;
     }
 
+    /**
+     * A batch applied together: every row DONE, but {@code ignored} ones IGNORED, in one statement.
+     * Returns the ids that were still this node's (a row reclaimed meanwhile is left to its new owner).
+     */
+    java.util.Set<Long> finishAll(DSLContext dsl, Collection<Long> ids, Collection<Long> ignored, String node, Instant now,
+                                  int processingMs) {
+        return new java.util.HashSet<>(dsl.update(INBOX)
+                .set(INBOX.STATUS, ignored.isEmpty() ? DSL.inline(Status.DONE.name())
+                        : when(INBOX.ID.in(ignored), DSL.inline(Status.IGNORED.name())).otherwise(DSL.inline(Status.DONE.name())))
+                .setNull(INBOX.LAST_ERROR)
+                .set(INBOX.PROCESSED_AT, utc(now))
+                .set(INBOX.PROCESSING_MS, processingMs)
+                .setNull(INBOX.LOCKED_BY)
+                .setNull(INBOX.LOCKED_UNTIL)
+                .where(INBOX.ID.in(ids))
+                .and(INBOX.STATUS.eq(Status.PROCESSING.name()))
+                .and(INBOX.LOCKED_BY.eq(node))
+                .returningResult(INBOX.ID)
+                .fetch(INBOX.ID));
+    }
+
     /** Failed, to be tried again at {@code nextAttemptAt}. False when the row is no longer this node's. */
     boolean retryLater(DSLContext dsl, long id, String node, String error, Instant nextAttemptAt, int processingMs) {
         return endAttempt(dsl, Status.PENDING, error, processingMs)

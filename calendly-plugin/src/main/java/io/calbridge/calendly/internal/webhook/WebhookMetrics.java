@@ -18,7 +18,10 @@ import java.util.function.Supplier;
  *       not_found, too_large, invalid, unavailable; {@code reason}: the error code or {@code none})</li>
  *   <li>{@code calendly.webhook.processed} (counter; {@code result}: done, ignored, retry, dead)</li>
  *   <li>{@code calendly.webhook.processing.lag} (timer: received → finished)</li>
- *   <li>{@code calendly.webhook.processing.duration} (timer: one processor call)</li>
+ *   <li>{@code calendly.webhook.processing.duration} (timer: one processor call; a delivery applied in a
+ *       batch records its share of the batch's time)</li>
+ *   <li>{@code calendly.webhook.batch.fallbacks} (counter: batches that failed and were applied one
+ *       delivery at a time)</li>
  *   <li>{@code calendly.webhook.inbox.depth} (gauge; PENDING + PROCESSING rows, a snapshot at most a few
  *       seconds old) and {@code calendly.webhook.dead_letters} (gauge; DEAD rows)</li>
  * </ul>
@@ -30,6 +33,7 @@ final class WebhookMetrics {
     private final Map<String, Counter> processed = new ConcurrentHashMap<>();
     private final Timer lag;
     private final Timer duration;
+    private final Counter fallbacks;
 
     WebhookMetrics(MeterRegistry registry, boolean perTenant) {
         this.registry = registry;
@@ -39,6 +43,9 @@ final class WebhookMetrics {
                 .register(registry);
         this.duration = Timer.builder("calendly.webhook.processing.duration")
                 .description("Time one processing attempt took")
+                .register(registry);
+        this.fallbacks = Counter.builder("calendly.webhook.batch.fallbacks")
+                .description("Batches that failed and were applied one delivery at a time")
                 .register(registry);
     }
 
@@ -77,6 +84,10 @@ final class WebhookMetrics {
         if (!d.isNegative()) {
             lag.record(d);
         }
+    }
+
+    void batchFailed() {
+        fallbacks.increment();
     }
 
     void duration(Duration d) {

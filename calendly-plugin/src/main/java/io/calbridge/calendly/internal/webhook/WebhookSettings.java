@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param metricsPerTenant     tag delivery counters with the tenant id (only for few tenants)
  * @param bodyTimeout          how long a delivery's body may take to arrive whole (408 after that); the
  *                             body is read without holding a server thread
+ * @param batchSize            deliveries a worker thread claims and applies in one transaction (1: one
+ *                             at a time)
  */
 public record WebhookSettings(
         String routePrefix,
@@ -43,12 +45,16 @@ public record WebhookSettings(
         Duration retryMaxDelay,
         Duration keyCacheTtl,
         boolean metricsPerTenant,
-        Duration bodyTimeout) {
+        Duration bodyTimeout,
+        int batchSize) {
 
     public static final int DEFAULT_MAX_ATTEMPTS = 10;
     public static final Duration DEFAULT_LEASE = Duration.ofMinutes(2);
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_BATCH_SIZE = 50;
+    /** Keeps one batch's transaction, locks and statements modest. */
+    public static final int MAX_BATCH_SIZE = 500;
 
     public WebhookSettings {
         Objects.requireNonNull(routePrefix, "routePrefix");
@@ -69,6 +75,9 @@ public record WebhookSettings(
         if (workerThreads < 0) {
             throw new IllegalArgumentException("workerThreads cannot be negative: " + workerThreads);
         }
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("webhookBatchSize must be between 1 and " + MAX_BATCH_SIZE + ": " + batchSize);
+        }
         if (lease.isNegative() || lease.toMillis() < 1000) {
             throw new IllegalArgumentException("webhookLease must be at least 1 second: " + lease);
         }
@@ -84,37 +93,43 @@ public record WebhookSettings(
     public static WebhookSettings defaults() {
         return new WebhookSettings("", Duration.ofMinutes(3), Duration.ofSeconds(30), 1024 * 1024, null,
                 2, DEFAULT_MAX_ATTEMPTS, DEFAULT_LEASE, DEFAULT_POLL_INTERVAL,
-                Duration.ofSeconds(15), Duration.ofMinutes(30), Duration.ofSeconds(10), false, DEFAULT_BODY_TIMEOUT);
+                Duration.ofSeconds(15), Duration.ofMinutes(30), Duration.ofSeconds(10), false, DEFAULT_BODY_TIMEOUT, DEFAULT_BATCH_SIZE);
+    }
+
+    public WebhookSettings withBatchSize(int size) {
+        return new WebhookSettings(routePrefix, signatureTolerance, signatureFutureSkew, maxBodyBytes, platformSigningKey,
+                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, bodyTimeout,
+                size);
     }
 
     public WebhookSettings withPlatformSigningKey(Secret key) {
         return new WebhookSettings(routePrefix, signatureTolerance, signatureFutureSkew, maxBodyBytes, key,
-                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, bodyTimeout);
+                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, bodyTimeout, batchSize);
     }
 
     public WebhookSettings withWorker(int threads, int attempts, Duration leaseTime, Duration poll) {
         return new WebhookSettings(routePrefix, signatureTolerance, signatureFutureSkew, maxBodyBytes, platformSigningKey,
-                threads, attempts, leaseTime, poll, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, bodyTimeout);
+                threads, attempts, leaseTime, poll, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, bodyTimeout, batchSize);
     }
 
     public WebhookSettings withMaxBodyBytes(int bytes) {
         return new WebhookSettings(routePrefix, signatureTolerance, signatureFutureSkew, bytes, platformSigningKey,
-                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, bodyTimeout);
+                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, bodyTimeout, batchSize);
     }
 
     public WebhookSettings withRoutePrefix(String prefix) {
         return new WebhookSettings(prefix, signatureTolerance, signatureFutureSkew, maxBodyBytes, platformSigningKey,
-                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, bodyTimeout);
+                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, bodyTimeout, batchSize);
     }
 
     public WebhookSettings withKeyCacheTtl(Duration ttl) {
         return new WebhookSettings(routePrefix, signatureTolerance, signatureFutureSkew, maxBodyBytes, platformSigningKey,
-                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, ttl, metricsPerTenant, bodyTimeout);
+                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, ttl, metricsPerTenant, bodyTimeout, batchSize);
     }
 
     public WebhookSettings withBodyTimeout(Duration timeout) {
         return new WebhookSettings(routePrefix, signatureTolerance, signatureFutureSkew, maxBodyBytes, platformSigningKey,
-                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, timeout);
+                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, timeout, batchSize);
     }
 
     @Override
@@ -126,6 +141,6 @@ public record WebhookSettings(
                 + ", workerThreads=" + workerThreads + ", maxAttempts=" + maxAttempts + ", lease=" + lease
                 + ", pollInterval=" + pollInterval + ", retryBaseDelay=" + retryBaseDelay
                 + ", retryMaxDelay=" + retryMaxDelay + ", keyCacheTtl=" + keyCacheTtl
-                + ", metricsPerTenant=" + metricsPerTenant + ", bodyTimeout=" + bodyTimeout + "]";
+                + ", metricsPerTenant=" + metricsPerTenant + ", bodyTimeout=" + bodyTimeout + ", batchSize=" + batchSize + "]";
     }
 }

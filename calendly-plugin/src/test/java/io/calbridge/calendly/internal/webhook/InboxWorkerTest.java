@@ -191,26 +191,8 @@ class InboxWorkerTest {
 
     @Test
     void twoNodes_processEveryDeliveryExactlyOnce() throws Exception {
-        int n = 200;
-        List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            ids.add(store("N" + i));
-        }
-        var settings = WebhookSettings.defaults().withWorker(2, MAX_ATTEMPTS, Duration.ofMinutes(2), Duration.ofMillis(50));
-        try (var poolA = db.newPool(4); var poolB = db.newPool(4)) {
-            var nodeA = new WebhookHarness(poolA, settings);
-            var nodeB = new WebhookHarness(poolB, settings);
-            try {
-                awaitAll(ids, "DONE");
-            } finally {
-                nodeA.close();
-                nodeB.close();
-            }
-            for (long id : ids) {
-                assertEquals(1, nodeA.processor.callsFor(id) + nodeB.processor.callsFor(id), "delivery " + id);
-            }
-            assertTrue(nodeA.processor.seen.size() > 0 && nodeB.processor.seen.size() > 0, "both nodes took part");
-        }
+        twoNodesApplyEachOnce(WebhookSettings.defaults().withWorker(2, MAX_ATTEMPTS, Duration.ofMinutes(2), Duration.ofMillis(50)),
+                false);
     }
 
     @Test
@@ -270,6 +252,120 @@ class InboxWorkerTest {
             }
         }
         assertEquals(4, ids.stream().filter(id -> h.row(id).status().equals("PENDING")).count());
+    }
+
+    @Test
+    void aBatch_isAppliedInOneCall_andItsRowsAreMarkedTogether() {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(store("B" + i));
+        }
+        h.processor.batching(true);
+        h.processor.behave(d -> d.inboxId() == ids.get(2) ? ProcessingResult.IGNORED : ProcessingResult.PROCESSED);
+
+        assertEquals(5, h.webhooks.worker().runOnce());
+
+        assertEquals(List.of(5), h.processor.batchSizes);
+        for (long id : ids) {
+            assertEquals(id == ids.get(2) ? "IGNORED" : "DONE", h.row(id).status(), "delivery " + id);
+            assertEquals(1, h.processor.appliedTimes(id));
+        }
+        assertEquals(4.0, h.counter("calendly.webhook.processed", "result", "done"));
+    }
+
+    @Test
+    void aBatchWithAPoisonDelivery_appliesTheOthersOnce_andRetriesThePoisonAlone() {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(store("P" + i));
+        }
+        long poison = ids.get(3);
+        h.processor.batching(true);
+        h.processor.behave(d -> {
+            if (d.inboxId() == poison) {
+                throw new IllegalStateException("CRM refused it");
+            }
+            return ProcessingResult.PROCESSED;
+        });
+
+        assertEquals(5, h.webhooks.worker().runOnce());
+
+        for (long id : ids) {
+            if (id == poison) {
+                assertEquals("PENDING", h.row(id).status());
+                assertEquals("IllegalStateException: CRM refused it", h.row(id).lastError());
+                assertEquals(0, h.processor.appliedTimes(id));
+            } else {
+                assertEquals("DONE", h.row(id).status(), "delivery " + id);
+                assertEquals(1, h.processor.appliedTimes(id), "delivery " + id + " applied exactly once");
+            }
+        }
+        assertEquals(1.0, h.counter("calendly.webhook.batch.fallbacks"));
+        assertEquals(1.0, h.counter("calendly.webhook.processed", "result", "retry"));
+
+        h.clock.advance(Duration.ofMinutes(31));
+        assertEquals(1, h.webhooks.worker().runOnce(), "only the poison delivery is due again");
+        assertEquals(List.of(5), h.processor.batchSizes, "a batch of one goes straight to process()");
+    }
+
+    @Test
+    void aBatchWithADeliveryThatCanNeverBeApplied_deadLettersItAtOnce_andAppliesTheOthers() {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(store("D" + i));
+        }
+        long poison = ids.get(0);
+        h.processor.batching(true);
+        h.processor.behave(d -> {
+            if (d.inboxId() == poison) {
+                throw new PermanentProcessingException("the body is not JSON");
+            }
+            return ProcessingResult.PROCESSED;
+        });
+
+        h.webhooks.worker().runOnce();
+
+        assertEquals("DEAD", h.row(poison).status());
+        assertEquals("the body is not JSON", h.row(poison).lastError());
+        assertEquals("DONE", h.row(ids.get(1)).status());
+        assertEquals("DONE", h.row(ids.get(2)).status());
+        assertEquals(1, h.processor.appliedTimes(ids.get(1)));
+        assertEquals(1, h.processor.appliedTimes(ids.get(2)));
+    }
+
+    @Test
+    void twoBatchingNodes_processEveryDeliveryExactlyOnce() throws Exception {
+        var settings = WebhookSettings.defaults().withWorker(2, MAX_ATTEMPTS, Duration.ofMinutes(2), Duration.ofMillis(50))
+                .withBatchSize(7);
+        var nodes = twoNodesApplyEachOnce(settings, true);
+        for (var node : nodes) {
+            assertTrue(!node.processor.batchSizes.isEmpty() && node.processor.batchSizes.stream().allMatch(size -> size <= 7),
+                    node.processor.batchSizes.toString());
+        }
+    }
+
+    /** 200 deliveries, two nodes with these settings over one inbox: each delivery applied once, by either. */
+    private List<WebhookHarness> twoNodesApplyEachOnce(WebhookSettings settings, boolean batching) throws Exception {
+        int n = 200;
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(store("N" + i));
+        }
+        try (var poolA = db.newPool(4); var poolB = db.newPool(4)) {
+            var nodeA = new WebhookHarness(poolA, settings, p -> p.batching(batching));
+            var nodeB = new WebhookHarness(poolB, settings, p -> p.batching(batching));
+            try {
+                awaitAll(ids, "DONE");
+            } finally {
+                nodeA.close();
+                nodeB.close();
+            }
+            for (long id : ids) {
+                assertEquals(1, nodeA.processor.appliedTimes(id) + nodeB.processor.appliedTimes(id), "delivery " + id);
+            }
+            assertTrue(nodeA.processor.seen.size() > 0 && nodeB.processor.seen.size() > 0, "both nodes took part");
+            return List.of(nodeA, nodeB);
+        }
     }
 
     @Test

@@ -42,10 +42,22 @@ final class WebhookHarness implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     WebhookHarness(DataSource dataSource, WebhookSettings settings) {
+        this(dataSource, settings, p -> { });
+    }
+
+    /** {@code prepare} sets the recording processor up before the worker threads start. */
+    WebhookHarness(DataSource dataSource, WebhookSettings settings, java.util.function.Consumer<RecordingProcessor> prepare) {
+        this(dataSource, settings, prepare, null);
+    }
+
+    /** With {@code real} (null: the recording processor) as the worker's processor. */
+    WebhookHarness(DataSource dataSource, WebhookSettings settings, java.util.function.Consumer<RecordingProcessor> prepare,
+                   DeliveryProcessor real) {
+        prepare.accept(processor);
         this.db = new Db(dataSource);
         this.box = keyring(db, clock);
         this.integrations = new TestIntegrations(db, box);
-        this.webhooks = Webhooks.create(db, box, processor, settings, meters, clock,
+        this.webhooks = Webhooks.create(db, box, real == null ? processor : real, settings, meters, clock,
                 (delivery, error) -> deadLettered.add(delivery.inboxId() + ": " + error));
         this.app = Javalin.create(config -> webhooks.registerRoutes(config.routes));
         app.start(0);
