@@ -404,7 +404,7 @@ public final class BookingProcessor implements DeliveryProcessor {
         Planner.Outcome outcome;
         try {
             Map<String, Booking> known = batch == null ? bookings.findByUris(dsl, integrationId, uris) : batch.known(integrationId, uris);
-            outcome = Planner.handle(newChainId(integrationId, p.uri()), loadChains(dsl, tenantId, integrationId, uris, known),
+            outcome = Planner.handle(Planner.newChainId(integrationId, p.uri()), loadChains(dsl, tenantId, integrationId, uris, known),
                     new Planner.Delivery(what, p, payloadJson, eventAt), new Planner.Inputs(policyFor, eventAt, options.createTask(), options.halvesFollow(), applier),
                     applier);
         } catch (UnknownReferenceException e) {
@@ -482,18 +482,6 @@ public final class BookingProcessor implements DeliveryProcessor {
         return out;
     }
 
-    /**
-     * The id of a chain that a delivery for {@code inviteeUri} starts. Derived, not random: the chain
-     * id is part of every idempotency key the host sees, and when an attempt rolls back (the host's
-     * service failed, or its reply was lost after it applied an effect) the retry must start the same
-     * chain and send the same keys, or a host outside this database would apply the effects twice.
-     * No other chain can have this id: every invitee of the delivery gets a row in the new chain, so a
-     * later delivery for this invitee finds that chain instead of starting one.
-     */
-    static UUID newChainId(UUID integrationId, String inviteeUri) {
-        return UUID.nameUUIDFromBytes(("calbridge-chain\n" + integrationId + "\n" + inviteeUri)
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
 
     static String explain(UnknownReferenceException e, Policy policy) {
         String id = e.id();

@@ -2,7 +2,6 @@ package io.calbridge.calendly.internal.booking;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.calbridge.calendly.internal.common.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -143,8 +142,11 @@ record ChainLedger(Contact contact, Status status, Map<String, IdSet> sets, Task
 
     private static <T> T parse(String raw, Class<T> type) {
         try {
-            JsonNode node = Json.mapper().readTree(raw);
-            return Json.mapper().treeToValue(node != null && node.isObject() ? node : Json.mapper().createObjectNode(), type);
+            // Straight to the record, not through a tree: a chain's ledger is read on every delivery.
+            if (raw.stripLeading().startsWith("{")) {
+                return Json.mapper().readValue(raw, type);
+            }
+            return Json.mapper().treeToValue(Json.mapper().createObjectNode(), type);
         } catch (JsonProcessingException e) {
             try {
                 return Json.mapper().treeToValue(Json.mapper().createObjectNode(), type);

@@ -153,6 +153,19 @@ final class Planner {
         return new Outcome(chain, kept.ledger(), after, merged);
     }
 
+    /**
+     * The id of a chain that a delivery for {@code inviteeUri} starts. Derived, not random: the chain
+     * id is part of every idempotency key the host sees, and when an attempt rolls back (the host's
+     * service failed, or its reply was lost after it applied an effect) the retry must start the same
+     * chain and send the same keys, or a host outside this database would apply the effects twice.
+     * No other chain can have this id: every invitee of the delivery gets a row in the new chain, so a
+     * later delivery for this invitee finds that chain instead of starting one.
+     */
+    static UUID newChainId(UUID integrationId, String inviteeUri) {
+        return UUID.nameUUIDFromBytes(("calbridge-chain\n" + integrationId + "\n" + inviteeUri)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** The invitees a delivery names: its own, the one it was rescheduled from, and on a cancel the one it was rescheduled to. */
     static Set<String> invitees(Kind kind, Invitee p) {
         Set<String> uris = new java.util.LinkedHashSet<>();

@@ -44,6 +44,14 @@ final class MemoryBookings {
 
     /** Handles one webhook body as {@code BookingProcessor} would. */
     void deliver(byte[] body) {
+        deliver(parse(body));
+    }
+
+    /**
+     * A webhook body read as {@code BookingProcessor} reads it. A test that delivers the same bodies
+     * many times reads each once: the result is immutable.
+     */
+    static Planner.Delivery parse(byte[] body) {
         JsonNode root;
         Invitee p;
         try {
@@ -59,13 +67,15 @@ final class MemoryBookings {
             case "invitee_no_show.deleted" -> Planner.Kind.NO_SHOW_DELETED;
             default -> throw new IllegalArgumentException(root.get("event").asText());
         };
-        Instant eventAt = Instant.parse(root.get("created_at").asText());
-        List<Planner.Stored> found = found(Planner.invitees(kind, p));
+        return new Planner.Delivery(kind, p, root.get("payload").toString(), Instant.parse(root.get("created_at").asText()));
+    }
+
+    void deliver(Planner.Delivery d) {
+        List<Planner.Stored> found = found(Planner.invitees(d.kind(), d.invitee()));
         handling = new java.util.HashSet<>();
         found.forEach(c -> handling.add(c.id()));
-        Planner.Outcome outcome = Planner.handle(BookingProcessor.newChainId(INTEGRATION, p.uri()), found,
-                new Planner.Delivery(kind, p, root.get("payload").toString(), eventAt),
-                new Planner.Inputs(policies, eventAt, true, true, host), host);
+        Planner.Outcome outcome = Planner.handle(Planner.newChainId(INTEGRATION, d.invitee().uri()), found, d,
+                new Planner.Inputs(policies, d.eventAt(), true, true, host), host);
         for (Booking b : outcome.chain().rows()) {
             if (b.createdAt == null) {
                 b.createdAt = Instant.EPOCH.plusSeconds(++stored);
@@ -147,6 +157,7 @@ final class MemoryBookings {
         final List<Effect> applied = new ArrayList<>();
         /** Every call the plans made, repeats of a key too (a host would ignore those). */
         final List<Effect> sent = new ArrayList<>();
+        private static final ZoneId ZONE = ZoneId.of("America/New_York");
         private final Map<String, Object> keys = new HashMap<>();
         private final MemoryBookings store;
 
@@ -221,7 +232,7 @@ final class MemoryBookings {
 
         @Override
         public ZoneId zone() {
-            return ZoneId.of("America/New_York");
+            return ZONE;
         }
 
         @Override
