@@ -296,6 +296,11 @@ public class CalendlyIntegration extends TableImpl<CalendlyIntegrationRecord> {
     public final TableField<CalendlyIntegrationRecord, OffsetDateTime> TOKEN_RETRY_AT = createField(DSL.name("token_retry_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
 
     /**
+     * The column <code>calendly_integration.subscription_gap_cause</code>.
+     */
+    public final TableField<CalendlyIntegrationRecord, String> SUBSCRIPTION_GAP_CAUSE = createField(DSL.name("subscription_gap_cause"), SQLDataType.CLOB, this, "");
+
+    /**
      * The column <code>calendly_integration.webhook_path_token_sha256</code>.
      */
     public final TableField<CalendlyIntegrationRecord, byte[]> WEBHOOK_PATH_TOKEN_SHA256 = createField(DSL.name("webhook_path_token_sha256"), SQLDataType.BLOB.nullable(false), this, "");
@@ -304,11 +309,6 @@ public class CalendlyIntegration extends TableImpl<CalendlyIntegrationRecord> {
      * The column <code>calendly_integration.webhook_path_token_enc</code>.
      */
     public final TableField<CalendlyIntegrationRecord, byte[]> WEBHOOK_PATH_TOKEN_ENC = createField(DSL.name("webhook_path_token_enc"), SQLDataType.BLOB, this, "");
-
-    /**
-     * The column <code>calendly_integration.subscription_gap_cause</code>.
-     */
-    public final TableField<CalendlyIntegrationRecord, String> SUBSCRIPTION_GAP_CAUSE = createField(DSL.name("subscription_gap_cause"), SQLDataType.CLOB, this, "");
 
     private CalendlyIntegration(Name alias, Table<CalendlyIntegrationRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);

@@ -698,40 +698,10 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
     }
 
     /**
-     * Setter for <code>calendly_integration.webhook_path_token_sha256</code>.
-     */
-    public CalendlyIntegrationRecord setWebhookPathTokenSha256(byte[] value) {
-        set(45, value);
-        return this;
-    }
-
-    /**
-     * Getter for <code>calendly_integration.webhook_path_token_sha256</code>.
-     */
-    public byte[] getWebhookPathTokenSha256() {
-        return (byte[]) get(45);
-    }
-
-    /**
-     * Setter for <code>calendly_integration.webhook_path_token_enc</code>.
-     */
-    public CalendlyIntegrationRecord setWebhookPathTokenEnc(byte[] value) {
-        set(46, value);
-        return this;
-    }
-
-    /**
-     * Getter for <code>calendly_integration.webhook_path_token_enc</code>.
-     */
-    public byte[] getWebhookPathTokenEnc() {
-        return (byte[]) get(46);
-    }
-
-    /**
      * Setter for <code>calendly_integration.subscription_gap_cause</code>.
      */
     public CalendlyIntegrationRecord setSubscriptionGapCause(String value) {
-        set(47, value);
+        set(45, value);
         return this;
     }
 
@@ -739,7 +709,37 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
      * Getter for <code>calendly_integration.subscription_gap_cause</code>.
      */
     public String getSubscriptionGapCause() {
-        return (String) get(47);
+        return (String) get(45);
+    }
+
+    /**
+     * Setter for <code>calendly_integration.webhook_path_token_sha256</code>.
+     */
+    public CalendlyIntegrationRecord setWebhookPathTokenSha256(byte[] value) {
+        set(46, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_integration.webhook_path_token_sha256</code>.
+     */
+    public byte[] getWebhookPathTokenSha256() {
+        return (byte[]) get(46);
+    }
+
+    /**
+     * Setter for <code>calendly_integration.webhook_path_token_enc</code>.
+     */
+    public CalendlyIntegrationRecord setWebhookPathTokenEnc(byte[] value) {
+        set(47, value);
+        return this;
+    }
+
+    /**
+     * Getter for <code>calendly_integration.webhook_path_token_enc</code>.
+     */
+    public byte[] getWebhookPathTokenEnc() {
+        return (byte[]) get(47);
     }
 
     // -------------------------------------------------------------------------
@@ -765,7 +765,7 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
     /**
      * Create a detached, initialised CalendlyIntegrationRecord
      */
-    public CalendlyIntegrationRecord(UUID id, String tenantId, String connectionMode, String status, String clientId, byte[] clientSecretEnc, byte[] accessTokenEnc, OffsetDateTime accessTokenExpiresAt, byte[] refreshTokenEnc, Long tokenVersion, OffsetDateTime tokenRefreshedAt, String tokenFailure, OffsetDateTime tokenFailureAt, String scopes, String calendlyUserUri, String calendlyOrganizationUri, String calendlyUserName, String calendlyUserEmail, String calendlyUserTimezone, String calendlyRole, String webhookPathToken, String subscriptionUri, String subscriptionScope, String subscriptionScopeOverride, String subscriptionState, OffsetDateTime subscriptionCheckedAt, String subscriptionError, OffsetDateTime subscriptionGapStartedAt, OffsetDateTime subscriptionRecreatedAt, byte[] signingKeyEnc, byte[] previousSigningKeyEnc, OffsetDateTime previousSigningKeyUntil, JSONB settings, String connectedBy, OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime connectedAt, OffsetDateTime disconnectedAt, OffsetDateTime lastDeliveryAt, OffsetDateTime tokenRequestsWindowStart, Integer tokenRequestsInWindow, String subscriptionLeaseOwner, OffsetDateTime subscriptionLeaseUntil, byte[] appSigningKeyEnc, OffsetDateTime tokenRetryAt, byte[] webhookPathTokenSha256, byte[] webhookPathTokenEnc, String subscriptionGapCause) {
+    public CalendlyIntegrationRecord(UUID id, String tenantId, String connectionMode, String status, String clientId, byte[] clientSecretEnc, byte[] accessTokenEnc, OffsetDateTime accessTokenExpiresAt, byte[] refreshTokenEnc, Long tokenVersion, OffsetDateTime tokenRefreshedAt, String tokenFailure, OffsetDateTime tokenFailureAt, String scopes, String calendlyUserUri, String calendlyOrganizationUri, String calendlyUserName, String calendlyUserEmail, String calendlyUserTimezone, String calendlyRole, String webhookPathToken, String subscriptionUri, String subscriptionScope, String subscriptionScopeOverride, String subscriptionState, OffsetDateTime subscriptionCheckedAt, String subscriptionError, OffsetDateTime subscriptionGapStartedAt, OffsetDateTime subscriptionRecreatedAt, byte[] signingKeyEnc, byte[] previousSigningKeyEnc, OffsetDateTime previousSigningKeyUntil, JSONB settings, String connectedBy, OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime connectedAt, OffsetDateTime disconnectedAt, OffsetDateTime lastDeliveryAt, OffsetDateTime tokenRequestsWindowStart, Integer tokenRequestsInWindow, String subscriptionLeaseOwner, OffsetDateTime subscriptionLeaseUntil, byte[] appSigningKeyEnc, OffsetDateTime tokenRetryAt, String subscriptionGapCause, byte[] webhookPathTokenSha256, byte[] webhookPathTokenEnc) {
         super(CalendlyIntegration.CALENDLY_INTEGRATION);
 
         setId(id);
@@ -813,9 +813,9 @@ public class CalendlyIntegrationRecord extends UpdatableRecordImpl<CalendlyInteg
         setSubscriptionLeaseUntil(subscriptionLeaseUntil);
         setAppSigningKeyEnc(appSigningKeyEnc);
         setTokenRetryAt(tokenRetryAt);
+        setSubscriptionGapCause(subscriptionGapCause);
         setWebhookPathTokenSha256(webhookPathTokenSha256);
         setWebhookPathTokenEnc(webhookPathTokenEnc);
-        setSubscriptionGapCause(subscriptionGapCause);
         resetChangedOnNotNull();
     }
 }
