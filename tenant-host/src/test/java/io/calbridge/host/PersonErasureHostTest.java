@@ -98,9 +98,16 @@ class PersonErasureHostTest {
 
                 // Jane's meeting is still at Calendly (no deletion asked): a sweep must not bring her back.
                 String integration = JSON.readTree(connected.body()).get("integration_id").asText();
-                HttpResponse<String> check = post(base + "/settings/calendly/" + integration + "/sync/check", "", admin);
+                String sync = base + "/settings/calendly/" + integration + "/sync";
+                // "Check now" asks for nothing while another job (the import after connect) is still there.
+                eventually("the import after connect").until(() -> {
+                    JsonNode status = syncStatus(sync, admin);
+                    return status.path("last_import").isObject() && !status.path("job").isObject();
+                });
+                HttpResponse<String> check = post(sync + "/check", "", admin);
                 assertEquals(202, check.statusCode(), check.body());
-                eventually("the sweep").until(() -> sweepDone(base + "/settings/calendly/" + integration + "/sync", admin));
+                assertTrue(JSON.readTree(check.body()).get("requested").asBoolean(), check.body());
+                eventually("the sweep").until(() -> syncStatus(sync, admin).path("last_sweep").isObject());
                 assertEquals(0, dsl.fetchCount(CONTACT, CONTACT.EMAIL.equalIgnoreCase(JANE)), "the sweep ignored the erased person");
                 assertEquals(List.of(), rowsContaining(dsl, JANE));
                 assertEquals(1, dsl.fetchCount(DSL.table(DSL.name("calendly_booking"))), "only John's booking");
@@ -129,11 +136,11 @@ class PersonErasureHostTest {
         return found;
     }
 
-    private static boolean sweepDone(String url, String bearer) {
+    private static JsonNode syncStatus(String url, String bearer) {
         try {
             var request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/json")
                     .header("Authorization", "Bearer " + bearer).GET().build();
-            return JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body()).at("/status/last_sweep").isObject();
+            return JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body()).path("status");
         } catch (Exception e) {
             throw new AssertionError(e);
         }
