@@ -13,10 +13,10 @@ import io.calbridge.sandbox.Role;
 import io.calbridge.sandbox.SandboxEventType;
 import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxUser;
+import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -83,10 +83,7 @@ class ContactMeetingsUiTest {
         SandboxUser ada = sandbox.createUser(sandbox.createOrganization("Acme", Plan.STANDARD), "Ada Host",
                 "ada@example.com", Role.OWNER, "UTC");
         intro = sandbox.createEventType(ada, "Intro call", EventKind.SOLO, Duration.ofMinutes(30));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         base = "http://127.0.0.1:" + port;
         host = Javalin.create(config -> {
             config.jetty.port = port;
