@@ -107,7 +107,7 @@ public final class CalendlySandbox implements AutoCloseable {
     public SandboxApp createOAuthApp(OAuthAppSpec spec) {
         Model.App a = w.directory.createApp(spec.name(), spec.redirectUris(), spec.legacy(), spec.nativeClient(),
                 spec.defaultUserUri());
-        return new SandboxApp(a.name, a.clientId, a.clientSecret, a.signingKey, a.redirectUris);
+        return new SandboxApp(a.name(), a.clientId(), a.clientSecret(), a.signingKey(), a.redirectUris());
     }
 
     /** A personal access token with full access (a PAT created before scopes existed). */
@@ -141,8 +141,8 @@ public final class CalendlySandbox implements AutoCloseable {
 
     public SandboxRoutingForm createRoutingForm(SandboxOrganization org, String name, List<String> questions) {
         RoutingForm f = w.directory.createRoutingForm(org.uri(), name, questions);
-        return new SandboxRoutingForm(f.uuid, w.uris.routingForm(f.uuid), f.name, w.uris.organization(f.orgUuid),
-                f.questions.stream().map(Model.RoutingQuestion::name).toList());
+        return new SandboxRoutingForm(f.uuid(), w.uris.routingForm(f.uuid()), f.name(),
+                w.uris.organization(f.orgUuid()), f.questions().stream().map(Model.RoutingQuestion::name).toList());
     }
 
     // ---- invitee and host actions ---------------------------------------------------------------

@@ -2,6 +2,7 @@ package io.calbridge.sandbox.internal;
 
 import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.internal.api.ApiRoutes;
+import io.calbridge.sandbox.internal.api.Pager;
 import io.calbridge.sandbox.internal.booking.Bookings;
 import io.calbridge.sandbox.internal.booking.Directory;
 import io.calbridge.sandbox.internal.http.ApiError;
@@ -11,6 +12,7 @@ import io.calbridge.sandbox.internal.http.RateLimiter;
 import io.calbridge.sandbox.internal.http.Stats;
 import io.calbridge.sandbox.internal.json.CalendlyJson;
 import io.calbridge.sandbox.internal.json.Renderer;
+import io.calbridge.sandbox.internal.oauth.Jwts;
 import io.calbridge.sandbox.internal.oauth.OAuthRoutes;
 import io.calbridge.sandbox.internal.oauth.OAuthService;
 import io.calbridge.sandbox.internal.oauth.Principal;
@@ -59,7 +61,7 @@ public final class Wiring implements AutoCloseable {
         this.settings = new Settings(options);
         this.renderer = new Renderer(store, uris);
         this.dispatcher = new WebhookDispatcher(store, settings, clock, uris, faults, deliveries);
-        this.oauth = new OAuthService(store, clock, settings, uris, stats);
+        this.oauth = new OAuthService(store, clock, settings, uris, stats, new RateLimiter(clock), new Jwts(uris));
         this.directory = new Directory(store, clock, renderer, dispatcher);
         this.bookings = new Bookings(store, clock, settings, renderer, dispatcher, faults, directory);
         this.subscriptions = new Subscriptions(store, clock);
@@ -68,7 +70,7 @@ public final class Wiring implements AutoCloseable {
 
     /** Starts the HTTP server; {@code extraRoutes} adds the admin API and pages. */
     public void start(Consumer<RoutesConfig> extraRoutes) {
-        ApiRoutes api = new ApiRoutes(store, renderer, bookings, subscriptions, clock);
+        ApiRoutes api = new ApiRoutes(store, renderer, bookings, subscriptions, clock, new Pager());
         OAuthRoutes auth = new OAuthRoutes(store, oauth, settings, uris);
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;

@@ -274,8 +274,8 @@ public final class AdminRoutes {
         SandboxRoutingForm form;
         synchronized (w.store) {
             var f = w.directory.routingForm(formRef);
-            form = new SandboxRoutingForm(f.uuid, w.uris.routingForm(f.uuid), f.name, w.uris.organization(f.orgUuid),
-                    f.questions.stream().map(q -> q.name()).toList());
+            form = new SandboxRoutingForm(f.uuid(), w.uris.routingForm(f.uuid()), f.name(),
+                    w.uris.organization(f.orgUuid()), f.questions().stream().map(q -> q.name()).toList());
         }
         Map<String, String> answers = new LinkedHashMap<>();
         b.path("answers").properties().forEach(e -> answers.put(e.getKey(), e.getValue().asText()));
@@ -496,7 +496,7 @@ public final class AdminRoutes {
         sb.eventTypes().forEach(x -> ets.add(eventType(x)));
         ArrayNode apps = o.putArray("oauth_apps");
         synchronized (w.store) {
-            w.store.apps.values().forEach(a -> apps.addObject().put("name", a.name).put("client_id", a.clientId));
+            w.store.apps.values().forEach(a -> apps.addObject().put("name", a.name()).put("client_id", a.clientId()));
             ArrayNode invitees = o.putArray("invitees");
             for (Invitee i : w.store.invitees.values()) {
                 ScheduledEvent ev = w.store.events.get(i.eventUuid);

@@ -38,23 +38,9 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /** The Calendly API v2 endpoints the sandbox serves. Authentication happens in {@code SandboxServer}. */
-public final class ApiRoutes {
+public record ApiRoutes(Store store, Renderer renderer, Bookings bookings, Subscriptions subscriptions, Clock clock,
+                        Pager pager) {
     public static final String PRINCIPAL = "calbridge.sandbox.principal";
-
-    private final Store store;
-    private final Renderer renderer;
-    private final Bookings bookings;
-    private final Subscriptions subscriptions;
-    private final Clock clock;
-    private final Pager pager = new Pager();
-
-    public ApiRoutes(Store store, Renderer renderer, Bookings bookings, Subscriptions subscriptions, Clock clock) {
-        this.store = store;
-        this.renderer = renderer;
-        this.bookings = bookings;
-        this.subscriptions = subscriptions;
-        this.clock = clock;
-    }
 
     public void register(RoutesConfig r) {
         r.get("/users/me", this::me);
@@ -576,17 +562,17 @@ public final class ApiRoutes {
         Principal p = principal(ctx, "routing_forms:read");
         Map<String, List<String>> q = ctx.queryParamMap();
         String orgRef = required(q, "organization");
-        collection(ctx, "/routing_forms", q, createdOrder(Pager.first(q, "sort"), (RoutingForm f) -> f.createdAt,
-                f -> f.uuid), renderer::routingForm, () -> {
+        collection(ctx, "/routing_forms", q, createdOrder(Pager.first(q, "sort"), (RoutingForm f) -> f.createdAt(),
+                f -> f.uuid()), renderer::routingForm, () -> {
             String orgUuid = id(orgRef, "organizations", "organization");
             requireCallersOrganization(p, orgUuid);
-            return store.routingForms.values().stream().filter(f -> f.orgUuid.equals(orgUuid));
+            return store.routingForms.values().stream().filter(f -> f.orgUuid().equals(orgUuid));
         });
     }
 
     private RoutingForm visibleForm(Principal p, String uuid) {
         RoutingForm f = found(store.routingForms.get(uuid));
-        requireCallersOrganization(p, f.orgUuid);
+        requireCallersOrganization(p, f.orgUuid());
         return f;
     }
 
@@ -601,7 +587,7 @@ public final class ApiRoutes {
         collection(ctx, "/routing_form_submissions", q, createdOrder(Pager.first(q, "sort"),
                 (RoutingSubmission s) -> s.createdAt, s -> s.uuid), renderer::routingSubmission, () -> {
             RoutingForm f = visibleForm(p, id(formRef, "routing_forms", "form"));
-            return store.routingSubmissions.values().stream().filter(s -> s.formUuid.equals(f.uuid));
+            return store.routingSubmissions.values().stream().filter(s -> s.formUuid.equals(f.uuid()));
         });
     }
 

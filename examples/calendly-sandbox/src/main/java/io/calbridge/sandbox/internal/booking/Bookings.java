@@ -48,25 +48,8 @@ import java.util.Set;
  * action changes the state and emits the webhooks Calendly would, built from the state right after
  * the change.
  */
-public final class Bookings {
-    private final Store store;
-    private final SandboxClock clock;
-    private final Settings settings;
-    private final Renderer renderer;
-    private final WebhookDispatcher dispatcher;
-    private final FaultState faults;
-    private final Directory directory;
-
-    public Bookings(Store store, SandboxClock clock, Settings settings, Renderer renderer,
-                    WebhookDispatcher dispatcher, FaultState faults, Directory directory) {
-        this.store = store;
-        this.clock = clock;
-        this.settings = settings;
-        this.renderer = renderer;
-        this.dispatcher = dispatcher;
-        this.faults = faults;
-        this.directory = directory;
-    }
+public record Bookings(Store store, SandboxClock clock, Settings settings, Renderer renderer,
+                       WebhookDispatcher dispatcher, FaultState faults, Directory directory) {
 
     public Invitee book(BookingRequest r) {
         validate(r);
@@ -293,7 +276,7 @@ public final class Bookings {
             Instant now = now();
             ScheduledEvent ev = place(et, r.newStart(), hostUuid, now, old.textReminderNumber);
             for (Guest g : oldEv.guests) {
-                ev.guests.add(new Guest(g.email, g.createdAt, now));
+                ev.guests.add(new Guest(g.email(), g.createdAt(), now));
             }
             nu = new Invitee(Ids.uuid(), ev.uuid, now);
             nu.name = old.name;
@@ -385,12 +368,12 @@ public final class Bookings {
             RoutingForm form = directory.routingForm(formRef);
             List<RoutingAnswer> list = new ArrayList<>();
             for (Map.Entry<String, String> a : answers.entrySet()) {
-                RoutingQuestion q = form.questions.stream().filter(x -> x.name().equals(a.getKey())).findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException("routing form '" + form.name
+                RoutingQuestion q = form.questions().stream().filter(x -> x.name().equals(a.getKey())).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("routing form '" + form.name()
                                 + "' has no question '" + a.getKey() + "'"));
                 list.add(new RoutingAnswer(q.uuid(), q.name(), a.getValue()));
             }
-            sub = new RoutingSubmission(Ids.uuid(), form.uuid, list, tracking == null ? Tracking.EMPTY : tracking,
+            sub = new RoutingSubmission(Ids.uuid(), form.uuid(), list, tracking == null ? Tracking.EMPTY : tracking,
                     now());
             store.routingSubmissions.put(sub.uuid, sub);
         }
@@ -401,7 +384,7 @@ public final class Bookings {
         synchronized (store) {
             RoutingForm form = store.routingForms.get(sub.formUuid);
             out = dispatcher.prepare("routing_form_submission.created",
-                    new WebhookDispatcher.Audience(form.orgUuid, new HashSet<>(), true),
+                    new WebhookDispatcher.Audience(form.orgUuid(), new HashSet<>(), true),
                     renderer.routingSubmission(sub), sub.updatedAt);
         }
         dispatcher.send(out);
@@ -619,7 +602,7 @@ public final class Bookings {
             }
             for (ScheduledEvent ev : store.events.values()) {
                 if (ev.orgUuid.equals(orgUuid)) {
-                    ev.guests.removeIf(g -> lower.contains(g.email.toLowerCase(java.util.Locale.ROOT)));
+                    ev.guests.removeIf(g -> lower.contains(g.email().toLowerCase(java.util.Locale.ROOT)));
                 }
             }
             for (String eventUuid : touched) {

@@ -29,18 +29,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /** Creates the accounts side of the sandbox: organizations, users, OAuth apps, event types, routing forms. */
-public final class Directory {
-    private final Store store;
-    private final SandboxClock clock;
-    private final Renderer renderer;
-    private final WebhookDispatcher dispatcher;
-
-    public Directory(Store store, SandboxClock clock, Renderer renderer, WebhookDispatcher dispatcher) {
-        this.store = store;
-        this.clock = clock;
-        this.renderer = renderer;
-        this.dispatcher = dispatcher;
-    }
+public record Directory(Store store, SandboxClock clock, Renderer renderer, WebhookDispatcher dispatcher) {
 
     public Org createOrganization(String name, Plan plan) {
         requireText(name, "organization name");
@@ -96,7 +85,7 @@ public final class Directory {
             String defaultUser = defaultUserRef == null ? null : user(defaultUserRef).uuid;
             App app = new App(Ids.base64Url(32), Ids.base64Url(32), Ids.base64Url(32), name, redirectUris, legacy,
                     nativeClient, defaultUser);
-            store.apps.put(app.clientId, app);
+            store.apps.put(app.clientId(), app);
             return app;
         }
     }
@@ -175,7 +164,7 @@ public final class Directory {
                 qs.add(new RoutingQuestion(Ids.uuid(), q, "text"));
             }
             RoutingForm f = new RoutingForm(Ids.uuid(), org.uuid, name, qs, now());
-            store.routingForms.put(f.uuid, f);
+            store.routingForms.put(f.uuid(), f);
             return f;
         }
     }

@@ -209,9 +209,9 @@ public final class Renderer {
         ArrayNode guests = CalendlyJson.array();
         for (Guest g : ev.guests) {
             ObjectNode go = CalendlyJson.object();
-            go.put("email", g.email);
-            go.put("created_at", micros(g.createdAt));
-            go.put("updated_at", micros(g.updatedAt));
+            go.put("email", g.email());
+            go.put("created_at", micros(g.createdAt()));
+            go.put("updated_at", micros(g.updatedAt()));
             guests.add(go);
         }
         o.set("event_guests", guests);
@@ -415,12 +415,12 @@ public final class Renderer {
 
     public ObjectNode routingForm(RoutingForm f) {
         ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.routingForm(f.uuid));
-        o.put("organization", uris.organization(f.orgUuid));
-        o.put("name", f.name);
+        o.put("uri", uris.routingForm(f.uuid()));
+        o.put("organization", uris.organization(f.orgUuid()));
+        o.put("name", f.name());
         o.put("status", "published");
         ArrayNode qs = o.putArray("questions");
-        for (RoutingQuestion q : f.questions) {
+        for (RoutingQuestion q : f.questions()) {
             ObjectNode qo = qs.addObject();
             qo.put("uuid", q.uuid());
             qo.put("name", q.name());
@@ -428,8 +428,8 @@ public final class Renderer {
             qo.put("required", false);
             qo.putArray("answer_choices");
         }
-        o.put("created_at", micros(f.createdAt));
-        o.put("updated_at", micros(f.createdAt));
+        o.put("created_at", micros(f.createdAt()));
+        o.put("updated_at", micros(f.createdAt()));
         return o;
     }
 

@@ -29,22 +29,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** auth.calendly.com: the consent page and the token, revoke and introspect endpoints. */
-public final class OAuthRoutes {
+public record OAuthRoutes(Store store, OAuthService oauth, Settings settings, Uris uris) {
     public static final String USER_COOKIE = "calendly_sandbox_user";
     private static final List<String> AUTHORIZE_FIELDS = List.of("client_id", "redirect_uri", "response_type", "state",
             "scope", "code_challenge", "code_challenge_method");
-
-    private final Store store;
-    private final OAuthService oauth;
-    private final Settings settings;
-    private final Uris uris;
-
-    public OAuthRoutes(Store store, OAuthService oauth, Settings settings, Uris uris) {
-        this.store = store;
-        this.oauth = oauth;
-        this.settings = settings;
-        this.uris = uris;
-    }
 
     public void register(RoutesConfig r) {
         r.get("/oauth/authorize", this::authorizePage);
@@ -95,7 +83,7 @@ public final class OAuthRoutes {
             redirectError(ctx, redirect, "invalid_request", "code_challenge_method must be S256.", state);
             return null;
         }
-        if (app.nativeClient && (challenge == null || challenge.isEmpty())) {
+        if (app.nativeClient() && (challenge == null || challenge.isEmpty())) {
             redirectError(ctx, redirect, "invalid_request", "PKCE is required for native applications.", state);
             return null;
         }
@@ -171,8 +159,8 @@ public final class OAuthRoutes {
             if (cookie != null && store.users.containsKey(cookie)) {
                 return store.users.get(cookie);
             }
-            if (app.defaultUserUuid != null && store.users.containsKey(app.defaultUserUuid)) {
-                return store.users.get(app.defaultUserUuid);
+            if (app.defaultUserUuid() != null && store.users.containsKey(app.defaultUserUuid())) {
+                return store.users.get(app.defaultUserUuid());
             }
             return store.users.values().stream().findFirst().orElse(null);
         }
@@ -200,11 +188,11 @@ public final class OAuthRoutes {
         req.params().forEach((k, v) -> hidden.append("<input type=\"hidden\" name=\"").append(escapeHtml(k))
                 .append("\" value=\"").append(escapeHtml(v)).append("\">"));
         String scope = req.scopes() != null ? String.join(", ", req.scopes())
-                : req.app().legacy ? "default (full access: legacy app)" : "none requested (no API access)";
-        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Authorize " + escapeHtml(req.app().name)
+                : req.app().legacy() ? "default (full access: legacy app)" : "none requested (no API access)";
+        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Authorize " + escapeHtml(req.app().name())
                 + " - Calendly sandbox</title>" + PageStyle.HEAD + "</head><body style=\"max-width:40em\">"
                 + "<h1>Calendly sandbox</h1>"
-                + "<p><strong>" + escapeHtml(req.app().name) + "</strong> wants to access your Calendly account.</p>"
+                + "<p><strong>" + escapeHtml(req.app().name()) + "</strong> wants to access your Calendly account.</p>"
                 + "<p>Signed in as <strong id=\"current-user\">" + escapeHtml(user.name) + " &lt;" + escapeHtml(user.email)
                 + "&gt;</strong></p><p>Scopes: <code>" + escapeHtml(scope) + "</code></p>"
                 + "<form method=\"post\" action=\"/oauth/authorize\">" + hidden

@@ -7,6 +7,7 @@ import io.calbridge.sandbox.internal.http.RateLimiter;
 import io.calbridge.sandbox.internal.http.Stats;
 import io.calbridge.sandbox.internal.json.CalendlyJson;
 import io.calbridge.sandbox.internal.state.Ids;
+import io.calbridge.sandbox.internal.state.Model.Access;
 import io.calbridge.sandbox.internal.state.Model.App;
 import io.calbridge.sandbox.internal.state.Model.AuthCode;
 import io.calbridge.sandbox.internal.state.Model.Grant;
@@ -16,7 +17,6 @@ import io.calbridge.sandbox.internal.state.Settings;
 import io.calbridge.sandbox.internal.state.Store;
 import io.calbridge.sandbox.internal.state.Uris;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -24,30 +24,13 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The auth server's logic: authorization codes, token grants with single-use refresh tokens,
  * revocation, introspection, personal access tokens and bearer authentication of API calls.
  */
-public final class OAuthService {
-    private final Store store;
-    private final SandboxClock clock;
-    private final Settings settings;
-    private final Uris uris;
-    private final RateLimiter tokenLimiter;
-    private final Stats stats;
-    private final byte[] jwtKey = Ids.randomBytes(32);
-
-    public OAuthService(Store store, SandboxClock clock, Settings settings, Uris uris, Stats stats) {
-        this.store = store;
-        this.clock = clock;
-        this.settings = settings;
-        this.uris = uris;
-        this.stats = stats;
-        this.tokenLimiter = new RateLimiter(clock);
-    }
+public record OAuthService(Store store, SandboxClock clock, Settings settings, Uris uris, Stats stats,
+                           RateLimiter tokenLimiter, Jwts jwts) {
 
     public record Client(String id, String secret) {
     }
@@ -61,7 +44,7 @@ public final class OAuthService {
             if (app == null) {
                 throw OAuthError.invalidClient();
             }
-            if (redirectUri == null || !app.redirectUris.contains(redirectUri)) {
+            if (redirectUri == null || !app.redirectUris().contains(redirectUri)) {
                 throw OAuthError.invalidRequest("The redirect uri included is not valid.");
             }
             return app;
@@ -71,8 +54,8 @@ public final class OAuthService {
     public String issueCode(App app, String userUuid, String redirectUri, Set<String> scopes, String codeChallenge) {
         synchronized (store) {
             String code = Ids.hex(32);
-            store.codes.put(code, new AuthCode(code, app.clientId, userUuid, redirectUri, scopes, codeChallenge,
-                    clock.instant().plus(settings.authCodeLifetime)));
+            store.codes.put(code, new AuthCode(code, app.clientId(), userUuid, redirectUri, scopes, codeChallenge,
+                    clock.instant().plus(settings.authCodeLifetime), false));
             return code;
         }
     }
@@ -111,36 +94,36 @@ public final class OAuthService {
 
     private ObjectNode exchangeCode(App app, Map<String, String> params, Consumer<RateLimiter.Verdict> rateLimit) {
         AuthCode code = store.codes.get(required("code", params.get("code")));
-        if (code == null || !code.clientId.equals(app.clientId)) {
+        if (code == null || !code.clientId().equals(app.clientId())) {
             throw OAuthError.invalidGrant(400);
         }
-        limit(code.userUuid, rateLimit);
-        if (code.used || !clock.instant().isBefore(code.expiresAt)) {
+        limit(code.userUuid(), rateLimit);
+        if (code.used() || !clock.instant().isBefore(code.expiresAt())) {
             throw OAuthError.invalidGrant(400);
         }
         String redirectUri = params.get("redirect_uri");
-        if (redirectUri == null || !redirectUri.equals(code.redirectUri)) {
+        if (redirectUri == null || !redirectUri.equals(code.redirectUri())) {
             throw OAuthError.invalidGrant(400);
         }
-        if (code.codeChallenge != null) {
+        if (code.codeChallenge() != null) {
             String verifier = params.get("code_verifier");
-            if (verifier == null || !code.codeChallenge.equals(s256(verifier))) {
+            if (verifier == null || !code.codeChallenge().equals(s256(verifier))) {
                 throw OAuthError.invalidGrant(400);
             }
-        } else if (app.nativeClient) {
+        } else if (app.nativeClient()) {
             throw OAuthError.invalidRequest("PKCE is required for native applications.");
         }
-        code.used = true;
-        Grant g = newGrant(app, code.userUuid, code.scopes);
+        store.codes.put(code.code(), code.spent());
+        Grant g = newGrant(app, code.userUuid(), code.scopes());
         return tokenResponse(g);
     }
 
     private ObjectNode refresh(App app, Map<String, String> params, Consumer<RateLimiter.Verdict> rateLimit) {
         Grant old = store.grantsByRefresh.get(required("refresh_token", params.get("refresh_token")));
-        if (old == null || !app.clientId.equals(old.clientId)) {
+        if (old == null || !app.clientId().equals(old.access.clientId())) {
             throw OAuthError.invalidGrant(settings.refreshReuseStatus);
         }
-        limit(old.userUuid, rateLimit);
+        limit(old.access.userUuid(), rateLimit);
         if (old.revoked || old.refreshUsed) {
             throw OAuthError.invalidGrant(settings.refreshReuseStatus);
         }
@@ -148,7 +131,7 @@ public final class OAuthService {
             // Calendly revokes the refresh token on success; the old access token lives until it expires.
             old.refreshUsed = true;
         }
-        Grant g = newGrant(app, old.userUuid, old.scopes);
+        Grant g = newGrant(app, old.access.userUuid(), old.access.scopes());
         return tokenResponse(g);
     }
 
@@ -170,11 +153,11 @@ public final class OAuthService {
             throw OAuthError.invalidClient();
         }
         if (client.secret() == null) {
-            if (!app.nativeClient) {
+            if (!app.nativeClient()) {
                 throw OAuthError.invalidClient();
             }
         } else if (!MessageDigest.isEqual(client.secret().getBytes(StandardCharsets.UTF_8),
-                app.clientSecret.getBytes(StandardCharsets.UTF_8))) {
+                app.clientSecret().getBytes(StandardCharsets.UTF_8))) {
             throw OAuthError.invalidClient();
         }
         return app;
@@ -182,22 +165,22 @@ public final class OAuthService {
 
     private Grant newGrant(App app, String userUuid, Set<String> scopes) {
         Instant now = clock.instant();
-        Grant g = new Grant(jwt(userUuid, app.clientId, now, now.plus(settings.accessTokenLifetime), false),
-                Ids.hex(32), app.clientId, userUuid, scopes, app.legacy, false, now,
-                now.plus(settings.accessTokenLifetime));
+        Instant expiresAt = now.plus(settings.accessTokenLifetime);
+        Grant g = new Grant(jwts.mint(userUuid, app.clientId(), now, expiresAt, false), Ids.hex(32),
+                new Access(app.clientId(), userUuid, scopes, app.legacy(), false), now, expiresAt);
         store.addGrant(g);
         return g;
     }
 
     private ObjectNode tokenResponse(Grant g) {
-        User u = store.user(g.userUuid);
+        User u = store.user(g.access.userUuid());
         ObjectNode o = CalendlyJson.object();
         o.put("token_type", "Bearer");
         o.put("expires_in", Math.max(0, g.expiresAt.getEpochSecond() - g.issuedAt.getEpochSecond()));
         o.put("created_at", g.issuedAt.getEpochSecond());
         o.put("refresh_token", g.refreshToken);
         o.put("access_token", g.accessToken);
-        o.put("scope", Scopes.render(g.scopes));
+        o.put("scope", Scopes.render(g.access.scopes()));
         o.put("owner", uris.user(u.uuid));
         o.put("organization", uris.organization(u.orgUuid));
         return o;
@@ -210,7 +193,7 @@ public final class OAuthService {
             App app = authenticateClient(client);
             Grant g = find(required("token", token));
             if (g != null) {
-                if (!app.clientId.equals(g.clientId)) {
+                if (!app.clientId().equals(g.access.clientId())) {
                     throw new OAuthError(403, "unauthorized_client", "You are not authorized to revoke this token");
                 }
                 g.revoked = true;
@@ -226,15 +209,15 @@ public final class OAuthService {
             Grant g = find(required("token", token));
             ObjectNode o = CalendlyJson.object();
             boolean isRefresh = g != null && token.equals(g.refreshToken);
-            boolean active = g != null && app.clientId.equals(g.clientId) && !g.revoked
+            boolean active = g != null && app.clientId().equals(g.access.clientId()) && !g.revoked
                     && (isRefresh ? !g.refreshUsed : clock.instant().isBefore(g.expiresAt));
             o.put("active", active);
             if (!active) {
                 return o;
             }
-            User u = store.user(g.userUuid);
-            o.put("scope", Scopes.render(g.scopes));
-            o.put("client_id", g.clientId);
+            User u = store.user(g.access.userUuid());
+            o.put("scope", Scopes.render(g.access.scopes()));
+            o.put("client_id", g.access.clientId());
             o.put("token_type", "Bearer");
             o.put("exp", g.expiresAt.getEpochSecond());
             o.put("iat", g.issuedAt.getEpochSecond());
@@ -255,8 +238,8 @@ public final class OAuthService {
         synchronized (store) {
             store.user(userUuid);
             Instant now = clock.instant();
-            String token = jwt(userUuid, null, now, null, true);
-            store.addGrant(new Grant(token, null, null, userUuid, scopes, true, true, now, Instant.MAX));
+            String token = jwts.mint(userUuid, null, now, null, true);
+            store.addGrant(new Grant(token, null, new Access(null, userUuid, scopes, true, true), now, Instant.MAX));
             return token;
         }
     }
@@ -278,10 +261,10 @@ public final class OAuthService {
             if (!clock.instant().isBefore(g.expiresAt)) {
                 throw ApiError.unauthenticated("The access token expired");
             }
-            if (!store.users.containsKey(g.userUuid)) {
+            if (!store.users.containsKey(g.access.userUuid())) {
                 throw ApiError.unauthenticated("The access token is invalid");
             }
-            return new Principal(g.userUuid, g, settings.enforceScopes);
+            return new Principal(g.access, settings.enforceScopes);
         }
     }
 
@@ -292,7 +275,7 @@ public final class OAuthService {
             Instant past = clock.instant().minusSeconds(1);
             int n = 0;
             for (Grant g : store.grantsByAccess.values()) {
-                if (!g.pat && g.expiresAt.isAfter(past)) {
+                if (!g.access.pat() && g.expiresAt.isAfter(past)) {
                     g.expiresAt = past;
                     n++;
                 }
@@ -330,32 +313,6 @@ public final class OAuthService {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A JWT like Calendly's; validity is decided by the store, the signature is decoration. */
-    private String jwt(String userUuid, String appUid, Instant iat, Instant exp, boolean pat) {
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String header = pat ? "{\"kid\":\"" + Ids.hex(8) + "\",\"typ\":\"PAT\",\"alg\":\"HS256\"}" : "{\"alg\":\"HS256\"}";
-        ObjectNode p = CalendlyJson.object();
-        p.put("iss", uris.base());
-        p.put("iat", iat.getEpochSecond());
-        p.put("jti", Ids.uuid());
-        p.put("user_uuid", userUuid);
-        if (appUid != null) {
-            p.put("app_uid", appUid);
-        }
-        if (exp != null) {
-            p.put("exp", exp.getEpochSecond());
-        }
-        String signingInput = b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
-                + b64.encodeToString(CalendlyJson.bytes(p, CalendlyJson.Style.AS_BUILT));
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(jwtKey, "HmacSHA256"));
-            return signingInput + "." + b64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
         }
     }

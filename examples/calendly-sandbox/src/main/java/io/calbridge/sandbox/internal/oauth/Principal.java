@@ -1,19 +1,19 @@
 package io.calbridge.sandbox.internal.oauth;
 
 import io.calbridge.sandbox.internal.http.ApiError;
-import io.calbridge.sandbox.internal.state.Model.Grant;
+import io.calbridge.sandbox.internal.state.Model.Access;
 
 /** Who is calling the API: the token's user and what the token may do. */
-public record Principal(String userUuid, Grant grant, boolean enforceScopes) {
+public record Principal(Access access, boolean enforceScopes) {
     public boolean has(String scope) {
         if (!enforceScopes) {
             return true;
         }
-        if (grant.scopes == null) {
+        if (access.scopes() == null) {
             // Tokens without requested scopes: full access for legacy apps/PATs, none for new apps.
-            return grant.legacy;
+            return access.legacy();
         }
-        return Scopes.covers(grant.scopes, scope);
+        return Scopes.covers(access.scopes(), scope);
     }
 
     public void require(String scope) {
@@ -22,7 +22,11 @@ public record Principal(String userUuid, Grant grant, boolean enforceScopes) {
         }
     }
 
+    public String userUuid() {
+        return access.userUuid();
+    }
+
     public String clientId() {
-        return grant.clientId;
+        return access.clientId();
     }
 }

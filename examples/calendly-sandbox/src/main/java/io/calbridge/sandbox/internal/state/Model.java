@@ -64,52 +64,33 @@ public final class Model {
         }
     }
 
-    public static final class App {
-        public final String clientId;
-        public final String clientSecret;
-        public final String signingKey;
-        public final String name;
-        public final List<String> redirectUris;
-        /** Created before scopes existed: a token without requested scopes may use every endpoint. */
-        public final boolean legacy;
-        /** Native (public) client: authenticates with client_id only and must use PKCE. */
-        public final boolean nativeClient;
-        public final String defaultUserUuid;
-
-        public App(String clientId, String clientSecret, String signingKey, String name, List<String> redirectUris,
-                   boolean legacy, boolean nativeClient, String defaultUserUuid) {
-            this.clientId = clientId;
-            this.clientSecret = clientSecret;
-            this.signingKey = signingKey;
-            this.name = name;
-            this.redirectUris = List.copyOf(redirectUris);
-            this.legacy = legacy;
-            this.nativeClient = nativeClient;
-            this.defaultUserUuid = defaultUserUuid;
+    /**
+     * A registered OAuth app. {@code legacy}: created before scopes existed, so a token without
+     * requested scopes may use every endpoint. {@code nativeClient}: a public client that
+     * authenticates with client_id only and must use PKCE.
+     */
+    public record App(String clientId, String clientSecret, String signingKey, String name, List<String> redirectUris,
+                      boolean legacy, boolean nativeClient, String defaultUserUuid) {
+        public App {
+            redirectUris = List.copyOf(redirectUris);
         }
     }
 
-    public static final class AuthCode {
-        public final String code;
-        public final String clientId;
-        public final String userUuid;
-        public final String redirectUri;
-        /** {@code null} when no scope was requested. */
-        public final Set<String> scopes;
-        public final String codeChallenge;
-        public final Instant expiresAt;
-        public boolean used;
-
-        public AuthCode(String code, String clientId, String userUuid, String redirectUri, Set<String> scopes,
-                        String codeChallenge, Instant expiresAt) {
-            this.code = code;
-            this.clientId = clientId;
-            this.userUuid = userUuid;
-            this.redirectUri = redirectUri;
-            this.scopes = scopes;
-            this.codeChallenge = codeChallenge;
-            this.expiresAt = expiresAt;
+    /** An authorization code; {@code scopes} is {@code null} when no scope was requested. */
+    public record AuthCode(String code, String clientId, String userUuid, String redirectUri, Set<String> scopes,
+                           String codeChallenge, Instant expiresAt, boolean used) {
+        /** This code once exchanged: a second exchange fails. */
+        public AuthCode spent() {
+            return new AuthCode(code, clientId, userUuid, redirectUri, scopes, codeChallenge, expiresAt, true);
         }
+    }
+
+    /**
+     * What a token lets its bearer do: act as {@code userUuid} through the app {@code clientId}
+     * ({@code null} for a personal access token) within {@code scopes} ({@code null} = no scope
+     * requested: full access for legacy apps and PATs, none for new apps).
+     */
+    public record Access(String clientId, String userUuid, Set<String> scopes, boolean legacy, boolean pat) {
     }
 
     /**
@@ -119,26 +100,16 @@ public final class Model {
     public static final class Grant {
         public final String accessToken;
         public final String refreshToken;
-        public final String clientId;
-        public final String userUuid;
-        /** {@code null} = no scope requested (full access for legacy apps and PATs, none for new apps). */
-        public final Set<String> scopes;
-        public final boolean legacy;
-        public final boolean pat;
+        public final Access access;
         public final Instant issuedAt;
         public Instant expiresAt;
         public boolean revoked;
         public boolean refreshUsed;
 
-        public Grant(String accessToken, String refreshToken, String clientId, String userUuid, Set<String> scopes,
-                     boolean legacy, boolean pat, Instant issuedAt, Instant expiresAt) {
+        public Grant(String accessToken, String refreshToken, Access access, Instant issuedAt, Instant expiresAt) {
             this.accessToken = accessToken;
             this.refreshToken = refreshToken;
-            this.clientId = clientId;
-            this.userUuid = userUuid;
-            this.scopes = scopes;
-            this.legacy = legacy;
-            this.pat = pat;
+            this.access = access;
             this.issuedAt = issuedAt;
             this.expiresAt = expiresAt;
         }
@@ -182,16 +153,7 @@ public final class Model {
     public record Cancellation(String canceledBy, Canceler cancelerType, String reason, Instant createdAt) {
     }
 
-    public static final class Guest {
-        public final String email;
-        public final Instant createdAt;
-        public Instant updatedAt;
-
-        public Guest(String email, Instant createdAt, Instant updatedAt) {
-            this.email = email;
-            this.createdAt = createdAt;
-            this.updatedAt = updatedAt;
-        }
+    public record Guest(String email, Instant createdAt, Instant updatedAt) {
     }
 
     public static final class ScheduledEvent {
@@ -314,19 +276,10 @@ public final class Model {
     public record RoutingQuestion(String uuid, String name, String type) {
     }
 
-    public static final class RoutingForm {
-        public final String uuid;
-        public final String orgUuid;
-        public final String name;
-        public final List<RoutingQuestion> questions;
-        public final Instant createdAt;
-
-        public RoutingForm(String uuid, String orgUuid, String name, List<RoutingQuestion> questions, Instant now) {
-            this.uuid = uuid;
-            this.orgUuid = orgUuid;
-            this.name = name;
-            this.questions = List.copyOf(questions);
-            this.createdAt = now;
+    public record RoutingForm(String uuid, String orgUuid, String name, List<RoutingQuestion> questions,
+                              Instant createdAt) {
+        public RoutingForm {
+            questions = List.copyOf(questions);
         }
     }
 

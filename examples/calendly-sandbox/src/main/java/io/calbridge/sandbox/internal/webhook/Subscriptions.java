@@ -131,7 +131,7 @@ public final class Subscriptions {
             }
             String key = keyNode == null || keyNode.isNull() ? null : keyNode.asText();
             Subscription s = new Subscription(Ids.uuid(), url, events, scope, org.uuid, userUuid, caller.uuid, key,
-                    p.grant().pat ? null : p.clientId(), Times.micro(clock.instant()));
+                    p.access().pat() ? null : p.clientId(), Times.micro(clock.instant()));
             store.subscriptions.put(s.uuid, s);
             return s;
         }

@@ -63,34 +63,28 @@ public final class WebhookDispatcher implements AutoCloseable {
     public record Audience(String orgUuid, Set<String> userUuids, boolean organizationScopeOnly) {
     }
 
-    /** One webhook body on its way to one subscription. */
-    public static final class Message {
-        final long id;
-        final String subscriptionUuid;
-        final String url;
-        final String event;
-        final byte[] body;
-        final String signingKey;
-        final String inviteeUri;
-        final String inviteeEmail;
+    /**
+     * One webhook body for one subscription, built by {@link #prepare} under the store lock at sandbox
+     * time {@code emittedAt}; {@code inviteeUri} and {@code inviteeEmail} (for drop rules) are null
+     * unless it is about an invitee.
+     */
+    public record Message(long id, String subscriptionUuid, String url, String event, byte[] body, String signingKey,
+                          String inviteeUri, String inviteeEmail, Instant emittedAt) {
+    }
+
+    /** A message's way through its attempts. */
+    private static final class Delivery {
+        final Message message;
         /** Written by the lane running the message, read by timers and {@link #releaseDue}. */
         volatile int attempts;
-        /** Sandbox time of the next (or current) attempt. */
+        /** Sandbox time of the next (or current) attempt; the first is due when the message was emitted. */
         volatile Instant dueAt;
         volatile State state = State.QUEUED;
         Instant firstFailureAt;
 
-        Message(long id, String subscriptionUuid, String url, String event, byte[] body, String signingKey,
-                String inviteeUri, String inviteeEmail, Instant dueAt) {
-            this.id = id;
-            this.subscriptionUuid = subscriptionUuid;
-            this.url = url;
-            this.event = event;
-            this.body = body;
-            this.signingKey = signingKey;
-            this.inviteeUri = inviteeUri;
-            this.inviteeEmail = inviteeEmail;
-            this.dueAt = dueAt;
+        Delivery(Message message) {
+            this.message = message;
+            this.dueAt = message.emittedAt();
         }
     }
 
@@ -110,9 +104,9 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     /** Messages waiting for a retry; removing one claims the right to send it. */
-    private final Set<Message> waiting = ConcurrentHashMap.newKeySet();
+    private final Set<Delivery> waiting = ConcurrentHashMap.newKeySet();
     /** Messages not finished yet (queued, in flight or waiting for a retry). */
-    private final Set<Message> live = ConcurrentHashMap.newKeySet();
+    private final Set<Delivery> live = ConcurrentHashMap.newKeySet();
     private final AtomicLong messageIds = new AtomicLong();
     private volatile boolean closed;
 
@@ -178,7 +172,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             return s.signingKey;
         }
         App app = store.apps.get(s.clientId);
-        String appKey = app == null ? null : app.signingKey;
+        String appKey = app == null ? null : app.signingKey();
         if (settings.signingKeyPolicy == SigningKeyPolicy.APP_KEY_ONLY) {
             return appKey;
         }
@@ -188,9 +182,10 @@ public final class WebhookDispatcher implements AutoCloseable {
     /** Queues messages for delivery, each behind earlier messages of the same subscription. */
     public void send(List<Message> messages) {
         for (Message m : messages) {
+            Delivery d = new Delivery(m);
             log.pending(1);
-            live.add(m);
-            lane(m.subscriptionUuid).submit(() -> attempt(m));
+            live.add(d);
+            lane(m.subscriptionUuid()).submit(() -> attempt(d));
         }
     }
 
@@ -198,77 +193,76 @@ public final class WebhookDispatcher implements AutoCloseable {
         return lanes.computeIfAbsent(subscriptionUuid, k -> new Lane());
     }
 
-    private void attempt(Message m) {
+    private void attempt(Delivery d) {
         boolean finished = true;
         try {
-            finished = doAttempt(m);
+            finished = doAttempt(d);
         } catch (RuntimeException e) {
-            LOG.warn("webhook delivery #{} crashed", m.id, e);
+            LOG.warn("webhook delivery #{} crashed", d.message.id(), e);
         } finally {
             if (finished) {
-                m.state = State.DONE;
-                live.remove(m);
+                d.state = State.DONE;
+                live.remove(d);
                 log.pending(-1);
             }
         }
     }
 
     /** @return true when the message needs no further attempt */
-    private boolean doAttempt(Message m) {
-        if (closed || !subscriptionActive(m.subscriptionUuid)) {
+    private boolean doAttempt(Delivery d) {
+        Message m = d.message;
+        if (closed || !subscriptionActive(m.subscriptionUuid())) {
             return true;
         }
-        m.attempts++;
-        if (m.attempts == 1) {
+        d.attempts++;
+        if (d.attempts == 1) {
             Duration delay = faults.takeDelay();
             if (!delay.isZero()) {
                 sleep(delay);
             }
-            boolean dropped = faults.dropped(m.event, m.inviteeUri, m.inviteeEmail);
+            boolean dropped = faults.dropped(m.event(), m.inviteeUri(), m.inviteeEmail());
             if (dropped || FaultState.take(faults.dropNext)) {
-                log.record(new DeliveryAttempt(m.id, m.attempts, uris.subscription(m.subscriptionUuid), m.url, m.event,
-                        Map.of(), m.body, clock.baseInstant(), m.dueAt, null, DeliveryOutcome.DROPPED,
+                log.record(attemptOf(d, Map.of(), clock.baseInstant(), null, DeliveryOutcome.DROPPED,
                         dropped ? "dropped by a drop-deliveries rule" : "dropped by fault injection"));
                 return true;
             }
         }
-        DeliveryAttempt a = post(m);
+        DeliveryAttempt a = post(d);
         log.record(a);
         if (a.delivered()) {
-            onSuccess(m);
-            if (m.attempts == 1 && FaultState.take(faults.duplicateNext)) {
-                log.record(post(m));
+            onSuccess(d);
+            if (d.attempts == 1 && FaultState.take(faults.duplicateNext)) {
+                log.record(post(d));
             }
             return true;
         }
-        return !scheduleRetry(m);
+        return !scheduleRetry(d);
     }
 
-    private DeliveryAttempt post(Message m) {
+    private DeliveryAttempt post(Delivery d) {
+        Message m = d.message;
         Instant sentAt = clock.baseInstant();
-        Instant at = m.dueAt;
         long t = sentAt.getEpochSecond();
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("content-type", "application/json");
         headers.put("user-agent", "Calendly");
         headers.put("accept", "*/*");
-        if (m.signingKey != null) {
-            String key = faults.breakSignatures.get() ? m.signingKey + "-broken" : m.signingKey;
-            headers.put("Calendly-Webhook-Signature", Signatures.header(key, t, m.body));
+        if (m.signingKey() != null) {
+            String key = faults.breakSignatures.get() ? m.signingKey() + "-broken" : m.signingKey();
+            headers.put("Calendly-Webhook-Signature", Signatures.header(key, t, m.body()));
         }
-        String subUri = uris.subscription(m.subscriptionUuid);
         HttpRequest.Builder rb;
         try {
-            rb = HttpRequest.newBuilder(URI.create(m.url))
+            rb = HttpRequest.newBuilder(URI.create(m.url()))
                     .timeout(settings.deliveryReadTimeout)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(m.body));
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(m.body()));
         } catch (IllegalArgumentException e) {
-            return new DeliveryAttempt(m.id, m.attempts, subUri, m.url, m.event, headers, m.body, sentAt, at, null,
-                    DeliveryOutcome.FAILED_CONNECTION, "bad callback URL: " + e.getMessage());
+            return attemptOf(d, headers, sentAt, null, DeliveryOutcome.FAILED_CONNECTION,
+                    "bad callback URL: " + e.getMessage());
         }
-        Instant outageEnd = faults.outageAt(m.url, at);
+        Instant outageEnd = faults.outageAt(m.url(), d.dueAt);
         if (outageEnd != null) {
-            return failure(m, subUri, headers, sentAt, DeliveryOutcome.FAILED_CONNECTION,
+            return attemptOf(d, headers, sentAt, null, DeliveryOutcome.FAILED_CONNECTION,
                     "connection refused (injected outage until " + Times.micros(outageEnd) + ")");
         }
         headers.forEach(rb::header);
@@ -277,27 +271,27 @@ public final class WebhookDispatcher implements AutoCloseable {
             int status = r.statusCode();
             DeliveryOutcome outcome = status >= 200 && status < 300 ? DeliveryOutcome.DELIVERED
                     : DeliveryOutcome.FAILED_STATUS;
-            return new DeliveryAttempt(m.id, m.attempts, subUri, m.url, m.event, headers, m.body, sentAt, at, status,
-                    outcome, null);
+            return attemptOf(d, headers, sentAt, status, outcome, null);
         } catch (HttpConnectTimeoutException e) {
-            return failure(m, subUri, headers, sentAt, DeliveryOutcome.FAILED_TIMEOUT, "connect timeout");
+            return attemptOf(d, headers, sentAt, null, DeliveryOutcome.FAILED_TIMEOUT, "connect timeout");
         } catch (HttpTimeoutException e) {
-            return failure(m, subUri, headers, sentAt, DeliveryOutcome.FAILED_TIMEOUT, "read timeout");
+            return attemptOf(d, headers, sentAt, null, DeliveryOutcome.FAILED_TIMEOUT, "read timeout");
         } catch (ConnectException e) {
-            return failure(m, subUri, headers, sentAt, DeliveryOutcome.FAILED_CONNECTION,
-                    "connection refused");
+            return attemptOf(d, headers, sentAt, null, DeliveryOutcome.FAILED_CONNECTION, "connection refused");
         } catch (IOException e) {
-            return failure(m, subUri, headers, sentAt, DeliveryOutcome.FAILED_CONNECTION, e.toString());
+            return attemptOf(d, headers, sentAt, null, DeliveryOutcome.FAILED_CONNECTION, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failure(m, subUri, headers, sentAt, DeliveryOutcome.FAILED_CONNECTION, "interrupted");
+            return attemptOf(d, headers, sentAt, null, DeliveryOutcome.FAILED_CONNECTION, "interrupted");
         }
     }
 
-    private DeliveryAttempt failure(Message m, String subUri, Map<String, String> headers, Instant sentAt,
-                                    DeliveryOutcome outcome, String error) {
-        return new DeliveryAttempt(m.id, m.attempts, subUri, m.url, m.event, headers, m.body, sentAt, m.dueAt, null,
-                outcome, error);
+    /** What the delivery log keeps of the current attempt; its Calendly time is the attempt's due time. */
+    private DeliveryAttempt attemptOf(Delivery d, Map<String, String> headers, Instant sentAt, Integer status,
+                                      DeliveryOutcome outcome, String error) {
+        Message m = d.message;
+        return new DeliveryAttempt(m.id(), d.attempts, uris.subscription(m.subscriptionUuid()), m.url(), m.event(),
+                headers, m.body(), sentAt, d.dueAt, status, outcome, error);
     }
 
     private boolean subscriptionActive(String uuid) {
@@ -307,14 +301,14 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    private void onSuccess(Message m) {
+    private void onSuccess(Delivery d) {
         synchronized (store) {
-            Subscription s = store.subscriptions.get(m.subscriptionUuid);
+            Subscription s = store.subscriptions.get(d.message.subscriptionUuid());
             if (s == null) {
                 return;
             }
-            s.lastSuccessAt = m.dueAt;
-            if (m.firstFailureAt != null) {
+            s.lastSuccessAt = d.dueAt;
+            if (d.firstFailureAt != null) {
                 s.messagesInRetry = Math.max(0, s.messagesInRetry - 1);
                 if (s.messagesInRetry == 0) {
                     s.retryStartedAt = null;
@@ -330,31 +324,31 @@ public final class WebhookDispatcher implements AutoCloseable {
      *
      * @return true when a retry was scheduled
      */
-    private boolean scheduleRetry(Message m) {
-        Instant attemptAt = m.dueAt;
+    private boolean scheduleRetry(Delivery d) {
+        Instant attemptAt = d.dueAt;
         Instant next = null;
         boolean disabled = false;
         synchronized (store) {
-            Subscription s = store.subscriptions.get(m.subscriptionUuid);
+            Subscription s = store.subscriptions.get(d.message.subscriptionUuid());
             if (s == null || !"active".equals(s.state)) {
                 return false;
             }
-            if (m.firstFailureAt == null) {
-                m.firstFailureAt = attemptAt;
+            if (d.firstFailureAt == null) {
+                d.firstFailureAt = attemptAt;
                 s.messagesInRetry++;
                 if (s.retryStartedAt == null) {
                     s.retryStartedAt = attemptAt;
                 }
             }
-            Instant windowEnd = m.firstFailureAt.plus(settings.retryWindow);
+            Instant windowEnd = d.firstFailureAt.plus(settings.retryWindow);
             if (attemptAt.isBefore(windowEnd)) {
-                next = attemptAt.plus(settings.firstRetryDelay.multipliedBy(1L << Math.min(30, m.attempts - 1)));
+                next = attemptAt.plus(settings.firstRetryDelay.multipliedBy(1L << Math.min(30, d.attempts - 1)));
                 if (next.isAfter(windowEnd)) {
                     next = windowEnd;
                 }
             } else {
                 s.messagesInRetry = Math.max(0, s.messagesInRetry - 1);
-                boolean deliveredSince = s.lastSuccessAt != null && s.lastSuccessAt.isAfter(m.firstFailureAt);
+                boolean deliveredSince = s.lastSuccessAt != null && s.lastSuccessAt.isAfter(d.firstFailureAt);
                 if (!deliveredSince) {
                     s.state = "disabled";
                     s.updatedAt = windowEnd;
@@ -368,35 +362,35 @@ public final class WebhookDispatcher implements AutoCloseable {
         if (next == null) {
             if (disabled) {
                 // Its other retries end at once (a disabled subscription gets nothing), not when their timers fire.
-                waiting.stream().filter(x -> x.subscriptionUuid.equals(m.subscriptionUuid))
+                waiting.stream().filter(x -> x.message.subscriptionUuid().equals(d.message.subscriptionUuid()))
                         .forEach(x -> release(x, x.attempts));
             }
             return false;
         }
-        m.dueAt = next;
-        m.state = State.WAITING;
-        waiting.add(m);
-        int round = m.attempts;
+        d.dueAt = next;
+        d.state = State.WAITING;
+        waiting.add(d);
+        int round = d.attempts;
         Duration untilDue = Duration.between(clock.instant(), next);
         if (untilDue.isNegative() || untilDue.isZero()) {
-            release(m, round);
+            release(d, round);
             return true;
         }
         long wallNanos = (long) (untilDue.toNanos() / settings.timeScale);
         try {
-            scheduler.schedule(() -> release(m, round), wallNanos, TimeUnit.NANOSECONDS);
+            scheduler.schedule(() -> release(d, round), wallNanos, TimeUnit.NANOSECONDS);
             return true;
         } catch (RejectedExecutionException e) {
-            waiting.remove(m);
+            waiting.remove(d);
             return false;
         }
     }
 
     /** Sends a waiting message's retry unless someone else already did (or it belongs to an older round). */
-    private void release(Message m, int round) {
-        if (m.attempts == round && waiting.remove(m)) {
-            m.state = State.QUEUED;
-            lane(m.subscriptionUuid).submit(() -> attempt(m));
+    private void release(Delivery d, int round) {
+        if (d.attempts == round && waiting.remove(d)) {
+            d.state = State.QUEUED;
+            lane(d.message.subscriptionUuid()).submit(() -> attempt(d));
         }
     }
 
@@ -409,10 +403,11 @@ public final class WebhookDispatcher implements AutoCloseable {
      */
     public void releaseDue() {
         Instant now = clock.instant();
-        List<Message> due = waiting.stream().filter(m -> !m.dueAt.isAfter(now))
-                .sorted(java.util.Comparator.comparing((Message m) -> m.dueAt).thenComparingLong(m -> m.id)).toList();
-        for (Message m : due) {
-            release(m, m.attempts);
+        List<Delivery> due = waiting.stream().filter(d -> !d.dueAt.isAfter(now))
+                .sorted(java.util.Comparator.comparing((Delivery d) -> d.dueAt).thenComparingLong(d -> d.message.id()))
+                .toList();
+        for (Delivery d : due) {
+            release(d, d.attempts);
         }
         long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
         while (!live.stream().allMatch(this::settled)) {
@@ -424,9 +419,9 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    private boolean settled(Message m) {
-        return closed || m.state == State.DONE
-                || (m.state == State.WAITING && m.dueAt.isAfter(clock.instant()));
+    private boolean settled(Delivery d) {
+        return closed || d.state == State.DONE
+                || (d.state == State.WAITING && d.dueAt.isAfter(clock.instant()));
     }
 
     private static void sleep(Duration d) {
