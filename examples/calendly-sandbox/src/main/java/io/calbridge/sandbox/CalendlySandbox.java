@@ -220,7 +220,7 @@ public final class CalendlySandbox implements AutoCloseable {
      * {@code POST /scheduling_links}; its {@code bookingUrl} can be booked once.
      */
     public SandboxSchedulingLink createSchedulingLink(SandboxEventType eventType) {
-        return schedulingLink(w.bookings.createSchedulingLink(eventType.uri(), null).code);
+        return schedulingLink(w.bookings.createSchedulingLink(eventType.uri(), null).code());
     }
 
     /** A single-use link by its booking URL (query parameters ignored) or code. */
@@ -230,7 +230,7 @@ public final class CalendlySandbox implements AutoCloseable {
         Model.SchedulingLink link = w.bookings.schedulingLink(code);
         synchronized (w.store) {
             ObjectNode r = w.renderer.schedulingLink(link);
-            Invitee used = link.usedByInviteeUuid == null ? null : w.store.invitees.get(link.usedByInviteeUuid);
+            Invitee used = link.usedByInviteeUuid() == null ? null : w.store.invitees.get(link.usedByInviteeUuid());
             return new SandboxSchedulingLink(r.get("booking_url").asText(), r.get("owner").asText(),
                     r.get("owner_type").asText(), used == null ? null : w.uris.invitee(used.eventUuid, used.uuid));
         }

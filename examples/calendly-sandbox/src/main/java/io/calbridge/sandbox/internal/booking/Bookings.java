@@ -462,7 +462,7 @@ public record Bookings(Store store, SandboxClock clock, Settings settings, Rende
                 code = linkCode();
             } while (store.schedulingLinks.containsKey(code));
             SchedulingLink link = new SchedulingLink(code, et.uuid, creatorUuid == null ? et.ownerUuid : creatorUuid,
-                    now());
+                    now(), null);
             store.schedulingLinks.put(code, link);
             return link;
         }
@@ -502,14 +502,14 @@ public record Bookings(Store store, SandboxClock clock, Settings settings, Rende
         Invitee inv;
         synchronized (store) {
             SchedulingLink link = schedulingLink(code);
-            if (link.usedByInviteeUuid != null) {
+            if (link.usedByInviteeUuid() != null) {
                 throw new IllegalStateException("this single-use scheduling link was used already");
             }
-            if (!directory.eventType(r.eventTypeUri()).uuid.equals(link.eventTypeUuid)) {
+            if (!directory.eventType(r.eventTypeUri()).uuid.equals(link.eventTypeUuid())) {
                 throw new IllegalArgumentException("the booking is not for the link's event type");
             }
             inv = createBooking(r, out);
-            link.usedByInviteeUuid = inv.uuid;
+            store.schedulingLinks.put(code, link.usedBy(inv.uuid));
         }
         dispatcher.send(out);
         return inv;
@@ -527,7 +527,7 @@ public record Bookings(Store store, SandboxClock clock, Settings settings, Rende
         SchedulingLink link = schedulingLink(code);
         EventType et;
         synchronized (store) {
-            et = store.eventTypes.get(link.eventTypeUuid);
+            et = store.eventTypes.get(link.eventTypeUuid());
         }
         String first = param(query, "first_name");
         String last = param(query, "last_name");

@@ -34,7 +34,9 @@ public record Directory(Store store, SandboxClock clock, Renderer renderer, Webh
     public Org createOrganization(String name, Plan plan) {
         requireText(name, "organization name");
         synchronized (store) {
-            Org org = new Org(Ids.uuid(), name, plan == null ? Plan.STANDARD : plan, now());
+            Org org = new Org(Ids.uuid(), now());
+            org.name = name;
+            org.plan = plan == null ? Plan.STANDARD : plan;
             store.orgs.put(org.uuid, org);
             return org;
         }
@@ -57,9 +59,13 @@ public record Directory(Store store, SandboxClock clock, Renderer renderer, Webh
             if (store.userByEmail(email).isPresent()) {
                 throw new IllegalStateException("a user with email " + email + " already exists");
             }
-            String uuid = legacyId ? Ids.legacy() : Ids.uuid();
-            User u = new User(uuid, Ids.uuid(), org.uuid, name, uniqueSlug(slugify(name)), email, tz,
-                    role == null ? Role.USER : role, now());
+            User u = new User(legacyId ? Ids.legacy() : Ids.uuid(), Ids.uuid(), now());
+            u.orgUuid = org.uuid;
+            u.name = name;
+            u.slug = uniqueSlug(slugify(name));
+            u.email = email;
+            u.timezone = tz;
+            u.role = role == null ? Role.USER : role;
             store.users.put(u.uuid, u);
             return u;
         }

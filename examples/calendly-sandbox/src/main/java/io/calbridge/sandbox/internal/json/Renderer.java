@@ -387,9 +387,9 @@ public final class Renderer {
     }
 
     public ObjectNode schedulingLink(SchedulingLink link) {
-        EventType et = store.eventTypes.get(link.eventTypeUuid);
+        EventType et = store.eventTypes.get(link.eventTypeUuid());
         ObjectNode o = CalendlyJson.object();
-        o.put("booking_url", uris.bookingUrl(link.code, et.slug));
+        o.put("booking_url", uris.bookingUrl(link.code(), et.slug));
         o.put("owner", uris.eventType(et.uuid));
         o.put("owner_type", "EventType");
         return o;

@@ -167,7 +167,8 @@ public record OAuthService(Store store, SandboxClock clock, Settings settings, U
         Instant now = clock.instant();
         Instant expiresAt = now.plus(settings.accessTokenLifetime);
         Grant g = new Grant(jwts.mint(userUuid, app.clientId(), now, expiresAt, false), Ids.hex(32),
-                new Access(app.clientId(), userUuid, scopes, app.legacy(), false), now, expiresAt);
+                new Access(app.clientId(), userUuid, scopes, app.legacy(), false), now);
+        g.expiresAt = expiresAt;
         store.addGrant(g);
         return g;
     }
@@ -239,7 +240,9 @@ public record OAuthService(Store store, SandboxClock clock, Settings settings, U
             store.user(userUuid);
             Instant now = clock.instant();
             String token = jwts.mint(userUuid, null, now, null, true);
-            store.addGrant(new Grant(token, null, new Access(null, userUuid, scopes, true, true), now, Instant.MAX));
+            Grant g = new Grant(token, null, new Access(null, userUuid, scopes, true, true), now);
+            g.expiresAt = Instant.MAX;
+            store.addGrant(g);
             return token;
         }
     }

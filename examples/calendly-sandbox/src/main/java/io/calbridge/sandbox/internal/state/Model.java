@@ -13,7 +13,9 @@ import java.util.Set;
 
 /**
  * The simulated Calendly's mutable state. Every field of every entity is guarded by the {@link Store}
- * monitor: read and write them only inside {@code synchronized (store)}.
+ * monitor: read and write them only inside {@code synchronized (store)}. A constructor takes what
+ * never changes (and the creation time); the action that creates an entity sets the other fields by
+ * name. What never changes at all is a record.
  */
 public final class Model {
     private Model() {
@@ -26,10 +28,8 @@ public final class Model {
         public Plan plan;
         public Instant updatedAt;
 
-        public Org(String uuid, String name, Plan plan, Instant now) {
+        public Org(String uuid, Instant now) {
             this.uuid = uuid;
-            this.name = name;
-            this.plan = plan;
             this.createdAt = now;
             this.updatedAt = now;
         }
@@ -49,16 +49,9 @@ public final class Model {
         public String locale = "en";
         public String timeNotation = "12h";
 
-        public User(String uuid, String membershipUuid, String orgUuid, String name, String slug, String email,
-                    String timezone, Role role, Instant now) {
+        public User(String uuid, String membershipUuid, Instant now) {
             this.uuid = uuid;
             this.membershipUuid = membershipUuid;
-            this.orgUuid = orgUuid;
-            this.name = name;
-            this.slug = slug;
-            this.email = email;
-            this.timezone = timezone;
-            this.role = role;
             this.createdAt = now;
             this.updatedAt = now;
         }
@@ -106,12 +99,11 @@ public final class Model {
         public boolean revoked;
         public boolean refreshUsed;
 
-        public Grant(String accessToken, String refreshToken, Access access, Instant issuedAt, Instant expiresAt) {
+        public Grant(String accessToken, String refreshToken, Access access, Instant issuedAt) {
             this.accessToken = accessToken;
             this.refreshToken = refreshToken;
             this.access = access;
             this.issuedAt = issuedAt;
-            this.expiresAt = expiresAt;
         }
     }
 
@@ -308,19 +300,11 @@ public final class Model {
     }
 
     /** A single-use scheduling link ({@code POST /scheduling_links}); {@code code} is its path segment. */
-    public static final class SchedulingLink {
-        public final String code;
-        public final String eventTypeUuid;
-        public final String creatorUuid;
-        public final Instant createdAt;
-        /** The invitee booked through it, or {@code null} while unused. */
-        public String usedByInviteeUuid;
-
-        public SchedulingLink(String code, String eventTypeUuid, String creatorUuid, Instant now) {
-            this.code = code;
-            this.eventTypeUuid = eventTypeUuid;
-            this.creatorUuid = creatorUuid;
-            this.createdAt = now;
+    public record SchedulingLink(String code, String eventTypeUuid, String creatorUuid, Instant createdAt,
+                                 String usedByInviteeUuid) {
+        /** This link once {@code inviteeUuid} booked through it; {@code usedByInviteeUuid} is null while unused. */
+        public SchedulingLink usedBy(String inviteeUuid) {
+            return new SchedulingLink(code, eventTypeUuid, creatorUuid, createdAt, inviteeUuid);
         }
     }
 
