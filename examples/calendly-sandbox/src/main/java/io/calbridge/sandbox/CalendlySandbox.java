@@ -1,5 +1,16 @@
 package io.calbridge.sandbox;
 
+import static io.calbridge.sandbox.internal.state.Uris.Resource.CANCELLATIONS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.EVENTS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.EVENT_TYPES;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.MEMBERSHIPS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.NO_SHOWS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.ORGANIZATIONS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.RESCHEDULINGS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.ROUTING_FORMS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.ROUTING_SUBMISSIONS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.USERS;
+
 import io.calbridge.sandbox.internal.Wiring;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.sandbox.internal.admin.AdminRoutes;
@@ -141,8 +152,9 @@ public final class CalendlySandbox implements AutoCloseable {
 
     public SandboxRoutingForm createRoutingForm(SandboxOrganization org, String name, List<String> questions) {
         RoutingForm f = w.directory.createRoutingForm(org.uri(), name, questions);
-        return new SandboxRoutingForm(f.uuid(), w.uris.routingForm(f.uuid()), f.name(),
-                w.uris.organization(f.orgUuid()), f.questions().stream().map(Model.RoutingQuestion::name).toList());
+        return new SandboxRoutingForm(f.uuid(), w.uris.of(ROUTING_FORMS, f.uuid()), f.name(),
+                w.uris.of(ORGANIZATIONS, f.orgUuid()),
+                f.questions().stream().map(Model.RoutingQuestion::name).toList());
     }
 
     // ---- invitee and host actions ---------------------------------------------------------------
@@ -178,7 +190,7 @@ public final class CalendlySandbox implements AutoCloseable {
 
     /** Marks a no-show; emits {@code invitee_no_show.created}. Returns the no-show URI. */
     public String markNoShow(String inviteeUri) {
-        return w.uris.noShow(w.bookings.markNoShow(inviteeUri).uuid());
+        return w.uris.of(NO_SHOWS, w.bookings.markNoShow(inviteeUri).uuid());
     }
 
     /** Removes the no-show mark; emits {@code invitee_no_show.deleted}. */
@@ -193,7 +205,7 @@ public final class CalendlySandbox implements AutoCloseable {
      */
     public String submitRoutingForm(SandboxRoutingForm form, Map<String, String> answers, BookingRequest booking) {
         RoutingSubmission s = w.bookings.submitRoutingForm(form.uri(), new LinkedHashMap<>(answers), null, booking);
-        return w.uris.routingSubmission(s.uuid);
+        return w.uris.of(ROUTING_SUBMISSIONS, s.uuid);
     }
 
     /** Sets the host's meeting notes of a scheduled event ({@code meeting_notes_plain/html}). */
@@ -210,7 +222,7 @@ public final class CalendlySandbox implements AutoCloseable {
     public SeedResult seed(SeedRequest request) {
         Bookings.Seeded s = w.bookings.seed(Objects.requireNonNull(request, "request"));
         synchronized (w.store) {
-            return new SeedResult(s.events().stream().map(e -> w.uris.event(e.uuid)).toList(),
+            return new SeedResult(s.events().stream().map(e -> w.uris.of(EVENTS, e.uuid)).toList(),
                     s.invitees().stream().map(i -> w.uris.invitee(i.eventUuid, i.uuid)).toList(), s.canceledEvents());
         }
     }
@@ -264,7 +276,8 @@ public final class CalendlySandbox implements AutoCloseable {
     public List<DataComplianceDeletion> dataComplianceDeletions() {
         synchronized (w.store) {
             return w.store.dataDeletions.stream().map(d -> new DataComplianceDeletion(d.emails(),
-                    w.uris.user(d.requestedByUuid()), w.uris.organization(d.orgUuid()), d.at(), d.inviteesDeleted()))
+                    w.uris.of(USERS, d.requestedByUuid()), w.uris.of(ORGANIZATIONS, d.orgUuid()), d.at(),
+                    d.inviteesDeleted()))
                     .toList();
         }
     }
@@ -408,12 +421,12 @@ public final class CalendlySandbox implements AutoCloseable {
     }
 
     private SandboxOrganization org(Org o) {
-        return new SandboxOrganization(o.uuid, w.uris.organization(o.uuid), o.name, o.plan);
+        return new SandboxOrganization(o.uuid, w.uris.of(ORGANIZATIONS, o.uuid), o.name, o.plan);
     }
 
     private SandboxUser user(User u) {
-        return new SandboxUser(u.uuid, w.uris.user(u.uuid), u.name, u.email, u.role, u.timezone,
-                w.uris.organization(u.orgUuid), w.uris.membership(u.membershipUuid));
+        return new SandboxUser(u.uuid, w.uris.of(USERS, u.uuid), u.name, u.email, u.role, u.timezone,
+                w.uris.of(ORGANIZATIONS, u.orgUuid), w.uris.of(MEMBERSHIPS, u.membershipUuid));
     }
 
     private SandboxEventType eventType(EventType e) {
@@ -421,15 +434,15 @@ public final class CalendlySandbox implements AutoCloseable {
         synchronized (w.store) {
             ownerSlug = w.store.user(e.ownerUuid).slug;
         }
-        return new SandboxEventType(e.uuid, w.uris.eventType(e.uuid), e.name, w.uris.user(e.ownerUuid), e.kind,
-                e.duration, e.location, w.uris.schedulingUrl(ownerSlug + "/" + e.slug));
+        return new SandboxEventType(e.uuid, w.uris.of(EVENT_TYPES, e.uuid), e.name, w.uris.of(USERS, e.ownerUuid),
+                e.kind, e.duration, e.location, w.uris.schedulingUrl(ownerSlug + "/" + e.slug));
     }
 
     private Booking booking(Invitee i) {
         if (i == null) {
             throw new NoSuchElementException("no invitee");
         }
-        return new Booking(w.uris.invitee(i.eventUuid, i.uuid), w.uris.event(i.eventUuid), i.uuid, i.eventUuid,
-                w.uris.cancelUrl(i.uuid), w.uris.rescheduleUrl(i.uuid));
+        return new Booking(w.uris.invitee(i.eventUuid, i.uuid), w.uris.of(EVENTS, i.eventUuid), i.uuid, i.eventUuid,
+                w.uris.of(CANCELLATIONS, i.uuid), w.uris.of(RESCHEDULINGS, i.uuid));
     }
 }

@@ -1,6 +1,10 @@
 package io.calbridge.sandbox.internal.admin;
 
 import static io.calbridge.sandbox.internal.json.Renderer.escapeHtml;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.EVENTS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.ORGANIZATIONS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.RESCHEDULINGS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.ROUTING_FORMS;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -274,8 +278,8 @@ public final class AdminRoutes {
         SandboxRoutingForm form;
         synchronized (w.store) {
             var f = w.directory.routingForm(formRef);
-            form = new SandboxRoutingForm(f.uuid(), w.uris.routingForm(f.uuid()), f.name(),
-                    w.uris.organization(f.orgUuid()), f.questions().stream().map(q -> q.name()).toList());
+            form = new SandboxRoutingForm(f.uuid(), w.uris.of(ROUTING_FORMS, f.uuid()), f.name(),
+                    w.uris.of(ORGANIZATIONS, f.orgUuid()), f.questions().stream().map(q -> q.name()).toList());
         }
         Map<String, String> answers = new LinkedHashMap<>();
         b.path("answers").properties().forEach(e -> answers.put(e.getKey(), e.getValue().asText()));
@@ -500,7 +504,8 @@ public final class AdminRoutes {
             ArrayNode invitees = o.putArray("invitees");
             for (Invitee i : w.store.invitees.values()) {
                 ScheduledEvent ev = w.store.events.get(i.eventUuid);
-                invitees.addObject().put("uri", w.uris.invitee(i.eventUuid, i.uuid)).put("event", w.uris.event(ev.uuid))
+                invitees.addObject().put("uri", w.uris.invitee(i.eventUuid, i.uuid))
+                        .put("event", w.uris.of(EVENTS, ev.uuid))
                         .put("name", i.name).put("email", i.email).put("status", i.status)
                         .put("start_time", Times.micros(ev.start)).put("no_show", i.noShowUuid != null);
             }
@@ -550,7 +555,7 @@ public final class AdminRoutes {
                 if ("active".equals(i.status)) {
                     h.append("<form method=\"post\" action=\"/_sandbox/ui/cancel\"><input type=\"hidden\" name=\"invitee\" value=\"")
                             .append(escapeHtml(i.uuid)).append("\"><button>Cancel</button></form> <a href=\"")
-                            .append(escapeHtml(w.uris.rescheduleUrl(i.uuid))).append("\">Reschedule</a>");
+                            .append(escapeHtml(w.uris.of(RESCHEDULINGS, i.uuid))).append("\">Reschedule</a>");
                 }
                 h.append("</td></tr>");
             }

@@ -529,7 +529,7 @@ public record ApiRoutes(Store store, Renderer renderer, Bookings bookings, Subsc
         Principal p = principal(ctx);
         Subscription s = subscriptions.create(p, Http.jsonBody(ctx));
         synchronized (store) {
-            ctx.header("Location", renderer.uris().subscription(s.uuid));
+            ctx.header("Location", renderer.uris().of(Uris.Resource.SUBSCRIPTIONS, s.uuid));
             Http.resource(ctx, 201, renderer.subscription(s));
         }
     }

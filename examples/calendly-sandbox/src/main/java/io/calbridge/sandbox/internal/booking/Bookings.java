@@ -378,7 +378,7 @@ public record Bookings(Store store, SandboxClock clock, Settings settings, Rende
             store.routingSubmissions.put(sub.uuid, sub);
         }
         if (booking != null) {
-            book(booking.routingFormSubmission(renderer.uris().routingSubmission(sub.uuid)));
+            book(booking.routingFormSubmission(renderer.uris().of(Uris.Resource.ROUTING_SUBMISSIONS, sub.uuid)));
         }
         List<Message> out;
         synchronized (store) {

@@ -1,6 +1,17 @@
 package io.calbridge.sandbox.internal.json;
 
 import static io.calbridge.sandbox.internal.state.Times.micros;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.CANCELLATIONS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.EVENTS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.EVENT_TYPES;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.MEMBERSHIPS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.NO_SHOWS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.ORGANIZATIONS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.RESCHEDULINGS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.ROUTING_FORMS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.ROUTING_SUBMISSIONS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.SUBSCRIPTIONS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.USERS;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,7 +56,7 @@ public final class Renderer {
 
     public ObjectNode user(User u) {
         ObjectNode o = userInMembership(u);
-        o.put("current_organization", uris.organization(u.orgUuid));
+        o.put("current_organization", uris.of(ORGANIZATIONS, u.orgUuid));
         o.put("resource_type", "User");
         return o;
     }
@@ -53,7 +64,7 @@ public final class Renderer {
     /** The user as a membership embeds it: the user resource without its organization and type. */
     private ObjectNode userInMembership(User u) {
         ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.user(u.uuid));
+        o.put("uri", uris.of(USERS, u.uuid));
         o.put("name", u.name);
         o.put("slug", u.slug);
         o.put("email", u.email);
@@ -69,7 +80,7 @@ public final class Renderer {
 
     public ObjectNode organization(Org org) {
         ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.organization(org.uuid));
+        o.put("uri", uris.of(ORGANIZATIONS, org.uuid));
         o.put("name", org.name);
         o.put("plan", org.plan.apiName());
         o.put("stage", org.plan.paid() ? "paid" : "free");
@@ -80,10 +91,10 @@ public final class Renderer {
 
     public ObjectNode membership(User u) {
         ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.membership(u.membershipUuid));
+        o.put("uri", uris.of(MEMBERSHIPS, u.membershipUuid));
         o.put("role", u.role.apiName());
         o.set("user", userInMembership(u));
-        o.put("organization", uris.organization(u.orgUuid));
+        o.put("organization", uris.of(ORGANIZATIONS, u.orgUuid));
         o.put("created_at", micros(u.createdAt));
         o.put("updated_at", micros(u.updatedAt));
         return o;
@@ -93,7 +104,7 @@ public final class Renderer {
     public ObjectNode eventType(EventType et, boolean forWebhook) {
         User owner = store.user(et.ownerUuid);
         ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.eventType(et.uuid));
+        o.put("uri", uris.of(EVENT_TYPES, et.uuid));
         o.put("name", et.name);
         o.put("active", et.active);
         o.put("booking_method", "instant");
@@ -114,7 +125,7 @@ public final class Renderer {
         ObjectNode profile = CalendlyJson.object();
         profile.put("type", "User");
         profile.put("name", owner.name);
-        profile.put("owner", uris.user(owner.uuid));
+        profile.put("owner", uris.of(USERS, owner.uuid));
         o.set("profile", profile);
         o.put("secret", false);
         o.put("deleted_at", micros(et.deletedAt));
@@ -176,14 +187,14 @@ public final class Renderer {
 
     private ObjectNode event(ScheduledEvent ev, boolean webhook) {
         ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.event(ev.uuid));
+        o.put("uri", uris.of(EVENTS, ev.uuid));
         o.put("name", ev.name);
         o.put("meeting_notes_plain", ev.meetingNotesPlain);
         o.put("meeting_notes_html", ev.meetingNotesHtml);
         o.put("status", ev.status);
         o.put("start_time", micros(ev.start));
         o.put("end_time", micros(ev.end));
-        o.put("event_type", uris.eventType(ev.eventTypeUuid));
+        o.put("event_type", uris.of(EVENT_TYPES, ev.eventTypeUuid));
         o.set("location", location(ev));
         ObjectNode counter = CalendlyJson.object();
         counter.put("total", store.inviteesOf(ev.uuid).size());
@@ -196,7 +207,7 @@ public final class Renderer {
         for (String hostUuid : ev.hostUuids) {
             User h = store.user(hostUuid);
             ObjectNode m = CalendlyJson.object();
-            m.put("user", uris.user(h.uuid));
+            m.put("user", uris.of(USERS, h.uuid));
             m.put("user_email", h.email);
             m.put("user_name", h.name);
             if (!webhook) {
@@ -324,7 +335,7 @@ public final class Renderer {
         }
         o.set("questions_and_answers", qas);
         o.put("timezone", inv.timezone);
-        o.put("event", uris.event(inv.eventUuid));
+        o.put("event", uris.of(EVENTS, inv.eventUuid));
         o.put("created_at", micros(inv.createdAt));
         o.put("updated_at", micros(inv.updatedAt));
         o.set("tracking", tracking(inv.tracking));
@@ -332,10 +343,10 @@ public final class Renderer {
         o.put("rescheduled", inv.rescheduled);
         o.put("old_invitee", inviteeUri(inv.oldInviteeUuid));
         o.put("new_invitee", inviteeUri(inv.newInviteeUuid));
-        o.put("cancel_url", uris.cancelUrl(inv.uuid));
-        o.put("reschedule_url", uris.rescheduleUrl(inv.uuid));
+        o.put("cancel_url", uris.of(CANCELLATIONS, inv.uuid));
+        o.put("reschedule_url", uris.of(RESCHEDULINGS, inv.uuid));
         o.put("routing_form_submission",
-                inv.routingSubmissionUuid == null ? null : uris.routingSubmission(inv.routingSubmissionUuid));
+                inv.routingSubmissionUuid == null ? null : uris.of(ROUTING_SUBMISSIONS, inv.routingSubmissionUuid));
         if (inv.cancellation != null) {
             o.set("cancellation", cancellation(inv.cancellation));
         }
@@ -355,7 +366,7 @@ public final class Renderer {
             o.putNull("no_show");
         } else {
             ObjectNode n = o.putObject("no_show");
-            n.put("uri", uris.noShow(ns.uuid()));
+            n.put("uri", uris.of(NO_SHOWS, ns.uuid()));
             n.put("created_at", micros(ns.createdAt()));
         }
         if (inv.reconfirmationCreatedAt == null) {
@@ -366,7 +377,7 @@ public final class Renderer {
             r.put("confirmed_at", micros(inv.reconfirmationConfirmedAt));
         }
         o.put("scheduling_method", inv.schedulingMethod);
-        o.put("invitee_scheduled_by", inv.scheduledByUserUuid == null ? null : uris.user(inv.scheduledByUserUuid));
+        o.put("invitee_scheduled_by", inv.scheduledByUserUuid == null ? null : uris.of(USERS, inv.scheduledByUserUuid));
         return o;
     }
 
@@ -380,7 +391,7 @@ public final class Renderer {
 
     public ObjectNode noShow(NoShow ns) {
         ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.noShow(ns.uuid()));
+        o.put("uri", uris.of(NO_SHOWS, ns.uuid()));
         o.put("invitee", inviteeUri(ns.inviteeUuid()));
         o.put("created_at", micros(ns.createdAt()));
         return o;
@@ -390,14 +401,14 @@ public final class Renderer {
         EventType et = store.eventTypes.get(link.eventTypeUuid());
         ObjectNode o = CalendlyJson.object();
         o.put("booking_url", uris.bookingUrl(link.code(), et.slug));
-        o.put("owner", uris.eventType(et.uuid));
+        o.put("owner", uris.of(EVENT_TYPES, et.uuid));
         o.put("owner_type", "EventType");
         return o;
     }
 
     public ObjectNode subscription(Subscription s) {
         ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.subscription(s.uuid));
+        o.put("uri", uris.of(SUBSCRIPTIONS, s.uuid));
         o.put("callback_url", s.callbackUrl);
         o.put("created_at", micros(s.createdAt));
         o.put("updated_at", micros(s.updatedAt));
@@ -406,17 +417,17 @@ public final class Renderer {
         ArrayNode events = o.putArray("events");
         s.events.forEach(events::add);
         o.put("scope", s.scope);
-        o.put("organization", uris.organization(s.orgUuid));
-        o.put("user", s.userUuid == null ? null : uris.user(s.userUuid));
+        o.put("organization", uris.of(ORGANIZATIONS, s.orgUuid));
+        o.put("user", s.userUuid == null ? null : uris.of(USERS, s.userUuid));
         o.putNull("group");
-        o.put("creator", uris.user(s.creatorUuid));
+        o.put("creator", uris.of(USERS, s.creatorUuid));
         return o;
     }
 
     public ObjectNode routingForm(RoutingForm f) {
         ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.routingForm(f.uuid()));
-        o.put("organization", uris.organization(f.orgUuid()));
+        o.put("uri", uris.of(ROUTING_FORMS, f.uuid()));
+        o.put("organization", uris.of(ORGANIZATIONS, f.orgUuid()));
         o.put("name", f.name());
         o.put("status", "published");
         ArrayNode qs = o.putArray("questions");
@@ -435,8 +446,8 @@ public final class Renderer {
 
     public ObjectNode routingSubmission(RoutingSubmission s) {
         ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.routingSubmission(s.uuid));
-        o.put("routing_form", uris.routingForm(s.formUuid));
+        o.put("uri", uris.of(ROUTING_SUBMISSIONS, s.uuid));
+        o.put("routing_form", uris.of(ROUTING_FORMS, s.formUuid));
         ArrayNode qas = o.putArray("questions_and_answers");
         for (RoutingAnswer a : s.answers) {
             ObjectNode q = qas.addObject();
@@ -450,7 +461,7 @@ public final class Renderer {
         } else {
             ObjectNode r = o.putObject("result");
             r.put("type", "event_type");
-            r.put("value", uris.eventType(s.resultEventTypeUuid));
+            r.put("value", uris.of(EVENT_TYPES, s.resultEventTypeUuid));
         }
         o.put("submitter", inviteeUri(s.submitterInviteeUuid));
         o.put("submitter_type", s.submitterInviteeUuid == null ? null : "Invitee");

@@ -1,5 +1,8 @@
 package io.calbridge.sandbox.internal.oauth;
 
+import static io.calbridge.sandbox.internal.state.Uris.Resource.ORGANIZATIONS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.USERS;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.sandbox.internal.http.ApiError;
 import io.calbridge.sandbox.internal.http.OAuthError;
@@ -182,8 +185,8 @@ public record OAuthService(Store store, SandboxClock clock, Settings settings, U
         o.put("refresh_token", g.refreshToken);
         o.put("access_token", g.accessToken);
         o.put("scope", Scopes.render(g.access.scopes()));
-        o.put("owner", uris.user(u.uuid));
-        o.put("organization", uris.organization(u.orgUuid));
+        o.put("owner", uris.of(USERS, u.uuid));
+        o.put("organization", uris.of(ORGANIZATIONS, u.orgUuid));
         return o;
     }
 
@@ -222,8 +225,8 @@ public record OAuthService(Store store, SandboxClock clock, Settings settings, U
             o.put("token_type", "Bearer");
             o.put("exp", g.expiresAt.getEpochSecond());
             o.put("iat", g.issuedAt.getEpochSecond());
-            o.put("owner", uris.user(u.uuid));
-            o.put("organization", uris.organization(u.orgUuid));
+            o.put("owner", uris.of(USERS, u.uuid));
+            o.put("organization", uris.of(ORGANIZATIONS, u.orgUuid));
             return o;
         }
     }

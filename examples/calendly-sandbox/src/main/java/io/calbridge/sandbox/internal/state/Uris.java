@@ -7,6 +7,29 @@ import java.util.Optional;
  * out of URIs that clients send as query parameters.
  */
 public final class Uris {
+    /** The collections whose items live at {@code {base}/{path}/{id}}. */
+    public enum Resource {
+        USERS("users"),
+        ORGANIZATIONS("organizations"),
+        MEMBERSHIPS("organization_memberships"),
+        EVENT_TYPES("event_types"),
+        EVENTS("scheduled_events"),
+        NO_SHOWS("invitee_no_shows"),
+        SUBSCRIPTIONS("webhook_subscriptions"),
+        ROUTING_FORMS("routing_forms"),
+        ROUTING_SUBMISSIONS("routing_form_submissions"),
+        /** An invitee's cancel page, by invitee ID. */
+        CANCELLATIONS("cancellations"),
+        /** An invitee's reschedule page, by invitee ID. */
+        RESCHEDULINGS("reschedulings");
+
+        private final String path;
+
+        Resource(String path) {
+            this.path = path;
+        }
+    }
+
     private volatile String base;
 
     public void base(String base) {
@@ -20,52 +43,13 @@ public final class Uris {
         return base;
     }
 
-    public String user(String id) {
-        return base() + "/users/" + id;
-    }
-
-    public String organization(String id) {
-        return base() + "/organizations/" + id;
-    }
-
-    public String membership(String id) {
-        return base() + "/organization_memberships/" + id;
-    }
-
-    public String eventType(String id) {
-        return base() + "/event_types/" + id;
-    }
-
-    public String event(String id) {
-        return base() + "/scheduled_events/" + id;
+    /** The URI of the item {@code id} of {@code resource}. */
+    public String of(Resource resource, String id) {
+        return base() + "/" + resource.path + "/" + id;
     }
 
     public String invitee(String eventId, String inviteeId) {
-        return event(eventId) + "/invitees/" + inviteeId;
-    }
-
-    public String noShow(String id) {
-        return base() + "/invitee_no_shows/" + id;
-    }
-
-    public String subscription(String id) {
-        return base() + "/webhook_subscriptions/" + id;
-    }
-
-    public String routingForm(String id) {
-        return base() + "/routing_forms/" + id;
-    }
-
-    public String routingSubmission(String id) {
-        return base() + "/routing_form_submissions/" + id;
-    }
-
-    public String cancelUrl(String inviteeId) {
-        return base() + "/cancellations/" + inviteeId;
-    }
-
-    public String rescheduleUrl(String inviteeId) {
-        return base() + "/reschedulings/" + inviteeId;
+        return of(Resource.EVENTS, eventId) + "/invitees/" + inviteeId;
     }
 
     public String schedulingUrl(String slug) {

@@ -1,5 +1,8 @@
 package io.calbridge.sandbox.internal.webhook;
 
+import static io.calbridge.sandbox.internal.state.Uris.Resource.SUBSCRIPTIONS;
+import static io.calbridge.sandbox.internal.state.Uris.Resource.USERS;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.sandbox.DeliveryAttempt;
 import io.calbridge.sandbox.DeliveryOutcome;
@@ -155,7 +158,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             }
             ObjectNode envelope = CalendlyJson.object();
             envelope.put("created_at", Times.wholeSeconds(at));
-            envelope.put("created_by", uris.user(s.creatorUuid));
+            envelope.put("created_by", uris.of(USERS, s.creatorUuid));
             envelope.put("event", event);
             envelope.set("payload", payload.deepCopy());
             byte[] body = CalendlyJson.bytes(envelope, CalendlyJson.Style.WEBHOOK);
@@ -290,7 +293,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private DeliveryAttempt attemptOf(Delivery d, Map<String, String> headers, Instant sentAt, Integer status,
                                       DeliveryOutcome outcome, String error) {
         Message m = d.message;
-        return new DeliveryAttempt(m.id(), d.attempts, uris.subscription(m.subscriptionUuid()), m.url(), m.event(),
+        return new DeliveryAttempt(m.id(), d.attempts, uris.of(SUBSCRIPTIONS, m.subscriptionUuid()), m.url(), m.event(),
                 headers, m.body(), sentAt, d.dueAt, status, outcome, error);
     }
 
