@@ -53,15 +53,7 @@ import java.util.Map;
  * The sandbox's own controls under {@code /_sandbox} (JSON, mirrors the Java API; no authentication,
  * it is a local test tool), the HTML dashboard, and the invitee-facing cancel/reschedule pages.
  */
-public final class AdminRoutes {
-    private final CalendlySandbox sb;
-    private final Wiring w;
-
-    public AdminRoutes(CalendlySandbox sb, Wiring w) {
-        this.sb = sb;
-        this.w = w;
-    }
-
+public record AdminRoutes(CalendlySandbox sb, Wiring w) {
     public void register(RoutesConfig r) {
         r.get("/", ctx -> ctx.redirect("/_sandbox", HttpStatus.FOUND));
         r.get("/_sandbox", this::dashboard);

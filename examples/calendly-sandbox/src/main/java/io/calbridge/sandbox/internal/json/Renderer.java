@@ -30,19 +30,7 @@ import io.calbridge.sandbox.internal.state.Uris;
  * for the parts that are not alphabetical; {@link CalendlyJson} sorts the rest. Call with the store
  * lock held.
  */
-public final class Renderer {
-    private final Store store;
-    private final Uris uris;
-
-    public Renderer(Store store, Uris uris) {
-        this.store = store;
-        this.uris = uris;
-    }
-
-    public Uris uris() {
-        return uris;
-    }
-
+public record Renderer(Store store, Uris uris) {
     public ObjectNode user(User u) {
         ObjectNode o = userInMembership(u);
         o.put("current_organization", uris.organization(u.orgUuid));
