@@ -11,7 +11,6 @@ import io.calbridge.sandbox.internal.state.Model.Guest;
 import io.calbridge.sandbox.internal.state.Model.Invitee;
 import io.calbridge.sandbox.internal.state.Model.NoShow;
 import io.calbridge.sandbox.internal.state.Model.Org;
-import io.calbridge.sandbox.internal.state.Model.Qa;
 import io.calbridge.sandbox.internal.state.Model.Question;
 import io.calbridge.sandbox.internal.state.Model.RoutingAnswer;
 import io.calbridge.sandbox.internal.state.Model.RoutingForm;
@@ -275,15 +274,9 @@ public record Renderer(Store store, Uris uris) {
         return o;
     }
 
+    /** {@code tracking}: all six keys in Calendly's order, which is the record's. */
     public static ObjectNode tracking(Tracking t) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("utm_campaign", t.utmCampaign());
-        o.put("utm_source", t.utmSource());
-        o.put("utm_medium", t.utmMedium());
-        o.put("utm_content", t.utmContent());
-        o.put("utm_term", t.utmTerm());
-        o.put("salesforce_uuid", t.salesforceUuid());
-        return o;
+        return CalendlyJson.snakeCase(t);
     }
 
     /** The invitee payload of {@code invitee.*} and {@code invitee_no_show.*} webhooks. */
@@ -302,15 +295,8 @@ public record Renderer(Store store, Uris uris) {
         o.put("last_name", inv.lastName);
         o.put("name", inv.name);
         o.put("status", inv.status);
-        ArrayNode qas = CalendlyJson.array();
-        for (Qa qa : inv.answers) {
-            ObjectNode q = CalendlyJson.object();
-            q.put("question", qa.question());
-            q.put("answer", qa.answer());
-            q.put("position", qa.position());
-            qas.add(q);
-        }
-        o.set("questions_and_answers", qas);
+        ArrayNode qas = o.putArray("questions_and_answers");
+        inv.answers.forEach(qa -> qas.add(CalendlyJson.snakeCase(qa)));
         o.put("timezone", inv.timezone);
         o.put("event", uris.event(inv.eventUuid));
         o.put("created_at", micros(inv.createdAt));
@@ -327,17 +313,7 @@ public record Renderer(Store store, Uris uris) {
         if (inv.cancellation != null) {
             o.set("cancellation", cancellation(inv.cancellation));
         }
-        if (inv.payment == null) {
-            o.putNull("payment");
-        } else {
-            ObjectNode p = o.putObject("payment");
-            p.put("external_id", inv.payment.externalId());
-            p.put("provider", inv.payment.provider());
-            p.put("amount", inv.payment.amount());
-            p.put("currency", inv.payment.currency());
-            p.put("terms", inv.payment.terms());
-            p.put("successful", inv.payment.successful());
-        }
+        o.set("payment", inv.payment == null ? null : CalendlyJson.snakeCase(inv.payment));
         NoShow ns = inv.noShowUuid == null ? null : store.noShows.get(inv.noShowUuid);
         if (ns == null) {
             o.putNull("no_show");
