@@ -12,7 +12,6 @@ import io.calbridge.sandbox.internal.state.Model.Invitee;
 import io.calbridge.sandbox.internal.state.Model.NoShow;
 import io.calbridge.sandbox.internal.state.Model.Org;
 import io.calbridge.sandbox.internal.state.Model.Question;
-import io.calbridge.sandbox.internal.state.Model.RoutingAnswer;
 import io.calbridge.sandbox.internal.state.Model.RoutingForm;
 import io.calbridge.sandbox.internal.state.Model.RoutingQuestion;
 import io.calbridge.sandbox.internal.state.Model.RoutingSubmission;
@@ -23,6 +22,7 @@ import io.calbridge.sandbox.internal.state.Model.Tracking;
 import io.calbridge.sandbox.internal.state.Model.User;
 import io.calbridge.sandbox.internal.state.Store;
 import io.calbridge.sandbox.internal.state.Uris;
+import java.time.Instant;
 
 /**
  * Turns entities into Calendly's resource and payload shapes. Objects are built in Calendly's order
@@ -31,16 +31,13 @@ import io.calbridge.sandbox.internal.state.Uris;
  */
 public record Renderer(Store store, Uris uris) {
     public ObjectNode user(User u) {
-        ObjectNode o = userInMembership(u);
-        o.put("current_organization", uris.organization(u.orgUuid));
-        o.put("resource_type", "User");
-        return o;
+        return userInMembership(u).put("current_organization", uris.organization(u.orgUuid))
+                .put("resource_type", "User");
     }
 
     /** The user as a membership embeds it: the user resource without its organization and type. */
     private ObjectNode userInMembership(User u) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.user(u.uuid));
+        ObjectNode o = resource(uris.user(u.uuid));
         o.put("name", u.name);
         o.put("slug", u.slug);
         o.put("email", u.email);
@@ -49,38 +46,32 @@ public record Renderer(Store store, Uris uris) {
         o.put("time_notation", u.timeNotation);
         o.putNull("avatar_url");
         o.put("locale", u.locale);
-        o.put("created_at", micros(u.createdAt));
-        o.put("updated_at", micros(u.updatedAt));
+        timestamps(o, u.createdAt, u.updatedAt);
         return o;
     }
 
     public ObjectNode organization(Org org) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.organization(org.uuid));
+        ObjectNode o = resource(uris.organization(org.uuid));
         o.put("name", org.name);
         o.put("plan", org.plan.apiName());
         o.put("stage", org.plan.paid() ? "paid" : "free");
-        o.put("created_at", micros(org.createdAt));
-        o.put("updated_at", micros(org.updatedAt));
+        timestamps(o, org.createdAt, org.updatedAt);
         return o;
     }
 
     public ObjectNode membership(User u) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.membership(u.membershipUuid));
+        ObjectNode o = resource(uris.membership(u.membershipUuid));
         o.put("role", u.role.apiName());
         o.set("user", userInMembership(u));
         o.put("organization", uris.organization(u.orgUuid));
-        o.put("created_at", micros(u.createdAt));
-        o.put("updated_at", micros(u.updatedAt));
+        timestamps(o, u.createdAt, u.updatedAt);
         return o;
     }
 
     /** The event type resource; webhook payloads use {@code null} answer choices for free-text questions. */
     public ObjectNode eventType(EventType et, boolean forWebhook) {
         User owner = store.user(et.ownerUuid);
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.eventType(et.uuid));
+        ObjectNode o = resource(uris.eventType(et.uuid));
         o.put("name", et.name);
         o.put("active", et.active);
         o.put("booking_method", "instant");
@@ -93,8 +84,7 @@ public record Renderer(Store store, Uris uris) {
         o.putNull("pooling_type");
         o.put("type", "StandardEventType");
         o.put("color", et.color);
-        o.put("created_at", micros(et.createdAt));
-        o.put("updated_at", micros(et.updatedAt));
+        timestamps(o, et.createdAt, et.updatedAt);
         o.put("internal_note", et.internalNote);
         o.put("description_plain", et.description);
         o.put("description_html", et.description == null ? null : "<p>" + escapeHtml(et.description) + "</p>");
@@ -162,8 +152,7 @@ public record Renderer(Store store, Uris uris) {
     }
 
     private ObjectNode event(ScheduledEvent ev, boolean webhook) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.event(ev.uuid));
+        ObjectNode o = resource(uris.event(ev.uuid));
         o.put("name", ev.name);
         o.put("meeting_notes_plain", ev.meetingNotesPlain);
         o.put("meeting_notes_html", ev.meetingNotesHtml);
@@ -177,8 +166,7 @@ public record Renderer(Store store, Uris uris) {
         counter.put("active", store.activeInvitees(ev.uuid));
         counter.put("limit", ev.limit);
         o.set("invitees_counter", counter);
-        o.put("created_at", micros(ev.createdAt));
-        o.put("updated_at", micros(ev.updatedAt));
+        timestamps(o, ev.createdAt, ev.updatedAt);
         ArrayNode members = CalendlyJson.array();
         for (String hostUuid : ev.hostUuids) {
             User h = store.user(hostUuid);
@@ -197,8 +185,7 @@ public record Renderer(Store store, Uris uris) {
         for (Guest g : ev.guests) {
             ObjectNode go = CalendlyJson.object();
             go.put("email", g.email);
-            go.put("created_at", micros(g.createdAt));
-            go.put("updated_at", micros(g.updatedAt));
+            timestamps(go, g.createdAt, g.updatedAt);
             guests.add(go);
         }
         o.set("event_guests", guests);
@@ -288,8 +275,7 @@ public record Renderer(Store store, Uris uris) {
 
     /** The invitee resource of {@code GET /scheduled_events/{uuid}/invitees}. */
     public ObjectNode invitee(Invitee inv) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.invitee(inv.eventUuid, inv.uuid));
+        ObjectNode o = resource(uris.invitee(inv.eventUuid, inv.uuid));
         o.put("email", inv.email);
         o.put("first_name", inv.firstName);
         o.put("last_name", inv.lastName);
@@ -299,8 +285,7 @@ public record Renderer(Store store, Uris uris) {
         inv.answers.forEach(qa -> qas.add(CalendlyJson.snakeCase(qa)));
         o.put("timezone", inv.timezone);
         o.put("event", uris.event(inv.eventUuid));
-        o.put("created_at", micros(inv.createdAt));
-        o.put("updated_at", micros(inv.updatedAt));
+        timestamps(o, inv.createdAt, inv.updatedAt);
         o.set("tracking", tracking(inv.tracking));
         o.put("text_reminder_number", inv.textReminderNumber);
         o.put("rescheduled", inv.rescheduled);
@@ -343,8 +328,7 @@ public record Renderer(Store store, Uris uris) {
     }
 
     public ObjectNode noShow(NoShow ns) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.noShow(ns.uuid()));
+        ObjectNode o = resource(uris.noShow(ns.uuid()));
         o.put("invitee", inviteeUri(ns.inviteeUuid()));
         o.put("created_at", micros(ns.createdAt()));
         return o;
@@ -360,11 +344,9 @@ public record Renderer(Store store, Uris uris) {
     }
 
     public ObjectNode subscription(Subscription s) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.subscription(s.uuid));
+        ObjectNode o = resource(uris.subscription(s.uuid));
         o.put("callback_url", s.callbackUrl);
-        o.put("created_at", micros(s.createdAt));
-        o.put("updated_at", micros(s.updatedAt));
+        timestamps(o, s.createdAt, s.updatedAt);
         o.put("retry_started_at", micros(s.retryStartedAt));
         o.put("state", s.state);
         ArrayNode events = o.putArray("events");
@@ -378,36 +360,25 @@ public record Renderer(Store store, Uris uris) {
     }
 
     public ObjectNode routingForm(RoutingForm f) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.routingForm(f.uuid));
+        ObjectNode o = resource(uris.routingForm(f.uuid));
         o.put("organization", uris.organization(f.orgUuid));
         o.put("name", f.name);
         o.put("status", "published");
         ArrayNode qs = o.putArray("questions");
         for (RoutingQuestion q : f.questions) {
-            ObjectNode qo = qs.addObject();
-            qo.put("uuid", q.uuid());
-            qo.put("name", q.name());
-            qo.put("type", q.type());
-            qo.put("required", false);
+            ObjectNode qo = CalendlyJson.snakeCase(q).put("required", false);
             qo.putArray("answer_choices");
+            qs.add(qo);
         }
-        o.put("created_at", micros(f.createdAt));
-        o.put("updated_at", micros(f.createdAt));
+        timestamps(o, f.createdAt, f.createdAt);
         return o;
     }
 
     public ObjectNode routingSubmission(RoutingSubmission s) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.routingSubmission(s.uuid));
+        ObjectNode o = resource(uris.routingSubmission(s.uuid));
         o.put("routing_form", uris.routingForm(s.formUuid));
         ArrayNode qas = o.putArray("questions_and_answers");
-        for (RoutingAnswer a : s.answers) {
-            ObjectNode q = qas.addObject();
-            q.put("question_uuid", a.questionUuid());
-            q.put("question", a.question());
-            q.put("answer", a.answer());
-        }
+        s.answers.forEach(a -> qas.add(CalendlyJson.snakeCase(a)));
         o.set("tracking", tracking(s.tracking));
         if (s.resultEventTypeUuid == null) {
             o.putNull("result");
@@ -418,9 +389,19 @@ public record Renderer(Store store, Uris uris) {
         }
         o.put("submitter", inviteeUri(s.submitterInviteeUuid));
         o.put("submitter_type", s.submitterInviteeUuid == null ? null : "Invitee");
-        o.put("created_at", micros(s.createdAt));
-        o.put("updated_at", micros(s.updatedAt));
+        timestamps(o, s.createdAt, s.updatedAt);
         return o;
+    }
+
+    /** A Calendly resource: the object its {@code uri} identifies, the first key. */
+    private static ObjectNode resource(String uri) {
+        return CalendlyJson.object().put("uri", uri);
+    }
+
+    /** {@code created_at} and {@code updated_at}, which nearly every Calendly object has. */
+    private static void timestamps(ObjectNode o, Instant createdAt, Instant updatedAt) {
+        o.put("created_at", micros(createdAt));
+        o.put("updated_at", micros(updatedAt));
     }
 
     public static String escapeHtml(String s) {
