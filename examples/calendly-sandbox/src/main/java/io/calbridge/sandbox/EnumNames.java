@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Reads the sandbox's enums from admin JSON and command-line options: lenient, as people type them. */
+/** Reads the sandbox's enums from the admin API's JSON: lenient, as people type them. */
 final class EnumNames {
     private EnumNames() {
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
-/** The names the admin API and the command line accept for plans, roles, cancelers and locations, and what Calendly shows. */
+/** The names the admin API accepts for plans, roles, cancelers and locations, and what Calendly shows. */
 class EnumNamesTest {
     @Test
     void aPlanIsReadByItsNameOrCalendlysName_andFreeShowsAsBasic() {
