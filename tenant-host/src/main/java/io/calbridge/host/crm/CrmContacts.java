@@ -30,13 +30,7 @@ import org.jooq.impl.SQLDataType;
  * calls meet in one row. Status, owner and field updates claim their key in {@code host_idempotency};
  * activities carry it in their own unique column.
  */
-final class CrmContacts implements Contacts {
-    private final CrmTx tx;
-
-    CrmContacts(CrmTx tx) {
-        this.tx = tx;
-    }
-
+record CrmContacts(CrmTx tx) implements Contacts {
     @Override
     public ContactRef findOrCreate(HostCall call, ContactDraft d) {
         UUID tenant = CrmTx.tenant(call);

@@ -14,13 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** {@link Contacts} in the CRM service. The plugin's transaction is ignored: the CRM is another system. */
-final class RemoteContacts implements Contacts {
-    private final CrmClient crm;
-
-    RemoteContacts(CrmClient crm) {
-        this.crm = crm;
-    }
-
+record RemoteContacts(CrmClient crm) implements Contacts {
     @Override
     public ContactRef findOrCreate(HostCall call, ContactDraft d) {
         Map<String, Object> body = new LinkedHashMap<>();
