@@ -20,19 +20,7 @@ import java.util.List;
  * is purged at once; with {@code NEW_CONTACT} it goes on like anyone's. Costs nothing for a tenant that
  * never erased anyone (no parse, a cached lookup).
  */
-final class ErasureFilter implements DeliveryProcessor {
-    private final DeliveryProcessor next;
-    private final Erasure erasure;
-    private final Db db;
-    private final Clock clock;
-
-    ErasureFilter(DeliveryProcessor next, Erasure erasure, Db db, Clock clock) {
-        this.next = next;
-        this.erasure = erasure;
-        this.db = db;
-        this.clock = clock;
-    }
-
+record ErasureFilter(DeliveryProcessor next, Erasure erasure, Db db, Clock clock) implements DeliveryProcessor {
     @Override
     public ProcessingResult process(StoredDelivery delivery) throws Exception {
         if (!ignores(erasure, delivery)) {
