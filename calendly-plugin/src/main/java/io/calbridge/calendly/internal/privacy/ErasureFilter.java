@@ -61,11 +61,11 @@ record ErasureFilter(DeliveryProcessor next, Erasure erasure, Db db, Clock clock
 
     /** Whether the body names a person the tenant erased and chose to ignore from then on. */
     static boolean ignores(Erasure erasure, StoredDelivery delivery) {
-        Erasure.Known known = erasure.known(delivery.tenantId());
+        ErasedPeople.Known known = erasure.erased().known(delivery.tenantId());
         if (known.erased().isEmpty() || known.privacy().afterErasure() == TenantPrivacy.AfterErasure.NEW_CONTACT) {
             return false;
         }
-        return erasure.isErased(delivery.tenantId(), known, emailOf(delivery.rawBody()));
+        return erasure.erased().isErased(delivery.tenantId(), known, emailOf(delivery.rawBody()));
     }
 
     /** The invitee's e-mail, or the first e-mail answer of a routing-form submission; null if none. */

@@ -49,7 +49,7 @@ public final class Privacy {
         this.clock = clock;
         this.retention = new Retention(db, settings, clock, nodeId());
         this.audit = new AuditTrail(db, access, clock, routePrefix + "/settings/calendly");
-        this.erasure = new Erasure(db, personal, host, calendly, clock, audit);
+        this.erasure = new Erasure(db, personal, host, calendly, clock, audit, new ErasedPeople(db, personal));
         this.routes = new PrivacyRoutes(access, erasure, audit);
     }
 
