@@ -31,7 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * row lock is held: it never waits for a rate-limit reset (a 429 fails at once, carrying the wait), and
  * its other waits are bounded by a much smaller total.
  */
-final class Transport {
+record Transport(HttpClient http, ClientOptions options, Sleeper sleeper, Clock clock, boolean waitsForRateLimits) {
     static final Duration BACKOFF_BASE = Duration.ofMillis(500);
     static final Duration BACKOFF_CAP = Duration.ofSeconds(15);
 
@@ -49,32 +49,14 @@ final class Transport {
     record Response(int status, HttpHeaders headers, byte[] body) {
     }
 
-    private final HttpClient http;
-    private final ClientOptions options;
-    private final Sleeper sleeper;
-    private final Clock clock;
-    private final boolean waitsForRateLimits;
-
     Transport(HttpClient http, ClientOptions options, Sleeper sleeper, Clock clock) {
         this(http, options, sleeper, clock, true);
-    }
-
-    private Transport(HttpClient http, ClientOptions options, Sleeper sleeper, Clock clock, boolean waitsForRateLimits) {
-        this.http = http;
-        this.options = options;
-        this.sleeper = sleeper;
-        this.clock = clock;
-        this.waitsForRateLimits = waitsForRateLimits;
     }
 
     /** The same transport, failing a 429 at once and waiting at most {@code maxTotalWait} in all for other retries. */
     Transport impatient(Duration maxTotalWait) {
         Duration bound = maxTotalWait.compareTo(options.maxTotalWait()) < 0 ? maxTotalWait : options.maxTotalWait();
         return new Transport(http, options.withRetries(options.maxAttempts(), bound), sleeper, clock, false);
-    }
-
-    ClientOptions options() {
-        return options;
     }
 
     Response send(Request request, Credential credential) {

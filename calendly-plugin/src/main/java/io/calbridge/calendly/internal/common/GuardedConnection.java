@@ -1,23 +1,13 @@
 package io.calbridge.calendly.internal.common;
 
-import java.sql.Array;
-import java.sql.Blob;
-import java.sql.CallableStatement;
-import java.sql.Clob;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.NClob;
-import java.sql.PreparedStatement;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
-import java.sql.SQLWarning;
-import java.sql.SQLXML;
-import java.sql.Savepoint;
-import java.sql.Statement;
-import java.sql.Struct;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Executor;
+import org.jooq.tools.jdbc.DefaultConnection;
 
 /**
  * The plugin's transaction as the host sees it in {@code HostCall.transaction()}: every statement
@@ -30,20 +20,25 @@ import java.util.concurrent.Executor;
  * reports itself closed and every use throws, so a host that kept it cannot reach a connection that
  * is back in the pool serving someone else. Not thread-safe beyond what the connection itself is:
  * one worker thread uses it.
+ *
+ * <p>Every other method is jOOQ's {@link DefaultConnection}: it hands the call to
+ * {@link #getDelegate()}, which checks that the transaction is still live. That method is public, so
+ * a host that casts the guard to {@code DefaultConnection} on purpose gets the raw connection, as one
+ * that reflects into any wrapper would: the guard stops mistakes, and {@link #unwrap} (what libraries
+ * call to reach a driver's connection) never hands the raw connection out.
  */
-public final class GuardedConnection implements Connection {
+public final class GuardedConnection extends DefaultConnection {
     private static final String SQLSTATE_INVALID_TRANSACTION_STATE = "25000";
 
-    private final Connection delegate;
     private volatile boolean ended;
 
     private GuardedConnection(Connection delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** Guards {@code connection}, which must be in a transaction the caller commits or rolls back itself. */
     public static GuardedConnection of(Connection connection) {
-        return new GuardedConnection(java.util.Objects.requireNonNull(connection, "connection"));
+        return new GuardedConnection(Objects.requireNonNull(connection, "connection"));
     }
 
     /** The plugin's transaction is over: every later use of this guard throws. */
@@ -51,38 +46,44 @@ public final class GuardedConnection implements Connection {
         ended = true;
     }
 
-    private Connection live() throws SQLException {
+    /**
+     * The plugin's connection while its transaction lasts; after that it throws the {@link SQLException}
+     * "ended". {@code DefaultConnection} declares no exception here, but every method of it that calls
+     * this one declares {@code SQLException}, so the host gets the checked exception JDBC promises.
+     */
+    @Override
+    public Connection getDelegate() {
         if (ended) {
-            throw new SQLException("This connection was the Calendly plugin's transaction, which has ended: use it only"
-                    + " during the host call that handed it over", SQLSTATE_INVALID_TRANSACTION_STATE);
+            throw Unchecked.<RuntimeException>asIs(new SQLException("This connection was the Calendly plugin's"
+                    + " transaction, which has ended: use it only during the host call that handed it over",
+                    SQLSTATE_INVALID_TRANSACTION_STATE));
         }
-        return delegate;
+        return super.getDelegate();
     }
 
-    private static SQLException owned(String what) {
+    /** Why the host may not {@code what}; once the transaction has ended, that it has (thrown here). */
+    private SQLException owned(String what) {
+        getDelegate();
         return new SQLException("The Calendly plugin owns this transaction and commits or rolls it back itself: the host"
                 + " must not " + what + " (see HostCall.transaction())", SQLSTATE_INVALID_TRANSACTION_STATE);
     }
 
     @Override
     public void commit() throws SQLException {
-        live();
         throw owned("commit it");
     }
 
     @Override
     public void rollback() throws SQLException {
-        live();
         throw owned("roll it back (throw an exception instead: the plugin then rolls back and retries later)");
     }
 
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         if (autoCommit) {
-            live();
             throw owned("switch on auto-commit");
         }
-        live().setAutoCommit(false);
+        getDelegate().setAutoCommit(false);
     }
 
     /** Does nothing: the plugin closes its connection when its transaction is over. */
@@ -92,41 +93,36 @@ public final class GuardedConnection implements Connection {
 
     @Override
     public boolean isClosed() throws SQLException {
-        return ended || delegate.isClosed();
+        return ended || super.getDelegate().isClosed();
     }
 
     @Override
     public boolean isValid(int timeout) throws SQLException {
-        return !ended && delegate.isValid(timeout);
+        return !ended && super.getDelegate().isValid(timeout);
     }
 
     @Override
     public void abort(Executor executor) throws SQLException {
-        live();
         throw owned("abort it");
     }
 
     @Override
     public void setSchema(String schema) throws SQLException {
-        live();
         throw owned("change its schema");
     }
 
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
-        live();
         throw owned("change its isolation level");
     }
 
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
-        live();
         throw owned("make it read-only");
     }
 
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-        live();
         throw owned("change its network timeout");
     }
 
@@ -146,206 +142,29 @@ public final class GuardedConnection implements Connection {
         if (iface.isInstance(this)) {
             return iface.cast(this);
         }
-        return live().unwrap(iface);
+        return getDelegate().unwrap(iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || live().isWrapperFor(iface);
+        return iface.isInstance(this) || getDelegate().isWrapperFor(iface);
     }
 
+    /** Does nothing, as {@code Connection}'s default: the plugin marks its own request boundaries. */
     @Override
-    public Statement createStatement() throws SQLException {
-        return live().createStatement();
+    public void beginRequest() {
     }
 
+    /** Does nothing, as {@code Connection}'s default: the plugin marks its own request boundaries. */
     @Override
-    public PreparedStatement prepareStatement(String sql) throws SQLException {
-        return live().prepareStatement(sql);
+    public void endRequest() {
     }
 
-    @Override
-    public CallableStatement prepareCall(String sql) throws SQLException {
-        return live().prepareCall(sql);
-    }
-
-    @Override
-    public String nativeSQL(String sql) throws SQLException {
-        return live().nativeSQL(sql);
-    }
-
-    @Override
-    public boolean getAutoCommit() throws SQLException {
-        return live().getAutoCommit();
-    }
-
-    @Override
-    public boolean isReadOnly() throws SQLException {
-        return live().isReadOnly();
-    }
-
-    @Override
-    public DatabaseMetaData getMetaData() throws SQLException {
-        return live().getMetaData();
-    }
-
-    @Override
-    public void setCatalog(String catalog) throws SQLException {
-        live().setCatalog(catalog);
-    }
-
-    @Override
-    public String getCatalog() throws SQLException {
-        return live().getCatalog();
-    }
-
-    @Override
-    public int getTransactionIsolation() throws SQLException {
-        return live().getTransactionIsolation();
-    }
-
-    @Override
-    public SQLWarning getWarnings() throws SQLException {
-        return live().getWarnings();
-    }
-
-    @Override
-    public void clearWarnings() throws SQLException {
-        live().clearWarnings();
-    }
-
-    @Override
-    public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-        return live().createStatement(resultSetType, resultSetConcurrency);
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        return live().prepareStatement(sql, resultSetType, resultSetConcurrency);
-    }
-
-    @Override
-    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        return live().prepareCall(sql, resultSetType, resultSetConcurrency);
-    }
-
-    @Override
-    public Map<String, Class<?>> getTypeMap() throws SQLException {
-        return live().getTypeMap();
-    }
-
-    @Override
-    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-        live().setTypeMap(map);
-    }
-
-    @Override
-    public void setHoldability(int holdability) throws SQLException {
-        live().setHoldability(holdability);
-    }
-
-    @Override
-    public int getHoldability() throws SQLException {
-        return live().getHoldability();
-    }
-
-    @Override
-    public Savepoint setSavepoint() throws SQLException {
-        return live().setSavepoint();
-    }
-
-    @Override
-    public Savepoint setSavepoint(String name) throws SQLException {
-        return live().setSavepoint(name);
-    }
-
-    @Override
-    public void rollback(Savepoint savepoint) throws SQLException {
-        live().rollback(savepoint);
-    }
-
-    @Override
-    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-        live().releaseSavepoint(savepoint);
-    }
-
-    @Override
-    public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-        return live().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-        return live().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
-    }
-
-    @Override
-    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-        return live().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-        return live().prepareStatement(sql, autoGeneratedKeys);
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-        return live().prepareStatement(sql, columnIndexes);
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-        return live().prepareStatement(sql, columnNames);
-    }
-
-    @Override
-    public Clob createClob() throws SQLException {
-        return live().createClob();
-    }
-
-    @Override
-    public Blob createBlob() throws SQLException {
-        return live().createBlob();
-    }
-
-    @Override
-    public NClob createNClob() throws SQLException {
-        return live().createNClob();
-    }
-
-    @Override
-    public SQLXML createSQLXML() throws SQLException {
-        return live().createSQLXML();
-    }
-
-    @Override
-    public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-        return live().createArrayOf(typeName, elements);
-    }
-
-    @Override
-    public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-        return live().createStruct(typeName, attributes);
-    }
-
-    @Override
-    public String getSchema() throws SQLException {
-        return live().getSchema();
-    }
-
-    @Override
-    public int getNetworkTimeout() throws SQLException {
-        return live().getNetworkTimeout();
-    }
-
-    @Override
-    public Properties getClientInfo() throws SQLException {
-        return live().getClientInfo();
-    }
-
-    @Override
-    public String getClientInfo(String name) throws SQLException {
-        return live().getClientInfo(name);
+    /** Throws a checked exception from a method that does not declare it (see {@link #getDelegate()}). */
+    private static final class Unchecked {
+        @SuppressWarnings("unchecked")
+        static <E extends Throwable> E asIs(Throwable checked) throws E {
+            throw (E) checked;
+        }
     }
 }

@@ -24,23 +24,13 @@ import java.util.UUID;
  * {@code Accept: application/json} get JSON. Without a settings page, the callback answers a
  * small HTML page (or JSON) explaining the outcome.
  */
-final class ConnectionRoutes {
+record ConnectionRoutes(ConnectionService service, CurrentUser currentUser, URI settingsPage) {
     static final String CONNECT = "/settings/calendly/connect";
     static final String CALLBACK = "/settings/calendly/callback";
     static final String DISCONNECT = "/settings/calendly/{id}/disconnect";
     /** The fields {@code POST /connect} reads, as JSON members or form fields; the OpenAPI document lists the same. */
     static final List<String> CONNECT_FIELDS = List.of("mode", "client_id", "client_secret", "personal_token",
             "webhook_signing_key");
-
-    private final ConnectionService service;
-    private final CurrentUser currentUser;
-    private final URI settingsPage;
-
-    ConnectionRoutes(ConnectionService service, CurrentUser currentUser, URI settingsPage) {
-        this.service = service;
-        this.currentUser = currentUser;
-        this.settingsPage = settingsPage;
-    }
 
     void register(RoutesConfig routes, String prefix) {
         routes.post(prefix + CONNECT, this::connect);

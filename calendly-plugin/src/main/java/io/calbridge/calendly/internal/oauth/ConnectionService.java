@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * shown to the user) and a message that says what happened and what to do; none leaves a
  * half-connected integration behind.
  */
-public final class ConnectionService {
+public record ConnectionService(Db db, IntegrationStore store, StateStore states, SecretBox box,
+                                CalendlyClient calendly, TokenRefresher tokens, SubscriptionManager subscriptions,
+                                OAuthSettings settings, Consumer<UUID> integrationChanged,
+                                Invalidations invalidations, Clock clock) {
     private static final Logger log = LoggerFactory.getLogger(ConnectionService.class);
 
     /** Warning code: another tenant is connected to the same Calendly organization or user. */
@@ -113,34 +116,6 @@ public final class ConnectionService {
 
     private record Account(String userUri, String organizationUri, String name, String email, String timezone,
                            String role) {
-    }
-
-    private final Db db;
-    private final IntegrationStore store;
-    private final StateStore states;
-    private final SecretBox box;
-    private final CalendlyClient calendly;
-    private final TokenRefresher tokens;
-    private final SubscriptionManager subscriptions;
-    private final OAuthSettings settings;
-    private final Clock clock;
-    private final Consumer<UUID> integrationChanged;
-    private final Invalidations invalidations;
-
-    ConnectionService(Db db, IntegrationStore store, StateStore states, SecretBox box, CalendlyClient calendly,
-                      TokenRefresher tokens, SubscriptionManager subscriptions, OAuthSettings settings,
-                      Consumer<UUID> integrationChanged, Invalidations invalidations, Clock clock) {
-        this.db = db;
-        this.store = store;
-        this.states = states;
-        this.box = box;
-        this.calendly = calendly;
-        this.tokens = tokens;
-        this.subscriptions = subscriptions;
-        this.settings = settings;
-        this.integrationChanged = integrationChanged;
-        this.invalidations = invalidations;
-        this.clock = clock;
     }
 
     /** The ids of the tenant's integrations (not the ones still being authorized), oldest first. */

@@ -2,7 +2,7 @@ package io.calbridge.calendly.internal.oauth;
 
 import io.calbridge.calendly.internal.client.CalendlyClient;
 import io.calbridge.calendly.internal.cluster.Invalidations;
-import io.calbridge.calendly.internal.common.Daemons;
+import io.calbridge.calendly.internal.common.Background;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.crypto.AccessTokenCache;
 import io.calbridge.calendly.internal.crypto.SecretBox;
@@ -11,8 +11,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,24 +21,9 @@ import org.slf4j.LoggerFactory;
  * disconnect routes; runs the periodic subscription check and housekeeping between
  * {@link #start()} and {@link #stop()}.
  */
-public final class Connections {
+public record Connections(TokenRefresher refresher, SubscriptionManager subscriptions, ConnectionService connections,
+                          ConnectionRoutes routes, OAuthSettings settings, Background background) {
     private static final Logger log = LoggerFactory.getLogger(Connections.class);
-
-    private final TokenRefresher tokens;
-    private final SubscriptionManager subscriptions;
-    private final ConnectionService connections;
-    private final ConnectionRoutes routes;
-    private final OAuthSettings settings;
-    private ScheduledExecutorService scheduler;
-
-    private Connections(TokenRefresher tokens, SubscriptionManager subscriptions, ConnectionService connections,
-                        ConnectionRoutes routes, OAuthSettings settings) {
-        this.tokens = tokens;
-        this.subscriptions = subscriptions;
-        this.connections = connections;
-        this.routes = routes;
-        this.settings = settings;
-    }
 
     /**
      * @param integrationChanged told after an integration's keys or status changed on this node
@@ -63,19 +46,12 @@ public final class Connections {
         ConnectionService connections = new ConnectionService(db, store, new StateStore(), box, calendly, tokens,
                 subscriptions, settings, integrationChanged, invalidations, clock);
         return new Connections(tokens, subscriptions, connections,
-                new ConnectionRoutes(connections, currentUser, settings.settingsPageUrl()), settings);
+                new ConnectionRoutes(connections, currentUser, settings.settingsPageUrl()), settings,
+                new Background("calbridge-calendly-subscriptions"));
     }
 
     public TokenSource tokens() {
-        return tokens;
-    }
-
-    public ConnectionService connections() {
-        return connections;
-    }
-
-    public SubscriptionManager subscriptions() {
-        return subscriptions;
+        return refresher;
     }
 
     /** The connect route's handler (form or JSON), for the settings UI's own connect route. */
@@ -93,21 +69,18 @@ public final class Connections {
     }
 
     /** Starts the periodic subscription check (unless the interval is zero) and housekeeping. */
-    public synchronized void start() {
-        if (settings.subscriptionCheckInterval().isZero() || scheduler != null) {
+    public void start() {
+        if (settings.subscriptionCheckInterval().isZero()) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(Daemons.named("calbridge-calendly-subscriptions"));
         long period = settings.subscriptionCheckInterval().toMillis();
         // The first run comes after a short delay so a starting node does not add to its own start-up.
-        scheduler.scheduleWithFixedDelay(this::maintain, Math.min(period, 30_000), period, TimeUnit.MILLISECONDS);
+        background.start(1, scheduler -> scheduler.scheduleWithFixedDelay(this::maintain, Math.min(period, 30_000), period,
+                TimeUnit.MILLISECONDS));
     }
 
-    public synchronized void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
-        }
+    public void stop() {
+        background.stop();
     }
 
     /** One round of the periodic work; never throws (a failed round is logged and the next one runs). */

@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * <p>Across nodes, work on one integration's subscription is serialised by a lease on its row
  * (not a row lock, so token refreshes are not blocked during Calendly calls).
  */
-public final class SubscriptionManager {
+public record SubscriptionManager(Db db, IntegrationStore store, SecretBox box, CalendlyClient calendly,
+                                  TokenSource tokens, OAuthSettings settings, Consumer<UUID> keysChanged,
+                                  Invalidations invalidations, Clock clock) {
     private static final Logger log = LoggerFactory.getLogger(SubscriptionManager.class);
 
     /** What every subscription asks for, from the one event catalogue. */
@@ -65,29 +67,6 @@ public final class SubscriptionManager {
     static final Duration LEASE = Duration.ofMinutes(2);
     static final int CHECK_BATCH = 1000;
     static final String PAID_PLAN_NEEDED = "webhooks need a paid Calendly plan (Standard or higher)";
-
-    private final Db db;
-    private final IntegrationStore store;
-    private final SecretBox box;
-    private final CalendlyClient calendly;
-    private final TokenSource tokens;
-    private final OAuthSettings settings;
-    private final Clock clock;
-    private final Consumer<UUID> keysChanged;
-    private final Invalidations invalidations;
-
-    SubscriptionManager(Db db, IntegrationStore store, SecretBox box, CalendlyClient calendly, TokenSource tokens,
-                        OAuthSettings settings, Consumer<UUID> keysChanged, Invalidations invalidations, Clock clock) {
-        this.invalidations = invalidations;
-        this.db = db;
-        this.store = store;
-        this.box = box;
-        this.calendly = calendly;
-        this.tokens = tokens;
-        this.settings = settings;
-        this.keysChanged = keysChanged;
-        this.clock = clock;
-    }
 
     /**
      * Makes sure the integration has a working subscription: creates one if missing, recreates a

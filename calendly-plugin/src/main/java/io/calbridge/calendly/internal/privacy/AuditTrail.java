@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * the fields a body sent, never their values: nothing secret or personal can reach the trail.
  * Erasures and forgotten tenants are recorded by their operations, with counts.
  */
-public final class AuditTrail {
+public record AuditTrail(Db db, Access access, Clock clock, String root) {
     private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
 
     /** Route template (below the settings root) and method, to the action recorded. */
@@ -52,18 +52,6 @@ public final class AuditTrail {
     /** One entry, as the settings API shows it. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Entry(long id, String actor, String action, String target, JsonNode detail, Instant at) {
-    }
-
-    private final Db db;
-    private final Access access;
-    private final Clock clock;
-    private final String root;
-
-    AuditTrail(Db db, Access access, Clock clock, String settingsRoot) {
-        this.db = db;
-        this.access = access;
-        this.clock = clock;
-        this.root = settingsRoot;
     }
 
     /** Records one entry; never fails the caller (a lost entry is logged). */

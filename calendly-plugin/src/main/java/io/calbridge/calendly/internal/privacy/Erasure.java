@@ -1,7 +1,5 @@
 package io.calbridge.calendly.internal.privacy;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.calbridge.calendly.PersonErased;
 import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.common.Db;
@@ -12,7 +10,6 @@ import io.calbridge.calendly.spi.PersonErasure;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -39,39 +36,21 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * Idempotent: erasing again finds nothing more in the plugin and asks the host and Calendly again.
  * Logs and the answer hold counts, never the e-mail.
+ *
+ * @param host   the host's optional person erasure, or null
+ * @param erased the tenant's erased people as deliveries see them; told here when they change
  */
-public final class Erasure {
+public record Erasure(Db db, PersonalData personal, PersonErasure host, CalendlyDeletion calendly, Clock clock,
+                      AuditTrail audit, ErasedPeople erased) {
     private static final Logger log = LoggerFactory.getLogger(Erasure.class);
     private static final int SCAN_BATCH = 200;
+    /** Stateless: the plugin's queries on privacy tables. */
+    private static final PrivacyStore STORE = new PrivacyStore();
 
     /** Asks Calendly to delete an invitee's data through one integration's connection; throws when refused. */
     @FunctionalInterface
     public interface CalendlyDeletion {
         void delete(UUID integrationId, String email);
-    }
-
-    private final Db db;
-    private final PersonalData personal;
-    private final PersonErasure host;
-    private final CalendlyDeletion calendly;
-    private final Clock clock;
-    private final PrivacyStore store = new PrivacyStore();
-    /** Per tenant: its choices and the indexes of the people it erased (read for every delivery). */
-    private final Cache<String, Known> known = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(Duration.ofSeconds(30)).build();
-
-    record Known(TenantPrivacy privacy, Set<ByteBuffer> erased) {
-    }
-
-    private final AuditTrail audit;
-
-    Erasure(Db db, PersonalData personal, PersonErasure host, CalendlyDeletion calendly, Clock clock, AuditTrail audit) {
-        this.audit = audit;
-        this.db = db;
-        this.personal = personal;
-        this.host = host;
-        this.calendly = calendly;
-        this.clock = clock;
     }
 
     /** Validates an e-mail given by a person: 400 naming the field otherwise. */
@@ -93,11 +72,11 @@ public final class Erasure {
         String normalised = PersonalData.normalise(requireEmail(email));
         Instant now = clock.instant();
         byte[] index = personal.emailIndex(tenantId, normalised);
-        TenantPrivacy privacy = db.tx(dsl -> store.settings(dsl, tenantId));
+        TenantPrivacy privacy = db.tx(dsl -> STORE.settings(dsl, tenantId));
 
         // 1. Bookings and their ledger, and the person remembered as erased, in one transaction.
         int bookings = db.tx(dsl -> {
-            var rows = store.bookingsOf(dsl, tenantId, index, normalised);
+            var rows = STORE.bookingsOf(dsl, tenantId, index, normalised);
             Set<UUID> ids = new LinkedHashSet<>();
             Set<UUID> chains = new LinkedHashSet<>();
             rows.forEach(r -> {
@@ -105,12 +84,12 @@ public final class Erasure {
                 chains.add(r.value2());
             });
             if (!ids.isEmpty()) {
-                store.deleteBookings(dsl, tenantId, ids, chains);
+                STORE.deleteBookings(dsl, tenantId, ids, chains);
             }
-            store.rememberErased(dsl, tenantId, index, now);
+            STORE.rememberErased(dsl, tenantId, index, now);
             return ids.size();
         });
-        known.invalidate(tenantId);
+        erased.changed(tenantId);
 
         // 2. Stored bodies and rejection details that name the person (sealed: opened one by one).
         int deliveries = purgeBodies(tenantId, normalised, now);
@@ -135,7 +114,7 @@ public final class Erasure {
         // 4. Calendly, when the tenant opted in.
         boolean atCalendly = false;
         if (privacy.calendlyDeletion()) {
-            List<UUID> integrations = db.tx(dsl -> store.connectedIntegrations(dsl, tenantId));
+            List<UUID> integrations = db.tx(dsl -> STORE.connectedIntegrations(dsl, tenantId));
             if (integrations.isEmpty()) {
                 problems.add("Calendly's deletion was not requested: the tenant has no connected Calendly integration.");
             }
@@ -180,7 +159,7 @@ public final class Erasure {
         out.put("exported_at", clock.instant().toString());
         List<Object> bookings = new ArrayList<>();
         Set<UUID> chains = new LinkedHashSet<>();
-        for (var r : db.tx(dsl -> store.bookingRows(dsl, tenantId, index, normalised))) {
+        for (var r : db.tx(dsl -> STORE.bookingRows(dsl, tenantId, index, normalised))) {
             chains.add(r.getChainId());
             String row = r.getId().toString();
             var b = new java.util.LinkedHashMap<String, Object>();
@@ -208,7 +187,7 @@ public final class Erasure {
         out.put("bookings", bookings);
         List<Object> effects = new ArrayList<>();
         if (!chains.isEmpty()) {
-            for (var l : db.tx(dsl -> store.ledger(dsl, tenantId, chains))) {
+            for (var l : db.tx(dsl -> STORE.ledger(dsl, tenantId, chains))) {
                 var e = new java.util.LinkedHashMap<String, Object>();
                 e.put("effect", l.getEffectKey());
                 e.put("result", json(open(tenantId, "calendly_effect_ledger.result", l.getEffectKey(), l.getResultEnc(), l.getResult())));
@@ -220,7 +199,7 @@ public final class Erasure {
         List<Object> deliveries = new ArrayList<>();
         bodiesNaming(tenantId, normalised, batch -> {
             for (Naming body : batch) {
-                var info = db.tx(dsl -> store.deliveryInfo(dsl, body.id()));
+                var info = db.tx(dsl -> STORE.deliveryInfo(dsl, body.id()));
                 var d = new java.util.LinkedHashMap<String, Object>();
                 d.put("id", body.id());
                 d.put("event", info.value2());
@@ -237,7 +216,7 @@ public final class Erasure {
             rejected.add(java.util.Map.of("id", r.id(), "received_at", r.receivedAt().toString(), "detail", r.text()));
         }
         out.put("rejections", rejected);
-        out.put("erased", db.tx(dsl -> store.erased(dsl, tenantId)).contains(ByteBuffer.wrap(index)));
+        out.put("erased", db.tx(dsl -> STORE.erased(dsl, tenantId)).contains(ByteBuffer.wrap(index)));
         if (audit != null) {
             audit.record(tenantId, actor, "person.exported", null, java.util.Map.of("bookings", bookings.size(),
                     "effects", effects.size(), "deliveries", deliveries.size(), "rejections", rejected.size()));
@@ -275,13 +254,13 @@ public final class Erasure {
     private int purgeBodies(String tenantId, String email, Instant now) {
         return bodiesNaming(tenantId, email, batch -> {
             List<Long> naming = batch.stream().map(Naming::id).toList();
-            return db.tx(dsl -> store.purgeBodies(dsl, tenantId, naming, now));
+            return db.tx(dsl -> STORE.purgeBodies(dsl, tenantId, naming, now));
         });
     }
 
     private int purgeRejections(String tenantId, String email) {
         List<Long> naming = rejectionsNaming(tenantId, email).stream().map(Naming::id).toList();
-        return naming.isEmpty() ? 0 : db.tx(dsl -> store.deleteRejections(dsl, tenantId, naming));
+        return naming.isEmpty() ? 0 : db.tx(dsl -> STORE.deleteRejections(dsl, tenantId, naming));
     }
 
     /** A stored text that names the person: its row, its opened text and, for a rejection, when it came. */
@@ -299,7 +278,7 @@ public final class Erasure {
         long after = 0;
         while (true) {
             long from = after;
-            var rows = db.tx(dsl -> store.bodies(dsl, tenantId, from, SCAN_BATCH));
+            var rows = db.tx(dsl -> STORE.bodies(dsl, tenantId, from, SCAN_BATCH));
             List<Naming> naming = new ArrayList<>();
             for (var r : rows) {
                 after = r.value1();
@@ -326,7 +305,7 @@ public final class Erasure {
     /** The tenant's webhook rejections whose detail contains {@code needle} (lower case); unreadable ones are skipped. */
     private List<Naming> rejectionsNaming(String tenantId, String needle) {
         List<Naming> naming = new ArrayList<>();
-        for (var r : db.tx(dsl -> store.rejections(dsl, tenantId))) {
+        for (var r : db.tx(dsl -> STORE.rejections(dsl, tenantId))) {
             Instant receivedAt = r.value3().toInstant();
             String detail;
             try {
@@ -348,25 +327,12 @@ public final class Erasure {
         return integrationId + "/" + micros.getEpochSecond() + "." + micros.getNano() / 1000;
     }
 
-    /** The tenant's choices and erased people, cached for a few seconds (read for every delivery). */
-    Known known(String tenantId) {
-        return known.get(tenantId, t -> db.tx(dsl -> new Known(store.settings(dsl, t), store.erased(dsl, t))));
-    }
-
-    /** Whether this e-mail belongs to a person the tenant erased. */
-    boolean isErased(String tenantId, Known k, String email) {
-        if (k.erased().isEmpty() || email == null || email.isBlank()) {
-            return false;
-        }
-        return k.erased().contains(ByteBuffer.wrap(personal.emailIndex(tenantId, email)));
-    }
-
     TenantPrivacy settings(String tenantId) {
-        return db.tx(dsl -> store.settings(dsl, tenantId));
+        return db.tx(dsl -> STORE.settings(dsl, tenantId));
     }
 
     void saveSettings(String tenantId, TenantPrivacy privacy, String userId) {
-        db.txRun(dsl -> store.saveSettings(dsl, tenantId, privacy, userId, clock.instant()));
-        known.invalidate(tenantId);
+        db.txRun(dsl -> STORE.saveSettings(dsl, tenantId, privacy, userId, clock.instant()));
+        erased.changed(tenantId);
     }
 }

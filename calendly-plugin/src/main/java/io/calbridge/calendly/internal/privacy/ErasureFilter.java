@@ -20,19 +20,7 @@ import java.util.List;
  * is purged at once; with {@code NEW_CONTACT} it goes on like anyone's. Costs nothing for a tenant that
  * never erased anyone (no parse, a cached lookup).
  */
-final class ErasureFilter implements DeliveryProcessor {
-    private final DeliveryProcessor next;
-    private final Erasure erasure;
-    private final Db db;
-    private final Clock clock;
-
-    ErasureFilter(DeliveryProcessor next, Erasure erasure, Db db, Clock clock) {
-        this.next = next;
-        this.erasure = erasure;
-        this.db = db;
-        this.clock = clock;
-    }
-
+record ErasureFilter(DeliveryProcessor next, Erasure erasure, Db db, Clock clock) implements DeliveryProcessor {
     @Override
     public ProcessingResult process(StoredDelivery delivery) throws Exception {
         if (!ignores(erasure, delivery)) {
@@ -73,11 +61,11 @@ final class ErasureFilter implements DeliveryProcessor {
 
     /** Whether the body names a person the tenant erased and chose to ignore from then on. */
     static boolean ignores(Erasure erasure, StoredDelivery delivery) {
-        Erasure.Known known = erasure.known(delivery.tenantId());
+        ErasedPeople.Known known = erasure.erased().known(delivery.tenantId());
         if (known.erased().isEmpty() || known.privacy().afterErasure() == TenantPrivacy.AfterErasure.NEW_CONTACT) {
             return false;
         }
-        return erasure.isErased(delivery.tenantId(), known, emailOf(delivery.rawBody()));
+        return erasure.erased().isErased(delivery.tenantId(), known, emailOf(delivery.rawBody()));
     }
 
     /** The invitee's e-mail, or the first e-mail answer of a routing-form submission; null if none. */

@@ -1,7 +1,7 @@
 package io.calbridge.calendly.internal.privacy;
 
 import io.calbridge.calendly.PersonErased;
-import io.calbridge.calendly.internal.common.Daemons;
+import io.calbridge.calendly.internal.common.Background;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.crypto.PersonalData;
 import io.calbridge.calendly.internal.settings.Access;
@@ -13,8 +13,6 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -42,7 +40,7 @@ public final class Privacy {
     private final AuditTrail audit;
     private final PrivacyRoutes routes;
     private final Clock clock;
-    private ScheduledExecutorService scheduler;
+    private final Background background = new Background("calbridge-retention");
 
     private Privacy(Db db, PersonalData personal, PrivacySettings settings, Clock clock, Access access, String routePrefix,
                     PersonErasure host, Erasure.CalendlyDeletion calendly) {
@@ -51,7 +49,7 @@ public final class Privacy {
         this.clock = clock;
         this.retention = new Retention(db, settings, clock, nodeId());
         this.audit = new AuditTrail(db, access, clock, routePrefix + "/settings/calendly");
-        this.erasure = new Erasure(db, personal, host, calendly, clock, audit);
+        this.erasure = new Erasure(db, personal, host, calendly, clock, audit, new ErasedPeople(db, personal));
         this.routes = new PrivacyRoutes(access, erasure, audit);
     }
 
@@ -96,21 +94,17 @@ public final class Privacy {
     }
 
     /** Schedules the purge every {@code purgeInterval} (first run after a random part of it, so nodes spread out). */
-    public synchronized void start() {
-        if (settings.purgeInterval().isZero() || scheduler != null) {
+    public void start() {
+        if (settings.purgeInterval().isZero()) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(Daemons.named("calbridge-retention"));
         long period = settings.purgeInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::purgeQuietly, ThreadLocalRandom.current().nextLong(period / 2, period + 1),
-                period, TimeUnit.MILLISECONDS);
+        background.start(1, scheduler -> scheduler.scheduleWithFixedDelay(this::purgeQuietly,
+                ThreadLocalRandom.current().nextLong(period / 2, period + 1), period, TimeUnit.MILLISECONDS));
     }
 
-    public synchronized void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
-        }
+    public void stop() {
+        background.stop();
     }
 
     /** The retention purge; {@link Retention#runOnce} runs it now (tests, operators). */

@@ -21,17 +21,7 @@ import java.util.Locale;
  * {@code GET|PUT {prefix}/settings/calendly/privacy} (the tenant's choices) and
  * {@code POST {prefix}/settings/calendly/privacy/erasures} (erase one person by e-mail).
  */
-final class PrivacyRoutes {
-    private final Access access;
-    private final Erasure erasure;
-    private final AuditTrail audit;
-
-    PrivacyRoutes(Access access, Erasure erasure, AuditTrail audit) {
-        this.access = access;
-        this.erasure = erasure;
-        this.audit = audit;
-    }
-
+record PrivacyRoutes(Access access, Erasure erasure, AuditTrail audit) {
     void register(RoutesConfig routes, String prefix) {
         String root = prefix + "/settings/calendly/privacy";
         routes.get(root, this::settings);

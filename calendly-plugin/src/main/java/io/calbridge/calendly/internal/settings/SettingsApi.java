@@ -25,7 +25,8 @@ import java.util.UUID;
  * api.registerRoutes(routes);
  * }</pre>
  */
-public final class SettingsApi {
+public record SettingsApi(SettingsRoutes routes, String routePrefix, EventTypeCatalog eventTypes,
+                          HealthService health, Options options) {
     /**
      * @param routePrefix          the plugin's route prefix ("" or "/something")
      * @param publicBaseUrl        where browsers reach the host, for the OpenAPI server URL
@@ -40,21 +41,6 @@ public final class SettingsApi {
             Objects.requireNonNull(publicBaseUrl, "publicBaseUrl");
             Objects.requireNonNull(tokenRefreshMargin, "tokenRefreshMargin");
         }
-    }
-
-    private final SettingsRoutes routes;
-    private final String routePrefix;
-    private final EventTypeCatalog eventTypes;
-    private final HealthService health;
-    private final Options options;
-
-    private SettingsApi(SettingsRoutes routes, String routePrefix, EventTypeCatalog eventTypes, HealthService health,
-                        Options options) {
-        this.routes = routes;
-        this.routePrefix = routePrefix;
-        this.eventTypes = eventTypes;
-        this.health = health;
-        this.options = options;
     }
 
     // ---- the reads the settings UI shares with the JSON routes (same services, same answers) ---------

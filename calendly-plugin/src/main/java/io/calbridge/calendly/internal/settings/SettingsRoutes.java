@@ -43,36 +43,15 @@ import org.jooq.impl.SQLDataType;
  * disconnect routes belong to the oauth feature and are registered before these (so that
  * {@code GET /callback} is not taken for an integration id).
  */
-final class SettingsRoutes {
+record SettingsRoutes(Access access, HealthService health, SettingsService settings, MappingService mappings,
+                      DryRun dryRun, WebhookOperations webhooks, EventTypeCatalog eventTypes, ConnectOptions connect,
+                      OpenApiDocument openApi) {
     static final String ROOT = "/settings/calendly";
     static final int DEFAULT_DRY_RUN = 20;
     static final int DEFAULT_LOG_SIZE = 25;
 
     /** What the connect form needs to know about this installation. */
     record ConnectOptions(boolean platformAppAvailable, String redirectUri) {
-    }
-
-    private final Access access;
-    private final HealthService health;
-    private final SettingsService settings;
-    private final MappingService mappings;
-    private final DryRun dryRun;
-    private final WebhookOperations webhooks;
-    private final EventTypeCatalog eventTypes;
-    private final ConnectOptions connect;
-    private final OpenApiDocument openApi;
-
-    SettingsRoutes(Access access, HealthService health, SettingsService settings, MappingService mappings, DryRun dryRun,
-                   WebhookOperations webhooks, EventTypeCatalog eventTypes, ConnectOptions connect, OpenApiDocument openApi) {
-        this.access = access;
-        this.health = health;
-        this.settings = settings;
-        this.mappings = mappings;
-        this.dryRun = dryRun;
-        this.webhooks = webhooks;
-        this.eventTypes = eventTypes;
-        this.connect = connect;
-        this.openApi = openApi;
     }
 
     void register(RoutesConfig routes, String prefix) {

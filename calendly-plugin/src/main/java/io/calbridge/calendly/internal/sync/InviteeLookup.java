@@ -31,7 +31,8 @@ import java.util.UUID;
  * <p>Someone is waiting, so it never sleeps: each request must fit the node's
  * {@link BackgroundBudget} at once, or the lookup stops with a 503 asking to try again shortly.
  */
-final class InviteeLookup {
+record InviteeLookup(Db db, SyncStore store, CalendlyClient calendly, TokenSource tokens, OneBookingPerInvitee pipeline,
+                     BackgroundBudget budget, Clock clock) {
     /** The most events one lookup reads (each costs a request for its invitees). */
     static final int MAX_EVENTS = 50;
 
@@ -39,23 +40,9 @@ final class InviteeLookup {
     record Result(int found, int imported, int failed) {
     }
 
-    private final Db db;
-    private final SyncStore store;
-    private final CalendlyClient calendly;
-    private final TokenSource tokens;
-    private final OneBookingPerInvitee pipeline;
-    private final BackgroundBudget budget;
-    private final Clock clock;
-
-    InviteeLookup(Db db, SyncStore store, CalendlyClient calendly, TokenSource tokens, OneBookingPerInvitee pipeline,
-                  BackgroundBudget budget, Clock clock) {
-        this.db = db;
-        this.store = store;
-        this.calendly = calendly.impatient();
-        this.tokens = tokens;
-        this.pipeline = pipeline;
-        this.budget = budget;
-        this.clock = clock;
+    /** Someone is waiting: a 429 fails at once instead of being waited for inside the client. */
+    InviteeLookup {
+        calendly = calendly.impatient();
     }
 
     Result lookUp(UUID integrationId, String email) {

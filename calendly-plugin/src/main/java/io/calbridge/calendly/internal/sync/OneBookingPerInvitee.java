@@ -75,10 +75,13 @@ public final class OneBookingPerInvitee implements DeliveryProcessor {
             return pipeline.process(delivery, options);
         }
         UUID owner = db.tx(dsl -> claim(dsl, delivery.tenantId(), delivery.integrationId(), ids));
-        StoredDelivery routed = owner.equals(delivery.integrationId()) ? delivery
-                : new StoredDelivery(delivery.inboxId(), delivery.tenantId(), owner, delivery.event(), delivery.rawBody(),
-                        delivery.attempt(), delivery.receivedAt());
-        return pipeline.process(routed, options);
+        return pipeline.process(routedTo(delivery, owner), options);
+    }
+
+    /** The delivery as processed by the invitee's owning integration (itself when it owns them, or none does). */
+    private static StoredDelivery routedTo(StoredDelivery d, UUID owner) {
+        return owner == null || owner.equals(d.integrationId()) ? d
+                : new StoredDelivery(d.inboxId(), d.tenantId(), owner, d.event(), d.rawBody(), d.attempt(), d.receivedAt());
     }
 
     @Override
@@ -92,21 +95,12 @@ public final class OneBookingPerInvitee implements DeliveryProcessor {
      */
     @Override
     public List<ProcessingResult> processAll(List<StoredDelivery> deliveries) {
-        List<StoredDelivery> admittedOnes = new ArrayList<>(deliveries.size());
-        List<Invitees> ids = new ArrayList<>(deliveries.size());
-        for (StoredDelivery d : deliveries) {
-            if (admitted.test(d)) {
-                admittedOnes.add(d);
-                ids.add(Invitees.of(d.rawBody()));
-            }
-        }
+        List<StoredDelivery> admittedOnes = deliveries.stream().filter(admitted).toList();
+        List<Invitees> ids = admittedOnes.stream().map(d -> Invitees.of(d.rawBody())).toList(); // null: not an invitee's
         List<UUID> owners = admittedOnes.isEmpty() ? List.of() : db.tx(dsl -> claimAll(dsl, admittedOnes, ids));
         List<StoredDelivery> routed = new ArrayList<>(admittedOnes.size());
         for (int i = 0; i < admittedOnes.size(); i++) {
-            StoredDelivery d = admittedOnes.get(i);
-            UUID owner = owners.get(i);
-            routed.add(owner == null || owner.equals(d.integrationId()) ? d
-                    : new StoredDelivery(d.inboxId(), d.tenantId(), owner, d.event(), d.rawBody(), d.attempt(), d.receivedAt()));
+            routed.add(routedTo(admittedOnes.get(i), owners.get(i)));
         }
         List<ProcessingResult> applied = routed.isEmpty() ? List.of() : pipeline.processAll(routed);
         return DeliveryProcessor.rejoin(deliveries, admittedOnes, applied, d -> ProcessingResult.IGNORED);

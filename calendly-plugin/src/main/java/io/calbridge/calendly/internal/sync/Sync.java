@@ -3,7 +3,7 @@ package io.calbridge.calendly.internal.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.calendly.internal.client.CalendlyClient;
-import io.calbridge.calendly.internal.common.Daemons;
+import io.calbridge.calendly.internal.common.Background;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Json;
 import io.calbridge.calendly.internal.oauth.TokenSource;
@@ -17,8 +17,6 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jooq.JSONB;
 import org.slf4j.Logger;
@@ -33,33 +31,13 @@ import org.slf4j.LoggerFactory;
  * var owners = new OneBookingPerInvitee(db, bookings.processor(), clock);  // webhooks go through it too
  * var sync = Sync.create(db, owners, calendly, connections.tokens(), access, options, meters, clock);
  * }</pre>
+ *
+ * @param node       this node in job leases
+ * @param background the planner and job threads
  */
-public final class Sync {
+public record Sync(Db db, SyncStore store, SyncRunner runner, SyncRoutes routes, SyncOptions options, Clock clock,
+                   OneBookingPerInvitee pipeline, InviteeLookup lookup, String node, Background background) {
     private static final Logger log = LoggerFactory.getLogger(Sync.class);
-
-    private final Db db;
-    private final SyncStore store;
-    private final SyncRunner runner;
-    private final SyncRoutes routes;
-    private final SyncOptions options;
-    private final Clock clock;
-    private final OneBookingPerInvitee pipeline;
-    private final String node = UUID.randomUUID().toString();
-    private ScheduledExecutorService scheduler;
-
-    private final InviteeLookup lookup;
-
-    private Sync(Db db, SyncStore store, SyncRunner runner, SyncRoutes routes, SyncOptions options, Clock clock,
-                 OneBookingPerInvitee pipeline, InviteeLookup lookup) {
-        this.pipeline = pipeline;
-        this.lookup = lookup;
-        this.db = db;
-        this.store = store;
-        this.runner = runner;
-        this.routes = routes;
-        this.options = options;
-        this.clock = clock;
-    }
 
     public static Sync create(Db db, OneBookingPerInvitee pipeline, CalendlyClient calendly, TokenSource tokens,
                               Access access, SyncOptions options, MeterRegistry meters, Clock clock) {
@@ -71,7 +49,8 @@ public final class Sync {
         SyncRoutes routes = new SyncRoutes(access, db, store,
                 id -> store.state(db.dsl(), id).map(Sync::render).orElse(null), clock);
         return new Sync(db, store, runner, routes, options, clock, pipeline,
-                new InviteeLookup(db, store, calendly, tokens, pipeline, budget, clock));
+                new InviteeLookup(db, store, calendly, tokens, pipeline, budget, clock), UUID.randomUUID().toString(),
+                new Background("calbridge-calendly-sync"));
     }
 
     /** The pipeline webhooks and imports share (for the benchmark's same-run webhook figure). */
@@ -111,28 +90,26 @@ public final class Sync {
         }
     }
 
-    public synchronized void start() {
-        if (options.pollInterval().isZero() || scheduler != null) {
+    public void start() {
+        if (options.pollInterval().isZero()) {
             return;
         }
         int threads = options.threads();
-        scheduler = Executors.newScheduledThreadPool(threads + 1, Daemons.named("calbridge-calendly-sync"));
         long period = options.pollInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(() -> quietly(this::plan), 0, period, TimeUnit.MILLISECONDS);
-        for (int i = 0; i < threads; i++) {
-            scheduler.scheduleWithFixedDelay(() -> quietly(() -> {
-                while (!Thread.currentThread().isInterrupted() && runOne()) {
-                    // next job at once
-                }
-            }), period / 2, period, TimeUnit.MILLISECONDS);
-        }
+        background.start(threads + 1, scheduler -> {
+            scheduler.scheduleWithFixedDelay(() -> quietly(this::plan), 0, period, TimeUnit.MILLISECONDS);
+            for (int i = 0; i < threads; i++) {
+                scheduler.scheduleWithFixedDelay(() -> quietly(() -> {
+                    while (!Thread.currentThread().isInterrupted() && runOne()) {
+                        // next job at once
+                    }
+                }), period / 2, period, TimeUnit.MILLISECONDS);
+            }
+        });
     }
 
-    public synchronized void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
-        }
+    public void stop() {
+        background.stop();
     }
 
     private static void quietly(Runnable work) {

@@ -21,21 +21,7 @@ import org.jooq.impl.SQLDataType;
  * import window, the running job's progress, the last import, backfill and sweep; "check now".
  * Tenant admins only, like every settings route.
  */
-final class SyncRoutes {
-    private final Access access;
-    private final Db db;
-    private final SyncStore store;
-    private final Function<UUID, Object> report;
-    private final Clock clock;
-
-    SyncRoutes(Access access, Db db, SyncStore store, Function<UUID, Object> report, Clock clock) {
-        this.access = access;
-        this.db = db;
-        this.store = store;
-        this.report = report;
-        this.clock = clock;
-    }
-
+record SyncRoutes(Access access, Db db, SyncStore store, Function<UUID, Object> report, Clock clock) {
     void register(RoutesConfig routes, String root) {
         routes.get(root + "/{id}/sync", this::get);
         routes.put(root + "/{id}/sync", this::put);

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * the node's {@link BackgroundBudget}; a 429 pauses this job for the reset Calendly asks for, shown
  * as {@code paused_until}, and resumes the same page. Nobody's request waits for it.
  */
-final class SyncRunner {
+record SyncRunner(Db db, SyncStore store, CalendlyClient calendly, TokenSource tokens, OneBookingPerInvitee pipeline,
+                  BackgroundBudget budget, SyncOptions options, SyncMetrics metrics, Clock clock) {
     private static final Logger log = LoggerFactory.getLogger(SyncRunner.class);
     static final Duration RETRY_FAILED_JOB = Duration.ofMinutes(5);
     /**
@@ -54,29 +55,6 @@ final class SyncRunner {
      * sweep of 3 events 6 transactions, and 10,000 integrations' sweeps waited mostly on commits.
      */
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
-
-    private final Db db;
-    private final SyncStore store;
-    private final CalendlyClient calendly;
-    private final TokenSource tokens;
-    private final OneBookingPerInvitee pipeline;
-    private final BackgroundBudget budget;
-    private final SyncOptions options;
-    private final SyncMetrics metrics;
-    private final Clock clock;
-
-    SyncRunner(Db db, SyncStore store, CalendlyClient calendly, TokenSource tokens, OneBookingPerInvitee pipeline,
-               BackgroundBudget budget, SyncOptions options, SyncMetrics metrics, Clock clock) {
-        this.db = db;
-        this.store = store;
-        this.calendly = calendly;
-        this.tokens = tokens;
-        this.pipeline = pipeline;
-        this.budget = budget;
-        this.options = options;
-        this.metrics = metrics;
-        this.clock = clock;
-    }
 
     /** Thrown inside a job when its lease was taken over: stop quietly. */
     private static final class LeaseLost extends RuntimeException {

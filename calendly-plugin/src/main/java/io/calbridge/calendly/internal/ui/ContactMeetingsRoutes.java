@@ -35,35 +35,16 @@ import java.util.function.Function;
  * that showed it; the result travels as codes ({@code cb_done}, {@code cb_error}) that become texts
  * of the bundle, so a crafted link cannot put its own words on the page.
  */
-final class ContactMeetingsRoutes implements ContactMeetingsUi {
+record ContactMeetingsRoutes(String base, Messages messages, Access access, HostSecurity security,
+                             WriteBackService actions, Function<String, ZoneId> zones, Page page, String head)
+        implements ContactMeetingsUi {
     /** Where a result is shown; the section's id. */
     static final String ANCHOR = "calendly-contact";
     private static final List<String> ACTIONS = List.of("cancel", "no_show", "unmark", "link", "refresh");
 
-    private final String base;
-    private final Messages messages;
-    private final Access access;
-    private final HostSecurity security;
-    private final WriteBackService actions;
-    private final Function<String, ZoneId> zones;
-    private final Page page;
-    private final String head;
-
     /** The UI's document around a section (the host's frame, or the plugin's own). */
     interface Page {
         void write(Context ctx, Ui ui, String body);
-    }
-
-    ContactMeetingsRoutes(String base, Messages messages, Access access, HostSecurity security, WriteBackService actions,
-                          Function<String, ZoneId> zones, Page page, String head) {
-        this.base = base;
-        this.messages = messages;
-        this.access = access;
-        this.security = security;
-        this.actions = actions;
-        this.zones = zones;
-        this.page = page;
-        this.head = head;
     }
 
     void register(RoutesConfig routes) {

@@ -2,8 +2,9 @@ package io.calbridge.calendly.internal.writeback;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.calbridge.calendly.ActionResult;
-import io.calbridge.calendly.Meeting;
 import io.calbridge.calendly.Meetings;
 import io.calbridge.calendly.SchedulingLink;
 import io.calbridge.calendly.SchedulingLinkRequest;
@@ -15,7 +16,6 @@ import io.calbridge.calendly.spi.HostSecurity.Caller;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -25,6 +25,9 @@ import java.util.Map;
  * {@code ApiErrors}).
  */
 final class WriteBackRoutes {
+    private static final ObjectMapper SNAKE_CASE = Json.mapper().copy()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
     private final Access access;
     private final WriteBackService service;
 
@@ -48,12 +51,7 @@ final class WriteBackRoutes {
         Caller caller = access.requireCaller(ctx);
         service.permit(caller, Action.VIEW_MEETINGS); // before the input is even read
         boolean refresh = "true".equalsIgnoreCase(ctx.queryParam("refresh"));
-        Meetings m = service.meetings(caller, ctx.pathParam("contactId"), refresh);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("upcoming", m.upcoming().stream().map(WriteBackRoutes::meeting).toList());
-        body.put("past", m.past().stream().map(WriteBackRoutes::meeting).toList());
-        body.put("refreshed_at", m.refreshedAt());
-        write(ctx, 200, body);
+        write(ctx, 200, service.meetings(caller, ctx.pathParam("contactId"), refresh));
     }
 
     void eventTypes(Context ctx) {
@@ -75,14 +73,7 @@ final class WriteBackRoutes {
         }
         SchedulingLink link = service.createLink(caller, new SchedulingLinkRequest(ctx.pathParam("contactId"),
                 text(body, "event_type_uri"), text(body, "integration_id"), key, text(body, "name"), text(body, "email")));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", link.id());
-        out.put("url", link.url());
-        out.put("contact_id", link.contactId());
-        out.put("event_type_uri", link.eventTypeUri());
-        out.put("created_at", link.createdAt());
-        out.put("used_at", link.usedAt());
-        write(ctx, 201, out);
+        write(ctx, 201, link);
     }
 
     void cancel(Context ctx) {
@@ -92,42 +83,19 @@ final class WriteBackRoutes {
         Caller caller = access.requireCaller(ctx);
         service.permit(caller, Action.CANCEL_MEETING); // before the input is even read
         JsonNode body = body(ctx);
-        write(ctx, 200, result(service.cancel(caller, ctx.pathParam("meetingId"), text(body, "reason"))));
+        write(ctx, 200, service.cancel(caller, ctx.pathParam("meetingId"), text(body, "reason")));
     }
 
     void markNoShow(Context ctx) {
         Caller caller = access.requireCaller(ctx);
         service.permit(caller, Action.MARK_NO_SHOW); // before the input is even read
-        write(ctx, 200, result(service.markNoShow(caller, ctx.pathParam("meetingId"))));
+        write(ctx, 200, service.markNoShow(caller, ctx.pathParam("meetingId")));
     }
 
     void unmarkNoShow(Context ctx) {
         Caller caller = access.requireCaller(ctx);
         service.permit(caller, Action.MARK_NO_SHOW); // before the input is even read
-        write(ctx, 200, result(service.unmarkNoShow(caller, ctx.pathParam("meetingId"))));
-    }
-
-    private static Map<String, Object> result(ActionResult r) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("meeting_id", r.meetingId());
-        out.put("action", r.action());
-        out.put("already_done", r.alreadyDone());
-        return out;
-    }
-
-    static Map<String, Object> meeting(Meeting m) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", m.id());
-        out.put("integration_id", m.integrationId());
-        out.put("contact_id", m.contactId());
-        out.put("task_id", m.taskId());
-        out.put("event_name", m.eventName());
-        out.put("start_time", m.startTime());
-        out.put("end_time", m.endTime());
-        out.put("status", m.status());
-        out.put("no_show", m.noShow());
-        out.put("awaiting_webhook", m.awaitingWebhook());
-        return out;
+        write(ctx, 200, service.unmarkNoShow(caller, ctx.pathParam("meetingId")));
     }
 
     /** The JSON object sent, or an empty one when nothing was sent; 400 for anything else. */
@@ -160,8 +128,13 @@ final class WriteBackRoutes {
     }
 
     private static void write(Context ctx, int status, Object body) {
+        ctx.status(status).contentType(ContentType.APPLICATION_JSON).result(json(body));
+    }
+
+    /** The API's records ({@link Meetings}, {@link SchedulingLink}, {@link ActionResult}) in snake_case, nulls included. */
+    static String json(Object body) {
         try {
-            ctx.status(status).contentType(ContentType.APPLICATION_JSON).result(Json.mapper().writeValueAsString(body));
+            return SNAKE_CASE.writeValueAsString(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render an action answer", e);
         }

@@ -84,6 +84,9 @@ class GuardedConnectionTest {
             assertFalse(guard.isValid(1));
             assertThrows(SQLException.class, guard::createStatement);
             assertThrows(SQLException.class, () -> guard.prepareStatement("select 1"));
+            assertThrows(SQLException.class, guard::getAutoCommit);
+            assertThrows(SQLException.class, guard::setSavepoint);
+            assertThrows(SQLException.class, guard::commit);
             assertFalse(plugin.isClosed(), "the plugin's own connection is untouched");
         }
     }
