@@ -2,6 +2,7 @@ package io.calbridge.sandbox;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,103 +171,25 @@ public final class BookingRequest {
         return this;
     }
 
-    public String eventTypeUri() {
-        return eventTypeUri;
+    /** The request as the sandbox books it: an immutable copy, unaffected by later setter calls. */
+    public Snapshot snapshot() {
+        return new Snapshot(eventTypeUri, name, email, start, timezone, answers, guests, utmCampaign, utmSource,
+                utmMedium, utmContent, utmTerm, salesforceUuid, textReminderNumber, singleNameField, firstName,
+                lastName, hostUri, scheduledByHost, routingFormSubmissionUri, reconfirmationRequested, reconfirmed,
+                paymentProvider, paymentAmount, paymentCurrency);
     }
 
-    public String name() {
-        return name;
-    }
-
-    public String email() {
-        return email;
-    }
-
-    public Instant start() {
-        return start;
-    }
-
-    public String timezone() {
-        return timezone;
-    }
-
-    public Map<String, String> answers() {
-        return new LinkedHashMap<>(answers);
-    }
-
-    public List<String> guests() {
-        return List.copyOf(guests);
-    }
-
-    public String utmCampaign() {
-        return utmCampaign;
-    }
-
-    public String utmSource() {
-        return utmSource;
-    }
-
-    public String utmMedium() {
-        return utmMedium;
-    }
-
-    public String utmContent() {
-        return utmContent;
-    }
-
-    public String utmTerm() {
-        return utmTerm;
-    }
-
-    public String salesforceUuid() {
-        return salesforceUuid;
-    }
-
-    public String textReminderNumber() {
-        return textReminderNumber;
-    }
-
-    public boolean singleNameField() {
-        return singleNameField;
-    }
-
-    public String firstName() {
-        return firstName;
-    }
-
-    public String lastName() {
-        return lastName;
-    }
-
-    public String hostUri() {
-        return hostUri;
-    }
-
-    public boolean scheduledByHost() {
-        return scheduledByHost;
-    }
-
-    public String routingFormSubmissionUri() {
-        return routingFormSubmissionUri;
-    }
-
-    public boolean reconfirmationRequested() {
-        return reconfirmationRequested;
-    }
-
-    public boolean reconfirmed() {
-        return reconfirmed;
-    }
-
-    public String paymentProvider() {
-        return paymentProvider;
-    }
-
-    public double paymentAmount() {
-        return paymentAmount;
-    }
-
-    public String paymentCurrency() {
-        return paymentCurrency;
+    /** The values of a {@link BookingRequest} at one moment; each component is documented at its setter. */
+    public record Snapshot(String eventTypeUri, String name, String email, Instant start, String timezone,
+                           Map<String, String> answers, List<String> guests, String utmCampaign, String utmSource,
+                           String utmMedium, String utmContent, String utmTerm, String salesforceUuid,
+                           String textReminderNumber, boolean singleNameField, String firstName, String lastName,
+                           String hostUri, boolean scheduledByHost, String routingFormSubmissionUri,
+                           boolean reconfirmationRequested, boolean reconfirmed, String paymentProvider,
+                           double paymentAmount, String paymentCurrency) {
+        public Snapshot {
+            answers = Collections.unmodifiableMap(new LinkedHashMap<>(answers));
+            guests = List.copyOf(guests);
+        }
     }
 }

@@ -58,8 +58,8 @@ public final class CalendlySandbox implements AutoCloseable {
     private final SandboxStats stats;
 
     private CalendlySandbox(SandboxOptions options) {
-        this.w = new Wiring(options);
-        this.faults = new Faults(w.faults, w.oauth, w.clock);
+        this.w = new Wiring(options.snapshot());
+        this.faults = new Faults(w);
         this.stats = new SandboxStats(w.stats);
     }
 
@@ -115,7 +115,8 @@ public final class CalendlySandbox implements AutoCloseable {
         return createOAuthApp(OAuthAppSpec.of(name, redirectUris));
     }
 
-    public SandboxApp createOAuthApp(OAuthAppSpec spec) {
+    public SandboxApp createOAuthApp(OAuthAppSpec request) {
+        OAuthAppSpec.Snapshot spec = request.snapshot();
         Model.App a = w.directory.createApp(spec.name(), spec.redirectUris(), spec.legacy(), spec.nativeClient(),
                 spec.defaultUserUri());
         return new SandboxApp(a.name(), a.clientId(), a.clientSecret(), a.signingKey(), a.redirectUris());
@@ -137,7 +138,7 @@ public final class CalendlySandbox implements AutoCloseable {
 
     /** Creates an event type; emits {@code event_type.created}. */
     public SandboxEventType createEventType(EventTypeSpec spec) {
-        return eventType(w.directory.createEventType(spec));
+        return eventType(w.directory.createEventType(spec.snapshot()));
     }
 
     /** Renames and/or (de)activates; emits {@code event_type.updated}. Null leaves a field alone. */
@@ -161,7 +162,7 @@ public final class CalendlySandbox implements AutoCloseable {
 
     /** An invitee books; emits {@code invitee.created}. Group event types fill an existing event at that time. */
     public Booking book(BookingRequest request) {
-        return booking(w.bookings.book(request));
+        return booking(w.bookings.book(request.snapshot()));
     }
 
     /** Cancels one invitee; {@code reason} may be "" or null. Emits {@code invitee.canceled}. */
@@ -185,7 +186,7 @@ public final class CalendlySandbox implements AutoCloseable {
 
     /** Emits {@code invitee.canceled} for the old invitee and {@code invitee.created} for the new one. */
     public Booking reschedule(RescheduleRequest request) {
-        return booking(w.bookings.reschedule(request));
+        return booking(w.bookings.reschedule(request.snapshot()));
     }
 
     /** Marks a no-show; emits {@code invitee_no_show.created}. Returns the no-show URI. */
@@ -220,7 +221,7 @@ public final class CalendlySandbox implements AutoCloseable {
      * {@link SeedRequest}. 250 events take well under a second.
      */
     public SeedResult seed(SeedRequest request) {
-        Bookings.Seeded s = w.bookings.seed(Objects.requireNonNull(request, "request"));
+        Bookings.Seeded s = w.bookings.seed(Objects.requireNonNull(request, "request").snapshot());
         synchronized (w.store) {
             return new SeedResult(s.events().stream().map(e -> w.uris.of(EVENTS, e.uuid)).toList(),
                     s.invitees().stream().map(i -> w.uris.invitee(i.eventUuid, i.uuid)).toList(), s.canceledEvents());
@@ -267,7 +268,7 @@ public final class CalendlySandbox implements AutoCloseable {
     public Booking bookViaLink(String bookingUrl, Instant start, String name, String email) {
         String code = Uris.linkCode(bookingUrl)
                 .orElseThrow(() -> new NoSuchElementException("not a scheduling link URL: " + bookingUrl));
-        BookingRequest r = w.bookings.linkBooking(code, Uris.query(bookingUrl), name, email,
+        BookingRequest.Snapshot r = w.bookings.linkBooking(code, Uris.query(bookingUrl), name, email,
                 Objects.requireNonNull(start, "start"), null);
         return booking(w.bookings.bookViaLink(code, r));
     }

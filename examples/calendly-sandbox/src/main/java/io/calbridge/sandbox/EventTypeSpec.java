@@ -88,47 +88,18 @@ public final class EventTypeSpec {
         return this;
     }
 
-    public String ownerUri() {
-        return ownerUri;
+    /** The spec as the sandbox creates the event type: an immutable copy, unaffected by later setter calls. */
+    public Snapshot snapshot() {
+        return new Snapshot(ownerUri, name, kind, duration, location, locationText, locationAdditionalInfo, slug,
+                description, internalNote, questions);
     }
 
-    public String name() {
-        return name;
-    }
-
-    public EventKind kind() {
-        return kind;
-    }
-
-    public Duration duration() {
-        return duration;
-    }
-
-    public LocationKind location() {
-        return location;
-    }
-
-    public String locationText() {
-        return locationText;
-    }
-
-    public String locationAdditionalInfo() {
-        return locationAdditionalInfo;
-    }
-
-    public String slug() {
-        return slug;
-    }
-
-    public String description() {
-        return description;
-    }
-
-    public String internalNote() {
-        return internalNote;
-    }
-
-    public List<Question> questions() {
-        return List.copyOf(questions);
+    /** The values of an {@link EventTypeSpec} at one moment; each component is documented at its setter. */
+    public record Snapshot(String ownerUri, String name, EventKind kind, Duration duration, LocationKind location,
+                           String locationText, String locationAdditionalInfo, String slug, String description,
+                           String internalNote, List<Question> questions) {
+        public Snapshot {
+            questions = List.copyOf(questions);
+        }
     }
 }

@@ -1,8 +1,6 @@
 package io.calbridge.sandbox;
 
-import io.calbridge.sandbox.internal.http.FaultState;
-import io.calbridge.sandbox.internal.oauth.OAuthService;
-import java.time.Clock;
+import io.calbridge.sandbox.internal.Wiring;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -11,19 +9,16 @@ import java.util.Objects;
  * API faults apply to the next matching requests; delivery faults to the next first attempts.
  */
 public final class Faults {
-    private final FaultState state;
-    private final OAuthService oauth;
-    private final Clock clock;
+    /** The running sandbox: its fault state, OAuth service and clock. */
+    private final Wiring w;
 
-    Faults(FaultState state, OAuthService oauth, Clock clock) {
-        this.state = state;
-        this.oauth = oauth;
-        this.clock = clock;
+    Faults(Wiring w) {
+        this.w = w;
     }
 
     /** The next {@code n} API requests (not /oauth, not /_sandbox) are answered with {@code status}. */
     public Faults failNextApiRequests(int n, int status) {
-        state.failNext(positive(n), status(status), null);
+        w.faults.failNext(positive(n), status(status), null);
         return this;
     }
 
@@ -32,7 +27,7 @@ public final class Faults {
      * "/oauth/token") are answered with {@code status}.
      */
     public Faults failNextApiRequests(int n, int status, String pathPrefix) {
-        state.failNext(positive(n), status(status), Objects.requireNonNull(pathPrefix, "pathPrefix"));
+        w.faults.failNext(positive(n), status(status), Objects.requireNonNull(pathPrefix, "pathPrefix"));
         return this;
     }
 
@@ -44,18 +39,18 @@ public final class Faults {
      * must survive without acting twice.
      */
     public Faults loseNextReplies(int n, String pathPrefix) {
-        state.loseReplies(positive(n), pathPrefix);
+        w.faults.loseReplies(positive(n), pathPrefix);
         return this;
     }
 
     /** The next {@code n} API requests get 429 with {@code X-RateLimit-Remaining: 0}, {@code X-RateLimit-Reset: 60}. */
     public Faults rateLimitNext(int n) {
-        state.failNext(positive(n), 429, null);
+        w.faults.failNext(positive(n), 429, null);
         return this;
     }
 
     public Faults rateLimitNext(int n, String pathPrefix) {
-        state.failNext(positive(n), 429, Objects.requireNonNull(pathPrefix, "pathPrefix"));
+        w.faults.failNext(positive(n), 429, Objects.requireNonNull(pathPrefix, "pathPrefix"));
         return this;
     }
 
@@ -67,7 +62,7 @@ public final class Faults {
         if (resetSeconds < 1 || resetSeconds > 60) {
             throw new IllegalArgumentException("resetSeconds must be 1..60 (a one-minute window), was " + resetSeconds);
         }
-        state.failNext(positive(n), 429, pathPrefix, resetSeconds);
+        w.faults.failNext(positive(n), 429, pathPrefix, resetSeconds);
         return this;
     }
 
@@ -87,7 +82,7 @@ public final class Faults {
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("duration must be positive, was " + duration);
         }
-        state.outage(urlPrefix, clock.instant().plus(duration));
+        w.faults.outage(urlPrefix, w.clock.instant().plus(duration));
         return this;
     }
 
@@ -101,48 +96,48 @@ public final class Faults {
         if (event == null && invitee == null) {
             throw new IllegalArgumentException("name an event, an invitee or both (dropNextDeliveries drops by count)");
         }
-        state.dropDeliveries(event, invitee);
+        w.faults.dropDeliveries(event, invitee);
         return this;
     }
 
     /** The next {@code n} webhook messages are lost: never sent, never retried (logged as DROPPED). */
     public Faults dropNextDeliveries(int n) {
-        state.dropNext.addAndGet(positive(n));
+        w.faults.dropNext.addAndGet(positive(n));
         return this;
     }
 
     /** The next {@code n} successfully delivered messages are sent a second time, byte-identical but re-signed. */
     public Faults duplicateNextDeliveries(int n) {
-        state.duplicateNext.addAndGet(positive(n));
+        w.faults.duplicateNext.addAndGet(positive(n));
         return this;
     }
 
     /** The next {@code n} messages wait {@code delay} before their first attempt (later messages of the same subscription queue behind). */
     public Faults delayNextDeliveries(int n, Duration delay) {
-        state.delayNext(positive(n), Objects.requireNonNull(delay, "delay"));
+        w.faults.delayNext(positive(n), Objects.requireNonNull(delay, "delay"));
         return this;
     }
 
     /** The next reschedule sends its two deliveries in the other order than configured. */
     public Faults reorderNextReschedule() {
-        state.reorderNextReschedules.incrementAndGet();
+        w.faults.reorderNextReschedules.incrementAndGet();
         return this;
     }
 
     /** While on, every delivery carries a signature made with a wrong key. */
     public Faults breakSignatures(boolean broken) {
-        state.breakSignatures.set(broken);
+        w.faults.breakSignatures.set(broken);
         return this;
     }
 
     /** Every OAuth access token issued so far is expired now (personal access tokens are not touched). */
     public Faults expireAllAccessTokens() {
-        oauth.expireAllAccessTokens();
+        w.oauth.expireAllAccessTokens();
         return this;
     }
 
     public Faults expireAccessToken(String accessToken) {
-        if (!oauth.expireAccessToken(accessToken)) {
+        if (!w.oauth.expireAccessToken(accessToken)) {
             throw new IllegalArgumentException("unknown access token");
         }
         return this;
@@ -150,14 +145,14 @@ public final class Faults {
 
     /** Revokes a refresh token (and its access token), as a user disconnecting the app would. */
     public Faults revokeRefreshToken(String refreshToken) {
-        if (!oauth.revokeToken(refreshToken)) {
+        if (!w.oauth.revokeToken(refreshToken)) {
             throw new IllegalArgumentException("unknown refresh token");
         }
         return this;
     }
 
     public Faults revokeAccessToken(String accessToken) {
-        if (!oauth.revokeToken(accessToken)) {
+        if (!w.oauth.revokeToken(accessToken)) {
             throw new IllegalArgumentException("unknown access token");
         }
         return this;
@@ -165,7 +160,7 @@ public final class Faults {
 
     /** Turns every pending fault off. */
     public Faults clear() {
-        state.clear();
+        w.faults.clear();
         return this;
     }
 

@@ -42,23 +42,13 @@ public final class OAuthAppSpec {
         return this;
     }
 
-    public String name() {
-        return name;
+    /** The spec as the sandbox creates the app: an immutable copy, unaffected by later setter calls. */
+    public Snapshot snapshot() {
+        return new Snapshot(name, redirectUris, legacy, nativeClient, defaultUserUri);
     }
 
-    public List<String> redirectUris() {
-        return redirectUris;
-    }
-
-    public boolean legacy() {
-        return legacy;
-    }
-
-    public boolean nativeClient() {
-        return nativeClient;
-    }
-
-    public String defaultUserUri() {
-        return defaultUserUri;
+    /** The values of an {@link OAuthAppSpec} at one moment; each component is documented at its setter. */
+    public record Snapshot(String name, List<String> redirectUris, boolean legacy, boolean nativeClient,
+                           String defaultUserUri) {
     }
 }

@@ -59,31 +59,16 @@ public final class RescheduleRequest {
         return this;
     }
 
-    public String inviteeUri() {
-        return inviteeUri;
+    /** The request as the sandbox applies it: an immutable copy, unaffected by later setter calls. */
+    public Snapshot snapshot() {
+        return new Snapshot(inviteeUri, newStart, order, reason, reasonSet, newHostUri, byHostCalendar);
     }
 
-    public Instant newStart() {
-        return newStart;
-    }
-
-    public RescheduleOrder order() {
-        return order;
-    }
-
-    public String reason() {
-        return reason;
-    }
-
-    public boolean reasonSet() {
-        return reasonSet;
-    }
-
-    public String newHostUri() {
-        return newHostUri;
-    }
-
-    public boolean byHostCalendar() {
-        return byHostCalendar;
+    /**
+     * The values of a {@link RescheduleRequest} at one moment; {@code reasonSet} tells an explicit null
+     * reason from none given.
+     */
+    public record Snapshot(String inviteeUri, Instant newStart, RescheduleOrder order, String reason,
+                           boolean reasonSet, String newHostUri, boolean byHostCalendar) {
     }
 }

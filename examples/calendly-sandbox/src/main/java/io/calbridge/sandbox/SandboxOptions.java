@@ -166,80 +166,21 @@ public final class SandboxOptions {
         return this;
     }
 
-    public String host() {
-        return host;
+    /** The options as the sandbox reads them at start: an immutable copy, unaffected by later setter calls. */
+    public Snapshot snapshot() {
+        return new Snapshot(host, port, publicBaseUrl, autoApprove, timeScale, accessTokenLifetime, authCodeLifetime,
+                clock, enforceScopes, enforceApiRateLimits, tokenRequestsPerUserPerMinute, refreshTokenRotation,
+                refreshReuseStatus, signingKeyPolicy, deliveryConnectTimeout, deliveryReadTimeout, retryWindow,
+                firstRetryDelay, rescheduleOrder);
     }
 
-    public int port() {
-        return port;
-    }
-
-    public String publicBaseUrl() {
-        return publicBaseUrl;
-    }
-
-    public boolean autoApprove() {
-        return autoApprove;
-    }
-
-    public double timeScale() {
-        return timeScale;
-    }
-
-    public Duration accessTokenLifetime() {
-        return accessTokenLifetime;
-    }
-
-    public Duration authCodeLifetime() {
-        return authCodeLifetime;
-    }
-
-    public Clock clock() {
-        return clock;
-    }
-
-    public boolean enforceScopes() {
-        return enforceScopes;
-    }
-
-    public boolean enforceApiRateLimits() {
-        return enforceApiRateLimits;
-    }
-
-    public int tokenRequestsPerUserPerMinute() {
-        return tokenRequestsPerUserPerMinute;
-    }
-
-    public boolean refreshTokenRotation() {
-        return refreshTokenRotation;
-    }
-
-    public int refreshReuseStatus() {
-        return refreshReuseStatus;
-    }
-
-    public SigningKeyPolicy signingKeyPolicy() {
-        return signingKeyPolicy;
-    }
-
-    public Duration deliveryConnectTimeout() {
-        return deliveryConnectTimeout;
-    }
-
-    public Duration deliveryReadTimeout() {
-        return deliveryReadTimeout;
-    }
-
-    public Duration retryWindow() {
-        return retryWindow;
-    }
-
-    public Duration firstRetryDelay() {
-        return firstRetryDelay;
-    }
-
-    public RescheduleOrder rescheduleOrder() {
-        return rescheduleOrder;
+    /** The values of {@link SandboxOptions} at one moment; each component is documented at its setter. */
+    public record Snapshot(String host, int port, String publicBaseUrl, boolean autoApprove, double timeScale,
+                           Duration accessTokenLifetime, Duration authCodeLifetime, Clock clock, boolean enforceScopes,
+                           boolean enforceApiRateLimits, int tokenRequestsPerUserPerMinute,
+                           boolean refreshTokenRotation, int refreshReuseStatus, SigningKeyPolicy signingKeyPolicy,
+                           Duration deliveryConnectTimeout, Duration deliveryReadTimeout, Duration retryWindow,
+                           Duration firstRetryDelay, RescheduleOrder rescheduleOrder) {
     }
 
     private static Duration positive(Duration d, String what) {

@@ -89,31 +89,13 @@ public final class SeedRequest {
         return this;
     }
 
-    public List<String> eventTypeUris() {
-        return eventTypeUris;
+    /** The request as the sandbox seeds it: an immutable copy, unaffected by later setter calls. */
+    public Snapshot snapshot() {
+        return new Snapshot(eventTypeUris, events, startingAt, spacing, canceledEvery, groupInvitees, emailPrefix);
     }
 
-    public int events() {
-        return events;
-    }
-
-    public Instant startingAt() {
-        return startingAt;
-    }
-
-    public Duration spacing() {
-        return spacing;
-    }
-
-    public int canceledEvery() {
-        return canceledEvery;
-    }
-
-    public int groupInvitees() {
-        return groupInvitees;
-    }
-
-    public String emailPrefix() {
-        return emailPrefix;
+    /** The values of a {@link SeedRequest} at one moment; each component is documented at its setter. */
+    public record Snapshot(List<String> eventTypeUris, int events, Instant startingAt, Duration spacing,
+                           int canceledEvery, int groupInvitees, String emailPrefix) {
     }
 }

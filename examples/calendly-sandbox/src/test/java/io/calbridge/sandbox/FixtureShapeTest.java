@@ -172,7 +172,7 @@ class FixtureShapeTest {
             if (p.path("routing_form_submission").isTextual()) {
                 SandboxRoutingForm form = sb.createRoutingForm(org, "Routing " + n, List.of("Need?"));
                 sb.submitRoutingForm(form, Map.of("Need?", "A call"), req);
-                main = sb.booking(latestInviteeOf(req.email()));
+                main = sb.booking(latestInviteeOf(req.snapshot().email()));
             } else {
                 main = sb.book(req);
             }

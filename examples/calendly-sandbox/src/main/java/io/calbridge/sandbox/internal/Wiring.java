@@ -52,10 +52,10 @@ public final class Wiring implements AutoCloseable {
     public final Bookings bookings;
     public final Subscriptions subscriptions;
     private final RateLimiter apiLimiter;
-    private final SandboxOptions options;
+    private final SandboxOptions.Snapshot options;
     private Javalin app;
 
-    public Wiring(SandboxOptions options) {
+    public Wiring(SandboxOptions.Snapshot options) {
         this.options = options;
         this.clock = new SandboxClock(options.clock());
         this.settings = new Settings(options);

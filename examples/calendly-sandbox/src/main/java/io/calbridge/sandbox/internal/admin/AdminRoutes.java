@@ -602,7 +602,7 @@ public record AdminRoutes(CalendlySandbox sb, Wiring w) {
             return;
         }
         try {
-            BookingRequest r = w.bookings.linkBooking(code, ctx.queryParamMap(), ctx.formParam("name"),
+            BookingRequest.Snapshot r = w.bookings.linkBooking(code, ctx.queryParamMap(), ctx.formParam("name"),
                     ctx.formParam("email"), localOrInstant(ctx.formParam("start_time")), ctx.formParam("timezone"));
             Booking b = booking(w.bookings.bookViaLink(code, r));
             ctx.html("<!doctype html><html><head><meta charset=\"utf-8\"><title>Confirmed</title></head><body>"

@@ -51,7 +51,7 @@ import java.util.Set;
 public record Bookings(Store store, SandboxClock clock, Settings settings, Renderer renderer,
                        WebhookDispatcher dispatcher, FaultState faults, Directory directory) {
 
-    public Invitee book(BookingRequest r) {
+    public Invitee book(BookingRequest.Snapshot r) {
         validate(r);
         List<Message> out = new ArrayList<>();
         Invitee inv;
@@ -66,7 +66,7 @@ public record Bookings(Store store, SandboxClock clock, Settings settings, Rende
      * Books under the store lock; adds the {@code invitee.created} messages to {@code out}, or emits
      * nothing when {@code out} is null (seeded data).
      */
-    private Invitee createBooking(BookingRequest r, List<Message> out) {
+    private Invitee createBooking(BookingRequest.Snapshot r, List<Message> out) {
         EventType et = directory.eventType(r.eventTypeUri());
         if (!et.active) {
             throw new IllegalStateException("event type " + et.name + " is not active");
@@ -128,7 +128,7 @@ public record Bookings(Store store, SandboxClock clock, Settings settings, Rende
         return inv;
     }
 
-    private static void validate(BookingRequest r) {
+    private static void validate(BookingRequest.Snapshot r) {
         if (r.name().isBlank()) {
             throw new IllegalArgumentException("invitee name must not be empty");
         }
@@ -263,7 +263,7 @@ public record Bookings(Store store, SandboxClock clock, Settings settings, Rende
         }
     }
 
-    public Invitee reschedule(RescheduleRequest r) {
+    public Invitee reschedule(RescheduleRequest.Snapshot r) {
         List<Message> canceled;
         List<Message> created;
         Invitee nu;
@@ -378,7 +378,8 @@ public record Bookings(Store store, SandboxClock clock, Settings settings, Rende
             store.routingSubmissions.put(sub.uuid, sub);
         }
         if (booking != null) {
-            book(booking.routingFormSubmission(renderer.uris().of(Uris.Resource.ROUTING_SUBMISSIONS, sub.uuid)));
+            book(booking.routingFormSubmission(renderer.uris().of(Uris.Resource.ROUTING_SUBMISSIONS, sub.uuid))
+                    .snapshot());
         }
         List<Message> out;
         synchronized (store) {
@@ -413,7 +414,7 @@ public record Bookings(Store store, SandboxClock clock, Settings settings, Rende
     }
 
     /** Creates many events at once without emitting webhooks (see {@code SeedRequest}). */
-    public Seeded seed(SeedRequest r) {
+    public Seeded seed(SeedRequest.Snapshot r) {
         List<ScheduledEvent> events = new ArrayList<>();
         List<Invitee> invitees = new ArrayList<>();
         int canceled = 0;
@@ -435,7 +436,7 @@ public record Bookings(Store store, SandboxClock clock, Settings settings, Rende
                 for (int k = 0; k < people; k++) {
                     n++;
                     Invitee inv = createBooking(BookingRequest.of(et.uuid, "Seed Invitee " + n,
-                            r.emailPrefix() + "-" + n + "@example.com", start), null);
+                            r.emailPrefix() + "-" + n + "@example.com", start).snapshot(), null);
                     ev = store.events.get(inv.eventUuid);
                     invitees.add(inv);
                 }
@@ -496,7 +497,7 @@ public record Bookings(Store store, SandboxClock clock, Settings settings, Rende
      *
      * @throws IllegalStateException when the link was used already
      */
-    public Invitee bookViaLink(String code, BookingRequest r) {
+    public Invitee bookViaLink(String code, BookingRequest.Snapshot r) {
         validate(r);
         List<Message> out = new ArrayList<>();
         Invitee inv;
@@ -522,8 +523,8 @@ public record Bookings(Store store, SandboxClock clock, Settings settings, Rende
      * question position) prefill too; {@code utm_*} and {@code salesforce_uuid} become the
      * invitee's {@code tracking}, as on Calendly's booking pages.
      */
-    public BookingRequest linkBooking(String code, Map<String, List<String>> query, String name, String email,
-                                      Instant start, String timezone) {
+    public BookingRequest.Snapshot linkBooking(String code, Map<String, List<String>> query, String name,
+                                               String email, Instant start, String timezone) {
         SchedulingLink link = schedulingLink(code);
         EventType et;
         synchronized (store) {
@@ -565,7 +566,7 @@ public record Bookings(Store store, SandboxClock clock, Settings settings, Rende
                 r.answer(q.name(), answer);
             }
         }
-        return r;
+        return r.snapshot();
     }
 
     private static String param(Map<String, List<String>> query, String key) {

@@ -96,7 +96,7 @@ public record Directory(Store store, SandboxClock clock, Renderer renderer, Webh
         }
     }
 
-    public EventType createEventType(EventTypeSpec spec) {
+    public EventType createEventType(EventTypeSpec.Snapshot spec) {
         requireText(spec.name(), "event type name");
         List<WebhookDispatcher.Message> out;
         EventType et;

@@ -25,7 +25,7 @@ public final class Settings {
     /** Per-user API requests per minute for every plan; {@code null}: the plan's own limit. */
     public volatile Integer apiRequestsPerMinute;
 
-    public Settings(SandboxOptions o) {
+    public Settings(SandboxOptions.Snapshot o) {
         autoApprove = o.autoApprove();
         timeScale = o.timeScale();
         accessTokenLifetime = o.accessTokenLifetime();
