@@ -50,12 +50,8 @@ final class InboxWorker {
     private final WebhookMetrics metrics;
     private final Clock clock;
     private final String nodeId;
-    private final int maxAttempts;
-    private final Duration lease;
-    private final Duration pollInterval;
-    private final Duration retryBase;
-    private final Duration retryMax;
-    private final int batchSize;
+    /** Attempts, lease, poll interval, retry delays and batch size are read from here. */
+    private final WebhookSettings settings;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
@@ -80,12 +76,7 @@ final class InboxWorker {
         this.metrics = metrics;
         this.clock = clock;
         this.nodeId = nodeId;
-        this.maxAttempts = settings.maxAttempts();
-        this.lease = settings.lease();
-        this.pollInterval = settings.pollInterval();
-        this.retryBase = settings.retryBaseDelay();
-        this.retryMax = settings.retryMaxDelay();
-        this.batchSize = settings.batchSize();
+        this.settings = settings;
     }
 
     /** A readable id that differs for every process: host, pid, and a random suffix. */
@@ -189,7 +180,7 @@ final class InboxWorker {
     private void awaitWork(long seen) {
         lock.lock();
         try {
-            long nanos = pollInterval.toNanos();
+            long nanos = settings.pollInterval().toNanos();
             while (running && wakeups == seen && nanos > 0) {
                 nanos = work.awaitNanos(nanos);
             }
@@ -207,18 +198,19 @@ final class InboxWorker {
     int runOnce() {
         reclaimIfDue();
         Instant now = clock.instant();
-        List<StoredDelivery> batch = db.tx(dsl -> inbox.claim(dsl, nodeId, batchSize, now, now.plus(lease)));
+        List<StoredDelivery> batch = db.tx(dsl -> inbox.claim(dsl, nodeId, settings.batchSize(), now,
+                now.plus(settings.lease())));
         if (batch.size() > 1 && processor.batches() && !stopRequested && processTogether(batch)) {
             return batch.size();
         }
-        Instant leaseUntil = now.plus(lease);
+        Instant leaseUntil = now.plus(settings.lease());
         for (int i = 0; i < batch.size(); i++) {
             if (stopRequested) {
                 release(batch.subList(i, batch.size()));
                 return i;
             }
-            if (clock.instant().isAfter(leaseUntil.minus(lease.dividedBy(2)))) {
-                leaseUntil = clock.instant().plus(lease);
+            if (clock.instant().isAfter(leaseUntil.minus(settings.lease().dividedBy(2)))) {
+                leaseUntil = clock.instant().plus(settings.lease());
                 extend(batch.subList(i, batch.size()), leaseUntil);
             }
             process(batch.get(i));
@@ -285,13 +277,13 @@ final class InboxWorker {
     private void reclaimIfDue() {
         long nowMs = clock.millis();
         long last = lastReclaim.get();
-        if (last != Long.MIN_VALUE && nowMs - last < pollInterval.toMillis()) {
+        if (last != Long.MIN_VALUE && nowMs - last < settings.pollInterval().toMillis()) {
             return;
         }
         if (!lastReclaim.compareAndSet(last, nowMs)) {
             return;
         }
-        int reclaimed = db.tx(dsl -> inbox.reclaimExpired(dsl, clock.instant(), maxAttempts));
+        int reclaimed = db.tx(dsl -> inbox.reclaimExpired(dsl, clock.instant(), settings.maxAttempts()));
         if (reclaimed > 0) {
             log.warn("Reclaimed {} webhook deliveries whose worker stopped before finishing them", reclaimed);
         }
@@ -355,7 +347,7 @@ final class InboxWorker {
 
     private void failed(StoredDelivery delivery, Throwable e, long startedNanos) {
         String error = describe(e);
-        if (delivery.attempt() >= maxAttempts) {
+        if (delivery.attempt() >= settings.maxAttempts()) {
             finish(delivery, WebhookInbox.Status.DEAD, "gave up after " + delivery.attempt() + " attempts: " + error, startedNanos);
             return;
         }
@@ -372,8 +364,8 @@ final class InboxWorker {
 
     /** Exponential: base·2^(attempt−1), capped, then "equal jitter" (between half and all of it). */
     Duration backoff(int attempt) {
-        long base = retryBase.toMillis();
-        long cap = retryMax.toMillis();
+        long base = settings.retryBaseDelay().toMillis();
+        long cap = settings.retryMaxDelay().toMillis();
         long delay = attempt >= 31 ? cap : Math.min(cap, base << Math.max(0, attempt - 1));
         if (delay <= 1) {
             return Duration.ofMillis(Math.max(0, delay));
