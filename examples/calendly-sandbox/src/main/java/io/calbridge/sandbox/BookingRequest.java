@@ -129,8 +129,7 @@ public final class BookingRequest {
 
     /** Books with another host than the event type's owner (round robin / reassigned). */
     public BookingRequest host(SandboxUser host) {
-        this.hostUri = host.uri();
-        return this;
+        return host(host.uri());
     }
 
     public BookingRequest host(String hostUri) {

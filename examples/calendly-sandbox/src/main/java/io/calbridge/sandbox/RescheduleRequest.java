@@ -40,8 +40,7 @@ public final class RescheduleRequest {
 
     /** A different host for the new event (round robin). */
     public RescheduleRequest newHost(SandboxUser host) {
-        this.newHostUri = host.uri();
-        return this;
+        return newHost(host.uri());
     }
 
     public RescheduleRequest newHost(String hostUri) {
