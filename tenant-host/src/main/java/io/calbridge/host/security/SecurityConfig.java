@@ -63,7 +63,6 @@ public final class SecurityConfig {
     private final Logins logins;
     private final JwtTokens tokens;
     private final SecurityHeaders headers;
-    private final PasswordHasher hasher;
     private final HostSecurity hostSecurity;
 
     /**
@@ -73,7 +72,7 @@ public final class SecurityConfig {
     public SecurityConfig(SecuritySettings settings, UserDirectory directory, DSLContext dsl) {
         this.settings = settings;
         this.dsl = dsl;
-        this.hasher = new PasswordHasher(settings.passwordIterations());
+        PasswordHasher hasher = new PasswordHasher(settings.passwordIterations());
         this.logins = new Logins(directory, hasher, new LoginThrottle(dsl, settings.clock(), settings.loginLimits()));
         this.tokens = new JwtTokens(settings.jwtKey(), settings.jwtTtl(), settings.clock());
 
@@ -170,10 +169,5 @@ public final class SecurityConfig {
     /** The plugin's view of the caller: put it into {@code CalendlyConfig.security}. */
     public HostSecurity hostSecurity() {
         return hostSecurity;
-    }
-
-    /** The hasher for new passwords (demo data, user management). */
-    public PasswordHasher passwordHasher() {
-        return hasher;
     }
 }
