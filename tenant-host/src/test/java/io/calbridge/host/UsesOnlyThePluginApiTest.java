@@ -26,13 +26,9 @@ class UsesOnlyThePluginApiTest {
             "io/calbridge/host/MainStartupTest",
             "io/calbridge/host/SlowClientsTest",
             "io/calbridge/host/crm/BookingBenchmarkTest",
-            "io/calbridge/host/crm/BookingFixturesTest",
-            "io/calbridge/host/crm/BookingOptionsTest",
-            "io/calbridge/host/crm/BookingTimelineTest",
             "io/calbridge/host/crm/CrmView",
-            "io/calbridge/host/crm/Harness",
+            "io/calbridge/host/crm/EngineHarness",
             "io/calbridge/host/crm/SettingsAndMappingsTest",
-            "io/calbridge/host/crm/TestTenant",
             "io/calbridge/host/settings/SettingsApiTest");
 
     @Test
