@@ -404,7 +404,10 @@ class BookingTimelineTest {
         assertEquals("DEAD", noUri.status());
         assertTrue(noUri.lastError().contains("payload.uri is missing"), noUri.lastError());
         assertEquals(List.of(), h.bookings(t, "x@example.com"));
-        assertEquals(List.of(), h.snapshot(t));
+        assertTrue(h.view(t).contacts().isEmpty());
+        assertTrue(h.view(t).tasks().isEmpty());
+        assertEquals(List.of("notification.delivery_dead_lettered"),
+                h.view(t).activities().stream().map(CrmView.ActivityRow::kind).toList(), "the admin was told, nothing else");
     }
 
     // ---- concurrency ---------------------------------------------------------------------------
