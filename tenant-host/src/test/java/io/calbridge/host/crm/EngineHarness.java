@@ -21,7 +21,7 @@ import javax.sql.DataSource;
  * wired to tenant-host's tables as tenant-host runs it; tenants get an integration row written
  * directly. Only for the tests that cannot go through the plugin's API yet
  * ({@code UsesOnlyThePluginApiTest.NOT_YET_MOVED}): {@link BookingBenchmarkTest}, which measures the
- * booking engine itself, and {@link SettingsAndMappingsTest}. Everything else uses {@link Harness}.
+ * booking engine itself against a bare insert into the same tables. Everything else uses {@link Harness}.
  */
 final class EngineHarness {
     private static final AtomicLong INBOX = new AtomicLong();

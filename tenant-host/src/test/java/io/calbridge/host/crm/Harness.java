@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.calendly.spi.HostServices;
 import io.calbridge.fixtures.CalendlyFixtures;
+import io.calbridge.host.CalendlySignatures;
 import io.calbridge.host.DemoTenants;
 import io.calbridge.host.HostApp;
 import io.calbridge.host.TestKeys;
@@ -35,14 +36,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -392,16 +390,11 @@ final class Harness implements AutoCloseable {
     // ---- HTTP ------------------------------------------------------------------------------------
 
     private HttpResponse<String> signed(String url, byte[] body) {
-        long t = Instant.now().getEpochSecond();
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(platform.signingKey().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
-            String v1 = HexFormat.of().formatHex(mac.doFinal(body));
             return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                    .header("Calendly-Webhook-Signature", "t=" + t + ",v1=" + v1)
+                    .header("Calendly-Webhook-Signature", CalendlySignatures.header(platform.signingKey(), body))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (GeneralSecurityException | IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
