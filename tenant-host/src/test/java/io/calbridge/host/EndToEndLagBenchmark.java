@@ -9,7 +9,6 @@ import static io.calbridge.testing.Waiting.eventually;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.calbridge.calendly.CalendlyConfig;
 import io.calbridge.fixtures.CalendlyFixtures;
 import io.calbridge.host.SignedDeliveries.Connection;
 import io.calbridge.host.demo.DemoData;
@@ -63,7 +62,7 @@ class EndToEndLagBenchmark {
         Integer batch = Integer.getInteger("bench.batchSize");
         try (SignedDeliveries calendly = new SignedDeliveries(db.dataSource(), TestKeys.MASTER, plugin -> {
             plugin.workerThreads = workers;
-            plugin.webhookPollInterval = new CalendlyConfig().webhookPollInterval; // production's, not the tests' quicker one
+            plugin.webhookPollInterval = Duration.ofSeconds(1); // CalendlyConfig's default, not the tests' quicker poll
             if (batch != null) {
                 plugin.webhookBatchSize = batch;
             }
