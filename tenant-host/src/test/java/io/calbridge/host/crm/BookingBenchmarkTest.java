@@ -55,7 +55,7 @@ class BookingBenchmarkTest {
     @Test
     void bookingsPerSecond() throws Exception {
         try (var pool = db.newPool(THREADS + 2)) {
-            Harness h = new Harness(pool);
+            EngineHarness h = new EngineHarness(pool);
             List<TestTenant> tenants = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 tenants.add(h.tenant("America/New_York"));
@@ -112,7 +112,7 @@ class BookingBenchmarkTest {
     private static void roundTrips(List<TestTenant> tenants) throws Exception {
         try (var pool = db.newPool(2)) {
             Counting counting = new Counting();
-            Harness h = new Harness(counting.wrap(pool));
+            EngineHarness h = new EngineHarness(counting.wrap(pool));
             int n = 10 * BATCH;
             List<StoredDelivery> batched = bookings(tenants, n, "c" + UUID.randomUUID() + "-");
             List<StoredDelivery> single = bookings(tenants, n, "d" + UUID.randomUUID() + "-");
@@ -214,7 +214,7 @@ class BookingBenchmarkTest {
         Instant start = Instant.parse("2026-06-01T14:00:00Z");
         for (int i = 0; i < n; i++) {
             TestTenant t = tenants.get(i % tenants.size());
-            out.add(t.delivery(InviteeEvent.booking(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
+            out.add(EngineHarness.delivery(t, InviteeEvent.booking(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
                     prefix + i + "@bench.example", start.plusSeconds(900L * i)).bytes()));
         }
         return out;
@@ -228,17 +228,17 @@ class BookingBenchmarkTest {
             TestTenant t = tenants.get(i % tenants.size());
             InviteeEvent e = InviteeEvent.booking(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
                     prefix + i + "@bench.example", start.plusSeconds(900L * i));
-            out.add(t.delivery(e.bytes()));
+            out.add(EngineHarness.delivery(t, e.bytes()));
             Instant at = Instant.parse("2026-06-20T10:00:00Z");
             switch (i % 10) {
-                case 1, 2 -> out.add(t.delivery(e.copy().canceled("X", "invitee", "busy", at).bytes()));
+                case 1, 2 -> out.add(EngineHarness.delivery(t, e.copy().canceled("X", "invitee", "busy", at).bytes()));
                 case 3, 4 -> {
                     InviteeEvent next = InviteeEvent.booking(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
                             prefix + i + "@bench.example", start.plusSeconds(900L * i + 86_400)).oldInvitee(e.uri()).updatedAt(at.plusSeconds(1));
-                    out.add(t.delivery(e.copy().rescheduledTo(next.uri(), at).bytes()));
-                    out.add(t.delivery(next.bytes()));
+                    out.add(EngineHarness.delivery(t, e.copy().rescheduledTo(next.uri(), at).bytes()));
+                    out.add(EngineHarness.delivery(t, next.bytes()));
                 }
-                case 5 -> out.add(t.delivery(e.copy().noShow("ns-" + i, at).bytes()));
+                case 5 -> out.add(EngineHarness.delivery(t, e.copy().noShow("ns-" + i, at).bytes()));
                 default -> {
                 }
             }

@@ -30,12 +30,12 @@ import org.junit.jupiter.api.function.Executable;
 class SettingsAndMappingsTest {
     @RegisterExtension
     static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
-    static Harness h;
+    static EngineHarness h;
     static final String EVENT_TYPE = "https://api.calendly.com/event_types/53076e7d-d3a0-4ca0-97d5-bd327017a18e";
 
     @BeforeAll
     static void wire() {
-        h = new Harness(db.dataSource());
+        h = new EngineHarness(db.dataSource());
     }
 
     private static ApiException fails(int status, String field, Executable call) {
@@ -54,7 +54,7 @@ class SettingsAndMappingsTest {
 
     @Test
     void newIntegration_hasTheDefaults_andEmptyJsonMeansDefaults() throws Exception {
-        TestTenant t = TestTenant.create(db.dataSource(), "UTC");
+        TestTenant t = h.unconfigured("UTC");
 
         BookingSettings s = h.bookings.settings().get(t.tenantId, t.integrationId);
 
@@ -70,8 +70,8 @@ class SettingsAndMappingsTest {
 
     @Test
     void update_storesAndReturnsTheSettings_inSnakeCaseJson() {
-        TestTenant t = TestTenant.create(db.dataSource(), "UTC");
-        BookingSettings wanted = Harness.standardSettings(t);
+        TestTenant t = h.unconfigured("UTC");
+        BookingSettings wanted = EngineHarness.standardSettings(t);
 
         BookingSettings stored = h.bookings.settings().update(t.tenantId, t.integrationId, wanted);
 
@@ -101,7 +101,7 @@ class SettingsAndMappingsTest {
     @Test
     void everyIdAndTemplateIsChecked() {
         TestTenant t = h.tenant("UTC");
-        BookingSettings s = Harness.standardSettings(t);
+        BookingSettings s = EngineHarness.standardSettings(t);
         String nope = UUID.randomUUID().toString();
         var settings = h.bookings.settings();
 
@@ -139,7 +139,7 @@ class SettingsAndMappingsTest {
         fails(404, null, () -> h.bookings.mappings().create(mine.tenantId, theirs.integrationId,
                 new MappingInput(EVENT_TYPE, null, null)));
         fails(404, null, () -> h.bookings.dryRun().preview(mine.tenantId, theirs.integrationId, 5));
-        assertEquals(Harness.standardSettings(theirs), h.bookings.settings().get(theirs.tenantId, theirs.integrationId));
+        assertEquals(EngineHarness.standardSettings(theirs), h.bookings.settings().get(theirs.tenantId, theirs.integrationId));
     }
 
     // ---- mappings ------------------------------------------------------------------------------
