@@ -15,12 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * What the settings API cannot show of mappings and settings, because its routes never take that
- * path (tenant-host's {@code SettingsAndMappingsTest} covers the rest over HTTP): creating a second
- * mapping for an event type (the API's PUT by event type replaces; {@code create} is what two editors
- * racing on a new mapping reach), and the empty settings JSON.
+ * The booking settings and mapping services below the settings API, for what tenant-host's
+ * {@code SettingsAndMappingsTest} cannot show over HTTP: a new integration's settings (its tenants
+ * come with their settings changed), the empty settings JSON, and creating a second mapping for an
+ * event type (the API's PUT by event type replaces; {@code create} is what two editors racing on a
+ * new mapping reach).
  */
-class MappingServiceTest {
+class SettingsServicesTest {
     @RegisterExtension
     static final TestDatabase db = TestDatabase.migratedBy(CalendlySchema::migrate);
     static final String EVENT_TYPE = "https://api.calendly.com/event_types/53076e7d-d3a0-4ca0-97d5-bd327017a18e";
@@ -39,6 +40,14 @@ class MappingServiceTest {
         assertEquals("mapping_exists", e.code());
         assertEquals("event_type_uri", e.field());
         assertEquals(1, mappings.list(tenant, integration).size());
+    }
+
+    @Test
+    void newIntegration_hasTheDefaults() {
+        UUID integration = BookingDb.integration(db.dataSource());
+        Bookings bookings = Bookings.create(new Db(db.dataSource()), TestHost.services(), Clock.systemUTC());
+
+        assertEquals(BookingSettings.defaults(), bookings.settings().get("tenant-" + integration, integration));
     }
 
     @Test
