@@ -43,7 +43,9 @@ import org.jooq.DSLContext;
  * tenant-host with the plugin, connected to the Calendly sandbox in {@code tenant_app} mode with the
  * app's own webhook signing key, so a test can sign any body it likes as Calendly would and post it to
  * the integration's real webhook URL: signature check, inbox, worker, booking engine, tenant-host's
- * tables. Everything about the plugin is seen through its HTTP API.
+ * tables. Acme is connected so; {@link #connect} connects more tenants the same way. The plugin's
+ * master key and configuration may be the test's. Everything about the plugin is seen through its
+ * HTTP API, so what stays in the database is what a run of tenant-host leaves there.
  */
 final class SignedDeliveries implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();

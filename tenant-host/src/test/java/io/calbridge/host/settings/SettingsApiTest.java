@@ -626,6 +626,8 @@ class SettingsApiTest {
     @Order(99)
     void noAnswerOfTheApi_containsAnySecret() {
         List<String> secrets = knownSecrets();
+        assertTrue(sb.issuedCredentials().containsAll(List.of(bobPat, carlPat, acmeApp.clientSecret(), acmeApp.signingKey())),
+                "the sandbox lists what it issued");
         assertTrue(secrets.size() >= 8, "client secrets, tokens, personal tokens and signing keys: " + secrets.size());
         assertTrue(answers.size() >= 100, "the test saw the API's answers: " + answers.size());
         for (String answer : answers) {
