@@ -33,12 +33,17 @@ class SettingsAndMappingsTest {
     static final String ROOT = "/settings/calendly/";
     static final String EVENT_TYPE = "https://api.calendly.com/event_types/53076e7d-d3a0-4ca0-97d5-bd327017a18e";
     static Harness h;
-    /** Another tenant, connected, with the standard settings: only ever looked at, never changed. */
+    /**
+     * Two tenants, connected, with the standard settings, for the tests that change nothing (they
+     * assert so): {@code acme} calls the API, {@code other} is another tenant. The rest connect their own.
+     */
+    static TestTenant acme;
     static TestTenant other;
 
     @BeforeAll
     static void start() {
         h = Harness.start(db.dataSource());
+        acme = h.tenant("UTC");
         other = h.tenant("UTC");
     }
 
@@ -147,7 +152,7 @@ class SettingsAndMappingsTest {
 
     @Test
     void unknownListId_is400NamingTheField_andStoresNothing() {
-        TestTenant t = h.tenant("UTC");
+        TestTenant t = acme;
         JsonNode before = ok(get(t, "/settings"));
         ObjectNode change = Harness.JSON.createObjectNode();
         change.set("list_ids", Harness.ids(t.list("Leads"), other.list("Leads")));
@@ -162,7 +167,7 @@ class SettingsAndMappingsTest {
 
     @Test
     void everyIdAndTemplateIsChecked() {
-        TestTenant t = h.tenant("UTC");
+        TestTenant t = acme;
         JsonNode before = ok(get(t, "/settings"));
         String nope = UUID.randomUUID().toString();
 
@@ -187,7 +192,7 @@ class SettingsAndMappingsTest {
 
     @Test
     void anotherTenantsIntegration_isNotFoundLikeAMissingOne() {
-        TestTenant mine = h.tenant("UTC");
+        TestTenant mine = acme;
         JsonNode theirSettings = ok(get(other, "/settings"));
 
         for (String id : List.of(other.integration.id(), UUID.randomUUID().toString())) {
@@ -238,7 +243,7 @@ class SettingsAndMappingsTest {
 
     @Test
     void mappings_areValidatedLikeSettings() {
-        TestTenant t = h.tenant("UTC");
+        TestTenant t = acme;
 
         fails(400, "event_type_uri", put(t, "/mappings", json("{}")));
         fails(400, "event_type_uri", put(t, "/mappings", mapping("https://api.calendly.com/users/ABC", null)));
@@ -270,7 +275,7 @@ class SettingsAndMappingsTest {
 
     @Test
     void choices_listTheTenantsListsTagsStatusesAndTeam() {
-        TestTenant t = h.tenant("UTC");
+        TestTenant t = acme;
 
         JsonNode c = ok(get(t, "/choices"));
 
