@@ -288,7 +288,8 @@ final class Harness implements AutoCloseable {
     /** Waits until the worker is through with the delivery (done, ignored, dead, or waiting for a retry). */
     Outcome awaitProcessed(TestTenant t, long inboxId) {
         return eventually("delivery " + inboxId + " processed").pollInterval(Duration.ofMillis(10))
-                .until(() -> logged(t, inboxId, "size=10").orElseGet(() -> logged(t, inboxId, "size=100")
+                .until(() -> logged(t, inboxId, "size=1").or(() -> logged(t, inboxId, "size=10"))
+                                .orElseGet(() -> logged(t, inboxId, "size=100")
                                 .orElseThrow(() -> new AssertionError("delivery " + inboxId + " is not in the webhook log"))),
                         o -> !o.status().equals("PROCESSING") && !(o.status().equals("PENDING") && o.attempts() == 0));
     }
