@@ -1,26 +1,18 @@
 package io.calbridge.sandbox;
 
+import java.util.Locale;
+
 /** Who canceled: shows up as {@code cancellation.canceler_type}; {@code canceled_by} is that person's name. */
 public enum Canceler {
-    HOST("host"),
-    INVITEE("invitee");
+    HOST,
+    INVITEE;
 
-    private final String apiName;
-
-    Canceler(String apiName) {
-        this.apiName = apiName;
-    }
-
+    /** {@code cancellation.canceler_type}: the name in lower case. */
     public String apiName() {
-        return apiName;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     public static Canceler parse(String s) {
-        for (Canceler c : values()) {
-            if (c.apiName.equalsIgnoreCase(s)) {
-                return c;
-            }
-        }
-        throw new IllegalArgumentException("unknown canceler '" + s + "' (host, invitee)");
+        return EnumNames.parse(s, "canceler", values());
     }
 }

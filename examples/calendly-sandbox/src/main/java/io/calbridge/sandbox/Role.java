@@ -1,19 +1,16 @@
 package io.calbridge.sandbox;
 
+import java.util.Locale;
+
 /** A user's role in their organization; organization-wide operations need {@link #OWNER} or {@link #ADMIN}. */
 public enum Role {
-    OWNER("owner"),
-    ADMIN("admin"),
-    USER("user");
+    OWNER,
+    ADMIN,
+    USER;
 
-    private final String apiName;
-
-    Role(String apiName) {
-        this.apiName = apiName;
-    }
-
+    /** {@code role} of the membership: the name in lower case. */
     public String apiName() {
-        return apiName;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     public boolean isAdmin() {
@@ -21,11 +18,6 @@ public enum Role {
     }
 
     public static Role parse(String s) {
-        for (Role r : values()) {
-            if (r.apiName.equalsIgnoreCase(s)) {
-                return r;
-            }
-        }
-        throw new IllegalArgumentException("unknown role '" + s + "' (owner, admin, user)");
+        return EnumNames.parse(s, "role", values());
     }
 }

@@ -238,6 +238,12 @@ class SourceOfTruthApiTest {
                 + "&sort=created_at:desc&count=1", ownerPat));
         assertEquals(made.get(4), desc.at("/collection/0/uri").asText());
         assertEquals("4k", desc.at("/collection/0/questions_and_answers/0/answer").asText());
+        JsonNode question = ok(TestHttp.get(form.uri(), ownerPat)).at("/resource/questions/0");
+        String questionUuid = question.get("uuid").asText();
+        assertEquals("{\"answer_choices\":[],\"name\":\"Budget?\",\"required\":false,\"type\":\"text\",\"uuid\":\""
+                + questionUuid + "\"}", question.toString());
+        assertEquals("{\"answer\":\"4k\",\"question\":\"Budget?\",\"question_uuid\":\"" + questionUuid + "\"}",
+                desc.at("/collection/0/questions_and_answers/0").toString());
         assertEquals(400, TestHttp.get(sb.baseUrl() + "/routing_form_submissions?form=" + enc(form.uri())
                 + "&sort=budget", ownerPat).statusCode());
     }

@@ -53,15 +53,7 @@ import java.util.Map;
  * The sandbox's own controls under {@code /_sandbox} (JSON, mirrors the Java API; no authentication,
  * it is a local test tool), the HTML dashboard, and the invitee-facing cancel/reschedule pages.
  */
-public final class AdminRoutes {
-    private final CalendlySandbox sb;
-    private final Wiring w;
-
-    public AdminRoutes(CalendlySandbox sb, Wiring w) {
-        this.sb = sb;
-        this.w = w;
-    }
-
+public record AdminRoutes(CalendlySandbox sb, Wiring w) {
     public void register(RoutesConfig r) {
         r.get("/", ctx -> ctx.redirect("/_sandbox", HttpStatus.FOUND));
         r.get("/_sandbox", this::dashboard);
@@ -344,15 +336,6 @@ public final class AdminRoutes {
             o.put("invitees_deleted", d.inviteesDeleted());
         }
         Http.json(ctx, 200, list, CalendlyJson.Style.AS_BUILT);
-    }
-
-    private static ObjectNode schedulingLink(SandboxSchedulingLink link) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("booking_url", link.bookingUrl());
-        o.put("owner", link.owner());
-        o.put("owner_type", link.ownerType());
-        o.put("invitee", link.inviteeUri());
-        return o;
     }
 
     private void faults(Context ctx) {
@@ -671,49 +654,47 @@ public final class AdminRoutes {
         Http.json(ctx, 201, body, CalendlyJson.Style.AS_BUILT);
     }
 
+    // The admin API's bodies: these records are their keys, in this order (CalendlyJson.snakeCase).
+
+    private record OrganizationJson(String uri, String uuid, String name, String plan) {
+    }
+
+    private record UserJson(String uri, String uuid, String name, String email, String role, String timezone,
+                            String organization, String membership) {
+    }
+
+    private record EventTypeJson(String uri, String uuid, String name, String owner, String kind, int limit,
+                                 long durationMinutes, String location, String schedulingUrl) {
+    }
+
+    private record BookingJson(String invitee, String event, String cancelUrl, String rescheduleUrl) {
+    }
+
+    private record SchedulingLinkJson(String bookingUrl, String owner, String ownerType, String invitee) {
+    }
+
     private static ObjectNode org(SandboxOrganization o) {
-        ObjectNode n = CalendlyJson.object();
-        n.put("uri", o.uri());
-        n.put("uuid", o.uuid());
-        n.put("name", o.name());
-        n.put("plan", o.plan().name().toLowerCase());
-        return n;
+        return CalendlyJson.snakeCase(new OrganizationJson(o.uri(), o.uuid(), o.name(),
+                o.plan().name().toLowerCase()));
     }
 
     private static ObjectNode user(SandboxUser u) {
-        ObjectNode n = CalendlyJson.object();
-        n.put("uri", u.uri());
-        n.put("uuid", u.uuid());
-        n.put("name", u.name());
-        n.put("email", u.email());
-        n.put("role", u.role().apiName());
-        n.put("timezone", u.timezone());
-        n.put("organization", u.organizationUri());
-        n.put("membership", u.membershipUri());
-        return n;
+        return CalendlyJson.snakeCase(new UserJson(u.uri(), u.uuid(), u.name(), u.email(), u.role().apiName(),
+                u.timezone(), u.organizationUri(), u.membershipUri()));
     }
 
     private static ObjectNode eventType(SandboxEventType e) {
-        ObjectNode n = CalendlyJson.object();
-        n.put("uri", e.uri());
-        n.put("uuid", e.uuid());
-        n.put("name", e.name());
-        n.put("owner", e.ownerUri());
-        n.put("kind", e.kind().apiName());
-        n.put("limit", e.kind().limit());
-        n.put("duration_minutes", e.duration().toMinutes());
-        n.put("location", e.location().eventLocationType());
-        n.put("scheduling_url", e.schedulingUrl());
-        return n;
+        return CalendlyJson.snakeCase(new EventTypeJson(e.uri(), e.uuid(), e.name(), e.ownerUri(), e.kind().apiName(),
+                e.kind().limit(), e.duration().toMinutes(), e.location().eventLocationType(), e.schedulingUrl()));
     }
 
     private static ObjectNode booking(Booking b) {
-        ObjectNode n = CalendlyJson.object();
-        n.put("invitee", b.inviteeUri());
-        n.put("event", b.eventUri());
-        n.put("cancel_url", b.cancelUrl());
-        n.put("reschedule_url", b.rescheduleUrl());
-        return n;
+        return CalendlyJson.snakeCase(new BookingJson(b.inviteeUri(), b.eventUri(), b.cancelUrl(), b.rescheduleUrl()));
+    }
+
+    private static ObjectNode schedulingLink(SandboxSchedulingLink link) {
+        return CalendlyJson.snakeCase(new SchedulingLinkJson(link.bookingUrl(), link.owner(), link.ownerType(),
+                link.inviteeUri()));
     }
 
     private static String req(JsonNode b, String field) {

@@ -7,27 +7,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** An API error in Calendly's shape {@code {title, message, details?}}. */
-public final class ApiError extends RuntimeException {
+public final class ApiError extends HttpError {
     private static final long serialVersionUID = 1L;
 
     public record Detail(String parameter, String message) {
     }
 
-    private final int status;
     private final String title;
     private final transient List<Detail> details;
 
     public ApiError(int status, String title, String message, List<Detail> details) {
-        super(message);
-        this.status = status;
+        super(status, message);
         this.title = title;
         this.details = details == null ? List.of() : List.copyOf(details);
     }
 
-    public int status() {
-        return status;
-    }
-
+    @Override
     public ObjectNode body() {
         ObjectNode o = CalendlyJson.object();
         o.put("title", title);

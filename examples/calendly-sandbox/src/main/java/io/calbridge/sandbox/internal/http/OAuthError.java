@@ -2,9 +2,10 @@ package io.calbridge.sandbox.internal.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.sandbox.internal.json.CalendlyJson;
+import java.util.Objects;
 
 /** An RFC 6749 error of the auth server: {@code {"error": ..., "error_description": ...}}. */
-public final class OAuthError extends RuntimeException {
+public final class OAuthError extends HttpError {
     private static final long serialVersionUID = 1L;
 
     public static final String INVALID_GRANT_DESCRIPTION = "The provided authorization grant is invalid, expired, "
@@ -12,28 +13,21 @@ public final class OAuthError extends RuntimeException {
     public static final String INVALID_CLIENT_DESCRIPTION = "Client authentication failed due to unknown client, "
             + "no client authentication included, or unsupported authentication method.";
 
-    private final int status;
     private final String error;
 
     public OAuthError(int status, String error, String description) {
-        super(description);
-        this.status = status;
-        this.error = error;
+        super(status, description);
+        this.error = Objects.requireNonNull(error, "error"); // RFC 6749 5.2: an error response always has one
     }
 
-    public int status() {
-        return status;
-    }
-
+    /** The RFC 6749 code, e.g. {@code invalid_grant}. */
     public String error() {
         return error;
     }
 
+    @Override
     public ObjectNode body() {
-        ObjectNode o = CalendlyJson.object();
-        o.put("error", error);
-        o.put("error_description", getMessage());
-        return o;
+        return CalendlyJson.object().put("error", error).put("error_description", getMessage());
     }
 
     public static OAuthError invalidGrant(int status) {

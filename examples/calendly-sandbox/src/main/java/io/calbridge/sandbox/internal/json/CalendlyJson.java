@@ -3,6 +3,7 @@ package io.calbridge.sandbox.internal.json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,6 +24,8 @@ import java.util.Map;
  */
 public final class CalendlyJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper SNAKE_CASE = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     public enum Style { WEBHOOK, API, AS_BUILT }
 
@@ -39,6 +42,15 @@ public final class CalendlyJson {
 
     public static ArrayNode array() {
         return JsonNodeFactory.instance.arrayNode();
+    }
+
+    /**
+     * An object with a key for every component of {@code value}, in the record's order, named in
+     * snake case ({@code utmCampaign} is {@code utm_campaign}): for records that are exactly the shape
+     * of a Calendly object.
+     */
+    public static ObjectNode snakeCase(Record value) {
+        return SNAKE_CASE.valueToTree(value);
     }
 
     public static byte[] bytes(JsonNode node, Style style) {

@@ -11,9 +11,7 @@ import io.calbridge.sandbox.internal.state.Model.Guest;
 import io.calbridge.sandbox.internal.state.Model.Invitee;
 import io.calbridge.sandbox.internal.state.Model.NoShow;
 import io.calbridge.sandbox.internal.state.Model.Org;
-import io.calbridge.sandbox.internal.state.Model.Qa;
 import io.calbridge.sandbox.internal.state.Model.Question;
-import io.calbridge.sandbox.internal.state.Model.RoutingAnswer;
 import io.calbridge.sandbox.internal.state.Model.RoutingForm;
 import io.calbridge.sandbox.internal.state.Model.RoutingQuestion;
 import io.calbridge.sandbox.internal.state.Model.RoutingSubmission;
@@ -24,36 +22,22 @@ import io.calbridge.sandbox.internal.state.Model.Tracking;
 import io.calbridge.sandbox.internal.state.Model.User;
 import io.calbridge.sandbox.internal.state.Store;
 import io.calbridge.sandbox.internal.state.Uris;
+import java.time.Instant;
 
 /**
  * Turns entities into Calendly's resource and payload shapes. Objects are built in Calendly's order
  * for the parts that are not alphabetical; {@link CalendlyJson} sorts the rest. Call with the store
  * lock held.
  */
-public final class Renderer {
-    private final Store store;
-    private final Uris uris;
-
-    public Renderer(Store store, Uris uris) {
-        this.store = store;
-        this.uris = uris;
-    }
-
-    public Uris uris() {
-        return uris;
-    }
-
+public record Renderer(Store store, Uris uris) {
     public ObjectNode user(User u) {
-        ObjectNode o = userInMembership(u);
-        o.put("current_organization", uris.organization(u.orgUuid));
-        o.put("resource_type", "User");
-        return o;
+        return userInMembership(u).put("current_organization", uris.organization(u.orgUuid))
+                .put("resource_type", "User");
     }
 
     /** The user as a membership embeds it: the user resource without its organization and type. */
     private ObjectNode userInMembership(User u) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.user(u.uuid));
+        ObjectNode o = resource(uris.user(u.uuid));
         o.put("name", u.name);
         o.put("slug", u.slug);
         o.put("email", u.email);
@@ -62,38 +46,32 @@ public final class Renderer {
         o.put("time_notation", u.timeNotation);
         o.putNull("avatar_url");
         o.put("locale", u.locale);
-        o.put("created_at", micros(u.createdAt));
-        o.put("updated_at", micros(u.updatedAt));
+        timestamps(o, u.createdAt, u.updatedAt);
         return o;
     }
 
     public ObjectNode organization(Org org) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.organization(org.uuid));
+        ObjectNode o = resource(uris.organization(org.uuid));
         o.put("name", org.name);
         o.put("plan", org.plan.apiName());
         o.put("stage", org.plan.paid() ? "paid" : "free");
-        o.put("created_at", micros(org.createdAt));
-        o.put("updated_at", micros(org.updatedAt));
+        timestamps(o, org.createdAt, org.updatedAt);
         return o;
     }
 
     public ObjectNode membership(User u) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.membership(u.membershipUuid));
+        ObjectNode o = resource(uris.membership(u.membershipUuid));
         o.put("role", u.role.apiName());
         o.set("user", userInMembership(u));
         o.put("organization", uris.organization(u.orgUuid));
-        o.put("created_at", micros(u.createdAt));
-        o.put("updated_at", micros(u.updatedAt));
+        timestamps(o, u.createdAt, u.updatedAt);
         return o;
     }
 
     /** The event type resource; webhook payloads use {@code null} answer choices for free-text questions. */
     public ObjectNode eventType(EventType et, boolean forWebhook) {
         User owner = store.user(et.ownerUuid);
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.eventType(et.uuid));
+        ObjectNode o = resource(uris.eventType(et.uuid));
         o.put("name", et.name);
         o.put("active", et.active);
         o.put("booking_method", "instant");
@@ -106,8 +84,7 @@ public final class Renderer {
         o.putNull("pooling_type");
         o.put("type", "StandardEventType");
         o.put("color", et.color);
-        o.put("created_at", micros(et.createdAt));
-        o.put("updated_at", micros(et.updatedAt));
+        timestamps(o, et.createdAt, et.updatedAt);
         o.put("internal_note", et.internalNote);
         o.put("description_plain", et.description);
         o.put("description_html", et.description == null ? null : "<p>" + escapeHtml(et.description) + "</p>");
@@ -175,8 +152,7 @@ public final class Renderer {
     }
 
     private ObjectNode event(ScheduledEvent ev, boolean webhook) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.event(ev.uuid));
+        ObjectNode o = resource(uris.event(ev.uuid));
         o.put("name", ev.name);
         o.put("meeting_notes_plain", ev.meetingNotesPlain);
         o.put("meeting_notes_html", ev.meetingNotesHtml);
@@ -190,8 +166,7 @@ public final class Renderer {
         counter.put("active", store.activeInvitees(ev.uuid));
         counter.put("limit", ev.limit);
         o.set("invitees_counter", counter);
-        o.put("created_at", micros(ev.createdAt));
-        o.put("updated_at", micros(ev.updatedAt));
+        timestamps(o, ev.createdAt, ev.updatedAt);
         ArrayNode members = CalendlyJson.array();
         for (String hostUuid : ev.hostUuids) {
             User h = store.user(hostUuid);
@@ -210,8 +185,7 @@ public final class Renderer {
         for (Guest g : ev.guests) {
             ObjectNode go = CalendlyJson.object();
             go.put("email", g.email);
-            go.put("created_at", micros(g.createdAt));
-            go.put("updated_at", micros(g.updatedAt));
+            timestamps(go, g.createdAt, g.updatedAt);
             guests.add(go);
         }
         o.set("event_guests", guests);
@@ -287,15 +261,9 @@ public final class Renderer {
         return o;
     }
 
+    /** {@code tracking}: all six keys in Calendly's order, which is the record's. */
     public static ObjectNode tracking(Tracking t) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("utm_campaign", t.utmCampaign());
-        o.put("utm_source", t.utmSource());
-        o.put("utm_medium", t.utmMedium());
-        o.put("utm_content", t.utmContent());
-        o.put("utm_term", t.utmTerm());
-        o.put("salesforce_uuid", t.salesforceUuid());
-        return o;
+        return CalendlyJson.snakeCase(t);
     }
 
     /** The invitee payload of {@code invitee.*} and {@code invitee_no_show.*} webhooks. */
@@ -307,26 +275,17 @@ public final class Renderer {
 
     /** The invitee resource of {@code GET /scheduled_events/{uuid}/invitees}. */
     public ObjectNode invitee(Invitee inv) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.invitee(inv.eventUuid, inv.uuid));
+        ObjectNode o = resource(uris.invitee(inv.eventUuid, inv.uuid));
         o.put("email", inv.email);
         o.put("first_name", inv.firstName);
         o.put("last_name", inv.lastName);
         o.put("name", inv.name);
         o.put("status", inv.status);
-        ArrayNode qas = CalendlyJson.array();
-        for (Qa qa : inv.answers) {
-            ObjectNode q = CalendlyJson.object();
-            q.put("question", qa.question());
-            q.put("answer", qa.answer());
-            q.put("position", qa.position());
-            qas.add(q);
-        }
-        o.set("questions_and_answers", qas);
+        ArrayNode qas = o.putArray("questions_and_answers");
+        inv.answers.forEach(qa -> qas.add(CalendlyJson.snakeCase(qa)));
         o.put("timezone", inv.timezone);
         o.put("event", uris.event(inv.eventUuid));
-        o.put("created_at", micros(inv.createdAt));
-        o.put("updated_at", micros(inv.updatedAt));
+        timestamps(o, inv.createdAt, inv.updatedAt);
         o.set("tracking", tracking(inv.tracking));
         o.put("text_reminder_number", inv.textReminderNumber);
         o.put("rescheduled", inv.rescheduled);
@@ -339,17 +298,7 @@ public final class Renderer {
         if (inv.cancellation != null) {
             o.set("cancellation", cancellation(inv.cancellation));
         }
-        if (inv.payment == null) {
-            o.putNull("payment");
-        } else {
-            ObjectNode p = o.putObject("payment");
-            p.put("external_id", inv.payment.externalId());
-            p.put("provider", inv.payment.provider());
-            p.put("amount", inv.payment.amount());
-            p.put("currency", inv.payment.currency());
-            p.put("terms", inv.payment.terms());
-            p.put("successful", inv.payment.successful());
-        }
+        o.set("payment", inv.payment == null ? null : CalendlyJson.snakeCase(inv.payment));
         NoShow ns = inv.noShowUuid == null ? null : store.noShows.get(inv.noShowUuid);
         if (ns == null) {
             o.putNull("no_show");
@@ -379,8 +328,7 @@ public final class Renderer {
     }
 
     public ObjectNode noShow(NoShow ns) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.noShow(ns.uuid()));
+        ObjectNode o = resource(uris.noShow(ns.uuid()));
         o.put("invitee", inviteeUri(ns.inviteeUuid()));
         o.put("created_at", micros(ns.createdAt()));
         return o;
@@ -396,11 +344,9 @@ public final class Renderer {
     }
 
     public ObjectNode subscription(Subscription s) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.subscription(s.uuid));
+        ObjectNode o = resource(uris.subscription(s.uuid));
         o.put("callback_url", s.callbackUrl);
-        o.put("created_at", micros(s.createdAt));
-        o.put("updated_at", micros(s.updatedAt));
+        timestamps(o, s.createdAt, s.updatedAt);
         o.put("retry_started_at", micros(s.retryStartedAt));
         o.put("state", s.state);
         ArrayNode events = o.putArray("events");
@@ -414,36 +360,25 @@ public final class Renderer {
     }
 
     public ObjectNode routingForm(RoutingForm f) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.routingForm(f.uuid));
+        ObjectNode o = resource(uris.routingForm(f.uuid));
         o.put("organization", uris.organization(f.orgUuid));
         o.put("name", f.name);
         o.put("status", "published");
         ArrayNode qs = o.putArray("questions");
         for (RoutingQuestion q : f.questions) {
-            ObjectNode qo = qs.addObject();
-            qo.put("uuid", q.uuid());
-            qo.put("name", q.name());
-            qo.put("type", q.type());
-            qo.put("required", false);
+            ObjectNode qo = CalendlyJson.snakeCase(q).put("required", false);
             qo.putArray("answer_choices");
+            qs.add(qo);
         }
-        o.put("created_at", micros(f.createdAt));
-        o.put("updated_at", micros(f.createdAt));
+        timestamps(o, f.createdAt, f.createdAt);
         return o;
     }
 
     public ObjectNode routingSubmission(RoutingSubmission s) {
-        ObjectNode o = CalendlyJson.object();
-        o.put("uri", uris.routingSubmission(s.uuid));
+        ObjectNode o = resource(uris.routingSubmission(s.uuid));
         o.put("routing_form", uris.routingForm(s.formUuid));
         ArrayNode qas = o.putArray("questions_and_answers");
-        for (RoutingAnswer a : s.answers) {
-            ObjectNode q = qas.addObject();
-            q.put("question_uuid", a.questionUuid());
-            q.put("question", a.question());
-            q.put("answer", a.answer());
-        }
+        s.answers.forEach(a -> qas.add(CalendlyJson.snakeCase(a)));
         o.set("tracking", tracking(s.tracking));
         if (s.resultEventTypeUuid == null) {
             o.putNull("result");
@@ -454,9 +389,19 @@ public final class Renderer {
         }
         o.put("submitter", inviteeUri(s.submitterInviteeUuid));
         o.put("submitter_type", s.submitterInviteeUuid == null ? null : "Invitee");
-        o.put("created_at", micros(s.createdAt));
-        o.put("updated_at", micros(s.updatedAt));
+        timestamps(o, s.createdAt, s.updatedAt);
         return o;
+    }
+
+    /** A Calendly resource: the object its {@code uri} identifies, the first key. */
+    private static ObjectNode resource(String uri) {
+        return CalendlyJson.object().put("uri", uri);
+    }
+
+    /** {@code created_at} and {@code updated_at}, which nearly every Calendly object has. */
+    private static void timestamps(ObjectNode o, Instant createdAt, Instant updatedAt) {
+        o.put("created_at", micros(createdAt));
+        o.put("updated_at", micros(updatedAt));
     }
 
     public static String escapeHtml(String s) {
