@@ -69,11 +69,10 @@ public final class RegenerateJooq {
         String schema = TestDatabase.createFreshSchema("codegen");
         try {
             PostgresServer server = PostgresServer.get();
-            var dataSource = dataSource(server, schema);
             for (Target_ target : TARGETS) {
                 Path scripts = projectRoot.resolve(target.module()).resolve("src/main/resources").resolve(target.migrations());
                 Flyway.configure()
-                        .dataSource(dataSource)
+                        .dataSource(server.jdbcUrl(), server.user(), server.password())
                         .locations("filesystem:" + scripts)
                         .table(target.historyTable())
                         .schemas(schema).defaultSchema(schema)
@@ -89,19 +88,6 @@ public final class RegenerateJooq {
         } finally {
             TestDatabase.dropSchema(schema);
         }
-    }
-
-    private static javax.sql.DataSource dataSource(PostgresServer server, String schema) {
-        var ds = new org.postgresql.ds.PGSimpleDataSource();
-        ds.setURL(server.jdbcUrl());
-        if (server.user() != null) {
-            ds.setUser(server.user());
-        }
-        if (server.password() != null) {
-            ds.setPassword(server.password());
-        }
-        ds.setCurrentSchema(schema);
-        return ds;
     }
 
     private static Configuration configuration(PostgresServer server, String schema, Target_ target, Path sourceRoot) {

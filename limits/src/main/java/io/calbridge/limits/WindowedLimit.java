@@ -41,15 +41,11 @@ public final class WindowedLimit {
      * @throws IllegalArgumentException when a number is out of range
      */
     public WindowedLimit(int limit, Duration window, long maxKeys, Clock clock) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1: " + limit);
-        }
+        requireAtLeastOne("limit", limit);
         if (window == null || window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("window must be positive: " + window);
         }
-        if (maxKeys < 1) {
-            throw new IllegalArgumentException("maxKeys must be at least 1: " + maxKeys);
-        }
+        requireAtLeastOne("maxKeys", maxKeys);
         this.limit = limit;
         this.window = window;
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -58,6 +54,12 @@ public final class WindowedLimit {
                 .expireAfterWrite(window)
                 .maximumSize(maxKeys)
                 .build();
+    }
+
+    private static void requireAtLeastOne(String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1: " + value);
+        }
     }
 
     /**

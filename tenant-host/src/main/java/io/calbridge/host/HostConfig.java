@@ -232,12 +232,12 @@ public record HostConfig(
     }
 
     private static int intValue(Map<String, String> values, String key, int fallback) {
-        String raw = values.get(key);
-        if (raw == null || raw.isBlank()) {
+        String raw = blankToNull(values.get(key));
+        if (raw == null) {
             return fallback;
         }
         try {
-            return Integer.parseInt(raw.strip());
+            return Integer.parseInt(raw);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a number, got '" + raw + "'");
         }

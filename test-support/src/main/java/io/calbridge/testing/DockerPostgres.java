@@ -20,7 +20,7 @@ final class DockerPostgres {
     static PostgresServer start() {
         PostgreSQLContainer container = new PostgreSQLContainer("postgres:16-alpine");
         container.start();
-        return PostgresServer.of(container.getJdbcUrl(), container.getUsername(), container.getPassword(),
+        return new PostgresServer(container.getJdbcUrl(), container.getUsername(), container.getPassword(),
                 "Testcontainers " + container.getDockerImageName());
     }
 }

@@ -16,26 +16,16 @@ import java.util.Properties;
  *   <li>a Testcontainers PostgreSQL when Docker is available.</li>
  * </ol>
  * With none of these, the first test fails with a message that says what to provide.
+ *
+ * @param origin where this server came from, for failure messages
  */
-public final class PostgresServer {
+public record PostgresServer(String jdbcUrl, String user, String password, String origin) {
     public static final String URL_ENV = "CALBRIDGE_TEST_DATABASE_URL";
     private static final String USER_ENV = "CALBRIDGE_TEST_DATABASE_USER";
     private static final String PASSWORD_ENV = "CALBRIDGE_TEST_DATABASE_PASSWORD";
     private static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/test";
 
     private static volatile PostgresServer instance;
-
-    private final String jdbcUrl;
-    private final String user;
-    private final String password;
-    private final String origin;
-
-    private PostgresServer(String jdbcUrl, String user, String password, String origin) {
-        this.jdbcUrl = jdbcUrl;
-        this.user = user;
-        this.password = password;
-        this.origin = origin;
-    }
 
     public static PostgresServer get() {
         PostgresServer server = instance;
@@ -68,10 +58,6 @@ public final class PostgresServer {
                 + "for Testcontainers.");
     }
 
-    static PostgresServer of(String jdbcUrl, String user, String password, String origin) {
-        return new PostgresServer(jdbcUrl, user, password, origin);
-    }
-
     private static boolean answers(String host, int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), 500);
@@ -79,23 +65,6 @@ public final class PostgresServer {
         } catch (java.io.IOException e) {
             return false;
         }
-    }
-
-    public String jdbcUrl() {
-        return jdbcUrl;
-    }
-
-    public String user() {
-        return user;
-    }
-
-    public String password() {
-        return password;
-    }
-
-    /** Where this server came from, for failure messages. */
-    public String origin() {
-        return origin;
     }
 
     public Connection connect() throws SQLException {
@@ -107,5 +76,11 @@ public final class PostgresServer {
             props.setProperty("password", password);
         }
         return DriverManager.getConnection(jdbcUrl, props);
+    }
+
+    /** Without the password: failure messages and logs may print a server. */
+    @Override
+    public String toString() {
+        return "PostgresServer[jdbcUrl=" + jdbcUrl + ", user=" + user + ", origin=" + origin + "]";
     }
 }

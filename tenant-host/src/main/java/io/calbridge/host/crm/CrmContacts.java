@@ -30,13 +30,7 @@ import org.jooq.impl.SQLDataType;
  * calls meet in one row. Status, owner and field updates claim their key in {@code host_idempotency};
  * activities carry it in their own unique column.
  */
-final class CrmContacts implements Contacts {
-    private final CrmTx tx;
-
-    CrmContacts(CrmTx tx) {
-        this.tx = tx;
-    }
-
+record CrmContacts(CrmTx tx) implements Contacts {
     @Override
     public ContactRef findOrCreate(HostCall call, ContactDraft d) {
         UUID tenant = CrmTx.tenant(call);
@@ -63,11 +57,11 @@ final class CrmContacts implements Contacts {
                         .set(CONTACT.SOURCE, d.source())
                         .onConflict(CONTACT.TENANT_ID, DSL.lower(CONTACT.EMAIL))
                         .doUpdate()
-                        .set(CONTACT.FIRST_NAME, DSL.coalesce(DSL.excluded(CONTACT.FIRST_NAME), CONTACT.FIRST_NAME))
-                        .set(CONTACT.LAST_NAME, DSL.coalesce(DSL.excluded(CONTACT.LAST_NAME), CONTACT.LAST_NAME))
-                        .set(CONTACT.FULL_NAME, DSL.coalesce(DSL.excluded(CONTACT.FULL_NAME), CONTACT.FULL_NAME))
-                        .set(CONTACT.PHONE, DSL.coalesce(DSL.excluded(CONTACT.PHONE), CONTACT.PHONE))
-                        .set(CONTACT.TIMEZONE, DSL.coalesce(DSL.excluded(CONTACT.TIMEZONE), CONTACT.TIMEZONE))
+                        .set(CONTACT.FIRST_NAME, incomingOrKept(CONTACT.FIRST_NAME))
+                        .set(CONTACT.LAST_NAME, incomingOrKept(CONTACT.LAST_NAME))
+                        .set(CONTACT.FULL_NAME, incomingOrKept(CONTACT.FULL_NAME))
+                        .set(CONTACT.PHONE, incomingOrKept(CONTACT.PHONE))
+                        .set(CONTACT.TIMEZONE, incomingOrKept(CONTACT.TIMEZONE))
                         .set(CONTACT.STATUS, d.status() != null ? DSL.excluded(CONTACT.STATUS) : CONTACT.STATUS)
                         .set(CONTACT.OWNER_USER_ID, DSL.coalesce(CONTACT.OWNER_USER_ID, DSL.excluded(CONTACT.OWNER_USER_ID)))
                         .set(CONTACT.CUSTOM_FIELDS, merged(DSL.excluded(CONTACT.CUSTOM_FIELDS)))
@@ -209,6 +203,11 @@ final class CrmContacts implements Contacts {
         return DSL.select(TENANT_MEMBER.USER_ID).from(TENANT_MEMBER)
                 .where(TENANT_MEMBER.TENANT_ID.eq(tenant)).and(TENANT_MEMBER.USER_ID.eq(user))
                 .asField();
+    }
+
+    /** In an upsert's update: the inserted row's value, or the stored one where the draft had none. */
+    private static <T> Field<T> incomingOrKept(Field<T> column) {
+        return DSL.coalesce(DSL.excluded(column), column);
     }
 
     /** The contact's fields with {@code incoming} laid over them (jsonb {@code ||}). */

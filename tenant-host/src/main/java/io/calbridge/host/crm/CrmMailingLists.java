@@ -27,13 +27,7 @@ import org.jooq.impl.DSL;
  * the tenant is reported without changing anything. Untagging claims its key first, so a retried
  * untag never removes a tag that was applied again since.
  */
-final class CrmMailingLists implements MailingLists {
-    private final CrmTx tx;
-
-    CrmMailingLists(CrmTx tx) {
-        this.tx = tx;
-    }
-
+record CrmMailingLists(CrmTx tx) implements MailingLists {
     @Override
     public void subscribe(HostCall call, String contactId, Collection<String> listIds) {
         add(call, contactId, listIds, Kind.MAILING_LIST, (dsl, tenant, contact, ids) ->

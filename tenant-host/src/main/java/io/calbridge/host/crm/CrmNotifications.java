@@ -14,13 +14,7 @@ import java.util.UUID;
  * {@link Notifications} as tenant-level rows of the {@code activity} table (no contact), kind
  * {@code notification.<kind>}, where the host's admin pages show them. A repeated key adds nothing.
  */
-final class CrmNotifications implements Notifications {
-    private final CrmTx tx;
-
-    CrmNotifications(CrmTx tx) {
-        this.tx = tx;
-    }
-
+record CrmNotifications(CrmTx tx) implements Notifications {
     @Override
     public void notify(HostCall call, Notification n) {
         UUID tenant = CrmTx.tenant(call);

@@ -16,13 +16,7 @@ import org.jooq.impl.DSL;
  * (ignoring case); their tasks, activity, list memberships and tags go with them (foreign keys
  * {@code on delete cascade}). One transaction; repeating it finds nothing and returns zeros.
  */
-final class CrmPersonErasure implements PersonErasure {
-    private final CrmTx tx;
-
-    CrmPersonErasure(CrmTx tx) {
-        this.tx = tx;
-    }
-
+record CrmPersonErasure(CrmTx tx) implements PersonErasure {
     @Override
     public Erased erase(HostCall call, String email) {
         UUID tenant = CrmTx.tenant(call);

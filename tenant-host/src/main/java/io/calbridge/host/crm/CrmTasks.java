@@ -20,13 +20,7 @@ import org.jooq.impl.SQLDataType;
  * its own unique column, so a repeated create returns the first task; every other change claims its
  * key in {@code host_idempotency}. Tasks are never deleted.
  */
-final class CrmTasks implements Tasks {
-    private final CrmTx tx;
-
-    CrmTasks(CrmTx tx) {
-        this.tx = tx;
-    }
-
+record CrmTasks(CrmTx tx) implements Tasks {
     @Override
     public String create(HostCall call, TaskDraft d) {
         UUID tenant = CrmTx.tenant(call);

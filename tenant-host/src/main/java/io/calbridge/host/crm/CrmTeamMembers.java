@@ -13,13 +13,7 @@ import org.jooq.Record3;
 import org.jooq.impl.DSL;
 
 /** {@link TeamMembers}: the tenant's {@code tenant_member}s with their {@code app_user} rows. */
-final class CrmTeamMembers implements TeamMembers {
-    private final CrmTx tx;
-
-    CrmTeamMembers(CrmTx tx) {
-        this.tx = tx;
-    }
-
+record CrmTeamMembers(CrmTx tx) implements TeamMembers {
     @Override
     public List<TeamMember> list(HostCall call) {
         UUID tenant = CrmTx.tenant(call);

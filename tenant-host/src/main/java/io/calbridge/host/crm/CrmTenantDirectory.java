@@ -10,13 +10,7 @@ import java.time.ZoneOffset;
 import java.util.UUID;
 
 /** {@link TenantDirectory} on the {@code tenant} table; an unreadable zone counts as UTC. */
-final class CrmTenantDirectory implements TenantDirectory {
-    private final CrmTx tx;
-
-    CrmTenantDirectory(CrmTx tx) {
-        this.tx = tx;
-    }
-
+record CrmTenantDirectory(CrmTx tx) implements TenantDirectory {
     @Override
     public ZoneId timeZone(HostCall call) {
         UUID tenant = CrmTx.tenant(call);

@@ -23,8 +23,12 @@ import org.slf4j.LoggerFactory;
  * The demo's Calendly: the local sandbox, seeded with an organisation, two hosts, event types and
  * the platform OAuth app that tenant-host uses. The sandbox keeps its state in memory, so after a
  * restart tenants reconnect (their old tokens are unknown to the new sandbox).
+ *
+ * @param owner         the sandbox organisation's owner
+ * @param personalToken a personal access token of the demo owner, for trying the personal-token connection mode
  */
-public final class DemoCalendly implements AutoCloseable {
+public record DemoCalendly(CalendlySandbox sandbox, SandboxApp platformApp, SandboxUser owner, String personalToken)
+        implements AutoCloseable {
     /**
      * The sandbox's booking page when the demo runs with one, for pages that link to it:
      * {@code ctx.appData(DemoCalendly.BOOKING_PAGE).ifPresent(url -> ...)}. Always registered by HostApp.
@@ -38,18 +42,6 @@ public final class DemoCalendly implements AutoCloseable {
     public static final Key<Optional<String>> PERSONAL_TOKEN = new Key<>("calbridge.demo.personal-token");
 
     private static final Logger log = LoggerFactory.getLogger(DemoCalendly.class);
-
-    private final CalendlySandbox sandbox;
-    private final SandboxApp platformApp;
-    private final SandboxUser owner;
-    private final String personalToken;
-
-    private DemoCalendly(CalendlySandbox sandbox, SandboxApp platformApp, SandboxUser owner, String personalToken) {
-        this.sandbox = sandbox;
-        this.platformApp = platformApp;
-        this.owner = owner;
-        this.personalToken = personalToken;
-    }
 
     /**
      * Starts the sandbox on {@code port} and registers the platform app whose redirect URI is the
@@ -82,25 +74,14 @@ public final class DemoCalendly implements AutoCloseable {
         return sandbox.baseUrl() + "/_sandbox";
     }
 
-    public SandboxApp platformApp() {
-        return platformApp;
-    }
-
-    public SandboxUser owner() {
-        return owner;
-    }
-
-    /** A personal access token of the demo owner, for trying the personal-token connection mode. */
-    public String personalToken() {
-        return personalToken;
-    }
-
-    public CalendlySandbox sandbox() {
-        return sandbox;
-    }
-
     @Override
     public void close() {
         sandbox.close();
+    }
+
+    /** Without the token and the platform app's secret. */
+    @Override
+    public String toString() {
+        return "DemoCalendly[" + baseUrl() + "]";
     }
 }

@@ -11,26 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.pac4j.core.config.Config;
 import org.pac4j.javalin.CallbackHandler;
 
-/** The handlers of {@link SecurityConfig}'s routes. */
-final class AuthRoutes {
+/**
+ * The handlers of {@link SecurityConfig}'s routes.
+ *
+ * @param callback pac4j's login callback, which {@link #callback(Context)} runs after the throttle
+ */
+record AuthRoutes(Logins logins, JwtTokens tokens, CurrentUsers users, CsrfGuard csrf, CallbackHandler callback) {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final Logins logins;
-    private final JwtTokens tokens;
-    private final CurrentUsers users;
-    private final CsrfGuard csrf;
-    private final CallbackHandler callback;
-
-    AuthRoutes(Config pac4j, Logins logins, JwtTokens tokens, CurrentUsers users, CsrfGuard csrf) {
-        this.logins = logins;
-        this.tokens = tokens;
-        this.users = users;
-        this.csrf = csrf;
-        this.callback = new CallbackHandler(pac4j, SecurityConfig.APP_PATH, true);
-    }
 
     /** The login form's target: throttle first (429, the password is not even checked), then pac4j. */
     void callback(Context ctx) {

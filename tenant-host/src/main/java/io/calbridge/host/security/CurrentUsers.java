@@ -32,19 +32,9 @@ import org.slf4j.LoggerFactory;
  * the CSRF check. Other requests use the pac4j profile in the session, if there is a session. Either
  * way the membership is then read from the database, and the result is kept for the request.
  */
-public final class CurrentUsers {
+public record CurrentUsers(Config config, HeaderClient bearer, UserDirectory directory) {
     private static final Logger log = LoggerFactory.getLogger(CurrentUsers.class);
     private static final String ATTRIBUTE = "calbridge.currentUser";
-
-    private final Config config;
-    private final HeaderClient bearer;
-    private final UserDirectory directory;
-
-    CurrentUsers(Config config, HeaderClient bearer, UserDirectory directory) {
-        this.config = config;
-        this.bearer = bearer;
-        this.directory = directory;
-    }
 
     /** MDC key of the current request's tenant id, printed by both log formats. */
     public static final String TENANT_MDC_KEY = "tenant_id";

@@ -18,7 +18,7 @@ import org.pac4j.jwt.profile.JwtGenerator;
  * pac4j's {@code JwtAuthenticator} with the same {@link #signature()}; the role in the token is only
  * informative, access always uses the membership as it is in the database.
  */
-final class JwtTokens {
+record JwtTokens(JwtKey key, Duration ttl, Clock clock) {
     static final String TENANT_CLAIM = "tenant_id";
     static final String ROLE_CLAIM = "role";
 
@@ -27,16 +27,6 @@ final class JwtTokens {
         public String toString() {
             return "Issued[token=***, expiresAt=" + expiresAt + "]";
         }
-    }
-
-    private final JwtKey key;
-    private final Duration ttl;
-    private final Clock clock;
-
-    JwtTokens(JwtKey key, Duration ttl, Clock clock) {
-        this.key = key;
-        this.ttl = ttl;
-        this.clock = clock;
     }
 
     SignatureConfiguration signature() {
@@ -56,9 +46,5 @@ final class JwtTokens {
         JwtGenerator generator = new JwtGenerator(signature());
         generator.setExpirationTime(Date.from(expires));
         return new Issued(generator.generate(claims), expires);
-    }
-
-    Duration ttl() {
-        return ttl;
     }
 }

@@ -16,16 +16,8 @@ import org.pac4j.javalin.JavalinFrameworkParameters;
  * javalin-pac4j works on Javalin 7 and is used as is: {@code CallbackHandler} (login), the web
  * context, session store and action adapter (see the login tests).
  */
-final class LoginRequired implements Handler {
+record LoginRequired(Config config, String clients) implements Handler {
     private static final Object GRANTED = new Object();
-
-    private final Config config;
-    private final String clients;
-
-    LoginRequired(Config config, String clients) {
-        this.config = config;
-        this.clients = clients;
-    }
 
     @Override
     public void handle(Context ctx) {

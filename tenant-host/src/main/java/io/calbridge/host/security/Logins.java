@@ -10,7 +10,7 @@ import java.util.UUID;
  * One login attempt, for the browser form and for {@code POST /api/token} alike: throttle check,
  * password check (also for unknown emails, to spend the same time), choice of tenant.
  */
-final class Logins {
+record Logins(UserDirectory directory, PasswordHasher hasher, LoginThrottle throttle) {
     sealed interface Outcome {
     }
 
@@ -26,20 +26,6 @@ final class Logins {
 
     /** Right password, but the account belongs to no tenant, or not to the one asked for. */
     record NoTenant() implements Outcome {
-    }
-
-    private final UserDirectory directory;
-    private final PasswordHasher hasher;
-    private final LoginThrottle throttle;
-
-    Logins(UserDirectory directory, PasswordHasher hasher, LoginThrottle throttle) {
-        this.directory = directory;
-        this.hasher = hasher;
-        this.throttle = throttle;
-    }
-
-    LoginThrottle throttle() {
-        return throttle;
     }
 
     /**

@@ -10,15 +10,7 @@ import java.util.Optional;
  * in the tenant the caller acts in. The CSRF token is the session's ({@link CsrfGuard}). Every
  * member may act on Calendly meetings ({@link #mayAct}).
  */
-final class PluginSecurity implements HostSecurity {
-    private final CurrentUsers users;
-    private final CsrfGuard csrf;
-
-    PluginSecurity(CurrentUsers users, CsrfGuard csrf) {
-        this.users = users;
-        this.csrf = csrf;
-    }
-
+record PluginSecurity(CurrentUsers users, CsrfGuard csrf) implements HostSecurity {
     @Override
     public Optional<Caller> caller(Context ctx) {
         return users.find(ctx).map(u -> new Caller(u.tenantId().toString(), u.userId().toString(), u.isAdmin()));

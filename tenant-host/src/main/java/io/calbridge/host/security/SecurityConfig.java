@@ -19,6 +19,7 @@ import org.pac4j.core.engine.DefaultSecurityLogic;
 import org.pac4j.http.client.direct.HeaderClient;
 import org.pac4j.http.client.indirect.FormClient;
 import org.pac4j.jwt.credentials.authenticator.JwtAuthenticator;
+import org.pac4j.javalin.CallbackHandler;
 
 /**
  * All of tenant-host's security in one place: pac4j clients (a login form with a session for
@@ -129,7 +130,7 @@ public final class SecurityConfig {
         routes.before(APP_PATH, loginRequired);
         routes.before(APP_PATH + "/*", loginRequired);
 
-        AuthRoutes auth = new AuthRoutes(pac4j, logins, tokens, users, csrf);
+        AuthRoutes auth = new AuthRoutes(logins, tokens, users, csrf, new CallbackHandler(pac4j, APP_PATH, true));
         routes.post(CALLBACK_PATH, auth::callback);
         routes.post(LOGOUT_PATH, auth::logout);
         routes.post(TOKEN_PATH, auth::token);

@@ -15,17 +15,9 @@ import java.util.Optional;
  * page and personal access token above it. The UI checks the caller itself (tenant admins only); the
  * frame asks only who is signed in, for the navigation.
  */
-public final class CalendlyFrame implements SettingsUi.Frame {
+record CalendlyFrame(CurrentUsers users, Layout layout) implements SettingsUi.Frame {
     /** Where tenant-host mounts the settings UI. */
-    public static final String PATH = "/app/calendly";
-
-    private final CurrentUsers users;
-    private final Layout layout;
-
-    CalendlyFrame(CurrentUsers users, Layout layout) {
-        this.users = users;
-        this.layout = layout;
-    }
+    static final String PATH = "/app/calendly";
 
     @Override
     public String page(Context ctx, String title, String head, String body) {

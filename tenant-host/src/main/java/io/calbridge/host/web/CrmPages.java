@@ -17,18 +17,8 @@ import java.util.UUID;
  * The tenant's CRM pages. Every handler starts with the caller, reads only the caller's tenant and
  * answers an id that is malformed, missing or another tenant's with the same 404.
  */
-final class CrmPages {
+record CrmPages(CurrentUsers users, CrmReads reads, Layout layout) {
     private static final Set<String> TASK_STATUSES = Set.of("OPEN", "DONE", "CANCELED");
-
-    private final CurrentUsers users;
-    private final CrmReads reads;
-    private final Layout layout;
-
-    CrmPages(CurrentUsers users, CrmReads reads, Layout layout) {
-        this.users = users;
-        this.reads = reads;
-        this.layout = layout;
-    }
 
     void contacts(Context ctx) {
         CurrentUser user = users.require(ctx);
@@ -78,21 +68,17 @@ final class CrmPages {
         ZoneId zone = user.zone();
 
         CustomFields f = c.customFields();
-        Html facts = Html.of("""
-                <dl class="facts">
-                <dt>Email</dt><dd>{}</dd>
-                <dt>Phone</dt><dd>{}</dd>
-                <dt>Status</dt><dd><span class="status status-{}">{}</span></dd>
-                <dt>Owner</dt><dd>{}</dd>
-                <dt>Time zone</dt><dd>{}</dd>
-                <dt>Source</dt><dd>{}</dd>
-                <dt>Tags</dt><dd>{}</dd>
-                <dt>Lists</dt><dd>{}</dd>
-                <dt>Added</dt><dd>{}</dd>
-                <dt>Updated</dt><dd>{}</dd>
-                </dl>""", c.email(), orDash(c.phone()), c.statusCode(), c.statusLabel(), orDash(c.ownerName()),
-                orDash(c.timezone()), orDash(c.source()), chips(tags, "/app/tags/"), chips(lists, "/app/lists/"),
-                Formats.dateTime(c.createdAt(), zone), Formats.dateTime(c.updatedAt(), zone));
+        Html facts = facts(
+                fact("Email", c.email()),
+                fact("Phone", orDash(c.phone())),
+                fact("Status", Html.of("<span class=\"status status-{}\">{}</span>", c.statusCode(), c.statusLabel())),
+                fact("Owner", orDash(c.ownerName())),
+                fact("Time zone", orDash(c.timezone())),
+                fact("Source", orDash(c.source())),
+                fact("Tags", chips(tags, "/app/tags/")),
+                fact("Lists", chips(lists, "/app/lists/")),
+                fact("Added", Formats.dateTime(c.createdAt(), zone)),
+                fact("Updated", Formats.dateTime(c.updatedAt(), zone)));
         Html answers = f.answers().isEmpty() ? Html.raw("<p class=\"empty\">No answers.</p>")
                 : Html.of("<dl class=\"qa\">{}</dl>", Html.each(f.answers(), qa -> Html.of("<dt>{}</dt><dd>{}</dd>", qa.getKey(), qa.getValue())));
         Html utm = f.utm().isEmpty() ? Html.raw("<p class=\"empty\">No UTM parameters.</p>")
@@ -131,16 +117,13 @@ final class CrmPages {
         CurrentUser user = users.require(ctx);
         CrmReads.TaskRow t = found(reads.task(user.tenantId(), pathId(ctx)));
         ZoneId zone = user.zone();
-        Html facts = Html.of("""
-                <dl class="facts">
-                <dt>Contact</dt><dd>{}</dd>
-                <dt>Due</dt><dd>{}</dd>
-                <dt>Status</dt><dd><span class="task-{}">{}</span></dd>
-                <dt>Owner</dt><dd>{}</dd>
-                </dl>{}""", t.contactId() == null ? Html.raw("&ndash;")
-                        : Html.of("<a href=\"/app/contacts/{}\">{}</a>", t.contactId(), t.contactName()),
-                t.dueAt() == null ? "–" : Formats.dateTime(t.dueAt(), zone), t.status().toLowerCase(java.util.Locale.ROOT),
-                t.status().toLowerCase(java.util.Locale.ROOT), orDash(t.ownerName()),
+        String status = t.status().toLowerCase(java.util.Locale.ROOT);
+        Html facts = Html.join(facts(
+                        fact("Contact", t.contactId() == null ? Html.raw("&ndash;")
+                                : Html.of("<a href=\"/app/contacts/{}\">{}</a>", t.contactId(), t.contactName())),
+                        fact("Due", t.dueAt() == null ? "–" : Formats.dateTime(t.dueAt(), zone)),
+                        fact("Status", Html.of("<span class=\"task-{}\">{}</span>", status, status)),
+                        fact("Owner", orDash(t.ownerName()))),
                 t.description() == null ? Html.EMPTY : Html.of("<p>{}</p>", t.description()));
         Html meetings = t.contactId() == null ? Html.raw("<p class=\"empty\">No Calendly meeting.</p>")
                 : meetings(t.contactId(), t.id());
@@ -216,6 +199,16 @@ final class CrmPages {
         return Html.of("<table class=\"grid\"><thead><tr><th>Contact</th><th>Email</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
                 sinceLabel, Html.each(members, m -> Html.of("<tr><td><a href=\"/app/contacts/{}\">{}</a></td><td>{}</td><td>{}</td></tr>\n",
                         m.contactId(), m.name(), m.email(), Formats.dateTime(m.since(), zone))));
+    }
+
+    /** A {@code <dl class="facts">} of {@link #fact} rows. */
+    private static Html facts(Html... rows) {
+        return Html.of("<dl class=\"facts\">\n{}</dl>", Html.join(rows));
+    }
+
+    /** One row of {@link #facts}: a label and its value (text is escaped, {@link Html} is not). */
+    private static Html fact(String label, Object value) {
+        return Html.of("<dt>{}</dt><dd>{}</dd>\n", label, value);
     }
 
     private static Html chips(List<CrmReads.Named> items, String base) {

@@ -22,15 +22,7 @@ import java.util.List;
  *
  * Forms that POST include {@link #csrfField(Context)}.
  */
-public final class Layout {
-    private final UserDirectory directory;
-    private final CsrfGuard csrf;
-
-    public Layout(UserDirectory directory, CsrfGuard csrf) {
-        this.directory = directory;
-        this.csrf = csrf;
-    }
-
+public record Layout(UserDirectory directory, CsrfGuard csrf) {
     /** A whole page of the signed-in app; {@code active} is highlighted in the navigation. */
     public Html page(Context ctx, CurrentUser user, Nav active, String title, Html content) {
         return page(ctx, user, active, title, Html.EMPTY, content, true);

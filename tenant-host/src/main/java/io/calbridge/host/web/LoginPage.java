@@ -8,21 +8,13 @@ import io.javalin.http.HttpStatus;
 import java.util.Map;
 
 /** {@code GET /login}: the form pac4j's FormClient sends anonymous browsers to. */
-final class LoginPage {
+record LoginPage(CurrentUsers users, CsrfGuard csrf) {
     /** pac4j puts the failing authenticator's exception class name into {@code ?error=}. */
     private static final Map<String, String> ERRORS = Map.of(
             "BadCredentials", "Wrong email or password.",
             "NoTenant", "This account does not belong to any tenant yet.",
             "Throttled", "Too many failed sign-in attempts. Wait a few minutes and try again.",
             "missing_field", "Enter your email and password.");
-
-    private final CurrentUsers users;
-    private final CsrfGuard csrf;
-
-    LoginPage(CurrentUsers users, CsrfGuard csrf) {
-        this.users = users;
-        this.csrf = csrf;
-    }
 
     void show(Context ctx) {
         if (users.find(ctx).isPresent()) {

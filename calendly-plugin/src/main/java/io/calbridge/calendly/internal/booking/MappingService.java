@@ -16,16 +16,11 @@ import java.util.UUID;
  * settings (400 naming the field); another tenant's integration or mapping answers 404; a second
  * mapping for the same event type answers 409.
  */
-public final class MappingService {
-    private final Db db;
-    private final Clock clock;
-    private final SettingsStore store = new SettingsStore();
-    private final Validator validator;
-
+public record MappingService(Db db, Clock clock, SettingsStore store, Validator validator) {
+    /** @param host answers whether the ids a mapping names are the tenant's */
     public MappingService(Db db, HostServices host, Clock clock) {
-        this.db = Objects.requireNonNull(db, "db");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.validator = new Validator(Objects.requireNonNull(host, "host"));
+        this(Objects.requireNonNull(db, "db"), Objects.requireNonNull(clock, "clock"), new SettingsStore(),
+                new Validator(Objects.requireNonNull(host, "host")));
     }
 
     public List<EventTypeMapping> list(String tenantId, UUID integrationId) {

@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.ArrayList;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.InsertSetMoreStep;
 import org.jooq.JSONB;
 
 /** SQL of the booking settings (in {@code calendly_integration.settings}) and the event-type mappings. */
@@ -84,15 +85,7 @@ final class SettingsStore {
     /** Creates the integration's mapping of {@code m.eventTypeUri()}, or replaces its rules (name and id kept). */
     void upsertMapping(DSLContext dsl, String tenantId, EventTypeMapping m) {
         var t = CALENDLY_EVENT_TYPE_MAPPING;
-        dsl.insertInto(t)
-                .set(t.ID, m.id())
-                .set(t.TENANT_ID, tenantId)
-                .set(t.INTEGRATION_ID, m.integrationId())
-                .set(t.EVENT_TYPE_URI, m.eventTypeUri())
-                .set(t.EVENT_TYPE_NAME, m.eventTypeName())
-                .set(t.MAPPING, JSONB.jsonb(write(m.rules())))
-                .set(t.CREATED_AT, m.createdAt().atOffset(ZoneOffset.UTC))
-                .set(t.UPDATED_AT, m.updatedAt().atOffset(ZoneOffset.UTC))
+        insertMappingRow(dsl, tenantId, m)
                 .onConflict(t.INTEGRATION_ID, t.EVENT_TYPE_URI)
                 .doUpdate()
                 .set(t.MAPPING, JSONB.jsonb(write(m.rules())))
@@ -128,18 +121,25 @@ final class SettingsStore {
 
     /** Inserts the mapping; false when the integration already has one for this event type. */
     boolean insertMapping(DSLContext dsl, String tenantId, EventTypeMapping m) {
-        return dsl.insertInto(CALENDLY_EVENT_TYPE_MAPPING)
-                .set(CALENDLY_EVENT_TYPE_MAPPING.ID, m.id())
-                .set(CALENDLY_EVENT_TYPE_MAPPING.TENANT_ID, tenantId)
-                .set(CALENDLY_EVENT_TYPE_MAPPING.INTEGRATION_ID, m.integrationId())
-                .set(CALENDLY_EVENT_TYPE_MAPPING.EVENT_TYPE_URI, m.eventTypeUri())
-                .set(CALENDLY_EVENT_TYPE_MAPPING.EVENT_TYPE_NAME, m.eventTypeName())
-                .set(CALENDLY_EVENT_TYPE_MAPPING.MAPPING, JSONB.jsonb(write(m.rules())))
-                .set(CALENDLY_EVENT_TYPE_MAPPING.CREATED_AT, m.createdAt().atOffset(ZoneOffset.UTC))
-                .set(CALENDLY_EVENT_TYPE_MAPPING.UPDATED_AT, m.updatedAt().atOffset(ZoneOffset.UTC))
+        return insertMappingRow(dsl, tenantId, m)
                 .onConflict(CALENDLY_EVENT_TYPE_MAPPING.INTEGRATION_ID, CALENDLY_EVENT_TYPE_MAPPING.EVENT_TYPE_URI)
                 .doNothing()
                 .execute() == 1;
+    }
+
+    /** The insert of a mapping's row, every column; the caller says what a conflict on its event type does. */
+    private static InsertSetMoreStep<CalendlyEventTypeMappingRecord> insertMappingRow(DSLContext dsl, String tenantId,
+                                                                                      EventTypeMapping m) {
+        var t = CALENDLY_EVENT_TYPE_MAPPING;
+        return dsl.insertInto(t)
+                .set(t.ID, m.id())
+                .set(t.TENANT_ID, tenantId)
+                .set(t.INTEGRATION_ID, m.integrationId())
+                .set(t.EVENT_TYPE_URI, m.eventTypeUri())
+                .set(t.EVENT_TYPE_NAME, m.eventTypeName())
+                .set(t.MAPPING, JSONB.jsonb(write(m.rules())))
+                .set(t.CREATED_AT, m.createdAt().atOffset(ZoneOffset.UTC))
+                .set(t.UPDATED_AT, m.updatedAt().atOffset(ZoneOffset.UTC));
     }
 
     void updateMapping(DSLContext dsl, String tenantId, EventTypeMapping m) {

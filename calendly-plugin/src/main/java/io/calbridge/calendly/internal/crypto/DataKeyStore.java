@@ -51,13 +51,10 @@ final class DataKeyStore {
 
     /** Inserts the tenant's first data key unless another node got there first; returns true if this one won. */
     boolean insertIfAbsent(DSLContext dsl, String tenantId, byte[] wrappedKeyset, String kekId, OffsetDateTime now) {
-        return dsl.insertInto(CALENDLY_TENANT_KEY)
-                .set(CALENDLY_TENANT_KEY.TENANT_ID, tenantId)
-                .set(CALENDLY_TENANT_KEY.WRAPPED_KEYSET, wrappedKeyset)
-                .set(CALENDLY_TENANT_KEY.KEK_ID, kekId)
-                .set(CALENDLY_TENANT_KEY.DEK_GENERATION, 1)
-                .set(CALENDLY_TENANT_KEY.STATE, ACTIVE)
-                .set(CALENDLY_TENANT_KEY.CREATED_AT, now)
+        return dsl.insertInto(CALENDLY_TENANT_KEY, CALENDLY_TENANT_KEY.TENANT_ID, CALENDLY_TENANT_KEY.WRAPPED_KEYSET,
+                        CALENDLY_TENANT_KEY.KEK_ID, CALENDLY_TENANT_KEY.DEK_GENERATION, CALENDLY_TENANT_KEY.STATE,
+                        CALENDLY_TENANT_KEY.CREATED_AT)
+                .values(tenantId, wrappedKeyset, kekId, 1, ACTIVE, now)
                 .onConflictDoNothing()
                 .execute() == 1;
     }

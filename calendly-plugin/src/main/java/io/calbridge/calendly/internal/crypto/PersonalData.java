@@ -22,20 +22,24 @@ import javax.crypto.spec.SecretKeySpec;
  * the normalised e-mail under the tenant's own index key, so equal e-mails of one tenant give equal
  * indexes, and nobody without the tenant's key can test a guess.
  */
-public final class PersonalData {
+public record PersonalData(TenantKeyring keyring, boolean seals) {
     /** Bytes a sealed value has beyond its plaintext: format header, Tink prefix, IV and tag. */
     public static final int OVERHEAD = CiphertextFormat.MIN_LENGTH;
-    private final TenantKeyring keyring;
-    private final boolean seal;
 
-    private PersonalData(TenantKeyring keyring, boolean seal) {
-        this.keyring = keyring;
-        this.seal = seal;
+    /**
+     * @param keyring opens sealed values and, when {@code seals}, seals new ones; may be null only when
+     *                not sealing (then sealed values cannot be opened)
+     * @param seals   whether values are sealed before they are stored
+     */
+    public PersonalData {
+        if (seals) {
+            Objects.requireNonNull(keyring, "keyring");
+        }
     }
 
     /** Seals with the keyring (production). */
     public static PersonalData sealedBy(TenantKeyring keyring) {
-        return new PersonalData(Objects.requireNonNull(keyring, "keyring"), true);
+        return new PersonalData(keyring, true);
     }
 
     /**
@@ -46,13 +50,9 @@ public final class PersonalData {
         return new PersonalData(keyringOrNull, false);
     }
 
-    public boolean seals() {
-        return seal;
-    }
-
     /** Seals bytes (null stays null). */
     public byte[] seal(String tenantId, String field, String rowKey, byte[] plaintext) {
-        if (plaintext == null || !seal) {
+        if (plaintext == null || !seals) {
             return plaintext;
         }
         return keyring.sealPersonal(tenantId, field, rowKey, plaintext);
@@ -63,7 +63,7 @@ public final class PersonalData {
         if (plaintext == null) {
             return null;
         }
-        return seal
+        return seals
                 ? keyring.sealPersonal(tenantId, field, rowKey, plaintext.getBytes(StandardCharsets.UTF_8))
                 : plaintext.getBytes(StandardCharsets.UTF_8);
     }

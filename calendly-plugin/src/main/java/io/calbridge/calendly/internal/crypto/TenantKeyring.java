@@ -148,12 +148,12 @@ public final class TenantKeyring implements SecretBox {
 
     private TenantKeyring(Db db, MasterKeyRing masterKeys, Clock clock, Options options, BooleanSupplier cachesTrusted,
                           Invalidations invalidations) {
-        this.db = db;
-        this.invalidations = invalidations;
+        this.db = Objects.requireNonNull(db, "db");
+        this.invalidations = Objects.requireNonNull(invalidations, "invalidations");
         this.masterKeys = masterKeys;
-        this.clock = clock;
-        this.options = options;
-        this.cachesTrusted = cachesTrusted;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.options = Objects.requireNonNull(options, "options");
+        this.cachesTrusted = Objects.requireNonNull(cachesTrusted, "cachesTrusted");
         // Idle expiry, not after loading: with thousands of tenants a fixed life made most deliveries
         // of a busy tenant reload and unwrap its key every few minutes.
         this.dataKeys = Caffeine.newBuilder()
@@ -206,12 +206,7 @@ public final class TenantKeyring implements SecretBox {
     public static TenantKeyring create(Db db, MasterKey masterKey, Collection<MasterKey> previous, Clock clock,
                                        MeterRegistry metrics, Options options, BooleanSupplier cachesTrusted,
                                        Invalidations invalidations) {
-        Objects.requireNonNull(invalidations, "invalidations");
-        Objects.requireNonNull(db, "db");
         Objects.requireNonNull(masterKey, "masterKey");
-        Objects.requireNonNull(clock, "clock");
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(cachesTrusted, "cachesTrusted");
         var keyring = new TenantKeyring(db, new MasterKeyRing(masterKey, previous == null ? List.of() : previous), clock,
                 options, cachesTrusted, invalidations);
         keyring.verifyMasterKeys();

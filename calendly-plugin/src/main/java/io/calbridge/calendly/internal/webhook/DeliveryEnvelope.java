@@ -70,25 +70,7 @@ public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidPayload("body is not a JSON object");
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                switch (name) {
-                    case "event" -> f.event = text(p, value);
-                    case "created_at" -> f.createdAt = text(p, value);
-                    case "payload" -> {
-                        f.payloadSeen = value == JsonToken.START_OBJECT;
-                        if (f.payloadSeen) {
-                            f.payloadStart = (int) p.currentTokenLocation().getByteOffset();
-                            payload(p, f);
-                            f.payloadEnd = (int) p.currentLocation().getByteOffset();
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                    default -> p.skipChildren();
-                }
-            }
+            eachField(p, f, DeliveryEnvelope::envelopeField);
             if (p.nextToken() != null) {
                 throw new InvalidPayload("body has data after its JSON object");
             }
@@ -175,17 +157,44 @@ public record DeliveryEnvelope(String event, Instant createdAt, String dedupeKey
         String noShowUri;
     }
 
-    private static void payload(JsonParser p, Fields f) throws IOException {
+    /** Reads one field of the object the parser is in; {@code value} is the field's first token. */
+    private interface FieldReader {
+        void read(JsonParser p, Fields f, String name, JsonToken value) throws IOException;
+    }
+
+    /** Hands every field of the object the parser is in to {@code reader}, which reads or skips its value. */
+    private static void eachField(JsonParser p, Fields f, FieldReader reader) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
-            JsonToken value = p.nextToken();
-            switch (name) {
-                case "uri" -> f.uri = text(p, value);
-                case "updated_at" -> f.updatedAt = text(p, value);
-                case "cancellation" -> f.cancellationCreatedAt = fieldOf(p, value, "created_at");
-                case "no_show" -> f.noShowUri = fieldOf(p, value, "uri");
-                default -> p.skipChildren();
+            reader.read(p, f, name, p.nextToken());
+        }
+    }
+
+    private static void envelopeField(JsonParser p, Fields f, String name, JsonToken value) throws IOException {
+        switch (name) {
+            case "event" -> f.event = text(p, value);
+            case "created_at" -> f.createdAt = text(p, value);
+            case "payload" -> {
+                f.payloadSeen = value == JsonToken.START_OBJECT;
+                if (f.payloadSeen) {
+                    f.payloadStart = (int) p.currentTokenLocation().getByteOffset();
+                    eachField(p, f, DeliveryEnvelope::payloadField);
+                    f.payloadEnd = (int) p.currentLocation().getByteOffset();
+                } else {
+                    p.skipChildren();
+                }
             }
+            default -> p.skipChildren();
+        }
+    }
+
+    private static void payloadField(JsonParser p, Fields f, String name, JsonToken value) throws IOException {
+        switch (name) {
+            case "uri" -> f.uri = text(p, value);
+            case "updated_at" -> f.updatedAt = text(p, value);
+            case "cancellation" -> f.cancellationCreatedAt = fieldOf(p, value, "created_at");
+            case "no_show" -> f.noShowUri = fieldOf(p, value, "uri");
+            default -> p.skipChildren();
         }
     }
 

@@ -28,6 +28,7 @@ import java.sql.Types;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
+import org.jooq.TableField;
 import org.jooq.conf.ParamType;
 import org.jooq.exception.DataAccessException;
 import org.jooq.Field;
@@ -110,6 +111,11 @@ final class WebhookInbox {
     record Inserted(long id, UUID integrationId, String dedupeKey, boolean pending) {
     }
 
+    /** The columns the receive path's insert writes, in the order of its parameters. */
+    private static final List<TableField<CalendlyWebhookInboxRecord, ?>> INSERTED = List.of(INBOX.TENANT_ID,
+            INBOX.INTEGRATION_ID, INBOX.EVENT, INBOX.DEDUPE_KEY, INBOX.RAW_BODY, INBOX.PAYLOAD_CREATED_AT,
+            INBOX.SIGNATURE_TIMESTAMP, INBOX.RECEIVED_AT, INBOX.STATUS, INBOX.NEXT_ATTEMPT_AT, INBOX.PROCESSED_AT);
+
     /**
      * The receive path's insert of one delivery, written in jOOQ and rendered once, executed through
      * JDBC so the body is bound as bytes (jOOQ would send a bytea as a text literal). Plain parameters:
@@ -126,21 +132,9 @@ final class WebhookInbox {
         var query = DSL.using(SQLDialect.POSTGRES, new org.jooq.conf.Settings()
                         .withRenderSchema(false)
                         .withRenderQuotedNames(org.jooq.conf.RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED))
-                .insertInto(INBOX, INBOX.TENANT_ID, INBOX.INTEGRATION_ID, INBOX.EVENT, INBOX.DEDUPE_KEY,
-                        INBOX.RAW_BODY, INBOX.PAYLOAD_CREATED_AT, INBOX.SIGNATURE_TIMESTAMP, INBOX.RECEIVED_AT,
-                        INBOX.STATUS, INBOX.NEXT_ATTEMPT_AT, INBOX.PROCESSED_AT)
-                .select(DSL.select(
-                                DSL.param("tenant_id", SQLDataType.CLOB),
-                                DSL.param("integration_id", SQLDataType.UUID),
-                                DSL.param("event", SQLDataType.CLOB),
-                                DSL.param("dedupe_key", SQLDataType.CLOB),
-                                DSL.param("raw_body", SQLDataType.BLOB),
-                                DSL.param("payload_created_at", SQLDataType.TIMESTAMPWITHTIMEZONE),
-                                DSL.param("signature_timestamp", SQLDataType.TIMESTAMPWITHTIMEZONE),
-                                DSL.param("received_at", SQLDataType.TIMESTAMPWITHTIMEZONE),
-                                DSL.param("status", SQLDataType.CLOB),
-                                DSL.param("next_attempt_at", SQLDataType.TIMESTAMPWITHTIMEZONE),
-                                DSL.param("processed_at", SQLDataType.TIMESTAMPWITHTIMEZONE))
+                .insertInto(INBOX, INSERTED)
+                // One parameter per column, named after it, of its SQL type (no precision: "timestamp with time zone").
+                .select(DSL.select(INSERTED.stream().map(c -> DSL.param(c.getName(), c.getDataType().getSQLDataType())).toList())
                         .whereExists(selectOne().from(CALENDLY_INTEGRATION)
                                 .where(CALENDLY_INTEGRATION.ID.eq(DSL.param("live_integration_id", SQLDataType.UUID)))
                                 .and(CALENDLY_INTEGRATION.STATUS.ne(DSL.inline(IntegrationDirectory.DISCONNECTED)))))

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.calbridge.calendly.internal.common.Json;
 import io.calbridge.calendly.internal.crypto.PersonalData;
 import io.calbridge.calendly.internal.crypto.SecretUnavailableException;
+import io.calbridge.db.calendly.tables.CalendlyWebhookInbox;
+import io.calbridge.db.calendly.tables.CalendlyWebhookRejection;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -17,9 +19,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.DataType;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Select;
-import org.jooq.SelectField;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
@@ -62,74 +65,66 @@ final class WebhookLog {
         return new WebhookLogPage(List.copyOf(items), query.offset(), query.limit(), hasMore);
     }
 
+    /** A column of the log: its name, and what a delivery (an inbox row) and a rejection give for it. */
+    private record Column(String name, Field<?> delivery, Field<?> rejection) {
+    }
+
+    private static final CalendlyWebhookInbox I = CALENDLY_WEBHOOK_INBOX;
+    private static final CalendlyWebhookRejection R = CALENDLY_WEBHOOK_REJECTION;
+    private static final DataType<OffsetDateTime> TIMESTAMP = SQLDataType.TIMESTAMPWITHTIMEZONE;
+
+    /** The union's columns in order: both of its selects list them from here, so they always line up. */
+    private static final List<Column> COLUMNS = List.of(
+            new Column("kind", DSL.inline(WebhookLogEntry.DELIVERY, SQLDataType.CLOB),
+                    DSL.inline(WebhookLogEntry.REJECTION, SQLDataType.CLOB)),
+            new Column("id", I.ID, R.ID),
+            new Column("integration_id", I.INTEGRATION_ID, R.INTEGRATION_ID),
+            new Column("event", I.EVENT, DSL.castNull(SQLDataType.CLOB)),
+            new Column("status", I.STATUS, DSL.inline("REJECTED", SQLDataType.CLOB)),
+            new Column("reason", DSL.castNull(SQLDataType.CLOB), R.REASON),
+            new Column("detail", DSL.castNull(SQLDataType.CLOB), R.DETAIL),
+            new Column("detail_enc", DSL.castNull(SQLDataType.BLOB), R.DETAIL_ENC),
+            new Column("attempts", I.ATTEMPTS, DSL.inline(0)),
+            new Column("last_error", I.LAST_ERROR, DSL.castNull(SQLDataType.CLOB)),
+            new Column("received_at", I.RECEIVED_AT, R.RECEIVED_AT),
+            new Column("signed_at", I.SIGNATURE_TIMESTAMP, DSL.castNull(TIMESTAMP)),
+            new Column("event_created_at", I.PAYLOAD_CREATED_AT, DSL.castNull(TIMESTAMP)),
+            new Column("next_attempt_at", I.NEXT_ATTEMPT_AT, DSL.castNull(TIMESTAMP)),
+            new Column("processed_at", I.PROCESSED_AT, DSL.castNull(TIMESTAMP)),
+            new Column("processing_ms", I.PROCESSING_MS, DSL.castNull(SQLDataType.INTEGER)),
+            new Column("body_bytes", bodyBytes(I.RAW_BODY), R.BODY_BYTES),
+            new Column("remote_address", DSL.castNull(SQLDataType.CLOB), R.REMOTE_ADDRESS));
+
     private static Select<Record> deliveries(String tenantId, WebhookLogQuery query) {
-        var i = CALENDLY_WEBHOOK_INBOX;
-        Condition where = i.TENANT_ID.eq(tenantId);
+        Condition where = I.TENANT_ID.eq(tenantId);
         if (query.integrationId() != null) {
-            where = where.and(i.INTEGRATION_ID.eq(query.integrationId()));
+            where = where.and(I.INTEGRATION_ID.eq(query.integrationId()));
         }
         if (query.status() != null) {
-            where = where.and(i.STATUS.eq(query.status()));
+            where = where.and(I.STATUS.eq(query.status()));
         }
         if (query.event() != null) {
-            where = where.and(i.EVENT.eq(query.event()));
+            where = where.and(I.EVENT.eq(query.event()));
         }
-        return DSL.select(new SelectField<?>[] {
-                        DSL.inline(WebhookLogEntry.DELIVERY, SQLDataType.CLOB).as("kind"),
-                        i.ID.as("id"),
-                        i.INTEGRATION_ID.as("integration_id"),
-                        i.EVENT.as("event"),
-                        i.STATUS.as("status"),
-                        DSL.castNull(SQLDataType.CLOB).as("reason"),
-                        DSL.castNull(SQLDataType.CLOB).as("detail"),
-                        DSL.castNull(SQLDataType.BLOB).as("detail_enc"),
-                        i.ATTEMPTS.as("attempts"),
-                        i.LAST_ERROR.as("last_error"),
-                        i.RECEIVED_AT.as("received_at"),
-                        i.SIGNATURE_TIMESTAMP.as("signed_at"),
-                        i.PAYLOAD_CREATED_AT.as("event_created_at"),
-                        i.NEXT_ATTEMPT_AT.as("next_attempt_at"),
-                        i.PROCESSED_AT.as("processed_at"),
-                        i.PROCESSING_MS.as("processing_ms"),
-                        bodyBytes(i.RAW_BODY).as("body_bytes"),
-                        DSL.castNull(SQLDataType.CLOB).as("remote_address")})
-                .from(i)
+        return DSL.select(COLUMNS.stream().map(c -> c.delivery().as(c.name())).toList())
+                .from(I)
                 .where(where);
     }
 
     /** The size of the body Calendly sent: a sealed body (first byte 0x01) is {@link PersonalData#OVERHEAD} longer. */
-    private static org.jooq.Field<Integer> bodyBytes(org.jooq.Field<byte[]> body) {
+    private static Field<Integer> bodyBytes(Field<byte[]> body) {
         var length = DSL.function("octet_length", SQLDataType.INTEGER, body);
         return DSL.when(DSL.function("get_byte", SQLDataType.INTEGER, body, DSL.inline(0)).eq(DSL.inline(1)),
                 length.minus(DSL.inline(PersonalData.OVERHEAD))).otherwise(length);
     }
 
     private static Select<Record> rejections(String tenantId, WebhookLogQuery query) {
-        var r = CALENDLY_WEBHOOK_REJECTION;
-        Condition where = r.TENANT_ID.eq(tenantId);
+        Condition where = R.TENANT_ID.eq(tenantId);
         if (query.integrationId() != null) {
-            where = where.and(r.INTEGRATION_ID.eq(query.integrationId()));
+            where = where.and(R.INTEGRATION_ID.eq(query.integrationId()));
         }
-        return DSL.select(new SelectField<?>[] {
-                        DSL.inline(WebhookLogEntry.REJECTION, SQLDataType.CLOB).as("kind"),
-                        r.ID.as("id"),
-                        r.INTEGRATION_ID.as("integration_id"),
-                        DSL.castNull(SQLDataType.CLOB).as("event"),
-                        DSL.inline("REJECTED", SQLDataType.CLOB).as("status"),
-                        r.REASON.as("reason"),
-                        r.DETAIL.as("detail"),
-                        r.DETAIL_ENC.as("detail_enc"),
-                        DSL.inline(0).as("attempts"),
-                        DSL.castNull(SQLDataType.CLOB).as("last_error"),
-                        r.RECEIVED_AT.as("received_at"),
-                        DSL.castNull(SQLDataType.TIMESTAMPWITHTIMEZONE).as("signed_at"),
-                        DSL.castNull(SQLDataType.TIMESTAMPWITHTIMEZONE).as("event_created_at"),
-                        DSL.castNull(SQLDataType.TIMESTAMPWITHTIMEZONE).as("next_attempt_at"),
-                        DSL.castNull(SQLDataType.TIMESTAMPWITHTIMEZONE).as("processed_at"),
-                        DSL.castNull(SQLDataType.INTEGER).as("processing_ms"),
-                        r.BODY_BYTES.as("body_bytes"),
-                        r.REMOTE_ADDRESS.as("remote_address")})
-                .from(r)
+        return DSL.select(COLUMNS.stream().map(c -> c.rejection().as(c.name())).toList())
+                .from(R)
                 .where(where);
     }
 

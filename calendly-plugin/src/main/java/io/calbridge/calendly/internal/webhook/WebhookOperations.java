@@ -13,22 +13,10 @@ import java.util.UUID;
  *
  * <p>Every method is scoped to the caller's tenant: an id that belongs to another tenant is answered
  * exactly like an id that does not exist (404 {@link ApiException}). Thread-safe.
+ *
+ * @param wake runs after a replay made deliveries due (wakes this node's worker)
  */
-public final class WebhookOperations {
-    private final Db db;
-    private final WebhookInbox inbox;
-    private final WebhookLog log;
-    private final Clock clock;
-    private final Runnable wake;
-
-    WebhookOperations(Db db, WebhookInbox inbox, WebhookLog log, Clock clock, Runnable wake) {
-        this.db = db;
-        this.inbox = inbox;
-        this.log = log;
-        this.clock = clock;
-        this.wake = wake;
-    }
-
+public record WebhookOperations(Db db, WebhookInbox inbox, WebhookLog webhookLog, Clock clock, Runnable wake) {
     /**
      * Makes one delivery due again with fresh attempts (any status but PROCESSING). Its effects are
      * applied again only where they are missing: processing is idempotent.
@@ -76,7 +64,7 @@ public final class WebhookOperations {
     public WebhookLogPage log(String tenantId, WebhookLogQuery query) {
         Objects.requireNonNull(tenantId, "tenantId");
         Objects.requireNonNull(query, "query");
-        return log.page(db.dsl(), tenantId, query);
+        return webhookLog.page(db.dsl(), tenantId, query);
     }
 
     /** Deliveries waiting, in processing, and dead-lettered, over all tenants, counted now. */

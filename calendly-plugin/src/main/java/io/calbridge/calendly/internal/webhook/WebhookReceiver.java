@@ -19,8 +19,13 @@ import org.slf4j.MDC;
  * stored); 408 the body did not arrive in time; 401 signature missing, malformed, stale, from the future, or not matching; 404 unknown or
  * disconnected webhook; 413 body too large; 503 with Retry-After when the database or key store is
  * unavailable (Calendly retries), at once while {@link DatabaseCircuit} knows the database is down.
+ *
+ * @param platformKey  the operator's app-wide signing key (PLATFORM_APP integrations); null when there is none
+ * @param maxBodyBytes larger bodies get 413
  */
-final class WebhookReceiver {
+record WebhookReceiver(IntegrationDirectory directory, SignatureVerifier verifier, InboxWriter writer,
+                       RejectionLog rejections, DatabaseCircuit circuit, WebhookMetrics metrics, Clock clock,
+                       Secret platformKey, int maxBodyBytes) {
     private static final Logger log = LoggerFactory.getLogger(WebhookReceiver.class);
     /** Calendly gives up on a request after 15 s; answer 503 well before that. */
     static final Duration STORE_TIMEOUT = Duration.ofSeconds(10);
@@ -40,34 +45,6 @@ final class WebhookReceiver {
         boolean ok() {
             return status / 100 == 2;
         }
-    }
-
-    private final IntegrationDirectory directory;
-    private final SignatureVerifier verifier;
-    private final InboxWriter writer;
-    private final RejectionLog rejections;
-    private final DatabaseCircuit circuit;
-    private final WebhookMetrics metrics;
-    private final Clock clock;
-    private final Secret platformKey;
-    private final int maxBodyBytes;
-
-    WebhookReceiver(IntegrationDirectory directory, SignatureVerifier verifier, InboxWriter writer,
-                    RejectionLog rejections, DatabaseCircuit circuit, WebhookMetrics metrics, Clock clock, Secret platformKey,
-                    int maxBodyBytes) {
-        this.circuit = circuit;
-        this.directory = directory;
-        this.verifier = verifier;
-        this.writer = writer;
-        this.rejections = rejections;
-        this.metrics = metrics;
-        this.clock = clock;
-        this.platformKey = platformKey;
-        this.maxBodyBytes = maxBodyBytes;
-    }
-
-    int maxBodyBytes() {
-        return maxBodyBytes;
     }
 
     /**

@@ -112,24 +112,9 @@ public record WebhookSettings(
                 threads, attempts, leaseTime, poll, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, bodyTimeout, batchSize);
     }
 
-    public WebhookSettings withMaxBodyBytes(int bytes) {
-        return new WebhookSettings(routePrefix, signatureTolerance, signatureFutureSkew, bytes, platformSigningKey,
-                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, bodyTimeout, batchSize);
-    }
-
     public WebhookSettings withRoutePrefix(String prefix) {
         return new WebhookSettings(prefix, signatureTolerance, signatureFutureSkew, maxBodyBytes, platformSigningKey,
                 workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, bodyTimeout, batchSize);
-    }
-
-    public WebhookSettings withKeyCacheTtl(Duration ttl) {
-        return new WebhookSettings(routePrefix, signatureTolerance, signatureFutureSkew, maxBodyBytes, platformSigningKey,
-                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, ttl, metricsPerTenant, bodyTimeout, batchSize);
-    }
-
-    public WebhookSettings withBodyTimeout(Duration timeout) {
-        return new WebhookSettings(routePrefix, signatureTolerance, signatureFutureSkew, maxBodyBytes, platformSigningKey,
-                workerThreads, maxAttempts, lease, pollInterval, retryBaseDelay, retryMaxDelay, keyCacheTtl, metricsPerTenant, timeout, batchSize);
     }
 
     @Override

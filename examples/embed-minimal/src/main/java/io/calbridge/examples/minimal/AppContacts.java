@@ -25,15 +25,9 @@ import java.util.Optional;
  * {@code notes} (the timeline). One contact per workspace and email is the app's own unique index,
  * so racing bookings meet in one row.
  */
-final class AppContacts implements Contacts {
+record AppContacts(HostTransactions tx) implements Contacts {
     static final List<Choice> STAGES = List.of(
             new Choice("lead", "Lead"), new Choice("customer", "Customer"), new Choice("lost", "Lost"));
-
-    private final HostTransactions tx;
-
-    AppContacts(HostTransactions tx) {
-        this.tx = tx;
-    }
 
     @Override
     public ContactRef findOrCreate(HostCall call, ContactDraft d) {

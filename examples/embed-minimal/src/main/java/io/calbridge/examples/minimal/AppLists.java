@@ -15,15 +15,9 @@ import java.util.List;
  * vocabulary) and no mailing lists: {@link #lists} is empty, so tenants cannot pick one and the plugin
  * never subscribes anybody.
  */
-final class AppLists implements MailingLists {
+record AppLists(HostTransactions tx) implements MailingLists {
     static final List<Choice> TAGS = List.of(new Choice("calendly", "calendly"), new Choice("booked", "booked"),
             new Choice("no-show", "no-show"), new Choice("vip", "vip"));
-
-    private final HostTransactions tx;
-
-    AppLists(HostTransactions tx) {
-        this.tx = tx;
-    }
 
     @Override
     public void subscribe(HostCall call, String contactId, Collection<String> listIds) {

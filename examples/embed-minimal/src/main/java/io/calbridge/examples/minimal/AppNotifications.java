@@ -8,13 +8,7 @@ import java.sql.PreparedStatement;
 import java.util.Locale;
 
 /** {@link Notifications} as workspace-level notes (no contact), shown to admins on the home page. */
-final class AppNotifications implements Notifications {
-    private final HostTransactions tx;
-
-    AppNotifications(HostTransactions tx) {
-        this.tx = tx;
-    }
-
+record AppNotifications(HostTransactions tx) implements Notifications {
     @Override
     public void notify(HostCall call, Notification n) {
         tx.run(call, c -> {

@@ -18,13 +18,7 @@ import java.util.Optional;
  * {@link Tasks} on the app's {@code tasks} table. A create remembers the new task's id under its
  * idempotency key, so a retried create returns the same task instead of adding a second one.
  */
-final class AppTasks implements Tasks {
-    private final HostTransactions tx;
-
-    AppTasks(HostTransactions tx) {
-        this.tx = tx;
-    }
-
+record AppTasks(HostTransactions tx) implements Tasks {
     @Override
     public String create(HostCall call, TaskDraft d) {
         Long contact = d.contactId() == null ? null : HostCalls.id(d.contactId(), Kind.CONTACT);

@@ -11,13 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@link TeamMembers}: the workspace's users. */
-final class AppTeam implements TeamMembers {
-    private final HostTransactions tx;
-
-    AppTeam(HostTransactions tx) {
-        this.tx = tx;
-    }
-
+record AppTeam(HostTransactions tx) implements TeamMembers {
     @Override
     public List<TeamMember> list(HostCall call) {
         return tx.run(call, c -> {

@@ -10,13 +10,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** {@link TenantDirectory}: the workspace's time zone; an unreadable one counts as UTC. */
-final class AppWorkspaces implements TenantDirectory {
-    private final HostTransactions tx;
-
-    AppWorkspaces(HostTransactions tx) {
-        this.tx = tx;
-    }
-
+record AppWorkspaces(HostTransactions tx) implements TenantDirectory {
     @Override
     public ZoneId timeZone(HostCall call) {
         String zone = tx.run(call, c -> {

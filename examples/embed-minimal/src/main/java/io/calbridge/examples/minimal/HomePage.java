@@ -24,15 +24,7 @@ import javax.sql.DataSource;
  * ({@code /contacts/{id}}), the plugin's section of that contact's Calendly meetings
  * ({@link ContactMeetingsUi}: cancel, no-shows, single-use links), mounted with two lines.
  */
-final class HomePage {
-    private final Users users;
-    private final DataSource dataSource;
-
-    HomePage(Users users, DataSource dataSource) {
-        this.users = users;
-        this.dataSource = dataSource;
-    }
-
+record HomePage(Users users, DataSource dataSource) {
     void register(RoutesConfig routes) {
         routes.get("/", this::home);
         routes.get("/contacts/{id}", this::contact);

@@ -13,6 +13,7 @@ import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxUser;
 import io.javalin.Javalin;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,15 +39,8 @@ public final class Main {
 
         HikariConfig pool = new HikariConfig();
         pool.setMaximumPoolSize(10);
-        String databaseUrl = System.getenv("DATABASE_URL");
-        EmbeddedPostgres embedded = null;
-        if (databaseUrl == null || databaseUrl.isBlank()) {
-            embedded = EmbeddedPostgres.builder().setDataDirectory(dataDir.resolve("pg"))
-                    .setCleanDataDirectory(false).start();
-            pool.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
-        } else {
-            pool.setJdbcUrl(databaseUrl);
-        }
+        String databaseUrl = System.getenv().getOrDefault("DATABASE_URL", "");
+        pool.setJdbcUrl(databaseUrl.isBlank() ? embeddedPostgres(dataDir.resolve("pg")) : databaseUrl);
         HikariDataSource dataSource = new HikariDataSource(pool);
         MinimalApp.migrate(dataSource);
         DemoSeed.Seeded seeded = DemoSeed.seedIfEmpty(dataSource);
@@ -78,18 +72,16 @@ public final class Main {
                         + "then press \"Connect Calendly\", book a meeting at %s/_sandbox, and reload the page.%n"
                         + "(a personal access token for the other connect form: %s)%n%n",
                 publicBaseUrl, seeded.adminToken(), sandbox.baseUrl(), sandbox.createPersonalAccessToken(owner));
-        EmbeddedPostgres pg = embedded;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             javalin.stop();
             sandbox.close();
             dataSource.close();
-            if (pg != null) {
-                try {
-                    pg.close();
-                } catch (java.io.IOException e) {
-                    System.err.println("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
-                }
-            }
         }));
+    }
+
+    /** A PostgreSQL with its data in {@code dataDir}, kept between runs; it stops in its own shutdown hook. */
+    private static String embeddedPostgres(Path dataDir) throws IOException {
+        return EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).start()
+                .getJdbcUrl("postgres", "postgres");
     }
 }

@@ -7,13 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** {@link TenantDirectory}: the CRM account's time zone (the plugin caches it for a minute). */
-final class RemoteAccounts implements TenantDirectory {
-    private final CrmClient crm;
-
-    RemoteAccounts(CrmClient crm) {
-        this.crm = crm;
-    }
-
+record RemoteAccounts(CrmClient crm) implements TenantDirectory {
     @Override
     public ZoneId timeZone(HostCall call) {
         try {

@@ -1,5 +1,6 @@
 package io.calbridge.examples.crm.host;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.calbridge.calendly.spi.ActivityEntry;
 import io.calbridge.calendly.spi.Choice;
@@ -8,29 +9,21 @@ import io.calbridge.calendly.spi.ContactRef;
 import io.calbridge.calendly.spi.Contacts;
 import io.calbridge.calendly.spi.HostCall;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** {@link Contacts} in the CRM service. The plugin's transaction is ignored: the CRM is another system. */
-final class RemoteContacts implements Contacts {
-    private final CrmClient crm;
-
-    RemoteContacts(CrmClient crm) {
-        this.crm = crm;
-    }
-
+record RemoteContacts(CrmClient crm) implements Contacts {
     @Override
     public ContactRef findOrCreate(HostCall call, ContactDraft d) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("email", d.email());
-        body.put("name", d.fullName());
-        body.put("phone", d.phone());
-        body.put("status", d.status());
-        body.put("owner_id", d.ownerId());
-        body.put("fields", d.fields());
-        return ref(crm.post(call, "/contacts", body));
+        return ref(crm.post(call, "/contacts",
+                new NewContact(d.email(), d.fullName(), d.phone(), d.status(), d.ownerId(), d.fields())));
+    }
+
+    /** The CRM's {@code POST /contacts} body; a null is sent as {@code null}, and the CRM keeps what it has. */
+    private record NewContact(String email, String name, String phone, String status,
+                              @JsonProperty("owner_id") String ownerId, Map<String, String> fields) {
     }
 
     @Override

@@ -8,13 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@link MailingLists}: the CRM's lists and tags. */
-final class RemoteLists implements MailingLists {
-    private final CrmClient crm;
-
-    RemoteLists(CrmClient crm) {
-        this.crm = crm;
-    }
-
+record RemoteLists(CrmClient crm) implements MailingLists {
     @Override
     public void subscribe(HostCall call, String contactId, Collection<String> listIds) {
         crm.post(call, "/contacts/" + CrmClient.segment(contactId) + "/lists", Map.of("ids", List.copyOf(listIds)));

@@ -6,13 +6,7 @@ import io.calbridge.calendly.spi.Notifications;
 import java.util.Map;
 
 /** {@link Notifications}: posted to the CRM account, where its admins see them. */
-final class RemoteNotifications implements Notifications {
-    private final CrmClient crm;
-
-    RemoteNotifications(CrmClient crm) {
-        this.crm = crm;
-    }
-
+record RemoteNotifications(CrmClient crm) implements Notifications {
     @Override
     public void notify(HostCall call, Notification n) {
         crm.post(call, "/notifications", Map.of("kind", n.kind().name(), "title", n.title(), "message", n.message(),

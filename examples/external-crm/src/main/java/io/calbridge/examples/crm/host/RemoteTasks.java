@@ -10,13 +10,7 @@ import java.util.Map;
  * {@link Tasks} in the CRM service. {@link #create} is the call that most needs the key: without it,
  * a create whose reply was lost would be sent again and leave two tasks for one booking.
  */
-final class RemoteTasks implements Tasks {
-    private final CrmClient crm;
-
-    RemoteTasks(CrmClient crm) {
-        this.crm = crm;
-    }
-
+record RemoteTasks(CrmClient crm) implements Tasks {
     @Override
     public String create(HostCall call, TaskDraft d) {
         Map<String, Object> body = fields(d);

@@ -9,13 +9,7 @@ import java.util.Optional;
 import java.util.stream.StreamSupport;
 
 /** {@link TeamMembers}: the CRM account's members. */
-final class RemoteTeam implements TeamMembers {
-    private final CrmClient crm;
-
-    RemoteTeam(CrmClient crm) {
-        this.crm = crm;
-    }
-
+record RemoteTeam(CrmClient crm) implements TeamMembers {
     @Override
     public List<TeamMember> list(HostCall call) {
         return members(crm.get(call, "/members"));
