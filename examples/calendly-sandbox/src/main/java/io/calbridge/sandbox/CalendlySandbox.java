@@ -331,8 +331,8 @@ public final class CalendlySandbox implements AutoCloseable {
         synchronized (w.store) {
             List<String> out = new java.util.ArrayList<>();
             w.store.apps.values().forEach(a -> {
-                out.add(a.clientSecret);
-                out.add(a.signingKey);
+                out.add(a.clientSecret());
+                out.add(a.signingKey());
             });
             w.store.grantsByAccess.values().forEach(g -> {
                 out.add(g.accessToken);
