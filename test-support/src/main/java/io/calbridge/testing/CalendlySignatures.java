@@ -1,4 +1,4 @@
-package io.calbridge.host;
+package io.calbridge.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -7,22 +7,28 @@ import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Signs a webhook body as Calendly does, for tests that play Calendly towards tenant-host. */
+/**
+ * Calendly's webhook signature, computed with plain {@code javax.crypto} and nothing of the plugin's,
+ * for tests that play Calendly (sign a delivery) or check what plays it (verify one):
+ * {@code Calendly-Webhook-Signature: t=<epoch seconds>,v1=<hex HMAC-SHA256 of "t." + body>}.
+ */
 public final class CalendlySignatures {
     private CalendlySignatures() {
     }
 
-    /**
-     * The {@code Calendly-Webhook-Signature} header for {@code body} signed now with {@code signingKey}:
-     * {@code t=<epoch seconds>,v1=<hex HMAC-SHA256 of "t." + body>}.
-     */
+    /** The header for {@code body} signed now with {@code signingKey}. */
     public static String header(String signingKey, byte[] body) {
         long t = Instant.now().getEpochSecond();
+        return "t=" + t + ",v1=" + v1(signingKey, t, body);
+    }
+
+    /** The {@code v1} part: hex HMAC-SHA256 under {@code signingKey} (UTF-8) of {@code t + "." + body}. */
+    public static String v1(String signingKey, long t, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(signingKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
-            return "t=" + t + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body));
+            return HexFormat.of().formatHex(mac.doFinal(body));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
