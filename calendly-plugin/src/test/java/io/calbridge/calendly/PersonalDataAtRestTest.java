@@ -14,7 +14,7 @@ import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
 import io.calbridge.fixtures.CalendlyFixtures;
 import io.calbridge.testing.TestDatabase;
-import io.calbridge.testing.CalendlySignatures;
+import io.calbridge.sandbox.CalendlySignatures;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -20,7 +20,7 @@ import io.calbridge.sandbox.SandboxApp;
 import io.calbridge.sandbox.SandboxEventType;
 import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxUser;
-import io.calbridge.testing.CalendlySignatures;
+import io.calbridge.sandbox.CalendlySignatures;
 import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
 import java.io.IOException;

@@ -24,7 +24,7 @@ import io.calbridge.sandbox.SandboxEventType;
 import io.calbridge.sandbox.SandboxOrganization;
 import io.calbridge.sandbox.SandboxUser;
 import io.calbridge.testing.TestDatabase;
-import io.calbridge.testing.CalendlySignatures;
+import io.calbridge.sandbox.CalendlySignatures;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
