@@ -16,10 +16,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.MasterKey;
 import io.calbridge.calendly.MasterKeys;
-import io.calbridge.calendly.internal.common.Db;
-import io.calbridge.calendly.internal.common.Secret;
-import io.calbridge.calendly.internal.crypto.Purpose;
-import io.calbridge.calendly.internal.crypto.TenantKeyring;
 import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
 import java.io.IOException;
@@ -34,12 +30,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -110,7 +103,7 @@ class MainStartupTest {
     void aMasterKeyThatWrappedNoneOfTheStoredKeys_exitsNonZero_andStopsTheEmbeddedDatabaseSandboxAndPort(@TempDir Path dataDir)
             throws Exception {
         try (EmbeddedDatabase embedded = EmbeddedDatabase.start(dataDir)) {
-            sealASecretWith(MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson()), embedded.dataSource());
+            connectCalendlyUnder(MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson()), embedded.dataSource());
         }
         int port = Ports.free();
         int sandboxPort = Ports.free();
@@ -131,7 +124,7 @@ class MainStartupTest {
 
     @Test
     void aFailedStartWithAnExternalCalendly_logsItsSettingsWithoutASingleSecret(@TempDir Path dir) throws Exception {
-        sealASecretWith(MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson()), keyedElsewhere.dataSource());
+        connectCalendlyUnder(MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson()), keyedElsewhere.dataSource());
         Path clientSecret = dir.resolve("client_secret");
         Files.writeString(clientSecret, "client-s3cret-from-a-file\n");
         String masterKey = MasterKeys.newKeysetJson();
@@ -173,11 +166,14 @@ class MainStartupTest {
         assertFalse(listening(port));
     }
 
-    /** Leaves a tenant data key in the database wrapped by {@code key}, as a run with that key would. */
-    private static void sealASecretWith(MasterKey key, DataSource dataSource) {
-        CalendlySchema.migrate(dataSource, null);
-        TenantKeyring.create(new Db(dataSource), key, List.of(), Clock.systemUTC(), null)
-                .seal("tenant-1", Purpose.ACCESS_TOKEN, UUID.randomUUID(), Secret.of("a token"));
+    /**
+     * A run of tenant-host with {@code key} as its master key in which Acme connected Calendly (the
+     * sandbox): it leaves Acme's data key in the database wrapped by {@code key}.
+     */
+    private static void connectCalendlyUnder(MasterKey key, DataSource dataSource) throws Exception {
+        HostSchema.migrateAll(dataSource, null);
+        new SignedDeliveries(dataSource, key, plugin -> {
+        }).close();
     }
 
     private static Map<String, String> databaseEnv(TestDatabase db) {

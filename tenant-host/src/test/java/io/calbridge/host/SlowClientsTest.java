@@ -1,14 +1,8 @@
 package io.calbridge.host;
 
-import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.calbridge.calendly.internal.common.Db;
-import io.calbridge.calendly.internal.common.Secret;
-import io.calbridge.calendly.internal.crypto.Purpose;
-import io.calbridge.calendly.internal.crypto.TenantKeyring;
-import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import io.calbridge.fixtures.CalendlyFixtures;
 import io.calbridge.testing.TestDatabase;
 import java.io.IOException;
@@ -20,16 +14,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,9 +26,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Regression: about 260 connections that POST to a webhook URL with {@code Content-Length: 10000} and
  * then send one byte every 25 s took every server thread; a real signed delivery, {@code /health} and
- * {@code /login} timed out. Here 300 such connections (half to a connected integration's URL, half to
- * unknown tokens) are opened while the real requests must each answer within 1 s (or, on a machine so
- * loaded that they take longer even without the slow clients, three times that baseline).
+ * {@code /login} timed out. Here 300 such connections (half to the URL of an integration connected
+ * through the Calendly sandbox, see {@link SignedDeliveries}; half to unknown tokens) are opened while
+ * the real requests must each answer within 1 s (or, on a machine so loaded that they take longer even
+ * without the slow clients, three times that baseline).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SlowClientsTest {
@@ -48,20 +38,24 @@ class SlowClientsTest {
 
     private static final int SLOW_CLIENTS = 300;
     private static final Duration BODY_TIMEOUT = Duration.ofSeconds(20);
-    private static final String KEY = "slow-clients-signing-key";
 
     @Test
     void threeHundredTricklingBodies_leaveDeliveriesHealthAndLoginAnsweringWithinASecond() throws Exception {
-        DemoTenants demo = new DemoTenants(db.dataSource());
-        String token = connectedIntegration(demo.acme);
-        HostApp app = new HostApp(db.dataSource(), DemoTenants.settings("http://localhost:7070"), TestKeys.MASTER, "test",
-                plugin -> plugin.webhookBodyTimeout = BODY_TIMEOUT, (c, s) -> {
-                }).start(0);
+        try (SignedDeliveries calendly = new SignedDeliveries(db.dataSource(), TestKeys.MASTER,
+                plugin -> plugin.webhookBodyTimeout = BODY_TIMEOUT)) {
+            trickleWhileCalling(calendly);
+        }
+    }
+
+    private static void trickleWhileCalling(SignedDeliveries calendly) throws Exception {
+        HostApp app = calendly.app;
+        String token = calendly.webhookUrl.substring(calendly.webhookUrl.lastIndexOf('/') + 1);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        byte[] booking = CalendlyFixtures.webhook("invitee.created.basic.json");
         List<Socket> slow = new ArrayList<>();
         try {
             // Warm up (class loading, first Flyway read), then the same calls without slow clients: the baseline.
-            Call delivery = () -> http.send(signed(app.port(), token), HttpResponse.BodyHandlers.ofString());
+            Call delivery = () -> calendly.deliver(booking);
             Call health = () -> http.send(get(app.port(), "/health"), HttpResponse.BodyHandlers.ofString());
             Call login = () -> http.send(get(app.port(), "/login"), HttpResponse.BodyHandlers.ofString());
             for (Call call : List.of(delivery, health, login)) {
@@ -97,7 +91,6 @@ class SlowClientsTest {
             for (Socket s : slow) {
                 s.close();
             }
-            app.stop();
         }
     }
 
@@ -164,35 +157,5 @@ class SlowClientsTest {
 
     private static HttpRequest get(int port, String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build();
-    }
-
-    private static HttpRequest signed(int port, String token) throws Exception {
-        byte[] body = CalendlyFixtures.webhook("invitee.created.basic.json");
-        long t = System.currentTimeMillis() / 1000;
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        mac.update((t + ".").getBytes(StandardCharsets.UTF_8));
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/webhooks/calendly/" + token))
-                .header("Content-Type", "application/json")
-                .header("Calendly-Webhook-Signature", "t=" + t + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body)))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    }
-
-    /** A connected integration of the tenant with a known signing key, as the connect flow leaves it. */
-    private static String connectedIntegration(UUID tenant) {
-        Db pluginDb = new Db(db.dataSource());
-        TenantKeyring keyring = TenantKeyring.create(pluginDb, TestKeys.MASTER, List.of(), Clock.systemUTC(), null);
-        UUID id = UUID.randomUUID();
-        String token = UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
-        pluginDb.dsl().insertInto(CALENDLY_INTEGRATION)
-                .set(CALENDLY_INTEGRATION.ID, id)
-                .set(CALENDLY_INTEGRATION.TENANT_ID, tenant.toString())
-                .set(CALENDLY_INTEGRATION.CONNECTION_MODE, "PERSONAL_TOKEN")
-                .set(CALENDLY_INTEGRATION.STATUS, "CONNECTED")
-                .set(WebhookPathTokens.columns(token, null))
-                .set(CALENDLY_INTEGRATION.CONNECTED_AT, OffsetDateTime.now())
-                .set(CALENDLY_INTEGRATION.SIGNING_KEY_ENC, keyring.seal(tenant.toString(), Purpose.SIGNING_KEY, id, Secret.of(KEY)))
-                .execute();
-        return token;
     }
 }

@@ -18,22 +18,10 @@ class UsesOnlyThePluginApiTest {
     /**
      * Tests that still drive the plugin's booking engine or read its tables directly. They move into
      * the plugin (or onto its HTTP API) together with the booking redesign of issue 14, which
-     * rewrites the engine they call (MainStartupTest, merged meanwhile, seals data keys under another
-     * master key with the plugin's keyring); this list may only shrink.
+     * rewrites the engine they call; this list may only shrink.
      */
     static final Set<String> NOT_YET_MOVED = Set.of(
-            "io/calbridge/host/EndToEndLagBenchmark",
-            "io/calbridge/host/MainStartupTest",
-            "io/calbridge/host/SlowClientsTest",
-            "io/calbridge/host/crm/BookingBenchmarkTest",
-            "io/calbridge/host/crm/BookingFixturesTest",
-            "io/calbridge/host/crm/BookingOptionsTest",
-            "io/calbridge/host/crm/BookingTimelineTest",
-            "io/calbridge/host/crm/CrmView",
-            "io/calbridge/host/crm/Harness",
-            "io/calbridge/host/crm/SettingsAndMappingsTest",
-            "io/calbridge/host/crm/TestTenant",
-            "io/calbridge/host/settings/SettingsApiTest");
+            "io/calbridge/host/crm/BookingBenchmarkTest");
 
     @Test
     void mainCode_usesOnlyThePluginApi() throws IOException {

@@ -322,6 +322,28 @@ public final class CalendlySandbox implements AutoCloseable {
         }
     }
 
+    /**
+     * Every credential this sandbox issued or was given so far, for tests that check none of them
+     * shows where it must not (an API answer, a log): apps' client secrets and signing keys, access
+     * and refresh tokens (rotated ones too), personal access tokens, and the signing keys webhook
+     * subscriptions were created with (deleted subscriptions' too).
+     */
+    public List<String> issuedCredentials() {
+        synchronized (w.store) {
+            List<String> out = new java.util.ArrayList<>();
+            w.store.apps.values().forEach(a -> {
+                out.add(a.clientSecret());
+                out.add(a.signingKey());
+            });
+            w.store.grantsByAccess.values().forEach(g -> {
+                out.add(g.accessToken);
+                out.add(g.refreshToken);
+            });
+            out.addAll(w.store.subscriptionSigningKeys);
+            return out.stream().filter(Objects::nonNull).toList();
+        }
+    }
+
     // ---- control --------------------------------------------------------------------------------
 
     public Faults faults() {

@@ -1,9 +1,14 @@
 package io.calbridge.host.crm;
 
 import io.calbridge.fixtures.InviteeEvent;
+import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static io.calbridge.db.host.Tables.CONTACT;
 
+import io.calbridge.calendly.internal.booking.BookingSettings;
+import io.calbridge.calendly.internal.booking.Bookings;
+import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.webhook.StoredDelivery;
+import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import io.calbridge.host.HostSchema;
 import io.calbridge.testing.TestDatabase;
 import java.time.Instant;
@@ -15,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.SQLDialect;
@@ -39,6 +45,62 @@ class BookingBenchmarkTest {
     @RegisterExtension
     static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
 
+    /**
+     * The plugin's booking engine called directly (internals: {@code Bookings}, stored deliveries), wired
+     * to tenant-host's tables as tenant-host runs it; tenants get an integration row written directly.
+     * What this benchmark measures is the engine itself next to a bare insert into the same tables, which
+     * no API of the plugin reaches without the receive path and the worker around it (those are
+     * {@code EndToEndLagBenchmark}'s): so it stays in {@code UsesOnlyThePluginApiTest.NOT_YET_MOVED}.
+     */
+    static final class Engine {
+        private static final java.util.concurrent.atomic.AtomicLong INBOX = new java.util.concurrent.atomic.AtomicLong();
+
+        final DataSource dataSource;
+        final Bookings bookings;
+
+        Engine(DataSource dataSource) {
+            this.dataSource = dataSource;
+            this.bookings = Bookings.create(new Db(dataSource), Crm.hostServices(dataSource), java.time.Clock.systemUTC());
+        }
+
+        /**
+         * A tenant whose integration has the booking tests' standard settings ({@link Harness#standardSettings}):
+         * status "booked", lists Newsletter and Leads, tags calendly and booked, default owner
+         * owner@tenant.example, the Calendly host owns when on the team; cancel: tag canceled, status
+         * canceled; no-show: tag no-show, status no_show, complete the task, create a follow-up;
+         * reschedule: tag rescheduled.
+         */
+        TestTenant tenant(String zone) {
+            TestTenant t = TestTenant.create(dataSource, zone);
+            UUID integration = UUID.randomUUID();
+            DSL.using(dataSource, SQLDialect.POSTGRES).insertInto(CALENDLY_INTEGRATION)
+                    .set(CALENDLY_INTEGRATION.ID, integration)
+                    .set(CALENDLY_INTEGRATION.TENANT_ID, t.tenantId)
+                    .set(CALENDLY_INTEGRATION.CONNECTION_MODE, "PLATFORM_APP")
+                    .set(CALENDLY_INTEGRATION.STATUS, "CONNECTED")
+                    .set(WebhookPathTokens.columns(WebhookPathTokens.newToken(), null))
+                    .execute();
+            bookings.settings().update(t.tenantId, integration, new BookingSettings(true, "booked", t.user(Harness.ADMIN), true,
+                    List.of(t.list("Newsletter"), t.list("Leads")), List.of(t.tag("calendly"), t.tag("booked")), null,
+                    new BookingSettings.CancelSettings(List.of(t.tag("canceled")), "canceled", true),
+                    new BookingSettings.NoShowSettings(List.of(t.tag("no-show")), "no_show", true, true, null, null, 60),
+                    new BookingSettings.RescheduleSettings(List.of(t.tag("rescheduled")), true), null));
+            return t.connected(new TestTenant.Integration(integration.toString(), null, null));
+        }
+
+        /** {@code body} as the inbox would hand it to the worker. */
+        static StoredDelivery delivery(TestTenant t, byte[] body) {
+            String event;
+            try {
+                event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("event").asText();
+            } catch (java.io.IOException e) {
+                event = "";
+            }
+            return new StoredDelivery(INBOX.incrementAndGet(), t.tenantId, t.integrationId, event, body, 1,
+                    Instant.parse("2026-04-20T00:00:00Z"));
+        }
+    }
+
     static final int THREADS = Integer.getInteger("benchmark.threads", 2);
     /** Enough for the JIT to settle: for the first ~20,000 bookings its compiler threads take a noticeable share of the CPU. */
     static final int WARMUP = Integer.getInteger("benchmark.warmup", 30_000);
@@ -55,7 +117,7 @@ class BookingBenchmarkTest {
     @Test
     void bookingsPerSecond() throws Exception {
         try (var pool = db.newPool(THREADS + 2)) {
-            Harness h = new Harness(pool);
+            Engine h = new Engine(pool);
             List<TestTenant> tenants = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 tenants.add(h.tenant("America/New_York"));
@@ -112,7 +174,7 @@ class BookingBenchmarkTest {
     private static void roundTrips(List<TestTenant> tenants) throws Exception {
         try (var pool = db.newPool(2)) {
             Counting counting = new Counting();
-            Harness h = new Harness(counting.wrap(pool));
+            Engine h = new Engine(counting.wrap(pool));
             int n = 10 * BATCH;
             List<StoredDelivery> batched = bookings(tenants, n, "c" + UUID.randomUUID() + "-");
             List<StoredDelivery> single = bookings(tenants, n, "d" + UUID.randomUUID() + "-");
@@ -214,7 +276,7 @@ class BookingBenchmarkTest {
         Instant start = Instant.parse("2026-06-01T14:00:00Z");
         for (int i = 0; i < n; i++) {
             TestTenant t = tenants.get(i % tenants.size());
-            out.add(t.delivery(InviteeEvent.booking(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
+            out.add(Engine.delivery(t, InviteeEvent.booking(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
                     prefix + i + "@bench.example", start.plusSeconds(900L * i)).bytes()));
         }
         return out;
@@ -228,17 +290,17 @@ class BookingBenchmarkTest {
             TestTenant t = tenants.get(i % tenants.size());
             InviteeEvent e = InviteeEvent.booking(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
                     prefix + i + "@bench.example", start.plusSeconds(900L * i));
-            out.add(t.delivery(e.bytes()));
+            out.add(Engine.delivery(t, e.bytes()));
             Instant at = Instant.parse("2026-06-20T10:00:00Z");
             switch (i % 10) {
-                case 1, 2 -> out.add(t.delivery(e.copy().canceled("X", "invitee", "busy", at).bytes()));
+                case 1, 2 -> out.add(Engine.delivery(t, e.copy().canceled("X", "invitee", "busy", at).bytes()));
                 case 3, 4 -> {
                     InviteeEvent next = InviteeEvent.booking(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
                             prefix + i + "@bench.example", start.plusSeconds(900L * i + 86_400)).oldInvitee(e.uri()).updatedAt(at.plusSeconds(1));
-                    out.add(t.delivery(e.copy().rescheduledTo(next.uri(), at).bytes()));
-                    out.add(t.delivery(next.bytes()));
+                    out.add(Engine.delivery(t, e.copy().rescheduledTo(next.uri(), at).bytes()));
+                    out.add(Engine.delivery(t, next.bytes()));
                 }
-                case 5 -> out.add(t.delivery(e.copy().noShow("ns-" + i, at).bytes()));
+                case 5 -> out.add(Engine.delivery(t, e.copy().noShow("ns-" + i, at).bytes()));
                 default -> {
                 }
             }

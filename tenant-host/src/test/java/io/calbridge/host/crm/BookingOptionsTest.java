@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.calbridge.calendly.internal.booking.BookingSettings;
-import io.calbridge.calendly.internal.webhook.ProcessingResult;
 import io.calbridge.calendly.spi.ContactDraft;
 import io.calbridge.calendly.spi.HostCall;
 import io.calbridge.host.HostSchema;
@@ -16,36 +14,51 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Settings that switch effects off or on: contacts, task moves, routing forms. */
+/**
+ * Settings that switch effects off or on: contacts, task moves, routing forms. Settings go through
+ * the settings API, deliveries to the tenant's webhook URL ({@link Harness}).
+ */
 class BookingOptionsTest {
     @RegisterExtension
     static final TestDatabase db = TestDatabase.migratedBy(HostSchema::migrateAll);
     static Harness h;
 
     @BeforeAll
-    static void wire() {
-        h = new Harness(db.dataSource());
+    static void start() {
+        h = Harness.start(db.dataSource());
     }
 
-    private static TestTenant tenant(UnaryOperator<BookingSettings> change) {
+    @AfterAll
+    static void stop() {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    /** A tenant with the standard settings and {@code change} (JSON, as the settings API merges it) on top. */
+    private static TestTenant tenant(String change) {
+        return tenant(t -> change);
+    }
+
+    private static TestTenant tenant(Function<TestTenant, String> change) {
         TestTenant t = h.tenant("America/New_York");
-        h.bookings.settings().update(t.tenantId, t.integrationId, change.apply(Harness.standardSettings(t)));
+        h.settings(t, Harness.read(change.apply(t)));
         return t;
     }
 
-    private static BookingSettings contactsOff(BookingSettings s) {
-        return new BookingSettings(false, s.contactStatus(), s.defaultOwnerId(), s.assignCalendlyHost(), s.listIds(), s.tagIds(),
-                s.task(), s.onCancel(), s.onNoShow(), s.onReschedule(), s.routingForms());
+    private static TestTenant contactsOff() {
+        return tenant("{\"create_contacts\": false}");
     }
 
     @Test
     void contactsOff_andNoContactWithThatEmail_createsOnlyTheTask() {
-        TestTenant t = tenant(BookingOptionsTest::contactsOff);
+        TestTenant t = contactsOff();
 
         h.fixture(t, "invitee.created.basic.json");
 
@@ -58,8 +71,8 @@ class BookingOptionsTest {
 
     @Test
     void contactsOff_butTheContactExists_updatesAndLinksIt() {
-        TestTenant t = tenant(BookingOptionsTest::contactsOff);
-        h.host.contacts().findOrCreate(HostCall.effect(t.tenantId, "manual", null), new ContactDraft("JAMIE.sample@example.com",
+        TestTenant t = contactsOff();
+        Crm.hostServices(db.dataSource()).contacts().findOrCreate(HostCall.effect(t.tenantId, "manual", null), new ContactDraft("JAMIE.sample@example.com",
                 "Jamie S.", null, null, null, null, "lead", null, Map.of("Note", "met at a fair"), "manual"));
 
         h.fixture(t, "invitee.created.basic.json");
@@ -76,11 +89,9 @@ class BookingOptionsTest {
 
     @Test
     void moveTaskOff_keepsTheFirstDueTimeOnReschedule() {
-        TestTenant t = tenant(s -> new BookingSettings(s.createContacts(), s.contactStatus(), s.defaultOwnerId(),
-                s.assignCalendlyHost(), s.listIds(), s.tagIds(), s.task(), s.onCancel(), s.onNoShow(),
-                new BookingSettings.RescheduleSettings(List.of(), false), s.routingForms()));
+        TestTenant t = tenant("{\"on_reschedule\": {\"tag_ids\": [], \"move_task\": false}}");
 
-        h.process(t, InviteeEvent.basedOn("invitee.canceled.reschedule-old.json").asCreated().bytes());
+        h.deliver(t, InviteeEvent.basedOn("invitee.canceled.reschedule-old.json").asCreated().bytes());
         h.fixture(t, "invitee.created.reschedule-new.json");
         h.fixture(t, "invitee.canceled.reschedule-old.json");
 
@@ -108,12 +119,11 @@ class BookingOptionsTest {
 
     @Test
     void routingFormSubmission_whenEnabled_becomesAContactWithItsAnswers_once() {
-        TestTenant t = tenant(s -> new BookingSettings(s.createContacts(), s.contactStatus(), s.defaultOwnerId(),
-                s.assignCalendlyHost(), s.listIds(), s.tagIds(), s.task(), s.onCancel(), s.onNoShow(), s.onReschedule(),
-                new BookingSettings.RoutingFormSettings(true, List.of(firstList(s)), List.of(), "lead")));
+        TestTenant t = tenant(x -> "{\"routing_forms\": {\"enabled\": true, \"list_ids\": [\"" + firstList(x)
+                + "\"], \"tag_ids\": [], \"status\": \"lead\"}}");
 
         for (int i = 0; i < 3; i++) {
-            assertEquals(ProcessingResult.PROCESSED, h.process(t, submission("s1", "rita@example.com")));
+            assertEquals("DONE", h.deliver(t, submission("s1", "rita@example.com")).status());
         }
 
         CrmView v = h.view(t);
@@ -128,19 +138,21 @@ class BookingOptionsTest {
         assertTrue(v.tasks().isEmpty(), "a submission is not a meeting");
     }
 
-    /** The first list of the settings (the standard settings' Newsletter). */
-    private static String firstList(BookingSettings s) {
-        return s.listIds().get(0);
+    /** The first list of the standard settings: Newsletter. */
+    private static String firstList(TestTenant t) {
+        return Harness.standardSettings(t).get("list_ids").get(0).asText();
     }
 
     @Test
     void routingFormSubmission_isIgnoredWhenDisabledOrWithoutAnEmail() {
         TestTenant off = h.tenant("UTC");
-        TestTenant on = tenant(s -> new BookingSettings(null, null, null, null, null, null, null, null, null, null,
-                new BookingSettings.RoutingFormSettings(true, null, null, null)));
+        // Every setting back to its default (null resets a key), routing forms on.
+        TestTenant on = tenant("{\"create_contacts\": null, \"contact_status\": null, \"default_owner_id\": null, "
+                + "\"assign_calendly_host\": null, \"list_ids\": null, \"tag_ids\": null, \"task\": null, \"on_cancel\": null, "
+                + "\"on_no_show\": null, \"on_reschedule\": null, \"routing_forms\": {\"enabled\": true}}");
 
-        assertEquals(ProcessingResult.IGNORED, h.process(off, submission("s2", "x@example.com")));
-        assertEquals(ProcessingResult.IGNORED, h.process(on, submission("s3", null)));
+        assertEquals("IGNORED", h.deliver(off, submission("s2", "x@example.com")).status());
+        assertEquals("IGNORED", h.deliver(on, submission("s3", null)).status());
 
         assertTrue(h.view(off).contacts().isEmpty());
         assertTrue(h.view(on).contacts().isEmpty());

@@ -1,7 +1,5 @@
 package io.calbridge.host.crm;
 
-import static io.calbridge.db.calendly.Tables.CALENDLY_BOOKING;
-import static io.calbridge.db.calendly.Tables.CALENDLY_EFFECT_LEDGER;
 import static io.calbridge.db.host.Tables.ACTIVITY;
 import static io.calbridge.db.host.Tables.APP_USER;
 import static io.calbridge.db.host.Tables.CONTACT;
@@ -12,7 +10,7 @@ import static io.calbridge.db.host.Tables.TAG;
 import static io.calbridge.db.host.Tables.TASK;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.calbridge.calendly.internal.common.Json;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,14 +19,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
-/** Reads what a tenant's CRM and the plugin's booking rows hold, for assertions. */
+/** Reads what a tenant's CRM holds (tenant-host's tables), for assertions. */
 final class CrmView {
     record ContactRow(String id, String email, String firstName, String lastName, String fullName, String phone,
                       String timezone, String status, String ownerEmail, Map<String, String> fields, String source) {
@@ -41,10 +37,7 @@ final class CrmView {
     record ActivityRow(String contactEmail, String kind, String summary, Instant occurredAt, Map<String, Object> details) {
     }
 
-    record BookingRow(String inviteeUri, String status, boolean noShow, boolean placeholder, String oldInvitee,
-                      String newInvitee, UUID chainId, String contactRef, String taskRef, String cancelReason,
-                      String canceledBy) {
-    }
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DSLContext dsl;
     private final TestTenant t;
@@ -118,31 +111,6 @@ final class CrmView {
         return activities().stream().filter(a -> email.equalsIgnoreCase(a.contactEmail())).map(ActivityRow::kind).toList();
     }
 
-    List<BookingRow> bookings() {
-        return dsl.selectFrom(CALENDLY_BOOKING)
-                .where(CALENDLY_BOOKING.INTEGRATION_ID.eq(t.integrationId))
-                .orderBy(CALENDLY_BOOKING.INVITEE_URI)
-                .fetch(r -> new BookingRow(r.getInviteeUri(), r.getStatus(), r.getNoShow(), r.getInviteePayload() == null,
-                        r.getOldInviteeUri(), r.getNewInviteeUri(), r.getChainId(), r.getContactRef(), r.getTaskRef(),
-                        r.getCancelReason(), r.getCanceledBy()));
-    }
-
-    BookingRow booking(String inviteeUri) {
-        return bookings().stream().filter(b -> b.inviteeUri().equals(inviteeUri)).findFirst()
-                .orElseThrow(() -> new AssertionError("no booking row for " + inviteeUri));
-    }
-
-    /** The invitee payload the plugin stored for this invitee, as JSON text. */
-    String storedPayload(String inviteeUri) {
-        return dsl.select(CALENDLY_BOOKING.INVITEE_PAYLOAD).from(CALENDLY_BOOKING)
-                .where(CALENDLY_BOOKING.INTEGRATION_ID.eq(t.integrationId)).and(CALENDLY_BOOKING.INVITEE_URI.eq(inviteeUri))
-                .fetchSingle(CALENDLY_BOOKING.INVITEE_PAYLOAD).data();
-    }
-
-    int ledgerRows() {
-        return dsl.fetchCount(CALENDLY_EFFECT_LEDGER, CALENDLY_EFFECT_LEDGER.TENANT_ID.eq(t.tenantId));
-    }
-
     /**
      * Everything a person could see, without ids and processing times, so two tenants that got
      * the same bookings in different orders can be compared with equals.
@@ -158,18 +126,12 @@ final class CrmView {
         tasks().forEach(x -> out.add("task " + x.contactEmail() + "|" + x.ownerEmail() + "|" + x.title() + "|"
                 + x.description() + "|" + x.dueAt() + "|" + x.status()));
         activities().forEach(a -> out.add("activity " + a.contactEmail() + "|" + a.kind() + "|" + a.summary() + "|" + a.occurredAt()));
-        Map<UUID, Set<String>> chains = bookings().stream().collect(Collectors.groupingBy(BookingRow::chainId,
-                Collectors.mapping(BookingRow::inviteeUri, Collectors.toCollection(TreeSet::new))));
-        for (BookingRow b : bookings()) {
-            out.add("booking " + b.inviteeUri() + "|" + b.status() + "|" + b.noShow() + "|" + b.placeholder() + "|"
-                    + b.oldInvitee() + "|" + b.newInvitee() + "|chain=" + chains.get(b.chainId()) + "|" + b.cancelReason());
-        }
         return out;
     }
 
     private static <T> T json(String s, TypeReference<T> type) {
         try {
-            return Json.mapper().readValue(s, type);
+            return JSON.readValue(s, type);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

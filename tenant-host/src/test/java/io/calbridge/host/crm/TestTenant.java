@@ -1,8 +1,5 @@
 package io.calbridge.host.crm;
 
-import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
-import io.calbridge.fixtures.CalendlyFixtures;
-import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static io.calbridge.db.host.Tables.APP_USER;
 import static io.calbridge.db.host.Tables.CONTACT_STATUS;
 import static io.calbridge.db.host.Tables.MAILING_LIST;
@@ -10,21 +7,20 @@ import static io.calbridge.db.host.Tables.TAG;
 import static io.calbridge.db.host.Tables.TENANT;
 import static io.calbridge.db.host.Tables.TENANT_MEMBER;
 
-import io.calbridge.calendly.internal.webhook.StoredDelivery;
-import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
 /**
- * A tenant of tenant-host with statuses, team, lists and tags, and a connected Calendly
- * integration, created directly in the tables.
+ * A tenant of tenant-host with statuses, team, lists and tags, created directly in the host's tables;
+ * {@link Harness#tenant} connects it to Calendly through the plugin's API (then {@link #integration}
+ * is set).
  */
 final class TestTenant {
     static final List<String> STATUSES = List.of("lead", "booked", "canceled", "no_show", "customer");
@@ -33,26 +29,50 @@ final class TestTenant {
     /** Team members; the first two are Calendly hosts in the fixtures. */
     static final List<String> MEMBERS = List.of("host-alpha@example.org", "host-charlie@example.org", "owner@tenant.example",
             "other@tenant.example");
-    private static final AtomicLong INBOX = new AtomicLong();
 
     final UUID id;
     final String tenantId;
-    final UUID integrationId;
     final String zone;
     final Map<String, String> lists = new LinkedHashMap<>();
     final Map<String, String> tags = new LinkedHashMap<>();
     final Map<String, String> users = new LinkedHashMap<>();
+    /** The connected integration, or null for a tenant of the CRM's tables only. */
+    final Integration integration;
+    /** Its id, or null. */
+    final UUID integrationId;
+    /** The inbox id of each body delivered (by its SHA-256), to process a repeated delivery again. */
+    final Map<String, Long> inbox = new HashMap<>();
 
-    private TestTenant(UUID id, UUID integrationId, String zone) {
+    /**
+     * The tenant's Calendly integration as the plugin's API shows it.
+     *
+     * @param id         the integration id
+     * @param adminToken a bearer token of the tenant's admin (owner@tenant.example) for the settings API
+     * @param webhookUrl where Calendly delivers, as the plugin subscribed it
+     */
+    record Integration(String id, String adminToken, String webhookUrl) {
+    }
+
+    private TestTenant(UUID id, String zone, Integration integration) {
         this.id = id;
         this.tenantId = id.toString();
-        this.integrationId = integrationId;
         this.zone = zone;
+        this.integration = integration;
+        this.integrationId = integration == null ? null : UUID.fromString(integration.id());
+    }
+
+    /** This tenant, connected. */
+    TestTenant connected(Integration integration) {
+        TestTenant t = new TestTenant(id, zone, integration);
+        t.lists.putAll(lists);
+        t.tags.putAll(tags);
+        t.users.putAll(users);
+        return t;
     }
 
     static TestTenant create(DataSource ds, String zone) {
         DSLContext dsl = DSL.using(ds, SQLDialect.POSTGRES);
-        TestTenant t = new TestTenant(UUID.randomUUID(), UUID.randomUUID(), zone);
+        TestTenant t = new TestTenant(UUID.randomUUID(), zone, null);
         dsl.insertInto(TENANT).set(TENANT.ID, t.id).set(TENANT.SLUG, "t-" + t.id).set(TENANT.NAME, "Tenant " + t.id)
                 .set(TENANT.TIMEZONE, zone).execute();
         for (int i = 0; i < STATUSES.size(); i++) {
@@ -81,13 +101,6 @@ final class TestTenant {
             dsl.insertInto(TAG).set(TAG.ID, id).set(TAG.TENANT_ID, t.id).set(TAG.NAME, name).execute();
             t.tags.put(name, id.toString());
         }
-        dsl.insertInto(CALENDLY_INTEGRATION)
-                .set(CALENDLY_INTEGRATION.ID, t.integrationId)
-                .set(CALENDLY_INTEGRATION.TENANT_ID, t.tenantId)
-                .set(CALENDLY_INTEGRATION.CONNECTION_MODE, "PLATFORM_APP")
-                .set(CALENDLY_INTEGRATION.STATUS, "CONNECTED")
-                .set(WebhookPathTokens.columns(WebhookPathTokens.newToken(), null))
-                .execute();
         return t;
     }
 
@@ -101,22 +114,5 @@ final class TestTenant {
 
     String user(String email) {
         return users.get(email);
-    }
-
-    StoredDelivery delivery(byte[] body) {
-        return new StoredDelivery(INBOX.incrementAndGet(), tenantId, integrationId, eventOf(body), body, 1,
-                Instant.parse("2026-04-20T00:00:00Z"));
-    }
-
-    StoredDelivery fixture(String name) {
-        return delivery(CalendlyFixtures.webhook(name));
-    }
-
-    private static String eventOf(byte[] body) {
-        try {
-            return io.calbridge.calendly.internal.common.Json.mapper().readTree(body).path("event").asText();
-        } catch (java.io.IOException e) {
-            return "";
-        }
     }
 }

@@ -1,7 +1,6 @@
 package io.calbridge.host.settings;
 
 import static io.calbridge.testing.Waiting.eventually;
-import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,13 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.calbridge.calendly.internal.common.Db;
-import io.calbridge.calendly.internal.common.Secret;
-import io.calbridge.calendly.internal.crypto.Purpose;
-import io.calbridge.calendly.internal.crypto.TenantKeyring;
 import io.calbridge.host.HostSchema;
 import io.calbridge.host.TestBrowser;
-import io.calbridge.host.TestKeys;
 import io.calbridge.sandbox.BookingRequest;
 import io.calbridge.sandbox.CalendlySandbox;
 import io.calbridge.sandbox.EventKind;
@@ -33,7 +27,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -633,6 +626,8 @@ class SettingsApiTest {
     @Order(99)
     void noAnswerOfTheApi_containsAnySecret() {
         List<String> secrets = knownSecrets();
+        assertTrue(sb.issuedCredentials().containsAll(List.of(bobPat, carlPat, acmeApp.clientSecret(), acmeApp.signingKey())),
+                "the sandbox lists what it issued");
         assertTrue(secrets.size() >= 8, "client secrets, tokens, personal tokens and signing keys: " + secrets.size());
         assertTrue(answers.size() >= 100, "the test saw the API's answers: " + answers.size());
         for (String answer : answers) {
@@ -645,28 +640,16 @@ class SettingsApiTest {
 
     // ---- helpers ----------------------------------------------------------------------------------
 
-    /** Every secret this test knows: from the sandbox, and every stored one, decrypted. */
+    /**
+     * Every secret this test knows: the ones it handed the plugin, and every credential the sandbox
+     * issued or was given (the integrations' access and refresh tokens, the signing keys their
+     * subscriptions were created with).
+     */
     static List<String> knownSecrets() {
         List<String> out = new ArrayList<>(List.of(acmeApp.clientSecret(), acmeApp.signingKey(), bobPat, carlPat,
                 host.calendly.platformApp().clientSecret(), host.calendly.platformApp().signingKey(),
                 host.calendly.personalToken()));
-        TenantKeyring keys = TenantKeyring.create(new Db(db.dataSource()), TestKeys.MASTER, List.of(), Clock.systemUTC(), null);
-        var i = CALENDLY_INTEGRATION;
-        host.tenants.dsl.selectFrom(i).fetch().forEach(r -> {
-            Purpose access = "PERSONAL_TOKEN".equals(r.getConnectionMode()) ? Purpose.PERSONAL_ACCESS_TOKEN : Purpose.ACCESS_TOKEN;
-            Map<Purpose, byte[]> sealed = new java.util.EnumMap<>(Purpose.class);
-            sealed.put(Purpose.CLIENT_SECRET, r.getClientSecretEnc());
-            sealed.put(access, r.getAccessTokenEnc());
-            sealed.put(Purpose.REFRESH_TOKEN, r.getRefreshTokenEnc());
-            sealed.put(Purpose.SIGNING_KEY, r.getSigningKeyEnc());
-            sealed.put(Purpose.PREVIOUS_SIGNING_KEY, r.getPreviousSigningKeyEnc());
-            sealed.forEach((purpose, bytes) -> {
-                if (bytes != null) {
-                    Secret s = keys.open(r.getTenantId(), purpose, r.getId(), bytes);
-                    out.add(s.reveal());
-                }
-            });
-        });
+        out.addAll(sb.issuedCredentials());
         return out.stream().filter(s -> s != null && s.length() >= 8).distinct().toList();
     }
 

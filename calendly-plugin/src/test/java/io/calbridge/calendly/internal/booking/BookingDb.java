@@ -15,6 +15,8 @@ import javax.sql.DataSource;
 
 /** The booking feature over the plugin's own tables, for tests with a host of their own. */
 final class BookingDb {
+    private static final java.util.concurrent.atomic.AtomicLong INBOX = new java.util.concurrent.atomic.AtomicLong();
+
     private BookingDb() {
     }
 
@@ -29,6 +31,18 @@ final class BookingDb {
                 .set(WebhookPathTokens.columns(WebhookPathTokens.newToken(), null))
                 .execute();
         return id;
+    }
+
+    /** {@code body} as the inbox hands it to the worker: a stored delivery of the integration, its event read from the body. */
+    static StoredDelivery delivery(UUID integration, byte[] body) {
+        String event;
+        try {
+            event = io.calbridge.calendly.internal.common.Json.mapper().readTree(body).path("event").asText();
+        } catch (java.io.IOException e) {
+            event = "";
+        }
+        return new StoredDelivery(INBOX.incrementAndGet(), "tenant-" + integration, integration, event, body, 1,
+                Instant.parse("2026-04-20T00:00:00Z"));
     }
 
     /** Processes a recorded {@code invitee.created} fixture as a webhook delivery. */

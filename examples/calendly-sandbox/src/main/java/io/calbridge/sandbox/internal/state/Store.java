@@ -41,6 +41,8 @@ public final class Store {
     private final Map<String, List<Invitee>> inviteesByEvent = new HashMap<>();
     public final Map<String, NoShow> noShows = new LinkedHashMap<>();
     public final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    /** Every signing key a subscription was created with, kept after the subscription is deleted. */
+    public final List<String> subscriptionSigningKeys = new ArrayList<>();
     public final Map<String, RoutingForm> routingForms = new LinkedHashMap<>();
     public final Map<String, RoutingSubmission> routingSubmissions = new LinkedHashMap<>();
     public final Map<String, SchedulingLink> schedulingLinks = new LinkedHashMap<>();

@@ -133,6 +133,9 @@ public final class Subscriptions {
             Subscription s = new Subscription(Ids.uuid(), url, events, scope, org.uuid, userUuid, caller.uuid, key,
                     p.access().pat() ? null : p.clientId(), Times.micro(clock.instant()));
             store.subscriptions.put(s.uuid, s);
+            if (key != null) {
+                store.subscriptionSigningKeys.add(key);
+            }
             return s;
         }
     }
