@@ -14,19 +14,17 @@ import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
 import io.calbridge.fixtures.CalendlyFixtures;
 import io.calbridge.testing.TestDatabase;
+import io.calbridge.sandbox.CalendlySignatures;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -142,11 +140,7 @@ class PersonalDataAtRestTest {
         return dump.toString().toLowerCase(Locale.ROOT);
     }
 
-    private static String signature(Secret key, byte[] body) throws Exception {
-        long t = System.currentTimeMillis() / 1000;
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key.revealUtf8(), "HmacSHA256"));
-        mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
-        return "t=" + t + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body));
+    private static String signature(Secret key, byte[] body) {
+        return CalendlySignatures.header(new String(key.revealUtf8(), StandardCharsets.UTF_8), body);
     }
 }

@@ -20,6 +20,7 @@ import io.calbridge.sandbox.SandboxApp;
 import io.calbridge.sandbox.SandboxEventType;
 import io.calbridge.sandbox.SandboxOptions;
 import io.calbridge.sandbox.SandboxUser;
+import io.calbridge.sandbox.CalendlySignatures;
 import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
 import java.io.IOException;
@@ -28,14 +29,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 
@@ -68,19 +65,10 @@ final class SignedDeliveries implements AutoCloseable {
     record Connection(String adminToken, String integrationId, String webhookUrl, String signingKey) {
         /** {@code body} signed with the integration's key as Calendly signs it, to post to its webhook URL. */
         HttpRequest delivery(byte[] body) {
-            long t = Instant.now().getEpochSecond();
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(signingKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-                mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
-                String v1 = HexFormat.of().formatHex(mac.doFinal(body));
-                return HttpRequest.newBuilder(URI.create(webhookUrl))
-                        .header("Content-Type", "application/json")
-                        .header("Calendly-Webhook-Signature", "t=" + t + ",v1=" + v1)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-            } catch (GeneralSecurityException e) {
-                throw new AssertionError(e);
-            }
+            return HttpRequest.newBuilder(URI.create(webhookUrl))
+                    .header("Content-Type", "application/json")
+                    .header("Calendly-Webhook-Signature", CalendlySignatures.header(signingKey, body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         }
     }
 

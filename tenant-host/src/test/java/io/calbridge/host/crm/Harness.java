@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.calendly.spi.HostServices;
 import io.calbridge.fixtures.CalendlyFixtures;
-import io.calbridge.host.CalendlySignatures;
+import io.calbridge.sandbox.CalendlySignatures;
 import io.calbridge.host.DemoTenants;
 import io.calbridge.host.HostApp;
 import io.calbridge.host.TestKeys;

@@ -1,16 +1,17 @@
 package io.calbridge.calendly.internal.common;
 
+import io.calbridge.calendly.CalendlyActionException;
 import java.time.Duration;
 
 /**
  * An error a plugin endpoint answers with: HTTP status, a stable machine-readable code, a message
  * for people, and the offending field when validation failed. Rendered as
  * {@code {"error": {"code", "message", "field"}}}. Messages never contain secret values.
+ *
+ * <p>The same error as host code sees it from {@code CalendlyActions}, plus when to retry; the
+ * actions hand host code a plain {@link CalendlyActionException}, never this internal type.
  */
-public class ApiException extends RuntimeException {
-    private final int status;
-    private final String code;
-    private final String field;
+public class ApiException extends CalendlyActionException {
     private final Duration retryAfter;
 
     public ApiException(int status, String code, String message) {
@@ -22,10 +23,7 @@ public class ApiException extends RuntimeException {
     }
 
     private ApiException(int status, String code, String message, String field, Duration retryAfter) {
-        super(message);
-        this.status = status;
-        this.code = code;
-        this.field = field;
+        super(status, code, message, field);
         this.retryAfter = retryAfter;
     }
 
@@ -53,17 +51,5 @@ public class ApiException extends RuntimeException {
 
     public static ApiException notFound(String what) {
         return new ApiException(404, "not_found", what + " not found");
-    }
-
-    public int status() {
-        return status;
-    }
-
-    public String code() {
-        return code;
-    }
-
-    public String field() {
-        return field;
     }
 }

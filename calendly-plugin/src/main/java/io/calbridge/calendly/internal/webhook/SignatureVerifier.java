@@ -21,22 +21,15 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Verification returns nothing and throws {@link SignatureRejected}; there is no boolean to forget.
  * Thread-safe.
+ *
+ * @param tolerance  how old a signature's timestamp may be
+ * @param futureSkew how far in the future a signature's timestamp may be (clocks differ)
  */
-final class SignatureVerifier {
+record SignatureVerifier(Clock clock, Duration tolerance, Duration futureSkew) {
     /** Longer headers are junk; the bound keeps the parser's work per request small. */
     static final int MAX_HEADER_LENGTH = 2048;
     private static final int MAX_SIGNATURES = 8;
     private static final HexFormat HEX = HexFormat.of();
-
-    private final Clock clock;
-    private final Duration tolerance;
-    private final Duration futureSkew;
-
-    SignatureVerifier(Clock clock, Duration tolerance, Duration futureSkew) {
-        this.clock = clock;
-        this.tolerance = tolerance;
-        this.futureSkew = futureSkew;
-    }
 
     /** A parsed header: the signing time and the raw digests it lists. */
     record Header(long timestamp, List<byte[]> signatures) {

@@ -35,10 +35,6 @@ public record WebhookLogQuery(UUID integrationId, String status, String event, i
         return new WebhookLogQuery(integrationId, status, e, limit, offset, includePayloads, revealPersonalData);
     }
 
-    public WebhookLogQuery withIntegration(UUID id) {
-        return new WebhookLogQuery(id, status, event, limit, offset, includePayloads, revealPersonalData);
-    }
-
     public WebhookLogQuery page(int newLimit, int newOffset) {
         return new WebhookLogQuery(integrationId, status, event, newLimit, newOffset, includePayloads, revealPersonalData);
     }

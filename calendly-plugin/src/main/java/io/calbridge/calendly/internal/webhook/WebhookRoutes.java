@@ -19,24 +19,13 @@ import org.eclipse.jetty.http.HttpException;
  * The two webhook endpoints. Thin: answer what needs no body at once (database known down, unknown
  * token, declared size over the limit), read the body without blocking a thread, let
  * {@link WebhookReceiver} decide, write its answer as JSON.
+ *
+ * @param bodyTimeout how long a body may take to arrive whole
+ * @param timer       fires those deadlines
  */
-final class WebhookRoutes {
+record WebhookRoutes(WebhookReceiver receiver, Duration bodyTimeout, ScheduledExecutorService timer) {
     static final String PATH = "/api/webhooks/calendly";
     static final String SIGNATURE_HEADER = "Calendly-Webhook-Signature";
-
-    private final WebhookReceiver receiver;
-    private final Duration bodyTimeout;
-    private final ScheduledExecutorService timer;
-
-    /**
-     * @param bodyTimeout how long a body may take to arrive whole
-     * @param timer       fires those deadlines
-     */
-    WebhookRoutes(WebhookReceiver receiver, Duration bodyTimeout, ScheduledExecutorService timer) {
-        this.receiver = receiver;
-        this.bodyTimeout = bodyTimeout;
-        this.timer = timer;
-    }
 
     void register(RoutesConfig routes, String prefix) {
         routes.post(prefix + PATH + "/{token}", this::perIntegration);

@@ -24,15 +24,13 @@ import io.calbridge.sandbox.SandboxEventType;
 import io.calbridge.sandbox.SandboxOrganization;
 import io.calbridge.sandbox.SandboxUser;
 import io.calbridge.testing.TestDatabase;
+import io.calbridge.sandbox.CalendlySignatures;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,10 +105,7 @@ class SubscriptionManagerTest {
                 .findFirst().orElseThrow().getValue();
         String t = header.split(",")[0].substring(2);
         String v1 = header.split(",")[1].substring(3);
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key.revealUtf8(), "HmacSHA256"));
-        mac.update((t + ".").getBytes(UTF_8));
-        assertEquals(HexFormat.of().formatHex(mac.doFinal(d.body())), v1);
+        assertEquals(CalendlySignatures.v1(new String(key.revealUtf8(), UTF_8), Long.parseLong(t), d.body()), v1);
         assertEquals(kit.settings().webhookUrl(kit.node.pathToken(row.id())), d.url());
     }
 

@@ -4,6 +4,7 @@ import static io.calbridge.sandbox.internal.state.Uris.Resource.SUBSCRIPTIONS;
 import static io.calbridge.sandbox.internal.state.Uris.Resource.USERS;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.calbridge.sandbox.CalendlySignatures;
 import io.calbridge.sandbox.DeliveryAttempt;
 import io.calbridge.sandbox.DeliveryOutcome;
 import io.calbridge.sandbox.SigningKeyPolicy;
@@ -252,7 +253,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         headers.put("accept", "*/*");
         if (m.signingKey() != null) {
             String key = faults.breakSignatures.get() ? m.signingKey() + "-broken" : m.signingKey();
-            headers.put("Calendly-Webhook-Signature", Signatures.header(key, t, m.body()));
+            headers.put("Calendly-Webhook-Signature", CalendlySignatures.header(key, t, m.body()));
         }
         HttpRequest.Builder rb;
         try {
