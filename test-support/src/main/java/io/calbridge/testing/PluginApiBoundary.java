@@ -54,21 +54,6 @@ public final class PluginApiBoundary {
     }
 
     /**
-     * The top-level classes (as {@code io/calbridge/x/Name}) that {@link #violations} found in
-     * {@code roots}, whether in their class files or their sources.
-     */
-    public static java.util.SortedSet<String> offendingClasses(Path... roots) throws IOException {
-        java.util.SortedSet<String> names = new java.util.TreeSet<>();
-        for (String violation : violations(roots)) {
-            String file = violation.substring(0, violation.indexOf(" -> ")).replace(java.io.File.separatorChar, '/');
-            String name = file.substring(0, file.lastIndexOf('.'));
-            int nested = name.indexOf('$');
-            names.add(nested < 0 ? name : name.substring(0, nested));
-        }
-        return names;
-    }
-
-    /**
      * The first import of a non-API type in the source, or null. Imports only: a qualified name in
      * code shows in the class file, and a logger or route name in a string is no dependency.
      */

@@ -38,7 +38,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * transaction. Baseline, measured in the same run with the same threads and pool: one bare contact
  * insert per transaction, the floor any booking paid one at a time.
  *
- * <p>Run: {@code mvn -Pbenchmark -pl tenant-host -am verify -Dtest=BookingBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false}
+ * <p>Run: {@code mvn -Pjmh,benchmark -pl benchmarks -am verify -Dtest=BookingBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false}
+ * (in the benchmarks module, built only with {@code -Pjmh}: it calls the plugin's internals, which no
+ * tenant-host test may; it sits in tenant-host's package for that module's {@code TestTenant}).
  */
 @Tag("benchmark")
 class BookingBenchmarkTest {
@@ -50,7 +52,7 @@ class BookingBenchmarkTest {
      * to tenant-host's tables as tenant-host runs it; tenants get an integration row written directly.
      * What this benchmark measures is the engine itself next to a bare insert into the same tables, which
      * no API of the plugin reaches without the receive path and the worker around it (those are
-     * {@code EndToEndLagBenchmark}'s): so it stays in {@code UsesOnlyThePluginApiTest.NOT_YET_MOVED}.
+     * {@code EndToEndLagBenchmark}'s): hence this module, and not tenant-host's tests.
      */
     static final class Engine {
         private static final java.util.concurrent.atomic.AtomicLong INBOX = new java.util.concurrent.atomic.AtomicLong();
