@@ -499,14 +499,6 @@ public final class Wiring {
         return connections;
     }
 
-    Db db() {
-        return db;
-    }
-
-    Access access() {
-        return access;
-    }
-
     public Bookings bookings() {
         return bookings;
     }

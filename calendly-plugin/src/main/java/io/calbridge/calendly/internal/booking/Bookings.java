@@ -14,22 +14,10 @@ import java.time.Clock;
  * settings routes use bookings.settings(), bookings.mappings(), bookings.dryRun();
  * }</pre>
  */
-public final class Bookings {
-    private final BookingProcessor processor;
-    private final SettingsService settings;
-    private final MappingService mappings;
-    private final DryRun dryRun;
-
-    private Bookings(Db db, HostServices host, Clock clock, PersonalData personal, ContactPins pins) {
-        this.processor = new BookingProcessor(db, host, clock, personal, pins);
-        this.settings = new SettingsService(db, host, clock);
-        this.mappings = new MappingService(db, host, clock);
-        this.dryRun = new DryRun(db, host, clock, personal);
-    }
-
+public record Bookings(BookingProcessor processor, SettingsService settings, MappingService mappings, DryRun dryRun) {
     /** Invitees' personal fields stored in clear: for tests of the booking logic only. */
     public static Bookings create(Db db, HostServices host, Clock clock) {
-        return new Bookings(db, host, clock, PersonalData.clearFor(null), ContactPins.NONE);
+        return create(db, host, clock, PersonalData.clearFor(null), ContactPins.NONE);
     }
 
     /**
@@ -37,22 +25,7 @@ public final class Bookings {
      * @param pins decides the contact of bookings that something else already tied to one
      */
     public static Bookings create(Db db, HostServices host, Clock clock, PersonalData personal, ContactPins pins) {
-        return new Bookings(db, host, clock, personal, pins);
-    }
-
-    public BookingProcessor processor() {
-        return processor;
-    }
-
-    public SettingsService settings() {
-        return settings;
-    }
-
-    public MappingService mappings() {
-        return mappings;
-    }
-
-    public DryRun dryRun() {
-        return dryRun;
+        return new Bookings(new BookingProcessor(db, host, clock, personal, pins), new SettingsService(db, host, clock),
+                new MappingService(db, host, clock), new DryRun(db, host, clock, personal));
     }
 }
