@@ -236,18 +236,7 @@ final class SignedDeliveries implements AutoCloseable {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder b, String bearer) {
-        b.header("Accept", "application/json");
-        if (bearer != null) {
-            b.header("Authorization", "Bearer " + bearer);
-        }
-        try {
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return HostHttp.send(b, bearer);
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.calbridge.fixtures.CalendlyFixtures;
 import io.calbridge.sandbox.CalendlySignatures;
 import io.calbridge.host.DemoTenants;
 import io.calbridge.host.HostApp;
+import io.calbridge.host.HostHttp;
 import io.calbridge.host.TestKeys;
 import io.calbridge.host.security.PasswordHasher;
 import io.calbridge.sandbox.CalendlySandbox;
@@ -408,22 +409,12 @@ final class Harness implements AutoCloseable {
     }
 
     private static HttpResponse<String> send(String method, String url, String json, String bearer) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/json")
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
             b.header("Content-Type", "application/json");
         }
-        if (bearer != null) {
-            b.header("Authorization", "Bearer " + bearer);
-        }
-        try {
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return HostHttp.send(b, bearer);
     }
 
     private static String ok(HttpResponse<String> r) {
