@@ -88,14 +88,7 @@ class ContactMeetingsUiTest {
         host = Javalin.create(config -> {
             config.jetty.port = port;
             config.registerPlugin(new CalendlyPlugin(c -> {
-                c.publicBaseUrl = base;
-                c.dataSource = db.dataSource();
-                c.security = SECURITY;
-                c.host = crm.asServices();
-                c.masterKey = MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson());
-                c.calendlyApiBaseUrl = sandbox.baseUrl();
-                c.calendlyAuthBaseUrl = sandbox.baseUrl();
-                c.subscriptionCheckInterval = Duration.ZERO;
+                SandboxedConfig.apply(c, sandbox, base, db.dataSource(), crm.asServices(), SECURITY);
                 c.webhookPollInterval = Duration.ofMillis(100);
                 c.settingsUi = SettingsUi.at("/app/calendly");
             }));

@@ -54,18 +54,11 @@ class PluginConnectTest {
                     ctx.attribute("calbridge.userId", "user-1");
                 });
                 config.registerPlugin(new CalendlyPlugin(c -> {
-                    c.publicBaseUrl = base;
+                    SandboxedConfig.apply(c, sb, base, db.dataSource(), TestHost.services(), TestSecurity.FROM_ATTRIBUTES);
                     c.routePrefix = "/integrations";
-                    c.dataSource = db.dataSource();
-                    c.security = io.calbridge.calendly.TestSecurity.FROM_ATTRIBUTES;
-                    c.host = io.calbridge.calendly.TestHost.services();
-                    c.masterKey = MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson());
-                    c.calendlyApiBaseUrl = sb.baseUrl();
-                    c.calendlyAuthBaseUrl = sb.baseUrl();
                     c.platformClientId = app.clientId();
                     c.platformClientSecret = app.clientSecret();
                     c.settingsPageUrl = "/app/settings";
-                    c.subscriptionCheckInterval = Duration.ZERO;
                 }));
             }).start();
             try {

@@ -89,14 +89,7 @@ class SettingsUiTest {
         host = Javalin.create(config -> {
             config.jetty.port = port;
             config.registerPlugin(new CalendlyPlugin(c -> {
-                c.publicBaseUrl = base;
-                c.dataSource = db.dataSource();
-                c.security = SECURITY;
-                c.host = crm.asServices();
-                c.masterKey = MasterKeys.fromKeysetJson(MasterKeys.newKeysetJson());
-                c.calendlyApiBaseUrl = sandbox.baseUrl();
-                c.calendlyAuthBaseUrl = sandbox.baseUrl();
-                c.subscriptionCheckInterval = Duration.ZERO;
+                SandboxedConfig.apply(c, sandbox, base, db.dataSource(), crm.asServices(), SECURITY);
                 c.syncPollInterval = Duration.ofMillis(200);
                 c.settingsUi = SettingsUi.at("/app/calendly").stylesheet("/theme.css");
             }));
