@@ -7,6 +7,7 @@ import io.calbridge.calendly.internal.client.NewWebhookSubscription;
 import io.calbridge.calendly.internal.client.WebhookSubscription;
 import io.calbridge.calendly.internal.cluster.Invalidations;
 import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.common.Failures;
 import io.calbridge.calendly.internal.common.Secret;
 import io.calbridge.calendly.internal.crypto.Purpose;
 import io.calbridge.calendly.internal.crypto.SecretBox;
@@ -139,9 +140,10 @@ public record SubscriptionManager(Db db, IntegrationStore store, SecretBox box, 
         } catch (ReauthorizationRequiredException | NotConnectedException e) {
             return false; // nothing to check without a token; the status already says why
         } catch (RuntimeException e) {
-            log.warn("Checking the webhook subscription of Calendly integration {} failed: {}", id, e.getMessage());
+            String failure = Failures.describe(e);
+            log.warn("Checking the webhook subscription of Calendly integration {} failed: {}", id, failure);
             db.txRun(dsl -> store.recordSubscriptionCheck(dsl, id, null,
-                    "checking the subscription failed: " + e.getMessage(), clock.instant()));
+                    "checking the subscription failed: " + failure, clock.instant()));
             return false;
         }
     }

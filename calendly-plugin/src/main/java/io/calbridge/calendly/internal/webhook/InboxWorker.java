@@ -1,14 +1,13 @@
 package io.calbridge.calendly.internal.webhook;
 
 import io.calbridge.calendly.internal.common.Db;
+import io.calbridge.calendly.internal.common.Failures;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -230,7 +229,7 @@ final class InboxWorker {
             results = handled.isEmpty() ? List.of() : processor.processAll(handled);
         } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
             metrics.batchFailed();
-            log.info("A batch of {} webhook deliveries failed ({}); applying them one at a time", batch.size(), describe(e));
+            log.info("A batch of {} webhook deliveries failed ({}); applying them one at a time", batch.size(), Failures.describe(e));
             return false;
         }
         List<Long> ignored = new ArrayList<>();
@@ -346,7 +345,7 @@ final class InboxWorker {
     }
 
     private void failed(StoredDelivery delivery, Throwable e, long startedNanos) {
-        String error = describe(e);
+        String error = Failures.describe(e);
         if (delivery.attempt() >= settings.maxAttempts()) {
             finish(delivery, WebhookInbox.Status.DEAD, "gave up after " + delivery.attempt() + " attempts: " + error, startedNanos);
             return;
@@ -390,23 +389,6 @@ final class InboxWorker {
         } catch (RuntimeException e) {
             log.warn("Could not extend the lease of {} webhook deliveries: {}", ids.size(), e.toString());
         }
-    }
-
-    /**
-     * What is kept in {@code last_error} and logged. A database error's text can quote the row it
-     * refused (PostgreSQL's "Key (email)=(...)" detail), which is invitee data: for those only the
-     * exception type and SQLSTATE are kept.
-     */
-    static String describe(Throwable e) {
-        Set<Throwable> seen = new HashSet<>();
-        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof SQLException sql) {
-                return e.getClass().getSimpleName() + " (SQLSTATE " + sql.getSQLState()
-                        + "; the database's message is not kept: it can quote invitee data)";
-            }
-        }
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     private static int elapsedMs(long startedNanos) {
