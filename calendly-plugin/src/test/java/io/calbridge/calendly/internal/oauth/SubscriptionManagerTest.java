@@ -173,7 +173,7 @@ class SubscriptionManagerTest {
         });
         otherNode.start();
         try {
-            awaitTrue(otherNode::trusted);
+            eventually("the other node trusting its caches").until(otherNode::trusted);
             kit.node.api(c.id()).deleteWebhookSubscription(before.subscriptionUri());
             kit.clock.advance(Duration.ofMinutes(10));
 
@@ -181,17 +181,9 @@ class SubscriptionManagerTest {
 
             // The webhook lookup of the other node keeps the old key as current for up to an hour otherwise.
             assertNotEquals(before.subscriptionUri(), kit.node.row(c.id()).subscriptionUri());
-            awaitTrue(() -> heard.contains(c.id()));
+            eventually("the other node hearing the invalidation").until(() -> heard.contains(c.id()));
         } finally {
             otherNode.stop();
-        }
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < end, "not within 10 s");
-            Thread.sleep(20);
         }
     }
 
