@@ -12,8 +12,10 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.ResultQuery;
 import org.jooq.impl.DSL;
@@ -32,6 +34,10 @@ final class BookingStore {
     static final String PAYLOAD = "calendly_booking.invitee_payload";
     static final String CANCEL_REASON = "calendly_booking.cancel_reason";
     static final String CANCELED_BY = "calendly_booking.canceled_by";
+
+    /** What a row keeps from its insert on: its identity, owner, invitee and creation time. */
+    private static final Set<Field<?>> SET_ONCE = Set.of(CALENDLY_BOOKING.ID, CALENDLY_BOOKING.TENANT_ID,
+            CALENDLY_BOOKING.INTEGRATION_ID, CALENDLY_BOOKING.INVITEE_URI, CALENDLY_BOOKING.CREATED_AT);
 
     private final PersonalData personal;
 
@@ -104,7 +110,6 @@ final class BookingStore {
      */
     List<ResultQuery<?>> saveAll(List<Rows> chains, Instant now) {
         List<ResultQuery<?>> queries = new ArrayList<>();
-        OffsetDateTime at = at(now);
         List<Map.Entry<Rows, Booking>> fresh = new ArrayList<>();
         List<Map.Entry<Rows, Booking>> changed = new ArrayList<>();
         for (Rows chain : chains) {
@@ -115,70 +120,76 @@ final class BookingStore {
             }
         }
         if (!fresh.isEmpty()) {
-            var insert = DSL.insertInto(CALENDLY_BOOKING,
-                    CALENDLY_BOOKING.ID, CALENDLY_BOOKING.TENANT_ID, CALENDLY_BOOKING.INTEGRATION_ID, CALENDLY_BOOKING.CHAIN_ID,
-                    CALENDLY_BOOKING.INVITEE_URI, CALENDLY_BOOKING.SCHEDULED_EVENT_URI, CALENDLY_BOOKING.EVENT_TYPE_URI,
-                    CALENDLY_BOOKING.EVENT_NAME, CALENDLY_BOOKING.EMAIL, CALENDLY_BOOKING.NAME, CALENDLY_BOOKING.STATUS,
-                    CALENDLY_BOOKING.START_TIME, CALENDLY_BOOKING.END_TIME, CALENDLY_BOOKING.INVITEE_TIMEZONE,
-                    CALENDLY_BOOKING.HOST_USER_URI, CALENDLY_BOOKING.OLD_INVITEE_URI, CALENDLY_BOOKING.NEW_INVITEE_URI,
-                    CALENDLY_BOOKING.NO_SHOW, CALENDLY_BOOKING.NO_SHOW_URI, CALENDLY_BOOKING.CANCEL_REASON,
-                    CALENDLY_BOOKING.CANCELED_BY, CALENDLY_BOOKING.CANCELER_TYPE, CALENDLY_BOOKING.CANCELED_AT,
-                    CALENDLY_BOOKING.CONTACT_REF, CALENDLY_BOOKING.TASK_REF, CALENDLY_BOOKING.INVITEE_PAYLOAD,
-                    CALENDLY_BOOKING.LAST_EVENT_AT, CALENDLY_BOOKING.CREATED_AT, CALENDLY_BOOKING.UPDATED_AT,
-                    CALENDLY_BOOKING.EMAIL_ENC, CALENDLY_BOOKING.NAME_ENC, CALENDLY_BOOKING.PAYLOAD_ENC,
-                    CALENDLY_BOOKING.CANCEL_REASON_ENC, CALENDLY_BOOKING.CANCELED_BY_ENC, CALENDLY_BOOKING.EMAIL_INDEX);
-            for (var row : fresh) {
-                String tenantId = row.getKey().tenantId();
-                UUID integrationId = row.getKey().integrationId();
-                Booking b = row.getValue();
-                Sealed p = seal(tenantId, b);
-                insert = insert.values(b.id, tenantId, integrationId, b.chainId, b.inviteeUri, b.scheduledEventUri,
-                        b.eventTypeUri, b.eventName, p.email(), p.name(), b.status.name(), at(b.startTime), at(b.endTime),
-                        b.inviteeTimezone, b.hostUserUri, b.oldInviteeUri, b.newInviteeUri, b.noShow, b.noShowUri,
-                        p.cancelReason(), p.canceledBy(), b.cancelerType, at(b.canceledAt), b.contactRef, b.taskRef,
-                        p.payload(), at(b.lastEventAt), at(b.createdAt == null ? now : b.createdAt), at,
-                        p.emailEnc(), p.nameEnc(), p.payloadEnc(), p.cancelReasonEnc(), p.canceledByEnc(), p.emailIndex());
+            List<Map<Field<?>, Field<?>>> rows = fresh.stream().map(r -> columns(r.getKey(), r.getValue(), now)).toList();
+            var insert = DSL.insertInto(CALENDLY_BOOKING, rows.get(0).keySet());
+            for (var columns : rows) {
+                insert = insert.values(columns.values());
             }
             queries.add(insert.returningResult(DSL.inline(1)));
         }
         for (var row : changed) {
             Booking b = row.getValue();
-            Sealed p = seal(row.getKey().tenantId(), b);
+            Map<Field<?>, Field<?>> columns = columns(row.getKey(), b, now);
+            columns.keySet().removeAll(SET_ONCE);
             queries.add(DSL.update(CALENDLY_BOOKING)
-                    .set(CALENDLY_BOOKING.CHAIN_ID, b.chainId)
-                    .set(CALENDLY_BOOKING.SCHEDULED_EVENT_URI, b.scheduledEventUri)
-                    .set(CALENDLY_BOOKING.EVENT_TYPE_URI, b.eventTypeUri)
-                    .set(CALENDLY_BOOKING.EVENT_NAME, b.eventName)
-                    .set(CALENDLY_BOOKING.EMAIL, p.email())
-                    .set(CALENDLY_BOOKING.NAME, p.name())
-                    .set(CALENDLY_BOOKING.EMAIL_ENC, p.emailEnc())
-                    .set(CALENDLY_BOOKING.NAME_ENC, p.nameEnc())
-                    .set(CALENDLY_BOOKING.EMAIL_INDEX, p.emailIndex())
-                    .set(CALENDLY_BOOKING.STATUS, b.status.name())
-                    .set(CALENDLY_BOOKING.START_TIME, at(b.startTime))
-                    .set(CALENDLY_BOOKING.END_TIME, at(b.endTime))
-                    .set(CALENDLY_BOOKING.INVITEE_TIMEZONE, b.inviteeTimezone)
-                    .set(CALENDLY_BOOKING.HOST_USER_URI, b.hostUserUri)
-                    .set(CALENDLY_BOOKING.OLD_INVITEE_URI, b.oldInviteeUri)
-                    .set(CALENDLY_BOOKING.NEW_INVITEE_URI, b.newInviteeUri)
-                    .set(CALENDLY_BOOKING.NO_SHOW, b.noShow)
-                    .set(CALENDLY_BOOKING.NO_SHOW_URI, b.noShowUri)
-                    .set(CALENDLY_BOOKING.CANCEL_REASON, p.cancelReason())
-                    .set(CALENDLY_BOOKING.CANCELED_BY, p.canceledBy())
-                    .set(CALENDLY_BOOKING.CANCEL_REASON_ENC, p.cancelReasonEnc())
-                    .set(CALENDLY_BOOKING.CANCELED_BY_ENC, p.canceledByEnc())
-                    .set(CALENDLY_BOOKING.CANCELER_TYPE, b.cancelerType)
-                    .set(CALENDLY_BOOKING.CANCELED_AT, at(b.canceledAt))
-                    .set(CALENDLY_BOOKING.CONTACT_REF, b.contactRef)
-                    .set(CALENDLY_BOOKING.TASK_REF, b.taskRef)
-                    .set(CALENDLY_BOOKING.INVITEE_PAYLOAD, p.payload())
-                    .set(CALENDLY_BOOKING.PAYLOAD_ENC, p.payloadEnc())
-                    .set(CALENDLY_BOOKING.LAST_EVENT_AT, at(b.lastEventAt))
-                    .set(CALENDLY_BOOKING.UPDATED_AT, at)
+                    .set(columns)
                     .where(CALENDLY_BOOKING.ID.eq(b.id))
                     .returningResult(DSL.inline(1)));
         }
         return queries;
+    }
+
+    /**
+     * A row's columns as {@link #saveAll} writes them, in the table's order, each value bound as its
+     * column's type: all of them make the insert, and an update sets all but {@link #SET_ONCE}. The
+     * one list to extend when the table gains a column. {@code personal_purged_at} is not here: only
+     * the retention purge writes it.
+     */
+    private Map<Field<?>, Field<?>> columns(Rows chain, Booking b, Instant now) {
+        String tenantId = chain.tenantId();
+        Sealed p = seal(tenantId, b);
+        Map<Field<?>, Field<?>> row = new LinkedHashMap<>();
+        put(row, CALENDLY_BOOKING.ID, b.id);
+        put(row, CALENDLY_BOOKING.TENANT_ID, tenantId);
+        put(row, CALENDLY_BOOKING.INTEGRATION_ID, chain.integrationId());
+        put(row, CALENDLY_BOOKING.CHAIN_ID, b.chainId);
+        put(row, CALENDLY_BOOKING.INVITEE_URI, b.inviteeUri);
+        put(row, CALENDLY_BOOKING.SCHEDULED_EVENT_URI, b.scheduledEventUri);
+        put(row, CALENDLY_BOOKING.EVENT_TYPE_URI, b.eventTypeUri);
+        put(row, CALENDLY_BOOKING.EVENT_NAME, b.eventName);
+        put(row, CALENDLY_BOOKING.EMAIL, p.email());
+        put(row, CALENDLY_BOOKING.NAME, p.name());
+        put(row, CALENDLY_BOOKING.STATUS, b.status.name());
+        put(row, CALENDLY_BOOKING.START_TIME, at(b.startTime));
+        put(row, CALENDLY_BOOKING.END_TIME, at(b.endTime));
+        put(row, CALENDLY_BOOKING.INVITEE_TIMEZONE, b.inviteeTimezone);
+        put(row, CALENDLY_BOOKING.HOST_USER_URI, b.hostUserUri);
+        put(row, CALENDLY_BOOKING.OLD_INVITEE_URI, b.oldInviteeUri);
+        put(row, CALENDLY_BOOKING.NEW_INVITEE_URI, b.newInviteeUri);
+        put(row, CALENDLY_BOOKING.NO_SHOW, b.noShow);
+        put(row, CALENDLY_BOOKING.NO_SHOW_URI, b.noShowUri);
+        put(row, CALENDLY_BOOKING.CANCEL_REASON, p.cancelReason());
+        put(row, CALENDLY_BOOKING.CANCELED_BY, p.canceledBy());
+        put(row, CALENDLY_BOOKING.CANCELER_TYPE, b.cancelerType);
+        put(row, CALENDLY_BOOKING.CANCELED_AT, at(b.canceledAt));
+        put(row, CALENDLY_BOOKING.CONTACT_REF, b.contactRef);
+        put(row, CALENDLY_BOOKING.TASK_REF, b.taskRef);
+        put(row, CALENDLY_BOOKING.INVITEE_PAYLOAD, p.payload());
+        put(row, CALENDLY_BOOKING.LAST_EVENT_AT, at(b.lastEventAt));
+        put(row, CALENDLY_BOOKING.CREATED_AT, at(b.createdAt == null ? now : b.createdAt));
+        put(row, CALENDLY_BOOKING.UPDATED_AT, at(now));
+        put(row, CALENDLY_BOOKING.EMAIL_ENC, p.emailEnc());
+        put(row, CALENDLY_BOOKING.NAME_ENC, p.nameEnc());
+        put(row, CALENDLY_BOOKING.PAYLOAD_ENC, p.payloadEnc());
+        put(row, CALENDLY_BOOKING.CANCEL_REASON_ENC, p.cancelReasonEnc());
+        put(row, CALENDLY_BOOKING.CANCELED_BY_ENC, p.canceledByEnc());
+        put(row, CALENDLY_BOOKING.EMAIL_INDEX, p.emailIndex());
+        return row;
+    }
+
+    /** The typed pairing: a value that is not of its column's type does not compile. */
+    private static <T> void put(Map<Field<?>, Field<?>> row, Field<T> column, T value) {
+        row.put(column, DSL.val(value, column));
     }
 
     /** A row's personal fields as stored: sealed (the clear ones null), or clear when sealing is off. */
