@@ -72,6 +72,7 @@ record SettingsRoutes(Access access, HealthService health, SettingsService setti
         routes.delete(root + "/{id}/mappings/{mappingId}", this::deleteMapping);
         routes.get(root + "/{id}/dry-run", this::dryRun);
         routes.get(root + "/{id}/webhooks", this::webhookLog);
+        routes.get(root + "/{id}/webhooks/{entryId}", this::webhookLogEntry);
         routes.post(root + "/{id}/webhooks/replay-dead-letters", this::replayDeadLetters);
         routes.post(root + "/{id}/webhooks/{inboxId}/replay", this::replay);
     }
@@ -301,6 +302,32 @@ record SettingsRoutes(Access access, HealthService health, SettingsService setti
         }
     }
 
+    /**
+     * One line of the log by its id ({@code ?kind=rejection} for a refused delivery: the two kinds
+     * count their ids apart; a delivery's id is also the one a replay takes).
+     */
+    void webhookLogEntry(Context ctx) {
+        Caller caller = access.requireAdmin(ctx);
+        UUID id = owned(ctx, caller);
+        String kind = logEntryKind(ctx.queryParam("kind"));
+        long entryId = Access.parseId(ctx.pathParam("entryId"), SQLDataType.BIGINT).orElseThrow(SettingsRoutes::logEntryNotFound);
+        WebhookLogEntry entry = webhooks.logEntry(caller.tenantId(), id, kind, entryId)
+                .orElseThrow(SettingsRoutes::logEntryNotFound);
+        JsonIo.write(ctx, 200, LogEntry.of(entry));
+    }
+
+    /** The {@code kind} query parameter: a delivery unless it says otherwise; 400 naming it when it is neither. */
+    private static String logEntryKind(String raw) {
+        String kind = blankToNull(raw);
+        if (kind == null || kind.equalsIgnoreCase(WebhookLogEntry.DELIVERY)) {
+            return WebhookLogEntry.DELIVERY;
+        }
+        if (kind.equalsIgnoreCase(WebhookLogEntry.REJECTION)) {
+            return WebhookLogEntry.REJECTION;
+        }
+        throw ApiException.badRequest("invalid_parameter", "kind must be delivery or rejection", "kind");
+    }
+
     void replay(Context ctx) {
         Caller caller = access.requireAdmin(ctx);
         UUID id = owned(ctx, caller);
@@ -346,6 +373,11 @@ record SettingsRoutes(Access access, HealthService health, SettingsService setti
 
     static ApiException deliveryNotFound() {
         return ApiException.notFound("webhook delivery");
+    }
+
+    /** The one answer for a log entry id that is malformed, missing, or another integration's or tenant's. */
+    static ApiException logEntryNotFound() {
+        return ApiException.notFound("webhook log entry");
     }
 
     private static String blankToNull(String s) {

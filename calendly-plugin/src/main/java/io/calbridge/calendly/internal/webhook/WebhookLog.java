@@ -16,13 +16,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.DataType;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Select;
+import org.jooq.SelectField;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
@@ -65,6 +68,35 @@ final class WebhookLog {
         return new WebhookLogPage(List.copyOf(items), query.offset(), query.limit(), hasMore);
     }
 
+    /**
+     * One entry of one of the tenant's integrations, as {@link #page} shows it with payloads, in one
+     * query by id, tenant and integration. Deliveries and rejections number their ids apart (two
+     * tables), so {@code kind} says which one is meant.
+     *
+     * @param kind {@link WebhookLogEntry#DELIVERY} or {@link WebhookLogEntry#REJECTION}
+     * @return empty when that integration of that tenant has no such entry
+     */
+    Optional<WebhookLogEntry> find(DSLContext dsl, String tenantId, UUID integrationId, String kind, long id,
+                                   boolean reveal) {
+        if (WebhookLogEntry.REJECTION.equals(kind)) {
+            return dsl.select(selected(Column::rejection))
+                    .from(R)
+                    .where(R.TENANT_ID.eq(tenantId), R.INTEGRATION_ID.eq(integrationId), R.ID.eq(id))
+                    .fetchOptional(r -> entry(tenantId, r, reveal));
+        }
+        if (!WebhookLogEntry.DELIVERY.equals(kind)) {
+            throw new IllegalArgumentException("not a kind of log entry: " + kind);
+        }
+        List<SelectField<?>> fields = new ArrayList<>(selected(Column::delivery));
+        fields.add(I.RAW_BODY);
+        fields.add(I.DEDUPE_KEY);
+        return dsl.select(fields)
+                .from(I)
+                .where(I.TENANT_ID.eq(tenantId), I.INTEGRATION_ID.eq(integrationId), I.ID.eq(id))
+                .fetchOptional(r -> entry(tenantId, r, reveal)
+                        .withPayload(payload(tenantId, integrationId, r.get(I.DEDUPE_KEY), r.get(I.RAW_BODY), reveal)));
+    }
+
     /** A column of the log: its name, and what a delivery (an inbox row) and a rejection give for it. */
     private record Column(String name, Field<?> delivery, Field<?> rejection) {
     }
@@ -95,6 +127,11 @@ final class WebhookLog {
             new Column("body_bytes", bodyBytes(I.RAW_BODY), R.BODY_BYTES),
             new Column("remote_address", DSL.castNull(SQLDataType.CLOB), R.REMOTE_ADDRESS));
 
+    /** The log's columns, named, as one kind of entry gives them. */
+    private static List<SelectField<?>> selected(Function<Column, Field<?>> kind) {
+        return COLUMNS.stream().<SelectField<?>>map(c -> kind.apply(c).as(c.name())).toList();
+    }
+
     private static Select<Record> deliveries(String tenantId, WebhookLogQuery query) {
         Condition where = I.TENANT_ID.eq(tenantId);
         if (query.integrationId() != null) {
@@ -106,7 +143,7 @@ final class WebhookLog {
         if (query.event() != null) {
             where = where.and(I.EVENT.eq(query.event()));
         }
-        return DSL.select(COLUMNS.stream().map(c -> c.delivery().as(c.name())).toList())
+        return DSL.select(selected(Column::delivery))
                 .from(I)
                 .where(where);
     }
@@ -123,7 +160,7 @@ final class WebhookLog {
         if (query.integrationId() != null) {
             where = where.and(R.INTEGRATION_ID.eq(query.integrationId()));
         }
-        return DSL.select(COLUMNS.stream().map(c -> c.rejection().as(c.name())).toList())
+        return DSL.select(selected(Column::rejection))
                 .from(R)
                 .where(where);
     }
@@ -166,39 +203,34 @@ final class WebhookLog {
         if (ids.isEmpty()) {
             return items;
         }
-        var i = CALENDLY_WEBHOOK_INBOX;
-        Map<Long, byte[]> bodies = new HashMap<>();
-        Map<Long, JsonNode> unreadable = new HashMap<>();
-        dsl.select(i.ID, i.RAW_BODY, i.INTEGRATION_ID, i.DEDUPE_KEY).from(i)
-                .where(i.ID.in(ids)).and(i.TENANT_ID.eq(tenantId))
+        Map<Long, JsonNode> payloads = new HashMap<>();
+        dsl.select(I.ID, I.RAW_BODY, I.INTEGRATION_ID, I.DEDUPE_KEY).from(I)
+                .where(I.ID.in(ids)).and(I.TENANT_ID.eq(tenantId))
                 .fetch()
-                .forEach(r -> {
-                    try {
-                        byte[] body = inbox.openBody(tenantId, r.value3(), r.value4(), r.value2());
-                        if (body == null) {
-                            unreadable.put(r.value1(), TextNode.valueOf(PURGED));
-                        } else {
-                            bodies.put(r.value1(), body);
-                        }
-                    } catch (SecretUnavailableException e) {
-                        unreadable.put(r.value1(), TextNode.valueOf(e.reason() == SecretUnavailableException.Reason.TENANT_SHREDDED
-                                ? SHREDDED : UNREADABLE));
-                    }
-                });
+                .forEach(r -> payloads.put(r.value1(), payload(tenantId, r.value3(), r.value4(), r.value2(), reveal)));
         List<WebhookLogEntry> out = new ArrayList<>(items.size());
         for (WebhookLogEntry e : items) {
-            byte[] body = WebhookLogEntry.DELIVERY.equals(e.kind()) ? bodies.get(e.id()) : null;
-            JsonNode gone = WebhookLogEntry.DELIVERY.equals(e.kind()) ? unreadable.get(e.id()) : null;
-            out.add(body != null ? e.withPayload(payload(body, reveal)) : gone != null ? e.withPayload(gone) : e);
+            JsonNode payload = WebhookLogEntry.DELIVERY.equals(e.kind()) ? payloads.get(e.id()) : null;
+            out.add(payload != null ? e.withPayload(payload) : e);
         }
         return out;
+    }
+
+    /** A stored body as the log shows it: parsed (redacted unless revealed), or why it cannot be shown. */
+    private JsonNode payload(String tenantId, UUID integrationId, String dedupeKey, byte[] stored, boolean reveal) {
+        try {
+            byte[] body = inbox.openBody(tenantId, integrationId, dedupeKey, stored);
+            return body == null ? TextNode.valueOf(PURGED) : parsed(body, reveal);
+        } catch (SecretUnavailableException e) {
+            return TextNode.valueOf(e.reason() == SecretUnavailableException.Reason.TENANT_SHREDDED ? SHREDDED : UNREADABLE);
+        }
     }
 
     static final String PURGED = "[body purged after the retention period]";
     static final String SHREDDED = "[unreadable: the tenant's data key was destroyed]";
     static final String UNREADABLE = "[unreadable: the stored value does not open]";
 
-    private static JsonNode payload(byte[] body, boolean reveal) {
+    private static JsonNode parsed(byte[] body, boolean reveal) {
         try {
             JsonNode tree = Json.mapper().readTree(body);
             return reveal ? tree : PayloadRedactor.redact(tree);

@@ -5,6 +5,7 @@ import io.calbridge.calendly.internal.common.Db;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -65,6 +66,19 @@ public record WebhookOperations(Db db, WebhookInbox inbox, WebhookLog webhookLog
         Objects.requireNonNull(tenantId, "tenantId");
         Objects.requireNonNull(query, "query");
         return webhookLog.page(db.dsl(), tenantId, query);
+    }
+
+    /**
+     * One entry of one of the tenant's integrations' webhook log, as {@link #log} shows it (payload
+     * redacted). Empty when the integration has no such entry, whoever's the id is.
+     *
+     * @param kind {@link WebhookLogEntry#DELIVERY} or {@link WebhookLogEntry#REJECTION}: their ids are
+     *             counted apart
+     */
+    public Optional<WebhookLogEntry> logEntry(String tenantId, UUID integrationId, String kind, long id) {
+        Objects.requireNonNull(tenantId, "tenantId");
+        Objects.requireNonNull(integrationId, "integrationId");
+        return webhookLog.find(db.dsl(), tenantId, integrationId, kind, id, false);
     }
 
     /** Deliveries waiting, in processing, and dead-lettered, over all tenants, counted now. */
