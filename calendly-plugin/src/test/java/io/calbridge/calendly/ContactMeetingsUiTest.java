@@ -1,5 +1,6 @@
 package io.calbridge.calendly;
 
+import static io.calbridge.db.calendly.Tables.CALENDLY_SCHEDULING_LINK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import io.calbridge.sandbox.Plan;
 import io.calbridge.sandbox.Role;
 import io.calbridge.sandbox.SandboxEventType;
 import io.calbridge.sandbox.SandboxOptions;
+import io.calbridge.sandbox.SandboxSchedulingLink;
 import io.calbridge.sandbox.SandboxUser;
 import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestDatabase;
@@ -29,10 +31,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +47,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The drop-in UI's meetings of one contact ({@link ContactMeetingsUi}) over plain HTTP: what a member
  * sees and may do is what {@code HostSecurity.mayAct} allows; every action is a form post with the
  * host's CSRF token that comes back to the host's page (never to another site) with its result as a
- * code the section turns into words; a link form sent twice makes one link.
+ * code the section turns into words; a link form sent twice makes one link. A second tenant has two
+ * connections (two team members' Calendly accounts): its link form lets the member choose whose event
+ * type the link is for.
  */
 class ContactMeetingsUiTest {
     @RegisterExtension
@@ -50,6 +57,9 @@ class ContactMeetingsUiTest {
 
     static final String CSRF = "csrf-of-the-session";
     static final String TENANT = "tenant-contact-ui";
+    /** The tenant of users whose id ends in "-team": two Calendly connections. */
+    static final String TEAM = "tenant-contact-ui-team";
+    static final String TEAM_CONTACT = "team-contact-1";
     static final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     static CalendlySandbox sandbox;
     static SandboxEventType intro;
@@ -57,13 +67,20 @@ class ContactMeetingsUiTest {
     static Javalin host;
     static String base;
     static String contact;
+    static SandboxUser bea;
+    static SandboxUser cy;
+    static SandboxEventType beaDemo;
+    static SandboxEventType cyCoaching;
+    static String beaIntegration;
+    static String cyIntegration;
 
     /** Callers from a header; "viewer" may only look, "member" may do everything (the host decides). */
     static final HostSecurity SECURITY = new HostSecurity() {
         @Override
         public Optional<Caller> caller(Context ctx) {
             String who = ctx.header("X-Test-User");
-            return who == null ? Optional.empty() : Optional.of(new Caller(TENANT, who, who.startsWith("admin")));
+            return who == null ? Optional.empty()
+                    : Optional.of(new Caller(who.endsWith("-team") ? TEAM : TENANT, who, who.startsWith("admin")));
         }
 
         @Override
@@ -99,17 +116,32 @@ class ContactMeetingsUiTest {
                         + ui.render(ctx, ctx.pathParam("id"), "/crm/contacts/" + ctx.pathParam("id")) + "</body></html>");
             });
         }).start();
-        HttpResponse<String> connected = http.send(HttpRequest.newBuilder(URI.create(base + "/settings/calendly/connect"))
-                .header("X-Test-User", "admin-1").header("Content-Type", "application/json").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"personal_token\",\"personal_token\":\""
-                        + sandbox.createPersonalAccessToken(ada) + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(2, connected.statusCode() / 100, connected.body());
+        connect("admin-1", ada);
         sandbox.book(BookingRequest.of(intro, "Jane Doe", "jane@example.com",
                 Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS)));
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> crm.contactsByEmail.containsKey(TENANT + "|jane@example.com")
                 && get("/crm/contacts/" + crm.contactsByEmail.get(TENANT + "|jane@example.com").id(), "member-1")
                 .body().contains("data-meeting-id"));
         contact = crm.contactsByEmail.get(TENANT + "|jane@example.com").id();
+
+        // Two members of one Calendly organization, each connected to the team tenant.
+        var team = sandbox.createOrganization("Team Co", Plan.STANDARD);
+        bea = sandbox.createUser(team, "Bea Lead", "bea@example.com", Role.OWNER, "UTC");
+        cy = sandbox.createUser(team, "Cy Coach", "cy@example.com", Role.USER, "UTC");
+        beaDemo = sandbox.createEventType(bea, "Bea demo", EventKind.SOLO, Duration.ofMinutes(30));
+        cyCoaching = sandbox.createEventType(cy, "Cy coaching", EventKind.SOLO, Duration.ofMinutes(45));
+        beaIntegration = connect("admin-team", bea);
+        cyIntegration = connect("admin-team", cy);
+    }
+
+    /** Connects the user's personal access token for the caller's tenant; the new integration's id. */
+    static String connect(String admin, SandboxUser user) throws Exception {
+        HttpResponse<String> connected = http.send(HttpRequest.newBuilder(URI.create(base + "/settings/calendly/connect"))
+                .header("X-Test-User", admin).header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"personal_token\",\"personal_token\":\""
+                        + sandbox.createPersonalAccessToken(user) + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(2, connected.statusCode() / 100, connected.body());
+        return find(connected.body(), "\"integration_id\":\"([0-9a-f-]{36})\"");
     }
 
     @AfterAll
@@ -203,6 +235,64 @@ class ContactMeetingsUiTest {
         String url = find(shown, "id=\"cb-link-url\" readonly value=\"([^\"]+)\"");
         assertTrue(url.contains("utm_content=calbridge-link.") && url.contains("email=jane%40example.com"), url);
         assertTrue(shown.contains("data-copy=\"cb-link-url\""), "a copy button for the script to show");
+    }
+
+    @Test
+    void withTwoConnectionsTheLinkFormGroupsEachAccountsEventTypes() throws Exception {
+        String page = get("/crm/contacts/" + TEAM_CONTACT, "member-team").body();
+        assertTrue(page.contains("id=\"cb-link-form\""), page);
+        assertFalse(page.contains("id=\"cb-link-problem\""), page);
+        String select = find(page, "(?s)(<select id=\"cb-link-event-type\" name=\"event_type\">.*?</select>)");
+        assertTrue(select.contains("<optgroup label=\"Bea Lead\">\n<option value=\"" + beaIntegration + " " + beaDemo.uri()
+                + "\">Bea demo</option>\n</optgroup>"), select);
+        assertTrue(select.contains("<optgroup label=\"Cy Coach\">\n<option value=\"" + cyIntegration + " " + cyCoaching.uri()
+                + "\">Cy coaching</option>\n</optgroup>"), select);
+        assertTrue(page.contains(">Calendly account and event type</label>"), page);
+        assertTrue(get("/crm/contacts/" + TEAM_CONTACT, "member-team", "de").body()
+                .contains(">Calendly-Konto und Ereignistyp</label>"), "German texts");
+    }
+
+    @Test
+    void aLinkForTheSecondConnectionIsMadeWithThatAccount() throws Exception {
+        String page = get("/crm/contacts/" + TEAM_CONTACT, "member-team").body();
+        String key = find(page, "name=\"idempotency_key\" value=\"([0-9a-f-]{36})\"");
+        String choice = find(page, "<option value=\"([^\"]+)\">Cy coaching</option>");
+        HttpResponse<String> made = post("/app/calendly/contacts/" + TEAM_CONTACT + "/scheduling-links", "member-team",
+                Map.of("_csrf", CSRF, "return_to", "/crm/contacts/" + TEAM_CONTACT, "idempotency_key", key,
+                        "event_type", choice));
+        String back = made.headers().firstValue("Location").orElseThrow();
+        assertTrue(back.startsWith("/crm/contacts/" + TEAM_CONTACT + "?cb_done=link_created&cb_link="), back);
+        String url = find(get(back, "member-team").body(), "id=\"cb-link-url\" readonly value=\"([^\"]+)\"");
+        SandboxSchedulingLink link = sandbox.schedulingLink(url.replace("&amp;", "&"));
+        assertEquals(cyCoaching.uri(), link.owner(), "Cy's event type");
+        assertEquals(cy.uri(), link.creatorUri(), "made with Cy's connection, not Bea's (an owner may link Cy's types too)");
+    }
+
+    @Test
+    void aForgedPostWithAnotherConnectionsEventTypeIsRefused_andNothingIsMade() throws Exception {
+        int asked = sandbox.stats().apiRequests("/scheduling_links");
+        String key = UUID.randomUUID().toString();
+        // Bea is the organization's owner: Calendly itself would let her token link Cy's event type.
+        HttpResponse<String> forged = post("/app/calendly/contacts/" + TEAM_CONTACT + "/scheduling-links", "member-team",
+                Map.of("_csrf", CSRF, "return_to", "/crm/contacts/" + TEAM_CONTACT, "idempotency_key", key,
+                        "event_type", beaIntegration + " " + cyCoaching.uri()));
+        String back = forged.headers().firstValue("Location").orElseThrow();
+        assertEquals("/crm/contacts/" + TEAM_CONTACT + "?cb_error=event_type_not_of_account&cb_action=link#calendly-contact",
+                back);
+        assertTrue(get(back, "member-team").body().contains("This event type is not one of the chosen Calendly account's."),
+                "said in words");
+        assertEquals(asked, sandbox.stats().apiRequests("/scheduling_links"), "Calendly was not asked for a link");
+        assertEquals(0, DSL.using(db.dataSource(), SQLDialect.POSTGRES).fetchCount(CALENDLY_SCHEDULING_LINK,
+                CALENDLY_SCHEDULING_LINK.IDEMPOTENCY_KEY.eq(key)), "no link stored");
+
+        HttpResponse<String> foreign = post("/app/calendly/contacts/" + TEAM_CONTACT + "/scheduling-links", "member-team",
+                Map.of("_csrf", CSRF, "return_to", "/crm/contacts/" + TEAM_CONTACT, "idempotency_key", key,
+                        "event_type", UUID.randomUUID() + " " + cyCoaching.uri()));
+        String notFound = foreign.headers().firstValue("Location").orElseThrow();
+        assertEquals("/crm/contacts/" + TEAM_CONTACT + "?cb_error=not_found&cb_action=link#calendly-contact", notFound,
+                "an integration that is not the caller's tenant's");
+        assertTrue(get(notFound, "member-team").body().contains("This Calendly connection was not found in this workspace."));
+        assertEquals(asked, sandbox.stats().apiRequests("/scheduling_links"));
     }
 
     static HttpResponse<String> get(String path, String user) throws Exception {

@@ -245,7 +245,8 @@ public final class CalendlySandbox implements AutoCloseable {
             ObjectNode r = w.renderer.schedulingLink(link);
             Invitee used = link.usedByInviteeUuid() == null ? null : w.store.invitees.get(link.usedByInviteeUuid());
             return new SandboxSchedulingLink(r.get("booking_url").asText(), r.get("owner").asText(),
-                    r.get("owner_type").asText(), used == null ? null : w.uris.invitee(used.eventUuid, used.uuid));
+                    r.get("owner_type").asText(), used == null ? null : w.uris.invitee(used.eventUuid, used.uuid),
+                    w.uris.of(USERS, link.creatorUuid()));
         }
     }
 

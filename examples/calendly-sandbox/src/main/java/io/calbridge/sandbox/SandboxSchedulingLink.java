@@ -8,8 +8,11 @@ package io.calbridge.sandbox;
  * @param owner      the event type URI
  * @param ownerType  always {@code EventType}
  * @param inviteeUri the invitee booked through it, or {@code null} while unused
+ * @param creatorUri the user whose token created it (Calendly does not show this; a test asks which
+ *                   connected account a client used)
  */
-public record SandboxSchedulingLink(String bookingUrl, String owner, String ownerType, String inviteeUri) {
+public record SandboxSchedulingLink(String bookingUrl, String owner, String ownerType, String inviteeUri,
+                                    String creatorUri) {
     public boolean used() {
         return inviteeUri != null;
     }

@@ -9,6 +9,7 @@ import io.calbridge.calendly.internal.common.ApiException;
 import io.calbridge.calendly.internal.settings.Access;
 import io.calbridge.calendly.internal.ui.templates.JtecontactMeetingsGenerated;
 import io.calbridge.calendly.internal.writeback.WriteBackService;
+import io.calbridge.calendly.internal.writeback.WriteBackService.LinkAccount;
 import io.calbridge.calendly.spi.HostSecurity;
 import io.calbridge.calendly.spi.HostSecurity.Action;
 import io.calbridge.calendly.spi.HostSecurity.Caller;
@@ -56,9 +57,19 @@ record ContactMeetingsRoutes(String base, Messages messages, Access access, Host
         routes.post(base + "/contacts/{contactId}/meetings/{meetingId}/not-no-show", ctx -> post(ctx, "unmark", (caller, c) ->
                 done(actions.unmarkNoShow(caller, ctx.pathParam("meetingId")), "no_show_unmarked")));
         routes.post(base + "/contacts/{contactId}/scheduling-links", ctx -> post(ctx, "link", (caller, contact) -> {
-            SchedulingLink link = actions.createLink(caller, new SchedulingLinkRequest(contact,
-                    blankToNull(ctx.formParam("event_type_uri")), null, blankToNull(ctx.formParam("idempotency_key")),
-                    null, null));
+            String key = blankToNull(ctx.formParam("idempotency_key"));
+            String choice = blankToNull(ctx.formParam("event_type"));
+            SchedulingLink link;
+            if (choice == null) {
+                link = actions.createLink(caller, new SchedulingLinkRequest(contact,
+                        blankToNull(ctx.formParam("event_type_uri")), null, key, null, null));
+            } else {
+                // The form of several accounts: "{integration id} {event type URI}" (LinkGroup.value).
+                int cut = choice.indexOf(' ');
+                link = actions.createLinkOfAccount(caller, new SchedulingLinkRequest(contact,
+                        cut < 0 ? null : blankToNull(choice.substring(cut + 1)), cut < 0 ? choice : choice.substring(0, cut),
+                        key, null, null));
+            }
             Map<String, String> done = new LinkedHashMap<>();
             done.put("cb_done", "link_created");
             done.put("cb_link", link.id());
@@ -121,10 +132,16 @@ record ContactMeetingsRoutes(String base, Messages messages, Access access, Host
         }
         boolean mayLink = security.mayAct(caller, Action.SEND_SCHEDULING_LINK);
         List<Map<String, Object>> eventTypes = List.of();
+        List<Models.LinkGroup> linkGroups = List.of();
         String linkProblem = null;
         if (mayLink) {
             try {
-                eventTypes = actions.eventTypes(caller, null);
+                List<LinkAccount> accounts = actions.linkAccounts(caller);
+                if (accounts.size() > 1) {
+                    linkGroups = accounts.stream().map(a -> linkGroup(ui, caller, a)).toList();
+                } else {
+                    eventTypes = actions.eventTypes(caller, null);
+                }
             } catch (ApiException e) {
                 linkProblem = text(ui, e, "link");
             }
@@ -137,8 +154,20 @@ record ContactMeetingsRoutes(String base, Messages messages, Access access, Host
         Models.ContactMeetings model = new Models.ContactMeetings(contactId, returnTo,
                 base + "/contacts/" + encode(contactId), meetings, refresh && problem == null, problem,
                 security.mayAct(caller, Action.CANCEL_MEETING), security.mayAct(caller, Action.MARK_NO_SHOW), mayLink,
-                eventTypes, linkProblem, UUID.randomUUID().toString(), link, notice(ctx, ui), null);
+                eventTypes, linkGroups, linkProblem, UUID.randomUUID().toString(), link, notice(ctx, ui), null);
         return SettingsUiRoutes.render(out -> JtecontactMeetingsGenerated.render(out, null, ui, model));
+    }
+
+    /** One account's event types; one that cannot be listed (a reconnect, say) says why and leaves the others. */
+    private Models.LinkGroup linkGroup(Ui ui, Caller caller, LinkAccount account) {
+        String named = Models.accountName(account.userName(), account.userEmail());
+        String name = named == null ? ui.t("account.unnamed") : named;
+        try {
+            return new Models.LinkGroup(account.integrationId(), name, actions.eventTypes(caller, account.integrationId()),
+                    null);
+        } catch (ApiException e) {
+            return new Models.LinkGroup(account.integrationId(), name, List.of(), text(ui, e, "link"));
+        }
     }
 
     private Ui ui(Context ctx, Caller caller) {

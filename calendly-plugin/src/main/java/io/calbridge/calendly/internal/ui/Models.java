@@ -187,22 +187,47 @@ public final class Models {
      * @param actionBase     where the forms post: {@code {base}/contacts/{id}}
      * @param refreshed      true right after a successful refresh from Calendly
      * @param problem        why the refresh failed, or null
+     * @param eventTypes     the event types of the tenant's one integration (empty when it has several)
+     * @param linkGroups     when the tenant has several integrations: each one's event types, for the
+     *                       member to choose the account and its event type in one select; else empty
      * @param linkProblem    why no link can be made now (reconnect, not connected), or null
      * @param idempotencyKey this rendering's key for the link form: a resent form gets the same link
      * @param link           the link just made, or null
      */
     public record ContactMeetings(String contactId, String returnTo, String actionBase, io.calbridge.calendly.Meetings meetings,
                                   boolean refreshed, String problem, boolean mayCancel, boolean mayNoShow, boolean mayLink,
-                                  List<Map<String, Object>> eventTypes, String linkProblem, String idempotencyKey,
-                                  io.calbridge.calendly.SchedulingLink link, Ui.Notice notice, String refused) {
+                                  List<Map<String, Object>> eventTypes, List<LinkGroup> linkGroups, String linkProblem,
+                                  String idempotencyKey, io.calbridge.calendly.SchedulingLink link, Ui.Notice notice,
+                                  String refused) {
+        /** Some event type to make a link for. */
+        public boolean linkable() {
+            return !eventTypes.isEmpty() || linkGroups.stream().anyMatch(g -> !g.eventTypes().isEmpty());
+        }
+
         /** The host's page again, refreshed from Calendly, scrolled to this section. */
         public String refreshUrl() {
             return returnTo + (returnTo.contains("?") ? "&" : "?") + "cb_refresh=1#" + ContactMeetingsRoutes.ANCHOR;
         }
 
         static ContactMeetings refused(String why) {
-            return new ContactMeetings(null, null, null, null, false, null, false, false, false, List.of(), null, null,
-                    null, null, why);
+            return new ContactMeetings(null, null, null, null, false, null, false, false, false, List.of(), List.of(),
+                    null, null, null, null, why);
         }
+    }
+
+    /**
+     * One integration's part of the link form: its account's name, the event types a link can be made
+     * for, or why they cannot be listed now (a reconnect, say).
+     */
+    public record LinkGroup(String integrationId, String account, List<Map<String, Object>> eventTypes, String problem) {
+        /** The select's value: the integration and the event type, so the post names both. */
+        public String value(Map<String, Object> eventType) {
+            return integrationId + " " + eventType.get("uri");
+        }
+    }
+
+    /** How the UI names a Calendly connection: its user's name, else the e-mail. */
+    public static String accountName(String userName, String userEmail) {
+        return userName == null ? userEmail : userName;
     }
 }

@@ -18,6 +18,7 @@ import io.calbridge.calendly.internal.writeback.Refusals.Need;
 import io.calbridge.calendly.internal.writeback.WriteBackStore.BookingRow;
 import io.calbridge.calendly.internal.writeback.WriteBackStore.IntegrationFacts;
 import io.calbridge.calendly.internal.writeback.WriteBackStore.LinkRow;
+import io.calbridge.calendly.internal.writeback.WriteBackStore.LiveIntegration;
 import io.calbridge.calendly.spi.Contacts;
 import io.calbridge.calendly.spi.HostCall;
 import io.calbridge.calendly.spi.HostSecurity;
@@ -259,6 +260,34 @@ public final class WriteBackService {
     }
 
     /**
+     * A link for an event type of the named integration's own Calendly account, as the drop-in UI offers
+     * them ({@link #eventTypes}); anything else is refused before a link is stored or Calendly is asked.
+     * Calendly alone would not refuse it: an organization's owner or admin may link its members' event
+     * types, so the link would be made with another account than the member chose.
+     */
+    public SchedulingLink createLinkOfAccount(Caller caller, SchedulingLinkRequest r) {
+        permit(caller, Action.SEND_SCHEDULING_LINK);
+        String integrationId = required(r.integrationId(), "integration_id", 36);
+        String eventTypeUri = required(r.eventTypeUri(), "event_type_uri", 500);
+        if (eventTypes(caller, integrationId).stream().noneMatch(t -> eventTypeUri.equals(t.get("uri")))) {
+            throw ApiException.badRequest("event_type_not_of_account", "event_type_uri: not an active event type "
+                    + "of the chosen Calendly account", "event_type_uri");
+        }
+        return createLink(caller, r);
+    }
+
+    /** A Calendly account a link can be made with: a live integration and its user's name and e-mail. */
+    public record LinkAccount(String integrationId, String userName, String userEmail) {
+    }
+
+    /** The tenant's live integrations, oldest first: when there are several, a link names one. */
+    public List<LinkAccount> linkAccounts(Caller caller) {
+        permit(caller, Action.SEND_SCHEDULING_LINK);
+        return db.tx(dsl -> store.liveIntegrations(dsl, caller.tenantId())).stream()
+                .map(i -> new LinkAccount(i.id().toString(), i.userName(), i.userEmail())).toList();
+    }
+
+    /**
      * A link made earlier for this contact, as {@link #createLink} answered it (prefilled with the
      * contact's e-mail as the host knows it): the drop-in UI shows it again after its redirect.
      */
@@ -383,7 +412,8 @@ public final class WriteBackService {
         if (email.isEmpty() || email.indexOf('@') < 1 || email.length() > 320) {
             return; // the host cannot name the contact's address: only the stored meetings are re-read
         }
-        for (UUID id : db.tx(dsl -> store.liveIntegrations(dsl, caller.tenantId()))) {
+        for (LiveIntegration live : db.tx(dsl -> store.liveIntegrations(dsl, caller.tenantId()))) {
+            UUID id = live.id();
             IntegrationFacts i = db.tx(dsl -> store.integration(dsl, caller.tenantId(), id)).orElse(null);
             if (i == null || !"CONNECTED".equals(i.status())) {
                 continue; // needs a reconnect: its stored meetings are still listed
@@ -456,7 +486,7 @@ public final class WriteBackService {
             UUID id = uuid(integrationId).orElseThrow(() -> ApiException.notFound("Calendly integration"));
             return integration(caller, id);
         }
-        List<UUID> live = db.tx(dsl -> store.liveIntegrations(dsl, caller.tenantId()));
+        List<LiveIntegration> live = db.tx(dsl -> store.liveIntegrations(dsl, caller.tenantId()));
         if (live.isEmpty()) {
             throw new ApiException(409, "not_connected", "Calendly is not connected for this workspace.");
         }
@@ -464,7 +494,7 @@ public final class WriteBackService {
             throw ApiException.badRequest("missing_value", "integration_id: this workspace has several Calendly "
                     + "integrations; name one", "integration_id");
         }
-        return integration(caller, live.get(0));
+        return integration(caller, live.get(0).id());
     }
 
     private CalendlyApi api(IntegrationFacts integration) {

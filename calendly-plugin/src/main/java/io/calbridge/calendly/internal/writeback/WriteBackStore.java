@@ -30,6 +30,10 @@ final class WriteBackStore {
                             String role) {
     }
 
+    /** A live integration and the name and e-mail of the Calendly user it is connected to. */
+    record LiveIntegration(UUID id, String userName, String userEmail) {
+    }
+
     record LinkRow(UUID id, UUID integrationId, String contactRef, String eventTypeUri, String token,
                    String bookingUrl, Instant createdAt, Instant usedAt) {
     }
@@ -65,13 +69,14 @@ final class WriteBackStore {
     }
 
     /** The tenant's integrations that are not disconnected, oldest first. */
-    List<UUID> liveIntegrations(DSLContext dsl, String tenantId) {
-        return dsl.select(CALENDLY_INTEGRATION.ID)
+    List<LiveIntegration> liveIntegrations(DSLContext dsl, String tenantId) {
+        return dsl.select(CALENDLY_INTEGRATION.ID, CALENDLY_INTEGRATION.CALENDLY_USER_NAME,
+                        CALENDLY_INTEGRATION.CALENDLY_USER_EMAIL)
                 .from(CALENDLY_INTEGRATION)
                 .where(CALENDLY_INTEGRATION.TENANT_ID.eq(tenantId))
                 .and(CALENDLY_INTEGRATION.STATUS.in("CONNECTED", "REAUTHORIZATION_REQUIRED"))
                 .orderBy(CALENDLY_INTEGRATION.CREATED_AT, CALENDLY_INTEGRATION.ID)
-                .fetch(CALENDLY_INTEGRATION.ID);
+                .fetch(r -> new LiveIntegration(r.value1(), r.value2(), r.value3()));
     }
 
     Optional<LinkRow> linkByKey(DSLContext dsl, String tenantId, String idempotencyKey) {
