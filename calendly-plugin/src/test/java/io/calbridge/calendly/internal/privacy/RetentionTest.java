@@ -67,6 +67,7 @@ class RetentionTest {
         }
         kept.add("booking " + booking(db, integration, now.minus(Duration.ofDays(10))));
         kept.add("booking " + booking(db, integration, now.plus(Duration.ofDays(3))));
+        kept.add("booking " + placeholder(db, integration, now.minus(Duration.ofDays(100))));
         for (int i = 0; i < 3; i++) {
             due.add("rejection " + rejection(db, integration, now.minus(Duration.ofDays(31))));
         }
@@ -160,6 +161,18 @@ class RetentionTest {
                 .set(b.INVITEE_URI, "https://api.calendly.com/scheduled_events/e/invitees/" + id).set(b.STATUS, "ACTIVE")
                 .set(b.START_TIME, at(end.minus(Duration.ofMinutes(30)))).set(b.END_TIME, at(end))
                 .set(b.PAYLOAD_ENC, new byte[] {1, 2, 3}).set(b.EMAIL_INDEX, new byte[] {4, 5, 6})
+                .execute();
+        return id;
+    }
+
+    /** A row a reschedule partner named, never seen: no payload, no times, nothing personal to purge. */
+    private UUID placeholder(Db db, UUID integration, Instant touched) {
+        UUID id = UUID.randomUUID();
+        var b = CALENDLY_BOOKING;
+        db.dsl().insertInto(b)
+                .set(b.ID, id).set(b.TENANT_ID, "acme").set(b.INTEGRATION_ID, integration).set(b.CHAIN_ID, UUID.randomUUID())
+                .set(b.INVITEE_URI, "https://api.calendly.com/scheduled_events/e/invitees/" + id).set(b.STATUS, "ACTIVE")
+                .set(b.CREATED_AT, at(touched)).set(b.UPDATED_AT, at(touched))
                 .execute();
         return id;
     }
