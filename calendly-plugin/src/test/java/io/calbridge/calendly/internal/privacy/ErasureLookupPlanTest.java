@@ -1,14 +1,12 @@
 package io.calbridge.calendly.internal.privacy;
 
 import static io.calbridge.db.calendly.Tables.CALENDLY_BOOKING;
-import static io.calbridge.db.calendly.Tables.CALENDLY_INTEGRATION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.common.Db;
-import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
 import io.calbridge.db.calendly.tables.records.CalendlyBookingRecord;
 import io.calbridge.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +29,9 @@ class ErasureLookupPlanTest {
 
     @Test
     void bothArmsOfTheErasureLookupAreIndexConditions_noRowIsReadToBeFilteredOut() {
-        DSLContext dsl = new Db(database.dataSource()).dsl();
-        UUID[] integrations = {integration(dsl), integration(dsl)};
+        Db db = new Db(database.dataSource());
+        DSLContext dsl = db.dsl();
+        UUID[] integrations = {RetentionTest.integration(db), RetentionTest.integration(db)};
         var b = CALENDLY_BOOKING;
         // Half sealed (e-mail index), half clear; over two integrations of the tenant.
         for (int from = 0; from < ROWS; from += 2_000) {
@@ -56,17 +55,5 @@ class ErasureLookupPlanTest {
         assertTrue(plan.contains("calendly_booking_email_idx") && plan.contains("calendly_booking_email_clear_idx"), plan);
         assertFalse(plan.contains("Filter:"), "every condition is an index condition: " + plan);
         assertEquals(2, lookup.fetch().size(), "the sealed row and the clear row");
-    }
-
-    private static UUID integration(DSLContext dsl) {
-        UUID id = UUID.randomUUID();
-        dsl.insertInto(CALENDLY_INTEGRATION)
-                .set(CALENDLY_INTEGRATION.ID, id)
-                .set(CALENDLY_INTEGRATION.TENANT_ID, "acme")
-                .set(CALENDLY_INTEGRATION.CONNECTION_MODE, "TENANT_APP")
-                .set(CALENDLY_INTEGRATION.STATUS, "CONNECTED")
-                .set(WebhookPathTokens.columns(WebhookPathTokens.newToken(), null))
-                .execute();
-        return id;
     }
 }
