@@ -16,9 +16,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record4;
 import org.jooq.Record5;
+import org.jooq.ResultQuery;
 import org.jooq.impl.DSL;
 
 /** SQL of erasure and of the tenant's privacy choices. Callers own transactions. */
@@ -62,14 +64,29 @@ final class PrivacyStore {
                 .execute();
     }
 
-    /** Booking rows of the person: by e-mail index, or by the clear e-mail of rows written before sealing. */
+    /** Booking rows of the person, locked: see {@link #personIs}. */
     List<Record4<UUID, UUID, String, String>> bookingsOf(DSLContext dsl, String tenantId, byte[] emailIndex, String email) {
+        return bookingsOfQuery(dsl, tenantId, emailIndex, email).fetch();
+    }
+
+    /** The statement of {@link #bookingsOf}, unexecuted (its plan is tested). */
+    ResultQuery<Record4<UUID, UUID, String, String>> bookingsOfQuery(DSLContext dsl, String tenantId, byte[] emailIndex,
+                                                                     String email) {
         var b = CALENDLY_BOOKING;
         return dsl.select(b.ID, b.CHAIN_ID, b.CONTACT_REF, b.INVITEE_URI).from(b)
-                .where(b.TENANT_ID.eq(tenantId))
-                .and(b.EMAIL_INDEX.eq(emailIndex).or(DSL.lower(b.EMAIL).eq(email)))
-                .forUpdate()
-                .fetch();
+                .where(personIs(tenantId, emailIndex, email))
+                .forUpdate();
+    }
+
+    /**
+     * The person's booking rows: sealed ones by e-mail index ({@code calendly_booking_email_idx}), rows
+     * written before sealing or with sealing off by the clear e-mail, lower-cased and trimmed exactly as
+     * {@code calendly_booking_email_clear_idx} holds it ({@code email} is normalised the same way). Both
+     * arms are index lookups; {@code lower(email)} alone matched no index and read every clear row of the tenant.
+     */
+    private static Condition personIs(String tenantId, byte[] emailIndex, String email) {
+        var b = CALENDLY_BOOKING;
+        return b.TENANT_ID.eq(tenantId).and(b.EMAIL_INDEX.eq(emailIndex).or(DSL.lower(DSL.trim(b.EMAIL)).eq(email)));
     }
 
     /** Deletes booking rows and every ledger entry of their chains. */
@@ -132,8 +149,7 @@ final class PrivacyStore {
     List<io.calbridge.db.calendly.tables.records.CalendlyBookingRecord> bookingRows(DSLContext dsl, String tenantId,
                                                                                    byte[] emailIndex, String email) {
         var b = CALENDLY_BOOKING;
-        return dsl.selectFrom(b).where(b.TENANT_ID.eq(tenantId))
-                .and(b.EMAIL_INDEX.eq(emailIndex).or(DSL.lower(b.EMAIL).eq(email)))
+        return dsl.selectFrom(b).where(personIs(tenantId, emailIndex, email))
                 .orderBy(b.CREATED_AT)
                 .fetch();
     }

@@ -69,12 +69,15 @@ final class RetentionStore {
 
     /**
      * Drops the personal fields of bookings whose meeting ended before {@code cutoff} (or, without an
-     * end time, that were last touched before it); returns how many rows.
+     * end time, that were last touched before it); returns how many rows. Only rows with a payload
+     * (every personal field comes with it): a placeholder holds nothing personal, and marking it
+     * purged would make the sweep take it for a booking applied long ago and never fill it.
      */
     int purgeBookings(DSLContext dsl, Instant cutoff, int limit, Instant now) {
         var b = CALENDLY_BOOKING;
         var due = DSL.select(b.ID).from(b)
                 .where(b.PERSONAL_PURGED_AT.isNull())
+                .and(b.PAYLOAD_ENC.isNotNull().or(b.INVITEE_PAYLOAD.isNotNull()))
                 .and(DSL.coalesce(b.END_TIME, b.UPDATED_AT).lt(utc(cutoff)))
                 .limit(limit)
                 .forUpdate()

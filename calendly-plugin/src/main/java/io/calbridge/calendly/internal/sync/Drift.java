@@ -27,8 +27,15 @@ final class Drift {
     private Drift() {
     }
 
-    /** Null when our booking already matches Calendly's invitee. */
+    /**
+     * Null when our booking already matches Calendly's invitee, or when its personal fields were
+     * purged: retention ran out after the meeting, so the booking is final, and any repair would hand
+     * the pipeline Calendly's payload and write the person's data back into the row.
+     */
     static Repair of(ObjectNode event, ObjectNode invitee, SyncStore.Ours ours) {
+        if (ours != null && ours.purged()) {
+            return null;
+        }
         ObjectNode payload = invitee.deepCopy();
         payload.set("scheduled_event", event);
         boolean canceled = "canceled".equals(invitee.path("status").asText());

@@ -40,8 +40,12 @@ final class SyncStore {
                        String subscriptionScope) {
     }
 
-    /** Our state of one invitee, for comparison with Calendly's. */
-    record Ours(String status, boolean noShow) {
+    /**
+     * Our state of one invitee, for comparison with Calendly's.
+     *
+     * @param purged the retention purge dropped its personal fields: applied long ago, final (see {@link Drift})
+     */
+    record Ours(String status, boolean noShow, boolean purged) {
     }
 
     // ---- planning: which integration needs which job ---------------------------------------------
@@ -246,12 +250,14 @@ final class SyncStore {
         if (inviteeUris.isEmpty()) {
             return out;
         }
-        dsl.select(CALENDLY_BOOKING.INVITEE_URI, CALENDLY_BOOKING.STATUS, CALENDLY_BOOKING.NO_SHOW)
-                .from(CALENDLY_BOOKING)
-                // A row without payload is a placeholder (named by its reschedule partner, never seen itself).
-                .where(CALENDLY_BOOKING.TENANT_ID.eq(tenantId).and(CALENDLY_BOOKING.INVITEE_URI.in(inviteeUris))
-                        .and(CALENDLY_BOOKING.INVITEE_PAYLOAD.isNotNull().or(CALENDLY_BOOKING.PAYLOAD_ENC.isNotNull())))
-                .forEach(r -> out.put(r.value1(), new Ours(r.value2(), Boolean.TRUE.equals(r.value3()))));
+        var b = CALENDLY_BOOKING;
+        dsl.select(b.INVITEE_URI, b.STATUS, b.NO_SHOW, b.PERSONAL_PURGED_AT)
+                .from(b)
+                // A row without payload is a placeholder (named by its reschedule partner, never seen itself),
+                // unless the retention purge emptied it: that one was seen and applied, and is ours.
+                .where(b.TENANT_ID.eq(tenantId).and(b.INVITEE_URI.in(inviteeUris))
+                        .and(b.INVITEE_PAYLOAD.isNotNull().or(b.PAYLOAD_ENC.isNotNull()).or(b.PERSONAL_PURGED_AT.isNotNull())))
+                .forEach(r -> out.put(r.value1(), new Ours(r.value2(), Boolean.TRUE.equals(r.value3()), r.value4() != null)));
         return out;
     }
 

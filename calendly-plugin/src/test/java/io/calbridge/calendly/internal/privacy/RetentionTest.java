@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
+import io.calbridge.db.calendly.tables.records.CalendlyBookingRecord;
 import io.calbridge.testing.TestClock;
 import io.calbridge.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.jooq.InsertSetMoreStep;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -67,6 +69,7 @@ class RetentionTest {
         }
         kept.add("booking " + booking(db, integration, now.minus(Duration.ofDays(10))));
         kept.add("booking " + booking(db, integration, now.plus(Duration.ofDays(3))));
+        kept.add("booking " + placeholder(db, integration, now.minus(Duration.ofDays(100))));
         for (int i = 0; i < 3; i++) {
             due.add("rejection " + rejection(db, integration, now.minus(Duration.ofDays(31))));
         }
@@ -129,7 +132,7 @@ class RetentionTest {
 
     private final List<Long> rejections = new ArrayList<>();
 
-    private static UUID integration(Db db) {
+    static UUID integration(Db db) {
         UUID id = UUID.randomUUID();
         db.dsl().insertInto(CALENDLY_INTEGRATION)
                 .set(CALENDLY_INTEGRATION.ID, id)
@@ -155,13 +158,26 @@ class RetentionTest {
     private UUID booking(Db db, UUID integration, Instant end) {
         UUID id = UUID.randomUUID();
         var b = CALENDLY_BOOKING;
-        db.dsl().insertInto(b)
-                .set(b.ID, id).set(b.TENANT_ID, "acme").set(b.INTEGRATION_ID, integration).set(b.CHAIN_ID, UUID.randomUUID())
-                .set(b.INVITEE_URI, "https://api.calendly.com/scheduled_events/e/invitees/" + id).set(b.STATUS, "ACTIVE")
-                .set(b.START_TIME, at(end.minus(Duration.ofMinutes(30)))).set(b.END_TIME, at(end))
+        row(db, integration, id).set(b.START_TIME, at(end.minus(Duration.ofMinutes(30)))).set(b.END_TIME, at(end))
                 .set(b.PAYLOAD_ENC, new byte[] {1, 2, 3}).set(b.EMAIL_INDEX, new byte[] {4, 5, 6})
                 .execute();
         return id;
+    }
+
+    /** A row a reschedule partner named, never seen: no payload, no times, nothing personal to purge. */
+    private UUID placeholder(Db db, UUID integration, Instant touched) {
+        UUID id = UUID.randomUUID();
+        row(db, integration, id).set(CALENDLY_BOOKING.CREATED_AT, at(touched)).set(CALENDLY_BOOKING.UPDATED_AT, at(touched))
+                .execute();
+        return id;
+    }
+
+    /** The columns every booking row needs. */
+    private static InsertSetMoreStep<CalendlyBookingRecord> row(Db db, UUID integration, UUID id) {
+        var b = CALENDLY_BOOKING;
+        return db.dsl().insertInto(b)
+                .set(b.ID, id).set(b.TENANT_ID, "acme").set(b.INTEGRATION_ID, integration).set(b.CHAIN_ID, UUID.randomUUID())
+                .set(b.INVITEE_URI, "https://api.calendly.com/scheduled_events/e/invitees/" + id).set(b.STATUS, "ACTIVE");
     }
 
     private long rejection(Db db, UUID integration, Instant received) {
