@@ -123,7 +123,7 @@ class PersonalDataAtRestTest {
         }
     }
 
-    /** Every row of every calendly_* table, every column as text; bytea decoded as UTF-8 (a clear body would show). */
+    /** Every row of every calendly_* table but Flyway's history, every column as text; bytea decoded as UTF-8 (a clear body would show). */
     private String dumpEveryPluginTable() {
         StringBuilder dump = new StringBuilder();
         List<String> tables = sql().fetch("select table_name from information_schema.tables"
@@ -131,6 +131,9 @@ class PersonalDataAtRestTest {
                 .getValues(0, String.class);
         assertTrue(tables.contains("calendly_booking") && tables.contains("calendly_effect_ledger"), tables.toString());
         for (String table : tables) {
+            if (table.equals(CalendlySchema.HISTORY_TABLE)) {
+                continue; // Flyway's list of migrations: their names are words of ours, not a person's
+            }
             for (var row : sql().selectFrom(DSL.table(DSL.name(table))).fetch()) {
                 for (Object value : row.intoArray()) {
                     dump.append(value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(value)).append('\n');
