@@ -118,9 +118,52 @@ class PurgedBookingSyncTest {
         }
     }
 
+    @Test
+    void aLateDeliveryForAPurgedBooking_writesNoPersonalFieldBack() {
+        TestClock clock = TestClock.shifted();
+        CountingHost host = new CountingHost();
+        try (PluginNodes cluster = new PluginNodes(db, 1, o -> { })) {
+            PluginNodes.Node node = cluster.start(0, c -> {
+                c.clock = clock;
+                c.host = host.asServices();
+                c.syncPollInterval = Duration.ZERO;
+                c.retentionPurgeInterval = Duration.ZERO;
+                c.bookingPersonalDataRetention = Duration.ofDays(30);
+                c.webhookBodyRetention = Duration.ofDays(60); // the delivery's body outlives the booking's fields
+            });
+            SandboxEventType intro = cluster.sb.createEventType(cluster.ada, "Intro call", EventKind.SOLO, Duration.ofMinutes(30));
+            UUID id = node.connectOAuth("late", PluginNodes.platformJson(), cluster.ada);
+            cluster.sb.book(BookingRequest.of(intro, "Pat Purged", PAT, Instant.now().plus(Duration.ofDays(2))));
+            eventually("the booking is delivered and applied").until(() -> booking("late") != null && nothingPending());
+            int ledger = sql().fetchCount(CALENDLY_EFFECT_LEDGER);
+
+            clock.advance(Duration.ofDays(40));
+            assertEquals(1, node.wiring().privacy().retention().runOnce().bookings(), "the booking's fields are purged");
+            assertPurged("late", "after the purge");
+
+            // A delivery about the booking arriving late (here the admin replays the original one) carries the
+            // invitee's fields in its body; a purged row is final, so none of them is written back.
+            long delivery = sql().select(CALENDLY_WEBHOOK_INBOX.ID).from(CALENDLY_WEBHOOK_INBOX)
+                    .where(CALENDLY_WEBHOOK_INBOX.TENANT_ID.eq("late")).fetchSingle(CALENDLY_WEBHOOK_INBOX.ID);
+            HttpResponse<String> replay = node.post("late", "/settings/calendly/" + id + "/webhooks/" + delivery + "/replay", "{}");
+            assertTrue(replay.statusCode() / 100 == 2, replay.body());
+            eventually("the replay is processed").until(() -> nothingPending() && "DONE".equals(sql()
+                    .select(CALENDLY_WEBHOOK_INBOX.STATUS).from(CALENDLY_WEBHOOK_INBOX)
+                    .where(CALENDLY_WEBHOOK_INBOX.ID.eq(delivery)).fetchSingle(CALENDLY_WEBHOOK_INBOX.STATUS)));
+
+            assertPurged("late", "after the late delivery");
+            assertEquals(ledger, sql().fetchCount(CALENDLY_EFFECT_LEDGER), "no effect again");
+            assertEquals(1, host.tasksCreated.get(), "no second task");
+        }
+    }
+
     /** Only nulls checked: a failure message never prints what a column holds. */
     private void assertPurged(String when) {
-        CalendlyBookingRecord b = booking();
+        assertPurged("acme", when);
+    }
+
+    private void assertPurged(String tenant, String when) {
+        CalendlyBookingRecord b = booking(tenant);
         assertNotNull(b.getPersonalPurgedAt(), when);
         assertTrue(b.getPayloadEnc() == null, "no payload " + when);
         assertTrue(b.getEmailEnc() == null, "no e-mail " + when);
@@ -130,7 +173,11 @@ class PurgedBookingSyncTest {
     }
 
     private CalendlyBookingRecord booking() {
-        var rows = sql().selectFrom(CALENDLY_BOOKING).where(CALENDLY_BOOKING.TENANT_ID.eq("acme")).fetch();
+        return booking("acme");
+    }
+
+    private CalendlyBookingRecord booking(String tenant) {
+        var rows = sql().selectFrom(CALENDLY_BOOKING).where(CALENDLY_BOOKING.TENANT_ID.eq(tenant)).fetch();
         assertTrue(rows.size() <= 1, "one booking row: " + rows.size());
         return rows.isEmpty() ? null : rows.get(0);
     }

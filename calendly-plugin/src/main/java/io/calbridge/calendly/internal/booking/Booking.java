@@ -38,6 +38,12 @@ final class Booking {
     String payloadJson;
     Instant lastEventAt;
     Instant createdAt;
+    /**
+     * When the retention purge dropped the row's personal fields; null while it holds them. A purged
+     * row stays purged: a late delivery may fill this copy to apply its effects, but what is saved of
+     * the invitee stays empty (docs/privacy.md).
+     */
+    Instant personalPurgedAt;
 
     /** Read from the table (so saving it is an update), as opposed to made by this delivery. */
     boolean stored;

@@ -143,7 +143,7 @@ final class BookingStore {
      * A row's columns as {@link #saveAll} writes them, in the table's order, each value bound as its
      * column's type: all of them make the insert, and an update sets all but {@link #SET_ONCE}. The
      * one list to extend when the table gains a column. {@code personal_purged_at} is not here: only
-     * the retention purge writes it.
+     * the retention purge writes it, and a row it marked is saved without personal fields ({@link #seal}).
      */
     private Map<Field<?>, Field<?>> columns(Rows chain, Booking b, Instant now) {
         String tenantId = chain.tenantId();
@@ -199,6 +199,9 @@ final class BookingStore {
     }
 
     private Sealed seal(String tenantId, Booking b) {
+        if (b.personalPurgedAt != null) {
+            return new Sealed(null, null, null, null, null, null, null, null, null, null, null);
+        }
         if (!personal.seals()) {
             return new Sealed(b.email, b.name, b.payloadJson == null ? null : JSONB.jsonb(b.payloadJson), b.cancelReason,
                     b.canceledBy, null, null, null, null, null, null);
@@ -244,6 +247,7 @@ final class BookingStore {
         b.payloadJson = open(r, PAYLOAD, r.getPayloadEnc(), r.getInviteePayload() == null ? null : r.getInviteePayload().data());
         b.lastEventAt = instant(r.getLastEventAt());
         b.createdAt = instant(r.getCreatedAt());
+        b.personalPurgedAt = instant(r.getPersonalPurgedAt());
         return b;
     }
 
