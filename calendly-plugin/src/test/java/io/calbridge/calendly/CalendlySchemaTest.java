@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
-import io.calbridge.testing.PostgresServer;
 import io.calbridge.testing.TestDatabase;
 import java.util.UUID;
 import org.jooq.DSLContext;
@@ -41,10 +40,7 @@ class CalendlySchemaTest {
     @Test
     void thePluginSetMigratesIntoADatabaseThatAlreadyHasUnrelatedTables() throws Exception {
         String schema = TestDatabase.createFreshSchema("existing");
-        try (HikariDataSource ds = new HikariDataSource()) {
-            ds.setJdbcUrl(TestDatabase.withSchemaUrl(schema));
-            ds.setUsername(PostgresServer.get().user());
-            ds.setPassword(PostgresServer.get().password());
+        try (HikariDataSource ds = TestDatabase.openSchema(schema)) {
             DSLContext existing = DSL.using(ds, SQLDialect.POSTGRES);
             existing.execute("create table customers (id serial primary key, email text not null)");
             existing.execute("insert into customers (email) values ('kept@example.com')");
@@ -73,10 +69,7 @@ class CalendlySchemaTest {
     @Test
     void anEmptySchemaIsNotUpToDate() throws Exception {
         String schema = TestDatabase.createFreshSchema("empty");
-        try (HikariDataSource ds = new HikariDataSource()) {
-            ds.setJdbcUrl(TestDatabase.withSchemaUrl(schema));
-            ds.setUsername(PostgresServer.get().user());
-            ds.setPassword(PostgresServer.get().password());
+        try (HikariDataSource ds = TestDatabase.openSchema(schema)) {
 
             var status = CalendlySchema.status(ds, schema);
 

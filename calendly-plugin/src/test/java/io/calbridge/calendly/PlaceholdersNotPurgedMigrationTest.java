@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.calbridge.calendly.internal.webhook.WebhookPathTokens;
-import io.calbridge.testing.PostgresServer;
 import io.calbridge.testing.TestDatabase;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -25,10 +24,7 @@ class PlaceholdersNotPurgedMigrationTest {
     @Test
     void placeholdersMarkedPurgedByEarlierVersionsAreUnmarked_purgedBookingsStayPurged() throws Exception {
         String schema = TestDatabase.createFreshSchema("v53");
-        try (HikariDataSource ds = new HikariDataSource()) {
-            ds.setJdbcUrl(TestDatabase.withSchemaUrl(schema));
-            ds.setUsername(PostgresServer.get().user());
-            ds.setPassword(PostgresServer.get().password());
+        try (HikariDataSource ds = TestDatabase.openSchema(schema)) {
             Flyway.configure(CalendlySchema.class.getClassLoader()).dataSource(ds).locations(CalendlySchema.LOCATION)
                     .table(CalendlySchema.HISTORY_TABLE).schemas(schema).defaultSchema(schema).target("52").load().migrate();
             DSLContext dsl = DSL.using(ds, SQLDialect.POSTGRES);

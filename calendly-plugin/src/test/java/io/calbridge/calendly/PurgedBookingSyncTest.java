@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -74,13 +75,7 @@ class PurgedBookingSyncTest {
         TestClock clock = TestClock.shifted();
         CountingHost host = new CountingHost();
         try (PluginNodes cluster = new PluginNodes(db, 1, o -> { })) {
-            PluginNodes.Node node = cluster.start(0, c -> {
-                c.clock = clock;
-                c.host = host.asServices();
-                c.syncPollInterval = Duration.ZERO; // the test runs the jobs
-                c.retentionPurgeInterval = Duration.ZERO; // and the purge
-                c.bookingPersonalDataRetention = Duration.ofDays(30);
-            });
+            PluginNodes.Node node = cluster.start(0, purgedAfter30Days(clock, host));
             SandboxEventType intro = cluster.sb.createEventType(cluster.ada, "Intro call", EventKind.SOLO, Duration.ofMinutes(30));
             UUID id = node.connectOAuth("acme", PluginNodes.platformJson(), cluster.ada);
             cluster.sb.book(BookingRequest.of(intro, "Pat Purged", PAT, Instant.now().plus(Duration.ofDays(2))));
@@ -123,14 +118,8 @@ class PurgedBookingSyncTest {
         TestClock clock = TestClock.shifted();
         CountingHost host = new CountingHost();
         try (PluginNodes cluster = new PluginNodes(db, 1, o -> { })) {
-            PluginNodes.Node node = cluster.start(0, c -> {
-                c.clock = clock;
-                c.host = host.asServices();
-                c.syncPollInterval = Duration.ZERO;
-                c.retentionPurgeInterval = Duration.ZERO;
-                c.bookingPersonalDataRetention = Duration.ofDays(30);
-                c.webhookBodyRetention = Duration.ofDays(60); // the delivery's body outlives the booking's fields
-            });
+            PluginNodes.Node node = cluster.start(0, purgedAfter30Days(clock, host).andThen(
+                    c -> c.webhookBodyRetention = Duration.ofDays(60))); // the delivery's body outlives the booking's fields
             SandboxEventType intro = cluster.sb.createEventType(cluster.ada, "Intro call", EventKind.SOLO, Duration.ofMinutes(30));
             UUID id = node.connectOAuth("late", PluginNodes.platformJson(), cluster.ada);
             cluster.sb.book(BookingRequest.of(intro, "Pat Purged", PAT, Instant.now().plus(Duration.ofDays(2))));
@@ -155,6 +144,17 @@ class PurgedBookingSyncTest {
             assertEquals(ledger, sql().fetchCount(CALENDLY_EFFECT_LEDGER), "no effect again");
             assertEquals(1, host.tasksCreated.get(), "no second task");
         }
+    }
+
+    /** The test runs the sync jobs and the purge; a booking's personal fields are kept 30 days. */
+    private static Consumer<CalendlyConfig> purgedAfter30Days(TestClock clock, CountingHost host) {
+        return c -> {
+            c.clock = clock;
+            c.host = host.asServices();
+            c.syncPollInterval = Duration.ZERO;
+            c.retentionPurgeInterval = Duration.ZERO;
+            c.bookingPersonalDataRetention = Duration.ofDays(30);
+        };
     }
 
     /** Only nulls checked: a failure message never prints what a column holds. */

@@ -160,6 +160,11 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
         }
     }
 
+    /** A small pool on {@code schema} of the test server (one of {@link #createFreshSchema}); the caller closes it. */
+    public static HikariDataSource openSchema(String schema) {
+        return dataSource(schema, 2);
+    }
+
     private static HikariDataSource dataSource(String schema, int size) {
         PostgresServer server = PostgresServer.get();
         HikariConfig config = new HikariConfig();
@@ -170,11 +175,6 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
         config.setMinimumIdle(0);
         config.setPoolName("test-" + schema);
         return new HikariDataSource(config);
-    }
-
-    /** The test server's JDBC URL opening {@code schema}. */
-    public static String withSchemaUrl(String schema) {
-        return withSchema(PostgresServer.get().jdbcUrl(), schema);
     }
 
     static String withSchema(String jdbcUrl, String schema) {
