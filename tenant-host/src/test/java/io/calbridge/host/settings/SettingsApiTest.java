@@ -145,13 +145,14 @@ class SettingsApiTest {
     // ---- the access matrix -----------------------------------------------------------------------
 
     /**
-     * One call of the API. {@code path} may hold {id}, {mappingId} and {inboxId}; {@code template}
+     * One call of the API. {@code path} may hold {id}, {mappingId} and {inboxId} (or {entryId}); {@code template}
      * is the path as the OpenAPI description names it.
      */
     record Call(String method, String template, String query, String body, int okStatus) {
         String path(UUID id, Object mappingId, Object inboxId) {
             return template.replace("{id}", String.valueOf(id)).replace("{mappingId}", String.valueOf(mappingId))
-                    .replace("{inboxId}", String.valueOf(inboxId)) + (query == null ? "" : "?" + query);
+                    .replace("{inboxId}", String.valueOf(inboxId)).replace("{entryId}", String.valueOf(inboxId))
+                    + (query == null ? "" : "?" + query);
         }
 
         boolean hasId() {
@@ -177,6 +178,7 @@ class SettingsApiTest {
                 new Call("DELETE", ROOT + "/{id}/mappings/{mappingId}", null, null, 204),
                 new Call("GET", ROOT + "/{id}/dry-run", "limit=5", null, 200),
                 new Call("GET", ROOT + "/{id}/webhooks", "page=1&size=10", null, 200),
+                new Call("GET", ROOT + "/{id}/webhooks/{entryId}", null, null, 200),
                 new Call("POST", ROOT + "/{id}/webhooks/{inboxId}/replay", null, null, 200),
                 new Call("POST", ROOT + "/{id}/webhooks/replay-dead-letters", null, null, 200),
                 new Call("GET", ROOT + "/{id}/sync", null, null, 200),
@@ -288,7 +290,8 @@ class SettingsApiTest {
     void anotherTenantsMappingOrDelivery_underOnesOwnIntegration_is404LikeAMissingOne() {
         String csrf = csrf(globexAdmin);
         for (Call c : idCalls()) {
-            if (!c.template().contains("{mappingId}") && !c.template().contains("{inboxId}")) {
+            if (!c.template().contains("{mappingId}") && !c.template().contains("{inboxId}")
+                    && !c.template().contains("{entryId}")) {
                 continue;
             }
             HttpResponse<String> foreign = globexAdmin.json(c.method(), c.path(globex, acmeMapping, acmeDelivery), c.body(), csrf);
