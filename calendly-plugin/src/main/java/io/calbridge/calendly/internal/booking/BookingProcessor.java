@@ -252,8 +252,9 @@ public final class BookingProcessor implements DeliveryProcessor {
      * What a batch shares between its deliveries, in its one transaction: the locks it took, the
      * bookings it read before any of its deliveries ran, the settings it read, and the writes it holds
      * back. A delivery whose invitees meet a chain the batch already touched reads afresh (after
-     * writing what is held back), so it sees the earlier deliveries' rows and ledger; the chains held
-     * back also answer "the same person's other chains" next to what the database holds.
+     * writing what is held back), so it sees the earlier deliveries' rows and ledger. "The same
+     * person's other chains" are read once for all the batch's new invitees, at the first delivery
+     * that asks; the chains the batch itself wrote or holds back answer next to that read.
      */
     private final class Batch {
         private final DSLContext dsl;
@@ -262,11 +263,24 @@ public final class BookingProcessor implements DeliveryProcessor {
         private final Map<String, SettingsStore.Loaded> settingsRead = new HashMap<>();
         private final List<BookingStore.Rows> heldRows = new ArrayList<>();
         private final List<LedgerStore.Entries> heldEntries = new ArrayList<>();
-        private final Map<UUID, Planner.Stored> heldChains = new HashMap<>();
         private final Set<String> held = new HashSet<>();
+        /** The chains this batch wrote or holds back, as they now are, by id. */
+        private final Map<UUID, Wrote> wrote = new HashMap<>();
+        /** Chains this batch merged into others: gone, whatever the same-person read saw. */
+        private final Set<UUID> mergedAway = new HashSet<>();
+        /** Whom the same-person read is for: the e-mails of the batch's new invitees, as the planner asks. */
+        private final Set<BookingStore.Person> newInvitees = new LinkedHashSet<>();
+        private Map<BookingStore.Person, List<UUID>> samePersonRead;
 
         Batch(DSLContext dsl, List<Parsed> parsed) {
             this.dsl = dsl;
+            for (Parsed p : parsed) {
+                if (p != null && p.kind() == CalendlyEvent.INVITEE_CREATED && p.invitee().email() != null
+                        && !p.invitee().email().isBlank()) {
+                    newInvitees.add(new BookingStore.Person(p.delivery().tenantId(), p.delivery().integrationId(),
+                            p.invitee().email().strip()));
+                }
+            }
             Map<UUID, Set<String>> uris = new HashMap<>();
             for (Parsed p : parsed) {
                 if (p != null && p.invitee() != null) {
@@ -311,20 +325,32 @@ public final class BookingProcessor implements DeliveryProcessor {
             return Optional.of(loaded);
         }
 
-        /** The chains held back whose invitee has this e-mail (they are not in the database yet). */
-        List<Planner.Stored> heldOf(UUID integrationId, String email) {
+        /**
+         * The stored chains of this person, read for all the batch's new invitees at the first ask
+         * (a person the batch did not foresee is read alone). Chains the batch wrote since are not
+         * in it: {@link #wroteOf} answers for them.
+         */
+        List<UUID> chainsOf(BookingStore.Person person) {
+            if (samePersonRead == null) {
+                newInvitees.add(person);
+                samePersonRead = new HashMap<>(bookings.chainsOf(dsl, newInvitees));
+            }
+            return samePersonRead.computeIfAbsent(person, p -> bookings.chainsOf(dsl, List.of(p)).get(p));
+        }
+
+        /** The chains this batch wrote or holds back whose invitee has this e-mail, as they now are. */
+        List<Planner.Stored> wroteOf(UUID integrationId, String email) {
             String wanted = email.strip().toLowerCase(java.util.Locale.ROOT);
-            return heldChains.values().stream()
-                    .filter(c -> c.rows().stream().anyMatch(b -> b.email != null
-                            && b.email.strip().toLowerCase(java.util.Locale.ROOT).equals(wanted)
-                            && integrationId.equals(integrationOf.get(c.id()))))
+            return wrote.values().stream()
+                    .filter(w -> integrationId.equals(w.integrationId()) && w.chain().rows().stream().anyMatch(b -> b.email != null
+                            && b.email.strip().toLowerCase(java.util.Locale.ROOT).equals(wanted)))
+                    .map(Wrote::chain)
                     .toList();
         }
 
-        private final Map<UUID, UUID> integrationOf = new HashMap<>();
-
-        boolean holds(UUID chainId) {
-            return heldChains.containsKey(chainId);
+        /** Whether the database's copy of this chain is not the one to plan with: the batch changed or removed it. */
+        boolean changed(UUID chainId) {
+            return wrote.containsKey(chainId) || mergedAway.contains(chainId);
         }
 
         void hold(String tenantId, UUID integrationId, Planner.Outcome outcome) {
@@ -336,8 +362,12 @@ public final class BookingProcessor implements DeliveryProcessor {
             heldRows.add(new BookingStore.Rows(tenantId, integrationId, List.copyOf(chain.rows())));
             heldEntries.add(new LedgerStore.Entries(tenantId, chain.id, chain.id + "/",
                     Map.copyOf(outcome.after().writesSince(outcome.before()))));
-            heldChains.put(chain.id, new Planner.Stored(chain.id, List.copyOf(chain.rows()), outcome.after()));
-            integrationOf.put(chain.id, integrationId);
+            // The chain's lock (or its new invitees' locks) is held to the commit: nobody else changes it.
+            wrote.put(chain.id, new Wrote(integrationId, new Planner.Stored(chain.id, List.copyOf(chain.rows()), outcome.after())));
+            for (UUID loser : outcome.merged()) {
+                wrote.remove(loser);
+                mergedAway.add(loser);
+            }
         }
 
         void flush() {
@@ -350,10 +380,12 @@ public final class BookingProcessor implements DeliveryProcessor {
             LedgerStore.writeTogether(dsl, writes);
             heldRows.clear();
             heldEntries.clear();
-            heldChains.clear();
-            integrationOf.clear();
             held.clear();
         }
+    }
+
+    /** A chain a batch wrote or holds back, and its integration. */
+    private record Wrote(UUID integrationId, Planner.Stored chain) {
     }
 
     private static <T> T read(String event, DeliveryEnvelope envelope, Class<T> type) {
@@ -397,14 +429,18 @@ public final class BookingProcessor implements DeliveryProcessor {
         policies.put(Objects.toString(p.eventTypeUri(), ""), loaded.policy());
         Function<String, Policy> policyFor = uri -> policies.computeIfAbsent(Objects.toString(uri, ""),
                 u -> settings.load(dsl, integrationId, u).map(SettingsStore.Loaded::policy).orElse(loaded.policy()));
+        Map<String, Booking> known = batch == null ? bookings.findByUris(dsl, integrationId, uris) : batch.known(integrationId, uris);
+        List<Planner.Stored> chains = loadChains(dsl, tenantId, integrationId, uris, known);
+        // This delivery's invitees are locked and so are their chains: these stay their chains.
+        Set<UUID> mine = new HashSet<>();
+        chains.forEach(c -> mine.add(c.id()));
         Applier applier = new Applier(host, tenantId, conn,
                 () -> zones.get(tenantId, t -> host.tenants().timeZone(new HostCall(tenantId, null, conn))),
                 () -> pins.contactFor(dsl, tenantId, integrationId, p.uri(), p.tracking() == null ? null : p.tracking().utmContent()),
-                email -> samePerson(dsl, tenantId, integrationId, email, uris, batch));
+                email -> samePerson(dsl, new BookingStore.Person(tenantId, integrationId, email), mine, batch));
         Planner.Outcome outcome;
         try {
-            Map<String, Booking> known = batch == null ? bookings.findByUris(dsl, integrationId, uris) : batch.known(integrationId, uris);
-            outcome = Planner.handle(Planner.newChainId(integrationId, p.uri()), loadChains(dsl, tenantId, integrationId, uris, known),
+            outcome = Planner.handle(Planner.newChainId(integrationId, p.uri()), chains,
                     new Planner.Delivery(what, p, payloadJson, eventAt), new Planner.Inputs(policyFor, eventAt, options.createTask(), options.halvesFollow(), applier),
                     applier);
         } catch (UnknownReferenceException e) {
@@ -463,20 +499,23 @@ public final class BookingProcessor implements DeliveryProcessor {
     }
 
     /**
-     * The other chains whose invitee has this e-mail, as they are stored (read without their locks: a
-     * hint); in a batch also those its earlier deliveries hold back, which stand for their stored rows.
+     * The person's chains other than {@code mine} (this delivery's), as they are stored (read without
+     * their locks: a hint); in a batch also those its earlier deliveries wrote or hold back, as the
+     * batch left them.
      */
-    private List<Planner.Stored> samePerson(DSLContext dsl, String tenantId, UUID integrationId, String email, Set<String> uris,
-                                            Batch batch) {
-        Set<UUID> mine = new HashSet<>();
-        bookings.findByUris(dsl, integrationId, uris).values().forEach(b -> mine.add(b.chainId));
+    private List<Planner.Stored> samePerson(DSLContext dsl, BookingStore.Person person, Set<UUID> mine, Batch batch) {
         List<Planner.Stored> out = new ArrayList<>();
-        if (batch != null) {
-            batch.heldOf(integrationId, email).stream().filter(c -> !mine.contains(c.id())).forEach(out::add);
+        List<UUID> stored;
+        if (batch == null) {
+            stored = bookings.chainsOf(dsl, List.of(person)).get(person);
+        } else {
+            batch.wroteOf(person.integrationId(), person.email()).stream().filter(c -> !mine.contains(c.id())).forEach(out::add);
+            stored = batch.chainsOf(person);
         }
-        for (UUID chain : bookings.chainsOf(dsl, tenantId, integrationId, email)) {
-            if (!mine.contains(chain) && (batch == null || !batch.holds(chain))) {
-                out.add(new Planner.Stored(chain, bookings.findChain(dsl, chain), ChainLedger.read(ledgers.load(dsl, tenantId, chain))));
+        for (UUID chain : stored) {
+            if (!mine.contains(chain) && (batch == null || !batch.changed(chain))) {
+                out.add(new Planner.Stored(chain, bookings.findChain(dsl, chain),
+                        ChainLedger.read(ledgers.load(dsl, person.tenantId(), chain))));
             }
         }
         return out;

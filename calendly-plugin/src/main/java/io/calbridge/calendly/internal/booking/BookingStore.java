@@ -9,15 +9,21 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.JSONB;
+import org.jooq.Record4;
 import org.jooq.ResultQuery;
+import org.jooq.Row4;
+import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 /**
@@ -66,17 +72,52 @@ final class BookingStore {
                 .fetch(this::toBooking);
     }
 
-    /** The chains of the integration with an invitee of this e-mail (at most 20: a person's own bookings). */
-    List<UUID> chainsOf(DSLContext dsl, String tenantId, UUID integrationId, String email) {
-        var sameEmail = personal.seals() ? CALENDLY_BOOKING.EMAIL_INDEX.eq(personal.emailIndex(tenantId, email))
-                : DSL.lower(DSL.trim(CALENDLY_BOOKING.EMAIL)).eq(email.strip().toLowerCase(java.util.Locale.ROOT));
-        return dsl.selectDistinct(CALENDLY_BOOKING.CHAIN_ID)
+    /** Whose other chains {@link #chainsOf} looks up: an e-mail as an invitee of the tenant's integration gave it. */
+    record Person(String tenantId, UUID integrationId, String email) {
+    }
+
+    /**
+     * For each person, the chains of their integration with an invitee of their e-mail (at most 20: a
+     * person's own bookings), all in one statement: a batch asks once for every new invitee it has.
+     * Each person is looked up on their own through the e-mail's index ({@code email_index}, or
+     * {@code lower(trim(email))} when sealing is off), joined laterally so the limit is per person.
+     */
+    Map<Person, List<UUID>> chainsOf(DSLContext dsl, Collection<Person> people) {
+        return personal.seals()
+                ? chainsOf(dsl, people, CALENDLY_BOOKING.EMAIL_INDEX, p -> personal.emailIndex(p.tenantId(), p.email()))
+                : chainsOf(dsl, people, DSL.lower(DSL.trim(CALENDLY_BOOKING.EMAIL)),
+                        p -> p.email().strip().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private <K> Map<Person, List<UUID>> chainsOf(DSLContext dsl, Collection<Person> people, Field<K> column,
+                                                 Function<Person, K> keyOf) {
+        List<Person> asked = List.copyOf(new LinkedHashSet<>(people));
+        Map<Person, List<UUID>> found = new HashMap<>();
+        asked.forEach(p -> found.put(p, new ArrayList<>()));
+        if (asked.isEmpty()) {
+            return found;
+        }
+        List<Row4<Integer, String, UUID, K>> rows = new ArrayList<>();
+        for (int i = 0; i < asked.size(); i++) {
+            Person p = asked.get(i);
+            rows.add(DSL.row(DSL.val(i), DSL.val(p.tenantId()), DSL.val(p.integrationId()), DSL.val(keyOf.apply(p), column)));
+        }
+        @SuppressWarnings("unchecked")
+        Table<Record4<Integer, String, UUID, K>> wanted = DSL.values(rows.toArray(Row4[]::new))
+                .as("wanted", "n", "tenant_id", "integration_id", "email_key");
+        Field<Integer> n = wanted.field(0, Integer.class);
+        Table<?> chains = DSL.selectDistinct(CALENDLY_BOOKING.CHAIN_ID)
                 .from(CALENDLY_BOOKING)
-                .where(CALENDLY_BOOKING.TENANT_ID.eq(tenantId))
-                .and(CALENDLY_BOOKING.INTEGRATION_ID.eq(integrationId))
-                .and(sameEmail)
+                .where(CALENDLY_BOOKING.TENANT_ID.eq(wanted.field(1, String.class)))
+                .and(CALENDLY_BOOKING.INTEGRATION_ID.eq(wanted.field(2, UUID.class)))
+                .and(column.eq(wanted.field(3, column.getType())))
                 .limit(20)
-                .fetch(CALENDLY_BOOKING.CHAIN_ID);
+                .asTable("chains");
+        dsl.select(n, chains.field(CALENDLY_BOOKING.CHAIN_ID))
+                .from(wanted.crossJoin(DSL.lateral(chains)))
+                .fetch()
+                .forEach(r -> found.get(asked.get(r.value1())).add(r.value2()));
+        return found;
     }
 
     /** The integration's most recent invitees that have a payload (placeholders left out). */

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calbridge.calendly.CalendlySchema;
 import io.calbridge.calendly.TestHost;
 import io.calbridge.calendly.internal.booking.Bookings;
+import io.calbridge.calendly.internal.booking.ContactPins;
 import io.calbridge.calendly.internal.common.Db;
 import io.calbridge.calendly.internal.common.Json;
 import io.calbridge.calendly.internal.common.Secret;
+import io.calbridge.calendly.internal.crypto.PersonalData;
 import io.calbridge.calendly.internal.sync.OneBookingPerInvitee;
 import io.calbridge.calendly.spi.ContactDraft;
 import io.calbridge.calendly.spi.Contacts;
@@ -126,6 +128,88 @@ class BatchedBookingsTest {
     }
 
     @Test
+    void aBatchOfNewBookings_readsTheBookingTableTwice_itsInviteesAndTheirPersonsOtherChains() {
+        KeyedHost host = new KeyedHost(false);
+        AtomicInteger bookingReads = new AtomicInteger();
+        h = new WebhookHarness(db.dataSource(), WebhookSettings.defaults()
+                .withWorker(0, 3, Duration.ofMinutes(2), Duration.ofSeconds(1)).withBatchSize(50), p -> { },
+                pipeline(readsOfBookings(db.dataSource(), bookingReads), host));
+        integration = h.integrations.create("tenant-" + UUID.randomUUID(), Secret.of("k-" + UUID.randomUUID()));
+        for (int i = 0; i < 10; i++) {
+            store(created("n" + i));
+        }
+
+        assertEquals(10, h.webhooks.worker().runOnce());
+
+        assertEquals(0.0, h.counter("calendly.webhook.batch.fallbacks"));
+        assertEquals(10, host.methods.getOrDefault("create", new AtomicInteger()).get(), "a task each");
+        // Not one same-person lookup per new booking (2 statements each before): one for the batch.
+        assertEquals(2, bookingReads.get(), "the batch's invitees, then their e-mails' chains");
+    }
+
+    @Test
+    void aRescheduledBookingWhoseOtherHalfTheBatchAlreadyWrote_makesNoSecondTask() {
+        KeyedHost host = new KeyedHost(false);
+        node(host);
+        // As above, but c's second delivery makes the batch write what it holds back, a's chain too,
+        // after the batch read a's person's chains and before b asks: the answer must come from what
+        // the batch wrote, neither that read nor what it still holds back.
+        store(created("a"));
+        store(created("c"));
+        store(noShowUnmarked("c"));
+        store(rescheduledFromUnknown("b", "a"));
+
+        assertEquals(4, h.webhooks.worker().runOnce());
+
+        assertEquals(0.0, h.counter("calendly.webhook.batch.fallbacks"));
+        assertEquals(2, host.methods.getOrDefault("create", new AtomicInteger()).get(), "a's task and c's");
+    }
+
+    @Test
+    void sealed_aRescheduledBookingWhoseOtherHalfWasStoredBeforeTheBatch_makesNoSecondTask() {
+        KeyedHost host = new KeyedHost(false);
+        Db pluginDb = new Db(db.dataSource());
+        h = new WebhookHarness(db.dataSource(), WebhookSettings.defaults()
+                .withWorker(0, 3, Duration.ofMinutes(2), Duration.ofSeconds(1)).withBatchSize(50), p -> { },
+                new OneBookingPerInvitee(pluginDb, Bookings.create(pluginDb, host.services(), Clock.systemUTC(),
+                        PersonalData.sealedBy(WebhookHarness.keyring(pluginDb, Clock.systemUTC())), ContactPins.NONE)
+                        .processor(), Clock.systemUTC()));
+        integration = h.integrations.create("tenant-" + UUID.randomUUID(), Secret.of("k-" + UUID.randomUUID()));
+        store(created("a"));
+        assertEquals(1, h.webhooks.worker().runOnce());
+        // The batch's one read of its new invitees' persons, by their e-mail index, finds a's chain
+        // for b (and nothing for x).
+        store(created("x"));
+        store(rescheduledFromUnknown("b", "a"));
+
+        assertEquals(2, h.webhooks.worker().runOnce());
+
+        assertEquals(0.0, h.counter("calendly.webhook.batch.fallbacks"));
+        assertEquals(2, host.methods.getOrDefault("create", new AtomicInteger()).get(), "a's task and x's");
+        assertTrue(new Db(db.dataSource()).dsl().fetchCount(CALENDLY_BOOKING, CALENDLY_BOOKING.INTEGRATION_ID.eq(integration.id())
+                .and(CALENDLY_BOOKING.EMAIL.isNotNull())) == 0, "sealed: no e-mail in clear");
+    }
+
+    /** The data source, counting the selects that read {@code calendly_booking}. */
+    private static DataSource readsOfBookings(DataSource inner, AtomicInteger reads) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = KeyedHost.invoke(method, inner, args);
+                    if (!(result instanceof java.sql.Connection c)) {
+                        return result;
+                    }
+                    return Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {java.sql.Connection.class},
+                            (p, m, a) -> {
+                                if (m.getName().equals("prepareStatement") && a[0] instanceof String sql
+                                        && sql.matches("(?s)select .* from calendly_booking\\b.*")) {
+                                    reads.incrementAndGet();
+                                }
+                                return KeyedHost.invoke(m, c, a);
+                            });
+                });
+    }
+
+    @Test
     void aPoisonDeliveryInABatch_isRetriedAlone_andTheOthersAreAppliedExactlyOnce() {
         KeyedHost host = new KeyedHost(false);
         host.failWhen = (method, args) -> args[1] instanceof ContactDraft d && d.email().startsWith("poison");
@@ -235,6 +319,18 @@ class BatchedBookingsTest {
             payload.put("email", email + "@example.com");
             payload.put("created_at", "2026-04-19T21:58:38.460659Z");
             payload.put("old_invitee", "https://api.calendly.com/scheduled_events/7c6376d9-bf8f-430c-ad97-76f4d11024eb/invitees/inv-gone");
+            return Json.mapper().writeValueAsBytes(root);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The host took back a no-show mark {@code who} never had. */
+    static byte[] noShowUnmarked(String who) {
+        try {
+            ObjectNode root = (ObjectNode) Json.mapper().readTree(created(who));
+            root.put("event", "invitee_no_show.deleted");
+            root.put("created_at", "2026-04-19T21:58:39.000000Z");
             return Json.mapper().writeValueAsBytes(root);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
