@@ -1,5 +1,6 @@
 package io.calbridge.calendly;
 
+import io.calbridge.testing.Http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -189,14 +190,7 @@ final class PluginNodes implements AutoCloseable {
         if (tenant != null) {
             b.header("X-Tenant", tenant).header("X-User", "admin-of-" + tenant);
         }
-        try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return Http.send(http, b.build());
     }
 
     static JsonNode json(HttpResponse<String> r) {

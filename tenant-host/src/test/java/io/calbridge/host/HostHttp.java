@@ -1,6 +1,6 @@
 package io.calbridge.host;
 
-import java.io.IOException;
+import io.calbridge.testing.Http;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,13 +19,6 @@ public final class HostHttp {
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return Http.send(HTTP, request.build());
     }
 }

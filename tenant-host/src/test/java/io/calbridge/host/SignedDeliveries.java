@@ -1,5 +1,6 @@
 package io.calbridge.host;
 
+import io.calbridge.testing.Http;
 import static io.calbridge.testing.Waiting.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -153,14 +154,7 @@ final class SignedDeliveries implements AutoCloseable {
 
     /** Signs {@code body} with the app's key as Calendly does and posts it to the webhook URL. */
     HttpResponse<String> deliver(byte[] body) {
-        try {
-            return HTTP.send(acme.delivery(body), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return Http.send(HTTP, acme.delivery(body));
     }
 
     HttpResponse<String> deliver(JsonNode body) {

@@ -1,5 +1,6 @@
 package io.calbridge.sandbox;
 
+import io.calbridge.testing.Http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -96,13 +97,6 @@ final class TestHttp {
     }
 
     static HttpResponse<String> send(HttpRequest r) {
-        try {
-            return CLIENT.send(r, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Http.send(CLIENT, r);
     }
 }

@@ -16,14 +16,12 @@ import io.calbridge.calendly.spi.TaskDraft;
 import io.calbridge.calendly.spi.Tasks;
 import io.calbridge.host.HostSchema;
 import io.calbridge.testing.TestDatabase;
+import io.calbridge.testing.TwoNodeRace;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -424,31 +422,11 @@ class BookingTimelineTest {
         for (int i = 0; i < 12; i++) {
             chains.add(chainOfTwo("race" + i + "@example.com"));
         }
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        try {
-            for (RescheduledTwice chain : chains) {
-                List<byte[]> forward = chain.inOrder();
-                List<byte[]> shuffled = new ArrayList<>(forward);
-                Collections.shuffle(shuffled, new Random(chain.email().hashCode()));
-                CyclicBarrier start = new CyclicBarrier(2);
-                // Calendly delivers each event to both nodes (a retry after a timeout, say): each
-                // node's worker, and the other's, take the chain's deliveries as they come.
-                Future<?> a = threads.submit(() -> {
-                    start.await();
-                    forward.forEach(b -> assertEquals(200, h.post(t, b, nodeA).statusCode()));
-                    return null;
-                });
-                Future<?> b = threads.submit(() -> {
-                    start.await();
-                    shuffled.forEach(x -> assertEquals(200, h.post(t, x, nodeB).statusCode()));
-                    return null;
-                });
-                a.get();
-                b.get();
-            }
-        } finally {
-            threads.shutdownNow();
-        }
+        // Calendly delivers each event to both nodes (a retry after a timeout, say): each node's worker,
+        // and the other's, take the chain's deliveries as they come.
+        TwoNodeRace.run(chains.stream().map(RescheduledTwice::inOrder).toList(),
+                body -> assertEquals(200, h.post(t, body, nodeA).statusCode()),
+                body -> assertEquals(200, h.post(t, body, nodeB).statusCode()));
         // A deadlock between the nodes aborts one transaction; the worker retries it.
         h.awaitAllProcessed(t);
         assertEquals(0, h.webhookLog(t, "status=DEAD").size(), h.webhookLog(t, "status=DEAD").toString());

@@ -1,5 +1,6 @@
 package io.calbridge.host.crm;
 
+import io.calbridge.testing.Http;
 import static io.calbridge.db.host.Tables.APP_USER;
 import static io.calbridge.db.host.Tables.TENANT_MEMBER;
 import static io.calbridge.testing.Waiting.eventually;
@@ -384,16 +385,9 @@ final class Harness implements AutoCloseable {
     // ---- HTTP ------------------------------------------------------------------------------------
 
     private HttpResponse<String> signed(String url, byte[] body) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                    .header("Calendly-Webhook-Signature", CalendlySignatures.header(platform.signingKey(), body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return Http.send(HTTP, HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .header("Calendly-Webhook-Signature", CalendlySignatures.header(platform.signingKey(), body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
     /** A call of the tenant's admin to tenant-host. */

@@ -18,16 +18,11 @@ import io.calbridge.fixtures.InviteeEvent;
 import io.calbridge.fixtures.InviteeEvent.RescheduledTwice;
 import io.calbridge.testing.Permutations;
 import io.calbridge.testing.TestDatabase;
+import io.calbridge.testing.TwoNodeRace;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -185,29 +180,9 @@ class BookingRowsTest {
             for (int k = 0; k < 12; k++) {
                 chains.add(InviteeEvent.rescheduledTwice("race" + k + "@example.com"));
             }
-            ExecutorService threads = Executors.newFixedThreadPool(2);
-            try {
-                for (RescheduledTwice chain : chains) {
-                    List<byte[]> forward = chain.inOrder();
-                    List<byte[]> shuffled = new ArrayList<>(forward);
-                    Collections.shuffle(shuffled, new Random(chain.email().hashCode()));
-                    CyclicBarrier start = new CyclicBarrier(2);
-                    Future<?> a = threads.submit(() -> {
-                        start.await();
-                        forward.forEach(b -> retryOnDeadlock(() -> nodeA.processor().process(BookingDb.delivery(i, b))));
-                        return null;
-                    });
-                    Future<?> b = threads.submit(() -> {
-                        start.await();
-                        shuffled.forEach(x -> retryOnDeadlock(() -> nodeB.processor().process(BookingDb.delivery(i, x))));
-                        return null;
-                    });
-                    a.get();
-                    b.get();
-                }
-            } finally {
-                threads.shutdownNow();
-            }
+            TwoNodeRace.run(chains.stream().map(RescheduledTwice::inOrder).toList(),
+                    body -> retryOnDeadlock(() -> nodeA.processor().process(BookingDb.delivery(i, body))),
+                    body -> retryOnDeadlock(() -> nodeB.processor().process(BookingDb.delivery(i, body))));
             assertEquals(12, chains(i));
             assertEquals(12 * 3, rows(i).size());
             for (RescheduledTwice chain : chains) {

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.oauth;
 
+import io.calbridge.testing.Http;
 import io.calbridge.testing.Ports;
 import io.calbridge.testing.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -302,14 +303,7 @@ final class OAuthKit implements AutoCloseable {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder b) {
-        try {
-            return http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return Http.send(http, b.timeout(Duration.ofSeconds(30)).build());
     }
 
 }

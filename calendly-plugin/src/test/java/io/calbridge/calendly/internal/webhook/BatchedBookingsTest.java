@@ -75,9 +75,13 @@ class BatchedBookingsTest {
     }
 
     private void node(KeyedHost host) {
+        node(pipeline(db.dataSource(), host));
+    }
+
+    /** A node whose worker takes batches of up to 50 into {@code pipeline}, and one integration. */
+    private void node(DeliveryProcessor pipeline) {
         h = new WebhookHarness(db.dataSource(), WebhookSettings.defaults()
-                .withWorker(0, 3, Duration.ofMinutes(2), Duration.ofSeconds(1)).withBatchSize(50), p -> { },
-                pipeline(db.dataSource(), host));
+                .withWorker(0, 3, Duration.ofMinutes(2), Duration.ofSeconds(1)).withBatchSize(50), p -> { }, pipeline);
         integration = h.integrations.create("tenant-" + UUID.randomUUID(), Secret.of("k-" + UUID.randomUUID()));
     }
 
@@ -131,10 +135,7 @@ class BatchedBookingsTest {
     void aBatchOfNewBookings_readsTheBookingTableTwice_itsInviteesAndTheirPersonsOtherChains() {
         KeyedHost host = new KeyedHost(false);
         AtomicInteger bookingReads = new AtomicInteger();
-        h = new WebhookHarness(db.dataSource(), WebhookSettings.defaults()
-                .withWorker(0, 3, Duration.ofMinutes(2), Duration.ofSeconds(1)).withBatchSize(50), p -> { },
-                pipeline(readsOfBookings(db.dataSource(), bookingReads), host));
-        integration = h.integrations.create("tenant-" + UUID.randomUUID(), Secret.of("k-" + UUID.randomUUID()));
+        node(pipeline(readsOfBookings(db.dataSource(), bookingReads), host));
         for (int i = 0; i < 10; i++) {
             store(created("n" + i));
         }
@@ -169,12 +170,9 @@ class BatchedBookingsTest {
     void sealed_aRescheduledBookingWhoseOtherHalfWasStoredBeforeTheBatch_makesNoSecondTask() {
         KeyedHost host = new KeyedHost(false);
         Db pluginDb = new Db(db.dataSource());
-        h = new WebhookHarness(db.dataSource(), WebhookSettings.defaults()
-                .withWorker(0, 3, Duration.ofMinutes(2), Duration.ofSeconds(1)).withBatchSize(50), p -> { },
-                new OneBookingPerInvitee(pluginDb, Bookings.create(pluginDb, host.services(), Clock.systemUTC(),
-                        PersonalData.sealedBy(WebhookHarness.keyring(pluginDb, Clock.systemUTC())), ContactPins.NONE)
-                        .processor(), Clock.systemUTC()));
-        integration = h.integrations.create("tenant-" + UUID.randomUUID(), Secret.of("k-" + UUID.randomUUID()));
+        node(new OneBookingPerInvitee(pluginDb, Bookings.create(pluginDb, host.services(), Clock.systemUTC(),
+                PersonalData.sealedBy(WebhookHarness.keyring(pluginDb, Clock.systemUTC())), ContactPins.NONE)
+                .processor(), Clock.systemUTC()));
         store(created("a"));
         assertEquals(1, h.webhooks.worker().runOnce());
         // The batch's one read of its new invitees' persons, by their e-mail index, finds a's chain

@@ -1,5 +1,6 @@
 package io.calbridge.calendly.internal.webhook;
 
+import io.calbridge.testing.Http;
 import io.calbridge.testing.TestClock;
 import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_INBOX;
 import static io.calbridge.db.calendly.Tables.CALENDLY_WEBHOOK_REJECTION;
@@ -90,14 +91,7 @@ final class WebhookHarness implements AutoCloseable {
         if (signature != null) {
             request.header(WebhookRoutes.SIGNATURE_HEADER, signature);
         }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Http.send(http, request.build());
     }
 
     HttpResponse<String> deliver(TestIntegrations.TestIntegration integration, byte[] body, String signature) {
