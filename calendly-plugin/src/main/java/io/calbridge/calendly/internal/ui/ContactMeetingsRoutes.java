@@ -140,7 +140,9 @@ record ContactMeetingsRoutes(String base, Messages messages, Access access, Host
                 if (accounts.size() > 1) {
                     linkGroups = accounts.stream().map(a -> linkGroup(ui, caller, a)).toList();
                 } else {
-                    eventTypes = actions.eventTypes(caller, null);
+                    // One account: named, so the live integrations just read are not read again; none: the
+                    // lookup says why (not connected).
+                    eventTypes = actions.eventTypes(caller, accounts.isEmpty() ? null : accounts.get(0).integrationId());
                 }
             } catch (ApiException e) {
                 linkProblem = text(ui, e, "link");
